@@ -1,0 +1,7 @@
+"""Allow ``python -m rnnviz``."""
+
+import sys
+
+from rnnviz.cli import main
+
+sys.exit(main())

@@ -1,0 +1,121 @@
+"""The command line: ``rnnviz COMMAND …``.
+
+Every headless command lives in ``rnnviz.commands``; this module builds the
+parser and is the one place that turns bad input into a one-line message on
+standard error with exit status 2 — never a traceback, never half an output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import io
+import os
+import sys
+from collections.abc import Sequence
+
+from rnnviz import __version__
+from rnnviz.engine.errors import InputError
+
+#: Options whose value may start with "-" (``--init -1,0,1``): argparse would
+#: take the value for an option of its own.
+_VALUE_MAY_BE_NEGATIVE = ("--init",)
+
+
+class UsageError(Exception):
+    """argparse found the command line malformed."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse prints the whole usage and exits; we want one line and
+        # the same exit path as every other bad input.
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from rnnviz.commands import examples, generate, trace
+
+    parser = _Parser(
+        prog="rnnviz",
+        description="Watch the simplest interesting recurrent neural network learn, tick by tick.",
+        epilog='Example: rnnviz trace "1^10 0^10" --notation',
+    )
+    parser.add_argument("--version", action="version", version=f"rnnviz {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    for module in (trace, generate, examples):
+        module.add_parser(subparsers)
+    return parser
+
+
+def _join_negative_values(argv: list[str]) -> list[str]:
+    joined: list[str] = []
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument in _VALUE_MAY_BE_NEGATIVE:
+            value = next(arguments, None)
+            joined.append(argument if value is None else f"{argument}={value}")
+        else:
+            joined.append(argument)
+    return joined
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerate_narrow_encodings()
+    parser = build_parser()
+    # Output goes to a buffer first, so a command that fails part-way prints
+    # nothing on standard output, only its message on standard error.
+    try:
+        args = parser.parse_args(_join_negative_values(argv))
+        if not hasattr(args, "func"):
+            parser.print_help()
+            return 0
+        if hasattr(args, "ascii") and not _can_encode(sys.stdout, "\u2212\u2079\u0177"):
+            args.ascii = True  # e.g. a Windows console: write the notation as +^9 -^5
+        buffer = io.StringIO()
+        status = args.func(args, buffer) if _takes_output(args.func) else args.func(args)
+        sys.stdout.write(buffer.getvalue())
+        sys.stdout.flush()
+        return status
+    except (InputError, UsageError) as error:
+        print(f"rnnviz: {error}" if isinstance(error, InputError) else str(error), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rnnviz: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `rnnviz trace … | head`): not an error.
+        sys.stderr.close()
+        return 0
+    except Exception as error:  # a bug: say so in one line, keep the traceback for developers
+        if os.environ.get("RNNVIZ_DEBUG"):
+            raise
+        print(
+            f"rnnviz: internal error ({type(error).__name__}: {error}); "
+            "run again with RNNVIZ_DEBUG=1 to see where, and please report it",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _tolerate_narrow_encodings() -> None:
+    # Help texts and messages use η, ≥ and ŷ; a console that cannot show them
+    # should get an escape, not a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _can_encode(stream, text: str) -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _takes_output(func) -> bool:
+    return "out" in inspect.signature(func).parameters

@@ -1,0 +1,111 @@
+"""Command-line options shared by every command that runs the learner.
+
+``rnnviz trace`` uses them now; the desktop app's ``rnnviz gui [SEQ]`` and the
+recording commands take the same ones, so a setting reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from rnnviz.engine.activations import ACTIVATIONS
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.learner import RULES, LearnerParams
+from rnnviz.engine.sequences import parse_sequence
+from rnnviz.resources import example
+
+DEFAULTS = LearnerParams()
+
+
+def add_sequence_arguments(parser: argparse.ArgumentParser) -> None:
+    """SEQ, ``--file PATH|-`` and ``--example NAME`` (at most one of them)."""
+    parser.add_argument(
+        "sequence", metavar="SEQ", nargs="?",
+        help='the bit stream, e.g. "1^10 0^10", "(10)^10" or "random(100, 0.5, seed=1)"',
+    )
+    parser.add_argument(
+        "--file", metavar="PATH", help="read the stream from a text file ('-' reads standard input)"
+    )
+    parser.add_argument(
+        "--example", metavar="NAME", help="one of the named streams of 'rnnviz examples'"
+    )
+
+
+def add_learning_arguments(parser: argparse.ArgumentParser) -> None:
+    """η, rule, activation, gain, initial weights, h0 and learning on/off."""
+    group = parser.add_argument_group("learning")
+    group.add_argument(
+        "--eta", type=float, default=DEFAULTS.eta, help=f"learning rate η ≥ 0 (default {DEFAULTS.eta:g})"
+    )
+    group.add_argument("--rule", default=DEFAULTS.rule, help=f"update rule: {' or '.join(RULES)} (default {DEFAULTS.rule})")
+    group.add_argument(
+        "--activation", default=DEFAULTS.activation,
+        help=f"{', '.join(ACTIVATIONS)} for both neurons (default {DEFAULTS.activation})",
+    )
+    group.add_argument("--gain", type=float, default=DEFAULTS.gain, help="gain k in f(z) = base(k·z), above 0 (default 1)")
+    group.add_argument(
+        "--init", metavar="IH,HH,HO", default="0,0,0", help="initial weights (default 0,0,0)"
+    )
+    group.add_argument("--h0", type=float, default=DEFAULTS.h0, help="hidden value before tick 0 (default 0)")
+    group.add_argument(
+        "--no-learning", dest="learning", action="store_false", help="only predict; weights stay fixed"
+    )
+
+
+def parse_init(text: str) -> tuple[float, float, float]:
+    parts = text.split(",")
+    try:
+        values = tuple(float(part) for part in parts)
+    except ValueError:
+        values = ()
+    if len(values) != 3:
+        raise InputError(f"--init needs three numbers IH,HH,HO such as 0,0.5,-1; got {text!r}")
+    return values  # type: ignore[return-value]
+
+
+def params_from_args(args: argparse.Namespace) -> LearnerParams:
+    """Validated learner parameters from the parsed options."""
+    return LearnerParams(
+        eta=args.eta,
+        rule=args.rule,
+        activation=args.activation,
+        gain=args.gain,
+        init=parse_init(args.init),
+        h0=args.h0,
+        learning=args.learning,
+    )
+
+
+def read_sequence_text(args: argparse.Namespace) -> str:
+    """The stream's text, from SEQ, ``--file`` or ``--example``."""
+    given = [name for name in ("sequence", "file", "example") if getattr(args, name) is not None]
+    if len(given) > 1:
+        raise InputError("give the stream once: as SEQ, with --file or with --example")
+    if not given:
+        raise InputError('no stream given: write one such as "1^10 0^10", or use --file or --example')
+    if args.file is not None:
+        if args.file == "-":
+            return sys.stdin.read()
+        path = Path(args.file)
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(f"no such file: {args.file}") from None
+        except IsADirectoryError:
+            raise InputError(f"{args.file} is a folder, not a file") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{args.file} is not a text file") from None
+        except OSError as error:
+            raise InputError(f"cannot read {args.file}: {error.strerror}") from None
+    if args.example is not None:
+        return example(args.example)["sequence"]
+    return args.sequence
+
+
+def read_sequence(args: argparse.Namespace) -> np.ndarray:
+    """The stream as bits (validated: not empty, not over the limit)."""
+    return parse_sequence(read_sequence_text(args))

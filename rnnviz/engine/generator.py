@@ -1,0 +1,92 @@
+"""Free-run (generator) mode: the network's output fed back as its next input.
+
+No learning happens here. With the bipolar sigmoid ``2σ(z) − 1`` for both
+neurons, ``h0 = 0.5`` and a high output gain, hand-picked weights make the
+one-neuron network *generate* a pattern instead of predicting one: with
+``ih = −1, hh = 0, ho = 1``, gain 10 and ``x(0) = 1`` it alternates between
+about −0.98 and +0.98 — the alternation that online learning on ``(10)^n``
+fails to find.
+
+Each step::
+
+    h = f(hh·h + ih·x)
+    y = g(gain·ho·h)
+    x ← y
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from rnnviz.engine.activations import Activation
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.sequences import MAX_BITS
+
+#: The alternating generator of the published experiment.
+DEFAULTS: Final[dict[str, float]] = {
+    "ih": -1.0, "hh": 0.0, "ho": 1.0, "gain": 10.0, "x0": 1.0, "h0": 0.5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FreeRun:
+    """What a free run produced, one entry per step.
+
+    ``x[s]`` is the input of step *s*, ``h[s]`` and ``y[s]`` what it computed;
+    ``x[s + 1] == y[s]``.
+    """
+
+    x: np.ndarray
+    h: np.ndarray
+    y: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+def free_run(
+    *,
+    ih: float = DEFAULTS["ih"],
+    hh: float = DEFAULTS["hh"],
+    ho: float = DEFAULTS["ho"],
+    gain: float = DEFAULTS["gain"],
+    x0: float = DEFAULTS["x0"],
+    h0: float = DEFAULTS["h0"],
+    steps: int = 10,
+    activation: str = "bipolar",
+) -> FreeRun:
+    """Run the network forward *steps* times, feeding each output back in.
+
+    Parameters
+    ----------
+    ih, hh, ho
+        The fixed weights.
+    gain
+        Gain of the output neuron only: ``y = g(gain·ho·h)``.
+    x0, h0
+        The first input and the hidden value before the first step.
+    steps
+        How many steps, 1 to 10,000,000.
+    activation
+        Used for both neurons; ``"bipolar"`` as in the published experiment.
+    """
+    values = {"ih": ih, "hh": hh, "ho": ho, "x0": x0, "h0": h0, "gain": gain}
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise InputError(f"{name} must be a finite number, not {value!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_BITS:
+        raise InputError(f"steps must be a whole number from 1 to {MAX_BITS:,}, not {steps!r}")
+    f = Activation(activation, 1.0)
+    g = Activation(activation, float(gain))
+    xs, hs, ys = [0.0] * steps, [0.0] * steps, [0.0] * steps
+    x, h = float(x0), float(h0)
+    for step in range(steps):
+        h = f(hh * h + ih * x)
+        y = g(ho * h)
+        xs[step], hs[step], ys[step] = x, h, y
+        x = y
+    return FreeRun(np.array(xs), np.array(hs), np.array(ys))

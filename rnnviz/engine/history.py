@@ -1,0 +1,141 @@
+"""A record of every tick, kept in preallocated numpy columns.
+
+The history is the backbone of stepping back and scrubbing: tick *t*'s row
+holds what the network saw (``x``, ``target``), what it computed (``h``,
+``yhat``, ``err``) and what it learned (the weights *after* the tick and the
+deltas the tick applied). The state after *t* ticks can therefore be read
+straight from row ``t − 1``; nothing is ever re-run from tick 0 to go back.
+
+Columns grow by doubling, so appending a tick is amortised O(1) and never
+copies the whole history (``np.append`` per tick would be quadratic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+#: Column names, in the order the CSV output uses.
+COLUMNS: Final[tuple[str, ...]] = (
+    "x", "target", "h", "yhat", "err", "ih", "hh", "ho", "d_ih", "d_hh", "d_ho",
+)
+WEIGHTS: Final[tuple[str, ...]] = ("ih", "hh", "ho")
+DELTAS: Final[tuple[str, ...]] = ("d_ih", "d_hh", "d_ho")
+
+# Inputs and targets are bits; everything the network computes is float64,
+# so a tick costs 2 + 9·8 = 74 bytes.
+_DTYPES: Final[dict[str, type]] = {
+    name: (np.int8 if name in ("x", "target") else np.float64) for name in COLUMNS
+}
+
+_MIN_CAPACITY: Final[int] = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """One row of the history: tick ``t`` and what happened in it."""
+
+    t: int
+    x: int
+    target: int
+    h: float
+    yhat: float
+    err: float
+    ih: float
+    hh: float
+    ho: float
+    d_ih: float
+    d_hh: float
+    d_ho: float
+
+
+class History(Mapping[str, np.ndarray]):
+    """Per-tick columns of the one-neuron network, growing by doubling.
+
+    ``history["ho"]`` is a read-only view of the used part of a column
+    (length ``len(history)``); it stays valid until the next append or
+    truncation. Mapping methods iterate over :data:`COLUMNS`.
+    """
+
+    def __init__(self, capacity: int = _MIN_CAPACITY) -> None:
+        self._length = 0
+        self._columns = {
+            name: np.zeros(max(int(capacity), 1), dtype) for name, dtype in _DTYPES.items()
+        }
+
+    # -- Mapping protocol -------------------------------------------------
+    def __getitem__(self, name: str) -> np.ndarray:
+        view = self._columns[name][: self._length]
+        view.flags.writeable = False
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COLUMNS)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __repr__(self) -> str:
+        return f"<History {self._length} ticks, capacity {self.capacity}>"
+
+    # -- size ---------------------------------------------------------------
+    @property
+    def capacity(self) -> int:
+        """Rows allocated; at most twice the rows used (or the minimum)."""
+        return len(self._columns["x"])
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the columns, used or not."""
+        return sum(column.nbytes for column in self._columns.values())
+
+    def reserve(self, rows: int) -> None:
+        """Make room for *rows* rows in total, doubling as often as needed."""
+        capacity = self.capacity
+        if rows <= capacity:
+            return
+        while capacity < rows:
+            capacity *= 2
+        for name, old in self._columns.items():
+            new = np.zeros(capacity, old.dtype)
+            new[: self._length] = old[: self._length]
+            self._columns[name] = new
+
+    # -- editing -------------------------------------------------------------
+    def extend(self, columns: Mapping[str, np.ndarray | list]) -> None:
+        """Append rows given as one array (or list) per column, all the same length."""
+        lengths = {len(values) for values in columns.values()}
+        if len(lengths) != 1 or set(columns) != set(COLUMNS):
+            raise ValueError("extend() needs every column, all of one length")
+        (count,) = lengths
+        start = self._length
+        self.reserve(start + count)
+        for name, values in columns.items():
+            self._columns[name][start : start + count] = values
+        self._length = start + count
+
+    def truncate(self, length: int) -> None:
+        """Forget every tick from *length* on (a no-op if already shorter)."""
+        if length < 0:
+            raise ValueError("length must not be negative")
+        self._length = min(self._length, int(length))
+
+    def clear(self) -> None:
+        self._length = 0
+
+    # -- reading ---------------------------------------------------------------
+    def tick(self, t: int) -> Tick:
+        """Row *t* (negative counts from the end) as a :class:`Tick`."""
+        if t < 0:
+            t += self._length
+        if not 0 <= t < self._length:
+            raise IndexError(f"tick {t} is not in a history of {self._length} ticks")
+        values = {name: self._columns[name][t].item() for name in COLUMNS}
+        return Tick(t=t, **values)
+
+    def weights_after(self, t: int) -> tuple[float, float, float]:
+        """(ih, hh, ho) after tick *t*."""
+        return tuple(self._columns[name][t].item() for name in WEIGHTS)  # type: ignore[return-value]

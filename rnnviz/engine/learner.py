@@ -1,0 +1,353 @@
+"""The one-neuron recurrent network learning online, tick by tick.
+
+One input ``x``, one hidden neuron ``h`` with a self-loop, one output ``ŷ``
+and three weights ``ih``, ``hh``, ``ho``. Tick *t* reads ``x[t]``, predicts
+``x[t+1]`` and learns from its error (DESIGN §1)::
+
+    h_prev = h
+    h  = f(hh·h_prev + ih·x[t])
+    ŷ  = g(ho·h)
+    e  = x[t+1] − ŷ                     (the loss is ½e²)
+
+Two update rules are offered. ``sequential`` (the default) reproduces the
+published experiments: ``ho`` moves first and the ``ih``/``hh`` updates then
+use the *new* ``ho`` with the output derivative taken at the new ``ho`` (``e``
+is not recomputed). ``simultaneous`` is plain gradient descent on the
+one-tick loss, truncated at ``h_prev``: every delta uses the pre-tick weights.
+
+The inner loop works on Python floats, not numpy scalars: for a single neuron
+a scalar ``math.tanh`` is several times cheaper than any numpy call, and the
+loop is what every view, the command line and the benchmarks run. Results are
+moved into numpy columns a chunk at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final, NamedTuple
+
+import numpy as np
+
+from rnnviz.engine.activations import ACTIVATIONS, Activation
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.history import DELTAS, History
+
+#: Update rules, the default first.
+RULES: Final[tuple[str, ...]] = ("sequential", "simultaneous")
+
+# Upper limits that keep every number finite for the longest stream: with
+# these, no weight can grow past about 1e50 in 10,000,000 ticks, whereas
+# η = 1e300 overflows on the second tick. The published experiments use η = 5.
+MAX_ETA: Final[float] = 1e10
+MAX_GAIN: Final[float] = 1e6
+MAX_START: Final[float] = 1e6
+
+#: Ticks computed per call of the inner loop before results are copied into
+#: numpy; large enough to amortise the copy, small enough to stay in cache.
+CHUNK: Final[int] = 4096
+
+
+def _check_finite(name: str, value: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, not {value!r}") from None
+    if not math.isfinite(number):
+        raise InputError(f"{name} must be a finite number, not {value!r}")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerParams:
+    """Everything that decides how the network computes and learns.
+
+    Parameters
+    ----------
+    eta
+        Learning rate η ≥ 0 (the published experiments use 5).
+    rule
+        ``"sequential"`` (default) or ``"simultaneous"``, see the module docstring.
+    activation, gain
+        The squashing function used for both ``f`` and ``g`` and its gain *k*
+        (``f(z) = base(k·z)``).
+    init
+        Initial weights ``(ih, hh, ho)``.
+    h0
+        The hidden value before the first tick.
+    learning
+        When false the network only predicts; every delta is 0.
+    """
+
+    eta: float = 5.0
+    rule: str = "sequential"
+    activation: str = "sigmoid"
+    gain: float = 1.0
+    init: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    h0: float = 0.0
+    learning: bool = True
+    _act: Activation = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        eta = _check_finite("the learning rate η", self.eta)
+        if eta < 0:
+            raise InputError(f"the learning rate η must not be negative, not {self.eta!r}")
+        if eta > MAX_ETA:
+            raise InputError(f"the learning rate η must be at most {MAX_ETA:g}, not {self.eta!r}")
+        if self.rule not in RULES:
+            raise InputError(f"unknown update rule {self.rule!r}; choose one of {', '.join(RULES)}")
+        if self.activation not in ACTIVATIONS:
+            raise InputError(
+                f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+            )
+        gain = _check_finite("the gain", self.gain)
+        if not 0 < gain <= MAX_GAIN:
+            raise InputError(f"the gain must be above 0 and at most {MAX_GAIN:g}, not {self.gain!r}")
+        try:
+            init = tuple(self.init)
+        except TypeError:
+            raise InputError("the initial weights must be three numbers: ih, hh, ho") from None
+        if len(init) != 3:
+            raise InputError(
+                f"the initial weights must be three numbers (ih, hh, ho), not {len(init)}"
+            )
+        init = tuple(_check_finite(name, value) for name, value in zip(("ih", "hh", "ho"), init))
+        h0 = _check_finite("h0", self.h0)
+        for name, value in (*zip(("ih", "hh", "ho"), init), ("h0", h0)):
+            if abs(value) > MAX_START:
+                raise InputError(f"{name} must lie between −{MAX_START:g} and {MAX_START:g}, not {value!r}")
+        object.__setattr__(self, "eta", eta)
+        object.__setattr__(self, "gain", gain)
+        object.__setattr__(self, "init", init)
+        object.__setattr__(self, "h0", h0)
+        object.__setattr__(self, "learning", bool(self.learning))
+        object.__setattr__(self, "_act", Activation(self.activation, gain))
+
+    @property
+    def act(self) -> Activation:
+        """The activation used for both the hidden and the output neuron."""
+        return self._act
+
+    def with_changes(self, **changes) -> "LearnerParams":
+        """A validated copy with some fields replaced."""
+        return replace(self, **changes)
+
+
+class State(NamedTuple):
+    """What the network carries from one tick to the next."""
+
+    ih: float
+    hh: float
+    ho: float
+    h: float
+
+
+class Prediction(NamedTuple):
+    """A forward pass without learning: the hidden value and the output."""
+
+    h: float
+    yhat: float
+
+
+# The inner loop is generated from the pieces below, once per (rule, what is
+# recorded), so that each variant is a straight run of float arithmetic with
+# no per-tick branches — and the maths is written once, not six times. Inputs
+# arrive as Python floats: float∘float operations are the ones CPython
+# specialises, int∘float ones are not.
+_FORWARD: Final[str] = """
+        hp = h
+        th = tanh(fi * (hh * hp + ih * x))
+        h = fs * th + fo
+        gh = gi * h
+        tg = tanh(ho * gh)
+        yh = gs * tg + go
+        e = y - yh
+"""
+_UPDATES: Final[dict[str, str]] = {
+    # ho moves first; ih and hh see the new ho and g' taken at the new ho.
+    "sequential": """
+        d_ho = e * eta_gd * (1.0 - tg * tg) * h
+        ho += d_ho
+        tg = tanh(ho * gh)
+        k = e * eta_gd_fd * (1.0 - tg * tg) * ho * (1.0 - th * th)
+        d_ih = k * x
+        d_hh = k * hp
+        ih += d_ih
+        hh += d_hh
+""",
+    # All three deltas from the pre-tick weights: the one-tick gradient.
+    "simultaneous": """
+        c = e * eta_gd * (1.0 - tg * tg)
+        d_ho = c * h
+        k = c * ho * fd * (1.0 - th * th)
+        d_ih = k * x
+        d_hh = k * hp
+        ih += d_ih
+        hh += d_hh
+        ho += d_ho
+""",
+}
+#: Columns the inner loop writes per tick, for each recording mode.
+_RECORDED: Final[dict[str, tuple[str, ...]]] = {
+    "none": (),
+    "weights": ("ih", "hh", "ho"),
+    "full": ("h", "yhat", "err", "ih", "hh", "ho", "d_ih", "d_hh", "d_ho"),
+}
+_LOCAL_NAME: Final[dict[str, str]] = {"yhat": "yh", "err": "e"}
+_KERNELS: dict[tuple[str, str], Callable] = {}
+
+
+def _kernel(rule: str, mode: str) -> Callable:
+    """The compiled inner loop for *rule* recording *mode* (cached)."""
+    key = (rule, mode)
+    if key not in _KERNELS:
+        columns = _RECORDED[mode]
+        unpack = "".join(f"o{j}, " for j in range(len(columns)))
+        stores = "".join(
+            f"        o{j}[i] = {_LOCAL_NAME.get(name, name)}\n" for j, name in enumerate(columns)
+        )
+        # x[t] is the previous tick's target, so the loop walks the targets
+        # alone and carries x along: cheaper than zipping two lists.
+        source = (
+            "def kernel(x, ys, state, out, fi, fs, fo, fd, gi, gs, go, gd, eta):\n"
+            "    tanh = _tanh\n"
+            "    eta_gd = eta * gd\n"
+            "    eta_gd_fd = eta_gd * fd\n"
+            "    ih, hh, ho, h = state\n"
+            + (f"    {unpack}= out\n" if columns else "")
+            + "    i = 0\n"
+            "    for y in ys:"
+            + _FORWARD
+            + _UPDATES[rule]
+            + (stores + "        i += 1\n" if columns else "")
+            + "        x = y\n"
+            "    return ih, hh, ho, h\n"
+        )
+        namespace: dict = {"_tanh": math.tanh}
+        exec(compile(source, f"<rnnviz kernel {rule}/{mode}>", "exec"), namespace)
+        _KERNELS[key] = namespace["kernel"]
+    return _KERNELS[key]
+
+
+def _run_chunk(
+    params: LearnerParams,
+    x0: float,
+    ys: list[float],
+    state: State,
+    mode: str,
+    out: Sequence[list[float]] = (),
+) -> State:
+    """Run ``len(ys)`` ticks from *state* and input *x0*, writing *mode*'s columns to *out*."""
+    act = params.act
+    eta = params.eta if params.learning else 0.0
+    kernel = _kernel(params.rule, mode)
+    coefficients = (act.inner, act.scale, act.offset, act.slope)
+    return State(*kernel(x0, ys, state, out, *coefficients, *coefficients, eta))
+
+
+class OnlineLearner:
+    """The one-neuron network with its learning rule.
+
+    The learner holds no state of its own: every method takes the state to
+    start from and returns the state it ends in, so the same learner can run
+    from any point of a history.
+    """
+
+    def __init__(self, params: LearnerParams | None = None) -> None:
+        self.params = params or LearnerParams()
+
+    def initial_state(self) -> State:
+        ih, hh, ho = self.params.init
+        return State(ih, hh, ho, self.params.h0)
+
+    def predict(self, x: float, state: State) -> Prediction:
+        """Forward pass on input *x* from *state*, learning nothing."""
+        act = self.params.act
+        h = act(state.hh * state.h + state.ih * x)
+        return Prediction(h, act(state.ho * h))
+
+    def run(
+        self,
+        bits: Sequence[int] | np.ndarray,
+        state: State | None = None,
+        *,
+        history: History | None = None,
+        on_weights: Callable[[np.ndarray, np.ndarray, np.ndarray], None] | None = None,
+    ) -> State:
+        """Learn on every tick of *bits* (``len(bits) − 1`` ticks).
+
+        Parameters
+        ----------
+        bits
+            The stream; tick *t* reads ``bits[t]`` and targets ``bits[t+1]``.
+        state
+            Where to start (default: :meth:`initial_state`).
+        history
+            If given, every tick is appended to it.
+        on_weights
+            If given (and no *history*), called once per chunk with the
+            weights ``ih``, ``hh``, ``ho`` after each tick of the chunk —
+            what the +/− notation needs, at a fraction of a full history's cost.
+
+        Returns
+        -------
+        State
+            The state after the last tick.
+        """
+        stream = np.asarray(bits, dtype=np.float64)
+        # Iterating numpy yields numpy scalars, slow in scalar arithmetic;
+        # Python floats are the fastest thing the inner loop can get.
+        values = stream.tolist()
+        state = self.initial_state() if state is None else state
+        ticks = len(values) - 1
+        if ticks <= 0:
+            return state
+        mode = "full" if history is not None else "weights" if on_weights is not None else "none"
+        columns = _RECORDED[mode]
+        if history is not None:
+            history.reserve(len(history) + ticks)
+        for start in range(0, ticks, CHUNK):
+            stop = min(start + CHUNK, ticks)
+            ys = values[start + 1 : stop + 1]
+            # Fresh lists each chunk: storing into a list is the cheapest
+            # per-tick write CPython has (cheaper than array.array), and
+            # overwriting last chunk's floats would cost their deallocation.
+            buffers = [[0.0] * (stop - start) for _ in columns]
+            state = _run_chunk(self.params, values[start], ys, state, mode, buffers)
+            recorded = {
+                name: np.array(buffer, dtype=np.float64) for name, buffer in zip(columns, buffers)
+            }
+            if history is not None:
+                for name in DELTAS:
+                    # k·x with x = 0 and k < 0 gives −0.0; a delta of nothing
+                    # should read 0.0 in every output.
+                    recorded[name] += 0.0
+                recorded["x"] = stream[start:stop]
+                recorded["target"] = stream[start + 1 : stop + 1]
+                history.extend(recorded)
+            elif on_weights is not None:
+                on_weights(recorded["ih"], recorded["hh"], recorded["ho"])
+        return state
+
+
+def state_after(history: History, ticks: int, params: LearnerParams) -> State:
+    """The state after the first *ticks* ticks of *history*.
+
+    Reads the stored row (or the initial state for 0 ticks): stepping back
+    never re-runs anything.
+    """
+    if ticks == 0:
+        ih, hh, ho = params.init
+        return State(ih, hh, ho, params.h0)
+    if not 0 < ticks <= len(history):
+        raise IndexError(f"no state after {ticks} ticks in a history of {len(history)}")
+    ih, hh, ho = history.weights_after(ticks - 1)
+    return State(ih, hh, ho, history["h"][ticks - 1].item())
+
+
+def trace(bits: Sequence[int] | np.ndarray, params: LearnerParams | None = None) -> History:
+    """Run *bits* from the initial state and return the full history."""
+    history = History()
+    OnlineLearner(params).run(bits, history=history)
+    return history

@@ -1,0 +1,273 @@
+"""A teaching session: a bit stream, a learner, a cursor and the history.
+
+The session is the pure state behind every view; it knows nothing of Qt. A
+GUI adapter owns one, calls its methods and tells the views what changed.
+
+Time
+----
+With *N* bits there are ``N − 1`` ticks: tick *t* reads bit *t* and learns to
+predict bit *t + 1*. The cursor counts the ticks done (``0 … N − 1``); the
+state the views show is the state after ``cursor`` ticks. :meth:`Session.step`
+computes a tick the first time and replays the stored one afterwards, so
+stepping back and forth costs nothing and gives bit-identical numbers.
+
+Parameters mid-run
+------------------
+A change of η, the rule, the activation, the gain or learning on/off applies
+from the next tick: the ticks already done stay as they were, any stored
+ticks *after* the cursor are forgotten. A change of the initial weights or
+``h0`` changes where every tick starts, so the ticks up to the cursor are
+recomputed from tick 0 (with the current parameters) and the cursor stays.
+
+Editing rule
+------------
+Bit *i* is the input of tick *i* and the target of tick *i − 1*, so an edit
+at bit *i* (toggle, set, insert, delete, or a replacement whose first
+difference is at *i*) keeps every tick before ``i − 1`` exactly as it was and
+forgets the rest. If that cuts below the cursor, the ticks from ``i − 1`` up
+to the cursor are recomputed at once, with the current parameters, on the
+edited stream, so the cursor stays on the same tick (or on the last tick, if
+the stream became shorter). An edit after the cursor therefore costs nothing
+but forgetting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
+
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.history import WEIGHTS, History, Tick
+from rnnviz.engine.learner import LearnerParams, OnlineLearner, Prediction, State, state_after
+from rnnviz.engine.notation import NotationBuilder
+from rnnviz.engine.sequences import MAX_BITS, parse_sequence
+
+#: Parameters whose change moves the starting point of tick 0.
+_START_PARAMS: Final[frozenset[str]] = frozenset({"init", "h0"})
+
+
+def _as_bits(bits: str | Sequence[int] | np.ndarray) -> np.ndarray:
+    """A validated, owned ``uint8`` copy of *bits* (text goes through the parser)."""
+    if isinstance(bits, str):
+        return parse_sequence(bits)
+    array = np.asarray(bits)
+    if array.ndim != 1:
+        raise InputError("a bit stream must be a flat sequence of 0s and 1s")
+    if array.size and not np.isin(array, (0, 1)).all():
+        bad = int(np.flatnonzero(~np.isin(array, (0, 1)))[0])
+        raise InputError(f"bit {bad + 1} is {array[bad]!r}; a stream holds only 0 and 1")
+    return array.astype(np.uint8, copy=True)
+
+
+class Session:
+    """One learner on one bit stream, with a cursor and the full history.
+
+    Parameters
+    ----------
+    bits
+        The stream: text in the sequence language (``"1^10 0^10"``) or a
+        sequence of 0/1. At least one bit.
+    params
+        How the network computes and learns (default: the published setting,
+        η = 5, sequential rule, sigmoid, zero weights).
+    """
+
+    def __init__(
+        self,
+        bits: str | Sequence[int] | np.ndarray = "1^10 0^10",
+        params: LearnerParams | None = None,
+    ) -> None:
+        self._bits = self._checked(_as_bits(bits))
+        self._learner = OnlineLearner(params or LearnerParams())
+        self._history = History()
+        self._cursor = 0
+        self._revision = 0
+
+    # -- reading ------------------------------------------------------------
+    @property
+    def bits(self) -> np.ndarray:
+        """The stream (read-only view)."""
+        view = self._bits.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def params(self) -> LearnerParams:
+        return self._learner.params
+
+    @property
+    def history(self) -> History:
+        """Every tick computed so far, possibly beyond the cursor (for replay)."""
+        return self._history
+
+    @property
+    def cursor(self) -> int:
+        """Ticks done: the views show the state after this many ticks."""
+        return self._cursor
+
+    @property
+    def n_ticks(self) -> int:
+        """Ticks the stream allows: one fewer than its bits."""
+        return len(self._bits) - 1
+
+    @property
+    def at_end(self) -> bool:
+        return self._cursor >= self.n_ticks
+
+    @property
+    def revision(self) -> int:
+        """Grows by one with every change of anything a view shows."""
+        return self._revision
+
+    @property
+    def state(self) -> State:
+        """Weights and hidden value after ``cursor`` ticks."""
+        return state_after(self._history, self._cursor, self.params)
+
+    def current_tick(self) -> Tick | None:
+        """The last tick done (the one that led to :attr:`state`), if any."""
+        return self._history.tick(self._cursor - 1) if self._cursor else None
+
+    def prediction(self) -> Prediction:
+        """The network's guess for bit ``cursor + 1``, without learning.
+
+        At the end of the stream this is the prediction of the next, unknown
+        bit — the "will tomorrow be sunny?" question.
+        """
+        return self._learner.predict(float(self._bits[self._cursor]), self.state)
+
+    def notation(self, weight: str, *, ascii: bool = False) -> str:
+        """The +/− notation of *weight* (``"ih"``, ``"hh"`` or ``"ho"``) up to the cursor."""
+        if weight not in WEIGHTS:
+            raise InputError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
+        builder = NotationBuilder(self.params.init[WEIGHTS.index(weight)])
+        builder.extend(self._history[weight][: self._cursor])
+        return builder.text(ascii=ascii)
+
+    # -- moving in time -------------------------------------------------------
+    def step(self, count: int = 1) -> int:
+        """Move forward up to *count* ticks; return how many were taken."""
+        target = min(self._cursor + max(int(count), 0), self.n_ticks)
+        return self._move_to(target)
+
+    def back(self, count: int = 1) -> int:
+        """Move back up to *count* ticks (restoring stored state); return how many."""
+        target = max(self._cursor - max(int(count), 0), 0)
+        return -self._move_to(target)
+
+    def seek(self, tick: int) -> None:
+        """Put the cursor after *tick* ticks (clamped to ``0 … n_ticks``)."""
+        self._move_to(min(max(int(tick), 0), self.n_ticks))
+
+    def run_to_end(self) -> int:
+        """Do every remaining tick; return how many."""
+        return self._move_to(self.n_ticks)
+
+    def reset(self) -> None:
+        """Back to tick 0 with the initial weights; the history is forgotten."""
+        self._history.clear()
+        self._cursor = 0
+        self._changed()
+
+    def _move_to(self, target: int) -> int:
+        moved = target - self._cursor
+        if moved == 0:
+            return 0
+        if target > len(self._history):
+            start = len(self._history)
+            state = state_after(self._history, start, self.params)
+            self._learner.run(self._bits[start : target + 1], state, history=self._history)
+        self._cursor = target
+        self._changed()
+        return moved
+
+    # -- parameters -------------------------------------------------------------
+    def set_params(self, params: LearnerParams | None = None, **changes) -> None:
+        """Replace the parameters (or some of them, by keyword).
+
+        See the module docstring for when a change takes effect.
+        """
+        new = (params or self.params).with_changes(**changes) if changes else params or self.params
+        old = self.params
+        if new == old:
+            return
+        self._learner = OnlineLearner(new)
+        if any(getattr(old, name) != getattr(new, name) for name in _START_PARAMS):
+            self._recompute_from_tick(0)
+        else:
+            self._history.truncate(self._cursor)
+        self._changed()
+
+    # -- editing ------------------------------------------------------------------
+    def toggle(self, index: int) -> None:
+        """Flip bit *index*."""
+        index = self._index(index)
+        self.set_bit(index, 1 - int(self._bits[index]))
+
+    def set_bit(self, index: int, value: int) -> None:
+        """Set bit *index* to *value* (0 or 1)."""
+        index = self._index(index)
+        if value not in (0, 1):
+            raise InputError(f"a bit is 0 or 1, not {value!r}")
+        if self._bits[index] == value:
+            return
+        bits = self._bits.copy()
+        bits[index] = value
+        self._apply(bits, index)
+
+    def insert(self, index: int, bits: str | Sequence[int] | np.ndarray) -> None:
+        """Insert *bits* before bit *index* (``index = len`` appends)."""
+        if not 0 <= index <= len(self._bits):
+            raise InputError(f"cannot insert at position {index} of a {len(self._bits)}-bit stream")
+        new = _as_bits(bits)
+        if new.size == 0:
+            return
+        self._apply(np.concatenate((self._bits[:index], new, self._bits[index:])), index)
+
+    def delete(self, index: int, count: int = 1) -> None:
+        """Delete *count* bits from bit *index* on."""
+        index = self._index(index)
+        count = min(max(int(count), 0), len(self._bits) - index)
+        if count == 0:
+            return
+        self._apply(np.concatenate((self._bits[:index], self._bits[index + count :])), index)
+
+    def replace(self, bits: str | Sequence[int] | np.ndarray) -> None:
+        """Replace the whole stream; history is kept up to the first difference."""
+        new = _as_bits(bits)
+        common = min(len(new), len(self._bits))
+        differs = np.flatnonzero(new[:common] != self._bits[:common])
+        first = int(differs[0]) if differs.size else common
+        if first == len(new) == len(self._bits):
+            return
+        self._apply(new, first)
+
+    def _index(self, index: int) -> int:
+        if not -len(self._bits) <= index < len(self._bits):
+            raise InputError(f"there is no bit {index} in a {len(self._bits)}-bit stream")
+        return index % len(self._bits)
+
+    @staticmethod
+    def _checked(bits: np.ndarray) -> np.ndarray:
+        if bits.size == 0:
+            raise InputError("a stream needs at least one bit")
+        if bits.size > MAX_BITS:
+            raise InputError(f"a stream of {bits.size:,} bits is longer than the limit of {MAX_BITS:,}")
+        return bits
+
+    def _apply(self, bits: np.ndarray, first_changed_bit: int) -> None:
+        """Install edited *bits*; tick ``first_changed_bit − 1`` is the first affected."""
+        self._bits = self._checked(bits)
+        self._recompute_from_tick(max(first_changed_bit - 1, 0))
+        self._changed()
+
+    def _recompute_from_tick(self, tick: int) -> None:
+        keep_cursor = min(self._cursor, self.n_ticks)
+        self._history.truncate(tick)
+        self._cursor = min(self._cursor, tick)
+        self._move_to(keep_cursor)
+
+    def _changed(self) -> None:
+        self._revision += 1

@@ -1,0 +1,208 @@
+"""The one-neuron learner against the published experiments and the calculus."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from rnnviz.engine.activations import Activation
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.history import History
+from rnnviz.engine.learner import LearnerParams, OnlineLearner, State, state_after, trace
+from rnnviz.engine.sequences import parse_sequence
+
+
+def final(sequence: str, **params) -> tuple[float, float, float]:
+    history = trace(parse_sequence(sequence), LearnerParams(**params))
+    return history["ih"][-1], history["hh"][-1], history["ho"][-1]
+
+
+def truncated(value: float) -> float:
+    """The published figures are cut, not rounded, to two decimals."""
+    return math.trunc(value * 100) / 100
+
+
+# -- the published experiments (η = 5, sequential rule, zero initial weights) --
+
+def test_streak_of_ones_settles_ho_near_1_98_and_hh_near_0_43() -> None:
+    ih, hh, ho = final("1^10")
+    assert truncated(ho) == 1.98
+    assert truncated(hh) == 0.43
+
+
+def test_streak_of_zeros_mirrors_ho_and_leaves_ih_untouched() -> None:
+    ih, hh, ho = final("0^10")
+    assert truncated(ho) == -1.98
+    assert round(hh, 2) == 0.50
+    assert ih == 0.0  # x = 0 on every tick: ih cannot learn from zeros
+
+
+def test_alternating_bits_end_at_the_published_weights_and_stay_unsure() -> None:
+    history = trace(parse_sequence("(10)^10"), LearnerParams())
+    assert round(history["hh"][-1], 2) == 0.25
+    assert round(history["ih"][-1], 2) == 0.51
+    assert round(history["ho"][-1], 2) == -0.43
+    # "the predictions stay between 0.44 and 0.5": conservative, no pattern caught
+    assert 0.44 <= history["yhat"].min() and history["yhat"].max() < 0.51
+
+
+def test_ho_climbs_on_ones_monotonically() -> None:
+    history = trace(parse_sequence("1^10"), LearnerParams())
+    assert (np.diff(history["ho"]) > 0).all()
+    assert (np.diff(history["hh"][1:]) > 0).all()
+
+
+def test_sequential_rule_matches_a_direct_transcription_of_design_section_1() -> None:
+    bits = parse_sequence("1^7 0 1^3 (10)^4 0^5").tolist()
+    sig = lambda z: 1.0 / (1.0 + math.exp(-z))  # noqa: E731
+    ih = hh = ho = h = 0.0
+    history = trace(bits, LearnerParams())
+    for t in range(len(bits) - 1):
+        h_prev = h
+        h = sig(hh * h_prev + ih * bits[t])
+        yhat = sig(ho * h)
+        e = bits[t + 1] - yhat
+        ho += 5 * e * yhat * (1 - yhat) * h
+        y2 = sig(ho * h)
+        k = 5 * e * y2 * (1 - y2) * ho * h * (1 - h)
+        ih += k * bits[t]
+        hh += k * h_prev
+        assert history["ho"][t] == pytest.approx(ho, rel=1e-12, abs=1e-15)
+        assert history["ih"][t] == pytest.approx(ih, rel=1e-12, abs=1e-15)
+        assert history["hh"][t] == pytest.approx(hh, rel=1e-12, abs=1e-15)
+        assert history["yhat"][t] == pytest.approx(yhat, rel=1e-12)
+
+
+# -- the two rules -----------------------------------------------------------------
+
+def test_the_two_rules_give_different_trajectories_on_alternating_bits() -> None:
+    seq = final("(10)^10", rule="sequential")
+    sim = final("(10)^10", rule="simultaneous")
+    assert max(abs(a - b) for a, b in zip(seq, sim)) > 0.1
+
+
+def one_tick_loss(weights, x, target, h_prev, act: Activation) -> float:
+    ih, hh, ho = weights
+    h = act(hh * h_prev + ih * x)
+    return 0.5 * (target - act(ho * h)) ** 2
+
+
+@pytest.mark.parametrize("activation,gain", [("sigmoid", 1.0), ("tanh", 0.7), ("bipolar", 2.0)])
+def test_simultaneous_deltas_are_minus_eta_times_the_finite_difference_gradient(activation, gain) -> None:
+    eta = 0.8
+    params = LearnerParams(eta=eta, rule="simultaneous", activation=activation, gain=gain,
+                           init=(0.3, -0.4, 0.9), h0=0.2)
+    bits = [1, 0, 1, 1, 0, 0, 1]
+    history = trace(bits, params)
+    act = params.act
+    h_prev = params.h0
+    weights = list(params.init)
+    step = 1e-6
+    for t in range(len(bits) - 1):
+        for i, name in enumerate(("d_ih", "d_hh", "d_ho")):
+            up, down = list(weights), list(weights)
+            up[i] += step
+            down[i] -= step
+            gradient = (one_tick_loss(up, bits[t], bits[t + 1], h_prev, act)
+                        - one_tick_loss(down, bits[t], bits[t + 1], h_prev, act)) / (2 * step)
+            assert history[name][t] == pytest.approx(-eta * gradient, rel=1e-6, abs=1e-10)
+        weights = [history["ih"][t], history["hh"][t], history["ho"][t]]
+        h_prev = history["h"][t]
+
+
+def test_sign_rules_hold_on_every_tick() -> None:
+    history = trace(parse_sequence("1^10 0^10 (110)^5"), LearnerParams())
+    err, d_ho = history["err"], history["d_ho"]
+    assert (np.sign(d_ho) == np.sign(err)).all()  # sign(Δho) = sign(e)
+    x = history["x"]
+    assert (history["d_ih"][x == 0] == 0).all()  # ih cannot learn from zeros
+
+
+# -- robustness ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("eta", [1e4, 1e8])
+@pytest.mark.parametrize("sequence", ["random(5000, 0.5, 3)", "(10)^300", "1^50 0^50"])
+@pytest.mark.parametrize("rule", ["sequential", "simultaneous"])
+def test_extreme_learning_rates_stay_finite(eta, sequence, rule) -> None:
+    history = trace(parse_sequence(sequence), LearnerParams(eta=eta, rule=rule))
+    for name in history:
+        assert np.isfinite(history[name]).all(), name
+
+
+def test_learning_off_keeps_the_weights_and_still_predicts() -> None:
+    params = LearnerParams(init=(0.5, -0.2, 1.5), learning=False)
+    history = trace(parse_sequence("(1101)^5"), params)
+    assert (history["ih"] == 0.5).all() and (history["ho"] == 1.5).all()
+    assert not np.signbit(history["d_ho"]).any()  # 0.0, never −0.0
+    assert len(np.unique(history["yhat"])) > 1
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"eta": -1}, "negative"),
+        ({"eta": float("nan")}, "finite"),
+        ({"eta": float("inf")}, "finite"),
+        ({"rule": "backwards"}, "rule"),
+        ({"activation": "relu"}, "activation"),
+        ({"gain": 0}, "gain"),
+        ({"init": (1, 2)}, "three"),
+        ({"init": (1, 2, float("nan"))}, "finite"),
+        ({"h0": float("inf")}, "finite"),
+    ],
+)
+def test_bad_parameters_are_refused_with_a_message(changes, message) -> None:
+    with pytest.raises(InputError, match=message):
+        LearnerParams(**changes)
+
+
+# -- history and stepping back -----------------------------------------------------------
+
+def test_running_in_pieces_equals_running_at_once() -> None:
+    bits = parse_sequence("random(20000, 0.4, 11)")
+    whole = trace(bits, LearnerParams())
+    pieces = History()
+    learner = OnlineLearner(LearnerParams())
+    state = None
+    # overlapping by one bit: the last bit of a piece is the next piece's first input
+    for start in range(0, len(bits) - 1, 777):
+        state = learner.run(bits[start : start + 778], state, history=pieces)
+    for name in whole:
+        np.testing.assert_array_equal(pieces[name], whole[name], err_msg=name)
+
+
+def test_state_after_restores_the_exact_state_without_rerunning() -> None:
+    bits = parse_sequence("random(3000, 0.5, 5)")
+    params = LearnerParams()
+    history = trace(bits, params)
+    state = state_after(history, 1234, params)
+    again = OnlineLearner(params).run(bits[1234:], state)
+    assert again == state_after(history, len(history), params)
+    assert state_after(history, 0, params) == State(0.0, 0.0, 0.0, 0.0)
+
+
+def test_history_grows_by_doubling_and_stays_compact() -> None:
+    history = trace(parse_sequence("random(100000, 0.5, 1)"), LearnerParams())
+    assert len(history) == 99999
+    assert history.capacity == 131072  # 1024 doubled seven times
+    assert history.nbytes / history.capacity == 74  # two int8 columns, nine float64
+
+
+def test_history_columns_are_read_only_views() -> None:
+    history = trace([1, 0, 1], LearnerParams())
+    with pytest.raises(ValueError):
+        history["ho"][0] = 3.0
+
+
+def test_prediction_after_the_last_bit_uses_the_final_state() -> None:
+    bits = parse_sequence("1^10")
+    params = LearnerParams()
+    learner = OnlineLearner(params)
+    state = learner.run(bits)
+    h, yhat = learner.predict(1.0, state)
+    act = params.act
+    assert h == pytest.approx(act(state.hh * state.h + state.ih))
+    assert yhat == pytest.approx(act(state.ho * h))
+    assert yhat > 0.8  # after ten 1s it bets on another 1

@@ -1,0 +1,225 @@
+"""The teaching session: stepping, going back, parameters mid-run and editing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.learner import LearnerParams, trace
+from rnnviz.engine.sequences import parse_sequence
+from rnnviz.session import Session
+
+
+def snapshot(session: Session) -> tuple:
+    """Everything a view would show at the cursor."""
+    return (session.cursor, session.state, session.current_tick(), session.prediction(),
+            tuple(session.notation(w) for w in ("ih", "hh", "ho")))
+
+
+def test_a_new_session_starts_before_the_first_tick() -> None:
+    session = Session("1^10 0^10")
+    assert session.cursor == 0 and session.n_ticks == 19
+    assert session.current_tick() is None
+    assert session.state == (0.0, 0.0, 0.0, 0.0)
+    assert session.prediction().yhat == 0.5  # zero weights: no opinion yet
+
+
+def test_stepping_to_the_end_equals_a_trace() -> None:
+    session = Session("1^10 0^10")
+    for _ in range(25):
+        session.step()
+    assert session.cursor == 19 and session.at_end
+    reference = trace(parse_sequence("1^10 0^10"), LearnerParams())
+    for name in reference:
+        np.testing.assert_array_equal(session.history[name], reference[name])
+    assert session.notation("ho") == "+⁹ \u2212⁵ , \u2212⁵"
+
+
+def test_step_back_restores_exactly_what_was_shown() -> None:
+    session = Session("random(500, 0.5, 2)")
+    session.seek(200)
+    before = snapshot(session)
+    session.run_to_end()
+    assert session.back(299) == 299
+    assert snapshot(session) == before
+    session.step(10)
+    session.back(10)
+    assert snapshot(session) == before
+
+
+def test_back_and_step_replay_stored_ticks_without_recomputing() -> None:
+    session = Session("random(500, 0.5, 2)")
+    session.run_to_end()
+    stored = session.history["ho"].copy()
+    session.seek(3)
+    assert len(session.history) == 499  # the future is kept for replay
+    session.step(496)
+    np.testing.assert_array_equal(session.history["ho"], stored)
+
+
+def test_cursor_is_clamped_at_both_ends() -> None:
+    session = Session("1011")
+    assert session.back() == 0
+    assert session.step(10) == 3
+    assert session.step() == 0
+    session.seek(-5)
+    assert session.cursor == 0
+    session.seek(99)
+    assert session.cursor == 3
+
+
+def test_reset_forgets_everything() -> None:
+    session = Session("(10)^5")
+    session.run_to_end()
+    session.reset()
+    assert session.cursor == 0 and len(session.history) == 0
+
+
+def test_revision_counts_visible_changes() -> None:
+    session = Session("1^5")
+    revision = session.revision
+    session.step()
+    session.toggle(4)
+    session.set_params(eta=1.0)
+    assert session.revision == revision + 3
+    session.back(0)
+    session.set_params(eta=1.0)
+    assert session.revision == revision + 3
+
+
+# -- parameters mid-run ----------------------------------------------------------------
+
+def test_changing_eta_mid_run_applies_from_the_next_tick() -> None:
+    session = Session("1^20")
+    session.seek(10)
+    kept = session.history["ho"][:10].copy()
+    session.set_params(eta=0.5)
+    assert session.cursor == 10
+    np.testing.assert_array_equal(session.history["ho"], kept)
+    session.step()
+    slow_step = session.current_tick().d_ho
+    fresh = Session("1^20")
+    fresh.seek(11)
+    assert 0 < slow_step < fresh.current_tick().d_ho / 5
+
+
+def test_changing_eta_forgets_the_stored_future() -> None:
+    session = Session("1^20")
+    session.run_to_end()
+    session.seek(5)
+    session.set_params(rule="simultaneous")
+    assert len(session.history) == 5
+    session.run_to_end()
+    assert session.history["ho"][-1] != trace([1] * 20, LearnerParams())["ho"][-1]
+
+
+def test_changing_the_initial_weights_recomputes_up_to_the_cursor() -> None:
+    session = Session("1^10 0^10")
+    session.seek(12)
+    session.set_params(init=(0.0, 0.0, -1.0))
+    assert session.cursor == 12
+    reference = trace(parse_sequence("1^10 0^10"), LearnerParams(init=(0.0, 0.0, -1.0)))
+    np.testing.assert_array_equal(session.history["ho"], reference["ho"][:12])
+    session.back(12)
+    assert session.state.ho == -1.0
+
+
+def test_bad_parameters_change_nothing() -> None:
+    session = Session("1^10")
+    session.seek(4)
+    before = snapshot(session)
+    with pytest.raises(InputError):
+        session.set_params(eta=-2)
+    assert snapshot(session) == before and session.params == LearnerParams()
+
+
+# -- editing ------------------------------------------------------------------------------
+
+def test_toggling_a_bit_before_the_cursor_keeps_earlier_ticks_and_recomputes_the_rest() -> None:
+    session = Session("1^10 0^10")
+    session.seek(15)
+    earlier = session.history["ho"][:6].copy()
+    session.toggle(7)  # bit 7 is the target of tick 6 and the input of tick 7
+    assert session.cursor == 15
+    assert session.bits.tolist() == [1] * 7 + [0] + [1] * 2 + [0] * 10
+    np.testing.assert_array_equal(session.history["ho"][:6], earlier)
+    reference = trace(session.bits, LearnerParams())
+    for name in reference:
+        np.testing.assert_array_equal(session.history[name], reference[name][:15])
+    assert session.history["target"][6] == 0
+
+
+def test_editing_after_the_cursor_costs_no_recomputation() -> None:
+    session = Session("1^10 0^10")
+    session.seek(5)
+    kept = session.history["ho"].copy()
+    session.set_bit(12, 1)
+    np.testing.assert_array_equal(session.history["ho"], kept)
+    assert session.cursor == 5
+
+
+def test_insert_and_delete_shift_the_stream_and_recompute_from_the_edit() -> None:
+    session = Session("1^10 0^10")
+    session.seek(19)
+    session.insert(10, "01")
+    assert session.n_ticks == 21 and session.cursor == 19
+    assert session.bits[10:12].tolist() == [0, 1]
+    session.delete(10, 2)
+    assert session.bits.tolist() == [1] * 10 + [0] * 10
+    reference = trace(parse_sequence("1^10 0^10"), LearnerParams())
+    np.testing.assert_array_equal(session.history["ho"], reference["ho"])
+
+
+def test_deleting_below_the_cursor_clamps_it_to_the_new_end() -> None:
+    session = Session("1^10 0^10")
+    session.run_to_end()
+    session.delete(5, 10)
+    assert session.n_ticks == 9 and session.cursor == 9 and session.at_end
+
+
+def test_replace_keeps_history_up_to_the_first_difference() -> None:
+    session = Session("1^10 0^10")
+    session.seek(15)
+    kept = session.history["hh"][:11].copy()
+    session.replace("1^10 0^3 1^7")  # first difference at bit 13 → tick 12
+    np.testing.assert_array_equal(session.history["hh"][:11], kept)
+    reference = trace(parse_sequence("1^10 0^3 1^7"), LearnerParams())
+    np.testing.assert_array_equal(session.history["hh"], reference["hh"][:15])
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda s: s.toggle(99),
+        lambda s: s.set_bit(0, 2),
+        lambda s: s.insert(3, "10x"),
+        lambda s: s.insert(-1, "1"),
+        lambda s: s.replace(""),
+        lambda s: s.replace([0, 1, 5]),
+        lambda s: s.delete(0, 100),
+        lambda s: s.insert(0, "1^10000000"),
+    ],
+)
+def test_bad_edits_are_refused_and_change_nothing(edit) -> None:
+    session = Session("1^10 0^10")
+    session.seek(7)
+    before = (snapshot(session), session.bits.tolist(), session.revision)
+    with pytest.raises(InputError):
+        edit(session)
+    assert (snapshot(session), session.bits.tolist(), session.revision) == before
+
+
+def test_the_stream_cannot_be_changed_behind_the_sessions_back() -> None:
+    session = Session("1010")
+    with pytest.raises(ValueError):
+        session.bits[0] = 0
+
+
+def test_prediction_at_the_end_is_about_the_unknown_next_bit() -> None:
+    session = Session("1^10")
+    session.run_to_end()
+    state = session.state
+    act = session.params.act
+    h = act(state.hh * state.h + state.ih * 1.0)
+    assert session.prediction().yhat == pytest.approx(act(state.ho * h))
