@@ -1,6 +1,7 @@
 """rnnviz — watch the simplest interesting recurrent neural network learn.
 
-The package is layered (see ``docs/architecture.md``):
+The package is layered (see "Layout" in the README); lower layers never
+import higher ones:
 
 ``rnnviz.engine``
     numpy-only maths: activations, the one-neuron online learner, history,

@@ -12,7 +12,6 @@ import json
 import sys
 from typing import TextIO
 
-from rnnviz.engine.errors import InputError
 from rnnviz.engine.generator import DEFAULTS, free_run
 
 FORMATS = ("table", "csv", "json")
@@ -31,14 +30,12 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--x0", type=float, default=DEFAULTS["x0"], help="the first input (default 1)")
     parser.add_argument("--h0", type=float, default=DEFAULTS["h0"], help="hidden value before the first step (default 0.5)")
     parser.add_argument("--steps", type=int, default=10, help="how many steps (default 10)")
-    parser.add_argument("--format", default="table", help="table, csv or json (default table)")
+    parser.add_argument("--format", default="table", choices=FORMATS, help="table, csv or json (default table)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    if args.format not in FORMATS:
-        raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")
     result = free_run(
         ih=args.ih, hh=args.hh, ho=args.ho, gain=args.gain, x0=args.x0, h0=args.h0, steps=args.steps
     )

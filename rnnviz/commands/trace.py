@@ -42,7 +42,7 @@ def add_parser(subparsers) -> None:
     add_sequence_arguments(parser)
     add_learning_arguments(parser)
     output = parser.add_argument_group("output")
-    output.add_argument("--format", default="table", help="table, csv or json (default table)")
+    output.add_argument("--format", default="table", choices=FORMATS, help="table, csv or json (default table)")
     output.add_argument("--notation", action="store_true", help="print only the +/− notation of ih, hh, ho")
     output.add_argument("--summary", action="store_true", help="print only the final weights and the notation")
     output.add_argument("--ascii", action="store_true", help="write the notation in ASCII (+^9 -^5 , -^5)")
@@ -50,11 +50,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from rnnviz.engine.errors import InputError
-
     out = out or sys.stdout
-    if args.format not in FORMATS:
-        raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")
     params = params_from_args(args)
     bits = read_sequence(args)
     learner = OnlineLearner(params)

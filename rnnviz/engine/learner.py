@@ -296,11 +296,8 @@ class OnlineLearner:
             The state after the last tick.
         """
         stream = np.asarray(bits, dtype=np.float64)
-        # Iterating numpy yields numpy scalars, slow in scalar arithmetic;
-        # Python floats are the fastest thing the inner loop can get.
-        values = stream.tolist()
         state = self.initial_state() if state is None else state
-        ticks = len(values) - 1
+        ticks = len(stream) - 1
         if ticks <= 0:
             return state
         mode = "full" if history is not None else "weights" if on_weights is not None else "none"
@@ -309,12 +306,15 @@ class OnlineLearner:
             history.reserve(len(history) + ticks)
         for start in range(0, ticks, CHUNK):
             stop = min(start + CHUNK, ticks)
-            ys = values[start + 1 : stop + 1]
+            # Iterating numpy yields numpy scalars, slow in scalar arithmetic;
+            # Python floats are the fastest thing the inner loop can get.
+            # Converting a chunk at a time keeps memory flat on long streams.
+            x0, *ys = stream[start : stop + 1].tolist()
             # Fresh lists each chunk: storing into a list is the cheapest
             # per-tick write CPython has (cheaper than array.array), and
             # overwriting last chunk's floats would cost their deallocation.
             buffers = [[0.0] * (stop - start) for _ in columns]
-            state = _run_chunk(self.params, values[start], ys, state, mode, buffers)
+            state = _run_chunk(self.params, x0, ys, state, mode, buffers)
             recorded = {
                 name: np.array(buffer, dtype=np.float64) for name, buffer in zip(columns, buffers)
             }

@@ -59,7 +59,7 @@ def _tokens(values: np.ndarray, initial: float) -> tuple[np.ndarray, np.ndarray]
     comma_before = flips[first]
     count = len(first) + int(comma_before.sum())
     out_codes = np.empty(count, dtype=np.int8)
-    out_lengths = np.ones(count, dtype=np.int64)
+    out_lengths = np.ones(count, dtype=np.int32)  # a run is at most 10,000,000 long
     # Each run lands after the commas of the runs before it and its own.
     position = np.arange(len(first)) + np.cumsum(comma_before)
     out_codes[position] = codes
@@ -119,7 +119,7 @@ class NotationBuilder:
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
         self._flush()
         if not self._codes:
-            return np.empty(0, np.int8), np.empty(0, np.int64)
+            return np.empty(0, np.int8), np.empty(0, np.int32)
         return np.concatenate(self._codes), np.concatenate(self._lengths)
 
     def tokens(self) -> list[tuple[str, int]]:
@@ -133,23 +133,34 @@ class NotationBuilder:
     def text(self, *, ascii: bool = False) -> str:
         """The notation as text, Unicode (default) or ASCII."""
         codes, lengths = self._arrays()
-        if len(codes) == 0:
-            return ""
-        # A random stream yields about one token per tick, so tokens are not
-        # formatted one by one: each is fetched as fixed-width UTF-8 bytes
-        # (its text, a space, NUL padding) from a table, the padding is
-        # dropped in one C-level pass, and only runs too long for the table
-        # are formatted individually.
-        table = _token_table(ascii)
-        short = np.minimum(lengths, _TABLE_RUNS - 1)
-        index = (codes.astype(np.int64) + 1) * _TABLE_RUNS + short
-        long_runs = np.flatnonzero(lengths >= _TABLE_RUNS - 1)
-        if len(long_runs) == 0:
-            return _drop_padding(table[index])[:-1]
-        words = table[index].astype(object)
-        for position in long_runs.tolist():
-            words[position] = _token(int(codes[position]), int(lengths[position]), ascii).encode() + b" "
-        return b"".join(words.tolist()).decode("utf-8")[:-1]
+        # Ten million ticks can give twenty million tokens: format them a
+        # block at a time so the temporaries stay small.
+        block = 1 << 20
+        parts = [
+            _format_tokens(codes[start : start + block], lengths[start : start + block], ascii)
+            for start in range(0, len(codes), block)
+        ]
+        return " ".join(parts)
+
+
+def _format_tokens(codes: np.ndarray, lengths: np.ndarray, ascii: bool) -> str:
+    """Tokens as text, joined by spaces.
+
+    A random stream yields about one token per tick, so tokens are not
+    formatted one by one: each is fetched as fixed-width UTF-8 bytes (its
+    text, a space, NUL padding) from a table and the padding is dropped in one
+    vectorised pass; only runs too long for the table are formatted singly.
+    """
+    table = _token_table(ascii)
+    index = (codes.astype(np.intp) + 1) * _TABLE_RUNS + np.minimum(lengths, _TABLE_RUNS - 1)
+    words = table[index]
+    long_runs = np.flatnonzero(lengths >= _TABLE_RUNS - 1)
+    if len(long_runs) == 0:
+        return _drop_padding(words)[:-1]
+    pieces = words.astype(object)
+    for position in long_runs.tolist():
+        pieces[position] = _token(int(codes[position]), int(lengths[position]), ascii).encode() + b" "
+    return b"".join(pieces.tolist()).decode("utf-8")[:-1]
 
 
 _TABLE_RUNS: Final[int] = 64
