@@ -8,8 +8,6 @@ standard error with exit status 2 — never a traceback, never half an output.
 from __future__ import annotations
 
 import argparse
-import inspect
-import io
 import os
 import sys
 from collections.abc import Sequence
@@ -34,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from rnnviz.commands import examples, generate, trace
+    from rnnviz.commands import bptt, examples, generate, task, trace
 
     parser = _Parser(
         prog="rnnviz",
@@ -43,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rnnviz {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for module in (trace, generate, examples):
+    for module in (trace, generate, examples, bptt, task):
         module.add_parser(subparsers)
     return parser
 
@@ -65,8 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _tolerate_narrow_encodings()
     parser = build_parser()
-    # Output goes to a buffer first, so a command that fails part-way prints
-    # nothing on standard output, only its message on standard error.
+    # Commands check all of their input before they write a line, so a
+    # refused command prints nothing on standard output; output then streams
+    # (ten million CSV rows must not be held in memory first).
     try:
         args = parser.parse_args(_join_negative_values(argv))
         if not hasattr(args, "func"):
@@ -74,9 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if hasattr(args, "ascii") and not _can_encode(sys.stdout, "\u2212\u2079\u0177"):
             args.ascii = True  # e.g. a Windows console: write the notation as +^9 -^5
-        buffer = io.StringIO()
-        status = args.func(args, buffer) if _takes_output(args.func) else args.func(args)
-        sys.stdout.write(buffer.getvalue())
+        status = args.func(args)
         sys.stdout.flush()
         return status
     except (InputError, UsageError) as error:
@@ -87,7 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `rnnviz trace … | head`): not an error.
-        sys.stderr.close()
+        # Point stdout at /dev/null so the interpreter's final flush is quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as error:  # a bug: say so in one line, keep the traceback for developers
         if os.environ.get("RNNVIZ_DEBUG"):
@@ -115,7 +114,3 @@ def _can_encode(stream, text: str) -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
-
-
-def _takes_output(func) -> bool:
-    return "out" in inspect.signature(func).parameters

@@ -1,0 +1,127 @@
+"""``rnnviz bptt``: seed 003's worked BPTT example for any values and weights.
+
+::
+
+    rnnviz bptt VALUES --u U --v V --w W --s S [--format json|table]
+
+VALUES is ``x1,x2,…,xT`` (at least two numbers); the network predicts each
+value from the ones before it with ``p_t = u·σ(w·y_{t−1} + v·x_t)``, ``y_0 = s``,
+and reports ``E = Σ (x_{t+1} − p_t)²`` with its derivatives and every δ_t.
+A VALUES list that starts with a minus sign goes after ``--``, and a negative
+number in exponent form is written ``--u=-1e-3``; argparse would take either
+for an option otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.elman import finite_number
+from rnnviz.tasks.worked_example import WorkedExample, worked_example
+
+FORMATS = ("json", "table")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``bptt`` subcommand to *subparsers* (``func=run``)."""
+    parser = subparsers.add_parser(
+        "bptt",
+        help="the worked three-step BPTT example (seed 003) for your own numbers",
+        description=(
+            "Forward pass, squared error and back-propagation through time for "
+            "p_t = u*sigmoid(w*y_(t-1) + v*x_t) with y_0 = s, each value "
+            "predicting the next: E = sum over t of (x_(t+1) - p_t)^2."
+        ),
+        epilog="example: rnnviz bptt 1,0.5,-1,2 --u 0.7 --v 1.2 --w -0.4 --s 0.3 --format table",
+    )
+    parser.add_argument(
+        "values", metavar="VALUES", help="comma-separated numbers x1,...,xT (T >= 2)"
+    )
+    for name, meaning in (
+        ("u", "output weight"),
+        ("v", "input weight"),
+        ("w", "recurrent weight"),
+        ("s", "hidden state before the first step (y_0)"),
+    ):
+        parser.add_argument(f"--{name}", required=True, metavar=name.upper(), help=meaning)
+    parser.add_argument(
+        "--format", default="json", help="json (default) or table"
+    )
+    parser.set_defaults(func=run)
+
+
+def parse_values(text: str) -> list[float]:
+    """``"1, 0.5,-2"`` → ``[1.0, 0.5, -2.0]``, or :class:`InputError` naming the bad item."""
+    items = text.split(",")
+    values = []
+    for position, item in enumerate(items, start=1):
+        item = item.strip()
+        if not item:
+            raise InputError(f"VALUES item {position} is empty (write numbers like 1,0.5,-2)")
+        try:
+            number = float(item)
+        except ValueError:
+            raise InputError(f"VALUES item {position} is not a number: {item!r}") from None
+        values.append(finite_number(f"VALUES item {position}", number))
+    if len(values) < 2:
+        raise InputError(
+            f"VALUES needs at least 2 numbers (each one predicts the next), got {len(values)}"
+        )
+    return values
+
+
+def _weight(name: str, text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise InputError(f"--{name} must be a number, not {text!r}") from None
+    return finite_number(f"--{name}", number)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the worked example; bad input raises :class:`InputError`."""
+    if args.format not in FORMATS:
+        raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")
+    values = parse_values(args.values)
+    weights = {name: _weight(name, getattr(args, name)) for name in "uvws"}
+    result = worked_example(values, **weights)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+    else:
+        print(format_table(result))
+    return 0
+
+
+def format_table(result: WorkedExample) -> str:
+    """The worked example as a plain-text table (6 significant digits)."""
+    lines = [
+        "p_t = u*sigmoid(w*y_(t-1) + v*x_t), y_0 = s, target t_t = x_(t+1), "
+        "E = sum (t_t - p_t)^2",
+        f"u = {result.u:g}   v = {result.v:g}   w = {result.w:g}   s = {result.s:g}",
+        "",
+        f"{'t':>3} {'x_t':>11} {'target':>11} {'z_t':>11} {'y_t':>11} "
+        f"{'p_t':>11} {'dE/dp_t':>11} {'delta_t':>11}",
+    ]
+    for t in range(len(result.p)):
+        row = (
+            result.values[t],
+            result.targets[t],
+            result.z[t],
+            result.y[t],
+            result.p[t],
+            result.output_errors[t],
+            result.deltas[t],
+        )
+        lines.append(f"{t + 1:>3} " + " ".join(f"{value:>11.6g}" for value in row))
+    lines.append("")
+    for label, value in (
+        ("E", result.E),
+        ("dE/du", result.dE_du),
+        ("dE/dv", result.dE_dv),
+        ("dE/dw", result.dE_dw),
+        ("dE/ds", result.dE_ds),
+    ):
+        lines.append(f"{label:<6}= {value:.12g}")
+    return "\n".join(lines)

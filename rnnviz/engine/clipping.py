@@ -1,0 +1,182 @@
+"""Gradient clipping: limit a gradient by value or by its global norm.
+
+Exploding gradients (seed 004) make one update so large that training jumps
+somewhere useless. Clipping caps the size of the step without changing what
+the gradient says when it is small:
+
+``value``
+    clamp every component into ``[−threshold, threshold]``. Cheap, but it can
+    turn the direction of the gradient.
+``norm``
+    if the global L2 norm of all arrays together exceeds ``threshold``, scale
+    every array by ``threshold / norm``. The direction is kept.
+
+A :class:`Clipping` also says *where* it acts. ``scope="gradient"`` (the usual
+practice) clips the summed parameter gradient once, before the update.
+``scope="step"`` clips the backpropagated δ of every time step as it flows back
+in time, so its effect is visible step by step in a plot of δ norms.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from rnnviz.engine.errors import InputError
+
+#: Ways to clip, the default first.
+CLIP_KINDS: Final[tuple[str, ...]] = ("norm", "value")
+
+#: Where a clipping rule acts, the default first.
+CLIP_SCOPES: Final[tuple[str, ...]] = ("gradient", "step")
+
+
+def global_norm(arrays: Sequence[np.ndarray]) -> float:
+    """The L2 norm of all components of *arrays* taken together.
+
+    Parameters
+    ----------
+    arrays
+        Any number of numpy arrays of any shapes.
+
+    Returns
+    -------
+    float
+        ``sqrt(Σ over arrays of Σ a²)``; 0.0 for no arrays.
+    """
+    return math.sqrt(sum(float(np.vdot(a, a)) for a in arrays))
+
+
+def clip_by_value(arrays: Sequence[np.ndarray], limit: float) -> list[np.ndarray]:
+    """Clamp every component of every array into ``[−limit, limit]``.
+
+    Parameters
+    ----------
+    arrays
+        The gradient arrays; they are not modified.
+    limit
+        A finite number above 0.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        New arrays of the same shapes.
+    """
+    limit = _threshold(limit)
+    return [np.clip(a, -limit, limit) for a in arrays]
+
+
+def clip_by_global_norm(
+    arrays: Sequence[np.ndarray], max_norm: float
+) -> tuple[list[np.ndarray], float]:
+    """Scale all arrays together so that their global norm is at most *max_norm*.
+
+    Parameters
+    ----------
+    arrays
+        The gradient arrays; they are not modified.
+    max_norm
+        A finite number above 0.
+
+    Returns
+    -------
+    clipped : list of numpy.ndarray
+        New arrays; equal to the inputs when their norm is already small enough.
+    norm : float
+        The global norm before clipping.
+    """
+    max_norm = _threshold(max_norm)
+    norm = global_norm(arrays)
+    if norm <= max_norm:
+        return [np.array(a, dtype=np.float64, copy=True) for a in arrays], norm
+    factor = max_norm / norm
+    return [a * factor for a in arrays], norm
+
+
+def _threshold(value: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"the clipping threshold must be a number, not {value!r}") from None
+    if not (math.isfinite(number) and number > 0):
+        raise InputError(f"the clipping threshold must be a finite number above 0, not {value!r}")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class Clipping:
+    """A clipping rule: what to limit, how far, and where.
+
+    Parameters
+    ----------
+    kind
+        ``"norm"`` (global L2 norm, direction kept) or ``"value"`` (each
+        component clamped).
+    threshold
+        The largest norm or the largest absolute component; finite, above 0.
+    scope
+        ``"gradient"``: clip the parameter gradient once before each update.
+        ``"step"``: clip the backpropagated δ of every time step before it
+        is used and passed further back.
+    """
+
+    kind: str = "norm"
+    threshold: float = 1.0
+    scope: str = "gradient"
+
+    def __post_init__(self) -> None:
+        if self.kind not in CLIP_KINDS:
+            raise InputError(
+                f"unknown clipping kind {self.kind!r}; choose one of {', '.join(CLIP_KINDS)}"
+            )
+        if self.scope not in CLIP_SCOPES:
+            raise InputError(
+                f"unknown clipping scope {self.scope!r}; choose one of {', '.join(CLIP_SCOPES)}"
+            )
+        object.__setattr__(self, "threshold", _threshold(self.threshold))
+
+    def apply(self, arrays: Sequence[np.ndarray]) -> tuple[list[np.ndarray], bool]:
+        """Clip *arrays* by this rule, ignoring the scope.
+
+        Parameters
+        ----------
+        arrays
+            The arrays to clip; they are not modified.
+
+        Returns
+        -------
+        clipped : list of numpy.ndarray
+            New arrays.
+        changed : bool
+            Whether the rule changed anything.
+        """
+        if self.kind == "value":
+            clipped = clip_by_value(arrays, self.threshold)
+            changed = any(float(np.max(np.abs(a), initial=0.0)) > self.threshold for a in arrays)
+            return clipped, changed
+        clipped, norm = clip_by_global_norm(arrays, self.threshold)
+        return clipped, norm > self.threshold
+
+    def apply_to_vector(self, vector: np.ndarray) -> tuple[np.ndarray, bool]:
+        """Clip one vector (a step's δ) in the fast way the backward loop needs.
+
+        Returns
+        -------
+        clipped : numpy.ndarray
+            The vector itself when the rule leaves it alone, else a new array.
+        changed : bool
+            Whether the rule changed anything.
+        """
+        limit = self.threshold
+        if self.kind == "value":
+            if float(np.max(np.abs(vector))) > limit:
+                return np.clip(vector, -limit, limit), True
+            return vector, False
+        norm = math.sqrt(float(np.dot(vector, vector)))
+        if norm > limit:
+            return vector * (limit / norm), True
+        return vector, False

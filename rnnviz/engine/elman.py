@@ -1,0 +1,777 @@
+"""The Elman network: N inputs, H hidden units with recurrent links, M outputs.
+
+For a sequence ``x_1 … x_T`` (each a vector of N numbers) the network computes::
+
+    z_t = W_xh·x_t + W_hh·h_{t−1} + b_h        hidden pre-activation
+    h_t = f(z_t)                               f: sigmoid, tanh or bipolar
+    a_t = W_hy·h_t + b_y                       output pre-activation
+    ŷ_t = g(a_t)                               g: sigmoid, linear or softmax
+
+starting from a given state ``h_0`` (zeros unless said otherwise). The loss of
+a sequence is the sum of the per-step losses::
+
+    squared error    L_t = c·Σ_m (t_{t,m} − ŷ_{t,m})²   (c = ½ by default)
+    cross-entropy    L_t = −Σ_m t_{t,m}·log ŷ_{t,m}     (softmax output only)
+
+The factor ``c`` is ½ by default, the convention of the one-neuron learner
+and of seed 001, under which the output error is simply ``ŷ − t``; the worked
+example of seed 003 uses ``E = Σ (t − p)²``, which is ``c = 1``.
+
+Back-propagation through time (BPTT) sends, for every step, the error of the
+output pre-activation ``ε_t = ∂L_t/∂a_t`` back into the hidden layer and then
+back in time through ``W_hh``::
+
+    δ_t = f'(z_t) ⊙ (W_hyᵀ·ε_t + W_hhᵀ·δ_{t+1}),      δ_{T+1} = 0
+
+``δ_t = ∂E/∂z_t`` collects everything that ``z_t`` influences: its own output
+and every later step. The gradients are sums over time of outer products::
+
+    ∂E/∂W_hy = Σ ε_t·h_tᵀ      ∂E/∂b_y = Σ ε_t
+    ∂E/∂W_xh = Σ δ_t·x_tᵀ      ∂E/∂W_hh = Σ δ_t·h_{t−1}ᵀ      ∂E/∂b_h = Σ δ_t
+    ∂E/∂h_0  = W_hhᵀ·δ_1
+
+The norm ``‖δ_t‖`` per step is recorded: plotted against the step it shows
+whether the error signal fades (vanishing gradients) or grows (exploding
+gradients) as it travels back in time.
+
+Learning modes (:data:`BPTT_MODES`), all plain gradient descent ``θ ← θ − η·g``:
+
+``online``
+    one update after every step, from that step's loss only, with ``h_{t−1}``
+    taken as a constant (the gradient is cut after one step). For one input,
+    one hidden unit, one output, no biases and ``c = ½`` this is exactly the
+    one-neuron learner's ``simultaneous`` rule.
+``truncated`` (BPTT(k))
+    the sequence is cut into windows of *k* steps; the hidden state flows on
+    from window to window, but δ does not flow back across a window's start.
+    One update after every window. ``k = 1`` is ``online``; ``k ≥ T`` is ``full``.
+``full``
+    one window holding the whole sequence: exact gradient, one update at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+
+from rnnviz.engine.activations import ACTIVATIONS, Activation
+from rnnviz.engine.clipping import Clipping, global_norm
+from rnnviz.engine.errors import InputError
+
+#: Output functions, the default first.
+OUTPUTS: Final[tuple[str, ...]] = ("sigmoid", "linear", "softmax")
+
+#: Loss functions. ``cross_entropy`` needs the softmax output.
+LOSSES: Final[tuple[str, ...]] = ("squared", "cross_entropy")
+
+#: Learning modes, see the module docstring.
+BPTT_MODES: Final[tuple[str, ...]] = ("full", "truncated", "online")
+
+#: Parameter names in a fixed order (biases only when the network has them).
+WEIGHT_NAMES: Final[tuple[str, ...]] = ("w_xh", "w_hh", "w_hy")
+BIAS_NAMES: Final[tuple[str, ...]] = ("b_h", "b_y")
+
+
+# ---------------------------------------------------------------- validation
+
+
+def positive_int(name: str, value: object) -> int:
+    """*value* as an int ≥ 1, or :class:`InputError` naming *name*."""
+    # bool is an int subclass, but "True hidden units" is a mistake, not a size.
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{name} must be a whole number, not {value!r}")
+    if value <= 0:
+        raise InputError(f"{name} must be at least 1, not {value}")
+    return int(value)
+
+
+def finite_number(name: str, value: object, *, positive: bool = False) -> float:
+    """*value* as a finite float (above 0 if *positive*), or :class:`InputError`."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, not {value!r}") from None
+    if not math.isfinite(number):
+        raise InputError(f"{name} must be a finite number, not {value!r}")
+    if positive and number <= 0:
+        raise InputError(f"{name} must be above 0, not {value!r}")
+    return number
+
+
+def choice(name: str, value: object, options: Sequence[str]) -> str:
+    """*value* if it is one of *options*, or :class:`InputError` listing them."""
+    if value not in options:
+        raise InputError(f"unknown {name} {value!r}; choose one of {', '.join(options)}")
+    return str(value)
+
+
+def _matrix(name: str, value: object, width: int, rows: int | None = None) -> np.ndarray:
+    """*value* as a finite float64 array of shape (rows, width).
+
+    A 1-D array is accepted when *width* is 1 (a sequence of scalars).
+    """
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be numbers") from None
+    if array.ndim == 1 and width == 1:
+        array = array.reshape(-1, 1)
+    if array.ndim != 2 or array.shape[1] != width:
+        raise InputError(
+            f"{name} must have shape (steps, {width}), not {tuple(array.shape)}"
+        )
+    if rows is not None and array.shape[0] != rows:
+        raise InputError(f"{name} must have {rows} steps, not {array.shape[0]}")
+    if array.shape[0] == 0:
+        raise InputError(f"{name} must hold at least one step")
+    if not np.isfinite(array).all():
+        raise InputError(f"{name} must be finite numbers (no NaN or infinity)")
+    return array
+
+
+def _vector(name: str, value: object, size: int) -> np.ndarray:
+    try:
+        array = np.array(value, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be numbers") from None
+    if array.shape != (size,):
+        raise InputError(f"{name} must hold {size} numbers, not {array.size}")
+    if not np.isfinite(array).all():
+        raise InputError(f"{name} must be finite numbers (no NaN or infinity)")
+    return array
+
+
+# ------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class ForwardPass:
+    """Everything the forward pass computed, kept for the backward pass and views.
+
+    Attributes
+    ----------
+    inputs
+        ``x_t``, shape (T, N).
+    pre_hidden
+        ``z_t``, shape (T, H).
+    hidden
+        ``h_0 … h_T``, shape (T + 1, H); row 0 is the starting state.
+    hidden_slope
+        ``f'(z_t)``, shape (T, H).
+    pre_outputs
+        ``a_t``, shape (T, M).
+    outputs
+        ``ŷ_t``, shape (T, M).
+    """
+
+    inputs: np.ndarray
+    pre_hidden: np.ndarray
+    hidden: np.ndarray
+    hidden_slope: np.ndarray
+    pre_outputs: np.ndarray
+    outputs: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        """T, the number of time steps."""
+        return self.inputs.shape[0]
+
+    @property
+    def final_hidden(self) -> np.ndarray:
+        """``h_T``, the state to carry into whatever comes next."""
+        return self.hidden[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Gradients:
+    """The result of one backward pass.
+
+    Attributes
+    ----------
+    params
+        ``∂E/∂θ`` for every parameter name of the network (same shapes).
+    initial_state
+        ``∂E/∂h_0``, shape (H,).
+    output_errors
+        ``ε_t = ∂L_t/∂a_t``, shape (T, M).
+    deltas
+        ``δ_t = ∂E/∂z_t`` as used (after any per-step clipping), shape (T, H).
+    delta_norms
+        ``‖δ_t‖`` per step, shape (T,).
+    step_losses
+        ``L_t`` per step (0 where masked out), shape (T,).
+    """
+
+    params: dict[str, np.ndarray]
+    initial_state: np.ndarray
+    output_errors: np.ndarray
+    deltas: np.ndarray
+    delta_norms: np.ndarray
+    step_losses: np.ndarray
+
+    @property
+    def loss(self) -> float:
+        """E, the summed loss of the sequence."""
+        return float(self.step_losses.sum())
+
+    def norm(self) -> float:
+        """Global L2 norm of all parameter gradients together."""
+        return global_norm(list(self.params.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingReport:
+    """What happened while the network learned from one sequence.
+
+    Attributes
+    ----------
+    mode, window
+        The learning mode and the window length *k* actually used.
+    step_losses
+        ``L_t`` per step, each measured with the weights in force at that step
+        (before the update that used it), shape (T,).
+    outputs
+        ``ŷ_t`` as produced during the pass, shape (T, M).
+    hidden
+        ``h_0 … h_T`` as produced during the pass, shape (T + 1, H).
+    delta_norms
+        ``‖δ_t‖`` per step within its window, shape (T,).
+    gradient_norms
+        Global norm of each update's gradient before clipping, shape (updates,).
+    clipped
+        Whether clipping changed each update's gradient (or any of its window's
+        δ, for step-scope clipping), shape (updates,).
+    weights
+        The parameters after each update, only when recording was asked for.
+    """
+
+    mode: str
+    window: int
+    step_losses: np.ndarray
+    outputs: np.ndarray
+    hidden: np.ndarray
+    delta_norms: np.ndarray
+    gradient_norms: np.ndarray
+    clipped: np.ndarray
+    weights: tuple[dict[str, np.ndarray], ...] = field(default=())
+
+    @property
+    def loss(self) -> float:
+        """Summed loss of the sequence."""
+        return float(self.step_losses.sum())
+
+    @property
+    def updates(self) -> int:
+        """Number of weight updates made."""
+        return int(self.gradient_norms.shape[0])
+
+
+# ------------------------------------------------------------------- network
+
+
+class ElmanNetwork:
+    """A simple recurrent (Elman) network with its parameters.
+
+    Parameters
+    ----------
+    n_inputs, n_hidden, n_outputs
+        N, H and M; whole numbers ≥ 1.
+    hidden
+        Hidden activation: ``"sigmoid"``, ``"tanh"`` or ``"bipolar"``.
+    gain
+        Gain *k* of the hidden activation, ``f(z) = base(k·z)``.
+    output
+        ``"sigmoid"``, ``"linear"`` or ``"softmax"``.
+    output_gain
+        Gain of the output sigmoid (ignored by the other outputs).
+    loss
+        ``"squared"`` or ``"cross_entropy"``; default: cross-entropy for a
+        softmax output, squared error otherwise.
+    squared_error_factor
+        *c* in ``L_t = c·Σ(t − ŷ)²``; ½ by default (see the module docstring).
+    biases
+        Whether the network has (and learns) ``b_h`` and ``b_y``.
+    init_scale
+        Weights start uniform in ``[−init_scale, init_scale]``; biases at 0.
+    seed
+        Seed or generator for the initial weights.
+
+    Attributes
+    ----------
+    w_xh, w_hh, w_hy, b_h, b_y : numpy.ndarray
+        The parameters, shapes (H, N), (H, H), (M, H), (H,), (M,). Updates
+        change them in place, so a view may hold on to them. Without biases
+        ``b_h`` and ``b_y`` stay zero.
+    h0 : numpy.ndarray
+        The default starting state (zeros), shape (H,); not learned.
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        n_hidden: int,
+        n_outputs: int,
+        *,
+        hidden: str = "tanh",
+        gain: float = 1.0,
+        output: str = "sigmoid",
+        output_gain: float = 1.0,
+        loss: str | None = None,
+        squared_error_factor: float = 0.5,
+        biases: bool = True,
+        init_scale: float = 0.5,
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
+        self.n_inputs = positive_int("the number of inputs", n_inputs)
+        self.n_hidden = positive_int("the number of hidden units", n_hidden)
+        self.n_outputs = positive_int("the number of outputs", n_outputs)
+        self.hidden_activation = Activation(
+            choice("hidden activation", hidden, ACTIVATIONS),
+            finite_number("the gain", gain, positive=True),
+        )
+        self.output = choice("output", output, OUTPUTS)
+        self.output_gain = finite_number("the output gain", output_gain, positive=True)
+        if loss is None:
+            loss = "cross_entropy" if self.output == "softmax" else "squared"
+        self.loss_name = choice("loss", loss, LOSSES)
+        if self.loss_name == "cross_entropy" and self.output != "softmax":
+            raise InputError("the cross-entropy loss needs the softmax output")
+        self.squared_error_factor = finite_number(
+            "the squared-error factor", squared_error_factor, positive=True
+        )
+        self.biases = bool(biases)
+        scale = finite_number("the initial weight scale", init_scale)
+        if scale < 0:
+            raise InputError(f"the initial weight scale must not be negative, not {init_scale!r}")
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        H, N, M = self.n_hidden, self.n_inputs, self.n_outputs
+        self.w_xh = rng.uniform(-scale, scale, (H, N))
+        self.w_hh = rng.uniform(-scale, scale, (H, H))
+        self.w_hy = rng.uniform(-scale, scale, (M, H))
+        self.b_h = np.zeros(H)
+        self.b_y = np.zeros(M)
+        self.h0 = np.zeros(H)
+
+    # -- parameters -------------------------------------------------------
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        """Names of the learned parameters, in a fixed order."""
+        return WEIGHT_NAMES + BIAS_NAMES if self.biases else WEIGHT_NAMES
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """The learned parameters by name (the live arrays, not copies)."""
+        return {name: getattr(self, name) for name in self.parameter_names}
+
+    def copy_parameters(self) -> dict[str, np.ndarray]:
+        """A snapshot of the learned parameters."""
+        return {name: getattr(self, name).copy() for name in self.parameter_names}
+
+    def set_parameters(self, values: Mapping[str, object]) -> None:
+        """Overwrite some parameters in place (all checked before any is written).
+
+        Parameters
+        ----------
+        values
+            Name → array of the parameter's shape; names from
+            :attr:`parameter_names`, plus ``"h0"`` for the starting state.
+        """
+        allowed = self.parameter_names + ("h0",)
+        checked: dict[str, np.ndarray] = {}
+        for name, value in values.items():
+            if name not in allowed:
+                raise InputError(f"unknown parameter {name!r}; choose from {', '.join(allowed)}")
+            target = getattr(self, name)
+            try:
+                array = np.array(value, dtype=np.float64).reshape(target.shape)
+            except (TypeError, ValueError):
+                raise InputError(
+                    f"parameter {name} must be numbers of shape {target.shape}"
+                ) from None
+            if not np.isfinite(array).all():
+                raise InputError(f"parameter {name} must be finite numbers")
+            checked[name] = array
+        for name, array in checked.items():
+            getattr(self, name)[...] = array
+
+    # -- forward ------------------------------------------------------------
+
+    def forward(self, inputs: object, h0: object | None = None) -> ForwardPass:
+        """Run the network over a sequence without learning.
+
+        Parameters
+        ----------
+        inputs
+            Shape (T, N); (T,) is accepted when N = 1.
+        h0
+            Starting state, shape (H,); default :attr:`h0`.
+
+        Returns
+        -------
+        ForwardPass
+        """
+        x = _matrix("the inputs", inputs, self.n_inputs)
+        start = self.h0 if h0 is None else _vector("the starting state", h0, self.n_hidden)
+        return self._forward(x, start)
+
+    def _forward(self, x: np.ndarray, start: np.ndarray) -> ForwardPass:
+        T, H = x.shape[0], self.n_hidden
+        act = self.hidden_activation
+        inner, scale, offset = act.inner, act.scale, act.offset
+        # The input part of every z_t does not depend on the recurrence, so it
+        # is one matrix product for the whole sequence; only W_hh·h_{t−1} has
+        # to wait for the previous step.
+        z = x @ self.w_xh.T
+        if self.biases:
+            z += self.b_h
+        hidden = np.empty((T + 1, H))
+        hidden[0] = start
+        squashed = np.empty((T, H))
+        w_hh = self.w_hh
+        h = hidden[0]
+        for t in range(T):
+            z[t] += w_hh @ h
+            # Every activation is an affine image of tanh (see activations.py).
+            np.tanh(inner * z[t], out=squashed[t])
+            h = scale * squashed[t] + offset
+            hidden[t + 1] = h
+        slope = act.slope * (1.0 - squashed * squashed)
+        a = hidden[1:] @ self.w_hy.T
+        if self.biases:
+            a += self.b_y
+        return ForwardPass(x, z, hidden, slope, a, self._output(a))
+
+    def _output(self, a: np.ndarray) -> np.ndarray:
+        if self.output == "sigmoid":
+            return 0.5 * np.tanh(0.5 * self.output_gain * a) + 0.5
+        if self.output == "linear":
+            return a.copy()
+        shifted = np.exp(a - a.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
+    # -- loss -----------------------------------------------------------------
+
+    def step_losses(
+        self, forward: ForwardPass, targets: object, mask: object | None = None
+    ) -> np.ndarray:
+        """``L_t`` for every step of a forward pass (0 where *mask* is false).
+
+        Parameters
+        ----------
+        forward
+            A forward pass of this network.
+        targets
+            Shape (T, M); (T,) is accepted when M = 1.
+        mask
+            Optional booleans, shape (T,): which steps have a loss.
+        """
+        y = _matrix("the targets", targets, self.n_outputs, forward.steps)
+        keep = self._mask(mask, forward.steps)
+        return self._step_losses(forward, y, keep)
+
+    def sequence_loss(
+        self,
+        inputs: object,
+        targets: object,
+        h0: object | None = None,
+        mask: object | None = None,
+    ) -> float:
+        """E: forward pass plus summed loss, for checking gradients numerically."""
+        forward = self.forward(inputs, h0)
+        return float(self.step_losses(forward, targets, mask).sum())
+
+    def _step_losses(
+        self, forward: ForwardPass, y: np.ndarray, keep: np.ndarray | None
+    ) -> np.ndarray:
+        if self.loss_name == "squared":
+            diff = forward.outputs - y
+            losses = self.squared_error_factor * np.einsum("ij,ij->i", diff, diff)
+        else:
+            # log-softmax from the pre-activations: exact and overflow-free,
+            # unlike log(ŷ) when ŷ underflows to 0.
+            a = forward.pre_outputs
+            top = a.max(axis=1, keepdims=True)
+            log_y = a - top - np.log(np.exp(a - top).sum(axis=1, keepdims=True))
+            losses = -np.einsum("ij,ij->i", y, log_y)
+        return losses if keep is None else losses * keep
+
+    def _output_errors(
+        self, forward: ForwardPass, y: np.ndarray, keep: np.ndarray | None
+    ) -> np.ndarray:
+        """``ε_t = ∂L_t/∂a_t`` for all steps at once."""
+        out = forward.outputs
+        if self.loss_name == "cross_entropy":
+            # softmax + cross-entropy: ŷ·Σt − t (= ŷ − t for one-hot targets).
+            eps = out * y.sum(axis=1, keepdims=True) - y
+        else:
+            g = (2.0 * self.squared_error_factor) * (out - y)
+            if self.output == "sigmoid":
+                eps = g * (self.output_gain * out * (1.0 - out))
+            elif self.output == "linear":
+                eps = g
+            else:
+                # softmax Jacobian diag(ŷ) − ŷŷᵀ applied to g
+                eps = out * (g - np.einsum("ij,ij->i", g, out)[:, None])
+        return eps if keep is None else eps * keep[:, None]
+
+    @staticmethod
+    def _mask(mask: object | None, steps: int) -> np.ndarray | None:
+        if mask is None:
+            return None
+        array = np.asarray(mask)
+        if array.shape != (steps,) or array.dtype != np.bool_:
+            raise InputError(f"the mask must be {steps} booleans, one per step")
+        return array.astype(np.float64)
+
+    # -- backward -------------------------------------------------------------
+
+    def backward(
+        self,
+        forward: ForwardPass,
+        targets: object,
+        *,
+        mask: object | None = None,
+        window: int | None = None,
+        clipping: Clipping | None = None,
+    ) -> Gradients:
+        """BPTT: the gradient of the sequence loss at the current weights.
+
+        Parameters
+        ----------
+        forward
+            A forward pass of this network with its current weights.
+        targets
+            Shape (T, M); (T,) is accepted when M = 1.
+        mask
+            Optional booleans, shape (T,): which steps have a loss.
+        window
+            Truncation *k*: δ does not flow back across the start of a window
+            of *k* steps (windows start at step 1, k + 1, …). ``None``: exact.
+        clipping
+            A rule with ``scope="step"`` clips every δ_t on its way back;
+            gradient-scope rules are applied by the training methods instead.
+
+        Returns
+        -------
+        Gradients
+        """
+        y = _matrix("the targets", targets, self.n_outputs, forward.steps)
+        keep = self._mask(mask, forward.steps)
+        if window is not None:
+            window = positive_int("the truncation window k", window)
+        step_clip = clipping if clipping is not None and clipping.scope == "step" else None
+        grads, _ = self._backward(forward, y, keep, window, step_clip)
+        return grads
+
+    def _backward(
+        self,
+        forward: ForwardPass,
+        y: np.ndarray,
+        keep: np.ndarray | None,
+        window: int | None,
+        step_clip: Clipping | None,
+    ) -> tuple[Gradients, bool]:
+        T, H = forward.steps, self.n_hidden
+        eps = self._output_errors(forward, y, keep)
+        # W_hyᵀ·ε_t for every step at once: the part of δ_t that comes from
+        # the step's own output, independent of the backward recursion.
+        from_output = eps @ self.w_hy
+        slope = forward.hidden_slope
+        deltas = np.empty((T, H))
+        w_hh = self.w_hh
+        carried = np.zeros(H)
+        any_clipped = False
+        for t in range(T - 1, -1, -1):
+            if window is not None and (t + 1) % window == 0:
+                # Start of the backward sweep through a new window: nothing
+                # flows in from the window after it.
+                carried = np.zeros(H)
+            d = slope[t] * (from_output[t] + carried @ w_hh)
+            if step_clip is not None:
+                d, changed = step_clip.apply_to_vector(d)
+                any_clipped = any_clipped or changed
+            deltas[t] = d
+            carried = d
+        hidden = forward.hidden
+        params = {
+            "w_xh": deltas.T @ forward.inputs,
+            "w_hh": deltas.T @ hidden[:-1],
+            "w_hy": eps.T @ hidden[1:],
+        }
+        if self.biases:
+            params["b_h"] = deltas.sum(axis=0)
+            params["b_y"] = eps.sum(axis=0)
+        grads = Gradients(
+            params=params,
+            initial_state=deltas[0] @ w_hh,
+            output_errors=eps,
+            deltas=deltas,
+            delta_norms=np.sqrt(np.einsum("ij,ij->i", deltas, deltas)),
+            step_losses=self._step_losses(forward, y, keep),
+        )
+        return grads, any_clipped
+
+    # -- learning ---------------------------------------------------------------
+
+    def train_sequence(
+        self,
+        inputs: object,
+        targets: object,
+        *,
+        learning_rate: float,
+        mode: str = "full",
+        window: int | None = None,
+        clipping: Clipping | None = None,
+        mask: object | None = None,
+        h0: object | None = None,
+        record_weights: bool = False,
+    ) -> TrainingReport:
+        """Learn from one sequence by gradient descent with BPTT.
+
+        Parameters
+        ----------
+        inputs, targets
+            Shapes (T, N) and (T, M); (T,) is accepted for N = 1 or M = 1.
+        learning_rate
+            η, finite and above 0.
+        mode
+            ``"full"``, ``"truncated"`` (needs *window*) or ``"online"``.
+        window
+            *k* for ``truncated``; must be omitted (or 1) for ``online``.
+        clipping
+            Optional rule; ``scope="gradient"`` clips each update's gradient,
+            ``scope="step"`` clips every δ_t.
+        mask
+            Optional booleans, shape (T,): which steps have a loss.
+        h0
+            Starting state; default :attr:`h0`.
+        record_weights
+            Keep a copy of the parameters after every update in the report.
+
+        Returns
+        -------
+        TrainingReport
+        """
+        x = _matrix("the inputs", inputs, self.n_inputs)
+        T = x.shape[0]
+        y = _matrix("the targets", targets, self.n_outputs, T)
+        keep = self._mask(mask, T)
+        eta = finite_number("the learning rate", learning_rate, positive=True)
+        mode = choice("learning mode", mode, BPTT_MODES)
+        if mode == "truncated":
+            if window is None:
+                raise InputError("truncated BPTT needs a window length k")
+            k = positive_int("the truncation window k", window)
+        elif window is not None and not (mode == "online" and window == 1):
+            raise InputError(f"a window length k only applies to truncated BPTT, not {mode}")
+        else:
+            k = 1 if mode == "online" else T
+        if clipping is not None and not isinstance(clipping, Clipping):
+            raise InputError("clipping must be a Clipping rule")
+        start = self.h0 if h0 is None else _vector("the starting state", h0, self.n_hidden)
+        return self._train_windows(
+            x, y, keep, eta, mode, min(k, T), clipping, start, record_weights
+        )
+
+    def _train_windows(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        keep: np.ndarray | None,
+        eta: float,
+        mode: str,
+        k: int,
+        clipping: Clipping | None,
+        start: np.ndarray,
+        record_weights: bool,
+    ) -> TrainingReport:
+        T = x.shape[0]
+        step_clip = clipping if clipping is not None and clipping.scope == "step" else None
+        grad_clip = clipping if clipping is not None and clipping.scope == "gradient" else None
+        windows = range(0, T, k)
+        count = len(windows)
+        losses = np.empty(T)
+        outputs = np.empty((T, self.n_outputs))
+        hidden = np.empty((T + 1, self.n_hidden))
+        hidden[0] = start
+        delta_norms = np.empty(T)
+        gradient_norms = np.empty(count)
+        clipped = np.zeros(count, dtype=bool)
+        snapshots: list[dict[str, np.ndarray]] = []
+        state = np.array(start, dtype=np.float64)
+        names = self.parameter_names
+        for i, lo in enumerate(windows):
+            hi = min(lo + k, T)
+            forward = self._forward(x[lo:hi], state)
+            grads, step_clipped = self._backward(
+                forward, y[lo:hi], None if keep is None else keep[lo:hi], None, step_clip
+            )
+            arrays = [grads.params[name] for name in names]
+            gradient_norms[i] = global_norm(arrays)
+            if grad_clip is not None:
+                arrays, changed = grad_clip.apply(arrays)
+                clipped[i] = changed
+            else:
+                clipped[i] = step_clipped
+            for name, g in zip(names, arrays):
+                # in place, so that views holding the arrays see the update
+                getattr(self, name).__isub__(eta * g)
+            losses[lo:hi] = grads.step_losses
+            outputs[lo:hi] = forward.outputs
+            hidden[lo + 1 : hi + 1] = forward.hidden[1:]
+            delta_norms[lo:hi] = grads.delta_norms
+            # The next window starts from the state this one reached with the
+            # weights it ran with; only δ is cut, not the state.
+            state = forward.final_hidden
+            if record_weights:
+                snapshots.append(self.copy_parameters())
+        return TrainingReport(
+            mode=mode,
+            window=k,
+            step_losses=losses,
+            outputs=outputs,
+            hidden=hidden,
+            delta_norms=delta_norms,
+            gradient_norms=gradient_norms,
+            clipped=clipped,
+            weights=tuple(snapshots),
+        )
+
+
+def bptt_gradients(
+    network: ElmanNetwork,
+    inputs: object,
+    targets: object,
+    *,
+    h0: object | None = None,
+    mask: object | None = None,
+    window: int | None = None,
+    clipping: Clipping | None = None,
+) -> Gradients:
+    """Forward pass and BPTT in one call, learning nothing.
+
+    Parameters
+    ----------
+    network
+        The network whose current weights are differentiated.
+    inputs, targets
+        Shapes (T, N) and (T, M); (T,) is accepted for N = 1 or M = 1.
+    h0
+        Starting state; default ``network.h0``.
+    mask
+        Optional booleans, shape (T,): which steps have a loss.
+    window
+        Truncation *k* (see :meth:`ElmanNetwork.backward`); ``None``: exact.
+    clipping
+        A step-scope rule clips every δ_t on its way back.
+
+    Returns
+    -------
+    Gradients
+    """
+    forward = network.forward(inputs, h0)
+    return network.backward(forward, targets, mask=mask, window=window, clipping=clipping)
