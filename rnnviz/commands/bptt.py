@@ -18,7 +18,7 @@ import argparse
 import json
 
 from rnnviz.engine.errors import InputError
-from rnnviz.engine.elman import finite_number
+from rnnviz.engine.validation import finite_number
 from rnnviz.tasks.worked_example import WorkedExample, worked_example
 
 FORMATS = ("json", "table")

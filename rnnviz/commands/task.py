@@ -172,6 +172,15 @@ def run(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------- addition
 
 
+def _with_progress(name: str, runner, settings):
+    """Run a training task with a progress bar on the terminal (if there is one)."""
+    bar = ProgressBar(name)
+    try:
+        return runner(settings, progress=bar)
+    finally:
+        bar.close()
+
+
 def _run_addition(args: argparse.Namespace) -> int:
     settings = AdditionSettings(
         hidden=_int("--hidden", args.hidden),
@@ -180,11 +189,7 @@ def _run_addition(args: argparse.Namespace) -> int:
         seed=_int("--seed", args.seed, minimum=0),
         bits=_int("--bits", args.bits),
     )
-    bar = ProgressBar("addition")
-    try:
-        result = run_addition(settings, progress=bar)
-    finally:
-        bar.close()
+    result = _with_progress("addition", run_addition, settings)
     print(format_addition(result))
     return 0
 
@@ -232,11 +237,7 @@ def _run_hello(args: argparse.Namespace) -> int:
         seed=_int("--seed", args.seed, minimum=0),
         init_scale=_float("--init-scale", args.init_scale, positive=False),
     )
-    bar = ProgressBar("hello")
-    try:
-        result = run_hello(settings, progress=bar)
-    finally:
-        bar.close()
+    result = _with_progress("hello", run_hello, settings)
     print(format_hello(result))
     return 0
 

@@ -27,6 +27,7 @@ from typing import Final
 import numpy as np
 
 from rnnviz.engine.errors import InputError
+from rnnviz.engine.validation import finite_number
 
 #: Ways to clip, the default first.
 CLIP_KINDS: Final[tuple[str, ...]] = ("norm", "value")
@@ -98,13 +99,7 @@ def clip_by_global_norm(
 
 
 def _threshold(value: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"the clipping threshold must be a number, not {value!r}") from None
-    if not (math.isfinite(number) and number > 0):
-        raise InputError(f"the clipping threshold must be a finite number above 0, not {value!r}")
-    return number
+    return finite_number("the clipping threshold", value, positive=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,8 +51,7 @@ Learning modes (:data:`BPTT_MODES`), all plain gradient descent ``θ ← θ − 
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -61,6 +60,7 @@ import numpy as np
 from rnnviz.engine.activations import ACTIVATIONS, Activation
 from rnnviz.engine.clipping import Clipping, global_norm
 from rnnviz.engine.errors import InputError
+from rnnviz.engine.validation import choice, finite_number, positive_int
 
 #: Output functions, the default first.
 OUTPUTS: Final[tuple[str, ...]] = ("sigmoid", "linear", "softmax")
@@ -74,39 +74,6 @@ BPTT_MODES: Final[tuple[str, ...]] = ("full", "truncated", "online")
 #: Parameter names in a fixed order (biases only when the network has them).
 WEIGHT_NAMES: Final[tuple[str, ...]] = ("w_xh", "w_hh", "w_hy")
 BIAS_NAMES: Final[tuple[str, ...]] = ("b_h", "b_y")
-
-
-# ---------------------------------------------------------------- validation
-
-
-def positive_int(name: str, value: object) -> int:
-    """*value* as an int ≥ 1, or :class:`InputError` naming *name*."""
-    # bool is an int subclass, but "True hidden units" is a mistake, not a size.
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise InputError(f"{name} must be a whole number, not {value!r}")
-    if value <= 0:
-        raise InputError(f"{name} must be at least 1, not {value}")
-    return int(value)
-
-
-def finite_number(name: str, value: object, *, positive: bool = False) -> float:
-    """*value* as a finite float (above 0 if *positive*), or :class:`InputError`."""
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, not {value!r}") from None
-    if not math.isfinite(number):
-        raise InputError(f"{name} must be a finite number, not {value!r}")
-    if positive and number <= 0:
-        raise InputError(f"{name} must be above 0, not {value!r}")
-    return number
-
-
-def choice(name: str, value: object, options: Sequence[str]) -> str:
-    """*value* if it is one of *options*, or :class:`InputError` listing them."""
-    if value not in options:
-        raise InputError(f"unknown {name} {value!r}; choose one of {', '.join(options)}")
-    return str(value)
 
 
 def _matrix(name: str, value: object, width: int, rows: int | None = None) -> np.ndarray:

@@ -16,7 +16,6 @@ Each step::
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -25,6 +24,7 @@ import numpy as np
 from rnnviz.engine.activations import Activation
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.sequences import MAX_BITS
+from rnnviz.engine.validation import finite_number, positive_int
 
 #: The alternating generator of the published experiment.
 DEFAULTS: Final[dict[str, float]] = {
@@ -74,16 +74,17 @@ def free_run(
     activation
         Used for both neurons; ``"bipolar"`` as in the published experiment.
     """
-    values = {"ih": ih, "hh": hh, "ho": ho, "x0": x0, "h0": h0, "gain": gain}
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InputError(f"{name} must be a finite number, not {value!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_BITS:
-        raise InputError(f"steps must be a whole number from 1 to {MAX_BITS:,}, not {steps!r}")
+    ih, hh, ho, x0, h0 = (
+        finite_number(name, value)
+        for name, value in (("ih", ih), ("hh", hh), ("ho", ho), ("x0", x0), ("h0", h0))
+    )
+    steps = positive_int("steps", steps)
+    if steps > MAX_BITS:
+        raise InputError(f"steps must be at most {MAX_BITS:,}, not {steps:,}")
     f = Activation(activation, 1.0)
-    g = Activation(activation, float(gain))
+    g = Activation(activation, finite_number("gain", gain, positive=True))
     xs, hs, ys = [0.0] * steps, [0.0] * steps, [0.0] * steps
-    x, h = float(x0), float(h0)
+    x, h = x0, h0
     for step in range(steps):
         h = f(hh * h + ih * x)
         y = g(ho * h)

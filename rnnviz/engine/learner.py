@@ -33,6 +33,7 @@ import numpy as np
 from rnnviz.engine.activations import ACTIVATIONS, Activation
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.history import DELTAS, History
+from rnnviz.engine.validation import finite_number
 
 #: Update rules, the default first.
 RULES: Final[tuple[str, ...]] = ("sequential", "simultaneous")
@@ -47,16 +48,6 @@ MAX_START: Final[float] = 1e6
 #: Ticks computed per call of the inner loop before results are copied into
 #: numpy; large enough to amortise the copy, small enough to stay in cache.
 CHUNK: Final[int] = 4096
-
-
-def _check_finite(name: str, value: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, not {value!r}") from None
-    if not math.isfinite(number):
-        raise InputError(f"{name} must be a finite number, not {value!r}")
-    return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +81,7 @@ class LearnerParams:
     _act: Activation = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        eta = _check_finite("the learning rate η", self.eta)
+        eta = finite_number("the learning rate η", self.eta)
         if eta < 0:
             raise InputError(f"the learning rate η must not be negative, not {self.eta!r}")
         if eta > MAX_ETA:
@@ -101,7 +92,7 @@ class LearnerParams:
             raise InputError(
                 f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}"
             )
-        gain = _check_finite("the gain", self.gain)
+        gain = finite_number("the gain", self.gain)
         if not 0 < gain <= MAX_GAIN:
             raise InputError(f"the gain must be above 0 and at most {MAX_GAIN:g}, not {self.gain!r}")
         try:
@@ -112,8 +103,8 @@ class LearnerParams:
             raise InputError(
                 f"the initial weights must be three numbers (ih, hh, ho), not {len(init)}"
             )
-        init = tuple(_check_finite(name, value) for name, value in zip(("ih", "hh", "ho"), init))
-        h0 = _check_finite("h0", self.h0)
+        init = tuple(finite_number(name, value) for name, value in zip(("ih", "hh", "ho"), init))
+        h0 = finite_number("h0", self.h0)
         for name, value in (*zip(("ih", "hh", "ho"), init), ("h0", h0)):
             if abs(value) > MAX_START:
                 raise InputError(f"{name} must lie between −{MAX_START:g} and {MAX_START:g}, not {value!r}")

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnnviz.engine.elman import ElmanNetwork, finite_number, positive_int
+from rnnviz.engine.elman import ElmanNetwork
+from rnnviz.engine.validation import finite_number, positive_int
 from rnnviz.engine.errors import InputError
 from rnnviz.tasks import Progress
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnnviz.engine.clipping import CLIP_KINDS, Clipping
-from rnnviz.engine.elman import ElmanNetwork, bptt_gradients, choice, finite_number, positive_int
+from rnnviz.engine.elman import ElmanNetwork, bptt_gradients
+from rnnviz.engine.validation import choice, finite_number, positive_int
 from rnnviz.engine.errors import InputError
 from rnnviz.tasks import Progress
 

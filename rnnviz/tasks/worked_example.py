@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnnviz.engine.elman import ElmanNetwork, bptt_gradients, finite_number
+from rnnviz.engine.elman import ElmanNetwork, bptt_gradients
+from rnnviz.engine.validation import finite_number
 from rnnviz.engine.errors import InputError
 
 
