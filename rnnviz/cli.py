@@ -15,11 +15,6 @@ from collections.abc import Sequence
 from rnnviz import __version__
 from rnnviz.engine.errors import InputError
 
-#: Options whose value may start with "-" (``--init -1,0,1``): argparse would
-#: take the value for an option of its own.
-_VALUE_MAY_BE_NEGATIVE = ("--init",)
-
-
 class UsageError(Exception):
     """argparse found the command line malformed."""
 
@@ -34,28 +29,19 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     from rnnviz.commands import bptt, examples, generate, task, trace
 
+    from rnnviz.commands.options import allow_negative_values
+
     parser = _Parser(
         prog="rnnviz",
         description="Watch the simplest interesting recurrent neural network learn, tick by tick.",
         epilog='Example: rnnviz trace "1^10 0^10" --notation',
     )
     parser.add_argument("--version", action="version", version=f"rnnviz {__version__}")
+    allow_negative_values(parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     for module in (trace, generate, examples, bptt, task):
         module.add_parser(subparsers)
     return parser
-
-
-def _join_negative_values(argv: list[str]) -> list[str]:
-    joined: list[str] = []
-    arguments = iter(argv)
-    for argument in arguments:
-        if argument in _VALUE_MAY_BE_NEGATIVE:
-            value = next(arguments, None)
-            joined.append(argument if value is None else f"{argument}={value}")
-        else:
-            joined.append(argument)
-    return joined
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # refused command prints nothing on standard output; output then streams
     # (ten million CSV rows must not be held in memory first).
     try:
-        args = parser.parse_args(_join_negative_values(argv))
+        args = parser.parse_args(argv)
         if not hasattr(args, "func"):
             parser.print_help()
             return 0

@@ -12,6 +12,7 @@ import json
 import sys
 from typing import TextIO
 
+from rnnviz.commands.options import allow_negative_values
 from rnnviz.engine.generator import DEFAULTS, free_run
 
 FORMATS = ("table", "csv", "json")
@@ -24,6 +25,7 @@ def add_parser(subparsers) -> None:
         description="Run the one-neuron network forward with fixed weights, feeding each "
         "output back as the next input (no learning). The defaults generate an alternating stream.",
     )
+    allow_negative_values(parser)
     for name in ("ih", "hh", "ho"):
         parser.add_argument(f"--{name}", type=float, default=DEFAULTS[name], help=f"weight {name} (default {DEFAULTS[name]:g})")
     parser.add_argument("--gain", type=float, default=DEFAULTS["gain"], help="gain of the output neuron, above 0 (default 10)")

@@ -7,6 +7,7 @@ recording commands take the same ones, so a setting reads the same everywhere.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,18 @@ from rnnviz.engine.sequences import parse_sequence
 from rnnviz.resources import example
 
 DEFAULTS = LearnerParams()
+
+
+def allow_negative_values(parser: argparse.ArgumentParser) -> None:
+    """Let values such as ``-1,0,1`` or ``-1e-3`` follow an option or stand alone.
+
+    argparse takes any word starting with ``-`` for an option unless it is a
+    plain negative number (``-1``, ``-0.5``). Weights are often negative, so
+    for a parser with no option spelled like a number, any word that starts
+    with ``-`` and a digit is a value. (argparse offers no public switch for
+    this; the attribute has been stable since Python 3.2.)
+    """
+    parser._negative_number_matcher = re.compile(r"^-\.?\d")  # type: ignore[attr-defined]
 
 
 def add_sequence_arguments(parser: argparse.ArgumentParser) -> None:

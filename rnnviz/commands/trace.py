@@ -19,7 +19,8 @@ import numpy as np
 
 from rnnviz import __version__
 from rnnviz.commands.options import (
-    add_learning_arguments, add_sequence_arguments, params_from_args, read_sequence,
+    add_learning_arguments, add_sequence_arguments, allow_negative_values, params_from_args,
+    read_sequence,
 )
 from rnnviz.engine.history import COLUMNS, WEIGHTS, History
 from rnnviz.engine.learner import LearnerParams, OnlineLearner, Prediction, State
@@ -39,6 +40,7 @@ def add_parser(subparsers) -> None:
         description="Run the one-neuron network over a bit stream, learning online, "
         "and print every tick, the +/− notation or a summary.",
     )
+    allow_negative_values(parser)
     add_sequence_arguments(parser)
     add_learning_arguments(parser)
     output = parser.add_argument_group("output")
