@@ -56,3 +56,13 @@ def test_derivative_from_output_has_the_familiar_forms() -> None:
 def test_bad_activation_or_gain_is_refused(name, gain) -> None:
     with pytest.raises(InputError):
         Activation(name, gain)
+
+
+def test_sigmoid_keeps_full_precision_deep_in_its_tails() -> None:
+    for z in (-20.0, -37.0, -60.0, -700.0):
+        exact = math.exp(z) / (1 + math.exp(z))
+        assert sigmoid(z) == pytest.approx(exact, rel=1e-14)
+        assert sigmoid(np.array([z]))[0] == pytest.approx(exact, rel=1e-14)
+    # the slope is still there where σ is tiny, so learning does not stall
+    assert Activation("sigmoid", 1.0).derivative(-60.0) == pytest.approx(math.exp(-60), rel=1e-12)
+    assert sigmoid(30.0) == pytest.approx(1 / (1 + math.exp(-30)), rel=1e-15)

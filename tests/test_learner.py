@@ -54,25 +54,38 @@ def test_ho_climbs_on_ones_monotonically() -> None:
     assert (np.diff(history["hh"][1:]) > 0).all()
 
 
-def test_sequential_rule_matches_a_direct_transcription_of_design_section_1() -> None:
-    bits = parse_sequence("1^7 0 1^3 (10)^4 0^5").tolist()
+def textbook(name: str, gain: float):
+    """f and f' written from the definitions, independently of the engine."""
     sig = lambda z: 1.0 / (1.0 + math.exp(-z))  # noqa: E731
-    ih = hh = ho = h = 0.0
-    history = trace(bits, LearnerParams())
+    if name == "sigmoid":
+        return (lambda z: sig(gain * z)), (lambda z: gain * sig(gain * z) * (1 - sig(gain * z)))
+    if name == "tanh":
+        return (lambda z: math.tanh(gain * z)), (lambda z: gain * (1 - math.tanh(gain * z) ** 2))
+    bip = lambda z: 2 * sig(gain * z) - 1  # noqa: E731
+    return bip, (lambda z: 2 * gain * sig(gain * z) * (1 - sig(gain * z)))
+
+
+@pytest.mark.parametrize("name,gain", [("sigmoid", 1.0), ("sigmoid", 2.5), ("tanh", 0.7), ("bipolar", 3.0)])
+def test_sequential_rule_matches_a_direct_transcription_of_design_section_1(name, gain) -> None:
+    bits = parse_sequence("1^7 0 1^3 (10)^4 0^5").tolist()
+    f, df = textbook(name, gain)
+    eta = 0.9
+    ih, hh, ho, h = 0.2, -0.1, 0.4, 0.3
+    history = trace(bits, LearnerParams(eta=eta, activation=name, gain=gain, init=(ih, hh, ho), h0=h))
     for t in range(len(bits) - 1):
         h_prev = h
-        h = sig(hh * h_prev + ih * bits[t])
-        yhat = sig(ho * h)
+        o = hh * h_prev + ih * bits[t]
+        h = f(o)
+        yhat = f(ho * h)
         e = bits[t + 1] - yhat
-        ho += 5 * e * yhat * (1 - yhat) * h
-        y2 = sig(ho * h)
-        k = 5 * e * y2 * (1 - y2) * ho * h * (1 - h)
+        ho += eta * e * df(ho * h) * h  # g'(ho·h) with the old ho …
+        k = eta * e * df(ho * h) * ho * df(o)  # … then with the new one, e unchanged
         ih += k * bits[t]
         hh += k * h_prev
-        assert history["ho"][t] == pytest.approx(ho, rel=1e-12, abs=1e-15)
-        assert history["ih"][t] == pytest.approx(ih, rel=1e-12, abs=1e-15)
-        assert history["hh"][t] == pytest.approx(hh, rel=1e-12, abs=1e-15)
         assert history["yhat"][t] == pytest.approx(yhat, rel=1e-12)
+        assert history["ho"][t] == pytest.approx(ho, rel=1e-11, abs=1e-14)
+        assert history["ih"][t] == pytest.approx(ih, rel=1e-11, abs=1e-14)
+        assert history["hh"][t] == pytest.approx(hh, rel=1e-11, abs=1e-14)
 
 
 # -- the two rules -----------------------------------------------------------------
@@ -112,12 +125,21 @@ def test_simultaneous_deltas_are_minus_eta_times_the_finite_difference_gradient(
         h_prev = history["h"][t]
 
 
-def test_sign_rules_hold_on_every_tick() -> None:
-    history = trace(parse_sequence("1^10 0^10 (110)^5"), LearnerParams())
+@pytest.mark.parametrize("rule", ["sequential", "simultaneous"])
+def test_sign_rules_hold_on_every_tick(rule) -> None:
+    history = trace(parse_sequence("1^10 0^10 (110)^5 random(200, 0.5, 8)"), LearnerParams(rule=rule))
     err, d_ho = history["err"], history["d_ho"]
     assert (np.sign(d_ho) == np.sign(err)).all()  # sign(Δho) = sign(e)
     x = history["x"]
     assert (history["d_ih"][x == 0] == 0).all()  # ih cannot learn from zeros
+    # sign(Δih) = sign(Δhh) = sign(e)·sign(ho) while x, h_prev > 0; the ho
+    # that counts is the new one under the sequential rule, the old one else
+    ho_used = history["ho"] if rule == "sequential" else history["ho"] - d_ho
+    expected = np.sign(err) * np.sign(ho_used)
+    ones = x == 1
+    assert ones.sum() > 100
+    np.testing.assert_array_equal(np.sign(history["d_ih"][ones]), expected[ones])
+    np.testing.assert_array_equal(np.sign(history["d_hh"][1:]), expected[1:])  # h_prev > 0 after tick 0
 
 
 # -- robustness ----------------------------------------------------------------------

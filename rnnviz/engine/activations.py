@@ -1,21 +1,23 @@
-"""Activation functions of the one-neuron network, each with a gain.
+"""Activation functions of the one-neuron network, each with a gain *k*.
 
-All three offered activations are affine images of ``tanh``::
+::
 
-    sigmoid(z) = σ(k·z)     = ½ + ½·tanh(k·z/2)      range (0, 1)
-    tanh(z)    = tanh(k·z)                           range (−1, 1)
-    bipolar(z) = 2σ(k·z) − 1 = tanh(k·z/2)           range (−1, 1)
+    sigmoid(z) = σ(k·z) = 1 / (1 + e^(−k·z))      range (0, 1)
+    tanh(z)    = tanh(k·z)                         range (−1, 1)
+    bipolar(z) = 2σ(k·z) − 1 = tanh(k·z/2)          range (−1, 1)
 
-Writing them this way makes every one of them numerically stable for free
-(``tanh`` saturates to ±1 instead of overflowing, so |z| up to 1e6 and beyond
-gives no warning and no NaN), and lets the learner's inner loop evaluate any of
-them, and its derivative, with one ``tanh`` call::
+Each is evaluated without overflow for any finite *z*: the sigmoid takes
+``e^(−|k·z|)``, which never exceeds 1, and picks the matching form by the
+sign of *z*, so it keeps full relative precision far into its tails (σ(−60)
+is 8.756e−27, not 0); the two others are ``math.tanh``/``np.tanh``, which
+saturate to ±1. Their derivatives are expressed through the output *y*, the
+form back-propagation uses::
 
-    f(z)  = scale·t + offset,   t = tanh(inner·z)
-    f'(z) = slope·(1 − t²)
+    sigmoid: k·y(1−y)     tanh: k·(1−y²)     bipolar: (k/2)·(1−y²)
 
-For the sigmoid, ``slope·(1 − t²)`` equals ``k·σ(1 − σ)``; for tanh it is
-``k·(1 − tanh²)``; for the bipolar sigmoid ``k·(1 − f²)/2``.
+The learner's inner loop does not call these objects: it inlines the same
+formulas as source text (:meth:`Activation.source`), which saves a Python
+call per neuron per tick.
 """
 
 from __future__ import annotations
@@ -31,13 +33,15 @@ from rnnviz.engine.errors import InputError
 #: Names accepted by :func:`activation`, in the order a menu should offer them.
 ACTIVATIONS: Final[tuple[str, ...]] = ("sigmoid", "tanh", "bipolar")
 
-# name -> (inner factor, scale, offset, slope factor); the gain multiplies
-# ``inner`` and ``slope``.
+# name -> (inner factor, scale, offset, slope factor) of the tanh form
+# f(z) = scale·tanh(inner·k·z) + offset, f' = slope·k·(1 − tanh²); the slope
+# factor is also the constant in front of the output-form derivative.
 _TANH_FORM: Final[dict[str, tuple[float, float, float, float]]] = {
     "sigmoid": (0.5, 0.5, 0.5, 0.25),
     "tanh": (1.0, 1.0, 0.0, 1.0),
     "bipolar": (0.5, 1.0, 0.0, 0.5),
 }
+_OUTPUT_SLOPE: Final[dict[str, float]] = {"sigmoid": 1.0, "tanh": 1.0, "bipolar": 0.5}
 
 #: Output range (low, high) of each activation, for colour maps and axes.
 RANGES: Final[dict[str, tuple[float, float]]] = {
@@ -78,6 +82,7 @@ class Activation:
 
     @property
     def inner(self) -> float:
+        """``inner·k`` of the tanh form (see ``_TANH_FORM``)."""
         return _TANH_FORM[self.name][0] * self.gain
 
     @property
@@ -90,7 +95,13 @@ class Activation:
 
     @property
     def slope(self) -> float:
+        """``f'(z) = slope·(1 − tanh²(inner·z))`` in the tanh form."""
         return _TANH_FORM[self.name][3] * self.gain
+
+    @property
+    def output_slope(self) -> float:
+        """The constant *c* in ``f' = c·y(1−y)`` (sigmoid) or ``c·(1−y²)``."""
+        return _OUTPUT_SLOPE[self.name] * self.gain
 
     @property
     def range(self) -> tuple[float, float]:
@@ -98,26 +109,52 @@ class Activation:
         return RANGES[self.name]
 
     def __call__(self, z):  # float -> float, ndarray -> ndarray
+        if self.name == "sigmoid":
+            if isinstance(z, np.ndarray):
+                kz = self.gain * z
+                small = np.exp(-np.abs(kz))  # ≤ 1: cannot overflow
+                return np.where(kz >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
+            kz = self.gain * z
+            if kz >= 0.0:
+                return 1.0 / (1.0 + math.exp(-kz))
+            small = math.exp(kz)
+            return small / (1.0 + small)
         if isinstance(z, np.ndarray):
-            return self.scale * np.tanh(self.inner * z) + self.offset
-        return self.scale * math.tanh(self.inner * z) + self.offset
+            return np.tanh(self.inner * z)
+        return math.tanh(self.inner * z)
 
     def derivative(self, z):
         """``f'(z)``, computed without overflow for any finite *z*."""
-        if isinstance(z, np.ndarray):
-            t = np.tanh(self.inner * z)
-        else:
-            t = math.tanh(self.inner * z)
-        return self.slope * (1.0 - t * t)
+        return self.derivative_from_output(self(z))
 
     def derivative_from_output(self, y):
-        """``f'(z)`` expressed through the output ``y = f(z)``.
+        """``f'(z)`` expressed through the output ``y = f(z)``."""
+        if self.name == "sigmoid":
+            return self.output_slope * y * (1.0 - y)
+        return self.output_slope * (1.0 - y * y)
 
-        This is the form back-propagation uses: ``k·y(1−y)`` for the sigmoid,
-        ``k·(1−y²)`` for tanh and ``k·(1−y²)/2`` for the bipolar sigmoid.
+    def source(self, out: str, z: str, indent: str) -> str:
+        """Python statements that set *out* to ``f(z)``; *z* is an expression.
+
+        Used to generate the learner's inner loop; the gain is written in as
+        a literal and left out when it is 1. Needs ``exp`` and ``tanh`` in scope.
         """
-        t = (y - self.offset) / self.scale
-        return self.slope * (1.0 - t * t)
+        inner = self.gain if self.name == "sigmoid" else self.inner
+        scaled = z if inner == 1.0 else f"{inner!r} * ({z})"
+        if self.name != "sigmoid":
+            return f"{indent}{out} = tanh({scaled})\n"
+        return (
+            f"{indent}q = {scaled}\n"
+            f"{indent}if q >= 0.0:\n"
+            f"{indent}    {out} = 1.0 / (1.0 + exp(-q))\n"
+            f"{indent}else:\n"
+            f"{indent}    q = exp(q)\n"
+            f"{indent}    {out} = q / (1.0 + q)\n"
+        )
+
+    def derivative_source(self, y: str) -> str:
+        """An expression for ``f'/output_slope`` in terms of the output *y*."""
+        return f"{y} * (1.0 - {y})" if self.name == "sigmoid" else f"(1.0 - {y} * {y})"
 
 
 def activation(name: str, gain: float = 1.0) -> Activation:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Final, NamedTuple
 
 import numpy as np
@@ -107,7 +108,7 @@ class LearnerParams:
         h0 = finite_number("h0", self.h0)
         for name, value in (*zip(("ih", "hh", "ho"), init), ("h0", h0)):
             if abs(value) > MAX_START:
-                raise InputError(f"{name} must lie between −{MAX_START:g} and {MAX_START:g}, not {value!r}")
+                raise InputError(f"{name} must lie between −{MAX_START:,.0f} and {MAX_START:,.0f}, not {value!r}")
         object.__setattr__(self, "eta", eta)
         object.__setattr__(self, "gain", gain)
         object.__setattr__(self, "init", init)
@@ -141,41 +142,26 @@ class Prediction(NamedTuple):
     yhat: float
 
 
-# The inner loop is generated from the pieces below, once per (rule, what is
-# recorded), so that each variant is a straight run of float arithmetic with
-# no per-tick branches — and the maths is written once, not six times. Inputs
-# arrive as Python floats: float∘float operations are the ones CPython
-# specialises, int∘float ones are not.
-_FORWARD: Final[str] = """
-        hp = h
-        th = tanh(fi * (hh * hp + ih * x))
-        h = fs * th + fo
-        gh = gi * h
-        tg = tanh(ho * gh)
-        yh = gs * tg + go
-        e = y - yh
-"""
+# The inner loop is generated as source text, once per rule, recording mode
+# and activation, so that each variant is a straight run of float arithmetic:
+# the activations are inlined (a Python call per neuron per tick would cost
+# more than the maths), gains are literals, and the maths is written once
+# here, not once per variant. Inputs arrive as Python floats: float∘float
+# operations are the ones CPython specialises, int∘float ones are not.
 _UPDATES: Final[dict[str, str]] = {
-    # ho moves first; ih and hh see the new ho and g' taken at the new ho.
+    # ho moves first; ih and hh see the new ho and g' taken at the new ho;
+    # e is not recomputed.
     "sequential": """
-        d_ho = e * eta_gd * (1.0 - tg * tg) * h
+        d_ho = e * eta_gd * {dg_yh} * h
         ho += d_ho
-        tg = tanh(ho * gh)
-        k = e * eta_gd_fd * (1.0 - tg * tg) * ho * (1.0 - th * th)
-        d_ih = k * x
-        d_hh = k * hp
-        ih += d_ih
-        hh += d_hh
+{y2_from_new_ho}
+        k = e * eta_gd_fd * {dg_y2} * ho * {df_h}
 """,
     # All three deltas from the pre-tick weights: the one-tick gradient.
     "simultaneous": """
-        c = e * eta_gd * (1.0 - tg * tg)
+        c = e * eta_gd * {dg_yh}
         d_ho = c * h
-        k = c * ho * fd * (1.0 - th * th)
-        d_ih = k * x
-        d_hh = k * hp
-        ih += d_ih
-        hh += d_hh
+        k = c * fd * ho * {df_h}
         ho += d_ho
 """,
 }
@@ -186,39 +172,47 @@ _RECORDED: Final[dict[str, tuple[str, ...]]] = {
     "full": ("h", "yhat", "err", "ih", "hh", "ho", "d_ih", "d_hh", "d_ho"),
 }
 _LOCAL_NAME: Final[dict[str, str]] = {"yhat": "yh", "err": "e"}
-_KERNELS: dict[tuple[str, str], Callable] = {}
 
 
-def _kernel(rule: str, mode: str) -> Callable:
-    """The compiled inner loop for *rule* recording *mode* (cached)."""
-    key = (rule, mode)
-    if key not in _KERNELS:
-        columns = _RECORDED[mode]
-        unpack = "".join(f"o{j}, " for j in range(len(columns)))
-        stores = "".join(
-            f"        o{j}[i] = {_LOCAL_NAME.get(name, name)}\n" for j, name in enumerate(columns)
-        )
-        # x[t] is the previous tick's target, so the loop walks the targets
-        # alone and carries x along: cheaper than zipping two lists.
-        source = (
-            "def kernel(x, ys, state, out, fi, fs, fo, fd, gi, gs, go, gd, eta):\n"
-            "    tanh = _tanh\n"
-            "    eta_gd = eta * gd\n"
-            "    eta_gd_fd = eta_gd * fd\n"
-            "    ih, hh, ho, h = state\n"
-            + (f"    {unpack}= out\n" if columns else "")
-            + "    i = 0\n"
-            "    for y in ys:"
-            + _FORWARD
-            + _UPDATES[rule]
-            + (stores + "        i += 1\n" if columns else "")
-            + "        x = y\n"
-            "    return ih, hh, ho, h\n"
-        )
-        namespace: dict = {"_tanh": math.tanh}
-        exec(compile(source, f"<rnnviz kernel {rule}/{mode}>", "exec"), namespace)
-        _KERNELS[key] = namespace["kernel"]
-    return _KERNELS[key]
+@lru_cache(maxsize=64)
+def _kernel(rule: str, mode: str, act: Activation) -> Callable:
+    """The compiled inner loop for *rule*, recording *mode*, with *act* for f and g."""
+    indent = " " * 8
+    columns = _RECORDED[mode]
+    unpack = "".join(f"o{j}, " for j in range(len(columns)))
+    stores = "".join(
+        f"{indent}o{j}[i] = {_LOCAL_NAME.get(name, name)}\n" for j, name in enumerate(columns)
+    )
+    update = _UPDATES[rule].format(
+        dg_yh=act.derivative_source("yh"),
+        dg_y2=act.derivative_source("y2"),
+        df_h=act.derivative_source("h"),
+        y2_from_new_ho=act.source("y2", "ho * h", indent).rstrip("\n"),
+    )
+    # x[t] is the previous tick's target, so the loop walks the targets
+    # alone and carries x along: cheaper than zipping two lists.
+    source = (
+        "def kernel(x, ys, state, out, eta):\n"
+        f"    fd = gd = {act.output_slope!r}\n"
+        "    eta_gd = eta * gd\n"
+        "    eta_gd_fd = eta_gd * fd\n"
+        "    ih, hh, ho, h = state\n"
+        + (f"    {unpack}= out\n" if columns else "")
+        + "    i = 0\n"
+        "    for y in ys:\n"
+        f"{indent}hp = h\n"
+        + act.source("h", "hh * hp + ih * x", indent)
+        + act.source("yh", "ho * h", indent)
+        + f"{indent}e = y - yh\n"
+        + update
+        + f"{indent}d_ih = k * x\n{indent}d_hh = k * hp\n{indent}ih += d_ih\n{indent}hh += d_hh\n"
+        + (stores + f"{indent}i += 1\n" if columns else "")
+        + f"{indent}x = y\n"
+        "    return ih, hh, ho, h\n"
+    )
+    namespace: dict = {"tanh": math.tanh, "exp": math.exp}
+    exec(compile(source, f"<rnnviz kernel {rule}/{mode}/{act}>", "exec"), namespace)
+    return namespace["kernel"]
 
 
 def _run_chunk(
@@ -230,11 +224,9 @@ def _run_chunk(
     out: Sequence[list[float]] = (),
 ) -> State:
     """Run ``len(ys)`` ticks from *state* and input *x0*, writing *mode*'s columns to *out*."""
-    act = params.act
     eta = params.eta if params.learning else 0.0
-    kernel = _kernel(params.rule, mode)
-    coefficients = (act.inner, act.scale, act.offset, act.slope)
-    return State(*kernel(x0, ys, state, out, *coefficients, *coefficients, eta))
+    kernel = _kernel(params.rule, mode, params.act)
+    return State(*kernel(x0, ys, state, out, eta))
 
 
 class OnlineLearner:
