@@ -189,6 +189,8 @@ class Session:
 
         See the module docstring for when a change takes effect.
         """
+        if params is not None and not isinstance(params, LearnerParams):
+            raise InputError(f"parameters must be LearnerParams, not {type(params).__name__}")
         new = (params or self.params).with_changes(**changes) if changes else params or self.params
         old = self.params
         if new == old:
@@ -218,18 +220,22 @@ class Session:
         self._apply(bits, index)
 
     def insert(self, index: int, bits: str | Sequence[int] | np.ndarray) -> None:
-        """Insert *bits* before bit *index* (``index = len`` appends)."""
-        if not 0 <= index <= len(self._bits):
+        """Insert *bits* before bit *index* (``index = len`` appends; negative counts from the end)."""
+        if not -len(self._bits) <= index <= len(self._bits):
             raise InputError(f"cannot insert at position {index} of a {len(self._bits)}-bit stream")
+        if index < 0:  # as list.insert: -1 goes before the last bit
+            index += len(self._bits)
         new = _as_bits(bits)
         if new.size == 0:
             return
         self._apply(np.concatenate((self._bits[:index], new, self._bits[index:])), index)
 
     def delete(self, index: int, count: int = 1) -> None:
-        """Delete *count* bits from bit *index* on."""
+        """Delete *count* bits from bit *index* on (fewer if the stream ends first)."""
         index = self._index(index)
-        count = min(max(int(count), 0), len(self._bits) - index)
+        if count < 0:
+            raise InputError(f"cannot delete {count} bits")
+        count = min(int(count), len(self._bits) - index)
         if count == 0:
             return
         self._apply(np.concatenate((self._bits[:index], self._bits[index + count :])), index)

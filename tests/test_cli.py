@@ -272,6 +272,24 @@ def test_negative_init_is_accepted_and_used_from_tick_0(cli):
 # -- where the stream comes from ------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "encoding,text",
+    [("utf-8-sig", "1^5\r\n0^5\r\n"), ("utf-16", "1^5 0^5")],
+    ids=["utf-8 with BOM (Notepad)", "utf-16 (PowerShell)"],
+)
+def test_files_written_by_windows_editors_are_read(cli, tmp_path, encoding, text):
+    path = tmp_path / "stream.txt"
+    path.write_text(text, encoding=encoding)
+    assert cli("trace", "--file", str(path), "--notation") == cli("trace", "1^5 0^5", "--notation")
+
+
+def test_negative_numbers_in_any_notation_are_values(cli):
+    status, out, err = cli("trace", "1^5", "--h0", "-1e-3", "--init", "-1e-2,0,1", "--format", "json")
+    assert status == 0, err
+    params = json.loads(out)["params"]
+    assert params["h0"] == -1e-3 and params["init"] == [-1e-2, 0.0, 1.0]
+
+
 def test_file_equals_the_seq_form(cli, tmp_path):
     path = tmp_path / "stream.txt"
     path.write_text("1^5\n0^5\n", encoding="utf-8")
@@ -349,12 +367,23 @@ BAD_INPUT = [
     (["trace", "11", "--bogus"], ["--bogus"]),
     (["generate", "--steps", "0"], []),
     (["generate", "--gain", "nan"], []),
+    (["generate", "--x0", "1e308", "--h0", "1e308", "--hh", "10", "--format", "json"], ["x0"]),
+    (["generate", "--gain", "1e9"], ["gain"]),
+    (["trace", "--file", "{tmp}"], ["folder"]),
+    (["trace", "--file", "{tmp}/binary.dat"], ["not a text file"]),
+    (["trace", "--file", "{tmp}/huge.txt"], ["64 MB"]),
+    (["trace", "(1)" * 100_001], ["100,000"]),
+    (["trace", "1^3 2"], ["'2'", "position 5"]),
+    (["trace", "1^3", "--h0", "-2e6"], ["h0"]),
 ]
 
 
 @pytest.mark.parametrize(("args", "needles"), BAD_INPUT, ids=[shlex.join(args) for args, _ in BAD_INPUT])
 def test_bad_input_is_one_line_on_stderr_and_status_2(cli, tmp_path, args, needles):
     (tmp_path / "stream.txt").write_text("1^5\n", encoding="utf-8")
+    (tmp_path / "binary.dat").write_bytes(bytes(range(256)) * 4)
+    with open(tmp_path / "huge.txt", "wb") as huge:  # sparse: costs no disk
+        huge.truncate(65 * 2**20)
     status, out, err = cli(*(arg.format(tmp=tmp_path) for arg in args))
     assert status == 2
     assert out == ""

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 import rnnviz
 from rnnviz.resources import example, examples, resources_dir
@@ -49,3 +55,25 @@ def test_every_shipped_example_parses() -> None:
 
 def test_version_is_a_release_number() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", rnnviz.__version__)
+
+
+def readme_console_examples() -> list[tuple[str, str]]:
+    """``(command, expected output)`` for every ``$ rnnviz …`` in the README."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", readme, flags=re.S):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            examples.append((command, output.rstrip("\n")))
+    return examples
+
+
+@pytest.mark.parametrize("command,expected", readme_console_examples())
+def test_readme_examples_print_what_the_readme_shows(command, expected) -> None:
+    words = shlex.split(command)
+    assert words[0] == "rnnviz"
+    result = subprocess.run(
+        [sys.executable, "-m", "rnnviz", *words[1:]], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert (result.stdout + result.stderr).rstrip("\n") == expected

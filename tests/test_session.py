@@ -194,7 +194,9 @@ def test_replace_keeps_history_up_to_the_first_difference() -> None:
         lambda s: s.toggle(99),
         lambda s: s.set_bit(0, 2),
         lambda s: s.insert(3, "10x"),
-        lambda s: s.insert(-1, "1"),
+        lambda s: s.insert(-21, "1"),
+        lambda s: s.delete(3, -1),
+        lambda s: s.set_params({"eta": 1.0}),
         lambda s: s.replace(""),
         lambda s: s.replace([0, 1, 5]),
         lambda s: s.delete(0, 100),
@@ -223,3 +225,30 @@ def test_prediction_at_the_end_is_about_the_unknown_next_bit() -> None:
     act = session.params.act
     h = act(state.hh * state.h + state.ih * 1.0)
     assert session.prediction().yhat == pytest.approx(act(state.ho * h))
+
+
+def test_a_one_bit_stream_has_no_ticks_but_a_prediction() -> None:
+    session = Session("1")
+    assert session.n_ticks == 0 and session.at_end
+    assert session.step() == 0 and session.back() == 0
+    assert session.prediction().yhat == 0.5
+    session.insert(1, "1")
+    assert session.step() == 1
+
+
+def test_negative_indices_count_from_the_end_as_in_python() -> None:
+    session = Session("10110")
+    session.toggle(-1)
+    session.insert(-1, "00")  # before the last bit, like list.insert
+    session.delete(-2)
+    assert session.bits.tolist() == [1, 0, 1, 1, 0, 1]
+
+
+def test_edits_after_a_parameter_change_recompute_with_the_new_parameters() -> None:
+    session = Session("1^10 0^10")
+    session.set_params(eta=2.0, rule="simultaneous")
+    session.seek(15)
+    session.toggle(3)
+    reference = trace(session.bits, LearnerParams(eta=2.0, rule="simultaneous"))
+    for name in reference:
+        np.testing.assert_array_equal(session.history[name], reference[name][:15])

@@ -46,9 +46,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         out.write("step,x,h,y\n")
         out.writelines(f"{s},{x!r},{h!r},{y!r}\n" for s, x, h, y in rows)
     elif args.format == "json":
-        steps = [{"step": s, "x": x, "h": h, "y": y} for s, x, h, y in rows]
-        json.dump({"steps": steps}, out, indent=1, allow_nan=False)
-        out.write("\n")
+        # Streamed row by row: ten million steps must not be built in memory.
+        encode = json.JSONEncoder(allow_nan=False).encode
+        out.write('{"steps": [\n')
+        out.write(",\n".join(encode({"step": s, "x": x, "h": h, "y": y}) for s, x, h, y in rows))
+        out.write("\n]}\n")
     else:
         out.write(f"{'step':>6}{'x':>11}{'h':>11}{'y':>11}\n")
         out.writelines(f"{s:>6}{x:>11.6f}{h:>11.6f}{y:>11.6f}\n" for s, x, h, y in rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -101,22 +100,39 @@ def read_sequence_text(args: argparse.Namespace) -> str:
     if not given:
         raise InputError('no stream given: write one such as "1^10 0^10", or use --file or --example')
     if args.file is not None:
-        if args.file == "-":
-            return sys.stdin.read()
-        path = Path(args.file)
-        try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(f"no such file: {args.file}") from None
-        except IsADirectoryError:
-            raise InputError(f"{args.file} is a folder, not a file") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{args.file} is not a text file") from None
-        except OSError as error:
-            raise InputError(f"cannot read {args.file}: {error.strerror}") from None
+        return _read_text_file(args.file)
     if args.example is not None:
         return example(args.example)["sequence"]
     return args.sequence
+
+
+#: The largest stream file read: ten million bits with generous separators.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _read_text_file(name: str) -> str:
+    """A stream file's text (``-`` is standard input), refusing what is not one."""
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            with open(name, "rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"no such file: {name}") from None
+    except IsADirectoryError:
+        raise InputError(f"{name} is a folder, not a file") from None
+    except OSError as error:
+        raise InputError(f"cannot read {name}: {error.strerror}") from None
+    where = "standard input" if name == "-" else name
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"{where} holds more than {MAX_FILE_BYTES // 2**20} MB; a stream file is smaller")
+    # Windows editors write a byte-order mark (Notepad: UTF-8, PowerShell: UTF-16).
+    encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise InputError(f"{where} is not a text file") from None
 
 
 def read_sequence(args: argparse.Namespace) -> np.ndarray:

@@ -65,9 +65,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
         state = learner.run(bits, on_weights=collect)
         notation = {w: b.text(ascii=args.ascii) for w, b in zip(WEIGHTS, builders)}
-        prediction = learner.predict(float(bits[-1]), state)
         if args.summary:
-            _write_summary(out, args.format, len(bits) - 1, state, notation, prediction, args.ascii)
+            _write_summary(out, args.format, len(bits) - 1, state, notation)
         else:
             _write_notation(out, args.format, notation)
         return 0
@@ -97,18 +96,10 @@ def _write_notation(out: TextIO, fmt: str, notation: dict[str, str]) -> None:
         out.writelines(f"{weight}: {text}\n" for weight, text in notation.items())
 
 
-def _write_summary(
-    out: TextIO, fmt: str, ticks: int, state: State, notation: dict[str, str],
-    prediction: Prediction, ascii: bool,
-) -> None:
+def _write_summary(out: TextIO, fmt: str, ticks: int, state: State, notation: dict[str, str]) -> None:
     weights = {"ih": state.ih, "hh": state.hh, "ho": state.ho}
     if fmt == "json":
-        document = {
-            "n_ticks": ticks,
-            "final": {**weights, "h": state.h},
-            "notation": notation,
-            "prediction": prediction._asdict(),
-        }
+        document = {"n_ticks": ticks, "final": weights, "notation": notation}
         json.dump(document, out, ensure_ascii=False, indent=2, allow_nan=False)
         out.write("\n")
     elif fmt == "csv":
@@ -119,8 +110,6 @@ def _write_summary(
     else:
         out.write(f"after {ticks} ticks: " + "  ".join(f"{w} = {weights[w]!r}" for w in WEIGHTS) + "\n")
         out.writelines(f"{weight}: {text}\n" for weight, text in notation.items())
-        yhat = "yhat" if ascii else "ŷ"
-        out.write(f"next bit: {yhat} = {prediction.yhat:.4f}\n")
 
 
 def _rows(history: History, formatter) -> Iterable[str]:

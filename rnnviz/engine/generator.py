@@ -23,6 +23,7 @@ import numpy as np
 
 from rnnviz.engine.activations import Activation
 from rnnviz.engine.errors import InputError
+from rnnviz.engine.learner import MAX_GAIN, MAX_START
 from rnnviz.engine.sequences import MAX_BITS
 from rnnviz.engine.validation import finite_number, positive_int
 
@@ -78,16 +79,23 @@ def free_run(
         finite_number(name, value)
         for name, value in (("ih", ih), ("hh", hh), ("ho", ho), ("x0", x0), ("h0", h0))
     )
+    for name, value in (("ih", ih), ("hh", hh), ("ho", ho), ("x0", x0), ("h0", h0)):
+        # The same bounds as the learner's starting values: every product
+        # stays finite, so no step can produce NaN.
+        if abs(value) > MAX_START:
+            raise InputError(f"{name} must lie between −{MAX_START:,.0f} and {MAX_START:,.0f}, not {value!r}")
     steps = positive_int("steps", steps)
     if steps > MAX_BITS:
         raise InputError(f"steps must be at most {MAX_BITS:,}, not {steps:,}")
     f = Activation(activation, 1.0)
     g = Activation(activation, finite_number("gain", gain, positive=True))
-    xs, hs, ys = [0.0] * steps, [0.0] * steps, [0.0] * steps
+    if g.gain > MAX_GAIN:
+        raise InputError(f"gain must be at most {MAX_GAIN:g}, not {gain!r}")
+    xs, hs, ys = np.empty(steps), np.empty(steps), np.empty(steps)
     x, h = x0, h0
     for step in range(steps):
         h = f(hh * h + ih * x)
         y = g(ho * h)
         xs[step], hs[step], ys[step] = x, h, y
         x = y
-    return FreeRun(np.array(xs), np.array(hs), np.array(ys))
+    return FreeRun(xs, hs, ys)

@@ -203,6 +203,10 @@ _NAME: Final = re.compile(r"[A-Za-z]+")
 # Deeper nesting is surely a typo, and the limit keeps the recursive parser
 # and expander far from Python's recursion limit.
 _MAX_DEPTH: Final[int] = 100
+# Every group, repeat and call becomes a node and a small array; millions of
+# them (``(1)(1)(1)…``) would take minutes and gigabytes for a stream that is
+# better written with ``^``. Runs of plain bits are one node however long.
+MAX_ITEMS: Final[int] = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +264,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.items = 0
 
     def error(self, before: str, pos: int, after: str = "") -> InputError:
         where = f"position {pos + 1}"
@@ -295,6 +300,12 @@ class _Parser:
 
     def item(self, items: list[_Node], depth: int) -> None:
         start, text = self.pos, self.text
+        self.items += 1
+        if self.items > MAX_ITEMS:
+            raise self.error(
+                f"too many groups, repeats and calls: the limit of {MAX_ITEMS:,} is passed at", start,
+                "; write long stretches as plain bits or with ^",
+            )
         if literal := _LITERAL.match(text, start):
             # UTF-8 multi-byte characters never contain the bytes of "0"/"1",
             # so filtering the encoded run drops every separator at numpy speed.
