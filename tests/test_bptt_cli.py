@@ -220,3 +220,47 @@ def test_end_to_end_bad_input_exits_2_with_one_line():
     assert done.stdout == ""
     assert done.stderr.startswith("rnnviz: ") and "at least 2" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------ negative values
+
+
+def test_values_starting_with_a_minus_sign_need_no_workaround(capsys):
+    from rnnviz.cli import main
+
+    status = main(["bptt", "-1,2", "--u", "1", "--v", "1", "--w", "1", "--s", "1"])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    data = json.loads(out)
+    assert data["values"] == [-1.0, 2.0]
+    assert data["E"] == pytest.approx(seed_error([-1.0, 2.0], 1, 1, 1, 1), rel=1e-13)
+
+
+def test_negative_weights_in_exponent_form_are_values(capsys):
+    from rnnviz.cli import main
+
+    status = main(
+        ["bptt", "-.5,1e-3,-2E1", "--u", "-1e-3", "--v", "-.25", "--w", "-2", "--s", "-1E-1"]
+    )
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    data = json.loads(out)
+    assert data["values"] == [-0.5, 0.001, -20.0]
+    assert (data["u"], data["v"], data["w"], data["s"]) == (-0.001, -0.25, -2.0, -0.1)
+    expected = seed_error([-0.5, 0.001, -20.0], -0.001, -0.25, -2.0, -0.1)
+    assert data["E"] == pytest.approx(expected, rel=1e-13)
+
+
+def test_a_real_unknown_option_is_still_refused(capsys):
+    from rnnviz.cli import main
+
+    status = main(["bptt", "1,2", "--u", "1", "--v", "1", "--w", "1", "--s", "1", "--x", "2"])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert "unrecognized arguments: --x 2" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_help_no_longer_gives_the_old_workaround():
+    assert "--u=-1e-3" not in bptt.__doc__ and "after ``--``" not in bptt.__doc__
+    docs = (ROOT / "docs" / "bptt.md").read_text(encoding="utf-8")
+    assert "--u=-1e-3" not in docs and "-- -1,2,3" not in docs

@@ -8,8 +8,14 @@ import itertools
 import numpy as np
 import pytest
 
-from rnnviz.engine.clipping import Clipping, clip_by_global_norm, clip_by_value, global_norm
-from rnnviz.engine.elman import ElmanNetwork, bptt_gradients
+from rnnviz.engine.clipping import (
+    Clipping,
+    clip_by_global_norm,
+    clip_by_value,
+    global_norm,
+    row_norms,
+)
+from rnnviz.engine.elman import MAX_INIT_SCALE, MAX_UNITS, ElmanNetwork, bptt_gradients
 from rnnviz.engine.errors import InputError
 
 EPS = 1e-5
@@ -351,6 +357,47 @@ def test_unknown_clipping_kind_or_scope_is_an_input_error():
         Clipping("norm", 1.0, scope="layer")
 
 
+def test_huge_but_finite_components_are_clipped_by_norm_keeping_direction():
+    # Their squares overflow a float; the old code then scaled by 5 / inf = 0.
+    rule = Clipping("norm", 5.0, scope="step")
+    clipped, changed = rule.apply_to_vector(np.array([3e200, -4e200]))
+    assert changed
+    np.testing.assert_allclose(clipped, [3.0, -4.0], rtol=1e-14)
+    clipped, changed = rule.apply_to_vector(np.full(8, 1e308))
+    np.testing.assert_allclose(clipped, np.full(8, 5.0 / np.sqrt(8)), rtol=1e-14)
+    arrays = [np.array([1.5e308]), np.array([[-1.5e308]])]
+    together, norm = clip_by_global_norm(arrays, 5.0)
+    assert norm == np.inf  # sqrt(2)·1.5e308 is beyond the largest float
+    np.testing.assert_allclose(together[0], [5.0 / np.sqrt(2)], rtol=1e-14)
+    np.testing.assert_allclose(together[1], [[-5.0 / np.sqrt(2)]], rtol=1e-14)
+    clipped, changed = Clipping("norm", 5.0).apply([np.array([3e200]), np.array([4e200])])
+    assert changed and [c.item() for c in clipped] == pytest.approx([3.0, 4.0], rel=1e-14)
+
+
+def test_norms_of_huge_and_tiny_arrays_are_exact():
+    assert global_norm([np.array([3e200]), np.array([[4e200]])]) == pytest.approx(5e200, rel=1e-14)
+    assert global_norm([np.array([3e-200]), np.array([[4e-200]])]) == pytest.approx(
+        5e-200, rel=1e-14
+    )
+    assert global_norm([np.zeros(3)]) == 0.0 and global_norm([]) == 0.0
+    rows = np.array([[3e200, 4e200], [3e-200, -4e-200], [0.0, 0.0], [3.0, 4.0], [1.5e308, 1.5e308]])
+    norms = row_norms(rows)
+    np.testing.assert_allclose(norms[:4], [5e200, 5e-200, 0.0, 5.0], rtol=1e-14)
+    assert norms[4] == np.inf
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_delta_norms_and_step_clipping_hold_for_huge_and_tiny_deltas(scale):
+    net = ElmanNetwork(1, 2, 1, hidden="tanh", output="linear", biases=False)
+    # at rest (input 0, h = 0): ε = −1 and δ = W_hyᵀ·ε = −scale·(3, 4)
+    net.set_parameters({"w_xh": [[0.0], [0.0]], "w_hy": [[3 * scale, 4 * scale]]})
+    grads = bptt_gradients(net, [0.0], [1.0])
+    np.testing.assert_allclose(grads.deltas[0], [-3 * scale, -4 * scale], rtol=1e-14)
+    assert grads.delta_norms[0] == pytest.approx(5 * scale, rel=1e-14)
+    clipped = bptt_gradients(net, [0.0], [1.0], clipping=Clipping("norm", 1e-300, scope="step"))
+    np.testing.assert_allclose(clipped.deltas[0], [-0.6e-300, -0.8e-300], rtol=1e-12)
+
+
 def test_gradient_norm_clipping_limits_the_update_to_eta_times_threshold():
     net, x, y, h0 = random_problem(2, 4, 2, hidden="tanh", output="linear", steps=6, seed=21)
     net.set_parameters({"w_hy": net.w_hy * 20})  # a large gradient
@@ -414,6 +461,25 @@ def test_bad_sizes_are_input_errors(sizes):
 
 
 @pytest.mark.parametrize(
+    "sizes,which",
+    [
+        ((10**6, 10**6, 1), "inputs"),
+        ((1, MAX_UNITS + 1, 1), "hidden units"),
+        ((1, 2, 10**9), "outputs"),
+    ],
+)
+def test_sizes_beyond_the_limit_are_input_errors_not_allocations(sizes, which):
+    with pytest.raises(InputError, match=f"number of {which} must be at most {MAX_UNITS}"):
+        ElmanNetwork(*sizes)
+
+
+def test_the_largest_sizes_and_scale_are_accepted():
+    net = ElmanNetwork(1, MAX_UNITS, 1, init_scale=MAX_INIT_SCALE, seed=0)
+    assert net.w_hh.shape == (MAX_UNITS, MAX_UNITS)
+    assert np.abs(net.w_hh).max() <= MAX_INIT_SCALE
+
+
+@pytest.mark.parametrize(
     "options,match",
     [
         ({"hidden": "relu"}, "hidden activation"),
@@ -425,6 +491,8 @@ def test_bad_sizes_are_input_errors(sizes):
         ({"squared_error_factor": -1.0}, "factor"),
         ({"init_scale": -0.1}, "scale"),
         ({"init_scale": float("inf")}, "scale"),
+        ({"init_scale": 1e308}, "scale must be at most 1000"),
+        ({"init_scale": 1000.5}, "scale must be at most 1000"),
     ],
 )
 def test_bad_network_options_are_input_errors(options, match):

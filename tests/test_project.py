@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import subprocess
 import sys
 import tomllib
@@ -57,23 +56,25 @@ def test_version_is_a_release_number() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", rnnviz.__version__)
 
 
-def readme_console_examples() -> list[tuple[str, str]]:
-    """``(command, expected output)`` for every ``$ rnnviz …`` in the README."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def console_examples(*documents: str) -> list[tuple[str, str, str]]:
+    """``(document, command, expected output)`` for every ``$ rnnviz …`` shown."""
     examples = []
-    for block in re.findall(r"```console\n(.*?)```", readme, flags=re.S):
-        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
-            command, _, output = chunk.partition("\n")
-            examples.append((command, output.rstrip("\n")))
+    for document in documents:
+        text = (ROOT / document).read_text(encoding="utf-8")
+        for block in re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S):
+            for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+                command, _, output = chunk.partition("\n")
+                if command.startswith("rnnviz "):
+                    examples.append((document, command, output.rstrip("\n")))
     return examples
 
 
-@pytest.mark.parametrize("command,expected", readme_console_examples())
-def test_readme_examples_print_what_the_readme_shows(command, expected) -> None:
-    words = shlex.split(command)
-    assert words[0] == "rnnviz"
+@pytest.mark.parametrize("document,command,expected", console_examples("README.md", "docs/bptt.md"))
+def test_documented_examples_print_what_the_documents_show(document, command, expected) -> None:
+    # Through a shell, as a reader would type it (some examples add `; echo $?`).
+    bin_dir = str(Path(sys.executable).parent)
     result = subprocess.run(
-        [sys.executable, "-m", "rnnviz", *words[1:]], capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        ["bash", "-c", command], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "PATH": bin_dir + os.pathsep + os.environ["PATH"]},
     )
     assert (result.stdout + result.stderr).rstrip("\n") == expected

@@ -12,8 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rnnviz import cli
 from rnnviz.commands import task
+from rnnviz.engine.elman import ElmanNetwork
 from rnnviz.engine.errors import InputError
+from rnnviz.tasks import addition
 from rnnviz.tasks.addition import (
     HELD_OUT_PAIRS,
     AdditionSettings,
@@ -39,6 +42,18 @@ def run_cli(argv: list[str]) -> int:
     return args.func(args)
 
 
+def front_door(argv: list[str], capsys) -> tuple[int, str, str]:
+    """Run the real command line (``rnnviz.cli.main``): status, stdout, stderr."""
+    status = cli.main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 # ------------------------------------------------------------------ addition
 
 
@@ -59,6 +74,61 @@ def test_held_out_pairs_are_distinct_and_never_trained_on():
     assert len(held_codes) == HELD_OUT_PAIRS
     assert held_codes.isdisjoint((train[:, 0] * 128 + train[:, 1]).tolist())
     assert held.max() < 128 and train.max() < 128 and train.min() >= 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bits", [5, 8])
+def test_training_pairs_are_the_draws_of_choice_from_the_allowed_codes(seed, bits):
+    # The lazy draw must give exactly what rng.choice over the list of all
+    # allowed codes gave (so results stay reproducible), without the list.
+    settings = AdditionSettings(examples=3000, seed=seed, bits=bits)
+    held, train = split_pairs(settings, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    side = 1 << (bits - 1)
+    codes = rng.choice(side * side, size=HELD_OUT_PAIRS, replace=False)
+    allowed = np.ones(side * side, dtype=bool)
+    allowed[codes] = False
+    expected = rng.choice(np.flatnonzero(allowed), size=3000)
+    np.testing.assert_array_equal(train[:, 0] * side + train[:, 1], expected)
+    np.testing.assert_array_equal(held[:, 0] * side + held[:, 1], codes)
+
+
+def test_sixteen_bit_pairs_are_drawn_without_listing_all_codes():
+    import tracemalloc
+
+    settings = AdditionSettings(examples=1000, seed=1, bits=16)
+    tracemalloc.start()
+    try:
+        held, train = split_pairs(settings, np.random.default_rng(1))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # listing the 2^30 codes took a gigabyte (and 8 more for their indices)
+    assert peak < 20_000_000
+    side = 1 << 15
+    held_codes = set((held[:, 0] * side + held[:, 1]).tolist())
+    assert len(held_codes) == HELD_OUT_PAIRS
+    assert held_codes.isdisjoint((train[:, 0] * side + train[:, 1]).tolist())
+    assert train.max() < side and train.min() >= 0
+
+
+def test_training_pairs_are_encoded_in_bounded_batches_with_the_same_result(monkeypatch):
+    settings = AdditionSettings(examples=5000, hidden=2, seed=4)
+    sizes = []
+    encode = addition.encode_pairs
+
+    def spy(pairs, bits):
+        sizes.append(len(pairs))
+        return encode(pairs, bits)
+
+    monkeypatch.setattr(addition, "encode_pairs", spy)
+    batched = run_addition(settings)
+    assert sizes == [4096, 904]
+    monkeypatch.setattr(addition, "_BATCH", 10**9)
+    whole = run_addition(settings)
+    assert sizes[2:] == [5000]
+    np.testing.assert_array_equal(batched.errors, whole.errors)
+    np.testing.assert_array_equal(batched.network.w_hh, whole.network.w_hh)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -99,11 +169,63 @@ def test_curve_summary_means_over_stretches():
         ({"bits": 1}, "bits"),
         ({"bits": 17}, "bits"),
         ({"bits": 4}, "too few pairs"),
+        ({"hidden": 1025}, "hidden units must be at most 1,024"),
+        ({"examples": 1_000_001}, "examples must be at most 1,000,000"),
+        ({"learning_rate": 100.5}, "learning rate must be at most 100"),
+        ({"learning_rate": 1e308}, "learning rate must be at most 100"),
     ],
 )
 def test_bad_addition_settings_are_input_errors(options, match):
     with pytest.raises(InputError, match=match):
         AdditionSettings(**options)
+
+
+def test_the_largest_allowed_settings_are_accepted():
+    AdditionSettings(hidden=1024, examples=47_683, learning_rate=100, bits=16)
+    AdditionSettings(hidden=223, examples=1_000_000)
+    HelloSettings(hidden=1024, max_epochs=47_683, learning_rate=100, init_scale=10)
+    HelloSettings(hidden=707, max_epochs=100_000)
+    VanishingSettings(steps=10_000, hidden=1024, small=100, large=100, clip=1e6,
+                      input_scale=1000)
+
+
+@pytest.mark.parametrize(
+    "make,match",
+    [
+        (lambda: AdditionSettings(hidden=1024, examples=47_684), "at most 47,683 examples"),
+        (lambda: AdditionSettings(hidden=224, examples=1_000_000), "at most 996,492 examples"),
+        (lambda: HelloSettings(hidden=1024, max_epochs=47_684), "at most 47,683 epochs"),
+        (lambda: HelloSettings(hidden=708, max_epochs=100_000), "at most 99,747 epochs"),
+    ],
+)
+def test_large_networks_trained_long_are_refused_as_too_much_training(make, match):
+    # each limit alone allows these; together they would train for hours
+    with pytest.raises(InputError, match=f"too much training: .*{match}"):
+        make()
+
+
+def _poison_after(monkeypatch, updates: int) -> None:
+    """Make the network's weights overflow to infinity after *updates* updates,
+    the way a far too large step would."""
+    train = ElmanNetwork.train_sequence
+    count = [0]
+
+    def poisoned(self, *args, **kwargs):
+        report = train(self, *args, **kwargs)
+        count[0] += 1
+        if count[0] >= updates:
+            self.w_hy[...] = np.inf
+            self.w_hh[...] *= 1e308
+        return report
+
+    monkeypatch.setattr(ElmanNetwork, "train_sequence", poisoned)
+
+
+def test_diverging_addition_stops_with_one_clear_error(monkeypatch):
+    _poison_after(monkeypatch, 3)
+    # any RuntimeWarning would fail this test (warnings are errors)
+    with pytest.raises(InputError, match="diverged at example 4: .*smaller learning rate"):
+        run_addition(AdditionSettings(examples=50, hidden=3))
 
 
 # --------------------------------------------------------------------- hello
@@ -126,6 +248,49 @@ def test_hello_stops_at_max_epochs_when_not_reached():
     result = run_hello(HelloSettings(max_epochs=2, learning_rate=0.001))
     assert not result.reached and result.epochs == 2 and len(result.losses) == 2
     assert result.predictions != "ello"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_hello_final_loss_is_the_loss_of_the_final_probabilities(seed):
+    result = run_hello(HelloSettings(seed=seed))
+    targets = ["helo".index(c) for c in "ello"]
+    cross_entropy = -np.log(result.probabilities[np.arange(4), targets]).sum()
+    assert result.final_loss == pytest.approx(cross_entropy, rel=1e-12)
+    # losses[-1] is the loss before the last update: a different number
+    assert result.final_loss < result.losses[-1] - 0.01
+
+
+@pytest.mark.parametrize(
+    "options,match",
+    [
+        ({"hidden": 1025}, "hidden units must be at most 1,024"),
+        ({"max_epochs": 100_001}, "epochs must be at most 100,000"),
+        ({"learning_rate": 1e308}, "learning rate must be at most 100"),
+        ({"init_scale": 10.5}, "weight scale must be at most 10"),
+        ({"init_scale": 1e308}, "weight scale must be at most 10"),
+        ({"init_scale": -1.0}, "must not be negative"),
+        ({"seed": -1}, "seed"),
+    ],
+)
+def test_bad_hello_settings_are_input_errors(options, match):
+    with pytest.raises(InputError, match=match):
+        HelloSettings(**options)
+
+
+def test_diverging_hello_stops_with_one_clear_error(monkeypatch):
+    _poison_after(monkeypatch, 2)
+    with pytest.raises(InputError, match="diverged at epoch 2: .*smaller learning rate"):
+        run_hello(HelloSettings())
+
+
+def test_hello_reports_progress_at_most_about_200_times():
+    calls = []
+    run_hello(
+        HelloSettings(max_epochs=1000, learning_rate=1e-6),
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls[-1] == (1000, 1000) and len(calls) == 200
+    assert all(total == 1000 for _, total in calls)
 
 
 # ----------------------------------------------------------------- vanishing
@@ -153,6 +318,53 @@ def test_saturated_units_damp_a_large_recurrent_scale():
     large = result.curves[2]
     assert large.factor_per_step < 1.5
     assert large.norms.max() < 1.5**10
+
+
+def test_factors_over_the_first_and_last_steps_tell_the_clipped_curve_apart():
+    small, small_clip, large, large_clip = run_vanishing(VanishingSettings()).curves
+    for curve, rate in ((small, 0.5), (small_clip, 0.5), (large, 1.5)):
+        assert curve.early_factor == pytest.approx(rate, rel=1e-9)
+        assert curve.late_factor == pytest.approx(rate, rel=1e-9)
+    # capped at 5 after four steps: 5 over the first ten steps, flat at the end
+    assert large_clip.early_factor == pytest.approx(5 ** (1 / 10), rel=1e-9)
+    assert large_clip.late_factor == pytest.approx(1.0, rel=1e-12)
+
+
+def test_huge_norms_are_exact_and_overflow_is_marked_not_warned():
+    settings = VanishingSettings(steps=200, large=100.0)
+    _, _, large, large_clip = run_vanishing(settings).curves
+    # 100^k is exact up to the largest float, inf (overflowed) from k = 155
+    k = np.arange(155)
+    np.testing.assert_allclose(large.norms[:155], 100.0**k, rtol=1e-9)
+    assert np.isinf(large.norms[155:]).all() and large.overflow_step == 155
+    assert large.late_factor is None and large.early_factor == pytest.approx(100, rel=1e-9)
+    # clipping keeps its curve at the threshold all the way, not 0 or NaN
+    assert large_clip.norms[0] == pytest.approx(1.0, rel=1e-12)
+    np.testing.assert_allclose(large_clip.norms[1:], 5.0, rtol=1e-12)
+    assert large_clip.overflow_step is None
+
+
+@pytest.mark.parametrize(
+    "options,match",
+    [
+        ({"steps": 10_001}, "steps must be at most 10,000"),
+        ({"hidden": 1025}, "hidden units must be at most 1,024"),
+        ({"large": 1e200}, "large recurrent scale must be at most 100"),
+        ({"small": 100.5}, "small recurrent scale must be at most 100"),
+        ({"clip": 1e300}, "clipping threshold must be at most 1e\\+06"),
+        ({"input_scale": 1e300}, "input scale must be at most 1000"),
+        ({"steps": 1}, "steps must be at least 2"),
+    ],
+)
+def test_bad_vanishing_settings_are_input_errors(options, match):
+    with pytest.raises(InputError, match=match):
+        VanishingSettings(**options)
+
+
+def test_vanishing_reports_progress_per_curve():
+    calls = []
+    run_vanishing(VanishingSettings(steps=5), progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 
 def test_value_clipping_bounds_components():
@@ -196,6 +408,106 @@ def test_task_vanishing_command_prints_the_four_curves(capsys):
     assert sorted(rows) == [0, 10, 20, 30, 40, 49]
     assert float(rows[10][2]) == pytest.approx(1.5**10, rel=1e-4)
     assert float(rows[49][3]) == pytest.approx(5.0, rel=1e-4)
+    factors = {row[0]: row[1:] for row in cells if row and "->" in row[0]}
+    assert [float(x) for x in factors["0->10"]] == pytest.approx([0.5, 0.5, 1.5, 1.175], rel=1e-3)
+    assert [float(x) for x in factors["39->49"]] == pytest.approx([0.5, 0.5, 1.5, 1.0], rel=1e-3)
+
+
+def test_vanishing_columns_never_run_together(capsys):
+    status, out, err = front_door(
+        ["task", "vanishing", "--small", "0.000123456", "--large", "99.5", "--steps", "3"],
+        capsys,
+    )
+    assert status == 0 and err == ""
+    header = next(line for line in out.splitlines() if line.lstrip().startswith("steps back"))
+    assert header.split() == [
+        "steps", "back", "r=0.000123456", "r=0.000123456", "clipped", "r=99.5", "r=99.5",
+        "clipped",
+    ]
+    for line in out.splitlines():
+        if line[:10].strip().isdigit():
+            assert len(line.split()) == 5
+
+
+def test_vanishing_overflow_is_printed_as_such_without_warnings(capsys):
+    status, out, err = front_door(
+        ["task", "vanishing", "--steps", "2000", "--every", "500"], capsys
+    )
+    assert status == 0 and err == ""
+    cells = [line.split() for line in out.splitlines()]
+    rows = {int(row[0]): row[1:] for row in cells if row and row[0].isdigit()}
+    assert rows[1500][2] == "1.3705e+264" and rows[1999][2] == "overflow"
+    assert float(rows[1999][3]) == pytest.approx(5.0)
+    assert "nan" not in out.lower() and "inf" not in out
+    assert "overflow: the norm is beyond the largest float" in out
+
+
+def test_vanishing_draws_a_progress_bar_on_a_terminal(capsys, monkeypatch):
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    status = cli.main(["task", "vanishing", "--steps", "5"])
+    assert status == 0
+    assert "vanishing [" in screen.getvalue() and "100% 4/4" in screen.getvalue()
+    assert screen.getvalue().endswith("\r\x1b[2K")
+    assert "steps back" in capsys.readouterr().out
+
+
+def test_hello_prints_the_loss_of_the_probabilities_it_shows(capsys):
+    status, out, err = front_door(["task", "hello"], capsys)
+    assert status == 0 and err == ""
+    final = float(re.search(r"loss [\d.]+ -> ([\d.]+)\)", out).group(1))
+    rows = [line.split() for line in out.splitlines() if line[:4].strip().isdigit()]
+    column = {c: 3 + i for i, c in enumerate("helo")}
+    # cross-entropy of the printed (4-decimal) probabilities of the targets
+    shown = -sum(np.log(float(row[column[row[2]]])) for row in rows)
+    assert final == pytest.approx(shown, abs=2e-3)
+
+
+def test_hello_that_does_not_reach_the_goal_exits_1_with_its_results(capsys):
+    status, out, err = front_door(
+        ["task", "hello", "--max-epochs", "5", "--lr", "0.0001"], capsys
+    )
+    assert status == 1 and err == ""
+    assert "did NOT reach e,l,l,o within 5 epochs" in out
+    assert len([line for line in out.splitlines() if line[:4].strip().isdigit()]) == 4
+
+
+def test_hello_help_documents_the_exit_status(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["task", "hello", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "1 when they do not within --max-epochs" in text
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["addition", "--hidden", "100000"], "--hidden must be at most 1,024, not 100,000"),
+        (["hello", "--hidden", "100000"], "--hidden must be at most 1,024"),
+        (["vanishing", "--hidden", "100000"], "--hidden must be at most 1,024"),
+        (["addition", "--examples", "1000000000"], "--examples must be at most 1,000,000"),
+        (["addition", "--lr", "1e308"], "--lr must be at most 100"),
+        (["vanishing", "--steps", "3000000"], "--steps must be at most 10,000"),
+        (
+            ["hello", "--max-epochs", "1000000000", "--lr", "1e-9"],
+            "--max-epochs must be at most 100,000",
+        ),
+        (["hello", "--init-scale", "1e308"], "--init-scale must be at most 10"),
+        (["hello", "--lr", "1e308"], "--lr must be at most 100"),
+        (["vanishing", "--large", "1e200"], "--large must be at most 100"),
+        (["vanishing", "--clip", "1e300"], "--clip must be at most 1e+06"),
+        (["vanishing", "--input-scale", "1e300"], "--input-scale must be at most 1000"),
+        (["addition", "--hidden", "1024", "--examples", "1000000"], "too much training"),
+        (["hello", "--hidden", "1024", "--max-epochs", "100000"], "too much training"),
+        (["vanishing", "--small", "-1e-3"], "--small must be above 0, not '-1e-3'"),
+        (["vanishing", "--small", "-.5"], "--small must be above 0, not '-.5'"),
+        (["hello", "--seed", "-1e3"], "--seed must be a whole number, not '-1e3'"),
+    ],
+)
+def test_limits_and_negative_values_get_one_line_and_exit_2(argv, message, capsys):
+    status, out, err = front_door(["task"] + argv, capsys)
+    assert status == 2 and out == ""
+    assert err.startswith(f"rnnviz: {message}") and err.count("\n") == 1
 
 
 @pytest.mark.parametrize(
@@ -221,10 +533,6 @@ def test_bad_task_options_are_input_errors(argv, match, capsys):
 
 
 def test_progress_bar_draws_only_on_a_terminal():
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     screen = Terminal()
     bar = task.ProgressBar("demo", stream=screen, width=10)
     bar(5, 10)

@@ -7,9 +7,7 @@
 VALUES is ``x1,x2,…,xT`` (at least two numbers); the network predicts each
 value from the ones before it with ``p_t = u·σ(w·y_{t−1} + v·x_t)``, ``y_0 = s``,
 and reports ``E = Σ (x_{t+1} − p_t)²`` with its derivatives and every δ_t.
-A VALUES list that starts with a minus sign goes after ``--``, and a negative
-number in exponent form is written ``--u=-1e-3``; argparse would take either
-for an option otherwise.
+Negative numbers are written as they are: ``rnnviz bptt -1,2 --u -1e-3 …``.
 """
 
 from __future__ import annotations
@@ -17,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from rnnviz.commands.options import allow_negative_values
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import finite_number
 from rnnviz.tasks.worked_example import WorkedExample, worked_example
@@ -36,6 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog="example: rnnviz bptt 1,0.5,-1,2 --u 0.7 --v 1.2 --w -0.4 --s 0.3 --format table",
     )
+    # VALUES such as -1,2 and weights such as -1e-3 are values, not options.
+    allow_negative_values(parser)
     parser.add_argument(
         "values", metavar="VALUES", help="comma-separated numbers x1,...,xT (T >= 2)"
     )

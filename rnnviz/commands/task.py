@@ -10,6 +10,11 @@
 A progress bar is drawn on stderr only when stderr is a terminal; piped or
 redirected runs print results only. Output is plain ASCII so it survives any
 console encoding.
+
+Every size and rate has an upper limit (shown by ``--help``), so no setting
+can exhaust memory, run for hours, or overflow. Exit status: 0 on success; 1
+when ``hello`` does not reach e,l,l,o within ``--max-epochs``; 2 for bad
+input, including training that diverges.
 """
 
 from __future__ import annotations
@@ -18,17 +23,40 @@ import argparse
 import sys
 from typing import TextIO
 
+import math
+
+from rnnviz.commands.options import allow_negative_values
 from rnnviz.engine.clipping import CLIP_KINDS
 from rnnviz.engine.errors import InputError
+from rnnviz.tasks import MAX_HIDDEN, MAX_LEARNING_RATE, MAX_TRAINING_WORK
 from rnnviz.tasks.addition import (
     HELD_OUT_PAIRS,
+    MAX_BITS,
+    MAX_EXAMPLES,
+    MIN_BITS,
     AdditionResult,
     AdditionSettings,
     curve_summary,
     run_addition,
 )
-from rnnviz.tasks.hello import VOCABULARY, HelloResult, HelloSettings, run_hello
-from rnnviz.tasks.vanishing import VanishingResult, VanishingSettings, run_vanishing
+from rnnviz.tasks.hello import (
+    MAX_EPOCHS,
+    MAX_INIT_SCALE,
+    VOCABULARY,
+    HelloResult,
+    HelloSettings,
+    run_hello,
+)
+from rnnviz.tasks.vanishing import (
+    FACTOR_STEPS,
+    MAX_CLIP,
+    MAX_INPUT_SCALE,
+    MAX_SCALE,
+    MAX_STEPS,
+    VanishingResult,
+    VanishingSettings,
+    run_vanishing,
+)
 
 
 class ProgressBar:
@@ -72,27 +100,33 @@ class ProgressBar:
 # ------------------------------------------------------------------ parsing
 
 
-def _int(option: str, text: str, minimum: int = 1) -> int:
+def _int(option: str, text: str, minimum: int = 1, maximum: int | None = None) -> int:
     try:
         number = int(text)
     except (TypeError, ValueError):
         raise InputError(f"{option} must be a whole number, not {text!r}") from None
     if number < minimum:
         raise InputError(f"{option} must be at least {minimum}, not {number}")
+    if maximum is not None and number > maximum:
+        raise InputError(f"{option} must be at most {maximum:,}, not {number:,}")
     return number
 
 
-def _float(option: str, text: str, *, positive: bool = True) -> float:
+def _float(
+    option: str, text: str, *, positive: bool = True, maximum: float | None = None
+) -> float:
     try:
         number = float(text)
     except (TypeError, ValueError):
         raise InputError(f"{option} must be a number, not {text!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise InputError(f"{option} must be a finite number, not {text!r}")
     if positive and number <= 0:
         raise InputError(f"{option} must be above 0, not {text!r}")
     if not positive and number < 0:
         raise InputError(f"{option} must not be negative, not {text!r}")
+    if maximum is not None and number > maximum:
+        raise InputError(f"{option} must be at most {maximum:g}, not {text!r}")
     return number
 
 
@@ -103,6 +137,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="run a learning task headless (addition, hello, vanishing)",
         description="Train or probe an Elman network on a small task and print the outcome.",
     )
+    allow_negative_values(parser)
     tasks = parser.add_subparsers(dest="task", metavar="TASK", required=True)
 
     addition = tasks.add_parser(
@@ -112,12 +147,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "Train a 2-H-1 sigmoid Elman network by full-sequence BPTT to add two "
             "numbers bit by bit, then test exact sums on 200 held-out pairs."
         ),
+        epilog=(
+            f"--examples times --hidden squared must be at most {MAX_TRAINING_WORK:.0e} "
+            "(roughly ten minutes of training), e.g. 47,683 examples with 1024 hidden units"
+        ),
     )
-    addition.add_argument("--hidden", default="16", help="hidden units (default 16)")
-    addition.add_argument("--lr", default="0.5", help="learning rate (default 0.5)")
-    addition.add_argument("--examples", default="10000", help="training pairs (default 10000)")
+    addition.add_argument(
+        "--hidden", default="16", help=f"hidden units, 1..{MAX_HIDDEN} (default 16)"
+    )
+    addition.add_argument(
+        "--lr",
+        default="0.5",
+        help=f"learning rate, above 0, at most {MAX_LEARNING_RATE:g} (default 0.5)",
+    )
+    addition.add_argument(
+        "--examples", default="10000", help=f"training pairs, 1..{MAX_EXAMPLES:,} (default 10000)"
+    )
     addition.add_argument("--seed", default="0", help="random seed (default 0)")
-    addition.add_argument("--bits", default="8", help="bits of the sum, 2..16 (default 8)")
+    addition.add_argument(
+        "--bits", default="8", help=f"bits of the sum, {MIN_BITS}..{MAX_BITS} (default 8)"
+    )
     addition.set_defaults(task_runner=_run_addition)
 
     hello = tasks.add_parser(
@@ -127,15 +176,29 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "Train a 4-H-4 network (tanh hidden, softmax output, cross-entropy) by BPTT "
             "until its argmax predictions for h,e,l,l read e,l,l,o."
         ),
+        epilog=(
+            "exit status: 0 when the predictions reach e,l,l,o; 1 when they do not "
+            "within --max-epochs (the results are printed all the same); 2 for bad "
+            "input or training that diverges. --max-epochs times --hidden squared must "
+            f"be at most {MAX_TRAINING_WORK:.0e}, e.g. 47,683 epochs with 1024 hidden units"
+        ),
     )
-    hello.add_argument("--hidden", default="3", help="hidden units (default 3)")
-    hello.add_argument("--lr", default="0.1", help="learning rate (default 0.1)")
+    hello.add_argument("--hidden", default="3", help=f"hidden units, 1..{MAX_HIDDEN} (default 3)")
     hello.add_argument(
-        "--max-epochs", default="1000", help="give up after this many (default 1000)"
+        "--lr",
+        default="0.1",
+        help=f"learning rate, above 0, at most {MAX_LEARNING_RATE:g} (default 0.1)",
+    )
+    hello.add_argument(
+        "--max-epochs",
+        default="1000",
+        help=f"give up after this many, 1..{MAX_EPOCHS:,} (default 1000)",
     )
     hello.add_argument("--seed", default="0", help="random seed (default 0)")
     hello.add_argument(
-        "--init-scale", default="0.1", help="initial weights uniform in [-x, x] (default 0.1)"
+        "--init-scale",
+        default="0.1",
+        help=f"initial weights uniform in [-x, x], 0..{MAX_INIT_SCALE:g} (default 0.1)",
     )
     hello.set_defaults(task_runner=_run_hello)
 
@@ -148,19 +211,37 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "scale, without and with per-step clipping."
         ),
     )
-    vanishing.add_argument("--steps", default="50", help="sequence length (default 50)")
-    vanishing.add_argument("--hidden", default="8", help="hidden units (default 8)")
-    vanishing.add_argument("--small", default="0.5", help="small recurrent scale r (default 0.5)")
-    vanishing.add_argument("--large", default="1.5", help="large recurrent scale r (default 1.5)")
-    vanishing.add_argument("--clip", default="5", help="clipping threshold (default 5)")
+    vanishing.add_argument(
+        "--steps", default="50", help=f"sequence length, 2..{MAX_STEPS:,} (default 50)"
+    )
+    vanishing.add_argument(
+        "--hidden", default="8", help=f"hidden units, 1..{MAX_HIDDEN} (default 8)"
+    )
+    vanishing.add_argument(
+        "--small",
+        default="0.5",
+        help=f"small recurrent scale r, above 0, at most {MAX_SCALE:g} (default 0.5)",
+    )
+    vanishing.add_argument(
+        "--large",
+        default="1.5",
+        help=f"large recurrent scale r, above 0, at most {MAX_SCALE:g} (default 1.5)",
+    )
+    vanishing.add_argument(
+        "--clip", default="5", help=f"clipping threshold, above 0, at most {MAX_CLIP:g} (default 5)"
+    )
     vanishing.add_argument("--clip-kind", default="norm", help="norm (default) or value")
     vanishing.add_argument(
-        "--input-scale", default="0", help="std of random inputs; 0 = network at rest (default)"
+        "--input-scale",
+        default="0",
+        help=f"std of random inputs, 0..{MAX_INPUT_SCALE:g}; 0 = network at rest (default)",
     )
     vanishing.add_argument("--seed", default="0", help="random seed (default 0)")
     vanishing.add_argument("--every", default="5", help="print every n-th step back (default 5)")
     vanishing.set_defaults(task_runner=_run_vanishing)
 
+    for task_parser in (addition, hello, vanishing):
+        allow_negative_values(task_parser)
     parser.set_defaults(func=run)
 
 
@@ -183,11 +264,11 @@ def _with_progress(name: str, runner, settings):
 
 def _run_addition(args: argparse.Namespace) -> int:
     settings = AdditionSettings(
-        hidden=_int("--hidden", args.hidden),
-        learning_rate=_float("--lr", args.lr),
-        examples=_int("--examples", args.examples),
+        hidden=_int("--hidden", args.hidden, maximum=MAX_HIDDEN),
+        learning_rate=_float("--lr", args.lr, maximum=MAX_LEARNING_RATE),
+        examples=_int("--examples", args.examples, maximum=MAX_EXAMPLES),
         seed=_int("--seed", args.seed, minimum=0),
-        bits=_int("--bits", args.bits),
+        bits=_int("--bits", args.bits, minimum=MIN_BITS, maximum=MAX_BITS),
     )
     result = _with_progress("addition", run_addition, settings)
     print(format_addition(result))
@@ -231,15 +312,16 @@ def format_addition(result: AdditionResult) -> str:
 
 def _run_hello(args: argparse.Namespace) -> int:
     settings = HelloSettings(
-        hidden=_int("--hidden", args.hidden),
-        learning_rate=_float("--lr", args.lr),
-        max_epochs=_int("--max-epochs", args.max_epochs),
+        hidden=_int("--hidden", args.hidden, maximum=MAX_HIDDEN),
+        learning_rate=_float("--lr", args.lr, maximum=MAX_LEARNING_RATE),
+        max_epochs=_int("--max-epochs", args.max_epochs, maximum=MAX_EPOCHS),
         seed=_int("--seed", args.seed, minimum=0),
-        init_scale=_float("--init-scale", args.init_scale, positive=False),
+        init_scale=_float("--init-scale", args.init_scale, positive=False, maximum=MAX_INIT_SCALE),
     )
     result = _with_progress("hello", run_hello, settings)
     print(format_hello(result))
-    return 0
+    # Not reaching the goal is a result worth printing, but not a success.
+    return 0 if result.reached else 1
 
 
 def format_hello(result: HelloResult) -> str:
@@ -250,10 +332,12 @@ def format_hello(result: HelloResult) -> str:
         f"network 4-{s.hidden}-4 (tanh hidden, softmax output, cross-entropy), full BPTT, "
         f"learning rate {s.learning_rate:g}, seed {s.seed}",
     ]
+    # The final loss is that of the probabilities printed below, i.e. after
+    # the last update (result.losses[-1] is the loss before it).
     if result.epochs:
-        loss = f" (loss {result.losses[0]:.4f} -> {result.losses[-1]:.4f})"
+        loss = f" (loss {result.losses[0]:.4f} -> {result.final_loss:.4f})"
     else:
-        loss = ""
+        loss = f" (loss {result.final_loss:.4f})"
     if result.reached:
         lines.append(f"reached e,l,l,o after {result.epochs} epochs{loss}")
     else:
@@ -279,23 +363,34 @@ def _run_vanishing(args: argparse.Namespace) -> int:
             f"unknown clipping kind {args.clip_kind!r}; choose one of {', '.join(CLIP_KINDS)}"
         )
     settings = VanishingSettings(
-        steps=_int("--steps", args.steps, minimum=2),
-        hidden=_int("--hidden", args.hidden),
-        small=_float("--small", args.small),
-        large=_float("--large", args.large),
-        clip=_float("--clip", args.clip),
+        steps=_int("--steps", args.steps, minimum=2, maximum=MAX_STEPS),
+        hidden=_int("--hidden", args.hidden, maximum=MAX_HIDDEN),
+        small=_float("--small", args.small, maximum=MAX_SCALE),
+        large=_float("--large", args.large, maximum=MAX_SCALE),
+        clip=_float("--clip", args.clip, maximum=MAX_CLIP),
         clip_kind=args.clip_kind,
-        input_scale=_float("--input-scale", args.input_scale, positive=False),
+        input_scale=_float(
+            "--input-scale", args.input_scale, positive=False, maximum=MAX_INPUT_SCALE
+        ),
         seed=_int("--seed", args.seed, minimum=0),
     )
     every = _int("--every", args.every)
-    result = run_vanishing(settings)
+    result = _with_progress("vanishing", run_vanishing, settings)
     print(format_vanishing(result, every))
     return 0
 
 
+def _norm_cell(value: float) -> str:
+    return "overflow" if math.isinf(value) else f"{value:.4e}"
+
+
+def _factor_cell(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4g}"
+
+
 def format_vanishing(result: VanishingResult, every: int = 5) -> str:
-    """‖δ‖ at every *every*-th step back (and the first step), four columns."""
+    """‖δ‖ at every *every*-th step back (and the first step), four columns,
+    then the average change per step over the first and over the last steps."""
     s = result.settings
     if s.input_scale == 0:
         rest = "0 (the network at rest, tanh' = 1)"
@@ -309,15 +404,35 @@ def format_vanishing(result: VanishingResult, every: int = 5) -> str:
         "",
     ]
     labels = [f"r={c.scale:g}" + (" clipped" if c.clipped else "") for c in result.curves]
-    lines.append(f"{'steps back':>10}" + "".join(f"{label:>16}" for label in labels))
+    # Every column is at least one space wider than its widest entry, so
+    # neighbouring columns never run together.
+    widths = [max(15, len(label)) + 1 for label in labels]
+
+    def row(head: str, cells: list[str]) -> str:
+        return f"{head:>10}" + "".join(f"{cell:>{w}}" for cell, w in zip(cells, widths))
+
+    lines.append(row("steps back", labels))
     steps_back = list(range(0, s.steps, every))
     if steps_back[-1] != s.steps - 1:
         steps_back.append(s.steps - 1)
     for k in steps_back:
-        lines.append(f"{k:>10}" + "".join(f"{c.norms[k]:>16.4e}" for c in result.curves))
+        lines.append(row(str(k), [_norm_cell(c.norms[k]) for c in result.curves]))
+    last = s.steps - 1
+    span = min(FACTOR_STEPS, last)
     lines.append("")
     lines.append(
-        f"{'factor':>10}" + "".join(f"{c.factor_per_step:>16.4g}" for c in result.curves)
+        "change of the norm per step back (geometric mean of |delta_(k+1)| / |delta_k|):"
     )
-    lines.append("(factor: average change of the norm per step back, a geometric mean)")
+    lines.append(row(f"0->{span}", [_factor_cell(c.early_factor) for c in result.curves]))
+    lines.append(
+        row(f"{last - span}->{last}", [_factor_cell(c.late_factor) for c in result.curves])
+    )
+    notes = []
+    if any(c.overflow_step is not None for c in result.curves):
+        notes.append("overflow: the norm is beyond the largest float (about 1.8e308)")
+    if any(c.early_factor is None or c.late_factor is None for c in result.curves):
+        notes.append(
+            "n/a: within those steps the norm overflowed or fell to 0 (too small for a float)"
+        )
+    lines.extend(notes)
     return "\n".join(lines)

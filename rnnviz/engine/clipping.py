@@ -11,6 +11,10 @@ the gradient says when it is small:
     if the global L2 norm of all arrays together exceeds ``threshold``, scale
     every array by ``threshold / norm``. The direction is kept.
 
+Norms are computed without overflow: components up to the largest float
+(about 1.8e308) are clipped correctly even when the sum of their squares would
+not fit in a float.
+
 A :class:`Clipping` also says *where* it acts. ``scope="gradient"`` (the usual
 practice) clips the summed parameter gradient once, before the update.
 ``scope="step"`` clips the backpropagated δ of every time step as it flows back
@@ -35,6 +39,11 @@ CLIP_KINDS: Final[tuple[str, ...]] = ("norm", "value")
 #: Where a clipping rule acts, the default first.
 CLIP_SCOPES: Final[tuple[str, ...]] = ("gradient", "step")
 
+#: Norms between these two are exact from the plain sum of squares; outside
+#: them the squares may overflow or underflow, and the components are divided
+#: by the largest one first.
+_TINY, _HUGE = 1e-145, 1e145
+
 
 def global_norm(arrays: Sequence[np.ndarray]) -> float:
     """The L2 norm of all components of *arrays* taken together.
@@ -47,9 +56,52 @@ def global_norm(arrays: Sequence[np.ndarray]) -> float:
     Returns
     -------
     float
-        ``sqrt(Σ over arrays of Σ a²)``; 0.0 for no arrays.
+        ``sqrt(Σ over arrays of Σ a²)``; 0.0 for no arrays. Huge components
+        do not overflow the sum of squares, nor tiny ones underflow it; the
+        result is ``inf`` only when the norm itself is beyond the largest float.
     """
-    return math.sqrt(sum(float(np.vdot(a, a)) for a in arrays))
+    norm = math.sqrt(sum(float(np.vdot(a, a)) for a in arrays))
+    if _TINY < norm < _HUGE or math.isnan(norm):
+        return norm
+    big = _largest(arrays)
+    if big == 0.0 or not math.isfinite(big):
+        return big
+    return big * math.sqrt(sum(float(np.vdot(a / big, a / big)) for a in arrays))
+
+
+def row_norms(matrix: np.ndarray) -> np.ndarray:
+    """The L2 norm of every row of a 2-D array, exact for huge and tiny rows.
+
+    The plain sum of squares overflows for components above about 1e154 and
+    underflows below about 1e-154; rows like that are divided by their
+    largest component first.
+
+    Parameters
+    ----------
+    matrix
+        Shape (rows, columns).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (rows,). A row's norm is ``inf`` only if it is beyond the
+        largest float (or the row holds an infinity), ``nan`` if it holds a NaN.
+    """
+    norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
+    if norms.size == 0 or (_TINY < norms.min() and norms.max() < _HUGE):
+        return norms
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        big = np.abs(matrix).max(axis=1) if matrix.shape[1] else np.zeros(matrix.shape[0])
+        divisor = np.where((big > 0) & np.isfinite(big), big, 1.0)[:, None]
+        scaled = matrix / divisor
+        safe = divisor[:, 0] * np.sqrt(np.einsum("ij,ij->i", scaled, scaled))
+    safe[np.isinf(big)] = np.inf
+    return safe
+
+
+def _largest(arrays: Sequence[np.ndarray]) -> float:
+    """The largest absolute component of all arrays (0.0 for none or empty ones)."""
+    return max((float(np.max(np.abs(a), initial=0.0)) for a in arrays), default=0.0)
 
 
 def clip_by_value(arrays: Sequence[np.ndarray], limit: float) -> list[np.ndarray]:
@@ -94,6 +146,14 @@ def clip_by_global_norm(
     norm = global_norm(arrays)
     if norm <= max_norm:
         return [np.array(a, dtype=np.float64, copy=True) for a in arrays], norm
+    if math.isinf(norm):
+        # Too large for a float (or an infinite component): divide by the
+        # largest component first, so that finite arrays keep their direction.
+        big = _largest(arrays)
+        if math.isfinite(big):
+            scaled = [a / big for a in arrays]
+            factor = max_norm / global_norm(scaled)
+            return [a * factor for a in scaled], norm
     factor = max_norm / norm
     return [a * factor for a in arrays], norm
 
@@ -171,7 +231,19 @@ class Clipping:
             if float(np.max(np.abs(vector))) > limit:
                 return np.clip(vector, -limit, limit), True
             return vector, False
-        norm = math.sqrt(float(np.dot(vector, vector)))
-        if norm > limit:
-            return vector * (limit / norm), True
-        return vector, False
+        norm = math.sqrt(float(np.vdot(vector, vector)))
+        if not _TINY < norm < _HUGE:
+            # The squares may have overflowed or underflowed: work with the
+            # vector divided by its largest component.
+            big = float(np.max(np.abs(vector), initial=0.0))
+            if big == 0.0:
+                return vector, False
+            if math.isfinite(big):
+                unit = vector / big
+                length = math.sqrt(float(np.vdot(unit, unit)))
+                if big * length <= limit:
+                    return vector, False
+                return unit * (limit / length), True
+        if norm <= limit:
+            return vector, False
+        return vector * (limit / norm), True

@@ -58,7 +58,7 @@ from typing import Final
 import numpy as np
 
 from rnnviz.engine.activations import ACTIVATIONS, Activation
-from rnnviz.engine.clipping import Clipping, global_norm
+from rnnviz.engine.clipping import Clipping, global_norm, row_norms
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import choice, finite_number, positive_int
 
@@ -70,6 +70,15 @@ LOSSES: Final[tuple[str, ...]] = ("squared", "cross_entropy")
 
 #: Learning modes, see the module docstring.
 BPTT_MODES: Final[tuple[str, ...]] = ("full", "truncated", "online")
+
+#: Most units in any one layer (inputs, hidden or outputs). A 2048-unit
+#: recurrent matrix is 32 MiB; far larger ones would exhaust memory or take
+#: hours per sequence, which is not what a teaching tool is for.
+MAX_UNITS: Final[int] = 2048
+
+#: Largest initial weight scale. Weights this large already saturate every
+#: sigmoid or tanh unit; beyond about 1e307 numpy cannot even draw them.
+MAX_INIT_SCALE: Final[float] = 1000.0
 
 #: Parameter names in a fixed order (biases only when the network has them).
 WEIGHT_NAMES: Final[tuple[str, ...]] = ("w_xh", "w_hh", "w_hy")
@@ -98,6 +107,14 @@ def _matrix(name: str, value: object, width: int, rows: int | None = None) -> np
     if not np.isfinite(array).all():
         raise InputError(f"{name} must be finite numbers (no NaN or infinity)")
     return array
+
+
+def _units(name: str, value: object) -> int:
+    """A layer size: a whole number from 1 to :data:`MAX_UNITS`."""
+    number = positive_int(name, value)
+    if number > MAX_UNITS:
+        raise InputError(f"{name} must be at most {MAX_UNITS}, not {number}")
+    return number
 
 
 def _vector(name: str, value: object, size: int) -> np.ndarray:
@@ -246,7 +263,7 @@ class ElmanNetwork:
     Parameters
     ----------
     n_inputs, n_hidden, n_outputs
-        N, H and M; whole numbers ≥ 1.
+        N, H and M; whole numbers from 1 to :data:`MAX_UNITS` (2048).
     hidden
         Hidden activation: ``"sigmoid"``, ``"tanh"`` or ``"bipolar"``.
     gain
@@ -264,6 +281,7 @@ class ElmanNetwork:
         Whether the network has (and learns) ``b_h`` and ``b_y``.
     init_scale
         Weights start uniform in ``[−init_scale, init_scale]``; biases at 0.
+        From 0 to :data:`MAX_INIT_SCALE` (1000).
     seed
         Seed or generator for the initial weights.
 
@@ -293,9 +311,9 @@ class ElmanNetwork:
         init_scale: float = 0.5,
         seed: int | np.random.Generator | None = None,
     ) -> None:
-        self.n_inputs = positive_int("the number of inputs", n_inputs)
-        self.n_hidden = positive_int("the number of hidden units", n_hidden)
-        self.n_outputs = positive_int("the number of outputs", n_outputs)
+        self.n_inputs = _units("the number of inputs", n_inputs)
+        self.n_hidden = _units("the number of hidden units", n_hidden)
+        self.n_outputs = _units("the number of outputs", n_outputs)
         self.hidden_activation = Activation(
             choice("hidden activation", hidden, ACTIVATIONS),
             finite_number("the gain", gain, positive=True),
@@ -314,6 +332,10 @@ class ElmanNetwork:
         scale = finite_number("the initial weight scale", init_scale)
         if scale < 0:
             raise InputError(f"the initial weight scale must not be negative, not {init_scale!r}")
+        if scale > MAX_INIT_SCALE:
+            raise InputError(
+                f"the initial weight scale must be at most {MAX_INIT_SCALE:g}, not {init_scale!r}"
+            )
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         H, N, M = self.n_hidden, self.n_inputs, self.n_outputs
         self.w_xh = rng.uniform(-scale, scale, (H, N))
@@ -388,7 +410,6 @@ class ElmanNetwork:
     def _forward(self, x: np.ndarray, start: np.ndarray) -> ForwardPass:
         T, H = x.shape[0], self.n_hidden
         act = self.hidden_activation
-        inner, scale, offset = act.inner, act.scale, act.offset
         # The input part of every z_t does not depend on the recurrence, so it
         # is one matrix product for the whole sequence; only W_hh·h_{t−1} has
         # to wait for the previous step.
@@ -397,16 +418,12 @@ class ElmanNetwork:
             z += self.b_h
         hidden = np.empty((T + 1, H))
         hidden[0] = start
-        squashed = np.empty((T, H))
         w_hh = self.w_hh
         h = hidden[0]
         for t in range(T):
             z[t] += w_hh @ h
-            # Every activation is an affine image of tanh (see activations.py).
-            np.tanh(inner * z[t], out=squashed[t])
-            h = scale * squashed[t] + offset
-            hidden[t + 1] = h
-        slope = act.slope * (1.0 - squashed * squashed)
+            h = hidden[t + 1] = act(z[t])
+        slope = act.derivative_from_output(hidden[1:])
         a = hidden[1:] @ self.w_hy.T
         if self.biases:
             a += self.b_y
@@ -414,7 +431,7 @@ class ElmanNetwork:
 
     def _output(self, a: np.ndarray) -> np.ndarray:
         if self.output == "sigmoid":
-            return 0.5 * np.tanh(0.5 * self.output_gain * a) + 0.5
+            return Activation("sigmoid", self.output_gain)(a)
         if self.output == "linear":
             return a.copy()
         shifted = np.exp(a - a.max(axis=1, keepdims=True))
@@ -577,7 +594,7 @@ class ElmanNetwork:
             initial_state=deltas[0] @ w_hh,
             output_errors=eps,
             deltas=deltas,
-            delta_norms=np.sqrt(np.einsum("ij,ij->i", deltas, deltas)),
+            delta_norms=row_norms(deltas),
             step_losses=self._step_losses(forward, y, keep),
         )
         return grads, any_clipped

@@ -11,24 +11,49 @@ error with c = ½, sigmoid hidden and output units, no biases, weights drawn
 uniform in [−1, 1] — the set-up of seed 001. Learning is measured as the error
 per example (Σ over bits of |target − output|, the seed's measure) and as the
 share of exactly right sums on pairs held out of training.
+
+Limits: at most :data:`~rnnviz.tasks.MAX_HIDDEN` (1024) hidden units, a
+learning rate up to :data:`~rnnviz.tasks.MAX_LEARNING_RATE` (100), at most
+:data:`MAX_EXAMPLES` (1 000 000) examples — and at most
+:data:`~rnnviz.tasks.MAX_TRAINING_WORK` (5·10¹⁰) for examples × hidden units²,
+so 47 683 examples with 1024 hidden units — and 2 … 16 bits. The training pairs
+are encoded in batches, so memory does not grow with the number of examples
+beyond a few numbers per example.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+
 from rnnviz.engine.elman import ElmanNetwork
-from rnnviz.engine.validation import finite_number, positive_int
 from rnnviz.engine.errors import InputError
-from rnnviz.tasks import Progress
+from rnnviz.tasks import (
+    MAX_HIDDEN,
+    MAX_LEARNING_RATE,
+    Progress,
+    bounded_number,
+    check_training_work,
+    whole_number,
+)
 
 #: Pairs set aside before training and used only to measure accuracy.
 HELD_OUT_PAIRS = 200
 
+#: Most training examples (pairs) in one run.
+MAX_EXAMPLES = 1_000_000
+
+#: Fewest and most bits of the sum.
+MIN_BITS, MAX_BITS = 2, 16
+
 #: Progress is reported this many times over a run, not once per example.
 _PROGRESS_TICKS = 200
+
+#: Training pairs are turned into bit arrays this many at a time.
+_BATCH = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +63,14 @@ class AdditionSettings:
     Parameters
     ----------
     hidden
-        Hidden units (default 16).
+        Hidden units, 1 … 1024 (default 16).
     learning_rate
-        η (default 0.5).
+        η, above 0 and at most 100 (default 0.5).
     examples
-        Training pairs, one update each (default 10 000).
+        Training pairs, one update each, 1 … 1 000 000 (default 10 000); with
+        many hidden units fewer, see :data:`~rnnviz.tasks.MAX_TRAINING_WORK`.
     seed
-        Seeds the weights, the held-out pairs and the training pairs.
+        Seeds the weights, the held-out pairs and the training pairs (≥ 0).
     bits
         Width of the sum; operands have ``bits − 1`` bits (2 … 16, default 8).
     """
@@ -56,14 +82,16 @@ class AdditionSettings:
     bits: int = 8
 
     def __post_init__(self) -> None:
-        positive_int("the number of hidden units", self.hidden)
-        finite_number("the learning rate", self.learning_rate, positive=True)
-        positive_int("the number of examples", self.examples)
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise InputError(f"the seed must be a whole number >= 0, not {self.seed!r}")
-        bits = positive_int("the number of bits", self.bits)
-        if not 2 <= bits <= 16:
-            raise InputError(f"the number of bits must be between 2 and 16, not {bits}")
+        whole_number("the number of hidden units", self.hidden, maximum=MAX_HIDDEN)
+        bounded_number("the learning rate", self.learning_rate, MAX_LEARNING_RATE, positive=True)
+        whole_number("the number of examples", self.examples, maximum=MAX_EXAMPLES)
+        check_training_work(self.examples, self.hidden, "examples")
+        whole_number("the seed", self.seed, minimum=0)
+        bits = whole_number("the number of bits", self.bits)
+        if not MIN_BITS <= bits <= MAX_BITS:
+            raise InputError(
+                f"the number of bits must be between {MIN_BITS} and {MAX_BITS}, not {bits}"
+            )
         if 4 ** (bits - 1) <= HELD_OUT_PAIRS:
             raise InputError(
                 f"with {bits} bits there are too few pairs to hold {HELD_OUT_PAIRS} out"
@@ -170,11 +198,20 @@ def split_pairs(
     """
     side = 1 << (settings.bits - 1)
     codes = rng.choice(side * side, size=HELD_OUT_PAIRS, replace=False)
-    allowed = np.ones(side * side, dtype=bool)
-    allowed[codes] = False
-    train_codes = rng.choice(np.flatnonzero(allowed), size=settings.examples)
+    # Draw the position among the allowed codes and step over the held-out
+    # ones, instead of listing all side² codes (2³⁰ of them for 16 bits).
+    # The same draws as rng.choice(allowed codes), in far less memory.
+    index = rng.integers(0, side * side - HELD_OUT_PAIRS, size=settings.examples)
+    skipped = np.sort(codes) - np.arange(HELD_OUT_PAIRS)
+    train_codes = index + np.searchsorted(skipped, index, side="right")
     as_pairs = lambda c: np.stack([c // side, c % side], axis=1)  # noqa: E731
     return as_pairs(codes), as_pairs(train_codes)
+
+
+def encode_pairs(pairs: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs (n, bits, 2) and targets (n, bits, 1) for many pairs at once."""
+    inputs = np.stack([to_bits(pairs[:, 0], bits), to_bits(pairs[:, 1], bits)], axis=2)
+    return inputs, to_bits(pairs.sum(axis=1), bits)[:, :, None]
 
 
 def predict_sums(network: ElmanNetwork, pairs: np.ndarray, bits: int) -> np.ndarray:
@@ -202,28 +239,41 @@ def run_addition(
     Returns
     -------
     AdditionResult
+
+    Raises
+    ------
+    InputError
+        If training diverges (the error stops being a finite number).
     """
     settings = settings or AdditionSettings()
     rng = np.random.default_rng(settings.seed)
     network = make_network(settings, rng)
     held_out, training = split_pairs(settings, rng)
     bits, n = settings.bits, settings.examples
-    # All encodings at once: per-example numpy calls are what limits speed.
-    inputs = np.stack([to_bits(training[:, 0], bits), to_bits(training[:, 1], bits)], axis=2)
-    targets = to_bits(training.sum(axis=1), bits)[:, :, None]
     errors = np.empty(n)
     exact = np.empty(n, dtype=bool)
     every = max(1, n // _PROGRESS_TICKS)
-    for i in range(n):
-        report = network.train_sequence(
-            inputs[i], targets[i], learning_rate=settings.learning_rate
-        )
-        out = report.outputs[:, 0]
-        miss = np.abs(targets[i, :, 0] - out)
-        errors[i] = miss.sum()
-        exact[i] = bool((miss < 0.5).all())
-        if progress is not None and ((i + 1) % every == 0 or i + 1 == n):
-            progress(i + 1, n)
+    # Overflow is caught below as a non-finite error, reported in one line
+    # instead of a trail of numpy warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for lo in range(0, n, _BATCH):
+            # Encoded a batch at a time: per-example numpy calls are what
+            # limits speed, encoding everything at once what limits memory.
+            inputs, targets = encode_pairs(training[lo : lo + _BATCH], bits)
+            for j in range(inputs.shape[0]):
+                i = lo + j
+                report = network.train_sequence(
+                    inputs[j], targets[j], learning_rate=settings.learning_rate
+                )
+                miss = np.abs(targets[j, :, 0] - report.outputs[:, 0])
+                errors[i] = error = float(miss.sum())
+                if not math.isfinite(error):
+                    raise _diverged(i + 1)
+                exact[i] = bool((miss < 0.5).all())
+                if progress is not None and ((i + 1) % every == 0 or i + 1 == n):
+                    progress(i + 1, n)
+        if not all(np.isfinite(w).all() for w in network.parameters().values()):
+            raise _diverged(n)
     return AdditionResult(
         settings=settings,
         errors=errors,
@@ -231,6 +281,13 @@ def run_addition(
         held_out=held_out,
         held_out_sums=predict_sums(network, held_out, bits),
         network=network,
+    )
+
+
+def _diverged(example: int) -> InputError:
+    return InputError(
+        f"training diverged at example {example}: the error is no longer a finite "
+        "number; choose a smaller learning rate"
     )
 
 

@@ -9,24 +9,47 @@ The network has 3 tanh hidden units and a softmax output over the 4 letters,
 with the cross-entropy loss; it learns by full-sequence BPTT, one update per
 pass over the word (an *epoch*), until the most probable letter at every step
 is the right one.
+
+Limits: at most :data:`~rnnviz.tasks.MAX_HIDDEN` (1024) hidden units, a
+learning rate up to :data:`~rnnviz.tasks.MAX_LEARNING_RATE` (100), at most
+:data:`MAX_EPOCHS` (100 000) epochs — and at most
+:data:`~rnnviz.tasks.MAX_TRAINING_WORK` (5·10¹⁰) for epochs × hidden units² —
+and an initial weight scale up to
+:data:`MAX_INIT_SCALE` (10).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from rnnviz.engine.elman import ElmanNetwork
-from rnnviz.engine.validation import finite_number, positive_int
 from rnnviz.engine.errors import InputError
-from rnnviz.tasks import Progress
+from rnnviz.tasks import (
+    MAX_HIDDEN,
+    MAX_LEARNING_RATE,
+    Progress,
+    bounded_number,
+    check_training_work,
+    whole_number,
+)
 
 #: The vocabulary, in the order of the one-hot positions.
 VOCABULARY = "helo"
 
 #: The training word.
 WORD = "hello"
+
+#: Most epochs (passes over the word) in one run.
+MAX_EPOCHS = 100_000
+
+#: Largest initial weight scale: weights of 10 already saturate every tanh unit.
+MAX_INIT_SCALE = 10.0
+
+#: Progress is reported at most about this many times over a run.
+_PROGRESS_TICKS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +59,18 @@ class HelloSettings:
     Parameters
     ----------
     hidden
-        Hidden units (default 3, as in seed 002).
+        Hidden units, 1 … 1024 (default 3, as in seed 002).
     learning_rate
-        η (default 0.1).
+        η, above 0 and at most 100 (default 0.1).
     max_epochs
-        Give up after this many passes over the word (default 1000).
+        Give up after this many passes over the word, 1 … 100 000 (default
+        1000); with many hidden units fewer, see
+        :data:`~rnnviz.tasks.MAX_TRAINING_WORK`.
     seed
-        Seeds the initial weights.
+        Seeds the initial weights (≥ 0).
     init_scale
-        Weights start uniform in ``[−init_scale, init_scale]`` (default 0.1:
-        small, so that the learning is visible over a few dozen epochs).
+        Weights start uniform in ``[−init_scale, init_scale]``, 0 … 10 (default
+        0.1: small, so that the learning is visible over a few dozen epochs).
     """
 
     hidden: int = 3
@@ -55,13 +80,12 @@ class HelloSettings:
     init_scale: float = 0.1
 
     def __post_init__(self) -> None:
-        positive_int("the number of hidden units", self.hidden)
-        finite_number("the learning rate", self.learning_rate, positive=True)
-        positive_int("the maximum number of epochs", self.max_epochs)
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise InputError(f"the seed must be a whole number >= 0, not {self.seed!r}")
-        if finite_number("the initial weight scale", self.init_scale) < 0:
-            raise InputError("the initial weight scale must not be negative")
+        whole_number("the number of hidden units", self.hidden, maximum=MAX_HIDDEN)
+        bounded_number("the learning rate", self.learning_rate, MAX_LEARNING_RATE, positive=True)
+        whole_number("the maximum number of epochs", self.max_epochs, maximum=MAX_EPOCHS)
+        check_training_work(self.max_epochs, self.hidden, "epochs")
+        whole_number("the seed", self.seed, minimum=0)
+        bounded_number("the initial weight scale", self.init_scale, MAX_INIT_SCALE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +105,9 @@ class HelloResult:
     probabilities
         After training: row *t* is the distribution over :data:`VOCABULARY`
         after reading input letter *t*; shape (4, 4).
+    final_loss
+        Cross-entropy of the word after training: the loss of
+        :attr:`probabilities`, ``−Σ_t log p_t(target_t)``.
     network
         The trained network.
     """
@@ -90,6 +117,7 @@ class HelloResult:
     epochs: int
     losses: np.ndarray
     probabilities: np.ndarray
+    final_loss: float
     network: ElmanNetwork
 
     @property
@@ -123,11 +151,17 @@ def run_hello(
     settings
         Default :class:`HelloSettings`.
     progress
-        Optional ``progress(epochs done, max_epochs)`` callback.
+        Optional ``progress(epochs done, max_epochs)`` callback, called about
+        200 times at most.
 
     Returns
     -------
     HelloResult
+
+    Raises
+    ------
+    InputError
+        If training diverges (the loss stops being a finite number).
     """
     settings = settings or HelloSettings()
     size = len(VOCABULARY)
@@ -145,20 +179,35 @@ def run_hello(
     inputs, targets = one_hot(WORD[:-1]), one_hot(WORD[1:])
     wanted = targets.argmax(axis=1)
     losses: list[float] = []
-    probabilities = network.forward(inputs).outputs
-    reached = bool((probabilities.argmax(axis=1) == wanted).all())
-    while not reached and len(losses) < settings.max_epochs:
-        report = network.train_sequence(inputs, targets, learning_rate=settings.learning_rate)
-        losses.append(report.loss)
-        probabilities = network.forward(inputs).outputs
-        reached = bool((probabilities.argmax(axis=1) == wanted).all())
-        if progress is not None:
-            progress(len(losses), settings.max_epochs)
+    total = settings.max_epochs
+    every = max(1, total // _PROGRESS_TICKS)
+    # Overflow shows up below as a non-finite loss and is reported in one
+    # line, instead of a trail of numpy warnings and a table of NaN.
+    with np.errstate(over="ignore", invalid="ignore"):
+        forward = network.forward(inputs)
+        reached = bool((forward.outputs.argmax(axis=1) == wanted).all())
+        while not reached and len(losses) < total:
+            report = network.train_sequence(
+                inputs, targets, learning_rate=settings.learning_rate
+            )
+            losses.append(report.loss)
+            forward = network.forward(inputs)
+            if not (math.isfinite(report.loss) and np.isfinite(forward.pre_outputs).all()):
+                raise InputError(
+                    f"training diverged at epoch {len(losses)}: the loss is no longer a "
+                    "finite number; choose a smaller learning rate"
+                )
+            reached = bool((forward.outputs.argmax(axis=1) == wanted).all())
+            done = len(losses)
+            if progress is not None and (done % every == 0 or reached or done == total):
+                progress(done, total)
+        final_loss = float(network.step_losses(forward, targets).sum())
     return HelloResult(
         settings=settings,
         reached=reached,
         epochs=len(losses),
         losses=np.array(losses),
-        probabilities=probabilities,
+        probabilities=forward.outputs,
+        final_loss=final_loss,
         network=network,
     )
