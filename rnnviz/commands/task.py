@@ -28,6 +28,7 @@ import math
 from rnnviz.commands.options import allow_negative_values
 from rnnviz.engine.clipping import CLIP_KINDS
 from rnnviz.engine.errors import InputError
+from rnnviz.engine.validation import bounded_number, whole_number
 from rnnviz.tasks import MAX_HIDDEN, MAX_LEARNING_RATE, MAX_TRAINING_WORK
 from rnnviz.tasks.addition import (
     HELD_OUT_PAIRS,
@@ -105,29 +106,14 @@ def _int(option: str, text: str, minimum: int = 1, maximum: int | None = None) -
         number = int(text)
     except (TypeError, ValueError):
         raise InputError(f"{option} must be a whole number, not {text!r}") from None
-    if number < minimum:
-        raise InputError(f"{option} must be at least {minimum}, not {number}")
-    if maximum is not None and number > maximum:
-        raise InputError(f"{option} must be at most {maximum:,}, not {number:,}")
-    return number
+    return whole_number(option, number, minimum, maximum)
 
 
 def _float(
     option: str, text: str, *, positive: bool = True, maximum: float | None = None
 ) -> float:
-    try:
-        number = float(text)
-    except (TypeError, ValueError):
-        raise InputError(f"{option} must be a number, not {text!r}") from None
-    if not math.isfinite(number):
-        raise InputError(f"{option} must be a finite number, not {text!r}")
-    if positive and number <= 0:
-        raise InputError(f"{option} must be above 0, not {text!r}")
-    if not positive and number < 0:
-        raise InputError(f"{option} must not be negative, not {text!r}")
-    if maximum is not None and number > maximum:
-        raise InputError(f"{option} must be at most {maximum:g}, not {text!r}")
-    return number
+    # The validators take the text itself, so a message quotes what was typed.
+    return bounded_number(option, text, math.inf if maximum is None else maximum, positive=positive)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -14,14 +14,34 @@ import numpy as np
 from rnnviz.engine.errors import InputError
 
 
-def positive_int(name: str, value: object) -> int:
-    """*value* as an int ≥ 1, or :class:`InputError` naming *name*."""
+def whole_number(name: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
+    """*value* as an int in ``[minimum, maximum]``, or :class:`InputError` naming the limit."""
     # bool is an int subclass, but "True hidden units" is a mistake, not a size.
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise InputError(f"{name} must be a whole number, not {value!r}")
-    if value <= 0:
-        raise InputError(f"{name} must be at least 1, not {value}")
-    return int(value)
+    number = int(value)
+    if number < minimum:
+        raise InputError(f"{name} must be at least {minimum}, not {number}")
+    if maximum is not None and number > maximum:
+        raise InputError(f"{name} must be at most {maximum:,}, not {number:,}")
+    return number
+
+
+def bounded_number(
+    name: str, value: object, maximum: float, *, positive: bool = False
+) -> float:
+    """*value* as a finite float in ``(0, maximum]`` if *positive*, else ``[0, maximum]``."""
+    number = finite_number(name, value, positive=positive)
+    if number < 0:
+        raise InputError(f"{name} must not be negative, not {value!r}")
+    if number > maximum:
+        raise InputError(f"{name} must be at most {maximum:g}, not {value!r}")
+    return number
+
+
+def positive_int(name: str, value: object) -> int:
+    """*value* as an int ≥ 1, or :class:`InputError` naming *name*."""
+    return whole_number(name, value, 1)
 
 
 def finite_number(name: str, value: object, *, positive: bool = False) -> float:

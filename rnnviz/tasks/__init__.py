@@ -17,10 +17,7 @@ numbers beyond what a float holds.
 from collections.abc import Callable
 from typing import Final, TypeAlias
 
-import numpy as np
-
 from rnnviz.engine.errors import InputError
-from rnnviz.engine.validation import finite_number
 
 #: Called now and then with (work done, total work), e.g. examples trained.
 Progress: TypeAlias = Callable[[int, int], None]
@@ -35,31 +32,6 @@ MAX_LEARNING_RATE: Final[float] = 100.0
 #: about hidden² multiplications per step. 5·10¹⁰ is roughly ten minutes on a
 #: laptop (e.g. 1024 hidden units and 47 683 updates); the defaults use 0.005 %.
 MAX_TRAINING_WORK: Final[int] = 50_000_000_000
-
-
-def whole_number(name: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
-    """*value* as an int in ``[minimum, maximum]``, or :class:`InputError` naming the limit."""
-    # bool is an int subclass, but "True hidden units" is a mistake, not a size.
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise InputError(f"{name} must be a whole number, not {value!r}")
-    number = int(value)
-    if number < minimum:
-        raise InputError(f"{name} must be at least {minimum}, not {number}")
-    if maximum is not None and number > maximum:
-        raise InputError(f"{name} must be at most {maximum:,}, not {number:,}")
-    return number
-
-
-def bounded_number(
-    name: str, value: object, maximum: float, *, positive: bool = False
-) -> float:
-    """*value* as a finite float in ``(0, maximum]`` if *positive*, else ``[0, maximum]``."""
-    number = finite_number(name, value, positive=positive)
-    if number < 0:
-        raise InputError(f"{name} must not be negative, not {value!r}")
-    if number > maximum:
-        raise InputError(f"{name} must be at most {maximum:g}, not {value!r}")
-    return number
 
 
 def check_training_work(updates: int, hidden: int, what: str) -> None:

@@ -31,14 +31,8 @@ import numpy as np
 
 from rnnviz.engine.elman import ElmanNetwork
 from rnnviz.engine.errors import InputError
-from rnnviz.tasks import (
-    MAX_HIDDEN,
-    MAX_LEARNING_RATE,
-    Progress,
-    bounded_number,
-    check_training_work,
-    whole_number,
-)
+from rnnviz.engine.validation import bounded_number, whole_number
+from rnnviz.tasks import MAX_HIDDEN, MAX_LEARNING_RATE, Progress, check_training_work
 
 #: Pairs set aside before training and used only to measure accuracy.
 HELD_OUT_PAIRS = 200

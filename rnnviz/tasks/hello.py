@@ -27,14 +27,8 @@ import numpy as np
 
 from rnnviz.engine.elman import ElmanNetwork
 from rnnviz.engine.errors import InputError
-from rnnviz.tasks import (
-    MAX_HIDDEN,
-    MAX_LEARNING_RATE,
-    Progress,
-    bounded_number,
-    check_training_work,
-    whole_number,
-)
+from rnnviz.engine.validation import bounded_number, whole_number
+from rnnviz.tasks import MAX_HIDDEN, MAX_LEARNING_RATE, Progress, check_training_work
 
 #: The vocabulary, in the order of the one-hot positions.
 VOCABULARY = "helo"

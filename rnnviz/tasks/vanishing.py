@@ -32,8 +32,8 @@ import numpy as np
 
 from rnnviz.engine.clipping import CLIP_KINDS, Clipping
 from rnnviz.engine.elman import ElmanNetwork, bptt_gradients
-from rnnviz.engine.validation import choice
-from rnnviz.tasks import MAX_HIDDEN, Progress, bounded_number, whole_number
+from rnnviz.engine.validation import bounded_number, choice, whole_number
+from rnnviz.tasks import MAX_HIDDEN, Progress
 
 #: Most time steps.
 MAX_STEPS = 10_000

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnnviz.engine.elman import ElmanNetwork, bptt_gradients
-from rnnviz.engine.validation import finite_number
 from rnnviz.engine.errors import InputError
+from rnnviz.engine.validation import finite_number
 
 
 @dataclass(frozen=True, slots=True)
