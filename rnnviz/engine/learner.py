@@ -16,9 +16,9 @@ is not recomputed). ``simultaneous`` is plain gradient descent on the
 one-tick loss, truncated at ``h_prev``: every delta uses the pre-tick weights.
 
 The inner loop works on Python floats, not numpy scalars: for a single neuron
-a scalar ``math.tanh`` is several times cheaper than any numpy call, and the
-loop is what every view, the command line and the benchmarks run. Results are
-moved into numpy columns a chunk at a time.
+a scalar ``math.exp`` or ``math.tanh`` is several times cheaper than any numpy
+call, and the loop is what every view, the command line and the benchmarks
+run. Results are moved into numpy columns a chunk at a time.
 """
 
 from __future__ import annotations
@@ -321,8 +321,7 @@ def state_after(history: History, ticks: int, params: LearnerParams) -> State:
     never re-runs anything.
     """
     if ticks == 0:
-        ih, hh, ho = params.init
-        return State(ih, hh, ho, params.h0)
+        return OnlineLearner(params).initial_state()
     if not 0 < ticks <= len(history):
         raise IndexError(f"no state after {ticks} ticks in a history of {len(history)}")
     ih, hh, ho = history.weights_after(ticks - 1)
