@@ -26,9 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rnnviz.engine.learner import LearnerParams, OnlineLearner  # noqa: E402
+from rnnviz.engine.learner import LearnerParams, OnlineLearner, summarize  # noqa: E402
 from rnnviz.engine.history import History  # noqa: E402
-from rnnviz.engine.notation import NotationBuilder  # noqa: E402
 from rnnviz.engine.sequences import bernoulli  # noqa: E402
 
 
@@ -88,16 +87,8 @@ def plain_history(bits: list[int]) -> tuple[float, float, float]:
 
 
 def engine_summary(bits) -> tuple[float, float, float]:
-    learner = OnlineLearner(LearnerParams())
-    init = learner.params.init
-    builders = [NotationBuilder(w0) for w0 in init]
-
-    def collect(ih, hh, ho):
-        for builder, values in zip(builders, (ih, hh, ho)):
-            builder.extend(values)
-
-    state = learner.run(bits, on_weights=collect)
-    for builder in builders:
+    state, builders = summarize(bits, LearnerParams())
+    for builder in builders.values():
         builder.text()
     return state.ih, state.hh, state.ho
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from rnnviz import __version__
 from rnnviz.engine.errors import InputError
 
+
 class UsageError(Exception):
     """argparse found the command line malformed."""
 
@@ -28,7 +29,6 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from rnnviz.commands import bptt, examples, generate, task, trace
-
     from rnnviz.commands.options import allow_negative_values
 
     parser = _Parser(

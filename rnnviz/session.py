@@ -41,7 +41,7 @@ import numpy as np
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.history import WEIGHTS, History, Tick
 from rnnviz.engine.learner import LearnerParams, OnlineLearner, Prediction, State, state_after
-from rnnviz.engine.notation import NotationBuilder
+from rnnviz.engine.notation import notation
 from rnnviz.engine.sequences import MAX_BITS, parse_sequence
 
 #: Parameters whose change moves the starting point of tick 0.
@@ -142,9 +142,8 @@ class Session:
         """The +/− notation of *weight* (``"ih"``, ``"hh"`` or ``"ho"``) up to the cursor."""
         if weight not in WEIGHTS:
             raise InputError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
-        builder = NotationBuilder(self.params.init[WEIGHTS.index(weight)])
-        builder.extend(self._history[weight][: self._cursor])
-        return builder.text(ascii=ascii)
+        initial = self.params.init[WEIGHTS.index(weight)]
+        return notation(self._history[weight][: self._cursor], initial, ascii=ascii)
 
     # -- moving in time -------------------------------------------------------
     def step(self, count: int = 1) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
 
 from rnnviz.resources import examples
 
@@ -19,8 +18,8 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
+def run(args: argparse.Namespace) -> int:
+    out = sys.stdout
     entries = examples()
     width = max(len(entry["name"]) for entry in entries)
     seq_width = max(len(entry["sequence"]) for entry in entries)

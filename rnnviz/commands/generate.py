@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
 
 from rnnviz.commands.options import allow_negative_values
 from rnnviz.engine.generator import DEFAULTS, free_run
@@ -36,8 +35,8 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
+def run(args: argparse.Namespace) -> int:
+    out = sys.stdout
     result = free_run(
         ih=args.ih, hh=args.hh, ho=args.ho, gain=args.gain, x0=args.x0, h0=args.h0, steps=args.steps
     )

@@ -20,10 +20,9 @@ input, including training that diverges.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import TextIO
-
-import math
 
 from rnnviz.commands.options import allow_negative_values
 from rnnviz.engine.clipping import CLIP_KINDS
@@ -138,18 +137,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "(roughly ten minutes of training), e.g. 47,683 examples with 1024 hidden units"
         ),
     )
-    addition.add_argument(
-        "--hidden", default="16", help=f"hidden units, 1..{MAX_HIDDEN} (default 16)"
-    )
-    addition.add_argument(
-        "--lr",
-        default="0.5",
-        help=f"learning rate, above 0, at most {MAX_LEARNING_RATE:g} (default 0.5)",
-    )
+    _add_size_options(addition, hidden="16", learning_rate="0.5")
     addition.add_argument(
         "--examples", default="10000", help=f"training pairs, 1..{MAX_EXAMPLES:,} (default 10000)"
     )
-    addition.add_argument("--seed", default="0", help="random seed (default 0)")
     addition.add_argument(
         "--bits", default="8", help=f"bits of the sum, {MIN_BITS}..{MAX_BITS} (default 8)"
     )
@@ -169,18 +160,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             f"be at most {MAX_TRAINING_WORK:.0e}, e.g. 47,683 epochs with 1024 hidden units"
         ),
     )
-    hello.add_argument("--hidden", default="3", help=f"hidden units, 1..{MAX_HIDDEN} (default 3)")
-    hello.add_argument(
-        "--lr",
-        default="0.1",
-        help=f"learning rate, above 0, at most {MAX_LEARNING_RATE:g} (default 0.1)",
-    )
+    _add_size_options(hello, hidden="3", learning_rate="0.1")
     hello.add_argument(
         "--max-epochs",
         default="1000",
         help=f"give up after this many, 1..{MAX_EPOCHS:,} (default 1000)",
     )
-    hello.add_argument("--seed", default="0", help="random seed (default 0)")
     hello.add_argument(
         "--init-scale",
         default="0.1",
@@ -200,9 +185,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     vanishing.add_argument(
         "--steps", default="50", help=f"sequence length, 2..{MAX_STEPS:,} (default 50)"
     )
-    vanishing.add_argument(
-        "--hidden", default="8", help=f"hidden units, 1..{MAX_HIDDEN} (default 8)"
-    )
+    _add_size_options(vanishing, hidden="8")
     vanishing.add_argument(
         "--small",
         default="0.5",
@@ -222,13 +205,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default="0",
         help=f"std of random inputs, 0..{MAX_INPUT_SCALE:g}; 0 = network at rest (default)",
     )
-    vanishing.add_argument("--seed", default="0", help="random seed (default 0)")
     vanishing.add_argument("--every", default="5", help="print every n-th step back (default 5)")
     vanishing.set_defaults(task_runner=_run_vanishing)
 
     for task_parser in (addition, hello, vanishing):
         allow_negative_values(task_parser)
     parser.set_defaults(func=run)
+
+
+def _add_size_options(
+    parser: argparse.ArgumentParser, *, hidden: str, learning_rate: str | None = None
+) -> None:
+    """--hidden, --lr (for the training tasks) and --seed, the same for every task."""
+    parser.add_argument(
+        "--hidden", default=hidden, help=f"hidden units, 1..{MAX_HIDDEN} (default {hidden})"
+    )
+    if learning_rate is not None:
+        parser.add_argument(
+            "--lr",
+            default=learning_rate,
+            help=f"learning rate, above 0, at most {MAX_LEARNING_RATE:g} (default {learning_rate})",
+        )
+    parser.add_argument("--seed", default="0", help="random seed (default 0)")
 
 
 def run(args: argparse.Namespace) -> int:

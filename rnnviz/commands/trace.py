@@ -23,8 +23,8 @@ from rnnviz.commands.options import (
     read_sequence,
 )
 from rnnviz.engine.history import COLUMNS, WEIGHTS, History
-from rnnviz.engine.learner import LearnerParams, OnlineLearner, Prediction, State
-from rnnviz.engine.notation import NotationBuilder
+from rnnviz.engine.learner import LearnerParams, OnlineLearner, Prediction, State, summarize
+from rnnviz.engine.notation import notation as notation_text
 
 FORMATS = ("table", "csv", "json")
 CSV_HEADER = ",".join(("t",) + COLUMNS)
@@ -51,33 +51,23 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
+def run(args: argparse.Namespace) -> int:
+    out = sys.stdout
     params = params_from_args(args)
     bits = read_sequence(args)
-    learner = OnlineLearner(params)
     if args.summary or args.notation:
-        builders = [NotationBuilder(initial) for initial in params.init]
-
-        def collect(*weights: np.ndarray) -> None:
-            for builder, values in zip(builders, weights):
-                builder.extend(values)
-
-        state = learner.run(bits, on_weights=collect)
-        notation = {w: b.text(ascii=args.ascii) for w, b in zip(WEIGHTS, builders)}
+        state, builders = summarize(bits, params)
+        notation = {w: builder.text(ascii=args.ascii) for w, builder in builders.items()}
         if args.summary:
             _write_summary(out, args.format, len(bits) - 1, state, notation)
         else:
             _write_notation(out, args.format, notation)
         return 0
 
+    learner = OnlineLearner(params)
     history = History()
     state = learner.run(bits, history=history)
-    notation = {}
-    for weight, initial in zip(WEIGHTS, params.init):
-        builder = NotationBuilder(initial)
-        builder.extend(history[weight])
-        notation[weight] = builder.text(ascii=args.ascii)
+    notation = {w: notation_text(history[w], w0, ascii=args.ascii) for w, w0 in zip(WEIGHTS, params.init)}
     prediction = learner.predict(float(bits[-1]), state)
     if args.format == "csv":
         _write_csv(out, history)

@@ -33,15 +33,10 @@ from rnnviz.engine.errors import InputError
 #: Names accepted by :func:`activation`, in the order a menu should offer them.
 ACTIVATIONS: Final[tuple[str, ...]] = ("sigmoid", "tanh", "bipolar")
 
-# name -> (inner factor, scale, offset, slope factor) of the tanh form
-# f(z) = scale·tanh(inner·k·z) + offset, f' = slope·k·(1 − tanh²); the slope
-# factor is also the constant in front of the output-form derivative.
-_TANH_FORM: Final[dict[str, tuple[float, float, float, float]]] = {
-    "sigmoid": (0.5, 0.5, 0.5, 0.25),
-    "tanh": (1.0, 1.0, 0.0, 1.0),
-    "bipolar": (0.5, 1.0, 0.0, 0.5),
-}
+# The factor in front of the derivative's output form, k·c·y(1−y) or k·c·(1−y²),
+# and, for the tanh-based two, the factor inside tanh(c·k·z).
 _OUTPUT_SLOPE: Final[dict[str, float]] = {"sigmoid": 1.0, "tanh": 1.0, "bipolar": 0.5}
+_TANH_FACTOR: Final[dict[str, float]] = {"tanh": 1.0, "bipolar": 0.5}
 
 #: Output range (low, high) of each activation, for colour maps and axes.
 RANGES: Final[dict[str, tuple[float, float]]] = {
@@ -64,16 +59,14 @@ class Activation:
 
     Notes
     -----
-    Calling the object accepts a float or a numpy array. The four attributes
-    ``inner``, ``scale``, ``offset`` and ``slope`` give the tanh form used by
-    the learner's inner loop (see the module docstring).
+    Calling the object accepts a float or a numpy array.
     """
 
     name: str = "sigmoid"
     gain: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.name not in _TANH_FORM:
+        if self.name not in _OUTPUT_SLOPE:
             raise InputError(
                 f"unknown activation {self.name!r}; choose one of {', '.join(ACTIVATIONS)}"
             )
@@ -82,21 +75,8 @@ class Activation:
 
     @property
     def inner(self) -> float:
-        """``inner·k`` of the tanh form (see ``_TANH_FORM``)."""
-        return _TANH_FORM[self.name][0] * self.gain
-
-    @property
-    def scale(self) -> float:
-        return _TANH_FORM[self.name][1]
-
-    @property
-    def offset(self) -> float:
-        return _TANH_FORM[self.name][2]
-
-    @property
-    def slope(self) -> float:
-        """``f'(z) = slope·(1 − tanh²(inner·z))`` in the tanh form."""
-        return _TANH_FORM[self.name][3] * self.gain
+        """The factor multiplying *z* inside exp (sigmoid) or tanh (the others)."""
+        return self.gain * _TANH_FACTOR.get(self.name, 1.0)
 
     @property
     def output_slope(self) -> float:
@@ -111,10 +91,10 @@ class Activation:
     def __call__(self, z):  # float -> float, ndarray -> ndarray
         if self.name == "sigmoid":
             if isinstance(z, np.ndarray):
-                kz = self.gain * z
+                kz = self.inner * z
                 small = np.exp(-np.abs(kz))  # ≤ 1: cannot overflow
                 return np.where(kz >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
-            kz = self.gain * z
+            kz = self.inner * z
             if kz >= 0.0:
                 return 1.0 / (1.0 + math.exp(-kz))
             small = math.exp(kz)
@@ -139,8 +119,7 @@ class Activation:
         Used to generate the learner's inner loop; the gain is written in as
         a literal and left out when it is 1. Needs ``exp`` and ``tanh`` in scope.
         """
-        inner = self.gain if self.name == "sigmoid" else self.inner
-        scaled = z if inner == 1.0 else f"{inner!r} * ({z})"
+        scaled = z if self.inner == 1.0 else f"{self.inner!r} * ({z})"
         if self.name != "sigmoid":
             return f"{indent}{out} = tanh({scaled})\n"
         return (

@@ -25,7 +25,7 @@ from rnnviz.engine.activations import Activation
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import MAX_GAIN, MAX_START
 from rnnviz.engine.sequences import MAX_BITS
-from rnnviz.engine.validation import finite_number, positive_int
+from rnnviz.engine.validation import bounded_magnitude, finite_number, positive_int
 
 #: The alternating generator of the published experiment.
 DEFAULTS: Final[dict[str, float]] = {
@@ -75,15 +75,12 @@ def free_run(
     activation
         Used for both neurons; ``"bipolar"`` as in the published experiment.
     """
+    # The same bounds as the learner's starting values: every product stays
+    # finite, so no step can produce NaN.
     ih, hh, ho, x0, h0 = (
-        finite_number(name, value)
+        bounded_magnitude(name, value, MAX_START)
         for name, value in (("ih", ih), ("hh", hh), ("ho", ho), ("x0", x0), ("h0", h0))
     )
-    for name, value in (("ih", ih), ("hh", hh), ("ho", ho), ("x0", x0), ("h0", h0)):
-        # The same bounds as the learner's starting values: every product
-        # stays finite, so no step can produce NaN.
-        if abs(value) > MAX_START:
-            raise InputError(f"{name} must lie between −{MAX_START:,.0f} and {MAX_START:,.0f}, not {value!r}")
     steps = positive_int("steps", steps)
     if steps > MAX_BITS:
         raise InputError(f"steps must be at most {MAX_BITS:,}, not {steps:,}")

@@ -33,8 +33,9 @@ import numpy as np
 
 from rnnviz.engine.activations import ACTIVATIONS, Activation
 from rnnviz.engine.errors import InputError
-from rnnviz.engine.history import DELTAS, History
-from rnnviz.engine.validation import finite_number
+from rnnviz.engine.history import DELTAS, WEIGHTS, History
+from rnnviz.engine.notation import NotationBuilder
+from rnnviz.engine.validation import bounded_magnitude, finite_number
 
 #: Update rules, the default first.
 RULES: Final[tuple[str, ...]] = ("sequential", "simultaneous")
@@ -104,11 +105,8 @@ class LearnerParams:
             raise InputError(
                 f"the initial weights must be three numbers (ih, hh, ho), not {len(init)}"
             )
-        init = tuple(finite_number(name, value) for name, value in zip(("ih", "hh", "ho"), init))
-        h0 = finite_number("h0", self.h0)
-        for name, value in (*zip(("ih", "hh", "ho"), init), ("h0", h0)):
-            if abs(value) > MAX_START:
-                raise InputError(f"{name} must lie between −{MAX_START:,.0f} and {MAX_START:,.0f}, not {value!r}")
+        init = tuple(bounded_magnitude(w, v, MAX_START) for w, v in zip(("ih", "hh", "ho"), init))
+        h0 = bounded_magnitude("h0", self.h0, MAX_START)
         object.__setattr__(self, "eta", eta)
         object.__setattr__(self, "gain", gain)
         object.__setattr__(self, "init", init)
@@ -312,6 +310,24 @@ class OnlineLearner:
             elif on_weights is not None:
                 on_weights(recorded["ih"], recorded["hh"], recorded["ho"])
         return state
+
+
+def summarize(
+    bits: Sequence[int] | np.ndarray, params: LearnerParams | None = None
+) -> tuple[State, dict[str, NotationBuilder]]:
+    """Run *bits* keeping only what a summary needs: the final state and the notation.
+
+    Returns the state after the last tick and, per weight name, a
+    :class:`NotationBuilder` holding that weight's +/− notation.
+    """
+    learner = OnlineLearner(params)
+    builders = {w: NotationBuilder(w0) for w, w0 in zip(WEIGHTS, learner.params.init)}
+
+    def collect(*weights: np.ndarray) -> None:
+        for builder, values in zip(builders.values(), weights):
+            builder.extend(values)
+
+    return learner.run(bits, on_weights=collect), builders
 
 
 def state_after(history: History, ticks: int, params: LearnerParams) -> State:

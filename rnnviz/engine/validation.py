@@ -62,3 +62,11 @@ def choice(name: str, value: object, options: Sequence[str]) -> str:
     if value not in options:
         raise InputError(f"unknown {name} {value!r}; choose one of {', '.join(options)}")
     return str(value)
+
+
+def bounded_magnitude(name: str, value: object, limit: float) -> float:
+    """*value* as a finite float in ``[−limit, limit]``, or :class:`InputError`."""
+    number = finite_number(name, value)
+    if abs(number) > limit:
+        raise InputError(f"{name} must lie between −{limit:,.0f} and {limit:,.0f}, not {value!r}")
+    return number
