@@ -1,0 +1,375 @@
+"""The one QObject between the pure :class:`~rnnviz.session.Session` and the views.
+
+The adapter owns the session, the play timer and the undo stack. Every change
+a user makes goes through one of its methods, and every change ends in exactly
+one :attr:`SessionAdapter.changed` emission carrying :class:`Change` flags, so
+a view redraws once per user action (or once per frame while playing) and can
+tell a cheap cursor move from a rewritten history.
+
+Views read ``adapter.session`` and never write to it.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Final
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.engine.sequences import MAX_BITS, parse_sequence
+from rnnviz.session import Session
+
+#: Play speeds offered, in ticks per second; ``MAX_SPEED`` runs as many ticks
+#: per frame as fit in :data:`MAX_SPEED_BUDGET_S`.
+SPEEDS: Final[tuple[int, ...]] = (1, 2, 5, 10, 20, 30, 60, 0)
+MAX_SPEED: Final[int] = 0
+DEFAULT_SPEED: Final[int] = 10
+#: Frame period while playing at "max" (about 60 frames per second).
+FRAME_PERIOD_MS: Final[int] = 16
+#: Share of a frame spent computing ticks at "max", so drawing and input keep the rest.
+MAX_SPEED_BUDGET_S: Final[float] = 0.008
+#: Undo steps kept; each stores only the bits an edit removed and inserted.
+UNDO_LIMIT: Final[int] = 500
+
+
+class Change(enum.IntFlag):
+    """What a :attr:`SessionAdapter.changed` emission is about."""
+
+    NONE = 0
+    #: The cursor moved (the state shown is another tick's).
+    CURSOR = enum.auto()
+    #: The bits of the stream changed (length or values).
+    STREAM = enum.auto()
+    #: The learning parameters changed.
+    PARAMS = enum.auto()
+    #: Ticks before the (old) cursor were recomputed or forgotten, so views
+    #: that cache per-tick data must rebuild from ``session.history``. Ticks
+    #: after the cursor may be forgotten without this flag.
+    HISTORY = enum.auto()
+    ALL = CURSOR | STREAM | PARAMS | HISTORY
+
+
+def speed_label(speed: int) -> str:
+    """``"10 ticks/s"``, ``"1 tick/s"`` or ``"max"``."""
+    if speed == MAX_SPEED:
+        return "max"
+    return f"{speed} tick{'s' if speed != 1 else ''}/s"
+
+
+class _Splice(QUndoCommand):
+    """Replace ``bits[start:start + len(removed)]`` by *inserted* (and back on undo)."""
+
+    def __init__(
+        self, adapter: "SessionAdapter", start: int, removed: np.ndarray, inserted: np.ndarray,
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self._adapter = adapter
+        self._start = start
+        self._removed = removed.copy()
+        self._inserted = inserted.copy()
+
+    def redo(self) -> None:
+        self._adapter._splice(self._start, len(self._removed), self._inserted)
+
+    def undo(self) -> None:
+        self._adapter._splice(self._start, len(self._inserted), self._removed)
+
+
+class SessionAdapter(QObject):
+    """Owns a :class:`Session`, plays it with a timer and tells views what changed.
+
+    Parameters
+    ----------
+    session
+        The session to show (a default one when omitted).
+    parent
+        The Qt parent (usually the main window), which ends the timer with it.
+    """
+
+    #: Emitted once per user action or frame, with :class:`Change` flags (as int).
+    changed = Signal(int)
+    #: Play started (True) or stopped (False), including at the end of the stream.
+    playingChanged = Signal(bool)
+    #: The play speed changed (ticks per second, 0 for "max").
+    speedChanged = Signal(int)
+
+    def __init__(self, session: Session | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session or Session()
+        self._speed = DEFAULT_SPEED
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._on_timer)
+        self._chunk = 64  # ticks per frame at "max", adapted to the budget
+        self._pending = Change.NONE
+        self._batch_depth = 0
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+
+    # -- reading ------------------------------------------------------------
+    @property
+    def session(self) -> Session:
+        """The session shown; views read it, only the adapter changes it."""
+        return self._session
+
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    @property
+    def speed(self) -> int:
+        """Ticks per second while playing, or :data:`MAX_SPEED`."""
+        return self._speed
+
+    # -- batching -------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Collect the changes made inside into one :attr:`changed` emission."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0 and self._pending:
+                flags, self._pending = self._pending, Change.NONE
+                self.changed.emit(int(flags))
+
+    def _notify(self, flags: Change) -> None:
+        self._pending |= flags
+        if self._batch_depth == 0:
+            flags, self._pending = self._pending, Change.NONE
+            self.changed.emit(int(flags))
+
+    # -- moving in time -------------------------------------------------------
+    def _moved(self, before_cursor: int) -> None:
+        if self._session.cursor != before_cursor:
+            self._notify(Change.CURSOR)
+
+    def step(self, count: int = 1) -> int:
+        """Forward up to *count* ticks; return how many were taken."""
+        cursor = self._session.cursor
+        moved = self._session.step(count)
+        self._moved(cursor)
+        return moved
+
+    def back(self, count: int = 1) -> int:
+        """Back up to *count* ticks (a stored state, nothing re-run)."""
+        self.pause()
+        cursor = self._session.cursor
+        moved = self._session.back(count)
+        self._moved(cursor)
+        return moved
+
+    def seek(self, tick: int) -> None:
+        """Show the state after *tick* ticks (clamped to the stream)."""
+        cursor = self._session.cursor
+        self._session.seek(tick)
+        self._moved(cursor)
+
+    def run_to_end(self) -> None:
+        """Do every remaining tick at once."""
+        self.pause()
+        cursor = self._session.cursor
+        self._session.run_to_end()
+        self._moved(cursor)
+
+    def reset(self) -> None:
+        """Back to tick 0 with the initial weights; stored ticks are forgotten."""
+        self.pause()
+        self._session.reset()
+        self._notify(Change.CURSOR | Change.HISTORY)
+
+    # -- playing ----------------------------------------------------------------
+    def play(self) -> None:
+        """Start playing from the cursor (from the start if at the end)."""
+        if self.playing:
+            return
+        if self._session.at_end:
+            if self._session.n_ticks == 0:
+                return
+            self.seek(0)
+        self._timer.start(self._period_ms())
+        self.playingChanged.emit(True)
+
+    def pause(self) -> None:
+        if not self.playing:
+            return
+        self._timer.stop()
+        self.playingChanged.emit(False)
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def set_speed(self, speed: int) -> None:
+        """Ticks per second (one of :data:`SPEEDS`; 0 is "max")."""
+        if speed not in SPEEDS:
+            raise InputError(f"the speed must be one of {', '.join(map(speed_label, SPEEDS))}")
+        if speed == self._speed:
+            return
+        self._speed = speed
+        if self.playing:
+            self._timer.setInterval(self._period_ms())
+        self.speedChanged.emit(speed)
+
+    def faster(self) -> None:
+        index = SPEEDS.index(self._speed)
+        self.set_speed(SPEEDS[min(index + 1, len(SPEEDS) - 1)])
+
+    def slower(self) -> None:
+        index = SPEEDS.index(self._speed)
+        self.set_speed(SPEEDS[max(index - 1, 0)])
+
+    def _period_ms(self) -> int:
+        return FRAME_PERIOD_MS if self._speed == MAX_SPEED else round(1000 / self._speed)
+
+    def _on_timer(self) -> None:
+        if self._speed == MAX_SPEED:
+            self._step_for_one_frame()
+        else:
+            self.step(1)
+        if self._session.at_end:
+            self.pause()
+
+    def _step_for_one_frame(self) -> None:
+        # Run chunks until the budget is spent; the chunk adapts so that one
+        # chunk takes about a quarter of the budget on this machine.
+        cursor = self._session.cursor
+        deadline = time.perf_counter() + MAX_SPEED_BUDGET_S
+        while not self._session.at_end:
+            started = time.perf_counter()
+            self._session.step(self._chunk)
+            took = time.perf_counter() - started
+            if took < MAX_SPEED_BUDGET_S / 8:
+                self._chunk = min(self._chunk * 2, 1 << 20)
+            elif took > MAX_SPEED_BUDGET_S / 2:
+                self._chunk = max(self._chunk // 2, 1)
+            if time.perf_counter() >= deadline:
+                break
+        self._moved(cursor)
+
+    # -- parameters ---------------------------------------------------------------
+    def set_params(self, params: LearnerParams | None = None, **changes) -> None:
+        """Change learning parameters (see :meth:`Session.set_params` for when they apply).
+
+        Raises :class:`InputError` and changes nothing when a value is invalid.
+        """
+        session = self._session
+        before = session.params
+        session.set_params(params, **changes)
+        if session.params == before:
+            return
+        flags = Change.PARAMS
+        if (before.init, before.h0) != (session.params.init, session.params.h0):
+            flags |= Change.HISTORY  # every tick up to the cursor was recomputed
+        self._notify(flags)
+
+    # -- editing (undoable) ----------------------------------------------------------
+    def toggle(self, index: int) -> None:
+        """Flip bit *index*."""
+        bits = self._session.bits
+        index = self._checked_index(index, len(bits))
+        self._push(index, bits[index : index + 1], np.array([1 - bits[index]], np.uint8),
+                   f"Toggle bit {index + 1}")
+
+    def insert(self, index: int, bits: str | Sequence[int] | np.ndarray) -> None:
+        """Insert *bits* (text in the sequence language, or 0/1 values) before bit *index*."""
+        length = len(self._session.bits)
+        if not 0 <= index <= length:
+            raise InputError(f"cannot insert at position {index + 1} of a {length}-bit stream")
+        new = self._as_bits(bits)
+        if new.size:
+            what = f"bit {int(new[0])}" if new.size == 1 else f"{new.size:,} bits"
+            self._push(index, new[:0], new, f"Insert {what}")
+
+    def delete(self, index: int, count: int = 1) -> None:
+        """Delete *count* bits from bit *index* on; the stream keeps at least one bit."""
+        bits = self._session.bits
+        index = self._checked_index(index, len(bits))
+        count = min(max(int(count), 0), len(bits) - index)
+        if count == 0:
+            return
+        if count >= len(bits):
+            raise InputError("a stream needs at least one bit")
+        what = f"bit {index + 1}" if count == 1 else f"{count:,} bits"
+        self._push(index, bits[index : index + count], bits[:0], f"Delete {what}")
+
+    def replace(self, bits: str | Sequence[int] | np.ndarray, text: str = "Replace stream") -> None:
+        """Replace the whole stream (validated first; nothing changes on error)."""
+        new = self._as_bits(bits)
+        if new.size == 0:
+            raise InputError("a stream needs at least one bit")
+        old = self._session.bits
+        if np.array_equal(old, new):
+            return
+        self._push(0, old, new, text)
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    @staticmethod
+    def _as_bits(bits: str | Sequence[int] | np.ndarray) -> np.ndarray:
+        if isinstance(bits, str):
+            return parse_sequence(bits)
+        array = np.asarray(bits)
+        if array.size and (array.ndim != 1 or not np.isin(array, (0, 1)).all()):
+            raise InputError("a stream holds only 0s and 1s")
+        return array.astype(np.uint8)
+
+    @staticmethod
+    def _checked_index(index: int, length: int) -> int:
+        if not 0 <= index < length:
+            raise InputError(f"there is no bit {index + 1} in a {length}-bit stream")
+        return index
+
+    def _push(self, start: int, removed: np.ndarray, inserted: np.ndarray, text: str) -> None:
+        old = self._session.bits
+        new_length = len(old) - len(removed) + len(inserted)
+        if new_length == 0:
+            raise InputError("a stream needs at least one bit")
+        # Check the result before it enters the undo stack, so a refused edit
+        # leaves neither the stream nor the stack changed.
+        if new_length > MAX_BITS:
+            raise InputError(
+                f"the stream would have {new_length:,} bits, more than the limit of {MAX_BITS:,}"
+            )
+        self.undo_stack.push(_Splice(self, start, np.asarray(removed), np.asarray(inserted), text))
+
+    def _splice(self, start: int, remove: int, inserted: np.ndarray) -> None:
+        session = self._session
+        old = session.bits
+        new = np.concatenate((old[:start], inserted, old[start + remove :]))
+        before_cursor = session.cursor
+        session.replace(new)
+        flags = Change.STREAM
+        # Bit `start` is the target of tick start − 1: from there on, ticks the
+        # views may already show were recomputed.
+        if max(start - 1, 0) < before_cursor:
+            flags |= Change.HISTORY
+        if session.cursor != before_cursor:
+            flags |= Change.CURSOR
+        if session.at_end and self.playing:
+            self.pause()
+        self._notify(flags)
+
+    # -- whole-session changes ------------------------------------------------------
+    def load(self, session: Session) -> None:
+        """Show another session (undo history is cleared)."""
+        self.pause()
+        self._session = session
+        self.undo_stack.clear()
+        self._notify(Change.ALL)
+
+    def shutdown(self) -> None:
+        """Stop the timer (called when the window closes)."""
+        self._timer.stop()

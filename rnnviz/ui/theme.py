@@ -1,0 +1,77 @@
+"""Colours and sizes shared by every view, so one legend explains them all.
+
+One rule for colour throughout rnnviz: **orange means high or positive,
+purple means low or negative**, white-grey is the middle. The activation
+colour map is ColorBrewer's diverging PuOr, which stays distinguishable
+under the common colour-vision deficiencies and in greyscale (its two ends
+differ in lightness too). Curve colours for the signals come from the
+Okabe–Ito palette, chosen away from the two sign hues.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+#: PuOr, purple (low) → light grey → orange (high).
+ACTIVATION_STOPS: Final[tuple[str, ...]] = (
+    "#542788", "#8073ac", "#b2abd2", "#d8daeb", "#f7f7f7", "#fee0b6", "#fdb863", "#e08214", "#b35806",
+)
+POSITIVE: Final[str] = "#b35806"   # orange: a weight > 0, a change +
+NEGATIVE: Final[str] = "#542788"   # purple: a weight < 0, a change −
+NEUTRAL: Final[str] = "#8c8c8c"    # a change 0, a zero weight
+CROSSING: Final[str] = "#d62728"   # a zero-crossing (the notation's comma)
+CURSOR: Final[str] = "#1a1a1a"     # the current tick
+ZERO_LINE: Final[str] = "#b0b0b0"
+
+#: Okabe–Ito colours for the signals plot.
+SIGNALS: Final[dict[str, str]] = {
+    "x": "#7f7f7f",       # input bit, grey steps
+    "target": "#000000",  # the bit to predict, black dots
+    "h": "#0072B2",       # hidden activation, blue
+    "yhat": "#009E73",    # prediction ŷ, bluish green
+}
+#: Background of the current tick's cells in the bit stream editor.
+INPUT_HIGHLIGHT: Final[str] = "#56B4E9"   # sky blue: the input x of the tick shown
+TARGET_HIGHLIGHT: Final[str] = "#E69F00"  # amber: its target y
+ERROR_TEXT: Final[str] = "#b00020"
+
+_STOPS_RGB: Final[np.ndarray] = np.array(
+    [QColor(c).getRgb()[:3] for c in ACTIVATION_STOPS], dtype=float
+)
+
+
+def activation_color(value: float, low: float, high: float) -> QColor:
+    """The colour of *value* on the PuOr map spanning ``low … high``.
+
+    Values outside the range take the end colours; NaN is mid grey.
+    """
+    if not np.isfinite(value) or high <= low:
+        return QColor(NEUTRAL)
+    position = (min(max(value, low), high) - low) / (high - low) * (len(_STOPS_RGB) - 1)
+    index = min(int(position), len(_STOPS_RGB) - 2)
+    fraction = position - index
+    rgb = _STOPS_RGB[index] * (1 - fraction) + _STOPS_RGB[index + 1] * fraction
+    return QColor(*(int(round(c)) for c in rgb))
+
+
+def sign_color(value: float) -> QColor:
+    """Orange for positive, purple for negative, grey for zero."""
+    if value > 0:
+        return QColor(POSITIVE)
+    if value < 0:
+        return QColor(NEGATIVE)
+    return QColor(NEUTRAL)
+
+
+def text_color_on(background: QColor) -> QColor:
+    """Black or white, whichever reads better on *background* (WCAG luminance)."""
+    def channel(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in background.getRgb()[:3])
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return QColor("#000000") if luminance > 0.179 else QColor("#ffffff")
