@@ -117,10 +117,25 @@ def test_insert_delete_replace_are_undoable_in_order(adapter):
     assert not adapter.undo_stack.canUndo()
 
 
-def test_an_edit_after_the_cursor_does_not_rewrite_what_is_shown(adapter, emitted):
+def test_an_edit_beyond_the_stored_ticks_forgets_nothing(adapter, emitted):
     adapter.step(3)
     adapter.toggle(15)
     assert emitted[-1] == Change.STREAM
+
+
+def test_forgetting_stored_ticks_always_says_history(adapter, emitted):
+    adapter.step(8)
+    adapter.back(4)
+    adapter.toggle(6)  # after the cursor, but ticks 5..7 were stored: they are gone
+    assert emitted[-1] == Change.STREAM | Change.HISTORY
+    adapter.step(4)
+    with adapter.batch():
+        adapter.back(3)
+        adapter.set_params(eta=1.0)
+        adapter.step(3)
+    assert emitted[-1] == Change.CURSOR | Change.PARAMS | Change.HISTORY
+    adapter.reset()
+    assert emitted[-1] == Change.CURSOR | Change.HISTORY
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,7 @@ class History(Mapping[str, np.ndarray]):
 
     def __init__(self, capacity: int = _MIN_CAPACITY) -> None:
         self._length = 0
+        self._forgets = 0
         self._columns = {
             name: np.zeros(max(int(capacity), 1), dtype) for name, dtype in _DTYPES.items()
         }
@@ -117,14 +118,25 @@ class History(Mapping[str, np.ndarray]):
             self._columns[name][start : start + count] = values
         self._length = start + count
 
+    @property
+    def forgets(self) -> int:
+        """How many times stored ticks were forgotten (by :meth:`truncate` or :meth:`clear`).
+
+        A reader that caches per-tick data compares this number to know whether
+        rows it has read may since have been rewritten; appending never changes it.
+        """
+        return self._forgets
+
     def truncate(self, length: int) -> None:
         """Forget every tick from *length* on (a no-op if already shorter)."""
         if length < 0:
             raise ValueError("length must not be negative")
-        self._length = min(self._length, int(length))
+        if length < self._length:
+            self._length = int(length)
+            self._forgets += 1
 
     def clear(self) -> None:
-        self._length = 0
+        self.truncate(0)
 
     # -- reading ---------------------------------------------------------------
     def tick(self, t: int) -> Tick:

@@ -49,9 +49,10 @@ class Change(enum.IntFlag):
     STREAM = enum.auto()
     #: The learning parameters changed.
     PARAMS = enum.auto()
-    #: Ticks before the (old) cursor were recomputed or forgotten, so views
-    #: that cache per-tick data must rebuild from ``session.history``. Ticks
-    #: after the cursor may be forgotten without this flag.
+    #: Stored ticks were forgotten (and perhaps recomputed differently), so
+    #: views that cache per-tick data must rebuild from ``session.history``.
+    #: Set from :attr:`History.forgets`, so it is never missed, even when a
+    #: batch steps back, changes a parameter and steps forward again.
     HISTORY = enum.auto()
     ALL = CURSOR | STREAM | PARAMS | HISTORY
 
@@ -111,6 +112,7 @@ class SessionAdapter(QObject):
         self._chunk = 64  # ticks per frame at "max", adapted to the budget
         self._pending = Change.NONE
         self._batch_depth = 0
+        self._forgets = self._session.history.forgets
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
 
@@ -143,6 +145,10 @@ class SessionAdapter(QObject):
                 self.changed.emit(int(flags))
 
     def _notify(self, flags: Change) -> None:
+        forgets = self._session.history.forgets
+        if forgets != self._forgets:
+            self._forgets = forgets
+            flags |= Change.HISTORY
         self._pending |= flags
         if self._batch_depth == 0:
             flags, self._pending = self._pending, Change.NONE
@@ -185,7 +191,7 @@ class SessionAdapter(QObject):
         """Back to tick 0 with the initial weights; stored ticks are forgotten."""
         self.pause()
         self._session.reset()
-        self._notify(Change.CURSOR | Change.HISTORY)
+        self._notify(Change.CURSOR)
 
     # -- playing ----------------------------------------------------------------
     def play(self) -> None:
@@ -266,10 +272,7 @@ class SessionAdapter(QObject):
         session.set_params(params, **changes)
         if session.params == before:
             return
-        flags = Change.PARAMS
-        if (before.init, before.h0) != (session.params.init, session.params.h0):
-            flags |= Change.HISTORY  # every tick up to the cursor was recomputed
-        self._notify(flags)
+        self._notify(Change.PARAMS)
 
     # -- editing (undoable) ----------------------------------------------------------
     def toggle(self, index: int) -> None:
@@ -352,10 +355,6 @@ class SessionAdapter(QObject):
         before_cursor = session.cursor
         session.replace(new)
         flags = Change.STREAM
-        # Bit `start` is the target of tick start − 1: from there on, ticks the
-        # views may already show were recomputed.
-        if max(start - 1, 0) < before_cursor:
-            flags |= Change.HISTORY
         if session.cursor != before_cursor:
             flags |= Change.CURSOR
         if session.at_end and self.playing:
@@ -367,6 +366,7 @@ class SessionAdapter(QObject):
         """Show another session (undo history is cleared)."""
         self.pause()
         self._session = session
+        self._forgets = session.history.forgets
         self.undo_stack.clear()
         self._notify(Change.ALL)
 

@@ -1,0 +1,941 @@
+"""The weight plots: each weight's trajectory with its +/− notation, and the signals.
+
+Four stacked plots share one tick axis. The three weight plots show the
+weight after *k* ticks at ``x = k`` (point 0 is the initial weight), a marker
+per tick for the sign of its change (orange ``+``, purple ``−``, grey dot for
+``0``), a red vertical mark where a change flips the weight's sign (the
+notation's comma) and a cursor line. The signals plot shows tick *t*'s input,
+target, hidden value and prediction at ``x = t``. Beside each weight plot a
+side box gives the current value and the notation of DESIGN §2, exactly as
+:meth:`rnnviz.session.Session.notation` writes it.
+
+Long histories
+--------------
+A million ticks must not cost a million points per frame. Every series keeps
+a min/max pyramid (:mod:`rnnviz.engine.envelope`) and every weight a
+notation index (:mod:`rnnviz.engine.notation_index`), both extended with the
+new ticks only and rebuilt when the adapter reports
+:attr:`~rnnviz.ui.adapter.Change.HISTORY`. A curve then receives either
+every point (short histories, or a zoom that shows few ticks) or the min/max
+envelope of the visible range as one vertical bar per pixel column. Markers
+are drawn only where ticks are far enough apart to be read, crossings only
+inside the visible range and only while they are not a solid wall of red. The
+y ranges are set from the arrays just drawn, not by pyqtgraph's auto-range,
+and the slow text (values, notation) refreshes at most every
+:data:`TEXT_REFRESH_PERIOD_MS` while playing.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt, QTimer
+from PySide6.QtGui import (
+    QColor, QFont, QFontMetrics, QPainterPath, QPalette, QPolygonF, QResizeEvent, QShowEvent,
+)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from rnnviz.engine.envelope import MinMaxPyramid, joined_bars
+from rnnviz.engine.history import WEIGHTS
+from rnnviz.engine.notation import MINUS
+from rnnviz.engine.notation_index import NotationIndex
+from rnnviz.ui import theme
+from rnnviz.ui.adapter import Change, SessionAdapter
+
+#: While playing, the notation and value texts refresh at most this often
+#: (formatting and laying out text costs more than moving a curve).
+TEXT_REFRESH_PERIOD_MS: Final[int] = 200
+#: Up to this many points a curve gets every point, whatever the zoom.
+EXACT_POINTS: Final[int] = 4096
+#: Beyond EXACT_POINTS, a curve gets every visible point while there are at
+#: most this many per pixel column, and a min/max envelope otherwise.
+POINTS_PER_PIXEL: Final[float] = 2.0
+#: Envelope bars are at least this many pixels tall (a zero-length line is
+#: not drawn at all; a whole pixel would make flat stretches look bold).
+MIN_BAR_PIXELS: Final[float] = 0.6
+#: Room above and below the visible data, as a share of its span.
+Y_PADDING: Final[float] = 0.08
+#: The y range stays while the visible data fills at least this share of it.
+Y_KEEP_SHARE: Final[float] = 0.7
+#: The +/−/0 markers show only when ticks are at least this many pixels apart.
+MARKER_MIN_SPACING_PX: Final[float] = 4.0
+#: Crossing marks show only while they are on average this many pixels apart.
+CROSSING_MIN_SPACING_PX: Final[float] = 6.0
+#: Target dots show only when ticks are at least this many pixels apart.
+TARGET_MIN_SPACING_PX: Final[float] = 2.0
+#: The longest tooltip text (the end of the notation is kept).
+TOOLTIP_CHARS: Final[int] = 3000
+#: Side box width, in multiples of the font's average character width.
+SIDE_WIDTH_CHARS: Final[int] = 24
+#: The widest tick label every left axis makes room for (a weight read to the
+#: sixth decimal when zoomed in): one width for all four, so that their data
+#: areas line up whatever their labels.
+AXIS_LABEL_SAMPLE: Final[str] = "\u22122.519605"
+
+SIGNALS_PLOT: Final[str] = "signals"
+SIGNALS: Final[tuple[str, ...]] = ("x", "target", "h", "yhat")
+_SIGNAL_LABELS: Final[dict[str, str]] = {
+    "x": "x input", "target": "target (next bit)", "h": "h hidden", "yhat": "ŷ prediction",
+}
+_CURVE_COLOR: Final[str] = "#3a3a3a"
+_AXIS_COLOR: Final[str] = "#404040"
+_NOTE_COLOR: Final[str] = "#6b6b6b"
+_ELLIPSIS: Final[str] = "… "
+
+
+#: Bar thickness of the + and − marker symbols, as a share of their size
+#: (pyqtgraph's own '+' uses 0.2, which reads as a thin line beside a curve).
+_BAR: Final[float] = 0.26
+
+
+def _bar_symbol(plus: bool) -> QPainterPath:
+    """A '+' or a '−' of equal bars in the unit square, as one outline (so a rim goes round it)."""
+    b = _BAR / 2
+    if plus:
+        corners = [(-0.5, -b), (-b, -b), (-b, -0.5), (b, -0.5), (b, -b), (0.5, -b),
+                   (0.5, b), (b, b), (b, 0.5), (-b, 0.5), (-b, b), (-0.5, b)]
+    else:
+        corners = [(-0.5, -b), (0.5, -b), (0.5, b), (-0.5, b)]
+    path = QPainterPath()
+    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in corners]))
+    path.closeSubpath()
+    return path
+
+
+def _marker_styles() -> tuple[np.ndarray, np.ndarray]:
+    """Symbols and brushes of the change markers, indexed by sign + 1 (−, 0, +)."""
+    symbols = np.empty(3, dtype=object)
+    symbols[:] = [_bar_symbol(plus=False), "o", _bar_symbol(plus=True)]
+    brushes = np.empty(3, dtype=object)
+    brushes[:] = [pg.mkBrush(c) for c in (theme.NEGATIVE, theme.NEUTRAL, theme.POSITIVE)]
+    return symbols, brushes
+
+
+def _format_value(value: float) -> str:
+    """A weight for the side box: three significant digits as the diagram shows them
+    (``0.583``, ``−1.30``), a true minus sign."""
+    if not math.isfinite(value):
+        return str(value)
+    text = f"{value:#.3g}".rstrip(".") if abs(value) < 1e5 else f"{value:.2e}"
+    return text.replace("-", MINUS)
+
+
+class NotationLabel(QLabel):
+    """Word-wrapped text that, when too long for its box, shows its end after "… ".
+
+    The notation grows at its end, which is what a learner watches, so the
+    start is elided; cuts fall between tokens.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The box decides the size, never the text (a long notation would
+        # otherwise widen the whole window).
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setMinimumSize(1, 1)
+        self._full = ""
+        self._first_token = 0
+        self._cut = 0  # absolute number of tokens the shown text leaves out
+        self._tooltip_source: Callable[[], str] | None = None
+
+    def set_tooltip_source(self, source: Callable[[], str] | None) -> None:
+        """Where the tooltip text comes from; asked only when a tooltip is about to show.
+
+        Formatting a few thousand characters on every frame would cost more
+        than drawing the plots.
+        """
+        self._tooltip_source = source
+
+    def event(self, event: QEvent) -> bool:  # Qt override
+        if event.type() == QEvent.Type.ToolTip and self._tooltip_source is not None:
+            self.setToolTip(self._tooltip_source())
+        return super().event(event)
+
+    def set_notation(self, text: str, *, first_token: int = 0) -> None:
+        """Show *text*, the notation from its token number *first_token* on.
+
+        A *first_token* above 0 says that earlier tokens were left out already,
+        so the label shows the leading "… " even when the rest fits.
+        """
+        if (text, first_token) == (self._full, self._first_token):
+            return
+        self._full = text
+        self._first_token = first_token
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._elide()
+
+    def _fits(self, text: str) -> bool:
+        rect = self.contentsRect()
+        width, height = max(rect.width(), 1), max(rect.height(), 1)
+        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+        used = self.fontMetrics().boundingRect(QRect(0, 0, width, 1 << 20), flags, text)
+        return used.height() <= height and used.width() <= width
+
+    def _elide(self) -> None:
+        text = self._full
+        if self._first_token == 0 and self._fits(text):
+            self._cut = 0
+            self.setText(text)
+            return
+        tokens = text.split(" ")
+        fits = lambda dropped: self._fits(_ELLIPSIS + " ".join(tokens[dropped:]))  # noqa: E731
+        # The fewest leading tokens to drop so that "… " + the rest fits. The
+        # notation grows at its end, so the last cut is the best first guess:
+        # gallop from it, then bisect (two or three measurements per frame).
+        lowest = 0 if self._first_token else 1
+        count = len(tokens)
+        guess = min(max(self._cut - self._first_token, lowest), count)
+        step = 1
+        if fits(guess):
+            high = guess
+            while high - step >= lowest and fits(high - step):
+                high -= step
+                step *= 2
+            low = max(high - step, lowest - 1)
+        else:
+            low = guess
+            while low + step < count and not fits(low + step):
+                low += step
+                step *= 2
+            high = min(low + step, count)
+        while high - low > 1:
+            middle = (low + high) // 2
+            if fits(middle):
+                high = middle
+            else:
+                low = middle
+        self._cut = self._first_token + high
+        self.setText(_ELLIPSIS + " ".join(tokens[high:]) if high < count else "…")
+
+
+@dataclass(eq=False)
+class _WeightRow:
+    """The items of one weight plot and the caches behind them."""
+
+    name: str
+    plot: pg.PlotItem
+    curve: pg.PlotCurveItem
+    markers: pg.ScatterPlotItem
+    crossings: pg.PlotCurveItem
+    cursor: pg.InfiniteLine
+    box: QWidget
+    header: QLabel
+    notation: NotationLabel
+    index: NotationIndex
+    pyramid: MinMaxPyramid
+    marker_signs: np.ndarray
+    text_cursor: int = 0
+    crossings_dense: bool = False
+
+
+class WeightPlots(QWidget):
+    """Weight trajectories with their +/− notation, and the signals, over ticks.
+
+    Parameters
+    ----------
+    adapter
+        The session to show; the widget only reads it (and seeks on a click).
+    parent
+        The Qt parent.
+
+    Notes
+    -----
+    Mouse: the wheel and a drag zoom and pan the tick axis (the y axes follow
+    the visible data); a click seeks to the tick under the pointer; a
+    double-click shows the whole stream again (:meth:`fit`).
+    """
+
+    def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._adapter = adapter
+        self._font_scale = 1.0
+        self._fitted = True  # the x range follows the stream's length
+        self._setting_range = False  # our own setXRange, not the user's zoom
+        self._seen_cursor = 0
+        self._cached = 0  # ticks every cache below covers
+        self._last_text_refresh = -math.inf
+        self._markers_shown = True
+        self._marker_symbols, self._marker_brushes = _marker_styles()
+
+        self._view = pg.GraphicsLayoutWidget()
+        self._view.setBackground("w")
+        self._view.setObjectName("weightPlotsView")
+        self._view.ci.layout.setVerticalSpacing(6)
+        self._view.ci.layout.setContentsMargins(2, 4, 4, 2)
+        self._side = QWidget()
+        self._side.setObjectName("weightPlotsSide")
+        # The side boxes continue the plots' white page, whatever the style.
+        palette = self._side.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("#ffffff"))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("#1a1a1a"))
+        self._side.setPalette(palette)
+        self._side.setAutoFillBackground(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._view, 1)
+        layout.addWidget(self._side)
+
+        self._rows: dict[str, _WeightRow] = {}
+        self._plots: dict[str, pg.PlotItem] = {}
+        for row, name in enumerate(WEIGHTS):
+            self._rows[name] = self._build_weight_row(name, row)
+        self._build_signals_plot(len(WEIGHTS))
+        self._master = self._plots[WEIGHTS[0]].vb
+        for name, plot in self._plots.items():
+            if plot.vb is not self._master:
+                plot.setXLink(self._plots[WEIGHTS[0]])
+            plot.vb.sigResized.connect(self._on_view_resized)
+            plot.geometryChanged.connect(self._place_side_boxes)
+            plot.vb.geometryChanged.connect(self._place_side_boxes)
+        self._master.sigXRangeChanged.connect(self._on_x_range_changed)
+        self._view.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        # A double-click is taken from the viewport itself: pyqtgraph reports
+        # one only when a release follows it, which not every source sends.
+        self._view.viewport().installEventFilter(self)
+
+        self._text_timer = QTimer(self)
+        self._text_timer.setObjectName("weightPlotsTextTimer")
+        self._text_timer.setSingleShot(True)
+        self._text_timer.timeout.connect(self._refresh_text)
+
+        self.set_font_scale(1.0)
+        adapter.changed.connect(self._on_changed)
+        adapter.playingChanged.connect(self._on_playing_changed)
+        self._on_changed(int(Change.ALL))
+
+    # -- building -----------------------------------------------------------
+    def _new_plot(self, name: str, row: int, label: str) -> pg.PlotItem:
+        plot = self._view.addPlot(row=row, col=0)
+        plot.setObjectName(f"plot_{name}")
+        plot.hideButtons()  # the auto-range button would fight the x-range policy
+        plot.setMenuEnabled(False)
+        plot.vb.setMouseEnabled(x=True, y=False)
+        # The y range follows the visible data, set by _fit_y from the very
+        # arrays just drawn: pyqtgraph's auto-range would ask every item for
+        # its bounds several times per frame, which costs more than drawing.
+        plot.vb.disableAutoRange()
+        plot.setLabel("left", label)
+        for side in ("left", "bottom"):
+            axis = plot.getAxis(side)
+            axis.setPen(pg.mkPen(_AXIS_COLOR, width=1))
+            axis.setTextPen(pg.mkPen(_AXIS_COLOR, width=1))
+            axis.enableAutoSIPrefix(False)  # "ih (x0.001)" would hide the weight's real size
+        # No grid: on this machine grid lines cost more per frame than every
+        # curve together (alpha-blended lines across the whole plot).
+        self._plots[name] = plot
+        return plot
+
+    def _build_weight_row(self, name: str, row: int) -> _WeightRow:
+        plot = self._new_plot(name, row, name)
+        plot.getAxis("bottom").setStyle(showValues=False)
+        zero = pg.InfiniteLine(pos=0.0, angle=0, pen=pg.mkPen(theme.ZERO_LINE, width=1))
+        plot.addItem(zero, ignoreBounds=True)
+        crossings = pg.PlotCurveItem(
+            pen=pg.mkPen(QColor(theme.CROSSING), width=1), connect="pairs", antialias=False
+        )
+        crossings.setZValue(-5)  # under the curve, so a crossing never hides it
+        plot.addItem(crossings, ignoreBounds=True)
+        curve = pg.PlotCurveItem(pen=pg.mkPen(_CURVE_COLOR, width=1))
+        plot.addItem(curve)
+        # A white rim keeps each marker apart from the curve it sits on.
+        markers = pg.ScatterPlotItem(pen=pg.mkPen("w", width=1), pxMode=True, hoverable=False)
+        markers.setZValue(5)
+        plot.addItem(markers)
+        cursor = self._cursor_line()
+        plot.addItem(cursor, ignoreBounds=True)
+        plot.vb.sigYRangeChanged.connect(lambda *_: self._update_crossings(self._rows[name]))
+
+        box = QWidget(self._side)
+        box.setObjectName(f"side_{name}")
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(6, 0, 4, 0)
+        box_layout.setSpacing(1)
+        header = QLabel(box)
+        header.setObjectName(f"value_{name}")
+        header.setTextFormat(Qt.TextFormat.RichText)
+        notation = NotationLabel(box)
+        notation.setObjectName(f"notation_{name}")
+        notation.set_tooltip_source(lambda: self.notation_tooltip(name))
+        box_layout.addWidget(header)
+        box_layout.addWidget(notation, 1)
+        return _WeightRow(
+            name=name, plot=plot, curve=curve, markers=markers, crossings=crossings,
+            cursor=cursor, box=box, header=header, notation=notation,
+            index=NotationIndex(0.0), pyramid=MinMaxPyramid(), marker_signs=np.empty(0, np.int8),
+        )
+
+    def _build_signals_plot(self, row: int) -> None:
+        plot = self._new_plot(SIGNALS_PLOT, row, "signals")
+        plot.setLabel("bottom", "tick")
+        self._signal_curves: dict[str, pg.PlotCurveItem] = {}
+        self._signal_pyramids: dict[str, MinMaxPyramid] = {}
+        for name in ("x", "h", "yhat"):
+            curve = pg.PlotCurveItem(pen=pg.mkPen(theme.SIGNALS[name], width=1))
+            plot.addItem(curve)
+            self._signal_curves[name] = curve
+            self._signal_pyramids[name] = MinMaxPyramid()
+        self._signal_curves["x"].setZValue(-2)  # the input steps sit behind h and ŷ
+        self._targets = pg.ScatterPlotItem(
+            pen=None, brush=pg.mkBrush(theme.SIGNALS["target"]), size=5, symbol="o", hoverable=False,
+        )
+        self._targets.setZValue(3)
+        plot.addItem(self._targets)
+        self._signals_cursor = self._cursor_line()
+        plot.addItem(self._signals_cursor, ignoreBounds=True)
+
+        # The legend lives in the side column, so it never covers data.
+        box = QWidget(self._side)
+        box.setObjectName("side_signals")
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(6, 0, 4, 0)
+        box_layout.setSpacing(1)
+        self._legend = QLabel(box)
+        self._legend.setObjectName("signalsLegend")
+        self._legend.setTextFormat(Qt.TextFormat.RichText)
+        self._legend.setWordWrap(True)
+        self._legend.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        box_layout.addWidget(self._legend, 1)
+        self._signals_box = box
+
+    @staticmethod
+    def _cursor_line() -> pg.InfiniteLine:
+        pen = pg.mkPen(theme.CURSOR, width=1, style=Qt.PenStyle.DashLine)
+        line = pg.InfiniteLine(pos=0.0, angle=90, pen=pen, movable=False)
+        line.setZValue(10)
+        return line
+
+    # -- public API ---------------------------------------------------------------
+    def plot_item(self, name: str) -> pg.PlotItem:
+        """The PlotItem of ``"ih"``, ``"hh"``, ``"ho"`` or ``"signals"`` (a signal's name works too)."""
+        if name in SIGNALS:
+            name = SIGNALS_PLOT
+        return self._plots[name]
+
+    @property
+    def view(self) -> pg.GraphicsLayoutWidget:
+        """The graphics view holding the four plots."""
+        return self._view
+
+    def curve_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The points last given to a curve: a weight, ``"x"``, ``"target"``, ``"h"`` or ``"yhat"``.
+
+        With a short history every tick is one point; with a long one the
+        curve holds the min/max envelope of the visible range, as one vertical
+        bar per pixel column (point pairs, drawn with ``connect="pairs"``).
+        """
+        if name in self._rows:
+            x, y = self._rows[name].curve.getData()
+        elif name == "target":
+            x, y = self._targets.getData()
+        else:
+            x, y = self._signal_curves[name].getData()
+        if x is None:
+            return np.empty(0), np.empty(0)
+        return np.asarray(x), np.asarray(y)
+
+    def marker_data(self, weight: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions and signs (+1, −1, 0) of the change markers shown on *weight*'s curve.
+
+        The marker of tick *t* sits on the point it produced, ``x = t + 1``.
+        Empty while the visible ticks are too close together to read markers.
+        """
+        row = self._rows[weight]
+        x, y = row.markers.getData()
+        return np.asarray(x, float), np.asarray(y, float), row.marker_signs.copy()
+
+    def markers_visible(self) -> bool:
+        """Whether ticks are far enough apart on screen for the +/− markers."""
+        return self._markers_shown
+
+    def crossing_ticks(self, weight: str) -> np.ndarray:
+        """Ticks (0-based, before the cursor) whose change flips *weight*'s sign.
+
+        Tick *t* leads from point *t* to point *t + 1*; its crossing mark is
+        drawn between them, at ``x = t + 0.5``.
+        """
+        return self._rows[weight].index.flip_ticks(self._adapter.session.cursor)
+
+    def crossing_data(self, weight: str) -> tuple[np.ndarray, np.ndarray]:
+        """The x positions of the crossing marks drawn (two points per mark) and their y ends."""
+        x, y = self._rows[weight].crossings.getData()
+        if x is None:
+            return np.empty(0), np.empty(0)
+        return np.asarray(x), np.asarray(y)
+
+    def notation_text(self, weight: str) -> str:
+        """The whole notation the side box of *weight* represents (not elided)."""
+        row = self._rows[weight]
+        return row.index.text(min(row.text_cursor, len(row.index)))
+
+    def notation_label(self, weight: str) -> NotationLabel:
+        """The label showing *weight*'s notation (elided at the start when long)."""
+        return self._rows[weight].notation
+
+    def value_label(self, weight: str) -> QLabel:
+        """The label with *weight*'s current value (``ho = 1.98``)."""
+        return self._rows[weight].header
+
+    def cursor_x(self) -> float:
+        """Where the cursor line stands: the number of ticks done."""
+        return float(self._rows[WEIGHTS[0]].cursor.value())
+
+    def fit(self) -> None:
+        """Show the whole stream on the tick axis, ``0 … n_ticks``, and follow its length."""
+        self._fitted = True
+        self._apply_x_limits()
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale every text of the plots (axes, side boxes) by *scale*, e.g. for a projector."""
+        self._font_scale = max(float(scale), 0.25)
+        font = QFont(self.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * self._font_scale)
+        else:
+            font.setPixelSize(max(1, round(font.pixelSize() * self._font_scale)))
+        size_pt = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
+        metrics = QFontMetrics(font)
+        # Room for tick labels such as "−0.0005"; the axis label adds its own.
+        axis_width = metrics.horizontalAdvance(AXIS_LABEL_SAMPLE) + 8
+        for plot in self._plots.values():
+            for side in ("left", "bottom"):
+                axis = plot.getAxis(side)
+                axis.setStyle(tickFont=font)
+                axis.label.setFont(font)
+                axis.setLabel(axis.labelText, **{"font-size": f"{size_pt:.1f}pt", "color": _AXIS_COLOR})
+            plot.getAxis("left").setWidth(axis_width)
+        for child in self._side.findChildren(QLabel):
+            child.setFont(font)
+        self._side.setFixedWidth(metrics.averageCharWidth() * SIDE_WIDTH_CHARS + 10)
+        self._update_legend()
+        self._refresh_text()
+        self._place_side_boxes()
+
+    # -- reacting to the session ------------------------------------------------
+    def _on_changed(self, flags: int) -> None:
+        flags = Change(flags)
+        self._sync_caches(flags)
+        if flags & (Change.STREAM | Change.HISTORY):
+            self._apply_x_limits()
+        self._refresh_plots()
+        if self._adapter.playing and flags == Change.CURSOR:
+            self._schedule_text()
+        else:
+            self._refresh_text()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        if not playing:
+            self._refresh_text()  # the exact end state, at once
+
+    def _schedule_text(self) -> None:
+        waited_ms = (time.perf_counter() - self._last_text_refresh) * 1000
+        if waited_ms >= TEXT_REFRESH_PERIOD_MS:
+            self._refresh_text()
+        elif not self._text_timer.isActive():
+            self._text_timer.start(max(1, round(TEXT_REFRESH_PERIOD_MS - waited_ms)))
+
+    def _sync_caches(self, flags: Change) -> None:
+        """Bring the notation indexes and pyramids up to the cursor, rebuilding only when needed."""
+        session = self._adapter.session
+        history = session.history
+        cursor = session.cursor
+        init = session.params.init
+        rebuild = bool(flags & Change.HISTORY) or any(
+            self._rows[w].index.initial != init[i] for i, w in enumerate(WEIGHTS)
+        )
+        if not rebuild:
+            keep = min(self._cached, len(history))
+            if flags & (Change.STREAM | Change.PARAMS):
+                # Ticks after the cursor may have been forgotten (and redone) silently.
+                keep = min(keep, self._seen_cursor, cursor)
+            if keep < self._cached:
+                self._truncate_caches(keep)
+            # A last line of defence against a history rewritten without the
+            # HISTORY flag (e.g. inside one adapter batch): the last tick cached
+            # must still hold the value it had.
+            if self._cached and any(
+                not _same(self._rows[w].index.last_value, float(history[w][self._cached - 1]))
+                for w in WEIGHTS
+            ):
+                rebuild = True
+        if rebuild:
+            for i, weight in enumerate(WEIGHTS):
+                self._rows[weight].index.clear(init[i])
+                self._rows[weight].pyramid.clear()
+            for pyramid in self._signal_pyramids.values():
+                pyramid.clear()
+            self._cached = 0
+        self._seen_cursor = cursor
+        if cursor > self._cached:
+            for weight in WEIGHTS:
+                row = self._rows[weight]
+                values = history[weight][:cursor]
+                row.index.sync(values)
+                row.pyramid.sync(values)
+            for name, pyramid in self._signal_pyramids.items():
+                pyramid.sync(history[name][:cursor])
+            self._cached = cursor
+
+    def _truncate_caches(self, keep: int) -> None:
+        history = self._adapter.session.history
+        for weight in WEIGHTS:
+            row = self._rows[weight]
+            row.index.truncate(keep, float(history[weight][keep - 1]) if keep else None)
+            row.pyramid.truncate(keep)
+        for pyramid in self._signal_pyramids.values():
+            pyramid.truncate(keep)
+        self._cached = keep
+
+    # -- x range --------------------------------------------------------------------
+    def _default_x_range(self) -> tuple[float, float]:
+        # Half a tick of room each side keeps the first and last markers whole.
+        return -0.5, max(self._adapter.session.n_ticks, 1) + 0.5
+
+    def _apply_x_limits(self) -> None:
+        low, high = self._default_x_range()
+        self._setting_range = True
+        try:
+            for plot in self._plots.values():
+                plot.vb.setLimits(xMin=low, xMax=high, minXRange=2.0)
+            if self._fitted:
+                self._master.setXRange(low, high, padding=0)
+        finally:
+            self._setting_range = False
+
+    def _on_x_range_changed(self, *_args) -> None:
+        if not self._setting_range:
+            low, high = self._default_x_range()
+            x0, x1 = self._master.viewRange()[0]
+            # A zoom or pan by the user: keep it until fit() (a range equal to
+            # the default, e.g. after zooming back out to the limits, counts as fitted).
+            self._fitted = abs(x0 - low) < 1e-6 and abs(x1 - high) < 1e-6
+        self._refresh_plots()
+
+    def _on_view_resized(self, *_args) -> None:
+        self._refresh_plots()
+        self._place_side_boxes()
+
+    # -- drawing ----------------------------------------------------------------------
+    def _visible(self) -> tuple[float, float, float]:
+        """The visible tick range and the data area's width in pixels."""
+        x0, x1 = self._master.viewRange()[0]
+        width = max(float(self._master.width()), 100.0)
+        return x0, x1, width
+
+    def _series(
+        self,
+        values: np.ndarray,
+        pyramid: MinMaxPyramid,
+        count: int,
+        offset: int,
+        initial: float | None,
+        visible: tuple[float, float, float],
+        pixel_height: float,
+    ) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Points for values ``0 … count−1`` drawn at ``x = offset + i`` (and *initial* at 0).
+
+        *pixel_height* is a pixel's height in data units: no envelope bar is
+        shorter than :data:`MIN_BAR_PIXELS` of it (Qt draws nothing for a
+        zero-length line, so a flat stretch would come out dotted).
+
+        Returns ``x, y, exact`` where *exact* says every point is one tick.
+        """
+        x0, x1, width = visible
+        head = 0 if initial is None else 1
+        if count + head <= EXACT_POINTS:
+            y = np.asarray(values[:count], dtype=np.float64)
+            if initial is not None:
+                y = np.concatenate(([initial], y))
+            return np.arange(len(y), dtype=np.float64) + (offset - head), y, True
+        # One tick beyond each edge, so lines run off the sides of the plot.
+        start = min(max(math.floor(x0) - offset - 1, 0), count)
+        stop = max(min(math.ceil(x1) - offset + 2, count), start)
+        with_initial = initial is not None and x0 <= 0
+        if stop - start <= POINTS_PER_PIXEL * width:
+            y = np.asarray(values[start:stop], dtype=np.float64)
+            x = np.arange(start, stop, dtype=np.float64) + offset
+            exact = True
+        else:
+            # One bar per pixel column, each joined to the next: half the
+            # lines of a min/max zigzag, and the same picture.
+            x, y = joined_bars(*pyramid.columns(values, start, stop, max(int(width), 1)))
+            x = x + offset
+            short = (y[1::2] - y[0::2]) < MIN_BAR_PIXELS * pixel_height
+            y[0::2][short] -= MIN_BAR_PIXELS * pixel_height / 2
+            y[1::2][short] += MIN_BAR_PIXELS * pixel_height / 2
+            exact = False
+        if with_initial:
+            # A bar of its own (as pairs) or the first point of the line.
+            head_x, head_y = ([0.0], [initial]) if exact else ([0.0, 0.0], [initial, initial])
+            x = np.concatenate((head_x, x))
+            y = np.concatenate((head_y, y))
+        return x, y, exact
+
+    def _refresh_plots(self) -> None:
+        session = self._adapter.session
+        history = session.history
+        cursor = session.cursor
+        visible = self._visible()
+        x0, x1, width = visible
+        spacing = width / max(x1 - x0, 1e-9)  # pixels per tick
+        self._markers_shown = spacing >= MARKER_MIN_SPACING_PX
+        for i, weight in enumerate(WEIGHTS):
+            row = self._rows[weight]
+            initial = session.params.init[i]
+            x, y, exact = self._series(
+                history[weight], row.pyramid, cursor, 1, initial, visible, _pixel_height(row.plot)
+            )
+            row.curve.setData(
+                x, y, connect="all" if exact else "pairs", antialias=exact and len(x) <= EXACT_POINTS
+            )
+            row.cursor.setValue(cursor)
+            self._fit_y(row.plot, [(x, y)], x0, x1)
+            self._update_markers(row, history, cursor, visible, spacing)
+            self._update_crossings(row)
+        drawn = []
+        signal_pixel = _pixel_height(self._plots[SIGNALS_PLOT])
+        for name, curve in self._signal_curves.items():
+            x, y, exact = self._series(
+                history[name], self._signal_pyramids[name], cursor, 0, None, visible, signal_pixel
+            )
+            # Input bits are steps held for their tick; an envelope is already a band.
+            step = "right" if name == "x" and exact else None
+            curve.setData(
+                x, y, stepMode=step, connect="all" if exact else "pairs",
+                antialias=exact and name != "x",
+            )
+            drawn.append((x, y))
+        if spacing >= TARGET_MIN_SPACING_PX:
+            first = min(max(math.floor(x0) - 1, 0), cursor)
+            last = max(min(math.ceil(x1) + 1, cursor), first)
+            ticks = np.arange(first, last, dtype=np.float64)
+            targets = np.asarray(history["target"][first:last], dtype=np.float64)
+            self._targets.setData(ticks, targets, size=min(5.0, max(spacing, 3.0)))
+        else:
+            self._targets.setData([], [])
+        # An empty item still costs a paint and bounds on every frame.
+        self._targets.setVisible(len(self._targets.data) > 0)
+        self._signals_cursor.setValue(cursor)
+        self._fit_y(self._plots[SIGNALS_PLOT], drawn, x0, x1)
+        self._update_legend()
+
+    @staticmethod
+    def _fit_y(plot: pg.PlotItem, curves: list[tuple[np.ndarray, np.ndarray]], x0: float, x1: float) -> None:
+        """Fit the y range to the points of *curves* inside ``x0 … x1``, with padding."""
+        low, high = math.inf, -math.inf
+        for x, y in curves:
+            # x is sorted (ticks, or envelope bin centres twice each)
+            shown = y[np.searchsorted(x, x0, side="left") : np.searchsorted(x, x1, side="right")]
+            shown = shown[np.isfinite(shown)]
+            if len(shown):
+                low, high = min(low, float(shown.min())), max(high, float(shown.max()))
+        if low > high:
+            return  # nothing visible: keep the range
+        old_low, old_high = plot.vb.viewRange()[1]
+        span = high - low
+        pad = span * Y_PADDING if span > 1e-12 * max(1.0, abs(high)) else max(abs(high) * 0.1, 0.05)
+        if (
+            old_low <= low - pad / 2
+            and high + pad / 2 <= old_high
+            and span >= Y_KEEP_SHARE * (old_high - old_low)
+        ):
+            # Still a good fit: a new range on every frame would redraw the axis
+            # on every frame for a change no one can see.
+            return
+        if (low - pad, high + pad) != (old_low, old_high):
+            plot.vb.setYRange(low - pad, high + pad, padding=0)
+            # Apply the new transform now: left to the paint, the items it
+            # moves would ask for a second paint of the whole view.
+            plot.vb.updateMatrix()
+
+    def _update_markers(
+        self, row: _WeightRow, history, cursor: int, visible: tuple[float, float, float],
+        spacing: float,
+    ) -> None:
+        if not self._markers_shown:
+            row.markers.setData([], [])
+            row.markers.setVisible(False)
+            row.marker_signs = np.empty(0, np.int8)
+            return
+        x0, x1, _ = visible
+        # Tick t's marker sits at x = t + 1.
+        first = min(max(math.floor(x0) - 2, 0), cursor)
+        last = max(min(math.ceil(x1) + 1, cursor), first)
+        signs = np.sign(np.asarray(history["d_" + row.name][first:last])).astype(np.int8)
+        x = np.arange(first + 1, last + 1, dtype=np.float64)
+        y = np.asarray(history[row.name][first:last], dtype=np.float64)
+        big = float(min(11.0, max(7.0, spacing * 0.7)))
+        symbols, brushes = self._marker_symbols[signs + 1], self._marker_brushes[signs + 1]
+        sizes = np.where(signs == 0, big * 0.45, big)
+        row.markers.setData(x=x, y=y, symbol=symbols, brush=brushes, size=sizes)
+        row.markers.setVisible(True)
+        row.marker_signs = signs
+
+    def _update_crossings(self, row: _WeightRow) -> None:
+        cursor = self._adapter.session.cursor
+        if cursor > len(row.index):
+            return  # caches are synced before the next draw
+        x0, x1, width = self._visible()
+        # The mark of tick t stands at t + 0.5: ticks ⌈x0 − 0.5⌉ … ⌊x1 − 0.5⌋ show.
+        first = max(math.ceil(x0 - 0.5), 0)
+        last = min(math.floor(x1 - 0.5) + 1, cursor)
+        marks = row.index.flip_ticks(max(last, first), first) + 0.5
+        row.crossings_dense = len(marks) > width / CROSSING_MIN_SPACING_PX
+        if row.crossings_dense:
+            # Marks this close would paint the plot red and hide the curve.
+            marks = marks[:0]
+        y0, y1 = row.plot.vb.viewRange()[1]
+        x = np.repeat(marks, 2)
+        y = np.tile(np.array([y0, y1]), len(marks))
+        row.crossings.setData(x, y)
+        row.crossings.setVisible(len(x) > 0)
+
+    def _update_legend(self) -> None:
+        def line(color: str, glyph: str, text: str) -> str:
+            return f"<span style='color:{color}'>{glyph}</span> {text}"
+
+        lines = [
+            line(theme.SIGNALS["x"], "━", _SIGNAL_LABELS["x"]),
+            line(theme.SIGNALS["target"], "●", _SIGNAL_LABELS["target"]),
+            line(theme.SIGNALS["h"], "━", _SIGNAL_LABELS["h"]),
+            line(theme.SIGNALS["yhat"], "━", _SIGNAL_LABELS["yhat"]),
+            "",
+            f"<b style='color:{theme.POSITIVE}'>+</b> up &nbsp;"
+            f"<b style='color:{theme.NEGATIVE}'>{MINUS}</b> down &nbsp;"
+            f"<span style='color:{theme.NEUTRAL}'>•</span> same",
+            line(theme.CROSSING, "│", "sign flip (a comma)"),
+        ]
+        notes = []
+        if not self._markers_shown:
+            notes.append(f"zoom in to see each tick's +/{MINUS}")
+        if any(row.crossings_dense for row in self._rows.values()):
+            notes.append("sign flips too dense to mark")
+        lines += [f"<span style='color:{_NOTE_COLOR}'>{note}</span>" for note in notes]
+        text = "<br>".join(lines)
+        if text != self._legend.text():
+            self._legend.setText(text)
+
+    # -- slow text ---------------------------------------------------------------------
+    def _refresh_text(self) -> None:
+        self._text_timer.stop()
+        self._last_text_refresh = time.perf_counter()
+        session = self._adapter.session
+        cursor = session.cursor
+        history = session.history
+        for i, weight in enumerate(WEIGHTS):
+            row = self._rows[weight]
+            if cursor > len(row.index):
+                continue  # not synced yet (only during construction)
+            row.text_cursor = cursor
+            value = float(history[weight][cursor - 1]) if cursor else float(session.params.init[i])
+            color = theme.sign_color(value).name()
+            row.header.setText(
+                f"<b>{weight}</b> = <span style='color:{color}'>{_format_value(value)}</span>"
+            )
+            text, first_token = self._label_tail(row, cursor)
+            row.notation.set_notation(text, first_token=first_token)
+
+    def _label_tail(self, row: _WeightRow, cursor: int) -> tuple[str, int]:
+        # Format only as many tokens as the box could show: a token takes at
+        # least two characters ("+ ").
+        rect = row.notation.contentsRect()
+        metrics = row.notation.fontMetrics()
+        per_line = max(rect.width(), 1) / max(metrics.averageCharWidth(), 1)
+        lines = max(rect.height(), metrics.height()) / max(metrics.lineSpacing(), 1)
+        max_tokens = int(per_line * (lines + 1) / 2) + 2
+        return row.index.tail(cursor, max_tokens)
+
+    def notation_tooltip(self, weight: str) -> str:
+        """The tooltip of *weight*'s notation: the whole text, or its last few thousand characters."""
+        row = self._rows[weight]
+        return self._tooltip(row, min(row.text_cursor, len(row.index)))
+
+    def _tooltip(self, row: _WeightRow, cursor: int) -> str:
+        text, omitted = row.index.tail(cursor, TOOLTIP_CHARS // 2)
+        if len(text) > TOOLTIP_CHARS:
+            text = text[len(text) - TOOLTIP_CHARS :]
+            text = text[text.find(" ") + 1 :]
+            omitted = 1
+        if not text:
+            return f"{row.name}: no ticks yet"
+        total = row.index.token_count(cursor)
+        heading = f"{row.name}: {total:,} token{'s' if total != 1 else ''}"
+        if omitted:
+            heading += ", the end shown"
+            text = _ELLIPSIS + text
+        return heading + "\n" + textwrap.fill(text, 72, break_long_words=False, break_on_hyphens=False)
+
+    # -- side boxes ----------------------------------------------------------------------
+    def _place_side_boxes(self, *_args) -> None:
+        """Put each side box level with its plot's data area."""
+        boxes = {name: row.box for name, row in self._rows.items()}
+        boxes[SIGNALS_PLOT] = self._signals_box
+        viewport = self._view.viewport()
+        resized = False
+        for name, box in boxes.items():
+            vb = self._plots[name].vb
+            area = self._view.mapFromScene(vb.sceneBoundingRect()).boundingRect()
+            top = self._side.mapFrom(self, viewport.mapTo(self, area.topLeft())).y()
+            height = area.height()
+            if name == SIGNALS_PLOT:
+                # The legend may use the room beside the tick axis too.
+                height = self._side.height() - top
+            size = (self._side.width(), max(height, 1))
+            resized |= (box.width(), box.height()) != size
+            box.setGeometry(0, top, *size)
+        if resized:
+            # The labels format only as much notation as fits: a bigger box needs more.
+            self._refresh_text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._place_side_boxes()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._place_side_boxes()
+
+    # -- mouse --------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (
+            watched is self._view.viewport()
+            and event.type() == QEvent.Type.MouseButtonDblClick
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def _on_scene_clicked(self, event) -> None:
+        # A click, not a drag (pyqtgraph tells them apart); double-clicks fit.
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        pos = event.scenePos()
+        for plot in self._plots.values():
+            if plot.vb.sceneBoundingRect().contains(pos):
+                self._adapter.seek(round(plot.vb.mapSceneToView(pos).x()))
+                return
+
+
+def _pixel_height(plot: pg.PlotItem) -> float:
+    """The height of one pixel of *plot*, in data units (its y range as it stands)."""
+    low, high = plot.vb.viewRange()[1]
+    return (high - low) / max(plot.vb.height(), 1.0)
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal, counting NaN as equal to NaN."""
+    return a == b or (a != a and b != b)

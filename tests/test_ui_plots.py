@@ -1,0 +1,317 @@
+"""The weight plots as a learner uses them: values, markers, notation, zoom, clicks."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from rnnviz.engine.history import WEIGHTS
+from rnnviz.engine.notation import sign_flips
+from rnnviz.session import Session
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.plots import TEXT_REFRESH_PERIOD_MS, TOOLTIP_CHARS, WeightPlots
+
+# The offscreen platform warns when a top-level widget is shown; it is not ours to fix.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+SIGNAL_NAMES = ("x", "target", "h", "yhat")
+
+
+def make_plots(qtbot, adapter: SessionAdapter, size: tuple[int, int] = (900, 700)) -> WeightPlots:
+    plots = WeightPlots(adapter)
+    qtbot.addWidget(plots)
+    plots.resize(*size)
+    plots.show()
+    qtbot.waitExposed(plots)
+    return plots
+
+
+@pytest.fixture
+def plots(qtbot, adapter):
+    return make_plots(qtbot, adapter)
+
+
+def assert_notation_everywhere(plots: WeightPlots, session: Session) -> None:
+    for weight in WEIGHTS:
+        assert plots.notation_text(weight) == session.notation(weight), weight
+
+
+def assert_curves_are_the_history(plots: WeightPlots, session: Session) -> None:
+    k = session.cursor
+    history = session.history
+    for i, weight in enumerate(WEIGHTS):
+        x, y = plots.curve_data(weight)
+        np.testing.assert_array_equal(x, np.arange(k + 1))
+        np.testing.assert_array_equal(y, np.concatenate(([session.params.init[i]], history[weight][:k])))
+    for name in SIGNAL_NAMES:
+        x, y = plots.curve_data(name)
+        np.testing.assert_array_equal(x, np.arange(k))
+        np.testing.assert_array_equal(y, history[name][:k])
+
+
+@pytest.mark.parametrize("ticks", [0, 1, 7, 19])
+def test_curves_hold_one_point_per_tick_from_the_engine(plots, adapter, ticks):
+    adapter.step(ticks)
+    assert adapter.session.cursor == ticks
+    assert_curves_are_the_history(plots, adapter.session)
+
+
+def test_markers_show_the_sign_of_every_change(plots, adapter):
+    adapter.step(19)
+    history = adapter.session.history
+    assert plots.markers_visible()
+    for weight in WEIGHTS:
+        x, y, signs = plots.marker_data(weight)
+        np.testing.assert_array_equal(x, np.arange(1, 20))  # tick t's marker at t + 1
+        np.testing.assert_array_equal(y, history[weight][:19])
+        np.testing.assert_array_equal(signs, np.sign(history["d_" + weight][:19]))
+    # all three kinds occur on this stream: ih stops learning once x = 0
+    assert set(plots.marker_data("ih")[2].tolist()) == {1, -1, 0}
+
+
+def test_notation_follows_every_kind_of_change(plots, adapter):
+    session = adapter.session
+    assert_notation_everywhere(plots, session)
+    adapter.step(12)
+    assert_notation_everywhere(plots, session)
+    assert plots.notation_text("ho") == "+⁹ \u2212³"
+    adapter.back(3)
+    assert_notation_everywhere(plots, session)
+    adapter.seek(19)
+    assert_notation_everywhere(plots, session)
+    assert plots.notation_text("ho") == "+⁹ \u2212⁵ , \u2212⁵"
+    adapter.seek(5)
+    adapter.toggle(3)  # before the cursor: ticks recomputed
+    assert_notation_everywhere(plots, session)
+    adapter.toggle(15)  # after the cursor: stored ticks forgotten
+    adapter.step(14)
+    assert_notation_everywhere(plots, session)
+    adapter.undo()
+    adapter.undo()
+    assert_notation_everywhere(plots, session)
+    adapter.seek(8)
+    adapter.set_params(eta=2.0)  # applies from the next tick; later stored ticks forgotten
+    adapter.step(11)
+    assert_notation_everywhere(plots, session)
+    adapter.set_params(init=(0.5, -0.25, 1.0))  # every tick recomputed
+    assert_notation_everywhere(plots, session)
+    assert_curves_are_the_history(plots, session)
+    adapter.reset()
+    assert_notation_everywhere(plots, session)
+    assert plots.notation_text("ho") == ""
+    adapter.load(Session("(10)^10"))
+    adapter.step(19)
+    assert_notation_everywhere(plots, adapter.session)
+    assert_curves_are_the_history(plots, adapter.session)
+
+
+def test_a_history_rewritten_inside_one_batch_is_still_caught(plots, adapter):
+    adapter.step(15)
+    with adapter.batch():  # one emission; the rewritten ticks lie before the old cursor
+        adapter.back(6)
+        adapter.set_params(eta=1.0)
+        adapter.step(6)
+    assert_notation_everywhere(plots, adapter.session)
+
+
+def test_side_box_shows_value_and_notation(plots, adapter):
+    adapter.step(19)
+    header = plots.value_label("ho").text()
+    assert "ho" in header and "\u22121.30" in header  # three digits, as the diagram writes it
+    assert f"{adapter.session.history['ho'][18]:.3g}" == "-1.3"
+    assert plots.notation_label("ho").text() == adapter.session.notation("ho")
+    assert plots.notation_tooltip("ho").endswith(adapter.session.notation("ho"))
+
+
+def test_crossings_are_the_engines_sign_flips(plots, adapter):
+    adapter.step(19)
+    hh = adapter.session.history["hh"][:19]
+    expected = np.flatnonzero(sign_flips(hh, 0.0))
+    assert len(expected) == 2  # hh dips below zero and comes back: "0 +⁸ −⁴ , − , +⁵"
+    np.testing.assert_array_equal(plots.crossing_ticks("hh"), expected)
+    x, y = plots.crossing_data("hh")
+    # drawn between the two points whose signs differ, spanning the visible y range
+    np.testing.assert_array_equal(x, np.repeat(expected + 0.5, 2))
+    low, high = plots.plot_item("hh").vb.viewRange()[1]
+    np.testing.assert_allclose(y, np.tile([low, high], len(expected)))
+    assert plots.notation_text("hh").count(",") == len(expected)
+    adapter.seek(14)  # only the first crossing has happened by then
+    np.testing.assert_array_equal(plots.crossing_ticks("hh"), expected[:1])
+    assert len(plots.crossing_data("hh")[0]) == 2
+
+
+def test_cursor_line_stands_at_the_cursor(plots, adapter):
+    for move in (lambda: adapter.step(4), lambda: adapter.back(1), lambda: adapter.seek(17)):
+        move()
+        assert plots.cursor_x() == adapter.session.cursor
+        for name in ("ih", "hh", "ho", "signals"):
+            items = plots.plot_item(name).items
+            lines = [item for item in items if isinstance(item, pg.InfiniteLine) and item.angle == 90]
+            assert [line.value() for line in lines] == [adapter.session.cursor]
+
+
+def _viewport_point(plots: WeightPlots, name: str, x: float) -> QPoint:
+    vb = plots.plot_item(name).vb
+    y = sum(vb.viewRange()[1]) / 2
+    scene = vb.mapViewToScene(pg.Point(x, y))
+    return plots.view.mapFromScene(scene)
+
+
+@pytest.mark.parametrize("name", ["ho", "signals"])
+def test_clicking_a_plot_seeks_there(qtbot, plots, adapter, name):
+    qtbot.mouseClick(plots.view.viewport(), Qt.MouseButton.LeftButton, pos=_viewport_point(plots, name, 7.2))
+    qtbot.waitUntil(lambda: adapter.session.cursor == 7)
+    assert plots.cursor_x() == 7
+    assert_curves_are_the_history(plots, adapter.session)
+
+
+def test_default_range_is_the_whole_stream_and_fit_restores_it(qtbot, plots, adapter):
+    vb = plots.plot_item("ih").vb
+    low, high = vb.viewRange()[0]
+    assert low <= 0 and high >= 19 and high - low <= 20.5
+    default = (low, high)
+    vb.setXRange(3, 8, padding=0)
+    for name in ("hh", "ho", "signals"):  # the tick axis is shared
+        np.testing.assert_allclose(plots.plot_item(name).vb.viewRange()[0], (3, 8))
+    adapter.insert(20, "0" * 20)  # a zoom survives a longer stream
+    np.testing.assert_allclose(vb.viewRange()[0], (3, 8))
+    plots.fit()
+    assert vb.viewRange()[0][1] >= 39
+    adapter.undo()
+    np.testing.assert_allclose(vb.viewRange()[0], default)  # fitted: follows the stream
+
+
+def test_double_click_fits(qtbot, plots):
+    vb = plots.plot_item("ho").vb
+    vb.setXRange(3, 8, padding=0)
+    qtbot.mouseDClick(plots.view.viewport(), Qt.MouseButton.LeftButton, pos=_viewport_point(plots, "ho", 5))
+    qtbot.waitUntil(lambda: vb.viewRange()[0][1] > 19)
+
+
+def test_y_follows_the_visible_data(plots, adapter):
+    adapter.step(19)
+    vb = plots.plot_item("ho").vb
+    ho = adapter.session.history["ho"][:19]
+    low, high = vb.viewRange()[1]
+    assert low < ho.min() < ho.max() < high
+    vb.setXRange(1, 9, padding=0)  # ho only rises there
+    low, high = vb.viewRange()[1]
+    assert low < ho[0] and ho[8] < high < ho.max() + 1e-9 + (ho[8] - ho[0])
+    assert low > ho.min()
+
+
+def test_items_are_made_once_and_only_updated(plots, adapter):
+    before = {name: list(plots.plot_item(name).items) for name in ("ih", "hh", "ho", "signals")}
+    adapter.step(10)
+    adapter.back(4)
+    adapter.toggle(2)
+    adapter.seek(19)
+    after = {name: list(plots.plot_item(name).items) for name in ("ih", "hh", "ho", "signals")}
+    assert before == after
+
+
+def test_long_history_is_decimated_and_notation_stays_exact(qtbot):
+    session = Session("random(200001, 0.5, seed=2)")
+    adapter = SessionAdapter(session)
+    try:
+        plots = make_plots(qtbot, adapter, (800, 600))
+        adapter.run_to_end()
+        assert session.cursor == 200_000
+        for name in (*WEIGHTS, *SIGNAL_NAMES):
+            x, y = plots.curve_data(name)
+            assert len(x) <= 2_000, name  # about two points per pixel column, not 200,001
+        # the envelope keeps the extremes of the data (to within a pixel: a
+        # bar is never drawn shorter than a pixel)
+        x, y = plots.curve_data("hh")
+        hh = np.concatenate(([0.0], session.history["hh"]))
+        vb = plots.plot_item("hh").vb
+        pixel = (vb.viewRange()[1][1] - vb.viewRange()[1][0]) / vb.height()
+        assert hh.max() <= y.max() <= hh.max() + pixel
+        assert hh.min() - pixel <= y.min() <= hh.min()
+        assert not plots.markers_visible()
+        assert len(plots.marker_data("ho")[0]) == 0
+        assert_notation_everywhere(plots, session)
+        np.testing.assert_array_equal(
+            plots.crossing_ticks("ho"), np.flatnonzero(sign_flips(session.history["ho"], 0.0))
+        )
+        label = plots.notation_label("ho").text()
+        assert label.startswith("… ") and session.notation("ho").endswith(label[2:])
+        tooltip = plots.notation_tooltip("ho")
+        assert len(tooltip) <= TOOLTIP_CHARS + 200
+        assert tooltip.replace("\n", " ").endswith(session.notation("ho")[-200:])
+
+        # zoomed in, every tick is a point again, with its marker
+        plots.plot_item("ho").vb.setXRange(150_000, 150_060, padding=0)
+        x, y = plots.curve_data("ho")
+        assert len(x) < 100 and np.array_equal(x, np.round(x))
+        np.testing.assert_array_equal(y, session.history["ho"][x.astype(int) - 1])
+        assert plots.markers_visible()
+        mx, my, signs = plots.marker_data("ho")
+        ticks = mx.astype(int) - 1
+        np.testing.assert_array_equal(signs, np.sign(session.history["d_ho"][ticks]))
+
+        # moving back and forth in a long history keeps the notation exact
+        adapter.seek(123_457)
+        assert_notation_everywhere(plots, session)
+        adapter.toggle(100_000)  # rewrites ticks before the cursor
+        assert_notation_everywhere(plots, session)
+        plots.fit()
+        assert len(plots.curve_data("ih")[0]) <= 2_000
+    finally:
+        adapter.shutdown()
+
+
+def test_a_long_notation_fills_its_box_when_shown_after_the_run(qtbot):
+    session = Session("random(5001, 0.5, seed=5)")
+    session.run_to_end()
+    adapter = SessionAdapter(session)
+    try:
+        plots = make_plots(qtbot, adapter)  # built before it had its size
+        label = plots.notation_label("ho")
+        shown = label.text()
+        assert shown.startswith("… ") and session.notation("ho").endswith(shown[2:])
+        assert len(shown) > 60  # several lines, not the few tokens a tiny box held
+        plots.resize(1200, 900)
+        qtbot.waitUntil(lambda: len(label.text()) > len(shown))
+        assert session.notation("ho").endswith(label.text()[2:])
+    finally:
+        adapter.shutdown()
+
+
+def test_text_waits_while_playing_and_is_exact_when_play_stops(qtbot, adapter):
+    adapter.replace("random(2001, 0.5, seed=4)")
+    plots = make_plots(qtbot, adapter)
+    shown: list[str] = []
+    frames: list[float] = []
+
+    def after_change(_flags: int) -> None:  # connected after the plots, so runs after them
+        frames.append(time.perf_counter())
+        text = plots.value_label("ho").text()
+        if not shown or shown[-1] != text:
+            shown.append(text)
+
+    adapter.changed.connect(after_change)
+    adapter.set_speed(60)  # one tick per frame, 60 frames a second
+    adapter.play()
+    qtbot.waitUntil(lambda: len(frames) >= 30, timeout=10_000)
+    adapter.pause()
+    elapsed_ms = (frames[-1] - frames[0]) * 1000
+    # at most one text refresh per period (plus the first), far fewer than frames
+    assert len(shown) <= elapsed_ms / TEXT_REFRESH_PERIOD_MS + 2 < len(frames)
+    assert_notation_everywhere(plots, adapter.session)  # exact as soon as play stops
+    ho = adapter.session.history["ho"][adapter.session.cursor - 1]
+    assert f"{ho:#.3g}".rstrip(".").replace("-", "\u2212") in plots.value_label("ho").text()
+
+
+def test_font_scale_changes_text_size_only(plots, adapter):
+    adapter.step(19)
+    before = plots.notation_label("ho").font().pointSizeF()
+    plots.set_font_scale(1.5)
+    assert plots.notation_label("ho").font().pointSizeF() == pytest.approx(before * 1.5)
+    assert plots.plot_item("ho").getAxis("left").style["tickFont"].pointSizeF() == pytest.approx(before * 1.5)
+    assert_notation_everywhere(plots, adapter.session)
+    assert_curves_are_the_history(plots, adapter.session)
