@@ -1,0 +1,301 @@
+"""The network diagram: what it shows for each tick, its colours, widths, glow and layout."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor
+
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.session import Session
+from rnnviz.ui import theme
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.diagram import EDGES, MAX_EDGE_WIDTH, NetworkDiagram, format_number
+
+MINUS = "\u2212"
+
+
+@pytest.fixture
+def make_adapter():
+    """Build adapters on given sessions and stop their timers afterwards."""
+    made: list[SessionAdapter] = []
+
+    def make(bits: str = "1^10 0^10", params: LearnerParams | None = None) -> SessionAdapter:
+        made.append(SessionAdapter(Session(bits, params)))
+        return made[-1]
+
+    yield make
+    for adapter in made:
+        adapter.shutdown()
+
+
+def shown(qtbot, adapter: SessionAdapter, size: tuple[int, int] = (560, 380)) -> NetworkDiagram:
+    widget = NetworkDiagram(adapter)
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def fixed(value: float, *, signed: bool = False) -> str:
+    return (f"{value:+.3f}" if signed else f"{value:.3f}").replace("-", MINUS)
+
+
+def test_after_five_ticks_it_shows_tick_five_from_the_engine(qtbot, adapter):
+    widget = shown(qtbot, adapter)
+    adapter.step(5)
+    tick = adapter.session.current_tick()
+    assert tick.t == 4
+    assert widget.caption() == "tick 5 of 19: input x = 1, target y = 1"
+    assert widget.node_value("x") == tick.x == 1
+    assert widget.node_value("target") == tick.target == 1
+    assert widget.node_value("h") == tick.h
+    assert widget.node_value("yhat") == tick.yhat
+    assert widget.node_text("h") == fixed(tick.h)
+    assert widget.node_text("yhat") == fixed(tick.yhat)
+    assert widget.node_text("x") == "1"
+    assert widget.node_color("yhat") == theme.activation_color(tick.yhat, 0, 1)
+    assert widget.node_color("h") == theme.activation_color(tick.h, 0, 1)
+    assert widget.node_color("x") == theme.activation_color(1, 0, 1)
+    for name in EDGES:
+        weight = getattr(tick, name)
+        assert widget.edge_value(name) == weight
+        assert widget.edge_label(name) == f"{name} = {format_number(weight)}"
+        assert widget.edge_color(name) == theme.sign_color(weight)
+        delta = getattr(tick, f"d_{name}")
+        assert widget.edge_delta_text(name) == f"Δ {format_number(delta, signed=True)}"
+    assert fixed(tick.err, signed=True) in widget.error_text()
+    assert widget.next_bit_text() == ""
+
+
+def test_before_the_first_tick_it_previews_tick_one_with_the_initial_weights(qtbot, make_adapter):
+    adapter = make_adapter("1^10 0^10", LearnerParams(init=(0.5, -0.25, 2.0)))
+    widget = shown(qtbot, adapter)
+    prediction = adapter.session.prediction()
+    assert adapter.session.cursor == 0
+    assert "before tick 1" in widget.caption()
+    assert "nothing learned yet" in widget.caption()
+    assert widget.node_value("x") == 1 and widget.node_value("target") == 1
+    assert widget.node_value("h") == prediction.h
+    assert widget.node_value("yhat") == prediction.yhat
+    assert widget.error_text() == f"e = y {MINUS} ŷ = {fixed(1 - prediction.yhat, signed=True)}"
+    assert [widget.edge_value(name) for name in EDGES] == [0.5, -0.25, 2.0]
+    assert widget.edge_label("hh") == f"hh = {MINUS}0.250"
+    assert widget.edge_color("hh") == QColor(theme.NEGATIVE)
+    assert all(widget.edge_delta_text(name) == "" for name in EDGES)
+    assert all(widget.flash_sign(name) == 0 for name in EDGES)
+
+
+def test_at_the_end_of_zeros_ho_is_negative_purple_and_the_next_bit_is_guessed(qtbot, make_adapter):
+    adapter = make_adapter("0^10")
+    widget = shown(qtbot, adapter)
+    adapter.run_to_end()
+    tick = adapter.session.current_tick()
+    assert tick.ho == pytest.approx(-1.988095, abs=1e-6)
+    assert widget.edge_value("ho") == tick.ho
+    assert widget.edge_label("ho") == f"ho = {MINUS}1.99"
+    assert widget.edge_color("ho") == QColor(theme.NEGATIVE)
+    # x = 0 on every tick: ih cannot learn from zeros.
+    assert widget.edge_value("ih") == 0 and widget.edge_delta_text("ih") == "Δ 0"
+    assert widget.edge_color("ih") == QColor(theme.NEUTRAL)
+    guess = adapter.session.prediction().yhat
+    assert guess == pytest.approx(0.243730, abs=1e-6)
+    assert widget.next_bit_text() == "next bit (unknown): ŷ = 0.244 → 0"
+    assert widget.caption() == "tick 9 of 9: input x = 0, target y = 0"
+
+
+def test_a_step_forward_glows_by_the_sign_of_each_change_then_fades(qtbot, adapter):
+    widget = shown(qtbot, adapter)
+    adapter.seek(11)
+    adapter.step()
+    tick = adapter.session.current_tick()
+    assert tick.x == 0 and tick.d_ih == 0
+    assert widget.flash_sign("ho") == np.sign(tick.d_ho) == -1
+    assert widget.flash_sign("hh") == np.sign(tick.d_hh) != 0
+    assert widget.flash_sign("ih") == 0  # nothing changed, nothing glows
+    qtbot.waitUntil(lambda: all(widget.flash_sign(name) == 0 for name in EDGES), timeout=3000)
+
+
+def test_a_step_back_shows_the_stored_tick_without_a_glow(qtbot, adapter):
+    widget = shown(qtbot, adapter)
+    adapter.step(4)
+    assert widget.flash_sign("ho") == 1
+    adapter.back()
+    stored = adapter.session.history.tick(2)
+    assert widget.caption().startswith("tick 3 of 19")
+    assert widget.node_value("h") == stored.h
+    assert widget.edge_value("ho") == stored.ho
+    assert widget.edge_delta_text("ho") == f"Δ {format_number(stored.d_ho, signed=True)}"
+    assert all(widget.flash_sign(name) == 0 for name in EDGES)
+
+
+def test_fast_play_restarts_the_glow_and_leaves_no_timer_running(qtbot, adapter):
+    widget = shown(qtbot, adapter)
+    adapter.set_speed(60)
+    adapter.play()
+    qtbot.waitUntil(lambda: not adapter.playing, timeout=5000)
+    assert adapter.session.at_end
+    assert widget.caption().startswith("tick 19 of 19")
+    qtbot.waitUntil(lambda: widget.flash_sign("ho") == 0, timeout=3000)
+
+
+def test_hiding_the_widget_ends_the_glow(qtbot, adapter):
+    widget = shown(qtbot, adapter)
+    adapter.step()
+    assert widget.flash_sign("ho") != 0
+    widget.hide()
+    assert all(widget.flash_sign(name) == 0 for name in EDGES)
+    adapter.step()  # a hidden diagram does not animate
+    assert all(widget.flash_sign(name) == 0 for name in EDGES)
+
+
+def test_new_initial_weights_recompute_the_shown_tick_without_a_glow(qtbot, adapter):
+    widget = shown(qtbot, adapter)
+    adapter.step(3)
+    qtbot.waitUntil(lambda: widget.flash_sign("ho") == 0, timeout=3000)
+    adapter.set_params(init=(1.0, 1.0, 1.0))
+    tick = adapter.session.current_tick()
+    assert widget.edge_value("ho") == tick.ho
+    assert widget.node_value("h") == tick.h
+    assert all(widget.flash_sign(name) == 0 for name in EDGES)
+
+
+def test_an_edit_of_the_shown_target_is_shown(qtbot, adapter):
+    widget = shown(qtbot, adapter)
+    adapter.step(3)
+    adapter.toggle(3)  # bit 3 is the target of tick 2, the one shown
+    assert widget.node_value("target") == 0
+    assert widget.caption() == "tick 3 of 19: input x = 1, target y = 0"
+    assert widget.node_value("yhat") == adapter.session.current_tick().yhat
+
+
+def test_tanh_colours_span_minus_one_to_one(qtbot, make_adapter):
+    adapter = make_adapter("(10)^10", LearnerParams(activation="tanh", init=(0.5, -0.5, 0.5)))
+    widget = shown(qtbot, adapter)
+    adapter.step(3)
+    tick = adapter.session.current_tick()
+    assert tick.target == 0
+    assert widget.node_color("h") == theme.activation_color(tick.h, -1, 1)
+    assert widget.node_color("yhat") == theme.activation_color(tick.yhat, -1, 1)
+    # A 0 bit is the middle of a −1…1 range, not its purple end.
+    assert widget.node_color("target") == theme.activation_color(0, -1, 1)
+    assert widget.node_color("target") != theme.activation_color(0, 0, 1)
+    assert widget.node_color("x") == theme.activation_color(1, -1, 1)
+
+
+def test_a_one_bit_stream_has_no_target_and_no_error(qtbot, make_adapter):
+    adapter = make_adapter("1")
+    widget = shown(qtbot, adapter)
+    assert widget.node_value("target") is None
+    assert widget.node_text("target") == "none"
+    assert "y: none" in widget.caption()
+    assert widget.error_text() == ""
+    assert widget.next_bit_text() == ""
+    assert widget.node_value("yhat") == adapter.session.prediction().yhat
+    assert widget._layout_fits()
+
+
+def test_huge_and_tiny_weights_get_clamped_widths_and_short_labels(qtbot, make_adapter):
+    adapter = make_adapter("1^5", LearnerParams(init=(1e6, -1e6, 1e-7)))
+    widget = shown(qtbot, adapter, (380, 280))
+    assert widget.edge_label("ih") == "ih = 1.0e6"
+    assert widget.edge_label("hh") == f"hh = {MINUS}1.0e6"
+    assert widget.edge_label("ho") == f"ho = 1.0e{MINUS}7"
+    assert widget.edge_width("ih") == widget.edge_width("hh")
+    assert widget.edge_width("ih") <= MAX_EDGE_WIDTH * widget._layout.stroke
+    assert widget.edge_width("ho") == pytest.approx(1.5 * widget._layout.stroke, rel=1e-6)
+    adapter.step(2)
+    assert all(len(widget.edge_label(name)) <= len("ih = ") + 8 for name in EDGES)
+    assert widget._layout_fits()
+
+
+def test_width_grows_with_the_weight(qtbot, make_adapter):
+    adapter = make_adapter("1^5", LearnerParams(init=(0.5, 1.0, 2.0)))
+    widget = shown(qtbot, adapter, (900, 560))
+    widths = [widget.edge_width(name) for name in EDGES]
+    assert widths[0] < widths[1] < widths[2]
+    assert widths[1] / widths[0] == pytest.approx((1.5 + 3.0) / (1.5 + 1.5))
+
+
+SIZES = [(380, 280), (420, 300), (560, 380), (640, 360), (900, 560), (1000, 700), (1280, 720),
+         (1920, 1080)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_nothing_overlaps_at_any_size(qtbot, make_adapter, size):
+    # At the end the caption has its second line: the tallest content there is.
+    adapter = make_adapter("1^10 0^10", LearnerParams(init=(-0.00888, 1e6, -0.00123)))
+    adapter.run_to_end()
+    widget = shown(qtbot, adapter, size)
+    assert widget._layout_fits()
+    boxes = widget._layout_boxes()
+    page = widget.rect().toRectF()
+    assert all(page.contains(rect) for rect in boxes.values())
+    texts = {n: r for n, r in boxes.items() if not n.startswith(("node.", "loop"))}
+    shapes = {n: r for n, r in boxes.items() if n.startswith(("node.", "loop"))}
+    for (a, ra), (b, rb) in itertools.combinations(texts.items(), 2):
+        assert not ra.intersects(rb), (a, b)
+    radius = widget._layout.radius
+    for name, rect in texts.items():
+        for shape, box in shapes.items():
+            if shape == "loop":
+                assert not rect.intersects(box), (name, shape)
+            else:
+                centre = box.center()
+                nearest_x = min(max(centre.x(), rect.left()), rect.right())
+                nearest_y = min(max(centre.y(), rect.top()), rect.bottom())
+                assert math.hypot(centre.x() - nearest_x, centre.y() - nearest_y) >= radius, \
+                    (name, shape)
+
+
+def test_text_grows_with_the_widget_and_the_font_scale(qtbot, adapter):
+    widget = shown(qtbot, adapter, (380, 280))
+    small = widget._layout.font.pixelSize()
+    widget.resize(1000, 700)
+    qtbot.waitUntil(lambda: widget._layout.font.pixelSize() > small)
+    large = widget._layout.font.pixelSize()
+    widget.set_font_scale(1.3)
+    assert widget.font_scale() == 1.3
+    assert widget._layout.font.pixelSize() > large
+    assert widget._layout_fits()
+    with pytest.raises(ValueError):
+        widget.set_font_scale(0)
+
+
+def test_the_picture_is_not_blank(qtbot, adapter):
+    widget = shown(qtbot, adapter)
+    adapter.step(12)
+    image = widget.grab().toImage()
+    colours = {
+        image.pixel(x, y)
+        for x in range(0, image.width(), 3)
+        for y in range(0, image.height(), 3)
+    }
+    assert len(colours) >= 20
+    # The orange of the positive ih edge and the node fills are in the picture.
+    assert QColor(theme.POSITIVE).rgb() in colours
+
+
+@pytest.mark.parametrize(
+    ("value", "signed", "text"),
+    [
+        (0.0, False, "0"),
+        (1.98, False, "1.98"),
+        (-1.988095, False, f"{MINUS}1.99"),
+        (0.0485313, False, "0.0485"),
+        (0.12, True, "+0.120"),
+        (-0.00123, True, f"{MINUS}0.00123"),
+        (9.996, False, "10.0"),
+        (1234.5, False, "1234"),
+        (1e6, False, "1.0e6"),
+        (-1e6, False, f"{MINUS}1.0e6"),
+        (1e-7, True, f"+1.0e{MINUS}7"),
+        (4.7e-6, False, f"4.7e{MINUS}6"),
+    ],
+)
+def test_compact_numbers(value, signed, text):
+    assert format_number(value, signed=signed) == text
