@@ -28,18 +28,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from rnnviz.commands import bptt, examples, generate, task, trace
+    from rnnviz.commands import bptt, examples, generate, gui, task, trace
     from rnnviz.commands.options import allow_negative_values
 
     parser = _Parser(
         prog="rnnviz",
         description="Watch the simplest interesting recurrent neural network learn, tick by tick.",
-        epilog='Example: rnnviz trace "1^10 0^10" --notation',
+        epilog='Without a command, rnnviz opens the desktop app. '
+        'Example of a headless command: rnnviz trace "1^10 0^10" --notation',
     )
     parser.add_argument("--version", action="version", version=f"rnnviz {__version__}")
     allow_negative_values(parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for module in (trace, generate, examples, bptt, task):
+    for module in (gui, trace, generate, examples, bptt, task):
         module.add_parser(subparsers)
     return parser
 
@@ -55,8 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if not hasattr(args, "func"):
-            parser.print_help()
-            return 0
+            from rnnviz.commands.gui import run_gui
+
+            return run_gui()  # plain `rnnviz`: the desktop app
         if hasattr(args, "ascii") and not _can_encode(sys.stdout, "\u2212\u2079\u0177"):
             args.ascii = True  # e.g. a Windows console: write the notation as +^9 -^5
         status = args.func(args)

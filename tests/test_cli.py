@@ -429,11 +429,28 @@ def test_version(cli):
     assert ok(cli("--version")) == f"rnnviz {rnnviz.__version__}\n"
 
 
-def test_no_arguments_prints_usage_with_the_commands(cli):
-    out = ok(cli())
-    assert out.startswith("usage: rnnviz")
-    commands = {line.split()[0] for line in out.splitlines() if line.startswith("    ")}
-    assert {"trace", "generate"} <= commands
+def test_help_lists_the_commands():
+    result = run_process(["--help"])
+    assert result.returncode == 0 and result.stdout.startswith("usage: rnnviz")
+    commands = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("    ")}
+    assert {"gui", "screenshot", "trace", "generate"} <= commands
+    assert "Without a command, rnnviz opens the desktop app" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("args", [[], ["gui"], ["gui", "1^5"]])
+def test_the_app_without_a_display_says_so_instead_of_crashing(args):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = run_process(args, env=env)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("rnnviz: no display to open a window on")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_gui_checks_its_stream_before_looking_for_a_display():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = run_process(["gui", "10x1"], env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "rnnviz: unexpected character 'x' at position 3"
 
 
 # -- end to end ------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""``rnnviz gui`` (also bare ``rnnviz``) and ``rnnviz screenshot``.
+
+Qt is imported only when one of these runs, so the headless commands start
+fast and work on machines without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from rnnviz.commands.options import (
+    DEFAULTS,
+    add_learning_arguments,
+    add_sequence_arguments,
+    allow_negative_values,
+    params_from_args,
+    read_sequence_text,
+)
+from rnnviz.engine.errors import InputError
+
+
+def add_parser(subparsers) -> None:
+    gui = subparsers.add_parser(
+        "gui",
+        help="open the desktop app (also what plain 'rnnviz' does)",
+        description="Open the desktop app. Without a stream or options it comes back with the "
+        "stream and settings of last time; a stream or option given here is used instead.",
+    )
+    allow_negative_values(gui)
+    add_sequence_arguments(gui)
+    add_learning_arguments(gui)
+    gui.set_defaults(func=run_gui)
+
+    shot = subparsers.add_parser(
+        "screenshot",
+        help="render the window offscreen after N ticks and save it as a PNG",
+        description="Render the main window offscreen (no display needed) after N ticks and "
+        "write a PNG of exactly the given size, for documentation, slides and tests. "
+        "Your saved settings are neither read nor changed.",
+    )
+    allow_negative_values(shot)
+    shot.add_argument("out", metavar="OUT.png", help="where to write the picture")
+    add_sequence_arguments(shot)
+    shot.add_argument("--ticks", type=int, default=None, help="ticks to run first (default: to the end)")
+    shot.add_argument("--size", default="1280x800", help="WIDTHxHEIGHT in pixels (default 1280x800)")
+    add_learning_arguments(shot)
+    shot.set_defaults(func=run_screenshot)
+
+
+def _stream_text(args: argparse.Namespace) -> str | None:
+    given = any(getattr(args, name, None) is not None for name in ("sequence", "file", "example"))
+    return read_sequence_text(args) if given else None
+
+
+def display_problem() -> str | None:
+    """Why a window cannot open here, or None when it can (as far as we can tell)."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return (
+            "no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+            "run rnnviz on a desktop, or use the headless commands: rnnviz --help"
+        )
+    return None
+
+
+def run_gui(args: argparse.Namespace | None = None) -> int:
+    session = None
+    restore = True
+    if args is not None:
+        from rnnviz.session import Session
+
+        params = params_from_args(args)
+        text = _stream_text(args)
+        if text is not None or params != DEFAULTS:
+            session = Session(text if text is not None else "1^10 0^10", params)
+            restore = False
+    problem = display_problem()
+    if problem:
+        raise InputError(problem)
+    from rnnviz.ui.app import run_gui as start
+
+    return start(session, restore_settings=restore)
+
+
+def run_screenshot(args: argparse.Namespace) -> int:
+    from rnnviz.engine.sequences import parse_sequence
+    from rnnviz.ui.app import parse_size, screenshot
+
+    size = parse_size(args.size)
+    text = _stream_text(args) or "1^10 0^10"
+    bits = parse_sequence(text)
+    params = params_from_args(args)
+    ticks = len(bits) - 1 if args.ticks is None else args.ticks
+    out = screenshot(args.out, bits, params, ticks, size)
+    print(f"wrote {out} ({size[0]}x{size[1]}, after {ticks:,} ticks)")
+    return 0

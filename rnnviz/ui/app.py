@@ -1,0 +1,131 @@
+"""Starting the desktop app, and rendering it offscreen for screenshots.
+
+Errors that escape a slot reach :func:`install_excepthook`: they are written
+to standard error with their traceback and shown in at most one dialog, so a
+failing timer cannot flood the user with windows.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.session import Session
+
+#: The smallest and largest screenshot sizes accepted (a 4K slide is the top).
+MIN_SCREENSHOT: tuple[int, int] = (320, 240)
+MAX_SCREENSHOT: tuple[int, int] = (7680, 4320)
+
+
+def install_excepthook() -> None:
+    """Log unexpected errors; show the first one in a dialog and only count the rest."""
+    shown = False
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        nonlocal shown
+        traceback.print_exception(kind, error, tb, file=sys.stderr)
+        if shown:
+            return
+        shown = True
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None:
+            QMessageBox.critical(
+                None, "rnnviz: something went wrong",
+                f"rnnviz hit an error it did not expect:\n\n{kind.__name__}: {error}\n\n"
+                "The details are printed in the terminal. The window stays usable; "
+                "saving your stream and restarting is the safe choice.",
+            )
+
+    sys.excepthook = hook
+
+
+def run_gui(session: Session | None = None, *, restore_settings: bool = True) -> int:
+    """Open the main window on *session* and run until it is closed; return the exit status."""
+    from PySide6.QtCore import QSettings
+
+    from rnnviz.ui.adapter import SessionAdapter
+    from rnnviz.ui.mainwindow import MainWindow, application
+
+    app = application()
+    install_excepthook()
+    adapter = SessionAdapter(session) if session is not None else None
+    window = MainWindow(adapter, settings=QSettings(), restore_settings=restore_settings)
+    window.show()
+    return app.exec()
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1280x720"`` → ``(1280, 720)``, within the accepted screenshot sizes."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        width, height = (int(p) for p in parts)
+    except ValueError:
+        raise InputError(f"--size needs WIDTHxHEIGHT in pixels such as 1280x720, not {text!r}") from None
+    (low_w, low_h), (high_w, high_h) = MIN_SCREENSHOT, MAX_SCREENSHOT
+    if not (low_w <= width <= high_w and low_h <= height <= high_h):
+        raise InputError(
+            f"--size {width}x{height} is outside {low_w}x{low_h} … {high_w}x{high_h}"
+        )
+    return width, height
+
+
+def screenshot(
+    out: str | os.PathLike[str], bits: str | object, params: LearnerParams, ticks: int,
+    size: tuple[int, int],
+) -> Path:
+    """Render the main window offscreen after *ticks* ticks and save a PNG of exactly *size*.
+
+    Nothing is read from or written to the user's settings, so the same
+    command always gives the same picture.
+    """
+    out = Path(out)
+    if out.suffix.lower() != ".png":
+        raise InputError(f"the screenshot is written as PNG: name it *.png, not {out.name}")
+    if not out.parent.is_dir():
+        raise InputError(f"no such folder: {out.parent}")
+    session = Session(bits, params)  # type: ignore[arg-type]
+    if ticks < 0:
+        raise InputError(f"--ticks must not be negative, not {ticks}")
+    if ticks > session.n_ticks:
+        raise InputError(
+            f"--ticks {ticks:,} is more than the stream's {session.n_ticks:,} ticks"
+        )
+    # Offscreen: no window flashes on a desktop, and the size is the one asked for.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.ui.adapter import SessionAdapter
+    from rnnviz.ui.mainwindow import MainWindow, application
+
+    app = application()
+    adapter = SessionAdapter(session)
+    window = MainWindow(adapter, settings=None)
+    window.setFixedSize(*size)
+    window.show()
+    QApplication.processEvents()
+    adapter.step(ticks)
+    window.plots.fit()
+    # No text caret or focus frame in a picture meant for slides.
+    focused = QApplication.focusWidget()
+    if focused is not None:
+        focused.clearFocus()
+    QApplication.processEvents()
+    image = window.grab().toImage()
+    if (image.width(), image.height()) != size:  # a scaled screen (QT_SCALE_FACTOR)
+        image = image.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    window.close()
+    app.processEvents()
+    temporary = out.with_name(f".{out.name}.part")
+    if not image.save(str(temporary), "PNG"):
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"cannot write {out}")
+    temporary.replace(out)
+    return out

@@ -1,0 +1,777 @@
+"""The bit stream editor: the input tape at the top of the main window.
+
+One row of cells, one per bit, scrolled sideways. It shows which bits the
+tick on screen reads (``x``) and predicts (``y``), what the network guesses
+for the unknown bit after the stream, and lets a student flip, type, delete
+and paste bits. Every edit goes through the :class:`SessionAdapter`, which
+validates it and puts it on the undo stack; a refused edit leaves a short
+message under the tape and changes nothing.
+
+Geometry, top to bottom, in viewport pixels::
+
+    label strip   "x" / "y" over the highlighted cells, "ŷ 0.87" over the ghost
+    cell row      the bits, then the ghost cell for the next, unknown bit
+    ruler         1-based bit numbers (as a text editor numbers columns)
+    message strip the last refused edit, in the error colour
+
+Only the cells inside the viewport are painted, so a ten-million-bit stream
+costs the same per frame as a twenty-bit one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Final
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QFocusEvent,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QSizePolicy, QToolTip, QWidget
+
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.sequences import format_sequence, parse_sequence
+from rnnviz.ui import theme
+from rnnviz.ui.adapter import Change, SessionAdapter
+
+#: How long a refused edit's message stays under the tape.
+MESSAGE_TIMEOUT_MS: Final[int] = 6000
+#: Clicks this close to a cell border place the caret instead of toggling.
+BORDER_GRAB_PX: Final[int] = 4
+#: Cells kept visible beyond the highlighted ones when the view follows the cursor.
+FOLLOW_MARGIN_CELLS: Final[int] = 3
+#: Cells one wheel notch scrolls.
+WHEEL_CELLS: Final[int] = 3
+#: Empty space left of bit 1, so the caret before it and its "x" label fit.
+LEFT_PAD_PX: Final[int] = 6
+#: Every this many bits the ruler prints a number, with a short mark half-way.
+RULER_LABEL_EVERY: Final[int] = 10
+RULER_MARK_EVERY: Final[int] = 5
+
+# Cell colours: calm greys, so the two highlight colours are the only hues on
+# the tape. 1s are a shade darker than 0s; bits the network has not reached
+# yet are drawn paler, so "done" and "to come" read at a glance.
+_ZERO_FILL: Final[str] = "#ffffff"
+_ONE_FILL: Final[str] = "#d4d4d4"
+_ZERO_FILL_FUTURE: Final[str] = "#ffffff"
+_ONE_FILL_FUTURE: Final[str] = "#e9e9e9"
+_BORDER: Final[str] = "#b4b4b4"
+_BORDER_FUTURE: Final[str] = "#d2d2d2"
+_TEXT: Final[str] = "#1a1a1a"
+_TEXT_FUTURE: Final[str] = "#9a9a9a"
+_INFO_TEXT: Final[str] = "#505050"
+
+_GHOST_HINT: Final[str] = (
+    "the network's guess for the next, unknown bit appears when the run reaches the end"
+)
+
+
+def _blend(colour: str, weight: float, base: str = "#ffffff") -> QColor:
+    """*colour* mixed with *base*, ``weight`` of the way towards *colour*."""
+    a, b = QColor(colour), QColor(base)
+    return QColor(
+        round(b.red() + (a.red() - b.red()) * weight),
+        round(b.green() + (a.green() - b.green()) * weight),
+        round(b.blue() + (a.blue() - b.blue()) * weight),
+    )
+
+
+def _predicted_bit(yhat: float) -> int | None:
+    """The bit a prediction stands for (``round(ŷ)`` clamped to a bit), None if NaN."""
+    if not math.isfinite(yhat):
+        return None
+    # ``> 0.5`` agrees with Python's round() on [0, 1] (round(0.5) is 0) and
+    # maps the negative outputs of tanh-family activations to 0, not to -1.
+    return 1 if yhat > 0.5 else 0
+
+
+class BitStreamEditor(QAbstractScrollArea):
+    """A horizontally scrolling tape of the session's bits, with editing.
+
+    Parameters
+    ----------
+    adapter : SessionAdapter
+        The session to show and edit; the editor reads ``adapter.session``
+        and changes it only through the adapter's undoable methods.
+    parent : QWidget, optional
+        The Qt parent.
+
+    Notes
+    -----
+    Plain arrow keys, Home, End, Space, ``,``, ``.``, ``+`` and ``-`` are left
+    to the main window's shortcuts (step, reset, run, play, speed); the
+    editor claims only 0, 1, Backspace, Delete, Ctrl+arrows, Ctrl+Home/End,
+    copy and paste.
+    """
+
+    def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._adapter = adapter
+        self._caret = 0
+        self._message = ""
+        self._message_is_error = True
+        # Set while an edit made here runs, so the view stays on the edited
+        # place instead of jumping back to the cursor's cells.
+        self._editing = False
+        #: Bit cells drawn by the last paint (tests check it stays small).
+        self.last_painted_cells: int = 0
+
+        self._message_timer = QTimer(self)
+        self._message_timer.setObjectName("bitstream-message")
+        self._message_timer.setSingleShot(True)
+        self._message_timer.setInterval(MESSAGE_TIMEOUT_MS)
+        self._message_timer.timeout.connect(self.clear_message)
+
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.viewport().setMouseTracking(True)  # for the toggle/caret mouse pointer
+        self.setAccessibleName("Bit stream")
+        self.setWhatsThis(
+            "The input stream. Click a bit to flip it; click between bits or on the "
+            "numbers to place the caret, then type 0 or 1, Backspace or Delete. "
+            "Ctrl+V pastes text such as 1^10 0^10 or random(20, 0.3, seed=2)."
+        )
+
+        self._update_metrics()
+        self._update_scroll_range()
+        adapter.changed.connect(self._on_changed)
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def adapter(self) -> SessionAdapter:
+        """The adapter whose session this editor shows."""
+        return self._adapter
+
+    @property
+    def caret(self) -> int:
+        """Insertion point: the number of bits before it (``0 … len(bits)``)."""
+        return self._caret
+
+    @property
+    def message(self) -> str:
+        """The inline message shown under the tape, ``""`` when there is none."""
+        return self._message
+
+    def set_caret(self, index: int) -> None:
+        """Move the caret before bit *index* (clamped to the stream) and scroll to it.
+
+        Parameters
+        ----------
+        index : int
+            Bits before the caret; ``len(bits)`` puts it after the last bit.
+        """
+        index = min(max(int(index), 0), self._length())
+        if index != self._caret:
+            self._caret = index
+            self.viewport().update()
+        self._ensure_visible(max(index - 1, 0), index, margin=1)
+
+    def cell_rect(self, index: int) -> QRect:
+        """The rectangle of bit *index* in viewport coordinates.
+
+        ``index == len(bits)`` gives the ghost cell of the predicted next bit.
+        The rectangle may lie outside the viewport.
+        """
+        x = LEFT_PAD_PX + index * self._cell_w - self.horizontalScrollBar().value()
+        return QRect(x, self._cells_top, self._cell_w, self._cell_h)
+
+    def index_at(self, pos: QPoint) -> int | None:
+        """The bit whose cell contains *pos* (viewport coordinates), or None."""
+        if not self._cells_top <= pos.y() < self._cells_top + self._cell_h:
+            return None
+        offset = pos.x() + self.horizontalScrollBar().value() - LEFT_PAD_PX
+        if offset < 0:
+            return None
+        index = offset // self._cell_w
+        return index if index < self._length() else None
+
+    def visible_range(self) -> tuple[int, int]:
+        """The first and last bit index with a cell at least partly in view.
+
+        Returns
+        -------
+        tuple of int
+            ``(first, last)``; ``last < first`` when no bit is in view.
+        """
+        left = self.horizontalScrollBar().value() - LEFT_PAD_PX
+        width = max(self.viewport().width(), 1)
+        first = max(left // self._cell_w, 0)
+        last = min((left + width - 1) // self._cell_w, self._length() - 1)
+        return first, last
+
+    def highlighted(self) -> tuple[int, int | None]:
+        """The input and target bit of the tick shown (target None when there is none).
+
+        The tick shown is ``max(cursor − 1, 0)``: the last tick done, or a
+        preview of tick 0 before any tick is done.
+        """
+        session = self._adapter.session
+        tick = max(session.cursor - 1, 0)
+        return tick, (tick + 1 if tick + 1 < len(session.bits) else None)
+
+    def show_message(self, text: str, *, error: bool = True) -> None:
+        """Show *text* under the tape for a few seconds.
+
+        Parameters
+        ----------
+        text : str
+            One line, e.g. an :class:`InputError`'s message.
+        error : bool
+            Draw it in the error colour (default) or as a neutral note.
+        """
+        self._message = text
+        self._message_is_error = error
+        self._message_timer.start()
+        self.viewport().update()
+
+    def clear_message(self) -> None:
+        """Remove the inline message (if any)."""
+        self._message_timer.stop()
+        if self._message:
+            self._message = ""
+            self.viewport().update()
+
+    def paste_text(self, text: str) -> bool:
+        """Insert *text*, read in the sequence language, at the caret.
+
+        Parameters
+        ----------
+        text : str
+            E.g. ``"1^10 0^10"``, ``"(10)^5"`` or ``"random(20, 0.3, seed=2)"``.
+
+        Returns
+        -------
+        bool
+            True if the bits were inserted (the caret then follows them);
+            False if the text was refused, in which case the message names
+            the problem and neither the stream nor the undo stack changed.
+        """
+        try:
+            bits = parse_sequence(text)
+        except InputError as exc:
+            self.show_message(f"Cannot paste: {exc}")
+            return False
+        caret = self._caret
+        if not self._edit("paste", lambda: self._adapter.insert(caret, bits)):
+            return False
+        self.set_caret(caret + len(bits))
+        return True
+
+    def copy_stream(self) -> str:
+        """Put the whole stream on the clipboard in the compressed sequence language.
+
+        Returns
+        -------
+        str
+            The text copied, e.g. ``"1^10 0^10"``.
+        """
+        text = format_sequence(self._adapter.session.bits)
+        QGuiApplication.clipboard().setText(text)
+        count = len(self._adapter.session.bits)
+        self.show_message(f"Copied the stream ({count:,} bits) to the clipboard", error=False)
+        return text
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """The tooltip for *pos* (viewport coordinates); ``""`` where there is none."""
+        session = self._adapter.session
+        length = len(session.bits)
+        if self._message and pos.y() >= self._message_top:
+            return self._message
+        if self.cell_rect(length).contains(pos):
+            if not session.at_end:
+                return _GHOST_HINT
+            yhat = session.prediction().yhat
+            bit = _predicted_bit(yhat)
+            guess = "?" if bit is None else str(bit)
+            return f"the network's guess for bit {length + 1:,}, the next, unknown one: ŷ = {yhat:.3f} → {guess}"
+        index = self.index_at(pos)
+        if index is None:
+            return ""
+        number = index + 1
+        roles = []
+        if index < length - 1:  # bit i is the input of tick i (human number i + 1)
+            roles.append(f"input of tick {number:,}")
+        if index > 0:  # …and the target of tick i − 1
+            roles.append(f"target of tick {index:,}")
+        text = f"bit {number:,} = {int(session.bits[index])} · {', '.join(roles)}"
+        if index == length - 1:
+            text += " · input of the guess for the next bit"
+        x_bit, y_bit = self.highlighted()
+        tick = x_bit + 1
+        if index == x_bit:
+            text += f"\nx of the tick shown (tick {tick:,})"
+        elif index == y_bit:
+            text += f"\ny of the tick shown (tick {tick:,})"
+        return text
+
+    # ------------------------------------------------------------------ geometry
+    def _length(self) -> int:
+        return len(self._adapter.session.bits)
+
+    def _update_metrics(self) -> None:
+        """Derive every size from the font, so the tape scales with it (e.g. on a projector)."""
+        font = self.font()
+        metrics = QFontMetrics(font)
+        self._small_font = QFont(font)
+        if font.pointSizeF() > 0:
+            self._small_font.setPointSizeF(font.pointSizeF() * 0.85)
+        else:
+            self._small_font.setPixelSize(max(round(font.pixelSize() * 0.85), 8))
+        self._label_font = QFont(self._small_font)
+        self._label_font.setBold(True)
+        small = QFontMetrics(self._small_font)
+        self._small_metrics = small
+        self._cell_w = max(metrics.horizontalAdvance("0") * 2 + 10, 20)
+        self._cell_h = max(self._cell_w, metrics.height() + 10)
+        self._label_h = small.height() + 2
+        self._cells_top = self._label_h
+        self._ruler_top = self._cells_top + self._cell_h
+        self._ruler_h = small.height() + 6
+        self._message_top = self._ruler_top + self._ruler_h
+        self._message_h = metrics.height() + 4
+        self._caption_w = small.horizontalAdvance("ŷ 0.00") + 4
+
+    def _content_width(self) -> int:
+        # Bits, the ghost cell, and room for the "ŷ 0.87" caption that starts
+        # at the ghost cell and is wider than it.
+        tail = max(self._caption_w - self._cell_w, 0) + LEFT_PAD_PX
+        return LEFT_PAD_PX + (self._length() + 1) * self._cell_w + tail
+
+    def _update_scroll_range(self) -> None:
+        bar = self.horizontalScrollBar()
+        width = self.viewport().width()
+        bar.setRange(0, max(self._content_width() - width, 0))
+        bar.setPageStep(max(width, 1))
+        bar.setSingleStep(self._cell_w)
+
+    def _ensure_visible(self, first: int, last: int, margin: int) -> None:
+        """Scroll as little as possible so cells *first … last* (± *margin*) are in view."""
+        bar = self.horizontalScrollBar()
+        width = self.viewport().width()
+        value = bar.value()
+        for cells in (margin, 0):  # drop the margin when the view is too narrow for it
+            left = LEFT_PAD_PX + (first - cells) * self._cell_w
+            right = LEFT_PAD_PX + (last + 1 + cells) * self._cell_w
+            if right - left <= width:
+                break
+        if left < value or right - left > width:
+            bar.setValue(max(left, 0))
+        elif right > value + width:
+            bar.setValue(right - width)
+
+    def _follow_cursor(self) -> None:
+        x_bit, y_bit = self.highlighted()
+        last = y_bit if y_bit is not None else x_bit
+        if self._adapter.session.at_end:
+            last = self._length()  # the ghost cell holds the answer at the end
+        self._ensure_visible(x_bit, last, FOLLOW_MARGIN_CELLS)
+
+    def _caret_at(self, pos: QPoint) -> int:
+        offset = pos.x() + self.horizontalScrollBar().value() - LEFT_PAD_PX
+        return min(max(round(offset / self._cell_w), 0), self._length())
+
+    def _toggles_at(self, pos: QPoint) -> int | None:
+        """The bit a click at *pos* flips, or None when it should place the caret."""
+        index = self.index_at(pos)
+        if index is None:
+            return None
+        rect = self.cell_rect(index)
+        if pos.x() - rect.left() < BORDER_GRAB_PX or rect.right() - pos.x() < BORDER_GRAB_PX:
+            return None
+        return index
+
+    # ------------------------------------------------------------------ Qt overrides
+    def sizeHint(self) -> QSize:
+        return QSize(40 * self._cell_w, self._fixed_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(8 * self._cell_w, self._fixed_height())
+
+    def _fixed_height(self) -> int:
+        bar = self.horizontalScrollBar().sizeHint().height()
+        return self._message_top + self._message_h + bar + 2 * self.frameWidth()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._update_metrics()
+            self._update_scroll_range()
+            self.updateGeometry()
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_scroll_range()
+        self._follow_cursor()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        # Repaint rather than blit: labels and highlights depend on the view.
+        self.viewport().update()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()  # the caret is drawn only with focus
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            # Claim only the editor's own keys; everything else (plain arrows,
+            # Space, Home, End, , . + -) must reach the window's shortcuts.
+            if self._claims_key(event):  # type: ignore[arg-type]
+                event.accept()
+                return True
+            event.ignore()
+            return False
+        return super().event(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            help_event: QHelpEvent = event  # type: ignore[assignment]
+            text = self.tooltip_at(help_event.pos())
+            if text:
+                QToolTip.showText(help_event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        pos = event.position().toPoint()
+        if pos.y() >= self._message_top:
+            return  # the message strip is not part of the tape
+        index = self._toggles_at(pos)
+        if index is not None:
+            self._edit("flip", lambda: self._adapter.toggle(index))
+        else:
+            self.set_caret(self._caret_at(pos))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        # The pointer tells what a click will do: a hand flips, a bar places the caret.
+        pos = event.position().toPoint()
+        if self._toggles_at(pos) is not None:
+            shape = Qt.CursorShape.PointingHandCursor
+        elif pos.y() < self._message_top:
+            shape = Qt.CursorShape.IBeamCursor
+        else:
+            shape = Qt.CursorShape.ArrowCursor
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(shape)
+        super().mouseMoveEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # The tape has no vertical extent, so the ordinary wheel scrolls sideways.
+        pixels = event.pixelDelta()
+        if not pixels.isNull():
+            delta = pixels.x() if abs(pixels.x()) > abs(pixels.y()) else pixels.y()
+            step = float(delta)
+        else:
+            angle = event.angleDelta()
+            delta = angle.x() if abs(angle.x()) > abs(angle.y()) else angle.y()
+            step = delta / 120 * WHEEL_CELLS * self._cell_w
+        if step == 0:
+            event.ignore()
+            return
+        bar = self.horizontalScrollBar()
+        bar.setValue(bar.value() - round(step))
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = self._key_action(event)
+        if action is None:
+            event.ignore()  # let the window (or a parent) have it
+            return
+        action()
+        event.accept()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """Build the context menu for a right click at *pos* (viewport coordinates).
+
+        Returns
+        -------
+        QMenu
+            Copy stream, Paste at caret, then Toggle / Delete for the bit under
+            *pos* (disabled elsewhere) and Insert 0 / Insert 1 at the gap
+            nearest *pos*. The caller shows and deletes it.
+        """
+        menu = QMenu(self)
+        index = self.index_at(pos)
+        gap = self._caret_at(pos)
+
+        def add(text: str, slot: Callable[[], None], enabled: bool = True,
+                keys: QKeySequence.StandardKey | None = None) -> QAction:
+            if keys is not None:
+                # Only a hint after the tab: the keys work on the tape itself,
+                # and a real shortcut here could clash with the window's.
+                hint = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+                text = f"{text}\t{hint.split(', ')[0]}" if hint else text
+            action = menu.addAction(text)
+            action.triggered.connect(slot)
+            action.setEnabled(enabled)
+            return action
+
+        add("Copy stream", self.copy_stream, keys=QKeySequence.StandardKey.Copy)
+        add("Paste at caret", self._paste_clipboard, keys=QKeySequence.StandardKey.Paste)
+        menu.addSeparator()
+        bit = "this bit" if index is None else f"bit {index + 1:,}"
+        add(f"Toggle {bit}", lambda: self._edit("flip", lambda: self._adapter.toggle(index)),
+            enabled=index is not None)
+        add(f"Delete {bit}", lambda: self._delete_bit(index), enabled=index is not None)
+        menu.addSeparator()
+        add("Insert 0 here", lambda: self._insert_bit(gap, 0))
+        add("Insert 1 here", lambda: self._insert_bit(gap, 1))
+        return menu
+
+    # ------------------------------------------------------------------ editing
+    def _claims_key(self, event: QKeyEvent) -> bool:
+        return self._key_action(event) is not None
+
+    def _key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
+        """What a key does on the tape, or None for a key the editor leaves alone."""
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        plain = modifiers == Qt.KeyboardModifier.NoModifier
+        shift = modifiers == Qt.KeyboardModifier.ShiftModifier
+        ctrl = modifiers == Qt.KeyboardModifier.ControlModifier
+        # Shift+Insert is spelled out because not every platform theme lists it.
+        if event.matches(QKeySequence.StandardKey.Paste) or (shift and key == Qt.Key.Key_Insert):
+            return self._paste_clipboard
+        if event.matches(QKeySequence.StandardKey.Copy):
+            return self.copy_stream
+        if plain and event.text() in ("0", "1"):
+            bit = int(event.text())
+            return lambda: self._insert_bit(self._caret, bit)
+        if (plain or shift) and key == Qt.Key.Key_Backspace:
+            return self._backspace
+        if (plain or shift) and key == Qt.Key.Key_Delete:
+            return self._delete_forward
+        if ctrl and key == Qt.Key.Key_Left:
+            return lambda: self.set_caret(self._caret - 1)
+        if ctrl and key == Qt.Key.Key_Right:
+            return lambda: self.set_caret(self._caret + 1)
+        if ctrl and key == Qt.Key.Key_Home:
+            return lambda: self.set_caret(0)
+        if ctrl and key == Qt.Key.Key_End:
+            return lambda: self.set_caret(self._length())
+        return None
+
+    def _edit(self, verb: str, change: Callable[[], None]) -> bool:
+        """Run one adapter edit; on refusal show why. True if it was applied."""
+        self._editing = True
+        try:
+            change()
+        except InputError as exc:
+            self.show_message(f"Cannot {verb}: {exc}")
+            return False
+        finally:
+            self._editing = False
+        self.clear_message()
+        return True
+
+    def _insert_bit(self, at: int, bit: int) -> None:
+        if self._edit("insert", lambda: self._adapter.insert(at, np.array([bit], np.uint8))):
+            self.set_caret(at + 1)
+
+    def _delete_bit(self, index: int | None) -> None:
+        if index is None:
+            return
+        caret = self._caret
+        if self._edit("delete", lambda: self._adapter.delete(index)) and caret > index:
+            self.set_caret(caret - 1)  # the caret stays between the same two bits
+
+    def _backspace(self) -> None:
+        caret = self._caret
+        if caret == 0:
+            return
+        if self._edit("delete", lambda: self._adapter.delete(caret - 1)):
+            self.set_caret(caret - 1)
+
+    def _delete_forward(self) -> None:
+        caret = self._caret
+        if caret >= self._length():
+            return
+        if self._edit("delete", lambda: self._adapter.delete(caret)):
+            self.set_caret(caret)
+
+    def _paste_clipboard(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
+
+    # ------------------------------------------------------------------ model changes
+    def _on_changed(self, flags: int) -> None:
+        changes = Change(flags)
+        if changes & Change.STREAM:
+            self._update_scroll_range()
+            self._caret = min(self._caret, self._length())
+        # An edit made here keeps the edited place in view; everything else
+        # (steps, play, undo from the window) brings the tick shown into view.
+        if changes & (Change.CURSOR | Change.STREAM) and not self._editing:
+            self._follow_cursor()
+        self.viewport().update()
+
+    # ------------------------------------------------------------------ painting
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()
+
+    def _paint(self, painter: QPainter) -> None:
+        session = self._adapter.session
+        bits = session.bits
+        length = len(bits)
+        width = self.viewport().width()
+        palette = self.palette()
+        painter.fillRect(self.viewport().rect(), palette.base())
+
+        first, last = self.visible_range()
+        x_bit, y_bit = self.highlighted()
+        seen_up_to = x_bit + 1  # bits after the target of the tick shown are still to come
+        visible = bits[first : last + 1] if last >= first else bits[:0]
+        self.last_painted_cells = len(visible)
+
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(self.font())
+        for offset, value in enumerate(visible.tolist()):
+            index = first + offset
+            if index == x_bit:
+                fill, border, text = QColor(theme.INPUT_HIGHLIGHT), QColor(theme.INPUT_HIGHLIGHT).darker(130), None
+            elif index == y_bit:
+                fill, border, text = QColor(theme.TARGET_HIGHLIGHT), QColor(theme.TARGET_HIGHLIGHT).darker(130), None
+            elif index <= seen_up_to:
+                fill = QColor(_ONE_FILL if value else _ZERO_FILL)
+                border, text = QColor(_BORDER), QColor(_TEXT)
+            else:
+                fill = QColor(_ONE_FILL_FUTURE if value else _ZERO_FILL_FUTURE)
+                border, text = QColor(_BORDER_FUTURE), QColor(_TEXT_FUTURE)
+            if text is None:
+                text = theme.text_color_on(fill)
+            rect = self.cell_rect(index).adjusted(1, 1, -1, -1)
+            painter.setPen(QPen(border, 1))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(text)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "1" if value else "0")
+
+        self._paint_ghost(painter, length, width)
+        self._paint_labels(painter, x_bit, y_bit)
+        self._paint_ruler(painter, first, last, length)
+        self._paint_caret(painter)
+        self._paint_message(painter, width)
+
+    def _paint_ghost(self, painter: QPainter, length: int, width: int) -> None:
+        rect = self.cell_rect(length)
+        if rect.left() >= width or rect.right() < 0:
+            return
+        session = self._adapter.session
+        inner = rect.adjusted(1, 1, -1, -1)
+        if session.at_end:
+            yhat = session.prediction().yhat
+            bit = _predicted_bit(yhat)
+            colour = QColor(theme.SIGNALS["yhat"])
+            painter.setPen(QPen(colour, 1))
+            painter.setBrush(_blend(theme.SIGNALS["yhat"], 0.25))
+            painter.drawRoundedRect(inner, 3, 3)
+            painter.setPen(QColor(_TEXT))
+            painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, "?" if bit is None else str(bit))
+            painter.setFont(self._small_font)
+            painter.setPen(colour.darker(140))
+            caption = QRect(rect.left() + 1, 0, self._caption_w + 4, self._label_h)
+            painter.drawText(caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             f"ŷ {yhat:.2f}")
+            painter.setFont(self.font())
+        else:
+            pen = QPen(QColor(theme.NEUTRAL), 1, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(inner, 3, 3)
+            painter.setPen(QColor(theme.NEUTRAL))
+            painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, "?")
+
+    def _paint_labels(self, painter: QPainter, x_bit: int, y_bit: int | None) -> None:
+        # The letters name the two highlight colours, so the tape needs no legend.
+        painter.setFont(self._label_font)
+        for index, letter, colour in ((x_bit, "x", theme.INPUT_HIGHLIGHT),
+                                      (y_bit, "y", theme.TARGET_HIGHLIGHT)):
+            if index is None:
+                continue
+            cell = self.cell_rect(index)
+            painter.setPen(QColor(colour).darker(170))
+            painter.drawText(QRect(cell.left(), 0, cell.width(), self._label_h),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, letter)
+        painter.setFont(self.font())
+
+    def _paint_ruler(self, painter: QPainter, first: int, last: int, length: int) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setFont(self._small_font)
+        metrics = self._small_metrics
+        colour = self.palette().color(self.foregroundRole())
+        mark_colour = QColor(colour)
+        mark_colour.setAlpha(110)
+        top = self._ruler_top
+        # Numbers are wider than a cell, so those of cells just out of view
+        # may still show their edge: widen the loop by a few cells.
+        spill = 4
+        for index in range(max(first - spill, 0), min(last + spill, length - 1) + 1):
+            number = index + 1
+            labelled = number % RULER_LABEL_EVERY == 0 or number == 1
+            if not labelled and number % RULER_MARK_EVERY:
+                continue
+            centre = self.cell_rect(index).center().x()
+            painter.setPen(mark_colour)
+            painter.drawLine(centre, top + 1, centre, top + (4 if labelled else 2))
+            if labelled:
+                text = f"{number:,}"
+                text_w = metrics.horizontalAdvance(text)
+                painter.setPen(colour)
+                painter.drawText(QRect(centre - text_w // 2 - 2, top + 4, text_w + 4, metrics.height()),
+                                 Qt.AlignmentFlag.AlignCenter, text)
+        painter.setFont(self.font())
+
+    def _paint_caret(self, painter: QPainter) -> None:
+        if not self.hasFocus():
+            return
+        x = LEFT_PAD_PX + self._caret * self._cell_w - self.horizontalScrollBar().value()
+        if not -2 <= x <= self.viewport().width() + 2:
+            return
+        painter.fillRect(QRect(x - 1, self._cells_top - 2, 2, self._cell_h + 4), QColor(theme.CURSOR))
+
+    def _paint_message(self, painter: QPainter, width: int) -> None:
+        if not self._message:
+            return
+        painter.setFont(self.font())
+        painter.setPen(QColor(theme.ERROR_TEXT if self._message_is_error else _INFO_TEXT))
+        rect = QRect(LEFT_PAD_PX, self._message_top, width - 2 * LEFT_PAD_PX, self._message_h)
+        text = painter.fontMetrics().elidedText(self._message, Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)

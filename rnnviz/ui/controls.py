@@ -1,0 +1,300 @@
+"""Controls: the learning parameters, the play speed and the stream's text.
+
+Each control takes the adapter, changes the session only through it and
+follows it back (a change made elsewhere — Restore defaults, a command-line
+option, an undo — shows here too). Bad values are refused by the engine's
+own validation; the message appears beside the control and nothing changes.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rnnviz.engine.activations import ACTIVATIONS
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.learner import MAX_ETA, MAX_GAIN, MAX_START, RULES, LearnerParams
+from rnnviz.engine.sequences import format_sequence
+from rnnviz.ui import theme
+from rnnviz.ui.adapter import SPEEDS, Change, SessionAdapter, speed_label
+
+#: What each rule does, for the tooltip of the rule box.
+RULE_HELP: Final[dict[str, str]] = {
+    "sequential": "ho is updated first; ih and hh then use the new ho (the seed's published numbers)",
+    "simultaneous": "all three changes from the weights before the tick (the true one-tick gradient)",
+}
+ACTIVATION_HELP: Final[dict[str, str]] = {
+    "sigmoid": "σ(k·z), from 0 to 1",
+    "tanh": "tanh(k·z), from −1 to 1",
+    "bipolar": "2σ(k·z) − 1, from −1 to 1",
+}
+#: The longest stream text written back into the stream box; longer streams
+#: are edited on the tape (a million bits of text would freeze a QLineEdit).
+MAX_SHOWN_TEXT: Final[int] = 400
+
+
+class _ReturnFocus:
+    """Mixin: Enter applies the value and hands the keyboard back to the window.
+
+    While a number box has focus it needs ``,`` ``.`` ``-`` and Space for
+    typing, which are also the window's shortcuts; after Enter they work again.
+    """
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        super().keyPressEvent(event)  # type: ignore[misc]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            window = self.window()  # type: ignore[attr-defined]
+            window.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class NumberBox(_ReturnFocus, QDoubleSpinBox):
+    """A number field that applies on Enter, focus-out or the arrows (not per keystroke)."""
+
+    def __init__(self, low: float, high: float, decimals: int, step: float, tip: str) -> None:
+        super().__init__()
+        self.setRange(low, high)
+        self.setDecimals(decimals)
+        self.setSingleStep(step)
+        self.setKeyboardTracking(False)
+        self.setAccelerated(True)
+        self.setToolTip(tip)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+
+class ParameterPanel(QWidget):
+    """η, update rule, activation, gain, initial weights, h0 and learning on/off."""
+
+    def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._adapter = adapter
+        self.eta = NumberBox(0.0, min(MAX_ETA, 1000.0), 3, 0.5, "learning rate η (the seed's experiments use 5)")
+        self.rule = QComboBox()
+        for name in RULES:
+            self.rule.addItem(name, name)
+            self.rule.setItemData(self.rule.count() - 1, RULE_HELP[name], Qt.ItemDataRole.ToolTipRole)
+        self.rule.setToolTip("how the three weights are updated; applies from the next tick")
+        self.activation = QComboBox()
+        for name in ACTIVATIONS:
+            self.activation.addItem(f"{name}  ({ACTIVATION_HELP[name]})", name)
+        self.activation.setToolTip("the squashing function of both neurons")
+        self.gain = NumberBox(0.01, min(MAX_GAIN, 100.0), 2, 0.5, "gain k: f(z) = base(k·z)")
+        limit = min(MAX_START, 100.0)
+        self.init = {
+            name: NumberBox(-limit, limit, 3, 0.1, f"{name} before the first tick")
+            for name in ("ih", "hh", "ho")
+        }
+        self.h0 = NumberBox(-limit, limit, 3, 0.1, "the hidden value before the first tick")
+        self.learning = QCheckBox("learning")
+        self.learning.setToolTip("when off, the network only predicts and the weights stay put")
+        self.message = QLabel()
+        self.message.setObjectName("parameterMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {theme.ERROR_TEXT};")
+        self.message.hide()
+
+        weights = QHBoxLayout()
+        weights.setSpacing(4)
+        for name, box in self.init.items():
+            label = QLabel(name)
+            label.setBuddy(box)
+            weights.addWidget(label)
+            weights.addWidget(box, 1)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("η (learning rate)", self.eta)
+        form.addRow("update rule", self.rule)
+        form.addRow("activation", self.activation)
+        form.addRow("gain k", self.gain)
+        form.addRow("start weights", weights)
+        row = QHBoxLayout()
+        row.addWidget(self.h0, 1)
+        row.addSpacing(12)
+        row.addWidget(self.learning)
+        form.addRow("start h (h0)", row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+        self.eta.valueChanged.connect(lambda v: self._apply(eta=v))
+        self.rule.currentIndexChanged.connect(lambda _: self._apply(rule=self.rule.currentData()))
+        self.activation.currentIndexChanged.connect(
+            lambda _: self._apply(activation=self.activation.currentData())
+        )
+        self.gain.valueChanged.connect(lambda v: self._apply(gain=v))
+        for box in self.init.values():
+            box.valueChanged.connect(self._apply_init)
+        self.h0.valueChanged.connect(lambda v: self._apply(h0=v))
+        self.learning.toggled.connect(lambda on: self._apply(learning=on))
+        adapter.changed.connect(self._on_changed)
+        self._show(adapter.session.params)
+
+    def _apply_init(self) -> None:
+        self._apply(init=tuple(box.value() for box in self.init.values()))
+
+    def _apply(self, **changes) -> None:
+        try:
+            self._adapter.set_params(**changes)
+        except InputError as error:
+            self.message.setText(str(error))
+            self.message.show()
+            self._show(self._adapter.session.params)  # put the refused value back
+        else:
+            self.message.hide()
+
+    def _on_changed(self, flags: int) -> None:
+        if flags & Change.PARAMS:
+            self._show(self._adapter.session.params)
+
+    def _show(self, params: LearnerParams) -> None:
+        """Write *params* into the fields without sending them back."""
+        boxes = [self.eta, self.rule, self.activation, self.gain, self.h0, self.learning,
+                 *self.init.values()]
+        blockers = [QSignalBlocker(box) for box in boxes]
+        self.eta.setValue(params.eta)
+        self.rule.setCurrentIndex(self.rule.findData(params.rule))
+        self.activation.setCurrentIndex(self.activation.findData(params.activation))
+        self.gain.setValue(params.gain)
+        for box, value in zip(self.init.values(), params.init):
+            box.setValue(value)
+        self.h0.setValue(params.h0)
+        self.learning.setChecked(params.learning)
+        del blockers
+
+
+class SpeedControl(QWidget):
+    """A slider over the play speeds (1–60 ticks/s and "max") with its value written beside it."""
+
+    def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._adapter = adapter
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, len(SPEEDS) - 1)
+        self.slider.setPageStep(1)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep ←/→ for stepping
+        self.slider.setToolTip("play speed (keys + and −); max runs many ticks per frame")
+        self.slider.setMinimumWidth(110)
+        self.slider.setMaximumWidth(220)
+        self.label = QLabel()
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("60 ticks/s "))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(QLabel("speed"))
+        layout.addWidget(self.slider)
+        layout.addWidget(self.label)
+        layout.addStretch(1)
+        self.slider.valueChanged.connect(lambda i: adapter.set_speed(SPEEDS[i]))
+        adapter.speedChanged.connect(self._show)
+        self._show(adapter.speed)
+
+    def _show(self, speed: int) -> None:
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(SPEEDS.index(speed))
+        self.label.setText(speed_label(speed))
+
+
+class StreamLine(QWidget):
+    """The stream as text in the sequence language; Enter replaces the stream.
+
+    An invalid text gets a message naming the character and its position and
+    changes nothing. The box follows edits made on the tape while the text
+    stays short enough to read.
+    """
+
+    #: The text was accepted and installed (for settings: the last stream).
+    accepted = Signal(str)
+
+    def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._adapter = adapter
+        self.edit = QLineEdit()
+        self.edit.setObjectName("streamText")
+        self.edit.setPlaceholderText("1^10 0^10   ·   (10)^10   ·   random(100, 0.5, seed=1)")
+        self.edit.setToolTip(
+            "The bit stream in the sequence language: 0 and 1, repeats such as 1^10 or (10)^5,\n"
+            "generators streak(), alt(), periodic(), random(), markov().\n"
+            "Press Enter to use it; Esc goes back to the stream in use."
+        )
+        self.edit.setClearButtonEnabled(True)
+        self.message = QLabel()
+        self.message.setObjectName("streamMessage")
+        self.message.setStyleSheet(f"color: {theme.ERROR_TEXT};")
+        self.message.hide()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        label = QLabel("&stream")
+        label.setBuddy(self.edit)
+        layout.addWidget(label)
+        layout.addWidget(self.edit, 3)
+        layout.addWidget(self.message, 2)
+        self.edit.returnPressed.connect(self.apply)
+        self.edit.textEdited.connect(lambda _: self.message.hide())
+        adapter.changed.connect(self._on_changed)
+        self._show_stream()
+
+    def set_text(self, text: str) -> None:
+        """Show *text* for the current stream (e.g. the generator call that made it)."""
+        self.edit.setText(text)
+        self.edit.setCursorPosition(0)
+
+    def apply(self) -> bool:
+        """Replace the stream with the box's text; False (and a message) if it is invalid."""
+        text = self.edit.text().strip()
+        try:
+            self._adapter.replace(text, "Replace stream")
+        except InputError as error:
+            self.message.setText(str(error))
+            self.message.show()
+            return False
+        self.message.hide()
+        self.set_text(text)
+        self.accepted.emit(text)
+        self.window().setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() == Qt.Key.Key_Escape:
+            self._show_stream()
+            self.message.hide()
+            self.window().setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        super().keyPressEvent(event)
+
+    def _on_changed(self, flags: int) -> None:
+        if flags & Change.STREAM and not self.edit.hasFocus():
+            self._show_stream()
+
+    def _show_stream(self) -> None:
+        bits = self._adapter.session.bits
+        text = format_sequence(bits) if len(bits) <= 20 * MAX_SHOWN_TEXT else ""
+        if text and len(text) <= MAX_SHOWN_TEXT:
+            self.set_text(text)
+        elif self.edit.text() == "" or not self._describes_current(self.edit.text()):
+            self.edit.clear()
+            self.edit.setPlaceholderText(f"{len(bits):,} bits: edit them on the tape, or type a new stream")
+
+    def _describes_current(self, text: str) -> bool:
+        from rnnviz.engine.sequences import parse_sequence
+
+        try:
+            bits = parse_sequence(text)
+        except InputError:
+            return False
+        current = self._adapter.session.bits
+        return len(bits) == len(current) and bool((bits == current).all())

@@ -1,0 +1,433 @@
+"""The main window: stream on top, network and controls on the left, plots on the right.
+
+The window builds the views around one :class:`SessionAdapter`, owns the
+actions (menus, toolbar and keyboard shortcuts share them) and keeps window
+geometry and the last settings in QSettings. It adds no logic of its own:
+every action is one adapter call.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rnnviz import __version__
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.resources import examples
+from rnnviz.ui.adapter import DEFAULT_SPEED, SPEEDS, Change, SessionAdapter
+from rnnviz.ui.bitstream import BitStreamEditor
+from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
+from rnnviz.ui.diagram import NetworkDiagram
+from rnnviz.ui.dialogs import GENERATORS, GenerateDialog, ShortcutsDialog
+from rnnviz.ui.plots import WeightPlots
+
+#: Ticks over which the status line averages e².
+MSE_WINDOW: Final[int] = 20
+DEFAULT_STREAM: Final[str] = "1^10 0^10"
+DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 800)
+#: QSettings layout version: bump it when saved geometry would no longer fit.
+SETTINGS_VERSION: Final[int] = 1
+
+
+def _signed(value: float) -> str:
+    """``+0.130`` / ``−0.592`` with a true minus sign, as the diagram writes it."""
+    return f"{value:+.3f}".replace("-", "\u2212")
+
+
+def _key(*sequences: str | QKeySequence.StandardKey) -> list[QKeySequence]:
+    return [QKeySequence(s) for s in sequences]
+
+
+class MainWindow(QMainWindow):
+    """The rnnviz desktop window.
+
+    Parameters
+    ----------
+    adapter
+        The session to show (a default one on ``1^10 0^10`` when omitted).
+    settings
+        Where geometry and the last settings persist. ``None`` (screenshots,
+        benchmarks, tests) neither reads nor writes any settings.
+    restore_settings
+        Read the saved learning settings and stream at start. The command line
+        turns this off when it gives its own stream or options.
+    """
+
+    def __init__(
+        self,
+        adapter: SessionAdapter | None = None,
+        *,
+        settings: QSettings | None = None,
+        restore_settings: bool = True,
+    ) -> None:
+        super().__init__()
+        self.adapter = adapter or SessionAdapter(parent=self)
+        if self.adapter.parent() is None:
+            self.adapter.setParent(self)
+        self._settings = settings
+        self.setWindowTitle("rnnviz")
+        self.setObjectName("rnnvizMainWindow")
+
+        self.stream_line = StreamLine(self.adapter)
+        self.tape = BitStreamEditor(self.adapter)
+        self.diagram = NetworkDiagram(self.adapter)
+        self.parameters = ParameterPanel(self.adapter)
+        self.plots = WeightPlots(self.adapter)
+        self.speed = SpeedControl(self.adapter)
+
+        learning_box = QGroupBox("Learning")
+        box_layout = QVBoxLayout(learning_box)
+        box_layout.setContentsMargins(2, 2, 2, 2)
+        box_layout.addWidget(self.parameters)
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.setObjectName("leftSplitter")
+        self.left.addWidget(self.diagram)
+        self.left.addWidget(learning_box)
+        self.left.setStretchFactor(0, 3)
+        self.left.setStretchFactor(1, 0)
+        self.left.setChildrenCollapsible(False)
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("mainSplitter")
+        self.main_split.addWidget(self.left)
+        self.main_split.addWidget(self.plots)
+        self.main_split.setStretchFactor(0, 2)
+        self.main_split.setStretchFactor(1, 3)
+        self.main_split.setChildrenCollapsible(False)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.stream_line)
+        layout.addWidget(self.tape)
+        layout.addWidget(self.main_split, 1)
+        self.setCentralWidget(central)
+
+        self.status = QLabel()
+        self.status.setObjectName("tickStatus")
+        self.statusBar().addWidget(self.status, 1)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_menus_and_toolbar()
+
+        self.adapter.changed.connect(self._on_changed)
+        self.adapter.playingChanged.connect(self._on_playing)
+        # Bound methods, not lambdas: Qt drops a connection to a method of a
+        # destroyed window before it destroys the window's children, whose
+        # last signals would otherwise reach a half-deleted window.
+        self.adapter.undo_stack.canUndoChanged.connect(self._update_undo)
+        self.adapter.undo_stack.canRedoChanged.connect(self._update_undo)
+        self.adapter.undo_stack.indexChanged.connect(self._update_undo)
+        self.stream_line.accepted.connect(self._save_stream)
+
+        self.resize(*DEFAULT_SIZE)
+        if settings is not None:
+            self._restore_geometry()
+            if restore_settings:
+                self._restore_learning()
+        self._on_changed(int(Change.ALL))
+        self._on_playing(False)
+        self._update_undo()
+        # Typing 0/1 edits the tape from the start; the window's keys work there too.
+        self.tape.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- actions ------------------------------------------------------------
+    def _action(
+        self, name: str, text: str, slot, keys: list[QKeySequence] | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if keys:
+            action.setShortcuts(keys)
+            shown = " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys[:2])
+            tip = f"{tip} ({shown})" if tip else shown
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        a = self.adapter
+        self._action("reset", "Reset", a.reset, _key("Home"), "back to tick 0, weights to their start values")
+        self._action("back", "Back", a.back, _key("Left", ","), "one tick back")
+        self._action("play", "Play", a.toggle_play, _key("Space"), "play / pause")
+        self._action("step", "Step", a.step, _key("Right", "."), "one tick forward")
+        self._action("end", "Run to end", a.run_to_end, _key("End"), "do every remaining tick")
+        self._action("faster", "Faster", a.faster, _key("+", "=", "Ctrl++"), "play faster")
+        self._action("slower", "Slower", a.slower, _key("-", "Ctrl+-"), "play slower")
+        self._action("undo", "Undo", a.undo, _key("Ctrl+Z"), "undo the last edit of the stream")
+        self._action("redo", "Redo", a.redo, _key("Ctrl+Shift+Z", "Ctrl+Y"), "redo")
+        self._action("restore", "Restore defaults", self.restore_defaults, tip="learning settings, speed and layout back to the defaults (the stream is kept)")
+        self._action("fit", "Show whole stream in plots", self.plots.fit, _key("Ctrl+0"), "fit the plots to the whole stream")
+        self._action("quit", "Quit", self.close, _key(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        self._action("shortcuts", "Keyboard shortcuts", lambda: ShortcutsDialog(self).exec(), _key("F1"))
+        self._action("about", "About rnnviz", self._about)
+
+    def _build_menus_and_toolbar(self) -> None:
+        act = self.actions_by_name
+        file_menu = self.menuBar().addMenu("&File")
+        example_menu = file_menu.addMenu("Open &example")
+        try:
+            for item in examples():
+                action = example_menu.addAction(f"{item['name']}  —  {item['sequence']}")
+                action.setToolTip(item["about"])
+                action.setStatusTip(item["about"])
+                action.triggered.connect(
+                    lambda _=False, item=item: self.open_stream(item["sequence"], f"Example {item['name']}")
+                )
+        except (OSError, ValueError, KeyError, InputError) as error:  # a damaged install
+            example_menu.addAction(f"examples unavailable: {error}").setEnabled(False)
+        file_menu.addSeparator()
+        file_menu.addAction(act["quit"])
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(act["undo"])
+        edit_menu.addAction(act["redo"])
+        edit_menu.addSeparator()
+        edit_menu.addAction(act["restore"])
+
+        generate_menu = self.menuBar().addMenu("&Generate")
+        for generator in GENERATORS:
+            action = generate_menu.addAction(generator.title)
+            action.setStatusTip(generator.about)
+            action.triggered.connect(lambda _=False, g=generator: self.generate(g))
+
+        run_menu = self.menuBar().addMenu("&Run")
+        for name in ("play", "step", "back", "reset", "end"):
+            run_menu.addAction(act[name])
+        run_menu.addSeparator()
+        run_menu.addAction(act["faster"])
+        run_menu.addAction(act["slower"])
+
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(act["fit"])
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(act["shortcuts"])
+        help_menu.addAction(act["about"])
+
+        toolbar = QToolBar("Transport")
+        toolbar.setObjectName("transportToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # The style's own media icons: every platform draws them, unlike the
+        # ⏮ ⏭ characters, which many fonts lack.
+        icons = {
+            "reset": QStyle.StandardPixmap.SP_MediaSkipBackward,
+            "back": QStyle.StandardPixmap.SP_MediaSeekBackward,
+            "play": QStyle.StandardPixmap.SP_MediaPlay,
+            "step": QStyle.StandardPixmap.SP_MediaSeekForward,
+            "end": QStyle.StandardPixmap.SP_MediaSkipForward,
+        }
+        for name, icon in icons.items():
+            act[name].setIcon(self.style().standardIcon(icon))
+        for name in ("reset", "back", "play", "step", "end"):
+            toolbar.addAction(act[name])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.speed)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        # Buttons must not take the keyboard: Space and the arrows belong to
+        # the shortcuts, whatever was clicked last.
+        for button in toolbar.findChildren(QWidget):
+            if button is not self.speed and not self.speed.isAncestorOf(button):
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.toolbar = toolbar
+
+    # -- user commands --------------------------------------------------------
+    def open_stream(self, text: str, what: str = "Replace stream") -> bool:
+        """Use the stream *text*; an invalid one is reported in the status bar and changes nothing."""
+        try:
+            self.adapter.replace(text, what)
+        except InputError as error:
+            self.statusBar().showMessage(f"Not used: {error}", 8000)
+            return False
+        self.stream_line.set_text(text)
+        self._save_stream(text)
+        return True
+
+    def generate(self, generator) -> None:
+        dialog = GenerateDialog(generator, self)
+        if dialog.exec():
+            self.open_stream(dialog.call_text(), f"Generate {generator.key}")
+
+    def restore_defaults(self) -> None:
+        """Learning settings, speed and window layout back to the defaults; the stream stays."""
+        with self.adapter.batch():
+            self.adapter.set_params(LearnerParams())
+        self.adapter.set_speed(DEFAULT_SPEED)
+        self.resize(*DEFAULT_SIZE)
+        self.main_split.setSizes([2 * self.width() // 5, 3 * self.width() // 5])
+        self.plots.fit()
+        if self._settings is not None:
+            self._settings.remove("learning")
+            self._settings.remove("window")
+            self._settings.remove("run")
+        self.statusBar().showMessage("Settings restored to their defaults (the stream is kept).", 6000)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self, "About rnnviz",
+            f"<b>rnnviz {__version__}</b><p>Watch the simplest interesting recurrent neural "
+            "network — one input, one hidden neuron with a self-loop, one output — learn to "
+            "predict the next bit, tick by tick.</p>",
+        )
+
+    # -- following the adapter ----------------------------------------------------
+    def _on_changed(self, flags: int) -> None:
+        session = self.adapter.session
+        c, n = session.cursor, session.n_ticks
+        parts = [f"tick {c:,} of {n:,}"]
+        if c:
+            err = session.history["err"][max(c - MSE_WINDOW, 0) : c]
+            parts.append(f"e = {_signed(float(err[-1]))}")
+            mse = float(np.mean(np.square(err)))
+            parts.append(f"mean e² over the last {len(err)} tick{'s' if len(err) != 1 else ''} = {mse:.4f}")
+        elif n:
+            parts.append("press Space to play or → to step")
+        else:
+            parts.append("one bit: nothing to learn from yet — add bits on the tape")
+        if session.at_end and n:
+            guess = session.prediction().yhat
+            low, high = session.params.act.range
+            if math.isfinite(guess):  # the bit whose end of the output range is nearer
+                parts.append(f"next bit: ŷ = {guess:.3f} → {int(guess >= (low + high) / 2)}")
+        self.status.setText("   ·   ".join(parts))
+        if flags & Change.STREAM:
+            self.setWindowTitle(f"rnnviz — {len(session.bits):,} bits")
+        if flags & Change.PARAMS:
+            self._save_learning()
+
+    def _on_playing(self, playing: bool) -> None:
+        play = self.actions_by_name["play"]
+        play.setText("Pause" if playing else "Play")
+        play.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        ))
+
+    def _update_undo(self, *_: object) -> None:
+        stack = self.adapter.undo_stack
+        undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
+        undo.setEnabled(stack.canUndo())
+        redo.setEnabled(stack.canRedo())
+        undo.setText(f"Undo {stack.undoText().lower()}" if stack.canUndo() else "Undo")
+        redo.setText(f"Redo {stack.redoText().lower()}" if stack.canRedo() else "Redo")
+
+    # -- settings ------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        s = self._settings
+        assert s is not None
+        if s.value("version", 0, int) != SETTINGS_VERSION:
+            return
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/state", self.restoreState),
+            ("window/main_split", self.main_split.restoreState),
+            ("window/left_split", self.left.restoreState),
+        ):
+            value = s.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+        speed = s.value("run/speed", DEFAULT_SPEED, int)
+        if speed in SPEEDS:
+            self.adapter.set_speed(speed)
+
+    def _restore_learning(self) -> None:
+        s = self._settings
+        assert s is not None
+        if s.value("version", 0, int) != SETTINGS_VERSION:
+            return
+        defaults = LearnerParams()
+        try:
+            params = LearnerParams(
+                eta=float(s.value("learning/eta", defaults.eta)),
+                rule=str(s.value("learning/rule", defaults.rule)),
+                activation=str(s.value("learning/activation", defaults.activation)),
+                gain=float(s.value("learning/gain", defaults.gain)),
+                init=tuple(float(v) for v in str(s.value("learning/init", "0,0,0")).split(",")),
+                h0=float(s.value("learning/h0", defaults.h0)),
+                learning=str(s.value("learning/learning", "true")).lower() == "true",
+            )
+        except (InputError, ValueError, TypeError):
+            params = defaults  # settings edited by hand or from another version: ignore them
+        stream = s.value("stream/text", "")
+        with self.adapter.batch():
+            self.adapter.set_params(params)
+            if isinstance(stream, str) and stream.strip():
+                try:
+                    self.adapter.replace(stream, "Restore last stream")
+                    self.adapter.undo_stack.clear()
+                    self.stream_line.set_text(stream)
+                except InputError:
+                    pass
+
+    def _save_learning(self) -> None:
+        if self._settings is None:
+            return
+        p, s = self.adapter.session.params, self._settings
+        s.setValue("version", SETTINGS_VERSION)
+        s.setValue("learning/eta", p.eta)
+        s.setValue("learning/rule", p.rule)
+        s.setValue("learning/activation", p.activation)
+        s.setValue("learning/gain", p.gain)
+        s.setValue("learning/init", ",".join(repr(v) for v in p.init))
+        s.setValue("learning/h0", p.h0)
+        s.setValue("learning/learning", "true" if p.learning else "false")
+
+    def _save_stream(self, text: str | None = None) -> None:
+        if self._settings is None:
+            return
+        text = text if text is not None else self.stream_line.edit.text()
+        if text and len(text) <= 10_000:
+            self._settings.setValue("stream/text", text)
+
+    def save_settings(self) -> None:
+        """Write geometry, speed and learning settings (also done on close)."""
+        if self._settings is None:
+            return
+        s = self._settings
+        s.setValue("version", SETTINGS_VERSION)
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/main_split", self.main_split.saveState())
+        s.setValue("window/left_split", self.left.saveState())
+        s.setValue("run/speed", self.adapter.speed)
+        self._save_learning()
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.adapter.shutdown()
+        self.save_settings()
+        super().closeEvent(event)
+
+
+def application() -> QApplication:
+    """The QApplication, created with rnnviz's names (QSettings uses them)."""
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setOrganizationName("rnnviz")
+        QApplication.setApplicationName("rnnviz")
+        QApplication.setApplicationVersion(__version__)
+        app = QApplication([])
+    return app  # type: ignore[return-value]

@@ -1,0 +1,290 @@
+"""The main window as a user drives it: shortcuts, controls, settings, screenshots."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage
+
+from rnnviz.engine.learner import LearnerParams, trace
+from rnnviz.session import Session
+from rnnviz.ui.adapter import SPEEDS, SessionAdapter
+from rnnviz.ui.dialogs import GENERATORS, GenerateDialog
+from rnnviz.ui.mainwindow import MainWindow
+
+
+def make_window(qtbot, stream: str = "1^10 0^10", settings: QSettings | None = None, **kw) -> MainWindow:
+    window = MainWindow(SessionAdapter(Session(stream)), settings=settings, **kw)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.setFocus()
+    return window
+
+
+@pytest.fixture
+def window(qtbot):
+    return make_window(qtbot)
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(window.focusWidget() or window, key, modifier)
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Right, Qt.Key.Key_Period])
+def test_right_and_period_step(qtbot, window, key):
+    press(qtbot, window, key)
+    press(qtbot, window, key)
+    assert window.adapter.session.cursor == 2
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Left, Qt.Key.Key_Comma])
+def test_left_and_comma_step_back(qtbot, window, key):
+    window.adapter.step(5)
+    press(qtbot, window, key)
+    assert window.adapter.session.cursor == 4
+
+
+def test_home_resets_and_end_runs_to_the_end(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_End)
+    assert window.adapter.session.cursor == 19
+    assert "tick 19 of 19" in window.status.text()
+    press(qtbot, window, Qt.Key.Key_Home)
+    assert window.adapter.session.cursor == 0 and len(window.adapter.session.history) == 0
+
+
+def test_space_plays_and_pauses(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert window.adapter.playing
+    assert window.actions_by_name["play"].text() == "Pause"
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert not window.adapter.playing
+    assert window.actions_by_name["play"].text() == "Play"
+
+
+def test_play_stops_at_the_end(qtbot, window):
+    window.adapter.set_speed(60)
+    press(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.adapter.playing, timeout=5000)
+    assert window.adapter.session.at_end
+    assert window.actions_by_name["play"].text() == "Play"
+
+
+def test_plus_and_minus_change_the_speed(qtbot, window):
+    start = window.adapter.speed
+    press(qtbot, window, Qt.Key.Key_Plus)
+    assert window.adapter.speed == SPEEDS[SPEEDS.index(start) + 1]
+    assert window.speed.label.text() == f"{window.adapter.speed} ticks/s"
+    press(qtbot, window, Qt.Key.Key_Minus)
+    press(qtbot, window, Qt.Key.Key_Minus)
+    assert window.adapter.speed == SPEEDS[SPEEDS.index(start) - 1]
+
+
+def test_undo_and_redo_keys(qtbot, window):
+    window.adapter.toggle(0)
+    assert window.actions_by_name["undo"].text() == "Undo toggle bit 1"
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.adapter.session.bits[0] == 1
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.adapter.session.bits[0] == 0
+    assert not window.actions_by_name["redo"].isEnabled()
+
+
+def test_shortcuts_still_work_after_clicking_the_tape(qtbot, window):
+    qtbot.mouseClick(window.tape.viewport(), Qt.MouseButton.LeftButton, pos=window.tape.cell_rect(15).center())
+    assert window.adapter.session.bits[15] == 1  # the click toggled the bit
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.adapter.session.cursor == 1
+
+
+def test_status_line_shows_tick_error_and_recent_mean_squared_error(window):
+    window.adapter.step(7)
+    err = window.adapter.session.history["err"][:7]
+    text = window.status.text()
+    assert "tick 7 of 19" in text
+    assert f"e = {err[-1]:+.3f}".replace("-", "\u2212") in text
+    assert f"mean e² over the last 7 ticks = {np.mean(err**2):.4f}" in text
+    window.adapter.run_to_end()
+    err = window.adapter.session.history["err"][-20:]
+    assert f"over the last 19 ticks = {np.mean(err[-19:]**2):.4f}" in window.status.text()
+    assert "next bit: ŷ = " in window.status.text()
+
+
+def test_step_back_restores_the_earlier_picture(qtbot, window):
+    window.adapter.step(5)
+    qtbot.waitUntil(lambda: all(window.diagram.flash_sign(w) == 0 for w in ("ih", "hh", "ho")))
+    before = window.grab().toImage()
+    window.adapter.step(3)
+    window.adapter.back(3)
+    qtbot.waitUntil(lambda: all(window.diagram.flash_sign(w) == 0 for w in ("ih", "hh", "ho")))
+    after = window.grab().toImage()
+    assert before == after
+
+
+def test_stream_box_replaces_the_stream_and_refuses_bad_text(qtbot, window):
+    box = window.stream_line.edit
+    box.setFocus()
+    box.setText("(10)^3")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    np.testing.assert_array_equal(window.adapter.session.bits, [1, 0] * 3)
+    box.setFocus()
+    box.setText("1^5 2")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.stream_line.message.text() == "unexpected character '2' at position 5"
+    assert window.stream_line.message.isVisible()
+    np.testing.assert_array_equal(window.adapter.session.bits, [1, 0] * 3)
+    assert window.adapter.undo_stack.count() == 1
+
+
+def test_typing_in_the_stream_box_does_not_trigger_shortcuts(qtbot, window):
+    box = window.stream_line.edit
+    box.setFocus()
+    box.clear()
+    qtbot.keyClicks(box, "1 0,.")
+    assert box.text() == "1 0,."
+    assert window.adapter.session.cursor == 0 and not window.adapter.playing
+
+
+def test_parameter_panel_changes_the_learner_from_the_next_tick(qtbot, window):
+    window.adapter.step(4)
+    panel = window.parameters
+    panel.eta.setValue(1.5)
+    assert window.adapter.session.params.eta == 1.5 and window.adapter.session.cursor == 4
+    panel.rule.setCurrentIndex(panel.rule.findData("simultaneous"))
+    assert window.adapter.session.params.rule == "simultaneous"
+    panel.init["ho"].setValue(0.5)
+    assert window.adapter.session.params.init == (0.0, 0.0, 0.5)
+    panel.learning.setChecked(False)
+    window.adapter.step(1)
+    assert window.adapter.session.current_tick().d_ho == 0.0
+
+
+def test_panel_follows_changes_made_elsewhere(window):
+    window.adapter.set_params(eta=2.25, activation="tanh")
+    assert window.parameters.eta.value() == 2.25
+    assert window.parameters.activation.currentData() == "tanh"
+
+
+@pytest.mark.parametrize("generator", GENERATORS, ids=lambda g: g.key)
+def test_every_generator_makes_a_stream(qtbot, window, generator):
+    dialog = GenerateDialog(generator, window)
+    qtbot.addWidget(dialog)
+    dialog.n.setValue(30)
+    assert window.open_stream(dialog.call_text())
+    assert len(window.adapter.session.bits) == 30
+    assert window.stream_line.edit.text() == dialog.call_text()
+
+
+def test_generate_dialog_refuses_a_bad_pattern(qtbot, window):
+    dialog = GenerateDialog(GENERATORS[2], window)
+    qtbot.addWidget(dialog)
+    dialog.pattern.setText("12")
+    dialog.accept()
+    assert not dialog.message.isHidden() and "got '12'" in dialog.message.text()
+    assert dialog.result() == 0
+
+
+def test_examples_menu_opens_each_example(qtbot, window):
+    file_menu = window.menuBar().actions()[0].menu()
+    example_menu = file_menu.actions()[0].menu()
+    actions = example_menu.actions()
+    assert len(actions) >= 5
+    for action in actions:
+        action.trigger()
+        assert window.stream_line.edit.text() == action.text().split("—")[1].strip()
+
+
+def test_settings_start_empty_in_every_test():
+    assert QSettings().allKeys() == []
+
+
+def test_settings_persist_geometry_speed_learning_and_stream(qtbot):
+    first = make_window(qtbot, settings=QSettings())
+    first.resize(760, 560)  # within the offscreen screen (800×600)
+    first.adapter.set_speed(30)
+    first.parameters.eta.setValue(2.0)
+    first.open_stream("(10)^6")
+    first.close()
+    second = make_window(qtbot, settings=QSettings())
+    assert second.adapter.speed == 30
+    assert second.adapter.session.params.eta == 2.0
+    np.testing.assert_array_equal(second.adapter.session.bits, [1, 0] * 6)
+    # The height cannot go below what the window's contents need.
+    assert (second.width(), second.height()) == (760, max(560, second.minimumSizeHint().height()))
+    second.restore_defaults()
+    assert second.adapter.session.params == LearnerParams() and second.adapter.speed == 10
+    np.testing.assert_array_equal(second.adapter.session.bits, [1, 0] * 6)
+
+
+def test_command_line_options_win_over_saved_settings(qtbot):
+    saved = QSettings()
+    saved.setValue("version", 1)
+    saved.setValue("learning/eta", 2.0)
+    window = make_window(qtbot, "0^4", settings=QSettings(), restore_settings=False)
+    assert window.adapter.session.params.eta == 5.0
+    assert len(window.adapter.session.bits) == 4
+
+
+def test_damaged_settings_are_ignored(qtbot):
+    saved = QSettings()
+    saved.setValue("version", 1)
+    saved.setValue("learning/eta", "not a number")
+    saved.setValue("learning/init", "1,2")
+    saved.setValue("window/geometry", "garbage")
+    window = make_window(qtbot, settings=QSettings())
+    assert window.adapter.session.params == LearnerParams()
+
+
+def test_closing_stops_playing(qtbot, window):
+    window.adapter.play()
+    window.close()
+    assert not window.adapter.playing
+
+
+def test_screenshot_has_exactly_the_requested_size(tmp_path):
+    from rnnviz.ui.app import screenshot
+
+    out = screenshot(tmp_path / "shot.png", "1^10 0^10", LearnerParams(), 7, (1000, 640))
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1000, 640)
+    colours = {image.pixel(x, y) for x in range(0, 1000, 25) for y in range(0, 640, 25)}
+    assert len(colours) > 20  # a real picture, not a blank window
+
+
+def test_screenshot_command(tmp_path):
+    out = tmp_path / "cli.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "rnnviz", "screenshot", str(out), "(10)^10", "--ticks", "12",
+         "--size", "800x600", "--rule", "simultaneous"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (800, 600)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--size", "800"], "--size needs WIDTHxHEIGHT"),
+        (["--size", "10x10"], "outside"),
+        (["--ticks", "99"], "more than the stream's 19 ticks"),
+        (["--ticks", "-1"], "must not be negative"),
+        (["1^3 x"], "unexpected character 'x'"),
+    ],
+)
+def test_screenshot_refuses_bad_input_and_writes_nothing(tmp_path, args, message):
+    out = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "rnnviz", "screenshot", str(out), *args],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2 and message in result.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == []
