@@ -228,3 +228,14 @@ def test_prediction_after_the_last_bit_uses_the_final_state() -> None:
     assert h == pytest.approx(act(state.hh * state.h + state.ih))
     assert yhat == pytest.approx(act(state.ho * h))
     assert yhat > 0.8  # after ten 1s it bets on another 1
+
+
+@pytest.mark.parametrize(
+    ("activation", "yhat", "bit"),
+    [("sigmoid", 0.51, 1), ("sigmoid", 0.5, 1), ("sigmoid", 0.49, 0), ("tanh", 0.227, 1),
+     ("tanh", -0.01, 0), ("bipolar", 0.0, 1), ("sigmoid", float("nan"), None)],
+)
+def test_predicted_bit_splits_the_output_range_in_the_middle(activation, yhat, bit):
+    from rnnviz.engine.learner import predicted_bit
+
+    assert predicted_bit(yhat, LearnerParams(activation=activation).act) == bit

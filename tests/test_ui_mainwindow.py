@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 
-from rnnviz.engine.learner import LearnerParams, trace
+from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
 from rnnviz.ui.adapter import SPEEDS, SessionAdapter
 from rnnviz.ui.dialogs import GENERATORS, GenerateDialog
@@ -222,6 +222,42 @@ def test_settings_persist_geometry_speed_learning_and_stream(qtbot):
     np.testing.assert_array_equal(second.adapter.session.bits, [1, 0] * 6)
 
 
+def test_edits_on_the_tape_are_remembered(qtbot):
+    first = make_window(qtbot, settings=QSettings())
+    first.adapter.toggle(0)
+    first.adapter.insert(20, "1")
+    first.close()
+    second = make_window(qtbot, settings=QSettings())
+    np.testing.assert_array_equal(second.adapter.session.bits, [0] + [1] * 9 + [0] * 10 + [1])
+
+
+def test_a_generator_call_is_remembered_as_written(qtbot):
+    first = make_window(qtbot, settings=QSettings())
+    first.open_stream("random(300, 0.3, seed=7)")
+    first.adapter.step(3)
+    first.close()
+    second = make_window(qtbot, settings=QSettings())
+    assert second.stream_line.edit.text() == "random(300, 0.3, seed=7)"
+    assert len(second.adapter.session.bits) == 300
+
+
+def test_start_weights_box_changes_only_its_own_weight(qtbot):
+    params = LearnerParams(eta=5000, gain=0.001, init=(0.1234567, 500.0, 0.0))
+    window = MainWindow(SessionAdapter(Session("1^5", params)), settings=None)
+    qtbot.addWidget(window)
+    panel = window.parameters
+    assert panel.eta.text() == "5000" and panel.gain.text() == "0.001"
+    assert [box.text() for box in panel.init.values()] == ["0.123457", "500", "0"]
+    panel.init["ho"].setValue(0.2)
+    assert window.adapter.session.params.init == (0.1234567, 500.0, 0.2)
+
+
+def test_the_command_line_stream_text_is_shown_as_written(qtbot):
+    window = MainWindow(SessionAdapter(Session("(10)^10")), settings=None, stream_text="(10)^10")
+    qtbot.addWidget(window)
+    assert window.stream_line.edit.text() == "(10)^10"
+
+
 def test_command_line_options_win_over_saved_settings(qtbot):
     saved = QSettings()
     saved.setValue("version", 1)
@@ -278,6 +314,7 @@ def test_screenshot_command(tmp_path):
         (["--ticks", "99"], "more than the stream's 19 ticks"),
         (["--ticks", "-1"], "must not be negative"),
         (["1^3 x"], "unexpected character 'x'"),
+        (["--size", "400x300"], "smaller than the window can be laid out in"),
     ],
 )
 def test_screenshot_refuses_bad_input_and_writes_nothing(tmp_path, args, message):

@@ -71,20 +71,22 @@ def display_problem() -> str | None:
 def run_gui(args: argparse.Namespace | None = None) -> int:
     session = None
     restore = True
+    text = None
     if args is not None:
         from rnnviz.session import Session
 
         params = params_from_args(args)
         text = _stream_text(args)
         if text is not None or params != DEFAULTS:
-            session = Session(text if text is not None else "1^10 0^10", params)
+            text = text if text is not None else "1^10 0^10"
+            session = Session(text, params)
             restore = False
     problem = display_problem()
     if problem:
         raise InputError(problem)
     from rnnviz.ui.app import run_gui as start
 
-    return start(session, restore_settings=restore)
+    return start(session, restore_settings=restore, stream_text=text)
 
 
 def run_screenshot(args: argparse.Namespace) -> int:
@@ -96,6 +98,6 @@ def run_screenshot(args: argparse.Namespace) -> int:
     bits = parse_sequence(text)
     params = params_from_args(args)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
-    out = screenshot(args.out, bits, params, ticks, size)
-    print(f"wrote {out} ({size[0]}x{size[1]}, after {ticks:,} ticks)")
+    out = screenshot(args.out, bits, params, ticks, size, stream_text=text)
+    print(f"wrote {out} ({size[0]}x{size[1]}, after {ticks:,} tick{'s' if ticks != 1 else ''})")
     return 0

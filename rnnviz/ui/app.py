@@ -35,6 +35,11 @@ def install_excepthook() -> None:
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         if QApplication.instance() is not None:
+            # Stop playing first: an error in a timer slot would repeat every frame.
+            for widget in QApplication.topLevelWidgets():
+                adapter = getattr(widget, "adapter", None)
+                if adapter is not None and hasattr(adapter, "pause"):
+                    adapter.pause()
             QMessageBox.critical(
                 None, "rnnviz: something went wrong",
                 f"rnnviz hit an error it did not expect:\n\n{kind.__name__}: {error}\n\n"
@@ -45,7 +50,9 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def run_gui(session: Session | None = None, *, restore_settings: bool = True) -> int:
+def run_gui(
+    session: Session | None = None, *, restore_settings: bool = True, stream_text: str | None = None
+) -> int:
     """Open the main window on *session* and run until it is closed; return the exit status."""
     from PySide6.QtCore import QSettings
 
@@ -55,7 +62,9 @@ def run_gui(session: Session | None = None, *, restore_settings: bool = True) ->
     app = application()
     install_excepthook()
     adapter = SessionAdapter(session) if session is not None else None
-    window = MainWindow(adapter, settings=QSettings(), restore_settings=restore_settings)
+    window = MainWindow(
+        adapter, settings=QSettings(), restore_settings=restore_settings, stream_text=stream_text
+    )
     window.show()
     return app.exec()
 
@@ -77,7 +86,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def screenshot(
     out: str | os.PathLike[str], bits: str | object, params: LearnerParams, ticks: int,
-    size: tuple[int, int],
+    size: tuple[int, int], *, stream_text: str | None = None,
 ) -> Path:
     """Render the main window offscreen after *ticks* ticks and save a PNG of exactly *size*.
 
@@ -106,7 +115,14 @@ def screenshot(
 
     app = application()
     adapter = SessionAdapter(session)
-    window = MainWindow(adapter, settings=None)
+    window = MainWindow(adapter, settings=None, stream_text=stream_text)
+    smallest = window.minimumSizeHint()
+    if size[0] < smallest.width() or size[1] < smallest.height():
+        window.close()
+        raise InputError(
+            f"--size {size[0]}x{size[1]} is smaller than the window can be laid out in "
+            f"({smallest.width()}x{smallest.height()}); choose a larger size"
+        )
     window.setFixedSize(*size)
     window.show()
     QApplication.processEvents()

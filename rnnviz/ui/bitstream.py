@@ -20,7 +20,6 @@ costs the same per frame as a twenty-bit one.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Final
 
@@ -47,12 +46,18 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QSizePolicy, QToolTip, QWidget
 
 from rnnviz.engine.errors import InputError
+from rnnviz.engine.learner import predicted_bit
 from rnnviz.engine.sequences import format_sequence, parse_sequence
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
 
 #: How long a refused edit's message stays under the tape.
 MESSAGE_TIMEOUT_MS: Final[int] = 6000
+#: Shown in the message strip while there is no message.
+EDIT_HINT: Final[str] = (
+    "click a bit to flip it  ·  click on the numbers below to place the caret, then type 0 or 1"
+    "  ·  Backspace / Delete remove  ·  Ctrl+V pastes a stream such as 1^10 0^10"
+)
 #: Clicks this close to a cell border place the caret instead of toggling.
 BORDER_GRAB_PX: Final[int] = 4
 #: Cells kept visible beyond the highlighted ones when the view follows the cursor.
@@ -93,13 +98,9 @@ def _blend(colour: str, weight: float, base: str = "#ffffff") -> QColor:
     )
 
 
-def _predicted_bit(yhat: float) -> int | None:
-    """The bit a prediction stands for (``round(ŷ)`` clamped to a bit), None if NaN."""
-    if not math.isfinite(yhat):
-        return None
-    # ``> 0.5`` agrees with Python's round() on [0, 1] (round(0.5) is 0) and
-    # maps the negative outputs of tanh-family activations to 0, not to -1.
-    return 1 if yhat > 0.5 else 0
+def _minus(text: str) -> str:
+    """Write negative numbers with the true minus sign, as every other view does."""
+    return text.replace("-", "\u2212")
 
 
 class BitStreamEditor(QAbstractScrollArea):
@@ -301,9 +302,9 @@ class BitStreamEditor(QAbstractScrollArea):
             if not session.at_end:
                 return _GHOST_HINT
             yhat = session.prediction().yhat
-            bit = _predicted_bit(yhat)
+            bit = predicted_bit(yhat, session.params.act)
             guess = "?" if bit is None else str(bit)
-            return f"the network's guess for bit {length + 1:,}, the next, unknown one: ŷ = {yhat:.3f} → {guess}"
+            return f"the network's guess for bit {length + 1:,}, the next, unknown one: ŷ = {_minus(f'{yhat:.3f}')} → {guess}"
         index = self.index_at(pos)
         if index is None:
             return ""
@@ -471,6 +472,11 @@ class BitStreamEditor(QAbstractScrollArea):
             self._edit("flip", lambda: self._adapter.toggle(index))
         else:
             self.set_caret(self._caret_at(pos))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        # The press did the work; taking the release keeps it from travelling
+        # to the parent, which would treat it as its own click.
+        event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         # The pointer tells what a click will do: a hand flips, a bar places the caret.
@@ -698,7 +704,7 @@ class BitStreamEditor(QAbstractScrollArea):
         inner = rect.adjusted(1, 1, -1, -1)
         if session.at_end:
             yhat = session.prediction().yhat
-            bit = _predicted_bit(yhat)
+            bit = predicted_bit(yhat, session.params.act)
             colour = QColor(theme.SIGNALS["yhat"])
             painter.setPen(QPen(colour, 1))
             painter.setBrush(_blend(theme.SIGNALS["yhat"], 0.25))
@@ -709,7 +715,7 @@ class BitStreamEditor(QAbstractScrollArea):
             painter.setPen(colour.darker(140))
             caption = QRect(rect.left() + 1, 0, self._caption_w + 4, self._label_h)
             painter.drawText(caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             f"ŷ {yhat:.2f}")
+                             f"ŷ {_minus(f'{yhat:.2f}')}")
             painter.setFont(self.font())
         else:
             pen = QPen(QColor(theme.NEUTRAL), 1, Qt.PenStyle.DashLine)
@@ -768,10 +774,15 @@ class BitStreamEditor(QAbstractScrollArea):
         painter.fillRect(QRect(x - 1, self._cells_top - 2, 2, self._cell_h + 4), QColor(theme.CURSOR))
 
     def _paint_message(self, painter: QPainter, width: int) -> None:
-        if not self._message:
-            return
-        painter.setFont(self.font())
-        painter.setPen(QColor(theme.ERROR_TEXT if self._message_is_error else _INFO_TEXT))
         rect = QRect(LEFT_PAD_PX, self._message_top, width - 2 * LEFT_PAD_PX, self._message_h)
-        text = painter.fontMetrics().elidedText(self._message, Qt.TextElideMode.ElideRight, rect.width())
+        if self._message:
+            painter.setFont(self.font())
+            painter.setPen(QColor(theme.ERROR_TEXT if self._message_is_error else _INFO_TEXT))
+            message = self._message
+        else:
+            # With nothing to report, the strip says how to edit the tape.
+            painter.setFont(self._small_font)
+            painter.setPen(QColor(theme.NEUTRAL).darker(115))
+            message = EDIT_HINT
+        text = painter.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)

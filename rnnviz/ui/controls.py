@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -62,17 +63,60 @@ class _ReturnFocus:
 
 
 class NumberBox(_ReturnFocus, QDoubleSpinBox):
-    """A number field that applies on Enter, focus-out or the arrows (not per keystroke)."""
+    """A number field that applies on Enter, focus-out or the arrows (not per keystroke).
 
-    def __init__(self, low: float, high: float, decimals: int, step: float, tip: str) -> None:
+    It accepts the engine's whole range and shows a value with up to
+    :data:`SIGNIFICANT` significant digits and no padding (``5``, ``0.1234``,
+    ``2.5e-07``), so what the learner runs with is what the box shows.
+    """
+
+    #: Digits shown; the value itself keeps full precision.
+    SIGNIFICANT: Final[int] = 6
+
+    def __init__(self, low: float, high: float, step: float, tip: str) -> None:
         super().__init__()
+        self.setDecimals(15)  # QDoubleSpinBox rounds values to this many decimals
         self.setRange(low, high)
-        self.setDecimals(decimals)
         self.setSingleStep(step)
         self.setKeyboardTracking(False)
         self.setAccelerated(True)
         self.setToolTip(tip)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # Spin boxes default to "Minimum" (never below their size hint); let
+        # three weight boxes share a narrow panel instead.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt API)
+        return f"{value:.{self.SIGNIFICANT}g}"
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt API)
+        try:
+            return float(text.replace("\u2212", "-").replace(",", "."))
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, position: int):  # noqa: D102 (Qt API)
+        candidate = text.strip().replace("\u2212", "-").replace(",", ".")
+        if candidate in ("", "-", "+", ".", "-.", "+.") or candidate.lower().endswith(("e", "e-", "e+")):
+            return QValidator.State.Intermediate, text, position
+        try:
+            value = float(candidate)
+        except ValueError:
+            return QValidator.State.Invalid, text, position
+        if not self.minimum() <= value <= self.maximum():
+            return QValidator.State.Intermediate, text, position
+        return QValidator.State.Acceptable, text, position
+
+    def sizeHint(self):  # noqa: N802 (Qt API)
+        # Wide enough for "-0.123457" but not for the 15 decimals set above.
+        hint = super().sizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance("-0.1234567") + 34)
+        return hint
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt API)
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance("-0.123") + 30)
+        return hint
 
 
 class ParameterPanel(QWidget):
@@ -81,7 +125,7 @@ class ParameterPanel(QWidget):
     def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._adapter = adapter
-        self.eta = NumberBox(0.0, min(MAX_ETA, 1000.0), 3, 0.5, "learning rate η (the seed's experiments use 5)")
+        self.eta = NumberBox(0.0, MAX_ETA, 0.5, "learning rate η ≥ 0 (the seed's experiments use 5)")
         self.rule = QComboBox()
         for name in RULES:
             self.rule.addItem(name, name)
@@ -91,13 +135,14 @@ class ParameterPanel(QWidget):
         for name in ACTIVATIONS:
             self.activation.addItem(f"{name}  ({ACTIVATION_HELP[name]})", name)
         self.activation.setToolTip("the squashing function of both neurons")
-        self.gain = NumberBox(0.01, min(MAX_GAIN, 100.0), 2, 0.5, "gain k: f(z) = base(k·z)")
-        limit = min(MAX_START, 100.0)
+        # The engine wants a gain above 0; the box's floor is the smallest
+        # positive double it can hold, and the engine's message covers the rest.
+        self.gain = NumberBox(1e-12, MAX_GAIN, 0.5, "gain k > 0: f(z) = base(k·z)")
         self.init = {
-            name: NumberBox(-limit, limit, 3, 0.1, f"{name} before the first tick")
+            name: NumberBox(-MAX_START, MAX_START, 0.1, f"{name} before the first tick")
             for name in ("ih", "hh", "ho")
         }
-        self.h0 = NumberBox(-limit, limit, 3, 0.1, "the hidden value before the first tick")
+        self.h0 = NumberBox(-MAX_START, MAX_START, 0.1, "the hidden value before the first tick")
         self.learning = QCheckBox("learning")
         self.learning.setToolTip("when off, the network only predicts and the weights stay put")
         self.message = QLabel()
@@ -137,15 +182,19 @@ class ParameterPanel(QWidget):
             lambda _: self._apply(activation=self.activation.currentData())
         )
         self.gain.valueChanged.connect(lambda v: self._apply(gain=v))
-        for box in self.init.values():
-            box.valueChanged.connect(self._apply_init)
+        for index, box in enumerate(self.init.values()):
+            box.valueChanged.connect(lambda v, i=index: self._apply_init(i, v))
         self.h0.valueChanged.connect(lambda v: self._apply(h0=v))
         self.learning.toggled.connect(lambda on: self._apply(learning=on))
         adapter.changed.connect(self._on_changed)
         self._show(adapter.session.params)
 
-    def _apply_init(self) -> None:
-        self._apply(init=tuple(box.value() for box in self.init.values()))
+    def _apply_init(self, index: int, value: float) -> None:
+        # Only the weight that was edited changes; the others keep the
+        # session's exact values, whatever the boxes display.
+        init = list(self._adapter.session.params.init)
+        init[index] = value
+        self._apply(init=tuple(init))
 
     def _apply(self, **changes) -> None:
         try:
@@ -281,6 +330,8 @@ class StreamLine(QWidget):
             self._show_stream()
 
     def _show_stream(self) -> None:
+        if self.edit.text().strip() and self._describes_current(self.edit.text()):
+            return  # keep the learner's own wording, e.g. a generator call
         bits = self._adapter.session.bits
         text = format_sequence(bits) if len(bits) <= 20 * MAX_SHOWN_TEXT else ""
         if text and len(text) <= MAX_SHOWN_TEXT:
@@ -288,6 +339,18 @@ class StreamLine(QWidget):
         elif self.edit.text() == "" or not self._describes_current(self.edit.text()):
             self.edit.clear()
             self.edit.setPlaceholderText(f"{len(bits):,} bits: edit them on the tape, or type a new stream")
+
+    def text_for_current(self) -> str:
+        """Text in the sequence language for the stream in use ("" if too long to write).
+
+        The box's own text when it still describes the stream (so a generator
+        call stays a call), else the compressed bits.
+        """
+        text = self.edit.text().strip()
+        if text and self._describes_current(text):
+            return text
+        bits = self._adapter.session.bits
+        return format_sequence(bits) if len(bits) <= 200_000 else ""
 
     def _describes_current(self, text: str) -> bool:
         from rnnviz.engine.sequences import parse_sequence

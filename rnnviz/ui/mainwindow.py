@@ -8,7 +8,6 @@ every action is one adapter call.
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
 import numpy as np
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QMessageBox,
     QSplitter,
     QStyle,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from rnnviz import __version__
 from rnnviz.engine.errors import InputError
-from rnnviz.engine.learner import LearnerParams
+from rnnviz.engine.learner import LearnerParams, predicted_bit
 from rnnviz.resources import examples
 from rnnviz.ui.adapter import DEFAULT_SPEED, SPEEDS, Change, SessionAdapter
 from rnnviz.ui.bitstream import BitStreamEditor
@@ -42,6 +42,8 @@ from rnnviz.ui.plots import WeightPlots
 MSE_WINDOW: Final[int] = 20
 DEFAULT_STREAM: Final[str] = "1^10 0^10"
 DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 800)
+#: The longest stream text kept in the settings.
+MAX_SAVED_STREAM: Final[int] = 100_000
 #: QSettings layout version: bump it when saved geometry would no longer fit.
 SETTINGS_VERSION: Final[int] = 1
 
@@ -68,6 +70,9 @@ class MainWindow(QMainWindow):
     restore_settings
         Read the saved learning settings and stream at start. The command line
         turns this off when it gives its own stream or options.
+    stream_text
+        The text the adapter's stream was made from (``"random(100, 0.3)"``),
+        shown in the stream box as written.
     """
 
     def __init__(
@@ -76,6 +81,7 @@ class MainWindow(QMainWindow):
         *,
         settings: QSettings | None = None,
         restore_settings: bool = True,
+        stream_text: str | None = None,
     ) -> None:
         super().__init__()
         self.adapter = adapter or SessionAdapter(parent=self)
@@ -96,10 +102,18 @@ class MainWindow(QMainWindow):
         box_layout = QVBoxLayout(learning_box)
         box_layout.setContentsMargins(2, 2, 2, 2)
         box_layout.addWidget(self.parameters)
+        # On a small screen (or a 1280×720 recording) the settings scroll
+        # rather than push the window taller than the screen.
+        learning_scroll = QScrollArea()
+        learning_scroll.setWidget(learning_box)
+        learning_scroll.setWidgetResizable(True)
+        learning_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        learning_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        learning_scroll.setMinimumHeight(90)
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("leftSplitter")
         self.left.addWidget(self.diagram)
-        self.left.addWidget(learning_box)
+        self.left.addWidget(learning_scroll)
         self.left.setStretchFactor(0, 3)
         self.left.setStretchFactor(1, 0)
         self.left.setChildrenCollapsible(False)
@@ -139,6 +153,8 @@ class MainWindow(QMainWindow):
         self.adapter.undo_stack.indexChanged.connect(self._update_undo)
         self.stream_line.accepted.connect(self._save_stream)
 
+        if stream_text is not None:
+            self.stream_line.set_text(stream_text)
         self.resize(*DEFAULT_SIZE)
         if settings is not None:
             self._restore_geometry()
@@ -308,16 +324,18 @@ class MainWindow(QMainWindow):
             parts.append("press Space to play or → to step")
         else:
             parts.append("one bit: nothing to learn from yet — add bits on the tape")
-        if session.at_end and n:
+        if session.at_end:
             guess = session.prediction().yhat
-            low, high = session.params.act.range
-            if math.isfinite(guess):  # the bit whose end of the output range is nearer
-                parts.append(f"next bit: ŷ = {guess:.3f} → {int(guess >= (low + high) / 2)}")
+            bit = predicted_bit(guess, session.params.act)
+            if bit is not None:
+                parts.append(f"next bit: ŷ = {_signed(guess).lstrip('+')} → {bit}")
         self.status.setText("   ·   ".join(parts))
         if flags & Change.STREAM:
             self.setWindowTitle(f"rnnviz — {len(session.bits):,} bits")
         if flags & Change.PARAMS:
             self._save_learning()
+        if flags & Change.STREAM:
+            self._save_stream()
 
     def _on_playing(self, playing: bool) -> None:
         play = self.actions_by_name["play"]
@@ -396,11 +414,16 @@ class MainWindow(QMainWindow):
         s.setValue("learning/learning", "true" if p.learning else "false")
 
     def _save_stream(self, text: str | None = None) -> None:
+        """Remember the stream for the next start: as typed when that text still
+        describes it, else compressed; a stream too long to write (a million
+        random bits) is not remembered."""
         if self._settings is None:
             return
-        text = text if text is not None else self.stream_line.edit.text()
-        if text and len(text) <= 10_000:
+        text = text or self.stream_line.text_for_current()
+        if text and len(text) <= MAX_SAVED_STREAM:
             self._settings.setValue("stream/text", text)
+        else:
+            self._settings.remove("stream/text")
 
     def save_settings(self) -> None:
         """Write geometry, speed and learning settings (also done on close)."""
