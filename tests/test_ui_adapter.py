@@ -198,3 +198,24 @@ def test_load_replaces_the_session_and_clears_undo(adapter, emitted):
     adapter.load(Session("0^5"))
     assert emitted[-1] == Change.ALL
     assert len(adapter.session.bits) == 5 and adapter.undo_stack.count() == 0
+
+
+def test_long_work_shows_a_busy_pointer_and_restores_it(qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    adapter = SessionAdapter(Session("random(300000, 0.5, seed=2)"))
+    seen = []
+    run = adapter.session.run_to_end
+
+    def recording_run():
+        cursor = QGuiApplication.overrideCursor()
+        seen.append(None if cursor is None else cursor.shape())
+        return run()
+
+    monkeypatch.setattr(adapter.session, "run_to_end", recording_run)
+    adapter.run_to_end()
+    adapter.step()  # a short job: no busy pointer
+    adapter.shutdown()
+    assert seen == [Qt.CursorShape.WaitCursor]
+    assert QGuiApplication.overrideCursor() is None

@@ -19,7 +19,7 @@ from typing import Final
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
@@ -35,6 +35,8 @@ DEFAULT_SPEED: Final[int] = 10
 FRAME_PERIOD_MS: Final[int] = 16
 #: Share of a frame spent computing ticks at "max", so drawing and input keep the rest.
 MAX_SPEED_BUDGET_S: Final[float] = 0.008
+#: Work above this many ticks shows a busy pointer while it runs (about 0.1 s here).
+BUSY_TICKS: Final[int] = 100_000
 #: Undo steps kept; each stores only the bits an edit removed and inserted.
 UNDO_LIMIT: Final[int] = 500
 
@@ -154,6 +156,22 @@ class SessionAdapter(QObject):
             flags, self._pending = self._pending, Change.NONE
             self.changed.emit(int(flags))
 
+    @contextmanager
+    def _busy(self, ticks: int) -> Iterator[None]:
+        """Show a busy pointer while a job of about *ticks* ticks runs on the GUI thread."""
+        if ticks < BUSY_TICKS or QGuiApplication.instance() is None:
+            yield
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            yield
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def _work_to(self, target: int) -> int:
+        """Ticks that must be computed to put the cursor at *target*."""
+        return max(target - len(self._session.history), 0)
+
     # -- moving in time -------------------------------------------------------
     def _moved(self, before_cursor: int) -> None:
         if self._session.cursor != before_cursor:
@@ -177,14 +195,16 @@ class SessionAdapter(QObject):
     def seek(self, tick: int) -> None:
         """Show the state after *tick* ticks (clamped to the stream)."""
         cursor = self._session.cursor
-        self._session.seek(tick)
+        with self._busy(self._work_to(tick)):
+            self._session.seek(tick)
         self._moved(cursor)
 
     def run_to_end(self) -> None:
         """Do every remaining tick at once."""
         self.pause()
         cursor = self._session.cursor
-        self._session.run_to_end()
+        with self._busy(self._work_to(self._session.n_ticks)):
+            self._session.run_to_end()
         self._moved(cursor)
 
     def reset(self) -> None:
@@ -269,7 +289,8 @@ class SessionAdapter(QObject):
         """
         session = self._session
         before = session.params
-        session.set_params(params, **changes)
+        with self._busy(session.cursor):  # a new start recomputes every tick done
+            session.set_params(params, **changes)
         if session.params == before:
             return
         self._notify(Change.PARAMS)
@@ -353,7 +374,8 @@ class SessionAdapter(QObject):
         old = session.bits
         new = np.concatenate((old[:start], inserted, old[start + remove :]))
         before_cursor = session.cursor
-        session.replace(new)
+        with self._busy(before_cursor - start):
+            session.replace(new)
         flags = Change.STREAM
         if session.cursor != before_cursor:
             flags |= Change.CURSOR
