@@ -21,6 +21,8 @@ from typing import Final
 
 import numpy as np
 
+from rnnviz.engine.history import grown
+
 #: Finest stored level: bins of 16 values. Finer envelopes are computed from
 #: the raw values, which keeps the pyramid at 1/8 of the series' size.
 BASE_LEVEL: Final[int] = 4
@@ -29,18 +31,6 @@ BASE_LEVEL: Final[int] = 4
 CELLS_PER_COLUMN: Final[int] = 8
 
 _MIN_CAPACITY: Final[int] = 64
-
-
-def _grown(array: np.ndarray, used: int, needed: int) -> np.ndarray:
-    """*array* with room for *needed* items (doubling), its first *used* kept."""
-    if needed <= len(array):
-        return array
-    capacity = max(len(array), _MIN_CAPACITY)
-    while capacity < needed:
-        capacity *= 2
-    bigger = np.empty(capacity, array.dtype)
-    bigger[:used] = array[:used]
-    return bigger
 
 
 def _bin_extrema(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -126,8 +116,8 @@ class MinMaxPyramid:
                     below_min, below_max = self._mins[depth - 1], self._maxs[depth - 1]
                     mins = np.fmin(below_min[2 * first : 2 * end : 2], below_min[2 * first + 1 : 2 * end : 2])
                     maxs = np.fmax(below_max[2 * first : 2 * end : 2], below_max[2 * first + 1 : 2 * end : 2])
-                self._mins[depth] = _grown(self._mins[depth], first, end)
-                self._maxs[depth] = _grown(self._maxs[depth], first, end)
+                self._mins[depth] = grown(self._mins[depth], first, end, _MIN_CAPACITY)
+                self._maxs[depth] = grown(self._maxs[depth], first, end, _MIN_CAPACITY)
                 self._mins[depth][first:end] = mins
                 self._maxs[depth][first:end] = maxs
             level += 1

@@ -34,6 +34,23 @@ _DTYPES: Final[dict[str, type]] = {
 _MIN_CAPACITY: Final[int] = 1024
 
 
+def grown(array: np.ndarray, used: int, needed: int, minimum: int = 64) -> np.ndarray:
+    """*array* with room for *needed* items, its first *used* kept.
+
+    The capacity doubles (from at least *minimum*) until it fits, so a
+    column grown one tick at a time is copied only O(log n) times. Returns
+    *array* itself when it is already large enough.
+    """
+    if needed <= len(array):
+        return array
+    capacity = max(len(array), minimum, 1)
+    while capacity < needed:
+        capacity *= 2
+    bigger = np.zeros(capacity, array.dtype)
+    bigger[:used] = array[:used]
+    return bigger
+
+
 @dataclass(frozen=True, slots=True)
 class Tick:
     """One row of the history: tick ``t`` and what happened in it."""
@@ -95,15 +112,8 @@ class History(Mapping[str, np.ndarray]):
 
     def reserve(self, rows: int) -> None:
         """Make room for *rows* rows in total, doubling as often as needed."""
-        capacity = self.capacity
-        if rows <= capacity:
-            return
-        while capacity < rows:
-            capacity *= 2
         for name, old in self._columns.items():
-            new = np.zeros(capacity, old.dtype)
-            new[: self._length] = old[: self._length]
-            self._columns[name] = new
+            self._columns[name] = grown(old, self._length, rows)
 
     # -- editing -------------------------------------------------------------
     def extend(self, columns: Mapping[str, np.ndarray | list]) -> None:

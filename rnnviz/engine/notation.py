@@ -45,7 +45,7 @@ def sign_flips(values: np.ndarray, initial: float) -> np.ndarray:
     return np.sign(previous) * np.sign(values) < 0
 
 
-def _tokens(values: np.ndarray, initial: float) -> tuple[np.ndarray, np.ndarray]:
+def run_tokens(values: np.ndarray, initial: float) -> tuple[np.ndarray, np.ndarray]:
     """Run-length tokens of one chunk: codes (sign or :data:`COMMA`) and lengths."""
     signs = change_signs(values, initial)
     flips = sign_flips(values, initial)
@@ -105,7 +105,7 @@ class NotationBuilder:
         values = np.concatenate(self._pending)
         self._pending.clear()
         self._pending_count = 0
-        codes, lengths = _tokens(values, self._last_value)
+        codes, lengths = run_tokens(values, self._last_value)
         if self._last_sign is not None and codes[0] == self._last_sign:
             # The block's first run continues the previous block's last run.
             self._lengths[-1][-1] += lengths[0]
@@ -137,13 +137,13 @@ class NotationBuilder:
         # block at a time so the temporaries stay small.
         block = 1 << 20
         parts = [
-            _format_tokens(codes[start : start + block], lengths[start : start + block], ascii)
+            format_tokens(codes[start : start + block], lengths[start : start + block], ascii)
             for start in range(0, len(codes), block)
         ]
         return " ".join(parts)
 
 
-def _format_tokens(codes: np.ndarray, lengths: np.ndarray, ascii: bool) -> str:
+def format_tokens(codes: np.ndarray, lengths: np.ndarray, ascii: bool) -> str:
     """Tokens as text, joined by spaces.
 
     A random stream yields about one token per tick, so tokens are not

@@ -24,25 +24,15 @@ from typing import Final
 
 import numpy as np
 
-from rnnviz.engine.notation import COMMA, _format_tokens, _tokens
+from rnnviz.engine.history import grown
+
+from rnnviz.engine.notation import COMMA, format_tokens, run_tokens
 
 _MIN_CAPACITY: Final[int] = 256
 #: Ticks are stored as int32, like the run lengths of the notation module;
 #: the engine's streams stop at 10,000,000 bits.
 _TICK: Final[type] = np.int32
 _MAX_TICKS: Final[int] = np.iinfo(np.int32).max
-
-
-def _grown(array: np.ndarray, used: int, needed: int) -> np.ndarray:
-    """*array* with room for *needed* items (doubling), its first *used* kept."""
-    if needed <= len(array):
-        return array
-    capacity = max(len(array), _MIN_CAPACITY)
-    while capacity < needed:
-        capacity *= 2
-    bigger = np.empty(capacity, array.dtype)
-    bigger[:used] = array[:used]
-    return bigger
 
 
 class NotationIndex:
@@ -145,7 +135,7 @@ class NotationIndex:
         starts = self._starts[first:count]
         lengths = np.diff(starts, append=length)
         lengths[codes == COMMA] = 1
-        return _format_tokens(codes, lengths, ascii), first
+        return format_tokens(codes, lengths, ascii), first
 
     def flip_ticks(self, length: int | None = None, first: int = 0) -> np.ndarray:
         """Ticks *t* with ``first ≤ t < length`` whose change flips the weight's sign.
@@ -200,7 +190,7 @@ class NotationIndex:
             return
         if self._length + len(values) > _MAX_TICKS:
             raise ValueError(f"an index holds at most {_MAX_TICKS:,} ticks")
-        codes, lengths = _tokens(values, self._last_value)
+        codes, lengths = run_tokens(values, self._last_value)
         # Starts of the chunk's tokens: a comma shares the start of its run.
         run_lengths = np.where(codes == COMMA, 0, lengths)
         starts = self._length + np.concatenate(([0], np.cumsum(run_lengths[:-1])))
@@ -210,7 +200,7 @@ class NotationIndex:
         self._append_tokens(codes, starts)
         flips = starts[codes == COMMA]
         end = self._n_flips + len(flips)
-        self._flips = _grown(self._flips, self._n_flips, end)
+        self._flips = grown(self._flips, self._n_flips, end, _MIN_CAPACITY)
         self._flips[self._n_flips : end] = flips
         self._n_flips = end
         self._length += len(values)
@@ -218,8 +208,8 @@ class NotationIndex:
 
     def _append_tokens(self, codes: np.ndarray, starts: np.ndarray) -> None:
         used, end = self._n_tokens, self._n_tokens + len(codes)
-        self._codes = _grown(self._codes, used, end)
-        self._starts = _grown(self._starts, used, end)
+        self._codes = grown(self._codes, used, end, _MIN_CAPACITY)
+        self._starts = grown(self._starts, used, end, _MIN_CAPACITY)
         self._codes[used:end] = codes
         self._starts[used:end] = starts
         self._n_tokens = end
