@@ -13,7 +13,8 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import SessionAdapter
-from rnnviz.ui.diagram import EDGES, MAX_EDGE_WIDTH, NetworkDiagram, format_number
+from rnnviz.ui.diagram import EDGES, MAX_EDGE_WIDTH, NetworkDiagram
+from rnnviz.ui.theme import format_number
 
 MINUS = "\u2212"
 
@@ -41,6 +42,13 @@ def shown(qtbot, adapter: SessionAdapter, size: tuple[int, int] = (560, 380)) ->
     return widget
 
 
+def stored_change(session: Session, name: str, t: int) -> float:
+    """The change tick *t* made to the stored weight *name* (as the notation counts it)."""
+    index = EDGES.index(name)
+    before = session.history[name][t - 1] if t else session.params.init[index]
+    return float(session.history[name][t] - before)
+
+
 def fixed(value: float, *, signed: bool = False) -> str:
     return (f"{value:+.3f}" if signed else f"{value:.3f}").replace("-", MINUS)
 
@@ -66,7 +74,8 @@ def test_after_five_ticks_it_shows_tick_five_from_the_engine(qtbot, adapter):
         assert widget.edge_value(name) == weight
         assert widget.edge_label(name) == f"{name} = {format_number(weight)}"
         assert widget.edge_color(name) == theme.sign_color(weight)
-        delta = getattr(tick, f"d_{name}")
+        delta = stored_change(adapter.session, name, tick.t)
+        assert delta == pytest.approx(getattr(tick, f"d_{name}"), rel=1e-12)
         assert widget.edge_delta_text(name) == f"Δ {format_number(delta, signed=True)}"
     assert fixed(tick.err, signed=True) in widget.error_text()
     assert widget.next_bit_text() == ""
@@ -120,6 +129,33 @@ def test_a_step_forward_glows_by_the_sign_of_each_change_then_fades(qtbot, adapt
     qtbot.waitUntil(lambda: all(widget.flash_sign(name) == 0 for name in EDGES), timeout=3000)
 
 
+def test_a_change_too_small_to_move_the_weight_is_zero_and_does_not_glow(qtbot, make_adapter):
+    # η = 1000 saturates the output after one tick: the computed change of ho
+    # is about 3.6e-25, while ho (about 1000) keeps its value; the notation
+    # says 0, and so must the diagram.
+    adapter = make_adapter("1^10 0^10", LearnerParams(eta=1000.0))
+    widget = shown(qtbot, adapter)
+    adapter.step(1)
+    assert widget.flash_sign("ho") == 1
+    assert widget.edge_delta_text("ho") == f"Δ {format_number(widget.edge_value('ho'), signed=True)}"
+    adapter.step(1)
+    tick = adapter.session.current_tick()
+    assert tick.d_ho > 0 and tick.ho == adapter.session.history["ho"][0]
+    assert adapter.session.notation("ho") == "+ 0"
+    assert widget.edge_delta_text("ho") == "Δ 0"
+    assert widget.flash_sign("ho") == 0
+    assert widget.flash_sign("ih") == np.sign(tick.d_ih) != 0  # the others still glow
+
+
+def test_tick_numbers_have_thousands_separators(qtbot, make_adapter):
+    adapter = make_adapter("(10)^500 1")
+    widget = shown(qtbot, adapter)
+    assert widget.caption().startswith("before tick 1 of 1,000 ")
+    adapter.run_to_end()
+    assert widget.caption() == "tick 1,000 of 1,000: input x = 0, target y = 1"
+    assert widget._layout_fits()
+
+
 def test_a_step_back_shows_the_stored_tick_without_a_glow(qtbot, adapter):
     widget = shown(qtbot, adapter)
     adapter.step(4)
@@ -129,7 +165,8 @@ def test_a_step_back_shows_the_stored_tick_without_a_glow(qtbot, adapter):
     assert widget.caption().startswith("tick 3 of 19")
     assert widget.node_value("h") == stored.h
     assert widget.edge_value("ho") == stored.ho
-    assert widget.edge_delta_text("ho") == f"Δ {format_number(stored.d_ho, signed=True)}"
+    change = stored_change(adapter.session, "ho", 2)
+    assert widget.edge_delta_text("ho") == f"Δ {format_number(change, signed=True)}"
     assert all(widget.flash_sign(name) == 0 for name in EDGES)
 
 

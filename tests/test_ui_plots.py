@@ -8,12 +8,18 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage, QPainter
 
 from rnnviz.engine.history import WEIGHTS
-from rnnviz.engine.notation import sign_flips
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.engine.notation import change_signs, sign_flips
 from rnnviz.session import Session
 from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.diagram import NetworkDiagram
+from rnnviz.ui.theme import format_number
 from rnnviz.ui.plots import TEXT_REFRESH_PERIOD_MS, TOOLTIP_CHARS, WeightPlots
+
+MINUS = "\u2212"
 
 # The offscreen platform warns when a top-level widget is shown; it is not ours to fix.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -48,8 +54,9 @@ def assert_curves_are_the_history(plots: WeightPlots, session: Session) -> None:
         np.testing.assert_array_equal(x, np.arange(k + 1))
         np.testing.assert_array_equal(y, np.concatenate(([session.params.init[i]], history[weight][:k])))
     for name in SIGNAL_NAMES:
+        # tick t's signals stand at x = t + 1, beside the weights it produced
         x, y = plots.curve_data(name)
-        np.testing.assert_array_equal(x, np.arange(k))
+        np.testing.assert_array_equal(x, np.arange(1, k + 1))
         np.testing.assert_array_equal(y, history[name][:k])
 
 
@@ -68,9 +75,33 @@ def test_markers_show_the_sign_of_every_change(plots, adapter):
         x, y, signs = plots.marker_data(weight)
         np.testing.assert_array_equal(x, np.arange(1, 20))  # tick t's marker at t + 1
         np.testing.assert_array_equal(y, history[weight][:19])
-        np.testing.assert_array_equal(signs, np.sign(history["d_" + weight][:19]))
+        np.testing.assert_array_equal(signs, change_signs(history[weight][:19], 0.0))
     # all three kinds occur on this stream: ih stops learning once x = 0
     assert set(plots.marker_data("ih")[2].tolist()) == {1, -1, 0}
+
+
+def test_markers_are_the_signs_of_the_stored_changes_as_in_the_notation(qtbot):
+    # With η = 1000 the output saturates: the computed change of ho is about
+    # 3.6e-25, far too small to move a weight of about 1000, so the stored ho
+    # does not change and the notation says 0.
+    session = Session("1^10 0^10", LearnerParams(eta=1000.0))
+    adapter = SessionAdapter(session)
+    try:
+        plots = make_plots(qtbot, adapter)
+        adapter.step(8)
+        ho, d_ho = session.history["ho"][:8], session.history["d_ho"][:8]
+        assert d_ho[1] > 0 and ho[1] == ho[0]
+        assert session.notation("ho") == "+ 0⁷"
+        signs = plots.marker_data("ho")[2]
+        np.testing.assert_array_equal(signs, [1, 0, 0, 0, 0, 0, 0, 0])
+        # zoomed to a window that starts after the first tick: the change of the
+        # first visible marker is still taken from the point before it
+        plots.plot_item("ho").vb.setXRange(3, 8, padding=0)
+        x, _, signs = plots.marker_data("ho")
+        assert x[0] > 1
+        np.testing.assert_array_equal(signs, change_signs(ho, 0.0)[x.astype(int) - 1])
+    finally:
+        adapter.shutdown()
 
 
 def test_notation_follows_every_kind_of_change(plots, adapter):
@@ -127,6 +158,25 @@ def test_side_box_shows_value_and_notation(plots, adapter):
     assert plots.notation_tooltip("ho").endswith(adapter.session.notation("ho"))
 
 
+def test_side_box_writes_numbers_as_the_diagram_does(qtbot):
+    adapter = SessionAdapter(Session("1^10 0^10", LearnerParams(init=(0.0, -2.1e-10, 1.0e6))))
+    try:
+        plots = make_plots(qtbot, adapter)
+        diagram = NetworkDiagram(adapter)
+        qtbot.addWidget(diagram)
+        expected = {"ih": "0", "hh": f"{MINUS}2.1e{MINUS}10", "ho": "1.0e6"}
+        for weight, text in expected.items():
+            assert diagram.edge_label(weight) == f"{weight} = {text}"
+            assert plots.value_label(weight).text().endswith(f">{text}</span>")
+        adapter.step(3)
+        for weight in WEIGHTS:
+            text = format_number(float(adapter.session.history[weight][2]))
+            assert diagram.edge_label(weight) == f"{weight} = {text}"
+            assert plots.value_label(weight).text().endswith(f">{text}</span>")
+    finally:
+        adapter.shutdown()
+
+
 def test_crossings_are_the_engines_sign_flips(plots, adapter):
     adapter.step(19)
     hh = adapter.session.history["hh"][:19]
@@ -154,6 +204,15 @@ def test_cursor_line_stands_at_the_cursor(plots, adapter):
             assert [line.value() for line in lines] == [adapter.session.cursor]
 
 
+def test_markers_and_target_dots_are_drawn_over_the_cursor_line(plots, adapter):
+    adapter.step(1)  # the newest marker and dot stand on the cursor line
+    for name in ("ih", "hh", "ho", "signals"):
+        items = plots.plot_item(name).items
+        line = next(item for item in items if isinstance(item, pg.InfiniteLine) and item.angle == 90)
+        dots = [item for item in items if isinstance(item, pg.ScatterPlotItem)]
+        assert dots and all(item.zValue() > line.zValue() for item in dots), name
+
+
 def _viewport_point(plots: WeightPlots, name: str, x: float) -> QPoint:
     vb = plots.plot_item(name).vb
     y = sum(vb.viewRange()[1]) / 2
@@ -167,6 +226,127 @@ def test_clicking_a_plot_seeks_there(qtbot, plots, adapter, name):
     qtbot.waitUntil(lambda: adapter.session.cursor == 7)
     assert plots.cursor_x() == 7
     assert_curves_are_the_history(plots, adapter.session)
+
+
+def test_the_newest_signals_stand_on_the_cursor_line_beside_their_weights(plots, adapter):
+    for move in (lambda: adapter.step(1), lambda: adapter.step(9), lambda: adapter.back(3)):
+        move()
+        cursor = adapter.session.cursor
+        for name in SIGNAL_NAMES:
+            x, _ = plots.curve_data(name)
+            assert x[-1] == plots.cursor_x() == cursor, name
+        # the input of tick t is a step held over the tick, from t to t + 1
+        curve = plots.plot_item("signals").items
+        step = next(item for item in curve if isinstance(item, pg.PlotCurveItem)
+                    and item.opts["stepMode"] == "center")
+        bounds, bits = step.getData()
+        np.testing.assert_array_equal(bounds, np.arange(cursor + 1))
+        np.testing.assert_array_equal(bits, adapter.session.history["x"][:cursor])
+
+
+def test_a_click_shows_in_the_diagram_the_tick_drawn_there(qtbot, plots, adapter):
+    diagram = NetworkDiagram(adapter)
+    qtbot.addWidget(diagram)
+    adapter.step(19)
+    qtbot.mouseClick(plots.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=_viewport_point(plots, "signals", 11))
+    qtbot.waitUntil(lambda: adapter.session.cursor == 11)
+    adapter.seek(19)  # the curves are drawn to the cursor: read them from the whole run
+    assert diagram.caption().startswith("tick 19 of 19")
+    adapter.seek(11)
+    assert diagram.caption() == "tick 11 of 19: input x = 0, target y = 0"
+    values = {}
+    for name in SIGNAL_NAMES:
+        x, y = plots.curve_data(name)
+        values[name] = y[list(x).index(11.0)]
+    assert values["x"] == diagram.node_value("x") == 0
+    assert values["target"] == diagram.node_value("target") == 0  # the first surprise: 1^10 then 0
+    assert values["h"] == diagram.node_value("h")
+    assert values["yhat"] == diagram.node_value("yhat")
+    for weight in WEIGHTS:  # and the weights drawn at x = 11 are those the diagram shows
+        x, y = plots.curve_data(weight)
+        assert y[list(x).index(11.0)] == diagram.edge_value(weight)
+
+
+def _signals_y_range(plots: WeightPlots) -> tuple[float, float]:
+    return tuple(plots.plot_item("signals").vb.viewRange()[1])
+
+
+@pytest.mark.parametrize(("stream", "ticks"), [("1^10 0", 10), ("11", 1), ("(10)^10", 19)])
+def test_signals_range_holds_every_signal_and_both_bits(qtbot, stream, ticks):
+    adapter = SessionAdapter(Session(stream))
+    try:
+        plots = make_plots(qtbot, adapter)
+        adapter.step(ticks)
+        low, high = _signals_y_range(plots)
+        assert low < 0 and 1 < high and high - low < 1.5
+        for name in SIGNAL_NAMES:
+            x, y = plots.curve_data(name)
+            assert len(y) == ticks
+            assert low < y.min() and y.max() < high, name
+        if stream == "1^10 0":
+            assert plots.curve_data("target")[1][-1] == 0  # the surprise is on screen
+    finally:
+        adapter.shutdown()
+
+
+def test_signals_range_follows_the_activation(plots, adapter):
+    adapter.step(5)
+    assert _signals_y_range(plots)[0] > -0.2
+    adapter.set_params(activation="tanh")
+    low, high = _signals_y_range(plots)
+    assert low < -1 and 1 < high < 1.5
+    adapter.step(5)  # moving does not change it
+    assert _signals_y_range(plots) == (low, high)
+    adapter.set_params(activation="sigmoid")
+    assert _signals_y_range(plots)[0] > -0.2
+
+
+def _axis_texts(plots: WeightPlots, name: str, side: str) -> list[str]:
+    """The tick labels the axis draws now."""
+    axis = plots.plot_item(name).getAxis(side)
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _, _, text in texts]
+
+
+def test_axes_write_true_minus_signs(plots, adapter):
+    adapter.step(19)  # ho goes from +1.98 down to −1.30
+    texts = _axis_texts(plots, "ho", "left")
+    assert any(t.startswith(MINUS) for t in texts), texts
+    assert not any("-" in t for t in texts), texts
+    axis = plots.plot_item("ho").getAxis("left")
+    assert axis.tickStrings([-2.1e-10, 1e6, -0.5], 1.0, 0.5) == [f"{MINUS}2.1e{MINUS}10", "1e6", f"{MINUS}0.5"]
+
+
+def test_tick_axis_shows_whole_ticks_only(qtbot):
+    adapter = SessionAdapter(Session("11"))  # one tick: the range is −0.5 … 1.5
+    try:
+        plots = make_plots(qtbot, adapter)
+        adapter.step(1)
+        texts = _axis_texts(plots, "signals", "bottom")
+        assert texts and all(t.isdigit() for t in texts), texts
+        assert "0.5" not in texts
+    finally:
+        adapter.shutdown()
+
+
+def test_tick_axis_has_thousands_separators(qtbot):
+    adapter = SessionAdapter(Session("0^200001"))
+    try:
+        plots = make_plots(qtbot, adapter)
+        texts = _axis_texts(plots, "signals", "bottom")
+        assert "200,000" in texts or "100,000" in texts, texts
+        assert all("," in t for t in texts if t != "0"), texts
+        plots.plot_item("signals").vb.setXRange(150_000, 150_004, padding=0)
+        texts = _axis_texts(plots, "signals", "bottom")
+        assert "150,002" in texts and not any("." in t for t in texts), texts
+    finally:
+        adapter.shutdown()
 
 
 def test_default_range_is_the_whole_stream_and_fit_restores_it(qtbot, plots, adapter):
@@ -252,7 +432,11 @@ def test_long_history_is_decimated_and_notation_stays_exact(qtbot):
         assert plots.markers_visible()
         mx, my, signs = plots.marker_data("ho")
         ticks = mx.astype(int) - 1
-        np.testing.assert_array_equal(signs, np.sign(session.history["d_ho"][ticks]))
+        np.testing.assert_array_equal(signs, change_signs(session.history["ho"], 0.0)[ticks])
+        # the signals too: tick t's values at x = t + 1
+        x, y = plots.curve_data("h")
+        assert len(x) < 100
+        np.testing.assert_array_equal(y, session.history["h"][x.astype(int) - 1])
 
         # moving back and forth in a long history keeps the notation exact
         adapter.seek(123_457)
@@ -304,7 +488,7 @@ def test_text_waits_while_playing_and_is_exact_when_play_stops(qtbot, adapter):
     assert len(shown) <= elapsed_ms / TEXT_REFRESH_PERIOD_MS + 2 < len(frames)
     assert_notation_everywhere(plots, adapter.session)  # exact as soon as play stops
     ho = adapter.session.history["ho"][adapter.session.cursor - 1]
-    assert f"{ho:#.3g}".rstrip(".").replace("-", "\u2212") in plots.value_label("ho").text()
+    assert format_number(ho) in plots.value_label("ho").text()
 
 
 def test_font_scale_changes_text_size_only(plots, adapter):

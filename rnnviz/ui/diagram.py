@@ -13,7 +13,12 @@ Which tick is shown
 -------------------
 After ``c > 0`` ticks the diagram shows tick ``c − 1`` as the history stored
 it: its input and target, the ``h`` and ``ŷ`` it computed, the error and the
-weights *after* its update with the changes it made. Before any tick
+weights *after* its update with the changes it made. A change is the
+difference of the stored weights, ``w_after − w_before`` (``w_before`` the
+previous tick's weight, or the initial one), as the +/− notation counts it: a
+computed change too small to move the float (η = 1000 saturates the output
+and gives Δho ≈ 3.6e−25 on a weight near 1000) shows as 0 and does not glow.
+Before any tick
 (``c = 0``) it previews tick 0: the first bit, its target, and what the
 untrained network would answer, with the initial weights and no changes.
 
@@ -79,7 +84,7 @@ _INK: Final[str] = theme.CURSOR
 _MUTED: Final[str] = "#555555"
 _OUTLINE: Final[str] = "#3c3c3c"
 _RULE: Final[str] = "#dddddd"
-_MINUS: Final[str] = "\u2212"
+_MINUS: Final[str] = theme.MINUS
 
 # Widest texts each slot must hold, so the layout does not jump while the
 # numbers change under it (compact numbers are at most 8 characters wide).
@@ -94,40 +99,6 @@ _LOOP_OUT: Final[float] = 0.95
 _LOOP_UP: Final[float] = 1.7
 _LOOP_RISE: Final[float] = math.sin(math.radians(60)) + 0.75 * _LOOP_UP
 _LOOP_HALF_WIDTH: Final[float] = 0.7
-
-
-def format_number(value: float, *, signed: bool = False) -> str:
-    """A weight or change in at most eight characters, readable from 1e-7 to 1e6.
-
-    Three significant digits in plain notation from 0.001 to 999
-    (``"1.98"``, ``"0.0485"``), whole numbers up to ``"9999"``, two digits in a
-    short scientific form outside (``"1.0e6"``, ``"2.5e−7"``); exact zero is
-    ``"0"``. The minus is U+2212.
-
-    Parameters
-    ----------
-    value
-        The number.
-    signed
-        Write ``+`` in front of positive numbers (for changes).
-    """
-    if math.isnan(value):
-        return "nan"
-    sign = _MINUS if value < 0 else ("+" if signed and value > 0 else "")
-    if math.isinf(value):
-        return f"{sign}∞"
-    if value == 0:
-        return "0"
-    # Round first, so that 9.996 is written "10.0", not "10.00".
-    magnitude = float(f"{abs(value):.2e}")
-    exponent = math.floor(math.log10(magnitude))
-    if exponent == 3:  # four digits are as short as "1.2e3" and exact
-        return f"{sign}{abs(value):.0f}"
-    if -3 <= exponent <= 2:
-        return f"{sign}{magnitude:.{2 - exponent}f}"
-    mantissa, power = f"{magnitude:.1e}".split("e")
-    power_text = str(int(power)).replace("-", _MINUS)
-    return f"{sign}{mantissa}e{power_text}"
 
 
 def _fixed(value: float, decimals: int = 3, *, signed: bool = False) -> str:
@@ -150,6 +121,11 @@ def _ink_for_sign(value: float | None) -> QColor:
 
 def _sign(value: float) -> int:
     return (value > 0) - (value < 0)
+
+
+def _change(after: float, before: float) -> float:
+    """The change of a stored weight: exactly 0 when it kept its value (even ±∞)."""
+    return 0.0 if after == before else after - before
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,13 +355,15 @@ class NetworkDiagram(QWidget):
         bits = session.bits
         n_ticks = session.n_ticks
         tick = session.current_tick()
-        deltas: tuple[float, float, float] | None
+        deltas: tuple[float, ...] | None
         if tick is not None:
             x, target = int(tick.x), int(tick.target)
             h, yhat, error = tick.h, tick.yhat, tick.err
             weights = (tick.ih, tick.hh, tick.ho)
-            deltas = (tick.d_ih, tick.d_hh, tick.d_ho)
-            caption = f"tick {tick.t + 1} of {n_ticks}: input x = {x}, target y = {target}"
+            before = (session.history.weights_after(tick.t - 1) if tick.t > 0
+                      else tuple(float(w) for w in params.init))
+            deltas = tuple(_change(after, earlier) for after, earlier in zip(weights, before))
+            caption = f"tick {tick.t + 1:,} of {n_ticks:,}: input x = {x}, target y = {target}"
         else:
             # Before the first tick: what tick 0 will see and what the
             # untrained network answers, nothing learned yet.
@@ -400,7 +378,7 @@ class NetworkDiagram(QWidget):
                 caption = f"a one-bit stream has no tick: input x = {x}, y: none"
             else:
                 caption = (
-                    f"before tick 1 of {n_ticks} (nothing learned yet): "
+                    f"before tick 1 of {n_ticks:,} (nothing learned yet): "
                     f"input x = {x}, target y = {target}"
                 )
         next_bit = ""
@@ -427,10 +405,10 @@ class NetworkDiagram(QWidget):
         for index, name in enumerate(EDGES):
             weight = float(weights[index])
             delta = None if deltas is None else float(deltas[index])
-            delta_text = "" if delta is None else f"Δ {format_number(delta, signed=True)}"
+            delta_text = "" if delta is None else f"Δ {theme.format_number(delta, signed=True)}"
             width = min(1.5 + 3.0 * abs(weight), MAX_EDGE_WIDTH) if math.isfinite(weight) \
                 else MAX_EDGE_WIDTH
-            edges[name] = _Edge(weight, f"{name} = {format_number(weight)}", delta, delta_text,
+            edges[name] = _Edge(weight, f"{name} = {theme.format_number(weight)}", delta, delta_text,
                                 width)
         error_text = "" if error is None else f"e = y {_MINUS} ŷ = {_fixed(error, signed=True)}"
         return _State(nodes, edges, caption, next_bit, error, error_text, low, high)

@@ -5,9 +5,15 @@ weight after *k* ticks at ``x = k`` (point 0 is the initial weight), a marker
 per tick for the sign of its change (orange ``+``, purple ``−``, grey dot for
 ``0``), a red vertical mark where a change flips the weight's sign (the
 notation's comma) and a cursor line. The signals plot shows tick *t*'s input,
-target, hidden value and prediction at ``x = t``. Beside each weight plot a
-side box gives the current value and the notation of DESIGN §2, exactly as
-:meth:`rnnviz.session.Session.notation` writes it.
+target, hidden value and prediction at ``x = t + 1``, beside the weights that
+tick produced: the newest tick sits on the cursor line, and a click at
+``x = k`` (a seek to cursor *k*) shows in the diagram the tick drawn there.
+Its input is a step held over the tick, from ``t`` to ``t + 1``. Beside each
+weight plot a side box gives the current value (written as the diagram writes
+it) and the notation of DESIGN §2, exactly as
+:meth:`rnnviz.session.Session.notation` writes it. Every axis writes its
+minus signs as U+2212; the shared tick axis shows whole ticks only, with
+thousands separators.
 
 Long histories
 --------------
@@ -20,14 +26,15 @@ every point (short histories, or a zoom that shows few ticks) or the min/max
 envelope of the visible range as one vertical bar per pixel column. Markers
 are drawn only where ticks are far enough apart to be read, crossings only
 inside the visible range and only while they are not a solid wall of red. The
-y ranges are set from the arrays just drawn, not by pyqtgraph's auto-range,
-and the slow text (values, notation) refreshes at most every
+weights' y ranges are set from the arrays just drawn, not by pyqtgraph's
+auto-range (the signals' range is fixed by the activation's), and the slow text (values, notation) refreshes at most every
 :data:`TEXT_REFRESH_PERIOD_MS` while playing.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 import time
 from collections.abc import Callable
@@ -44,10 +51,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from rnnviz.engine.envelope import MinMaxPyramid, joined_bars
 from rnnviz.engine.history import WEIGHTS
-from rnnviz.engine.notation import MINUS
+from rnnviz.engine.notation import MINUS, change_signs
 from rnnviz.engine.notation_index import NotationIndex
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.theme import format_number
 
 #: While playing, the notation and value texts refresh at most this often
 #: (formatting and laying out text costs more than moving a curve).
@@ -118,13 +126,33 @@ def _marker_styles() -> tuple[np.ndarray, np.ndarray]:
     return symbols, brushes
 
 
-def _format_value(value: float) -> str:
-    """A weight for the side box: three significant digits as the diagram shows them
-    (``0.583``, ``−1.30``), a true minus sign."""
-    if not math.isfinite(value):
-        return str(value)
-    text = f"{value:#.3g}".rstrip(".") if abs(value) < 1e5 else f"{value:.2e}"
+_EXPONENT: Final[re.Pattern[str]] = re.compile(r"e([+-])0*(\d)")
+
+
+def _typographic(text: str) -> str:
+    """*text* with U+2212 for every minus and a short exponent (``1e+06`` → ``1e6``)."""
+    text = _EXPONENT.sub(lambda m: "e" + ("-" if m.group(1) == "-" else "") + m.group(2), text)
     return text.replace("-", MINUS)
+
+
+class ValueAxis(pg.AxisItem):
+    """pyqtgraph's axis, writing a true minus sign (U+2212) and short exponents."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
+        return [_typographic(text) for text in super().tickStrings(values, scale, spacing)]
+
+
+class TickAxis(pg.AxisItem):
+    """The shared tick axis: whole ticks only (no "0.5"), with thousands separators."""
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph override)
+        levels = super().tickSpacing(minVal, maxVal, size)
+        # pyqtgraph's spacings are 1, 2 or 5 × 10^k: those of 1 or more are whole numbers.
+        whole = [(spacing, offset) for spacing, offset in levels if spacing >= 1 - 1e-9]
+        return whole or [(1.0, 0.0)]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
+        return [f"{round(v * scale):,}".replace("-", MINUS) for v in values]
 
 
 class NotationLabel(QLabel):
@@ -319,14 +347,16 @@ class WeightPlots(QWidget):
 
     # -- building -----------------------------------------------------------
     def _new_plot(self, name: str, row: int, label: str) -> pg.PlotItem:
-        plot = self._view.addPlot(row=row, col=0)
+        axes = {"left": ValueAxis(orientation="left"), "bottom": TickAxis(orientation="bottom")}
+        plot = self._view.addPlot(row=row, col=0, axisItems=axes)
         plot.setObjectName(f"plot_{name}")
         plot.hideButtons()  # the auto-range button would fight the x-range policy
         plot.setMenuEnabled(False)
         plot.vb.setMouseEnabled(x=True, y=False)
-        # The y range follows the visible data, set by _fit_y from the very
-        # arrays just drawn: pyqtgraph's auto-range would ask every item for
-        # its bounds several times per frame, which costs more than drawing.
+        # A weight's y range follows the visible data, set by _fit_y from the
+        # very arrays just drawn (the signals' range is fixed): pyqtgraph's
+        # auto-range would ask every item for its bounds several times per
+        # frame, which costs more than drawing.
         plot.vb.disableAutoRange()
         plot.setLabel("left", label)
         for side in ("left", "bottom"):
@@ -353,7 +383,7 @@ class WeightPlots(QWidget):
         plot.addItem(curve)
         # A white rim keeps each marker apart from the curve it sits on.
         markers = pg.ScatterPlotItem(pen=pg.mkPen("w", width=1), pxMode=True, hoverable=False)
-        markers.setZValue(5)
+        markers.setZValue(11)  # above the cursor line, which passes through the newest marker
         plot.addItem(markers)
         cursor = self._cursor_line()
         plot.addItem(cursor, ignoreBounds=True)
@@ -392,7 +422,7 @@ class WeightPlots(QWidget):
         self._targets = pg.ScatterPlotItem(
             pen=None, brush=pg.mkBrush(theme.SIGNALS["target"]), size=5, symbol="o", hoverable=False,
         )
-        self._targets.setZValue(3)
+        self._targets.setZValue(11)  # above the cursor line, like the weights' markers
         plot.addItem(self._targets)
         self._signals_cursor = self._cursor_line()
         plot.addItem(self._signals_cursor, ignoreBounds=True)
@@ -443,7 +473,10 @@ class WeightPlots(QWidget):
         elif name == "target":
             x, y = self._targets.getData()
         else:
-            x, y = self._signal_curves[name].getData()
+            curve = self._signal_curves[name]
+            x, y = curve.getData()
+            if x is not None and curve.opts["stepMode"] == "center":
+                x = x[1:]  # the steps' right ends: tick t's point, x = t + 1
         if x is None:
             return np.empty(0), np.empty(0)
         return np.asarray(x), np.asarray(y)
@@ -451,7 +484,9 @@ class WeightPlots(QWidget):
     def marker_data(self, weight: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Positions and signs (+1, −1, 0) of the change markers shown on *weight*'s curve.
 
-        The marker of tick *t* sits on the point it produced, ``x = t + 1``.
+        The marker of tick *t* sits on the point it produced, ``x = t + 1``; its
+        sign is that of the change in the stored weight, as the notation
+        counts it (a computed change too small to move the float is 0).
         Empty while the visible ticks are too close together to read markers.
         """
         row = self._rows[weight]
@@ -531,6 +566,8 @@ class WeightPlots(QWidget):
         self._sync_caches(flags)
         if flags & (Change.STREAM | Change.HISTORY):
             self._apply_x_limits()
+        if flags & Change.PARAMS:
+            self._apply_signals_y_range()
         self._refresh_plots()
         if self._adapter.playing and flags == Change.CURSOR:
             self._schedule_text()
@@ -599,6 +636,16 @@ class WeightPlots(QWidget):
         for pyramid in self._signal_pyramids.values():
             pyramid.truncate(keep)
         self._cached = keep
+
+    def _apply_signals_y_range(self) -> None:
+        """A fixed y range for the signals: the bits 0 and 1 and the activation's whole range."""
+        low, high = self._adapter.session.params.act.range
+        low, high = min(0.0, float(low)), max(1.0, float(high))
+        pad = (high - low) * Y_PADDING
+        vb = self._plots[SIGNALS_PLOT].vb
+        if tuple(vb.viewRange()[1]) != (low - pad, high + pad):
+            vb.setYRange(low - pad, high + pad, padding=0)
+            vb.updateMatrix()
 
     # -- x range --------------------------------------------------------------------
     def _default_x_range(self) -> tuple[float, float]:
@@ -706,23 +753,28 @@ class WeightPlots(QWidget):
             self._fit_y(row.plot, [(x, y)], x0, x1)
             self._update_markers(row, history, cursor, visible, spacing)
             self._update_crossings(row)
-        drawn = []
         signal_pixel = _pixel_height(self._plots[SIGNALS_PLOT])
         for name, curve in self._signal_curves.items():
+            # Tick t's signals stand at x = t + 1, beside the weights it produced.
             x, y, exact = self._series(
-                history[name], self._signal_pyramids[name], cursor, 0, None, visible, signal_pixel
+                history[name], self._signal_pyramids[name], cursor, 1, None, visible, signal_pixel
             )
-            # Input bits are steps held for their tick; an envelope is already a band.
-            step = "right" if name == "x" and exact else None
-            curve.setData(
-                x, y, stepMode=step, connect="all" if exact else "pairs",
-                antialias=exact and name != "x",
-            )
-            drawn.append((x, y))
+            if name == "x" and exact and len(x):
+                # Input bits are steps held over their tick, from t to t + 1
+                # (pyqtgraph's "center" steps take the boundaries: one more x
+                # than y). An envelope is already a band.
+                curve.setData(np.concatenate(([x[0] - 1.0], x)), y, stepMode="center",
+                              connect="all", antialias=False)
+            else:
+                curve.setData(
+                    x, y, stepMode=None, connect="all" if exact else "pairs",
+                    antialias=exact and name != "x",
+                )
         if spacing >= TARGET_MIN_SPACING_PX:
-            first = min(max(math.floor(x0) - 1, 0), cursor)
+            # Tick t's target dot stands at x = t + 1.
+            first = min(max(math.floor(x0) - 2, 0), cursor)
             last = max(min(math.ceil(x1) + 1, cursor), first)
-            ticks = np.arange(first, last, dtype=np.float64)
+            ticks = np.arange(first + 1, last + 1, dtype=np.float64)
             targets = np.asarray(history["target"][first:last], dtype=np.float64)
             self._targets.setData(ticks, targets, size=min(5.0, max(spacing, 3.0)))
         else:
@@ -730,7 +782,6 @@ class WeightPlots(QWidget):
         # An empty item still costs a paint and bounds on every frame.
         self._targets.setVisible(len(self._targets.data) > 0)
         self._signals_cursor.setValue(cursor)
-        self._fit_y(self._plots[SIGNALS_PLOT], drawn, x0, x1)
         self._update_legend()
 
     @staticmethod
@@ -775,9 +826,14 @@ class WeightPlots(QWidget):
         # Tick t's marker sits at x = t + 1.
         first = min(max(math.floor(x0) - 2, 0), cursor)
         last = max(min(math.ceil(x1) + 1, cursor), first)
-        signs = np.sign(np.asarray(history["d_" + row.name][first:last])).astype(np.int8)
+        # The sign of the change in the stored weight, as the notation counts
+        # it: a computed change too small to move the float is a 0.
+        values = history[row.name]
+        before = float(values[first - 1]) if first else float(self._adapter.session.params.init[
+            WEIGHTS.index(row.name)])
+        y = np.asarray(values[first:last], dtype=np.float64)
+        signs = change_signs(y, before)
         x = np.arange(first + 1, last + 1, dtype=np.float64)
-        y = np.asarray(history[row.name][first:last], dtype=np.float64)
         big = float(min(11.0, max(7.0, spacing * 0.7)))
         symbols, brushes = self._marker_symbols[signs + 1], self._marker_brushes[signs + 1]
         sizes = np.where(signs == 0, big * 0.45, big)
@@ -844,7 +900,7 @@ class WeightPlots(QWidget):
             value = float(history[weight][cursor - 1]) if cursor else float(session.params.init[i])
             color = theme.sign_color(value).name()
             row.header.setText(
-                f"<b>{weight}</b> = <span style='color:{color}'>{_format_value(value)}</span>"
+                f"<b>{weight}</b> = <span style='color:{color}'>{format_number(value)}</span>"
             )
             text, first_token = self._label_tail(row, cursor)
             row.notation.set_notation(text, first_token=first_token)

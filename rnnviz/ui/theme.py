@@ -10,6 +10,7 @@ Okabe–Ito palette, chosen away from the two sign hues.
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import numpy as np
@@ -37,6 +38,43 @@ SIGNALS: Final[dict[str, str]] = {
 INPUT_HIGHLIGHT: Final[str] = "#56B4E9"   # sky blue: the input x of the tick shown
 TARGET_HIGHLIGHT: Final[str] = "#E69F00"  # amber: its target y
 ERROR_TEXT: Final[str] = "#b00020"
+
+MINUS: Final[str] = "\u2212"
+
+
+def format_number(value: float, *, signed: bool = False) -> str:
+    """A weight or change in at most eight characters, readable from 1e-7 to 1e6.
+
+    Three significant digits in plain notation from 0.001 to 999
+    (``"1.98"``, ``"0.0485"``), whole numbers up to ``"9999"``, two digits in a
+    short scientific form outside (``"1.0e6"``, ``"2.5e−7"``); exact zero is
+    ``"0"``. The minus is U+2212.
+
+    Parameters
+    ----------
+    value
+        The number.
+    signed
+        Write ``+`` in front of positive numbers (for changes).
+    """
+    if math.isnan(value):
+        return "nan"
+    sign = MINUS if value < 0 else ("+" if signed and value > 0 else "")
+    if math.isinf(value):
+        return f"{sign}∞"
+    if value == 0:
+        return "0"
+    # Round first, so that 9.996 is written "10.0", not "10.00".
+    magnitude = float(f"{abs(value):.2e}")
+    exponent = math.floor(math.log10(magnitude))
+    if exponent == 3:  # four digits are as short as "1.2e3" and exact
+        return f"{sign}{abs(value):.0f}"
+    if -3 <= exponent <= 2:
+        return f"{sign}{magnitude:.{2 - exponent}f}"
+    mantissa, power = f"{magnitude:.1e}".split("e")
+    power_text = str(int(power)).replace("-", MINUS)
+    return f"{sign}{mantissa}e{power_text}"
+
 
 _STOPS_RGB: Final[np.ndarray] = np.array(
     [QColor(c).getRgb()[:3] for c in ACTIVATION_STOPS], dtype=float
