@@ -171,7 +171,7 @@ def test_the_ghost_cell_gives_the_guess_for_the_next_bit_at_the_end(make_tape):
     tape.adapter.run_to_end()
     session = tape.adapter.session
     yhat = session.prediction().yhat
-    bit = predicted_bit(yhat, session.params.act)
+    bit = predicted_bit(yhat)
     assert tape.tooltip_at(ghost).endswith(f"→ {bit}")
     assert f"{abs(yhat):.3f}" in tape.tooltip_at(ghost)
 

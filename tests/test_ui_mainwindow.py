@@ -325,3 +325,21 @@ def test_screenshot_refuses_bad_input_and_writes_nothing(tmp_path, args, message
     )
     assert result.returncode == 2 and message in result.stderr
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("stream", "params"),
+    [("0^19 1", LearnerParams(activation="tanh", init=(0.5, -0.5, 0.5))),  # ŷ = 0.227
+     ("1^5", LearnerParams(learning=False))],  # ŷ = 0.5 exactly: a tie
+)
+def test_every_view_gives_the_same_guess_for_the_next_bit(qtbot, stream, params):
+    from rnnviz.engine.learner import predicted_bit
+
+    window = MainWindow(SessionAdapter(Session(stream, params)), settings=None)
+    qtbot.addWidget(window)
+    window.adapter.run_to_end()
+    bit = predicted_bit(window.adapter.session.prediction().yhat)
+    ghost = window.tape.cell_rect(len(window.adapter.session.bits)).center()
+    assert window.status.text().endswith(f"→ {bit}")
+    assert window.diagram.next_bit_text().endswith(f"→ {bit}")
+    assert window.tape.tooltip_at(ghost).endswith(f"→ {bit}")

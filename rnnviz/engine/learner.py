@@ -140,17 +140,16 @@ class Prediction(NamedTuple):
     yhat: float
 
 
-def predicted_bit(yhat: float, act: Activation) -> int | None:
-    """The bit a prediction stands for; ``None`` when ŷ is not a number.
+def predicted_bit(yhat: float) -> int | None:
+    """The bit a prediction stands for: the nearer of 0 and 1; ``None`` when ŷ is not a number.
 
-    1 when ŷ lies in the upper half of the activation's output range (above
-    0.5 for the sigmoid, above 0 for tanh and bipolar), else 0. An exact tie
-    counts as 1, so every view shows the same bit for the same ŷ.
+    The targets are bits whatever the activation, so 0.5 separates them for
+    tanh and bipolar outputs too (their ŷ = 0.2 is nearer 0 than 1). An exact
+    tie counts as 1, so every view shows the same bit for the same ŷ.
     """
     if not math.isfinite(yhat):
         return None
-    low, high = act.range
-    return 1 if yhat >= (low + high) / 2 else 0
+    return 1 if yhat >= 0.5 else 0
 
 
 # The inner loop is generated as source text, once per rule, recording mode

@@ -302,7 +302,7 @@ class BitStreamEditor(QAbstractScrollArea):
             if not session.at_end:
                 return _GHOST_HINT
             yhat = session.prediction().yhat
-            bit = predicted_bit(yhat, session.params.act)
+            bit = predicted_bit(yhat)
             guess = "?" if bit is None else str(bit)
             return f"the network's guess for bit {length + 1:,}, the next, unknown one: ŷ = {_minus(f'{yhat:.3f}')} → {guess}"
         index = self.index_at(pos)
@@ -704,7 +704,7 @@ class BitStreamEditor(QAbstractScrollArea):
         inner = rect.adjusted(1, 1, -1, -1)
         if session.at_end:
             yhat = session.prediction().yhat
-            bit = predicted_bit(yhat, session.params.act)
+            bit = predicted_bit(yhat)
             colour = QColor(theme.SIGNALS["yhat"])
             painter.setPen(QPen(colour, 1))
             painter.setBrush(_blend(theme.SIGNALS["yhat"], 0.25))

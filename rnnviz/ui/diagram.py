@@ -51,6 +51,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from rnnviz.engine.learner import predicted_bit
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
 
@@ -385,7 +386,8 @@ class NetworkDiagram(QWidget):
         if session.at_end and n_ticks >= 1:
             guess = session.prediction().yhat
             # The guess is the nearest bit, whatever the activation's range.
-            next_bit = f"next bit (unknown): ŷ = {_fixed(guess)} → {int(guess >= 0.5)}"
+            bit = predicted_bit(guess)
+            next_bit = f"next bit (unknown): ŷ = {_fixed(guess)} → {'?' if bit is None else bit}"
 
         def node(value: float | None, text: str) -> _Node:
             if value is None:

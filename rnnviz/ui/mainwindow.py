@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
             parts.append("one bit: nothing to learn from yet — add bits on the tape")
         if session.at_end:
             guess = session.prediction().yhat
-            bit = predicted_bit(guess, session.params.act)
+            bit = predicted_bit(guess)
             if bit is not None:
                 parts.append(f"next bit: ŷ = {_signed(guess).lstrip('+')} → {bit}")
         self.status.setText("   ·   ".join(parts))
