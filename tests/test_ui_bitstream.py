@@ -191,3 +191,37 @@ def test_undo_from_the_window_keeps_the_caret_inside_the_stream(make_tape):
     tape.adapter.undo()
     assert tape.caret <= len(tape.adapter.session.bits) == 2
     np.testing.assert_array_equal(tape.adapter.session.bits, [1, 1])
+
+
+def test_typing_and_deleting_runs_undo_in_one_step_each(qtbot, make_tape):
+    tape = make_tape("00")
+    tape.set_caret(1)
+    qtbot.keyClicks(tape, "1101")
+    assert bits(tape) == [0, 1, 1, 0, 1, 0]
+    for _ in range(3):
+        qtbot.keyClick(tape, Qt.Key.Key_Backspace)
+    assert bits(tape) == [0, 1, 0]
+    stack = tape.adapter.undo_stack
+    assert stack.count() == 2 and stack.undoText() == "Delete 3 bits"
+    tape.adapter.undo()
+    assert bits(tape) == [0, 1, 1, 0, 1, 0]
+    assert stack.undoText() == "Type 4 bits"
+    tape.adapter.undo()
+    assert bits(tape) == [0, 0]
+    tape.adapter.redo()
+    tape.adapter.redo()
+    assert bits(tape) == [0, 1, 0]
+
+
+def test_delete_key_runs_merge_but_a_click_starts_a_new_step(qtbot, make_tape):
+    tape = make_tape("10110")
+    tape.set_caret(1)
+    qtbot.keyClick(tape, Qt.Key.Key_Delete)
+    qtbot.keyClick(tape, Qt.Key.Key_Delete)
+    assert bits(tape) == [1, 1, 0]
+    click_cell(qtbot, tape, 0)
+    qtbot.keyClick(tape, Qt.Key.Key_Delete)
+    assert tape.adapter.undo_stack.count() == 3
+    for _ in range(3):
+        tape.adapter.undo()
+    assert bits(tape) == [1, 0, 1, 1, 0]

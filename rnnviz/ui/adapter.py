@@ -67,17 +67,52 @@ def speed_label(speed: int) -> str:
 
 
 class _Splice(QUndoCommand):
-    """Replace ``bits[start:start + len(removed)]`` by *inserted* (and back on undo)."""
+    """Replace ``bits[start:start + len(removed)]`` by *inserted* (and back on undo).
+
+    Bits typed or removed one key at a time merge into one undo step, as in a
+    text editor: typing at the end of the last typed run, Backspace just
+    before the last removal, or Delete at the same place.
+    """
+
+    #: Qt merges only commands with the same non-negative id.
+    TYPING_ID: Final[int] = 1
 
     def __init__(
         self, adapter: "SessionAdapter", start: int, removed: np.ndarray, inserted: np.ndarray,
-        text: str,
+        text: str, typing: bool = False,
     ) -> None:
         super().__init__(text)
         self._adapter = adapter
         self._start = start
         self._removed = removed.copy()
         self._inserted = inserted.copy()
+        self._typing = typing
+
+    def id(self) -> int:  # noqa: A003 (Qt API)
+        return self.TYPING_ID if self._typing else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt API)
+        if not isinstance(other, _Splice) or not (self._typing and other._typing):
+            return False
+        inserting = self._inserted.size and not self._removed.size
+        if inserting and other._inserted.size and not other._removed.size:
+            if other._start == self._start + self._inserted.size:  # typing on
+                self._inserted = np.concatenate((self._inserted, other._inserted))
+                self.setText(f"Type {self._inserted.size} bits")
+                return True
+            return False
+        removing = self._removed.size and not self._inserted.size
+        if removing and other._removed.size and not other._inserted.size:
+            if other._start + other._removed.size == self._start:  # Backspace again
+                self._start = other._start
+                self._removed = np.concatenate((other._removed, self._removed))
+            elif other._start == self._start:  # Delete again
+                self._removed = np.concatenate((self._removed, other._removed))
+            else:
+                return False
+            self.setText(f"Delete {self._removed.size} bits")
+            return True
+        return False
 
     def redo(self) -> None:
         self._adapter._splice(self._start, len(self._removed), self._inserted)
@@ -303,18 +338,26 @@ class SessionAdapter(QObject):
         self._push(index, bits[index : index + 1], np.array([1 - bits[index]], np.uint8),
                    f"Toggle bit {index + 1}")
 
-    def insert(self, index: int, bits: str | Sequence[int] | np.ndarray) -> None:
-        """Insert *bits* (text in the sequence language, or 0/1 values) before bit *index*."""
+    def insert(
+        self, index: int, bits: str | Sequence[int] | np.ndarray, *, typing: bool = False
+    ) -> None:
+        """Insert *bits* (text in the sequence language, or 0/1 values) before bit *index*.
+
+        ``typing=True`` marks a key press: a run of them is undone in one step.
+        """
         length = len(self._session.bits)
         if not 0 <= index <= length:
             raise InputError(f"cannot insert at position {index + 1} of a {length}-bit stream")
         new = self._as_bits(bits)
         if new.size:
             what = f"bit {int(new[0])}" if new.size == 1 else f"{new.size:,} bits"
-            self._push(index, new[:0], new, f"Insert {what}")
+            self._push(index, new[:0], new, f"Insert {what}", typing=typing)
 
-    def delete(self, index: int, count: int = 1) -> None:
-        """Delete *count* bits from bit *index* on; the stream keeps at least one bit."""
+    def delete(self, index: int, count: int = 1, *, typing: bool = False) -> None:
+        """Delete *count* bits from bit *index* on; the stream keeps at least one bit.
+
+        ``typing=True`` marks a key press: a run of them is undone in one step.
+        """
         bits = self._session.bits
         index = self._checked_index(index, len(bits))
         count = min(max(int(count), 0), len(bits) - index)
@@ -323,7 +366,7 @@ class SessionAdapter(QObject):
         if count >= len(bits):
             raise InputError("a stream needs at least one bit")
         what = f"bit {index + 1}" if count == 1 else f"{count:,} bits"
-        self._push(index, bits[index : index + count], bits[:0], f"Delete {what}")
+        self._push(index, bits[index : index + count], bits[:0], f"Delete {what}", typing=typing)
 
     def replace(self, bits: str | Sequence[int] | np.ndarray, text: str = "Replace stream") -> None:
         """Replace the whole stream (validated first; nothing changes on error)."""
@@ -356,7 +399,9 @@ class SessionAdapter(QObject):
             raise InputError(f"there is no bit {index + 1} in a {length}-bit stream")
         return index
 
-    def _push(self, start: int, removed: np.ndarray, inserted: np.ndarray, text: str) -> None:
+    def _push(
+        self, start: int, removed: np.ndarray, inserted: np.ndarray, text: str, typing: bool = False
+    ) -> None:
         old = self._session.bits
         new_length = len(old) - len(removed) + len(inserted)
         if new_length == 0:
@@ -367,7 +412,9 @@ class SessionAdapter(QObject):
             raise InputError(
                 f"the stream would have {new_length:,} bits, more than the limit of {MAX_BITS:,}"
             )
-        self.undo_stack.push(_Splice(self, start, np.asarray(removed), np.asarray(inserted), text))
+        self.undo_stack.push(
+            _Splice(self, start, np.asarray(removed), np.asarray(inserted), text, typing)
+        )
 
     def _splice(self, start: int, remove: int, inserted: np.ndarray) -> None:
         session = self._session

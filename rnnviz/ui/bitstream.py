@@ -606,7 +606,7 @@ class BitStreamEditor(QAbstractScrollArea):
         return True
 
     def _insert_bit(self, at: int, bit: int) -> None:
-        if self._edit("insert", lambda: self._adapter.insert(at, np.array([bit], np.uint8))):
+        if self._edit("insert", lambda: self._adapter.insert(at, np.array([bit], np.uint8), typing=True)):
             self.set_caret(at + 1)
 
     def _delete_bit(self, index: int | None) -> None:
@@ -620,14 +620,14 @@ class BitStreamEditor(QAbstractScrollArea):
         caret = self._caret
         if caret == 0:
             return
-        if self._edit("delete", lambda: self._adapter.delete(caret - 1)):
+        if self._edit("delete", lambda: self._adapter.delete(caret - 1, typing=True)):
             self.set_caret(caret - 1)
 
     def _delete_forward(self) -> None:
         caret = self._caret
         if caret >= self._length():
             return
-        if self._edit("delete", lambda: self._adapter.delete(caret)):
+        if self._edit("delete", lambda: self._adapter.delete(caret, typing=True)):
             self.set_caret(caret)
 
     def _paste_clipboard(self) -> None:
