@@ -343,3 +343,27 @@ def test_every_view_gives_the_same_guess_for_the_next_bit(qtbot, stream, params)
     assert window.status.text().endswith(f"→ {bit}")
     assert window.diagram.next_bit_text().endswith(f"→ {bit}")
     assert window.tape.tooltip_at(ghost).endswith(f"→ {bit}")
+
+
+def test_rnnviz_gui_opens_the_window_with_the_given_stream_and_options(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.cli import main
+
+    seen = {}
+
+    def event_loop(app):
+        # Instead of waiting for the user: look at the window the command built, close it.
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen["stream"] = windows[0].stream_line.edit.text()
+        seen["params"] = windows[0].adapter.session.params
+        for window in windows:
+            window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
+    assert main(["gui", "(10)^6", "--eta", "2", "--rule", "simultaneous"]) == 0
+    assert seen["stream"] == "(10)^6"
+    assert seen["params"] == LearnerParams(eta=2.0, rule="simultaneous")
+    assert QSettings().value("learning/eta", type=float) == 2.0  # saved on close
