@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QWheelEvent
+from PySide6.QtWidgets import QApplication, QSizePolicy, QVBoxLayout, QWidget
 
 from rnnviz.engine.learner import LearnerParams, predicted_bit
 from rnnviz.session import Session
@@ -225,3 +225,166 @@ def test_delete_key_runs_merge_but_a_click_starts_a_new_step(qtbot, make_tape):
     for _ in range(3):
         tape.adapter.undo()
     assert bits(tape) == [1, 0, 1, 1, 0]
+
+
+def test_a_click_near_a_cell_border_or_on_the_ghost_places_the_caret(qtbot, make_tape):
+    tape = make_tape()
+    rect = tape.cell_rect(7)
+    qtbot.mouseClick(tape.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 1, rect.center().y()))
+    assert tape.caret == 7
+    qtbot.mouseClick(tape.viewport(), Qt.MouseButton.LeftButton, pos=tape.cell_rect(20).center())
+    assert tape.caret == 20
+    assert bits(tape) == [1] * 10 + [0] * 10 and tape.adapter.undo_stack.count() == 0
+    assert tape.index_at(tape.cell_rect(20).center()) is None  # the ghost is no bit
+
+
+def test_ctrl_c_and_shift_insert_go_through_the_clipboard(qtbot, make_tape):
+    tape = make_tape()
+    qtbot.keyClick(tape, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "1^10 0^10"
+    QGuiApplication.clipboard().setText("random(20, 0.3, seed=2)")
+    tape.set_caret(20)
+    qtbot.keyClick(tape, Qt.Key.Key_Insert, Qt.KeyboardModifier.ShiftModifier)
+    assert len(bits(tape)) == 40 and tape.caret == 40
+    np.testing.assert_array_equal(tape.adapter.session.bits[20:], Session("random(20, 0.3, seed=2)").bits)
+
+
+@pytest.mark.parametrize("key,text,modifiers", [
+    (Qt.Key.Key_Left, "", Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_Right, "", Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_Home, "", Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_End, "", Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_V, "\x16", Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_C, "\x03", Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_Insert, "", Qt.KeyboardModifier.ShiftModifier),
+    (Qt.Key.Key_1, "1", Qt.KeyboardModifier.KeypadModifier),
+])
+def test_the_tapes_modified_keys_are_claimed(make_tape, key, text, modifiers):
+    tape = make_tape()
+    event = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers, text)
+    QApplication.sendEvent(tape, event)
+    assert event.isAccepted()
+
+
+@pytest.mark.parametrize("key,text,modifiers", [
+    (Qt.Key.Key_Z, "\x1a", Qt.KeyboardModifier.ControlModifier),  # undo is the window's
+    (Qt.Key.Key_2, "2", Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_1, "1", Qt.KeyboardModifier.AltModifier),
+])
+def test_other_keys_are_not_claimed(make_tape, key, text, modifiers):
+    tape = make_tape()
+    event = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers, text)
+    QApplication.sendEvent(tape, event)
+    assert not event.isAccepted()
+
+
+def test_a_window_shortcut_fires_while_the_tape_has_focus(qtbot):
+    adapter = SessionAdapter(Session("1^10 0^10"))
+    try:
+        window = QWidget()
+        qtbot.addWidget(window)
+        tape = BitStreamEditor(adapter, window)
+        QVBoxLayout(window).addWidget(tape)
+        played = []
+        QShortcut(QKeySequence(Qt.Key.Key_Space), window).activated.connect(lambda: played.append(1))
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        tape.setFocus()
+        qtbot.keyClick(tape, Qt.Key.Key_Space)
+        assert played == [1]
+        qtbot.keyClick(tape, Qt.Key.Key_1)  # the tape's own key still edits
+        assert bits(tape) == [1] * 11 + [0] * 10
+    finally:
+        adapter.shutdown()
+
+
+def menu_action(tape, pos, starts):
+    (action,) = [a for a in tape.context_menu(pos).actions() if a.text().startswith(starts)]
+    return action
+
+
+def test_the_context_menu_edits_copies_and_pastes(make_tape):
+    tape = make_tape()
+    cell = tape.cell_rect(2).center()
+    menu_action(tape, cell, "Toggle bit 3").trigger()
+    assert bits(tape)[:4] == [1, 1, 0, 1]
+    menu_action(tape, cell, "Delete bit 3").trigger()
+    assert bits(tape) == [1] * 9 + [0] * 10
+    gap = QPoint(tape.cell_rect(9).left() + 1, cell.y())  # between bit 9 and bit 10
+    menu_action(tape, gap, "Insert 1 here").trigger()
+    assert bits(tape) == [1] * 10 + [0] * 10 and tape.caret == 10
+    next_gap = QPoint(tape.cell_rect(10).left() + 1, cell.y())  # right after the inserted 1
+    menu_action(tape, next_gap, "Insert 0 here").trigger()
+    assert bits(tape) == [1] * 10 + [0] * 11
+    assert tape.adapter.undo_stack.count() == 4  # a menu choice is one step each, never merged
+    ruler = QPoint(cell.x(), tape.cell_rect(2).bottom() + 6)
+    assert not menu_action(tape, ruler, "Toggle").isEnabled()
+
+    menu_action(tape, cell, "Copy stream").trigger()
+    assert QGuiApplication.clipboard().text() == "1^10 0^11"
+    QGuiApplication.clipboard().setText("1 0 2")
+    menu_action(tape, cell, "Paste at caret").trigger()
+    assert "'2'" in tape.message and "position 5" in tape.message
+    assert len(bits(tape)) == 21 and tape.adapter.undo_stack.count() == 4
+
+
+def test_the_message_goes_away_by_itself(qtbot, make_tape, monkeypatch):
+    monkeypatch.setattr("rnnviz.ui.bitstream.MESSAGE_TIMEOUT_MS", 20)
+    tape = make_tape()
+    tape.paste_text("(")
+    assert "'('" in tape.message
+    qtbot.waitUntil(lambda: tape.message == "", timeout=2000)
+
+
+def test_an_edit_far_from_the_cursor_keeps_the_edited_place_in_view(qtbot, make_tape):
+    tape = make_tape("0^2000", width=600)
+    tape.set_caret(1500)
+    qtbot.keyClick(tape, Qt.Key.Key_1)
+    first, last = tape.visible_range()
+    assert first <= 1500 <= last and tape.adapter.session.bits[1500] == 1
+    tape.adapter.step()  # moving in time brings the tick shown back
+    first, last = tape.visible_range()
+    assert first == 0 and last >= 1
+
+
+def test_playing_forward_scrolls_one_cell_at_a_time(make_tape):
+    tape = make_tape("random(100000, 0.5, seed=3)", width=600)
+    tape.adapter.seek(50_000)
+    bar = tape.horizontalScrollBar()
+    cell = tape.cell_rect(1).left() - tape.cell_rect(0).left()
+    for _ in range(5):
+        before = bar.value()
+        tape.adapter.step()
+        assert bar.value() - before in (0, cell)
+        first, last = tape.visible_range()
+        assert first <= tape.highlighted()[0] and tape.highlighted()[1] + 3 <= last
+
+
+def test_the_wheel_scrolls_sideways(qtbot, make_tape):
+    tape = make_tape("0^500", width=400)
+    before = tape.visible_range()[0]
+    event = QWheelEvent(QPointF(50, 30), QPointF(50, 30), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(tape.viewport(), event)
+    assert tape.visible_range()[0] > before
+
+
+def test_the_height_is_fixed_and_fits_every_strip(make_tape):
+    tape = make_tape()
+    assert tape.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Fixed
+    cell = tape.cell_rect(0)
+    assert 20 <= cell.width() <= 32
+    assert cell.top() >= tape.fontMetrics().height() // 2  # room for the "x"/"y" labels
+    bar = tape.horizontalScrollBar().sizeHint().height()
+    assert tape.sizeHint().height() >= cell.bottom() + 2 * tape.fontMetrics().height() + bar
+
+
+def test_a_double_click_flips_a_bit_once(qtbot, make_tape):
+    tape = make_tape("1^4")
+    # What a window system sends for a double-click: a click, then a double-click event.
+    click_cell(qtbot, tape, 2)
+    qtbot.mouseDClick(tape.viewport(), Qt.MouseButton.LeftButton, pos=tape.cell_rect(2).center())
+    assert bits(tape) == [1, 1, 0, 1]

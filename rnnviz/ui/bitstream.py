@@ -473,6 +473,12 @@ class BitStreamEditor(QAbstractScrollArea):
         else:
             self.set_caret(self._caret_at(pos))
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        # Qt's default treats the second click of a double-click as another
+        # press, which would flip the bit straight back: a student who
+        # double-clicks, as on a desktop icon, would see nothing happen.
+        event.accept()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         # The press did the work; taking the release keeps it from travelling
         # to the parent, which would treat it as its own click.
@@ -555,8 +561,8 @@ class BitStreamEditor(QAbstractScrollArea):
             enabled=index is not None)
         add(f"Delete {bit}", lambda: self._delete_bit(index), enabled=index is not None)
         menu.addSeparator()
-        add("Insert 0 here", lambda: self._insert_bit(gap, 0))
-        add("Insert 1 here", lambda: self._insert_bit(gap, 1))
+        add("Insert 0 here", lambda: self._insert_bit(gap, 0, typing=False))
+        add("Insert 1 here", lambda: self._insert_bit(gap, 1, typing=False))
         return menu
 
     # ------------------------------------------------------------------ editing
@@ -605,8 +611,10 @@ class BitStreamEditor(QAbstractScrollArea):
         self.clear_message()
         return True
 
-    def _insert_bit(self, at: int, bit: int) -> None:
-        if self._edit("insert", lambda: self._adapter.insert(at, np.array([bit], np.uint8), typing=True)):
+    def _insert_bit(self, at: int, bit: int, *, typing: bool = True) -> None:
+        # Key presses merge into one undo step; a menu choice is a step of its own.
+        value = np.array([bit], np.uint8)
+        if self._edit("insert", lambda: self._adapter.insert(at, value, typing=typing)):
             self.set_caret(at + 1)
 
     def _delete_bit(self, index: int | None) -> None:
