@@ -238,3 +238,24 @@ def test_predicted_bit_is_the_nearer_bit(yhat, bit):
     from rnnviz.engine.learner import predicted_bit
 
     assert predicted_bit(yhat) == bit
+
+
+def test_history_tells_a_reader_how_much_it_may_keep():
+    from rnnviz.engine.history import History
+
+    history = trace([1, 0] * 50)
+    assert isinstance(history, History) and len(history) == 99
+    seen = history.forgets
+    assert history.kept_since(seen) is None
+    history.truncate(60)
+    history.truncate(80)  # longer than what is left: not a forgetting
+    history.truncate(40)
+    assert history.kept_since(seen) == 40
+    assert history.kept_since(seen + 1) == 40
+    assert history.kept_since(history.forgets) is None
+    row = {name: history[name][:1].copy() for name in history}
+    for _ in range(5000):  # the log is bounded: a reader that far behind keeps nothing
+        history.extend(row)
+        history.truncate(40)
+    assert history.kept_since(seen) == 0
+    assert history.kept_since(history.forgets - 1) == 40

@@ -252,3 +252,14 @@ def test_edits_after_a_parameter_change_recompute_with_the_new_parameters() -> N
     reference = trace(session.bits, LearnerParams(eta=2.0, rule="simultaneous"))
     for name in reference:
         np.testing.assert_array_equal(session.history[name], reference[name][:15])
+
+
+def test_the_first_computed_tick_makes_room_for_the_whole_stream():
+    # Growing by doubling while playing would copy every stored tick now and
+    # then; one allocation up front (zero pages, mapped when written) does not.
+    session = Session("random(300000, 0.5, seed=3)")
+    session.step()
+    capacity = session.history.capacity
+    assert capacity >= session.n_ticks
+    session.run_to_end()
+    assert session.history.capacity == capacity

@@ -367,3 +367,28 @@ def test_rnnviz_gui_opens_the_window_with_the_given_stream_and_options(qtbot, mo
     assert seen["stream"] == "(10)^6"
     assert seen["params"] == LearnerParams(eta=2.0, rule="simultaneous")
     assert QSettings().value("learning/eta", type=float) == 2.0  # saved on close
+
+
+def test_enter_in_a_number_box_keeps_the_exact_value(qtbot):
+    params = LearnerParams(eta=5.123456789, init=(0.1234567, 0.0, 0.0))
+    window = make_window(qtbot, "1^10", settings=None)
+    window.adapter.set_params(params)
+    window.adapter.step(5)
+    forgets = window.adapter.session.history.forgets
+    for box in (window.parameters.eta, window.parameters.init["ih"]):
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.adapter.session.params == params
+    assert window.adapter.session.history.forgets == forgets  # nothing was recomputed
+
+
+def test_escape_in_a_number_box_cancels_the_typing(qtbot, window):
+    box = window.parameters.eta
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "0.01")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert window.adapter.session.params.eta == 5.0 and box.text() == "5"
+    assert not box.hasFocus()
+    press(qtbot, window, Qt.Key.Key_Right)  # the window's keys work again
+    assert window.adapter.session.cursor == 1

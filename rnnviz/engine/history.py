@@ -32,6 +32,8 @@ _DTYPES: Final[dict[str, type]] = {
 }
 
 _MIN_CAPACITY: Final[int] = 1024
+#: Forgettings remembered for :meth:`History.kept_since`; readers ask about the last few.
+_MAX_KEPT_LOG: Final[int] = 4096
 
 
 def grown(array: np.ndarray, used: int, needed: int, minimum: int = 64) -> np.ndarray:
@@ -80,6 +82,9 @@ class History(Mapping[str, np.ndarray]):
     def __init__(self, capacity: int = _MIN_CAPACITY) -> None:
         self._length = 0
         self._forgets = 0
+        # The length each forgetting left, the latest last (a bounded log).
+        self._kept: list[int] = []
+        self._kept_offset = 0  # forgets counted before the first entry of _kept
         self._columns = {
             name: np.zeros(max(int(capacity), 1), dtype) for name, dtype in _DTYPES.items()
         }
@@ -137,6 +142,21 @@ class History(Mapping[str, np.ndarray]):
         """
         return self._forgets
 
+    def kept_since(self, forgets: int) -> int | None:
+        """The fewest ticks left standing by any forgetting after the first *forgets*.
+
+        A reader that cached rows up to some length when :attr:`forgets` was
+        *forgets* keeps its rows below the returned length and re-reads the
+        rest; ``None`` means nothing was forgotten since, so every row it read
+        is still as it was.
+        """
+        if forgets >= self._forgets:
+            return None
+        start = forgets - self._kept_offset
+        if start < 0:  # older than the log remembers: assume everything changed
+            return 0
+        return min(self._kept[start:])
+
     def truncate(self, length: int) -> None:
         """Forget every tick from *length* on (a no-op if already shorter)."""
         if length < 0:
@@ -144,6 +164,11 @@ class History(Mapping[str, np.ndarray]):
         if length < self._length:
             self._length = int(length)
             self._forgets += 1
+            self._kept.append(self._length)
+            if len(self._kept) > _MAX_KEPT_LOG:
+                drop = len(self._kept) // 2
+                del self._kept[:drop]
+                self._kept_offset += drop
 
     def clear(self) -> None:
         self.truncate(0)

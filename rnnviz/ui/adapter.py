@@ -37,6 +37,8 @@ FRAME_PERIOD_MS: Final[int] = 16
 MAX_SPEED_BUDGET_S: Final[float] = 0.008
 #: Work above this many ticks shows a busy pointer while it runs (about 0.1 s here).
 BUSY_TICKS: Final[int] = 100_000
+#: The most ticks one chunk of a "max" frame may hold.
+MAX_CHUNK: Final[int] = 1 << 16
 #: Undo steps kept; each stores only the bits an edit removed and inserted.
 UNDO_LIMIT: Final[int] = 500
 
@@ -300,18 +302,23 @@ class SessionAdapter(QObject):
             self.pause()
 
     def _step_for_one_frame(self) -> None:
-        # Run chunks until the budget is spent; the chunk adapts so that one
-        # chunk takes about a quarter of the budget on this machine.
-        cursor = self._session.cursor
+        # Run chunks until the budget is spent. The chunk adapts to what one
+        # computed tick costs on this machine, aiming at a quarter of the
+        # budget per chunk; replaying stored ticks costs next to nothing and
+        # must not teach it a size that the first new ticks would overrun.
+        session = self._session
+        cursor = session.cursor
         deadline = time.perf_counter() + MAX_SPEED_BUDGET_S
-        while not self._session.at_end:
+        while not session.at_end:
+            stored = len(session.history)
             started = time.perf_counter()
-            self._session.step(self._chunk)
+            session.step(self._chunk)
             took = time.perf_counter() - started
-            if took < MAX_SPEED_BUDGET_S / 8:
-                self._chunk = min(self._chunk * 2, 1 << 20)
-            elif took > MAX_SPEED_BUDGET_S / 2:
-                self._chunk = max(self._chunk // 2, 1)
+            computed = len(session.history) - stored
+            if computed >= self._chunk // 2 and computed:
+                per_tick = took / computed
+                wanted = int(MAX_SPEED_BUDGET_S / 4 / max(per_tick, 1e-9))
+                self._chunk = min(max(wanted, 1), 2 * self._chunk, MAX_CHUNK)
             if time.perf_counter() >= deadline:
                 break
         self._moved(cursor)

@@ -48,22 +48,12 @@ ACTIVATION_HELP: Final[dict[str, str]] = {
 MAX_SHOWN_TEXT: Final[int] = 400
 
 
-class _ReturnFocus:
-    """Mixin: Enter applies the value and hands the keyboard back to the window.
-
-    While a number box has focus it needs ``,`` ``.`` ``-`` and Space for
-    typing, which are also the window's shortcuts; after Enter they work again.
-    """
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
-        super().keyPressEvent(event)  # type: ignore[misc]
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
-            window = self.window()  # type: ignore[attr-defined]
-            window.setFocus(Qt.FocusReason.OtherFocusReason)
-
-
-class NumberBox(_ReturnFocus, QDoubleSpinBox):
+class NumberBox(QDoubleSpinBox):
     """A number field that applies on Enter, focus-out or the arrows (not per keystroke).
+
+    Enter applies and Esc cancels the typing; both hand the keyboard back to
+    the window, whose shortcuts (``,`` ``.`` ``-`` Space) the box needs for
+    typing while it has focus.
 
     It accepts the engine's whole range and shows a value with up to
     :data:`SIGNIFICANT` significant digits and no padding (``5``, ``0.1234``,
@@ -86,10 +76,22 @@ class NumberBox(_ReturnFocus, QDoubleSpinBox):
         # three weight boxes share a narrow panel instead.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() == Qt.Key.Key_Escape:
+            # Put back the value in use, so that leaving the box applies nothing.
+            self.lineEdit().setText(self.textFromValue(self.value()))
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            self.window().setFocus(Qt.FocusReason.OtherFocusReason)
+
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt API)
         return f"{value:.{self.SIGNIFICANT}g}"
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt API)
+        # The box shows the value rounded; reading that text back must not
+        # round the value itself (5.123456789 would silently become 5.12346).
+        if text == self.textFromValue(self.value()):
+            return self.value()
         try:
             return float(text.replace("\u2212", "-").replace(",", "."))
         except ValueError:

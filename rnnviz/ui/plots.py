@@ -292,7 +292,8 @@ class WeightPlots(QWidget):
         self._font_scale = 1.0
         self._fitted = True  # the x range follows the stream's length
         self._setting_range = False  # our own setXRange, not the user's zoom
-        self._seen_cursor = 0
+        self._seen_history = adapter.session.history
+        self._seen_forgets = adapter.session.history.forgets
         self._cached = 0  # ticks every cache below covers
         self._last_text_refresh = -math.inf
         self._markers_shown = True
@@ -586,37 +587,34 @@ class WeightPlots(QWidget):
             self._text_timer.start(max(1, round(TEXT_REFRESH_PERIOD_MS - waited_ms)))
 
     def _sync_caches(self, flags: Change) -> None:
-        """Bring the notation indexes and pyramids up to the cursor, rebuilding only when needed."""
+        """Bring the notation indexes and pyramids up to the cursor.
+
+        Rows the history has forgotten since the last sync are dropped from the
+        caches (``History.kept_since`` says how many are still valid), so an
+        edit near the end of a long history costs only the ticks after it.
+        """
         session = self._adapter.session
         history = session.history
         cursor = session.cursor
         init = session.params.init
-        rebuild = bool(flags & Change.HISTORY) or any(
-            self._rows[w].index.initial != init[i] for i, w in enumerate(WEIGHTS)
-        )
-        if not rebuild:
-            keep = min(self._cached, len(history))
-            if flags & (Change.STREAM | Change.PARAMS):
-                # Ticks after the cursor may have been forgotten (and redone) silently.
-                keep = min(keep, self._seen_cursor, cursor)
-            if keep < self._cached:
-                self._truncate_caches(keep)
-            # A last line of defence against a history rewritten without the
-            # HISTORY flag (e.g. inside one adapter batch): the last tick cached
-            # must still hold the value it had.
-            if self._cached and any(
-                not _same(self._rows[w].index.last_value, float(history[w][self._cached - 1]))
-                for w in WEIGHTS
-            ):
-                rebuild = True
-        if rebuild:
+        keep = min(self._cached, len(history))
+        if history is not self._seen_history:  # another session was loaded
+            keep, self._seen_history, self._seen_forgets = -1, history, history.forgets
+        kept = history.kept_since(self._seen_forgets)
+        if kept is not None:
+            keep = min(keep, kept)
+        self._seen_forgets = history.forgets
+        if any(self._rows[w].index.initial != init[i] for i, w in enumerate(WEIGHTS)):
+            keep = -1  # a new start value: every token may differ
+        if keep < 0:
             for i, weight in enumerate(WEIGHTS):
                 self._rows[weight].index.clear(init[i])
                 self._rows[weight].pyramid.clear()
             for pyramid in self._signal_pyramids.values():
                 pyramid.clear()
             self._cached = 0
-        self._seen_cursor = cursor
+        elif keep < self._cached:
+            self._truncate_caches(keep)
         if cursor > self._cached:
             for weight in WEIGHTS:
                 row = self._rows[weight]
@@ -990,8 +988,3 @@ def _pixel_height(plot: pg.PlotItem) -> float:
     """The height of one pixel of *plot*, in data units (its y range as it stands)."""
     low, high = plot.vb.viewRange()[1]
     return (high - low) / max(plot.vb.height(), 1.0)
-
-
-def _same(a: float, b: float) -> bool:
-    """Equal, counting NaN as equal to NaN."""
-    return a == b or (a != a and b != b)
