@@ -219,3 +219,17 @@ def test_long_work_shows_a_busy_pointer_and_restores_it(qtbot, monkeypatch):
     adapter.shutdown()
     assert seen == [Qt.CursorShape.WaitCursor]
     assert QGuiApplication.overrideCursor() is None
+
+
+def test_replacing_the_stream_undoes_exactly_and_keeps_only_the_difference(adapter):
+    adapter.replace("1^10 0^9 1")  # only the last bit differs
+    np.testing.assert_array_equal(adapter.session.bits, [1] * 10 + [0] * 9 + [1])
+    adapter.replace("0 1^9 0^9 1")
+    adapter.replace("(10)^3")
+    adapter.undo()
+    adapter.undo()
+    adapter.undo()
+    np.testing.assert_array_equal(adapter.session.bits, [1] * 10 + [0] * 10)
+    for _ in range(3):
+        adapter.redo()
+    np.testing.assert_array_equal(adapter.session.bits, [1, 0] * 3)

@@ -172,11 +172,17 @@ def test_a_step_back_shows_the_stored_tick_without_a_glow(qtbot, adapter):
 
 def test_fast_play_restarts_the_glow_and_leaves_no_timer_running(qtbot, adapter):
     widget = shown(qtbot, adapter)
+    glowing: list[int] = []
+    # Connected after the widget, so this sees the glow each tick started.
+    adapter.changed.connect(lambda _: glowing.append(widget.flash_sign("ho")))
     adapter.set_speed(60)
     adapter.play()
     qtbot.waitUntil(lambda: not adapter.playing, timeout=5000)
     assert adapter.session.at_end
     assert widget.caption().startswith("tick 19 of 19")
+    # ho changes on every tick of 1^10 0^10: each step restarts the glow in its sign.
+    expected = np.sign(np.diff(np.concatenate(([0.0], adapter.session.history["ho"]))))
+    assert glowing == expected.astype(int).tolist()
     qtbot.waitUntil(lambda: widget.flash_sign("ho") == 0, timeout=3000)
 
 

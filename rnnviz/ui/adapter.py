@@ -68,6 +68,22 @@ def speed_label(speed: int) -> str:
     return f"{speed} tick{'s' if speed != 1 else ''}/s"
 
 
+class _Bits:
+    """Bits kept for undo, packed eight to a byte (a 10M-bit stream takes 1.25 MB)."""
+
+    __slots__ = ("packed", "size")
+
+    def __init__(self, bits: np.ndarray) -> None:
+        self.size = int(bits.size)
+        self.packed = np.packbits(np.asarray(bits, np.uint8))
+
+    def bits(self) -> np.ndarray:
+        return np.unpackbits(self.packed, count=self.size)
+
+    def __add__(self, other: "_Bits") -> "_Bits":
+        return _Bits(np.concatenate((self.bits(), other.bits())))
+
+
 class _Splice(QUndoCommand):
     """Replace ``bits[start:start + len(removed)]`` by *inserted* (and back on undo).
 
@@ -86,8 +102,8 @@ class _Splice(QUndoCommand):
         super().__init__(text)
         self._adapter = adapter
         self._start = start
-        self._removed = removed.copy()
-        self._inserted = inserted.copy()
+        self._removed = _Bits(removed)
+        self._inserted = _Bits(inserted)
         self._typing = typing
 
     def id(self) -> int:  # noqa: A003 (Qt API)
@@ -99,7 +115,7 @@ class _Splice(QUndoCommand):
         inserting = self._inserted.size and not self._removed.size
         if inserting and other._inserted.size and not other._removed.size:
             if other._start == self._start + self._inserted.size:  # typing on
-                self._inserted = np.concatenate((self._inserted, other._inserted))
+                self._inserted = self._inserted + other._inserted
                 self.setText(f"Type {self._inserted.size} bits")
                 return True
             return False
@@ -107,9 +123,9 @@ class _Splice(QUndoCommand):
         if removing and other._removed.size and not other._inserted.size:
             if other._start + other._removed.size == self._start:  # Backspace again
                 self._start = other._start
-                self._removed = np.concatenate((other._removed, self._removed))
+                self._removed = other._removed + self._removed
             elif other._start == self._start:  # Delete again
-                self._removed = np.concatenate((self._removed, other._removed))
+                self._removed = self._removed + other._removed
             else:
                 return False
             self.setText(f"Delete {self._removed.size} bits")
@@ -117,10 +133,10 @@ class _Splice(QUndoCommand):
         return False
 
     def redo(self) -> None:
-        self._adapter._splice(self._start, len(self._removed), self._inserted)
+        self._adapter._splice(self._start, self._removed.size, self._inserted.bits())
 
     def undo(self) -> None:
-        self._adapter._splice(self._start, len(self._inserted), self._removed)
+        self._adapter._splice(self._start, self._inserted.size, self._removed.bits())
 
 
 class SessionAdapter(QObject):
@@ -383,7 +399,14 @@ class SessionAdapter(QObject):
         old = self._session.bits
         if np.array_equal(old, new):
             return
-        self._push(0, old, new, text)
+        # Undo keeps only the part that differs: the common start and end stay out.
+        common = min(old.size, new.size)
+        differs = np.flatnonzero(old[:common] != new[:common])
+        head = int(differs[0]) if differs.size else common
+        tail_room = common - head
+        differs = np.flatnonzero(old[::-1][:tail_room] != new[::-1][:tail_room])
+        tail = int(differs[0]) if differs.size else tail_room
+        self._push(head, old[head : old.size - tail], new[head : new.size - tail], text)
 
     def undo(self) -> None:
         self.undo_stack.undo()
