@@ -248,9 +248,11 @@ class SessionAdapter(QObject):
     def seek(self, tick: int) -> None:
         """Show the state after *tick* ticks (clamped to the stream)."""
         cursor = self._session.cursor
+        # The views catch up inside the busy block too: after a long jump
+        # their caches take about as long as the ticks did.
         with self._busy(self._work_to(tick)):
             self._session.seek(tick)
-        self._moved(cursor)
+            self._moved(cursor)
 
     def run_to_end(self) -> None:
         """Do every remaining tick at once."""
@@ -258,7 +260,7 @@ class SessionAdapter(QObject):
         cursor = self._session.cursor
         with self._busy(self._work_to(self._session.n_ticks)):
             self._session.run_to_end()
-        self._moved(cursor)
+            self._moved(cursor)
 
     def reset(self) -> None:
         """Back to tick 0 with the initial weights; stored ticks are forgotten."""
@@ -347,11 +349,15 @@ class SessionAdapter(QObject):
         """
         session = self._session
         before = session.params
-        with self._busy(session.cursor):  # a new start recomputes every tick done
+        if params is not None and not isinstance(params, LearnerParams):
+            raise InputError(f"parameters must be LearnerParams, not {type(params).__name__}")
+        after = (params or before).with_changes(**changes) if changes else params or before
+        # Only a new start (weights or h0) recomputes the ticks done.
+        moved_start = (after.init, after.h0) != (before.init, before.h0)
+        with self._busy(session.cursor if moved_start else 0):
             session.set_params(params, **changes)
-        if session.params == before:
-            return
-        self._notify(Change.PARAMS)
+            if session.params != before:
+                self._notify(Change.PARAMS)
 
     # -- editing (undoable) ----------------------------------------------------------
     def toggle(self, index: int) -> None:
@@ -453,12 +459,12 @@ class SessionAdapter(QObject):
         before_cursor = session.cursor
         with self._busy(before_cursor - start):
             session.replace(new)
-        flags = Change.STREAM
-        if session.cursor != before_cursor:
-            flags |= Change.CURSOR
-        if session.at_end and self.playing:
-            self.pause()
-        self._notify(flags)
+            flags = Change.STREAM
+            if session.cursor != before_cursor:
+                flags |= Change.CURSOR
+            if session.at_end and self.playing:
+                self.pause()
+            self._notify(flags)
 
     # -- whole-session changes ------------------------------------------------------
     def load(self, session: Session) -> None:
