@@ -186,7 +186,8 @@ def test_generate_dialog_refuses_a_bad_pattern(qtbot, window):
     qtbot.addWidget(dialog)
     dialog.pattern.setText("12")
     dialog.accept()
-    assert not dialog.message.isHidden() and "got '12'" in dialog.message.text()
+    assert not dialog.message.isHidden()
+    assert dialog.message.text() == "The pattern may hold only 0 and 1, not '2'."
     assert dialog.result() == 0
 
 

@@ -95,6 +95,7 @@ class GenerateDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 46)
         layout = QVBoxLayout(self)
         layout.addWidget(about)
         layout.addLayout(form)
@@ -115,11 +116,23 @@ class GenerateDialog(QDialog):
         return f"markov({n}, stay={self.stay.value():g}, seed={self.seed.value()}, start={self.start.currentText()})"
 
     def accept(self) -> None:
-        # Validate here so that a bad pattern is corrected in the dialog.
-        try:
-            parse_sequence(self.call_text())
-        except InputError as error:
-            self.message.setText(str(error))
+        # Validate here, in the dialog's own words, so the mistake is
+        # corrected where it was made.
+        problem = None
+        if self.generator.key == "periodic":
+            pattern = self.pattern.text().strip()
+            bad = next((c for c in pattern if c not in "01"), None)
+            if not pattern:
+                problem = "Write a pattern of 0s and 1s, such as 110."
+            elif bad is not None:
+                problem = f"The pattern may hold only 0 and 1, not '{bad}'."
+        if problem is None:
+            try:
+                parse_sequence(self.call_text())
+            except InputError as error:
+                problem = str(error)
+        if problem is not None:
+            self.message.setText(problem)
             self.message.show()
             return
         super().accept()
