@@ -38,6 +38,13 @@ def click_cell(qtbot, tape, index):
     qtbot.mouseClick(tape.viewport(), Qt.MouseButton.LeftButton, pos=tape.cell_rect(index).center())
 
 
+def claims(tape, key, text, modifiers=Qt.KeyboardModifier.NoModifier) -> bool:
+    """Whether the tape takes *key* for itself before the window's shortcuts see it."""
+    event = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers, text)
+    QApplication.sendEvent(tape, event)
+    return event.isAccepted()
+
+
 def bits(tape):
     return tape.adapter.session.bits.tolist()
 
@@ -136,18 +143,12 @@ def test_highlight_follows_the_tick_shown(make_tape):
     Qt.Key.Key_Comma, Qt.Key.Key_Period, Qt.Key.Key_Plus, Qt.Key.Key_Minus,
 ])
 def test_the_windows_keys_are_left_to_the_window(make_tape, key):
-    tape = make_tape()
-    event = QKeyEvent(QEvent.Type.ShortcutOverride, key, Qt.KeyboardModifier.NoModifier, chr(key) if key < 128 else "")
-    QApplication.sendEvent(tape, event)
-    assert not event.isAccepted()
+    assert not claims(make_tape(), key, chr(key) if key < 128 else "")
 
 
 @pytest.mark.parametrize("key,text", [(Qt.Key.Key_0, "0"), (Qt.Key.Key_1, "1"), (Qt.Key.Key_Backspace, ""), (Qt.Key.Key_Delete, "")])
 def test_the_tapes_own_keys_are_claimed(make_tape, key, text):
-    tape = make_tape()
-    event = QKeyEvent(QEvent.Type.ShortcutOverride, key, Qt.KeyboardModifier.NoModifier, text)
-    QApplication.sendEvent(tape, event)
-    assert event.isAccepted()
+    assert claims(make_tape(), key, text)
 
 
 def test_a_million_bits_follow_the_cursor_and_paint_only_what_is_visible(qtbot, make_tape):
@@ -260,10 +261,7 @@ def test_ctrl_c_and_shift_insert_go_through_the_clipboard(qtbot, make_tape):
     (Qt.Key.Key_1, "1", Qt.KeyboardModifier.KeypadModifier),
 ])
 def test_the_tapes_modified_keys_are_claimed(make_tape, key, text, modifiers):
-    tape = make_tape()
-    event = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers, text)
-    QApplication.sendEvent(tape, event)
-    assert event.isAccepted()
+    assert claims(make_tape(), key, text, modifiers)
 
 
 @pytest.mark.parametrize("key,text,modifiers", [
@@ -272,10 +270,7 @@ def test_the_tapes_modified_keys_are_claimed(make_tape, key, text, modifiers):
     (Qt.Key.Key_1, "1", Qt.KeyboardModifier.AltModifier),
 ])
 def test_other_keys_are_not_claimed(make_tape, key, text, modifiers):
-    tape = make_tape()
-    event = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers, text)
-    QApplication.sendEvent(tape, event)
-    assert not event.isAccepted()
+    assert not claims(make_tape(), key, text, modifiers)
 
 
 def test_a_window_shortcut_fires_while_the_tape_has_focus(qtbot):
