@@ -499,3 +499,14 @@ def test_non_utf8_stdout_does_not_crash():
     assert "Traceback" not in stderr
     assert result.returncode == 0
     assert len(result.stdout.decode("cp1252", "replace").splitlines()) == 3
+
+
+def test_headless_commands_never_load_qt():
+    # They must start fast and work where Qt cannot load (no display libraries).
+    code = (
+        "import sys; from rnnviz.cli import main; "
+        "main(['trace', '1^3', '--summary']); main(['generate', '--steps', '2']); "
+        "print('Qt loaded' if {'PySide6', 'pyqtgraph'} & set(sys.modules) else 'no Qt')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines()[-1] == "no Qt", result.stderr
