@@ -393,3 +393,11 @@ def test_escape_in_a_number_box_cancels_the_typing(qtbot, window):
     assert not box.hasFocus()
     press(qtbot, window, Qt.Key.Key_Right)  # the window's keys work again
     assert window.adapter.session.cursor == 1
+
+
+def test_the_same_screenshot_command_gives_the_same_picture(tmp_path):
+    from rnnviz.ui.app import screenshot
+
+    first = screenshot(tmp_path / "a.png", "1^10 0^10", LearnerParams(), 13, (1000, 640))
+    second = screenshot(tmp_path / "b.png", "1^10 0^10", LearnerParams(), 13, (1000, 640))
+    assert QImage(str(first)) == QImage(str(second))

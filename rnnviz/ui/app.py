@@ -126,13 +126,17 @@ def screenshot(
     window.setFixedSize(*size)
     window.show()
     QApplication.processEvents()
-    adapter.step(ticks)
+    adapter.step(max(ticks - 1, 0))
     window.plots.fit()
     # No text caret or focus frame in a picture meant for slides.
     focused = QApplication.focusWidget()
     if focused is not None:
         focused.clearFocus()
     QApplication.processEvents()
+    # The last tick is taken right before the grab, with no event processed
+    # in between: its glow is caught at its start, whatever the machine's
+    # speed, so the same command always gives the same picture.
+    adapter.step(1 if ticks else 0)
     image = window.grab().toImage()
     if (image.width(), image.height()) != size:  # a scaled screen (QT_SCALE_FACTOR)
         image = image.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio,

@@ -282,7 +282,6 @@ class StreamLine(QWidget):
             "generators streak(), alt(), periodic(), random(), markov().\n"
             "Press Enter to use it; Esc goes back to the stream in use."
         )
-        self.edit.setClearButtonEnabled(True)
         self.message = QLabel()
         self.message.setObjectName("streamMessage")
         self.message.setStyleSheet(f"color: {theme.ERROR_TEXT};")
