@@ -40,7 +40,14 @@ import numpy as np
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.history import WEIGHTS, History, Tick
-from rnnviz.engine.learner import LearnerParams, OnlineLearner, Prediction, State, state_after
+from rnnviz.engine.learner import (
+    LearnerParams,
+    OnlineLearner,
+    Prediction,
+    State,
+    predicted_bit,
+    state_after,
+)
 from rnnviz.engine.notation import notation
 from rnnviz.engine.sequences import MAX_BITS, parse_sequence
 
@@ -48,7 +55,19 @@ from rnnviz.engine.sequences import MAX_BITS, parse_sequence
 _START_PARAMS: Final[frozenset[str]] = frozenset({"init", "h0"})
 
 
-def _as_bits(bits: str | Sequence[int] | np.ndarray) -> np.ndarray:
+#: The stream a session starts with: a streak of 1s that breaks, the seed's lesson.
+DEFAULT_STREAM: Final[str] = "1^10 0^10"
+
+
+def check_length(length: int) -> None:
+    """Refuse a stream of *length* bits: empty, or longer than :data:`MAX_BITS`."""
+    if length == 0:
+        raise InputError("a stream needs at least one bit")
+    if length > MAX_BITS:
+        raise InputError(f"a stream of {length:,} bits is longer than the limit of {MAX_BITS:,}")
+
+
+def as_bits(bits: str | Sequence[int] | np.ndarray) -> np.ndarray:
     """A validated, owned ``uint8`` copy of *bits* (text goes through the parser)."""
     if isinstance(bits, str):
         return parse_sequence(bits)
@@ -76,10 +95,10 @@ class Session:
 
     def __init__(
         self,
-        bits: str | Sequence[int] | np.ndarray = "1^10 0^10",
+        bits: str | Sequence[int] | np.ndarray = DEFAULT_STREAM,
         params: LearnerParams | None = None,
     ) -> None:
-        self._bits = self._checked(_as_bits(bits))
+        self._bits = self._checked(as_bits(bits))
         self._learner = OnlineLearner(params or LearnerParams())
         self._history = History()
         self._cursor = 0
@@ -137,6 +156,11 @@ class Session:
         bit — the "will tomorrow be sunny?" question.
         """
         return self._learner.predict(float(self._bits[self._cursor]), self.state)
+
+    def guess(self) -> tuple[float, int | None]:
+        """ŷ for bit ``cursor + 1`` and the bit it stands for (see :func:`predicted_bit`)."""
+        yhat = self.prediction().yhat
+        return yhat, predicted_bit(yhat)
 
     def notation(self, weight: str, *, ascii: bool = False) -> str:
         """The +/− notation of *weight* (``"ih"``, ``"hh"`` or ``"ho"``) up to the cursor."""
@@ -228,7 +252,7 @@ class Session:
             raise InputError(f"cannot insert at position {index} of a {len(self._bits)}-bit stream")
         if index < 0:  # as list.insert: -1 goes before the last bit
             index += len(self._bits)
-        new = _as_bits(bits)
+        new = as_bits(bits)
         if new.size == 0:
             return
         self._apply(np.concatenate((self._bits[:index], new, self._bits[index:])), index)
@@ -245,7 +269,7 @@ class Session:
 
     def replace(self, bits: str | Sequence[int] | np.ndarray) -> None:
         """Replace the whole stream; history is kept up to the first difference."""
-        new = _as_bits(bits)
+        new = as_bits(bits)
         common = min(len(new), len(self._bits))
         differs = np.flatnonzero(new[:common] != self._bits[:common])
         first = int(differs[0]) if differs.size else common
@@ -260,10 +284,7 @@ class Session:
 
     @staticmethod
     def _checked(bits: np.ndarray) -> np.ndarray:
-        if bits.size == 0:
-            raise InputError("a stream needs at least one bit")
-        if bits.size > MAX_BITS:
-            raise InputError(f"a stream of {bits.size:,} bits is longer than the limit of {MAX_BITS:,}")
+        check_length(bits.size)
         return bits
 
     def _apply(self, bits: np.ndarray, first_changed_bit: int) -> None:

@@ -19,6 +19,7 @@ from rnnviz.commands.options import (
     read_sequence_text,
 )
 from rnnviz.engine.errors import InputError
+from rnnviz.session import DEFAULT_STREAM, Session
 
 
 def add_parser(subparsers) -> None:
@@ -73,12 +74,10 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     restore = True
     text = None
     if args is not None:
-        from rnnviz.session import Session
-
         params = params_from_args(args)
         text = _stream_text(args)
         if text is not None or params != DEFAULTS:
-            text = text if text is not None else "1^10 0^10"
+            text = text if text is not None else DEFAULT_STREAM
             session = Session(text, params)
             restore = False
     problem = display_problem()
@@ -94,7 +93,7 @@ def run_screenshot(args: argparse.Namespace) -> int:
     from rnnviz.ui.app import parse_size, screenshot
 
     size = parse_size(args.size)
-    text = _stream_text(args) or "1^10 0^10"
+    text = _stream_text(args) or DEFAULT_STREAM
     bits = parse_sequence(text)
     params = params_from_args(args)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks

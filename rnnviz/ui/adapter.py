@@ -23,8 +23,7 @@ from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.engine.sequences import MAX_BITS, parse_sequence
-from rnnviz.session import Session
+from rnnviz.session import Session, as_bits, check_length
 
 #: Play speeds offered, in ticks per second; ``MAX_SPEED`` runs as many ticks
 #: per frame as fit in :data:`MAX_SPEED_BUDGET_S`.
@@ -195,9 +194,7 @@ class SessionAdapter(QObject):
             yield
         finally:
             self._batch_depth -= 1
-            if self._batch_depth == 0 and self._pending:
-                flags, self._pending = self._pending, Change.NONE
-                self.changed.emit(int(flags))
+            self._flush()
 
     def _notify(self, flags: Change) -> None:
         forgets = self._session.history.forgets
@@ -205,7 +202,10 @@ class SessionAdapter(QObject):
             self._forgets = forgets
             flags |= Change.HISTORY
         self._pending |= flags
-        if self._batch_depth == 0:
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._batch_depth == 0 and self._pending:
             flags, self._pending = self._pending, Change.NONE
             self.changed.emit(int(flags))
 
@@ -377,7 +377,7 @@ class SessionAdapter(QObject):
         length = len(self._session.bits)
         if not 0 <= index <= length:
             raise InputError(f"cannot insert at position {index + 1} of a {length}-bit stream")
-        new = self._as_bits(bits)
+        new = as_bits(bits)
         if new.size:
             what = f"bit {int(new[0])}" if new.size == 1 else f"{new.size:,} bits"
             self._push(index, new[:0], new, f"Insert {what}", typing=typing)
@@ -392,16 +392,13 @@ class SessionAdapter(QObject):
         count = min(max(int(count), 0), len(bits) - index)
         if count == 0:
             return
-        if count >= len(bits):
-            raise InputError("a stream needs at least one bit")
         what = f"bit {index + 1}" if count == 1 else f"{count:,} bits"
         self._push(index, bits[index : index + count], bits[:0], f"Delete {what}", typing=typing)
 
     def replace(self, bits: str | Sequence[int] | np.ndarray, text: str = "Replace stream") -> None:
         """Replace the whole stream (validated first; nothing changes on error)."""
-        new = self._as_bits(bits)
-        if new.size == 0:
-            raise InputError("a stream needs at least one bit")
+        new = as_bits(bits)
+        check_length(new.size)
         old = self._session.bits
         if np.array_equal(old, new):
             return
@@ -421,15 +418,6 @@ class SessionAdapter(QObject):
         self.undo_stack.redo()
 
     @staticmethod
-    def _as_bits(bits: str | Sequence[int] | np.ndarray) -> np.ndarray:
-        if isinstance(bits, str):
-            return parse_sequence(bits)
-        array = np.asarray(bits)
-        if array.size and (array.ndim != 1 or not np.isin(array, (0, 1)).all()):
-            raise InputError("a stream holds only 0s and 1s")
-        return array.astype(np.uint8)
-
-    @staticmethod
     def _checked_index(index: int, length: int) -> int:
         if not 0 <= index < length:
             raise InputError(f"there is no bit {index + 1} in a {length}-bit stream")
@@ -438,16 +426,9 @@ class SessionAdapter(QObject):
     def _push(
         self, start: int, removed: np.ndarray, inserted: np.ndarray, text: str, typing: bool = False
     ) -> None:
-        old = self._session.bits
-        new_length = len(old) - len(removed) + len(inserted)
-        if new_length == 0:
-            raise InputError("a stream needs at least one bit")
         # Check the result before it enters the undo stack, so a refused edit
         # leaves neither the stream nor the stack changed.
-        if new_length > MAX_BITS:
-            raise InputError(
-                f"the stream would have {new_length:,} bits, more than the limit of {MAX_BITS:,}"
-            )
+        check_length(len(self._session.bits) - len(removed) + len(inserted))
         self.undo_stack.push(
             _Splice(self, start, np.asarray(removed), np.asarray(inserted), text, typing)
         )

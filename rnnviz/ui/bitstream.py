@@ -46,7 +46,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QSizePolicy, QToolTip, QWidget
 
 from rnnviz.engine.errors import InputError
-from rnnviz.engine.learner import predicted_bit
 from rnnviz.engine.sequences import format_sequence, parse_sequence
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
@@ -75,7 +74,6 @@ RULER_MARK_EVERY: Final[int] = 5
 # yet are drawn paler, so "done" and "to come" read at a glance.
 _ZERO_FILL: Final[str] = "#ffffff"
 _ONE_FILL: Final[str] = "#d4d4d4"
-_ZERO_FILL_FUTURE: Final[str] = "#ffffff"
 _ONE_FILL_FUTURE: Final[str] = "#e9e9e9"
 _BORDER: Final[str] = "#b4b4b4"
 _BORDER_FUTURE: Final[str] = "#d2d2d2"
@@ -96,11 +94,6 @@ def _blend(colour: str, weight: float, base: str = "#ffffff") -> QColor:
         round(b.green() + (a.green() - b.green()) * weight),
         round(b.blue() + (a.blue() - b.blue()) * weight),
     )
-
-
-def _minus(text: str) -> str:
-    """Write negative numbers with the true minus sign, as every other view does."""
-    return text.replace("-", "\u2212")
 
 
 class BitStreamEditor(QAbstractScrollArea):
@@ -301,10 +294,8 @@ class BitStreamEditor(QAbstractScrollArea):
         if self.cell_rect(length).contains(pos):
             if not session.at_end:
                 return _GHOST_HINT
-            yhat = session.prediction().yhat
-            bit = predicted_bit(yhat)
-            guess = "?" if bit is None else str(bit)
-            return f"the network's guess for bit {length + 1:,}, the next, unknown one: ŷ = {_minus(f'{yhat:.3f}')} → {guess}"
+            guess = theme.guess_text(*session.guess())
+            return f"the network's guess for bit {length + 1:,}, the next, unknown one: {guess}"
         index = self.index_at(pos)
         if index is None:
             return ""
@@ -440,7 +431,7 @@ class BitStreamEditor(QAbstractScrollArea):
         if event.type() == QEvent.Type.ShortcutOverride:
             # Claim only the editor's own keys; everything else (plain arrows,
             # Space, Home, End, , . + -) must reach the window's shortcuts.
-            if self._claims_key(event):  # type: ignore[arg-type]
+            if self._key_action(event) is not None:  # type: ignore[arg-type]
                 event.accept()
                 return True
             event.ignore()
@@ -566,9 +557,6 @@ class BitStreamEditor(QAbstractScrollArea):
         return menu
 
     # ------------------------------------------------------------------ editing
-    def _claims_key(self, event: QKeyEvent) -> bool:
-        return self._key_action(event) is not None
-
     def _key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
         """What a key does on the tape, or None for a key the editor leaves alone."""
         key = event.key()
@@ -687,7 +675,7 @@ class BitStreamEditor(QAbstractScrollArea):
                 fill = QColor(_ONE_FILL if value else _ZERO_FILL)
                 border, text = QColor(_BORDER), QColor(_TEXT)
             else:
-                fill = QColor(_ONE_FILL_FUTURE if value else _ZERO_FILL_FUTURE)
+                fill = QColor(_ONE_FILL_FUTURE if value else _ZERO_FILL)
                 border, text = QColor(_BORDER_FUTURE), QColor(_TEXT_FUTURE)
             if text is None:
                 text = theme.text_color_on(fill)
@@ -711,8 +699,7 @@ class BitStreamEditor(QAbstractScrollArea):
         session = self._adapter.session
         inner = rect.adjusted(1, 1, -1, -1)
         if session.at_end:
-            yhat = session.prediction().yhat
-            bit = predicted_bit(yhat)
+            yhat, bit = session.guess()
             colour = QColor(theme.SIGNALS["yhat"])
             painter.setPen(QPen(colour, 1))
             painter.setBrush(_blend(theme.SIGNALS["yhat"], 0.25))
@@ -723,7 +710,7 @@ class BitStreamEditor(QAbstractScrollArea):
             painter.setPen(colour.darker(140))
             caption = QRect(rect.left() + 1, 0, self._caption_w + 4, self._label_h)
             painter.drawText(caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             f"ŷ {_minus(f'{yhat:.2f}')}")
+                             f"ŷ {theme.fixed(yhat, 2)}")
             painter.setFont(self.font())
         else:
             pen = QPen(QColor(theme.NEUTRAL), 1, Qt.PenStyle.DashLine)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
+import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import (
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.activations import ACTIVATIONS
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import MAX_ETA, MAX_GAIN, MAX_START, RULES, LearnerParams
-from rnnviz.engine.sequences import format_sequence
+from rnnviz.engine.sequences import format_sequence, parse_sequence
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import SPEEDS, Change, SessionAdapter, speed_label
 
@@ -274,6 +275,7 @@ class StreamLine(QWidget):
     def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._adapter = adapter
+        self._described: tuple[tuple[str, int] | None, bool] = (None, False)
         self.edit = QLineEdit()
         self.edit.setObjectName("streamText")
         self.edit.setPlaceholderText("1^10 0^10   ·   (10)^10   ·   random(100, 0.5, seed=1)")
@@ -337,7 +339,7 @@ class StreamLine(QWidget):
         text = format_sequence(bits) if len(bits) <= 20 * MAX_SHOWN_TEXT else ""
         if text and len(text) <= MAX_SHOWN_TEXT:
             self.set_text(text)
-        elif self.edit.text() == "" or not self._describes_current(self.edit.text()):
+        else:
             self.edit.clear()
             self.edit.setPlaceholderText(f"{len(bits):,} bits: edit them on the tape, or type a new stream")
 
@@ -354,11 +356,15 @@ class StreamLine(QWidget):
         return format_sequence(bits) if len(bits) <= 200_000 else ""
 
     def _describes_current(self, text: str) -> bool:
-        from rnnviz.engine.sequences import parse_sequence
-
-        try:
-            bits = parse_sequence(text)
-        except InputError:
-            return False
-        current = self._adapter.session.bits
-        return len(bits) == len(current) and bool((bits == current).all())
+        # Asked twice per stream change (to show and to save); a generator
+        # call can expand to millions of bits, so the answer is kept.
+        key = (text, self._adapter.session.revision)
+        if self._described[0] != key:
+            try:
+                bits = parse_sequence(text)
+            except InputError:
+                describes = False
+            else:
+                describes = bool(np.array_equal(bits, self._adapter.session.bits))
+            self._described = (key, describes)
+        return self._described[1]

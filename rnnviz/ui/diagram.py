@@ -51,7 +51,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from rnnviz.engine.learner import predicted_bit
+from rnnviz.engine.learner import state_after
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
 
@@ -85,13 +85,12 @@ _INK: Final[str] = theme.CURSOR
 _MUTED: Final[str] = "#555555"
 _OUTLINE: Final[str] = "#3c3c3c"
 _RULE: Final[str] = "#dddddd"
-_MINUS: Final[str] = theme.MINUS
 
 # Widest texts each slot must hold, so the layout does not jump while the
 # numbers change under it (compact numbers are at most 8 characters wide).
-_WIDEST_NUMBER: Final[str] = f"{_MINUS}0.00888"
-_WIDEST_VALUE: Final[str] = f"{_MINUS}0.888"
-_WIDEST_ERROR: Final[str] = f"e = y {_MINUS} ŷ = {_MINUS}0.888"
+_WIDEST_NUMBER: Final[str] = f"{theme.MINUS}0.00888"
+_WIDEST_VALUE: Final[str] = f"{theme.MINUS}0.888"
+_WIDEST_ERROR: Final[str] = f"e = y {theme.MINUS} ŷ = {theme.MINUS}0.888"
 
 # The self-loop is a cubic Bézier leaving h at 120° and entering at 60°;
 # its control points sit this far out (in radii), which makes it rise
@@ -102,12 +101,8 @@ _LOOP_RISE: Final[float] = math.sin(math.radians(60)) + 0.75 * _LOOP_UP
 _LOOP_HALF_WIDTH: Final[float] = 0.7
 
 
-def _fixed(value: float, decimals: int = 3, *, signed: bool = False) -> str:
-    """*value* with a fixed number of decimals and a typographic minus."""
-    text = f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
-    if float(text) == 0:  # "-0.000" would suggest a sign that is not there
-        text = text.replace("-", "+" if signed else "")
-    return text.replace("-", _MINUS)
+#: The two straight edges and the nodes they join (hh is the loop on h).
+_STRAIGHT_EDGES: Final[dict[str, tuple[str, str]]] = {"ih": ("x", "h"), "ho": ("h", "yhat")}
 
 
 def _ink_for_sign(value: float | None) -> QColor:
@@ -122,11 +117,6 @@ def _ink_for_sign(value: float | None) -> QColor:
 
 def _sign(value: float) -> int:
     return (value > 0) - (value < 0)
-
-
-def _change(after: float, before: float) -> float:
-    """The change of a stored weight: exactly 0 when it kept its value (even ±∞)."""
-    return 0.0 if after == before else after - before
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +209,6 @@ class NetworkDiagram(QWidget):
         self._adapter = adapter
         self._font_scale = 1.0
         self._shown_cursor = adapter.session.cursor
-        self._flash_signs: dict[str, int] = dict.fromkeys(EDGES, 0)
         self._flash_level = 0.0
         # One animation object, restarted per tick, so fast play never piles
         # up timers; it runs on Qt's animation driver, not a repeating QTimer.
@@ -308,8 +297,9 @@ class NetworkDiagram(QWidget):
 
     def flash_sign(self, name: str) -> int:
         """+1 or −1 while edge *name* glows for its last change, else 0."""
-        self._edge(name)
-        return self._flash_signs[name] if self._flash_level > 0 else 0
+        # Every move of the tick shown restarts or stops the glow, so while it
+        # runs it belongs to the deltas on show.
+        return _sign(self._edge(name).delta or 0.0) if self._flash_level > 0 else 0
 
     def error_text(self) -> str:
         """The error label at the output, e.g. ``"e = y − ŷ = +0.130"``; empty without a target."""
@@ -361,9 +351,9 @@ class NetworkDiagram(QWidget):
             x, target = int(tick.x), int(tick.target)
             h, yhat, error = tick.h, tick.yhat, tick.err
             weights = (tick.ih, tick.hh, tick.ho)
-            before = (session.history.weights_after(tick.t - 1) if tick.t > 0
-                      else tuple(float(w) for w in params.init))
-            deltas = tuple(_change(after, earlier) for after, earlier in zip(weights, before))
+            before = state_after(session.history, tick.t, params)[:3]
+            # A change too small to move the stored float is 0, as in the notation.
+            deltas = tuple(after - earlier for after, earlier in zip(weights, before))
             caption = f"tick {tick.t + 1:,} of {n_ticks:,}: input x = {x}, target y = {target}"
         else:
             # Before the first tick: what tick 0 will see and what the
@@ -384,10 +374,7 @@ class NetworkDiagram(QWidget):
                 )
         next_bit = ""
         if session.at_end and n_ticks >= 1:
-            guess = session.prediction().yhat
-            # The guess is the nearest bit, whatever the activation's range.
-            bit = predicted_bit(guess)
-            next_bit = f"next bit (unknown): ŷ = {_fixed(guess)} → {'?' if bit is None else bit}"
+            next_bit = f"next bit (unknown): {theme.guess_text(*session.guess())}"
 
         def node(value: float | None, text: str) -> _Node:
             if value is None:
@@ -398,8 +385,8 @@ class NetworkDiagram(QWidget):
 
         nodes = {
             "x": node(float(x), str(x)),
-            "h": node(h, _fixed(h)),
-            "yhat": node(yhat, _fixed(yhat)),
+            "h": node(h, theme.fixed(h)),
+            "yhat": node(yhat, theme.fixed(yhat)),
             "target": node(None if target is None else float(target),
                            "none" if target is None else str(target)),
         }
@@ -412,16 +399,14 @@ class NetworkDiagram(QWidget):
                 else MAX_EDGE_WIDTH
             edges[name] = _Edge(weight, f"{name} = {theme.format_number(weight)}", delta, delta_text,
                                 width)
-        error_text = "" if error is None else f"e = y {_MINUS} ŷ = {_fixed(error, signed=True)}"
+        error_text = "" if error is None else f"e = y {theme.MINUS} ŷ = {theme.fixed(error, signed=True)}"
         return _State(nodes, edges, caption, next_bit, error, error_text, low, high)
 
     # -- the glow of a change ------------------------------------------------------------
     def _start_flash(self) -> None:
-        signs = {name: _sign(edge.delta or 0.0) for name, edge in self._state.edges.items()}
-        if not any(signs.values()) or not self.isVisible():
+        if not any(edge.delta for edge in self._state.edges.values()) or not self.isVisible():
             self._stop_flash()
             return
-        self._flash_signs = signs
         self._flash_level = 1.0
         # While playing fast the previous glow is simply cut short.
         self._flash.stop()
@@ -433,7 +418,6 @@ class NetworkDiagram(QWidget):
 
     def _clear_flash(self) -> None:
         self._flash_level = 0.0
-        self._flash_signs = dict.fromkeys(EDGES, 0)
         self.update()
 
     def _stop_flash(self) -> None:
@@ -522,7 +506,7 @@ class NetworkDiagram(QWidget):
 
         # Legend, flowed left to right in rows along the bottom.
         low, high = self._state.low, self._state.high
-        tick_texts = [f"{v:g}".replace("-", _MINUS) for v in (low, (low + high) / 2, high)]
+        tick_texts = [f"{v:g}".replace("-", theme.MINUS) for v in (low, (low + high) / 2, high)]
         overhang = max(fm_small.horizontalAdvance(t) for t in tick_texts) / 2
         bar_width = max(7.0 * small_line, 6 * overhang)
         bar_height = 0.8 * small_line
@@ -535,8 +519,11 @@ class NetworkDiagram(QWidget):
             _LegendItem("glow", "glow: sign of the last change", ""),
         ]
         sizes = []
-        for item in items:
-            lead = fm_small_bold.horizontalAdvance(item.lead) + 0.5 * small_line if item.lead else 0.0
+        leads = [
+            fm_small_bold.horizontalAdvance(item.lead) + 0.5 * small_line if item.lead else 0.0
+            for item in items
+        ]
+        for item, lead in zip(items, leads):
             if item.kind == "bar":
                 sizes.append((lead + overhang + bar_width + overhang, bar_height + small_line))
             else:
@@ -568,8 +555,7 @@ class NetworkDiagram(QWidget):
                 item.rect = QRectF(x, y, item_width, item_height)
                 boxes[f"legend.{item.kind}"] = item.rect
                 if item.kind == "bar":
-                    lead = fm_small_bold.horizontalAdvance(item.lead) + 0.5 * small_line
-                    bar_left = x + lead + overhang
+                    bar_left = x + leads[index] + overhang
                     for text, at in zip(tick_texts, (0.0, 0.5, 1.0)):
                         text_width = fm_small.horizontalAdvance(text)
                         centre = bar_left + at * bar_width
@@ -648,7 +634,7 @@ class NetworkDiagram(QWidget):
                       fm.horizontalAdvance(f"Δ +{_WIDEST_NUMBER[1:]}"))
             for name in EDGES
         }
-        for name, (a, b) in {"ih": ("x", "h"), "ho": ("h", "yhat")}.items():
+        for name, (a, b) in _STRAIGHT_EDGES.items():
             centre_x = (centres[a].x() + centres[b].x()) / 2
             rect = QRectF(centre_x - block_width[name] / 2, cy - band - block_height,
                           block_width[name], block_height)
@@ -734,7 +720,7 @@ class NetworkDiagram(QWidget):
         layout = self._layout
         c, r = layout.centres, layout.radius
         paths = {}
-        for name, (a, b) in {"ih": ("x", "h"), "ho": ("h", "yhat")}.items():
+        for name, (a, b) in _STRAIGHT_EDGES.items():
             tail = QPointF(c[a].x() + r, c[a].y())
             tip = QPointF(c[b].x() - r, c[b].y())
             length = self._arrow_length(name)

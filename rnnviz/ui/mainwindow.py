@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from rnnviz import __version__
 from rnnviz.engine.errors import InputError
-from rnnviz.engine.learner import LearnerParams, predicted_bit
+from rnnviz.engine.learner import LearnerParams
 from rnnviz.resources import examples
+from rnnviz.ui import theme
 from rnnviz.ui.adapter import DEFAULT_SPEED, SPEEDS, Change, SessionAdapter
 from rnnviz.ui.bitstream import BitStreamEditor
 from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
@@ -40,17 +41,11 @@ from rnnviz.ui.plots import WeightPlots
 
 #: Ticks over which the status line averages e².
 MSE_WINDOW: Final[int] = 20
-DEFAULT_STREAM: Final[str] = "1^10 0^10"
 DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 800)
 #: The longest stream text kept in the settings.
 MAX_SAVED_STREAM: Final[int] = 100_000
 #: QSettings layout version: bump it when saved geometry would no longer fit.
 SETTINGS_VERSION: Final[int] = 1
-
-
-def _signed(value: float) -> str:
-    """``+0.130`` / ``−0.592`` with a true minus sign, as the diagram writes it."""
-    return f"{value:+.3f}".replace("-", "\u2212")
 
 
 def _key(*sequences: str | QKeySequence.StandardKey) -> list[QKeySequence]:
@@ -63,7 +58,7 @@ class MainWindow(QMainWindow):
     Parameters
     ----------
     adapter
-        The session to show (a default one on ``1^10 0^10`` when omitted).
+        The session to show (a default one on :data:`~rnnviz.session.DEFAULT_STREAM` when omitted).
     settings
         Where geometry and the last settings persist. ``None`` (screenshots,
         benchmarks, tests) neither reads nor writes any settings.
@@ -290,8 +285,7 @@ class MainWindow(QMainWindow):
 
     def restore_defaults(self) -> None:
         """Learning settings, speed and window layout back to the defaults; the stream stays."""
-        with self.adapter.batch():
-            self.adapter.set_params(LearnerParams())
+        self.adapter.set_params(LearnerParams())
         self.adapter.set_speed(DEFAULT_SPEED)
         self.resize(*DEFAULT_SIZE)
         self.main_split.setSizes([2 * self.width() // 5, 3 * self.width() // 5])
@@ -317,7 +311,7 @@ class MainWindow(QMainWindow):
         parts = [f"tick {c:,} of {n:,}"]
         if c:
             err = session.history["err"][max(c - MSE_WINDOW, 0) : c]
-            parts.append(f"e = {_signed(float(err[-1]))}")
+            parts.append(f"e = {theme.fixed(float(err[-1]), signed=True)}")
             mse = float(np.mean(np.square(err)))
             parts.append(f"mean e² over the last {len(err)} tick{'s' if len(err) != 1 else ''} = {mse:.4f}")
         elif n:
@@ -325,10 +319,7 @@ class MainWindow(QMainWindow):
         else:
             parts.append("one bit: nothing to learn from yet — add bits on the tape")
         if session.at_end:
-            guess = session.prediction().yhat
-            bit = predicted_bit(guess)
-            if bit is not None:
-                parts.append(f"next bit: ŷ = {_signed(guess).lstrip('+')} → {bit}")
+            parts.append(f"next bit: {theme.guess_text(*session.guess())}")
         self.status.setText("   ·   ".join(parts))
         if flags & Change.STREAM:
             self.setWindowTitle(f"rnnviz — {len(session.bits):,} bits")

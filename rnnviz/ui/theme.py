@@ -16,6 +16,8 @@ from typing import Final
 import numpy as np
 from PySide6.QtGui import QColor
 
+from rnnviz.engine.notation import MINUS
+
 #: PuOr, purple (low) → light grey → orange (high).
 ACTIVATION_STOPS: Final[tuple[str, ...]] = (
     "#542788", "#8073ac", "#b2abd2", "#d8daeb", "#f7f7f7", "#fee0b6", "#fdb863", "#e08214", "#b35806",
@@ -39,7 +41,6 @@ INPUT_HIGHLIGHT: Final[str] = "#56B4E9"   # sky blue: the input x of the tick sh
 TARGET_HIGHLIGHT: Final[str] = "#E69F00"  # amber: its target y
 ERROR_TEXT: Final[str] = "#b00020"
 
-MINUS: Final[str] = "\u2212"
 
 
 def format_number(value: float, *, signed: bool = False) -> str:
@@ -74,6 +75,19 @@ def format_number(value: float, *, signed: bool = False) -> str:
     mantissa, power = f"{magnitude:.1e}".split("e")
     power_text = str(int(power)).replace("-", MINUS)
     return f"{sign}{mantissa}e{power_text}"
+
+
+def fixed(value: float, decimals: int = 3, *, signed: bool = False) -> str:
+    """*value* with a fixed number of decimals and a true minus (activations, errors)."""
+    text = f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
+    if float(text) == 0:  # "-0.000" would suggest a sign that is not there
+        text = text.replace("-", "+" if signed else "")
+    return text.replace("-", MINUS)
+
+
+def guess_text(yhat: float, bit: int | None) -> str:
+    """``"ŷ = 0.870 → 1"``: the network's guess for the next bit, as every view writes it."""
+    return f"ŷ = {fixed(yhat)} → {'?' if bit is None else bit}"
 
 
 _STOPS_RGB: Final[np.ndarray] = np.array(
