@@ -20,8 +20,8 @@ Long histories
 A million ticks must not cost a million points per frame. Every series keeps
 a min/max pyramid (:mod:`rnnviz.engine.envelope`) and every weight a
 notation index (:mod:`rnnviz.engine.notation_index`), both extended with the
-new ticks only and rebuilt when the adapter reports
-:attr:`~rnnviz.ui.adapter.Change.HISTORY`. A curve then receives either
+new ticks only and cut back to what the history still holds when it forgets
+ticks (``History.kept_since``). A curve then receives either
 every point (short histories, or a zoom that shows few ticks) or the min/max
 envelope of the visible range as one vertical bar per pixel column. Markers
 are drawn only where ticks are far enough apart to be read, crossings only
@@ -289,7 +289,6 @@ class WeightPlots(QWidget):
     def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._adapter = adapter
-        self._font_scale = 1.0
         self._fitted = True  # the x range follows the stream's length
         self._setting_range = False  # our own setXRange, not the user's zoom
         self._seen_history = adapter.session.history
@@ -388,7 +387,12 @@ class WeightPlots(QWidget):
         plot.addItem(markers)
         cursor = self._cursor_line()
         plot.addItem(cursor, ignoreBounds=True)
-        plot.vb.sigYRangeChanged.connect(lambda *_: self._update_crossings(self._rows[name]))
+        # Crossing lines span the y range, so they follow it. (Keep this
+        # connection: without any Python slot on this signal, pytest's
+        # teardown of earlier windows ended in a segfault here, 2026-11-22.)
+        plot.vb.sigYRangeChanged.connect(
+            lambda *_: self._update_crossings(self._rows[name], self._visible())
+        )
 
         box = QWidget(self._side)
         box.setObjectName(f"side_{name}")
@@ -537,12 +541,12 @@ class WeightPlots(QWidget):
 
     def set_font_scale(self, scale: float) -> None:
         """Scale every text of the plots (axes, side boxes) by *scale*, e.g. for a projector."""
-        self._font_scale = max(float(scale), 0.25)
+        scale = max(float(scale), 0.25)
         font = QFont(self.font())
         if font.pointSizeF() > 0:
-            font.setPointSizeF(font.pointSizeF() * self._font_scale)
+            font.setPointSizeF(font.pointSizeF() * scale)
         else:
-            font.setPixelSize(max(1, round(font.pixelSize() * self._font_scale)))
+            font.setPixelSize(max(1, round(font.pixelSize() * scale)))
         size_pt = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
         metrics = QFontMetrics(font)
         # Room for tick labels such as "−0.0005"; the axis label adds its own.
@@ -564,7 +568,7 @@ class WeightPlots(QWidget):
     # -- reacting to the session ------------------------------------------------
     def _on_changed(self, flags: int) -> None:
         flags = Change(flags)
-        self._sync_caches(flags)
+        self._sync_caches()
         if flags & (Change.STREAM | Change.HISTORY):
             self._apply_x_limits()
         if flags & Change.PARAMS:
@@ -586,29 +590,27 @@ class WeightPlots(QWidget):
         elif not self._text_timer.isActive():
             self._text_timer.start(max(1, round(TEXT_REFRESH_PERIOD_MS - waited_ms)))
 
-    def _sync_caches(self, flags: Change) -> None:
+    def _sync_caches(self) -> None:
         """Bring the notation indexes and pyramids up to the cursor.
 
         Rows the history has forgotten since the last sync are dropped from the
         caches (``History.kept_since`` says how many are still valid), so an
-        edit near the end of a long history costs only the ticks after it.
+        edit near the end of a long history costs only the ticks after it. A
+        new start value forgets every tick, so it lands in the ``keep == 0`` case.
         """
         session = self._adapter.session
         history = session.history
         cursor = session.cursor
-        init = session.params.init
         keep = min(self._cached, len(history))
         if history is not self._seen_history:  # another session was loaded
-            keep, self._seen_history, self._seen_forgets = -1, history, history.forgets
+            keep, self._seen_history, self._seen_forgets = 0, history, history.forgets
         kept = history.kept_since(self._seen_forgets)
         if kept is not None:
             keep = min(keep, kept)
         self._seen_forgets = history.forgets
-        if any(self._rows[w].index.initial != init[i] for i, w in enumerate(WEIGHTS)):
-            keep = -1  # a new start value: every token may differ
-        if keep < 0:
-            for i, weight in enumerate(WEIGHTS):
-                self._rows[weight].index.clear(init[i])
+        if keep == 0:
+            for weight, initial in zip(WEIGHTS, session.params.init):
+                self._rows[weight].index.clear(initial)
                 self._rows[weight].pyramid.clear()
             for pyramid in self._signal_pyramids.values():
                 pyramid.clear()
@@ -686,12 +688,13 @@ class WeightPlots(QWidget):
         values: np.ndarray,
         pyramid: MinMaxPyramid,
         count: int,
-        offset: int,
         initial: float | None,
         visible: tuple[float, float, float],
         pixel_height: float,
     ) -> tuple[np.ndarray, np.ndarray, bool]:
-        """Points for values ``0 … count−1`` drawn at ``x = offset + i`` (and *initial* at 0).
+        """Points for values ``0 … count−1`` drawn at ``x = i + 1`` (and *initial* at 0).
+
+        Value *i* belongs to tick *i*, which leaves the weights at x = i + 1.
 
         *pixel_height* is a pixel's height in data units: no envelope bar is
         shorter than :data:`MIN_BAR_PIXELS` of it (Qt draws nothing for a
@@ -705,20 +708,20 @@ class WeightPlots(QWidget):
             y = np.asarray(values[:count], dtype=np.float64)
             if initial is not None:
                 y = np.concatenate(([initial], y))
-            return np.arange(len(y), dtype=np.float64) + (offset - head), y, True
+            return np.arange(len(y), dtype=np.float64) + (1 - head), y, True
         # One tick beyond each edge, so lines run off the sides of the plot.
-        start = min(max(math.floor(x0) - offset - 1, 0), count)
-        stop = max(min(math.ceil(x1) - offset + 2, count), start)
+        start = min(max(math.floor(x0) - 2, 0), count)
+        stop = max(min(math.ceil(x1) + 1, count), start)
         with_initial = initial is not None and x0 <= 0
         if stop - start <= POINTS_PER_PIXEL * width:
             y = np.asarray(values[start:stop], dtype=np.float64)
-            x = np.arange(start, stop, dtype=np.float64) + offset
+            x = np.arange(start, stop, dtype=np.float64) + 1
             exact = True
         else:
             # One bar per pixel column, each joined to the next: half the
             # lines of a min/max zigzag, and the same picture.
             x, y = joined_bars(*pyramid.columns(values, start, stop, max(int(width), 1)))
-            x = x + offset
+            x = x + 1
             short = (y[1::2] - y[0::2]) < MIN_BAR_PIXELS * pixel_height
             y[0::2][short] -= MIN_BAR_PIXELS * pixel_height / 2
             y[1::2][short] += MIN_BAR_PIXELS * pixel_height / 2
@@ -738,24 +741,27 @@ class WeightPlots(QWidget):
         x0, x1, width = visible
         spacing = width / max(x1 - x0, 1e-9)  # pixels per tick
         self._markers_shown = spacing >= MARKER_MIN_SPACING_PX
+        # The ticks whose marks and dots may be in view (tick t stands at x = t + 1).
+        first = min(max(math.floor(x0) - 2, 0), cursor)
+        last = max(min(math.ceil(x1) + 1, cursor), first)
         for i, weight in enumerate(WEIGHTS):
             row = self._rows[weight]
             initial = session.params.init[i]
             x, y, exact = self._series(
-                history[weight], row.pyramid, cursor, 1, initial, visible, _pixel_height(row.plot)
+                history[weight], row.pyramid, cursor, initial, visible, _pixel_height(row.plot)
             )
             row.curve.setData(
                 x, y, connect="all" if exact else "pairs", antialias=exact and len(x) <= EXACT_POINTS
             )
             row.cursor.setValue(cursor)
-            self._fit_y(row.plot, [(x, y)], x0, x1)
-            self._update_markers(row, history, cursor, visible, spacing)
-            self._update_crossings(row)
+            self._fit_y(row.plot, x, y, x0, x1)
+            self._update_markers(row, history, first, last, spacing)
+            self._update_crossings(row, visible)
         signal_pixel = _pixel_height(self._plots[SIGNALS_PLOT])
         for name, curve in self._signal_curves.items():
             # Tick t's signals stand at x = t + 1, beside the weights it produced.
             x, y, exact = self._series(
-                history[name], self._signal_pyramids[name], cursor, 1, None, visible, signal_pixel
+                history[name], self._signal_pyramids[name], cursor, None, visible, signal_pixel
             )
             if name == "x" and exact and len(x):
                 # Input bits are steps held over their tick, from t to t + 1
@@ -769,9 +775,6 @@ class WeightPlots(QWidget):
                     antialias=exact and name != "x",
                 )
         if spacing >= TARGET_MIN_SPACING_PX:
-            # Tick t's target dot stands at x = t + 1.
-            first = min(max(math.floor(x0) - 2, 0), cursor)
-            last = max(min(math.ceil(x1) + 1, cursor), first)
             ticks = np.arange(first + 1, last + 1, dtype=np.float64)
             targets = np.asarray(history["target"][first:last], dtype=np.float64)
             self._targets.setData(ticks, targets, size=min(5.0, max(spacing, 3.0)))
@@ -783,17 +786,14 @@ class WeightPlots(QWidget):
         self._update_legend()
 
     @staticmethod
-    def _fit_y(plot: pg.PlotItem, curves: list[tuple[np.ndarray, np.ndarray]], x0: float, x1: float) -> None:
-        """Fit the y range to the points of *curves* inside ``x0 … x1``, with padding."""
-        low, high = math.inf, -math.inf
-        for x, y in curves:
-            # x is sorted (ticks, or envelope bin centres twice each)
-            shown = y[np.searchsorted(x, x0, side="left") : np.searchsorted(x, x1, side="right")]
-            shown = shown[np.isfinite(shown)]
-            if len(shown):
-                low, high = min(low, float(shown.min())), max(high, float(shown.max()))
-        if low > high:
+    def _fit_y(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, x0: float, x1: float) -> None:
+        """Fit the y range to the points of the curve inside ``x0 … x1``, with padding."""
+        # x is sorted (ticks, or envelope bin centres twice each)
+        shown = y[np.searchsorted(x, x0, side="left") : np.searchsorted(x, x1, side="right")]
+        shown = shown[np.isfinite(shown)]
+        if not len(shown):
             return  # nothing visible: keep the range
+        low, high = float(shown.min()), float(shown.max())
         old_low, old_high = plot.vb.viewRange()[1]
         span = high - low
         pad = span * Y_PADDING if span > 1e-12 * max(1.0, abs(high)) else max(abs(high) * 0.1, 0.05)
@@ -812,23 +812,17 @@ class WeightPlots(QWidget):
             plot.vb.updateMatrix()
 
     def _update_markers(
-        self, row: _WeightRow, history, cursor: int, visible: tuple[float, float, float],
-        spacing: float,
+        self, row: _WeightRow, history, first: int, last: int, spacing: float
     ) -> None:
         if not self._markers_shown:
             row.markers.setData([], [])
             row.markers.setVisible(False)
             row.marker_signs = np.empty(0, np.int8)
             return
-        x0, x1, _ = visible
-        # Tick t's marker sits at x = t + 1.
-        first = min(max(math.floor(x0) - 2, 0), cursor)
-        last = max(min(math.ceil(x1) + 1, cursor), first)
         # The sign of the change in the stored weight, as the notation counts
         # it: a computed change too small to move the float is a 0.
         values = history[row.name]
-        before = float(values[first - 1]) if first else float(self._adapter.session.params.init[
-            WEIGHTS.index(row.name)])
+        before = float(values[first - 1]) if first else row.index.initial
         y = np.asarray(values[first:last], dtype=np.float64)
         signs = change_signs(y, before)
         x = np.arange(first + 1, last + 1, dtype=np.float64)
@@ -839,11 +833,11 @@ class WeightPlots(QWidget):
         row.markers.setVisible(True)
         row.marker_signs = signs
 
-    def _update_crossings(self, row: _WeightRow) -> None:
+    def _update_crossings(self, row: _WeightRow, visible: tuple[float, float, float]) -> None:
         cursor = self._adapter.session.cursor
         if cursor > len(row.index):
-            return  # caches are synced before the next draw
-        x0, x1, width = self._visible()
+            return  # a resize before the first sync: caches catch up before the next draw
+        x0, x1, width = visible
         # The mark of tick t stands at t + 0.5: ticks ⌈x0 − 0.5⌉ … ⌊x1 − 0.5⌋ show.
         first = max(math.ceil(x0 - 0.5), 0)
         last = min(math.floor(x1 - 0.5) + 1, cursor)
