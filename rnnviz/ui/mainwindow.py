@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMainWindow,
+    QMenu,
     QScrollArea,
     QMessageBox,
     QSplitter,
@@ -31,7 +32,7 @@ from rnnviz import __version__
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.resources import examples
-from rnnviz.ui import theme
+from rnnviz.ui import equations, files, presentation, recording, theme
 from rnnviz.ui.adapter import DEFAULT_SPEED, SPEEDS, Change, SessionAdapter
 from rnnviz.ui.bitstream import BitStreamEditor
 from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
@@ -135,8 +136,17 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self.actions_by_name: dict[str, QAction] = {}
+        #: The menus by name ("file", "edit", "generate", "run", "view", "lessons", "help").
+        self.menus: dict[str, QMenu] = {}
         self._build_actions()
         self._build_menus_and_toolbar()
+        # The teaching features add their own views, actions and menu entries.
+        # Presentation comes after the views it enlarges; recording last, so
+        # it films everything.
+        equations.install(self)
+        files.install(self)
+        presentation.install(self)
+        recording.install(self)
 
         self.adapter.changed.connect(self._on_changed)
         self.adapter.playingChanged.connect(self._on_playing)
@@ -198,7 +208,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus_and_toolbar(self) -> None:
         act = self.actions_by_name
-        file_menu = self.menuBar().addMenu("&File")
+        menus = self.menus
+        file_menu = menus["file"] = self.menuBar().addMenu("&File")
         example_menu = file_menu.addMenu("Open &example")
         try:
             for item in examples():
@@ -213,29 +224,30 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(act["quit"])
 
-        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu = menus["edit"] = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(act["undo"])
         edit_menu.addAction(act["redo"])
         edit_menu.addSeparator()
         edit_menu.addAction(act["restore"])
 
-        generate_menu = self.menuBar().addMenu("&Generate")
+        generate_menu = menus["generate"] = self.menuBar().addMenu("&Generate")
         for generator in GENERATORS:
             action = generate_menu.addAction(generator.title)
             action.setStatusTip(generator.about)
             action.triggered.connect(lambda _=False, g=generator: self.generate(g))
 
-        run_menu = self.menuBar().addMenu("&Run")
+        run_menu = menus["run"] = self.menuBar().addMenu("&Run")
         for name in ("play", "step", "back", "reset", "end"):
             run_menu.addAction(act[name])
         run_menu.addSeparator()
         run_menu.addAction(act["faster"])
         run_menu.addAction(act["slower"])
 
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = menus["view"] = self.menuBar().addMenu("&View")
         view_menu.addAction(act["fit"])
 
-        help_menu = self.menuBar().addMenu("&Help")
+        menus["lessons"] = self.menuBar().addMenu("&Lessons")
+        help_menu = menus["help"] = self.menuBar().addMenu("&Help")
         help_menu.addAction(act["shortcuts"])
         help_menu.addAction(act["about"])
 
