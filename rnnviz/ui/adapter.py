@@ -7,6 +7,17 @@ a view redraws once per user action (or once per frame while playing) and can
 tell a cheap cursor move from a rewritten history.
 
 Views read ``adapter.session`` and never write to it.
+
+Slow motion
+-----------
+A tick can also be taken in :class:`Stage` s — forward x → h, forward h → ŷ,
+the error, the change of each weight, the update — one per
+:meth:`SessionAdapter.advance_stage` (Shift+→) or, with slow motion on, one
+per play period. Until the update stage the session is untouched (the stages
+show the tick the next step will do); the update stage steps the session one
+tick. Any other change (a step, going back, seeking, an edit, a new
+setting, a reset) ends the stages. Views read :attr:`SessionAdapter.stage`
+and follow :attr:`SessionAdapter.stageChanged`.
 """
 
 from __future__ import annotations
@@ -58,6 +69,44 @@ class Change(enum.IntFlag):
     #: batch steps back, changes a parameter and steps forward again.
     HISTORY = enum.auto()
     ALL = CURSOR | STREAM | PARAMS | HISTORY
+
+
+class Stage(enum.IntEnum):
+    """The stages of one tick in slow motion, in the order the tick computes them.
+
+    In the sequential rule ``ho`` moves in :attr:`GRAD_HO`, before the ih and
+    hh changes are taken with the new ``ho``; ih and hh move in :attr:`UPDATE`.
+    In the simultaneous rule every weight moves in :attr:`UPDATE`.
+    """
+
+    #: ``o = hh·h_prev + ih·x``, ``h = f(o)``.
+    FORWARD_H = 0
+    #: ``ŷ = g(ho·h)``.
+    FORWARD_Y = 1
+    #: ``e = y − ŷ``.
+    ERROR = 2
+    #: ``Δho`` (and, sequential rule, ``ho`` updated at once).
+    GRAD_HO = 3
+    #: ``Δih``.
+    GRAD_IH = 4
+    #: ``Δhh``.
+    GRAD_HH = 5
+    #: The weights change; the session has stepped one tick.
+    UPDATE = 6
+
+
+#: What each stage is called in menus, captions and the equation panel.
+STAGE_TITLES: Final[dict[Stage, str]] = {
+    Stage.FORWARD_H: "forward x → h",
+    Stage.FORWARD_Y: "forward h → ŷ",
+    Stage.ERROR: "error",
+    Stage.GRAD_HO: "change of ho",
+    Stage.GRAD_IH: "change of ih",
+    Stage.GRAD_HH: "change of hh",
+    Stage.UPDATE: "update",
+}
+#: :attr:`SessionAdapter.stageChanged` carries this when no stage is shown.
+NO_STAGE: Final[int] = -1
 
 
 def speed_label(speed: int) -> str:
@@ -155,6 +204,10 @@ class SessionAdapter(QObject):
     playingChanged = Signal(bool)
     #: The play speed changed (ticks per second, 0 for "max").
     speedChanged = Signal(int)
+    #: The slow-motion stage changed: a :class:`Stage` value, or :data:`NO_STAGE`.
+    stageChanged = Signal(int)
+    #: Slow-motion play was turned on (True) or off (False).
+    slowMotionChanged = Signal(bool)
 
     def __init__(self, session: Session | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -169,6 +222,10 @@ class SessionAdapter(QObject):
         self._forgets = self._session.history.forgets
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self._stage: Stage | None = None
+        self._stage_tick = 0
+        self._staging = False  # the update stage's own step must not end the stages
+        self._slow_motion = False
 
     # -- reading ------------------------------------------------------------
     @property
@@ -185,6 +242,25 @@ class SessionAdapter(QObject):
         """Ticks per second while playing, or :data:`MAX_SPEED`."""
         return self._speed
 
+    @property
+    def stage(self) -> Stage | None:
+        """The slow-motion stage shown, or ``None`` when the tick is shown whole."""
+        return self._stage
+
+    @property
+    def stage_tick(self) -> int | None:
+        """The tick the stages take apart (0-based), or ``None`` without a stage.
+
+        Before :attr:`Stage.UPDATE` it is the tick the next step does (the
+        cursor); at the update it is the tick just done (``cursor − 1``).
+        """
+        return None if self._stage is None else self._stage_tick
+
+    @property
+    def slow_motion(self) -> bool:
+        """Whether play goes one stage per period instead of one tick."""
+        return self._slow_motion
+
     # -- batching -------------------------------------------------------------
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -197,6 +273,8 @@ class SessionAdapter(QObject):
             self._flush()
 
     def _notify(self, flags: Change) -> None:
+        if not self._staging:
+            self.end_stages()
         forgets = self._session.history.forgets
         if forgets != self._forgets:
             self._forgets = forgets
@@ -232,6 +310,7 @@ class SessionAdapter(QObject):
 
     def step(self, count: int = 1) -> int:
         """Forward up to *count* ticks; return how many were taken."""
+        self.end_stages()
         cursor = self._session.cursor
         moved = self._session.step(count)
         self._moved(cursor)
@@ -240,6 +319,7 @@ class SessionAdapter(QObject):
     def back(self, count: int = 1) -> int:
         """Back up to *count* ticks (a stored state, nothing re-run)."""
         self.pause()
+        self.end_stages()
         cursor = self._session.cursor
         moved = self._session.back(count)
         self._moved(cursor)
@@ -247,6 +327,7 @@ class SessionAdapter(QObject):
 
     def seek(self, tick: int) -> None:
         """Show the state after *tick* ticks (clamped to the stream)."""
+        self.end_stages()
         cursor = self._session.cursor
         # The views catch up inside the busy block too: after a long jump
         # their caches take about as long as the ticks did.
@@ -257,6 +338,7 @@ class SessionAdapter(QObject):
     def run_to_end(self) -> None:
         """Do every remaining tick at once."""
         self.pause()
+        self.end_stages()
         cursor = self._session.cursor
         with self._busy(self._work_to(self._session.n_ticks)):
             self._session.run_to_end()
@@ -265,6 +347,7 @@ class SessionAdapter(QObject):
     def reset(self) -> None:
         """Back to tick 0 with the initial weights; stored ticks are forgotten."""
         self.pause()
+        self.end_stages()
         self._session.reset()
         self._notify(Change.CURSOR)
 
@@ -312,6 +395,11 @@ class SessionAdapter(QObject):
         return FRAME_PERIOD_MS if self._speed == MAX_SPEED else round(1000 / self._speed)
 
     def _on_timer(self) -> None:
+        if self._slow_motion:
+            self.advance_stage()
+            if self._session.at_end and self._stage in (None, Stage.UPDATE):
+                self.pause()
+            return
         if self._speed == MAX_SPEED:
             self._step_for_one_frame()
         else:
@@ -340,6 +428,57 @@ class SessionAdapter(QObject):
             if time.perf_counter() >= deadline:
                 break
         self._moved(cursor)
+
+    # -- slow motion ----------------------------------------------------------------
+    def advance_stage(self) -> bool:
+        """Show the next stage of the tick; return False when there is no tick left.
+
+        Without a stage (or after the update) this starts the next tick at
+        :attr:`Stage.FORWARD_H`; the stage after :attr:`Stage.GRAD_HH` is the
+        update, which steps the session one tick.
+        """
+        session = self._session
+        stage = self._stage
+        if stage is None or stage == Stage.UPDATE:
+            if session.at_end:
+                self.end_stages()
+                return False
+            self._stage_tick = session.cursor
+            self._set_stage(Stage.FORWARD_H)
+            return True
+        if stage == Stage.GRAD_HH:
+            # The stage is set before the step is announced, so views see the
+            # moved cursor together with the update stage.
+            self._stage = Stage.UPDATE
+            self._staging = True
+            try:
+                cursor = session.cursor
+                session.step(1)
+                self._moved(cursor)
+            finally:
+                self._staging = False
+            self.stageChanged.emit(int(Stage.UPDATE))
+            return True
+        self._set_stage(Stage(stage + 1))
+        return True
+
+    def end_stages(self) -> None:
+        """Show the tick whole again (nothing is undone or stepped)."""
+        self._set_stage(None)
+
+    def set_slow_motion(self, on: bool) -> None:
+        """Play one stage per period (True) or one tick per period (False)."""
+        on = bool(on)
+        if on == self._slow_motion:
+            return
+        self._slow_motion = on
+        self.slowMotionChanged.emit(on)
+
+    def _set_stage(self, stage: Stage | None) -> None:
+        if stage == self._stage:
+            return
+        self._stage = stage
+        self.stageChanged.emit(NO_STAGE if stage is None else int(stage))
 
     # -- parameters ---------------------------------------------------------------
     def set_params(self, params: LearnerParams | None = None, **changes) -> None:

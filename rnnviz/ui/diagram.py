@@ -22,9 +22,21 @@ Before any tick
 (``c = 0``) it previews tick 0: the first bit, its target, and what the
 untrained network would answer, with the initial weights and no changes.
 
+Slow motion
+-----------
+While the adapter shows a :class:`~rnnviz.ui.adapter.Stage` of a tick, the
+diagram shows that tick (the one the next step does) as far as it has got:
+values not computed yet read "?", the weights keep their pre-tick values
+until the update (except ``ho`` in the sequential rule, which really does
+move first), each change appears in its own stage, and the nodes, edges and
+labels the stage works on are ringed in :data:`STAGE_HIGHLIGHT`. At the
+update stage the session has stepped and the diagram shows the finished
+tick as usual, its three weights highlighted.
+
 The widget reads the session only in :meth:`NetworkDiagram._refresh` (on
-:attr:`SessionAdapter.changed`) and keeps a small cached state; painting
-draws that state and never asks the engine anything.
+:attr:`SessionAdapter.changed` and :attr:`SessionAdapter.stageChanged`) and
+keeps a small cached state; painting draws that state and never asks the
+engine anything.
 """
 
 from __future__ import annotations
@@ -51,9 +63,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from rnnviz.engine.explain import explain_tick
 from rnnviz.engine.learner import state_after
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.adapter import STAGE_TITLES, Change, SessionAdapter, Stage
 
 #: Node names accepted by the ``node_*`` accessors.
 NODES: Final[tuple[str, ...]] = ("x", "h", "yhat", "target")
@@ -62,6 +75,19 @@ EDGES: Final[tuple[str, ...]] = ("ih", "hh", "ho")
 #: What is written under each node: its role and its symbol.
 NODE_NAMES: Final[dict[str, str]] = {
     "x": "input x", "h": "hidden h", "yhat": "output ŷ", "target": "target y",
+}
+#: The ring and halo of what a slow-motion stage works on: sky blue, apart
+#: from the orange/purple of signs and the PuOr fills.
+STAGE_HIGHLIGHT: Final[str] = "#56B4E9"
+#: What each stage highlights: node names, edge names and "error".
+STAGE_HIGHLIGHTS: Final[dict[Stage, frozenset[str]]] = {
+    Stage.FORWARD_H: frozenset({"x", "h", "ih", "hh"}),
+    Stage.FORWARD_Y: frozenset({"h", "yhat", "ho"}),
+    Stage.ERROR: frozenset({"yhat", "target", "error"}),
+    Stage.GRAD_HO: frozenset({"ho"}),
+    Stage.GRAD_IH: frozenset({"ih"}),
+    Stage.GRAD_HH: frozenset({"hh"}),
+    Stage.UPDATE: frozenset({"ih", "hh", "ho"}),
 }
 #: How long the glow of a changed weight takes to fade.
 FLASH_MS: Final[int] = 350
@@ -149,6 +175,8 @@ class _State:
     error_text: str
     low: float
     high: float
+    #: Nodes, edges and "error" ringed for the slow-motion stage shown.
+    highlight: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -224,6 +252,7 @@ class NetworkDiagram(QWidget):
         self._state = self._read_state()
         self._layout = self._fit_layout()
         adapter.changed.connect(self._on_changed)
+        adapter.stageChanged.connect(self._on_stage_changed)
 
     # -- public API -------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
@@ -313,6 +342,10 @@ class NetworkDiagram(QWidget):
         """At the end of the stream, the guess for the next unknown bit; else empty."""
         return self._state.next_bit
 
+    def highlighted(self) -> frozenset[str]:
+        """What the slow-motion stage shown works on: node and edge names, ``"error"``."""
+        return self._state.highlight
+
     # -- following the adapter -------------------------------------------------------
     def _on_changed(self, flags: int) -> None:
         change = Change(flags)
@@ -333,6 +366,13 @@ class NetworkDiagram(QWidget):
         elif moved:
             self._stop_flash()
 
+    def _on_stage_changed(self, stage: int) -> None:
+        # The update's step glows through _on_changed; every other stage shows
+        # a tick not yet done, where a glow would claim a change not yet made.
+        if stage != Stage.UPDATE:
+            self._stop_flash()
+        self._refresh()
+
     def _refresh(self) -> None:
         """Re-read the session into the cached state, lay out and schedule a repaint."""
         self._state = self._read_state()
@@ -340,9 +380,51 @@ class NetworkDiagram(QWidget):
         self.update()
 
     def _read_state(self) -> _State:
+        stage = self._adapter.stage
+        if stage is not None and stage != Stage.UPDATE:
+            return self._read_stage_state(stage)
+        state = self._read_tick_state()
+        if stage == Stage.UPDATE:
+            state.caption += f"\nstage {stage + 1} of {len(Stage)}: update, weights change"
+            state.highlight = STAGE_HIGHLIGHTS[stage]
+        return state
+
+    def _read_stage_state(self, stage: Stage) -> _State:
+        """The tick the next step does, computed as far as *stage*."""
+        session = self._adapter.session
+        t = self._adapter.stage_tick
+        assert t is not None
+        tick = explain_tick(session.history, session.bits, session.params, t)
+        sequential = tick.rule == "sequential"
+        yhat = tick.forward.yhat if stage >= Stage.FORWARD_Y else None
+        error = tick.err if stage >= Stage.ERROR else None
+        shown_from = {"ho": Stage.GRAD_HO, "ih": Stage.GRAD_IH, "hh": Stage.GRAD_HH}
+        weights, deltas = [], []
+        for name in EDGES:
+            update = tick.updates[name]
+            known = stage >= shown_from[name]
+            moved = known and name == "ho" and sequential
+            weights.append(update.after if moved else update.before)
+            # As in the whole-tick view: the change the stored weight shows.
+            deltas.append(update.after - update.before if known else None)
+        title = STAGE_TITLES[stage]
+        if stage == Stage.GRAD_HO and sequential:
+            title += ", and ho moves at once"
+        elif stage in (Stage.GRAD_IH, Stage.GRAD_HH) and sequential:
+            title += " (with the new ho)"
+        caption = (
+            f"tick {t + 1:,} of {session.n_ticks:,}: input x = {tick.forward.x}, "
+            f"target y = {tick.target}\nstage {stage + 1} of {len(Stage)}: {title}"
+        )
+        return self._make_state(
+            x=tick.forward.x, target=tick.target, h=tick.forward.h, yhat=yhat, error=error,
+            weights=weights, deltas=deltas, caption=caption, next_bit="",
+            highlight=STAGE_HIGHLIGHTS[stage],
+        )
+
+    def _read_tick_state(self) -> _State:
         session = self._adapter.session
         params = session.params
-        low, high = params.act.range
         bits = session.bits
         n_ticks = session.n_ticks
         tick = session.current_tick()
@@ -375,6 +457,17 @@ class NetworkDiagram(QWidget):
         next_bit = ""
         if session.at_end and n_ticks >= 1:
             next_bit = f"next bit (unknown): {theme.guess_text(*session.guess())}"
+        return self._make_state(
+            x=x, target=target, h=h, yhat=yhat, error=error, weights=weights,
+            deltas=None if deltas is None else list(deltas), caption=caption, next_bit=next_bit,
+        )
+
+    def _make_state(
+        self, *, x: int, target: int | None, h: float, yhat: float | None, error: float | None,
+        weights, deltas: list[float | None] | None, caption: str, next_bit: str,
+        highlight: frozenset[str] = frozenset(),
+    ) -> _State:
+        low, high = self._adapter.session.params.act.range
 
         def node(value: float | None, text: str) -> _Node:
             if value is None:
@@ -386,21 +479,21 @@ class NetworkDiagram(QWidget):
         nodes = {
             "x": node(float(x), str(x)),
             "h": node(h, theme.fixed(h)),
-            "yhat": node(yhat, theme.fixed(yhat)),
+            "yhat": node(yhat, "?" if yhat is None else theme.fixed(yhat)),
             "target": node(None if target is None else float(target),
                            "none" if target is None else str(target)),
         }
         edges = {}
         for index, name in enumerate(EDGES):
             weight = float(weights[index])
-            delta = None if deltas is None else float(deltas[index])
+            delta = None if deltas is None or deltas[index] is None else float(deltas[index])
             delta_text = "" if delta is None else f"Δ {theme.format_number(delta, signed=True)}"
             width = min(1.5 + 3.0 * abs(weight), MAX_EDGE_WIDTH) if math.isfinite(weight) \
                 else MAX_EDGE_WIDTH
             edges[name] = _Edge(weight, f"{name} = {theme.format_number(weight)}", delta, delta_text,
                                 width)
         error_text = "" if error is None else f"e = y {theme.MINUS} ŷ = {theme.fixed(error, signed=True)}"
-        return _State(nodes, edges, caption, next_bit, error, error_text, low, high)
+        return _State(nodes, edges, caption, next_bit, error, error_text, low, high, highlight)
 
     # -- the glow of a change ------------------------------------------------------------
     def _start_flash(self) -> None:
@@ -481,11 +574,13 @@ class NetworkDiagram(QWidget):
 
         # Caption: one line, split after the colon when too wide, plus the
         # next-bit guess at the end of the stream.
-        caption = self._state.caption
-        parts = [caption]
-        if fm_title.horizontalAdvance(caption) > inner and ": " in caption:
-            head, tail = caption.split(": ", 1)
-            parts = [f"{head}:", tail]
+        parts = []
+        for caption in self._state.caption.split("\n"):
+            if fm_title.horizontalAdvance(caption) > inner and ": " in caption:
+                head, tail = caption.split(": ", 1)
+                parts += [f"{head}:", tail]
+            else:
+                parts.append(caption)
         caption_lines = []
         y = margin
         for index, text in enumerate(parts):
@@ -708,12 +803,61 @@ class NetworkDiagram(QWidget):
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              state.next_bit)
 
+        self._paint_stage_under(painter)
         self._paint_edges(painter)
         self._paint_nodes(painter)
+        self._paint_stage_rings(painter)
         self._paint_labels(painter)
         self._paint_error(painter)
         self._paint_legend(painter)
         painter.end()
+
+    def _paint_stage_under(self, painter: QPainter) -> None:
+        """A sky-blue halo under the edges and a tint under the labels the stage works on."""
+        highlight = self._state.highlight
+        if not highlight:
+            return
+        layout = self._layout
+        stroke = layout.stroke
+        halo = QColor(STAGE_HIGHLIGHT)
+        halo.setAlphaF(0.55)
+        for name, (path, tip, _direction) in self._edge_paths().items():
+            if name not in highlight:
+                continue
+            full = QPainterPath(path)
+            full.lineTo(tip)
+            painter.setPen(QPen(halo, self.edge_width(name) + 9.0 * stroke, Qt.PenStyle.SolidLine,
+                                Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(full)
+        tint = QColor(STAGE_HIGHLIGHT)
+        tint.setAlphaF(0.25)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(tint)
+        corner = 0.3 * QFontMetricsF(layout.font).height()
+        rects = []
+        for name in EDGES:
+            if name in highlight:
+                rect = QRectF(layout.labels[name])
+                if not self._state.edges[name].delta_text:  # only the weight's line
+                    rect.setHeight(rect.height() / 2)
+                rects.append(rect)
+        if "error" in highlight and self._state.error is not None:
+            rects.append(layout.error_rect)
+        for rect in rects:
+            painter.drawRoundedRect(rect.adjusted(-corner, 0, corner, 0), corner, corner)
+
+    def _paint_stage_rings(self, painter: QPainter) -> None:
+        """A sky-blue ring round each node the stage works on."""
+        highlight = self._state.highlight
+        layout = self._layout
+        ring = 2.5 * layout.stroke
+        painter.setPen(QPen(QColor(STAGE_HIGHLIGHT), ring))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for name, centre in layout.centres.items():
+            if name in highlight:
+                radius = layout.radius + 1.5 * ring
+                painter.drawEllipse(centre, radius, radius)
 
     def _edge_paths(self) -> dict[str, tuple[QPainterPath, QPointF, QPointF]]:
         """Per edge: the shaft (ending where the arrowhead begins), the tip and the direction."""

@@ -1,7 +1,456 @@
-"""(being written for issue 4)"""
+"""The equation panel: one tick's forward pass and updates with the numbers put in.
+
+The panel shows the tick the diagram shows — the last one done, or before
+the first tick a preview of tick 1 — as the equations of DESIGN §1 with this
+tick's numbers substituted::
+
+    o   = hh·h_prev + ih·x
+        = 0.0372·0.516 + 0.583·0 = 0.0192
+    Δho = η·e·ŷ(1−ŷ)·h
+        = 5·(−0.592)·0.242·0.505 = −0.361
+
+then the update rule's ih and hh lines (the sequential rule's ``ho′`` and
+``ŷ′`` included) and the sign rules with this tick's signs. Every number comes
+from :mod:`rnnviz.engine.explain`, which reads the engine's history, so the
+panel and the engine agree. At the end of the stream a last section gives
+the forward pass that predicts the next, unknown bit.
+
+In slow motion the lines of the stage shown are tinted and the lines of the
+stages still to come are dimmed, their numbers not yet filled in.
+
+:func:`install` puts the panel in a dock on the right of the main window,
+with View ▸ Equations to show or hide it, and adds Run ▸ Next stage
+(Shift+→) and Run ▸ Slow-motion tick.
+"""
 
 from __future__ import annotations
 
+import html
+import math
+from dataclasses import dataclass
+from typing import Final
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QTextBrowser, QWidget
+
+from rnnviz.engine.explain import (
+    SIGN_SYMBOLS,
+    ForwardPass,
+    TickExplanation,
+    explain_next,
+    explain_prediction,
+    explain_session,
+    explain_tick,
+)
+from rnnviz.engine.learner import predicted_bit
+from rnnviz.ui import theme
+from rnnviz.ui.adapter import STAGE_TITLES, SessionAdapter, Stage
+
+MINUS: Final[str] = theme.MINUS
+#: Text size of the panel at font scale 1, in pixels.
+BASE_FONT_PX: Final[int] = 13
+#: Width the dock asks for: the longest substituted line at the base size.
+PANEL_WIDTH: Final[int] = 350
+#: Background of the lines of the stage shown (STAGE_HIGHLIGHT, light).
+_STAGE_TINT: Final[str] = "#d5ecf8"
+_DIM: Final[str] = "#a0a0a0"
+_MUTED: Final[str] = "#555555"
+_INK: Final[str] = theme.CURSOR
+_OK: Final[str] = "#1b7837"
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One equation: its left side, symbolic right side, substituted numbers and result."""
+
+    lhs: str          # HTML
+    symbolic: str     # HTML, without the leading "= "
+    numbers: str      # HTML, without the leading "= "; "" when the symbolic side is all
+    result: str       # HTML
+    stage: Stage
+    note: str = ""    # HTML shown under the line
+
+
+def _num(value: float, *, signed: bool = False) -> str:
+    """A weight, change or factor: three significant digits, true minus."""
+    return theme.format_number(value, signed=signed)
+
+
+def _plain(value: float) -> str:
+    """A setting as the user typed it: ``5``, ``0.5``, ``1e+03`` (true minus)."""
+    return f"{value:g}".replace("-", MINUS)
+
+
+def _factor(value: float, symbol: str = "") -> str:
+    """A factor inside a product: negative ones in parentheses, ``5·(−0.592)``.
+
+    η and the input bit are written plainly (``5``, not ``5.00``).
+    """
+    text = _plain(value) if symbol in ("η", "x") else _num(value)
+    return f"({text})" if value < 0 else text
+
+
+def _coloured(text: str, value: float, *, bold: bool = True) -> str:
+    """*text* in the sign colour of *value* (dark grey for zero)."""
+    colour = _MUTED if value == 0 or math.isnan(value) else theme.sign_color(value).name()
+    weight = "font-weight:600;" if bold else ""
+    return f'<span style="color:{colour};{weight}">{html.escape(text)}</span>'
+
+
+def _sign_text(s: int) -> str:
+    return _coloured(SIGN_SYMBOLS[s], float(s))
+
+
+def _function_text(activation, argument: str, *, symbolic: bool = False) -> str:
+    """``σ(o)``, ``σ(k·o)`` (*symbolic*) or ``σ(2·o)``, ``tanh(o)``, ``2σ(o)−1``."""
+    name, gain = activation.name, activation.gain
+    if gain == 1.0:
+        inner = argument
+    else:
+        inner = f"k·{argument}" if symbolic else f"{_plain(gain)}·{argument}"
+    if name == "sigmoid":
+        return f"σ({inner})"
+    if name == "tanh":
+        return f"tanh({inner})"
+    return f"2σ({inner}){MINUS}1"
+
+
+def _activity(value: float) -> str:
+    """An activation inside a product: three decimals, negative ones in parentheses."""
+    text = theme.fixed(value)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def _forward_lines(forward: ForwardPass, activation, output: str = "ŷ") -> list[_Line]:
+    f = _function_text
+    # σ(−1.72) needs no parentheses, σ(2·(−1.72)) does.
+    o_text = _num(forward.o) if activation.gain == 1.0 else _factor(forward.o)
+    return [
+        _Line("o", "hh·h_prev + ih·x",
+              f"{_factor(forward.hh)}·{_factor(forward.h_prev)} + {_factor(forward.ih)}·{forward.x}",
+              _num(forward.o), Stage.FORWARD_H),
+        _Line("h", f(activation, "o", symbolic=True), f(activation, o_text),
+              f"<b>{theme.fixed(forward.h)}</b>", Stage.FORWARD_H),
+        _Line(output, f(activation, "ho·h", symbolic=True),
+              f(activation, f"{_factor(forward.ho)}·{_activity(forward.h)}"),
+              f"<b>{theme.fixed(forward.yhat)}</b>", Stage.FORWARD_Y),
+    ]
+
+
+def _update_lines(tick: TickExplanation) -> list[_Line]:
+    """The error, the three changes (in the rule's order) and the new weights."""
+    fwd = tick.forward
+    lines = [
+        _Line("e", f"y {MINUS} ŷ", f"{tick.target} {MINUS} {theme.fixed(fwd.yhat)}",
+              _coloured(theme.fixed(tick.err, signed=True), tick.err), Stage.ERROR),
+    ]
+    stages = {"ho": Stage.GRAD_HO, "ih": Stage.GRAD_IH, "hh": Stage.GRAD_HH}
+
+    def change(weight: str) -> _Line:
+        update = tick.updates[weight]
+        result = _coloured(_num(update.delta, signed=True), update.delta)
+        if not update.factors:
+            return _Line(f"Δ{weight}", "(stored)", "", result, stages[weight])
+        symbolic = "·".join(factor.symbol for factor in update.factors)
+        numbers = "·".join(_factor(factor.value, factor.symbol) for factor in update.factors)
+        return _Line(f"Δ{weight}", html.escape(symbolic), numbers, result, stages[weight])
+
+    lines.append(change("ho"))
+    if tick.rule == "sequential" and tick.ho_new is not None and tick.yhat_new is not None:
+        ho = tick.updates["ho"]
+        lines.append(_Line(
+            "ho′", "ho + Δho", f"{_num(ho.before)} + {_factor(ho.delta)}",
+            _coloured(_num(tick.ho_new), tick.ho_new), Stage.GRAD_HO,
+            note="sequential rule: ho moves first; ih and hh use ho′ and ŷ′",
+        ))
+        lines.append(_Line(
+            "ŷ′", _function_text(tick.activation, "ho′·h", symbolic=True),
+            _function_text(tick.activation, f"{_factor(tick.ho_new)}·{_activity(fwd.h)}"),
+            theme.fixed(tick.yhat_new), Stage.GRAD_IH,
+        ))
+    lines.append(change("ih"))
+    lines.append(change("hh"))
+    return lines
+
+
+def _sign_lines(tick: TickExplanation) -> list[_Line]:
+    """The sign rules of DESIGN §1, each with this tick's signs and whether it holds."""
+    stages = {"ho": Stage.GRAD_HO, "ih": Stage.GRAD_IH, "hh": Stage.GRAD_HH}
+    lines = []
+    for weight in ("ho", "ih", "hh"):
+        rule = tick.signs[weight]
+        symbolic = "·".join(f"sign({name})" for name, _ in rule.terms)
+        signs = "·".join(_sign_text(s) for _, s in rule.terms)
+        verdict = (f' <span style="color:{_OK}">✓</span>' if rule.holds
+                   else f' <span style="color:{theme.ERROR_TEXT}">✗ Δ{weight} is '
+                        f'{SIGN_SYMBOLS[rule.actual]}</span>')
+        if len(rule.terms) == 1:
+            numbers, result = "", signs + verdict
+        else:
+            numbers, result = signs, _sign_text(rule.predicted) + verdict
+        lines.append(_Line(f"sign(Δ{weight})", html.escape(symbolic), numbers, result,
+                           stages[weight], note=rule.note))
+    return lines
+
+
+def _weight_lines(tick: TickExplanation) -> list[_Line]:
+    """Each weight before and after the tick.
+
+    They move at the update stage, except ho in the sequential rule, which
+    moved when its change was computed.
+    """
+    lines = []
+    for name in ("ih", "hh", "ho"):
+        update = tick.updates[name]
+        moved_early = name == "ho" and tick.rule == "sequential"
+        lines.append(_Line(
+            name, f"{name} + Δ{name}", f"{_num(update.before)} + {_factor(update.delta)}",
+            _coloured(_num(update.after), update.after),
+            Stage.GRAD_HO if moved_early else Stage.UPDATE,
+        ))
+    return lines
+
+
+class EquationPanel(QTextBrowser):
+    """The equations of the tick shown, with its numbers, as rich text.
+
+    Parameters
+    ----------
+    adapter
+        The session adapter; the panel follows :attr:`~SessionAdapter.changed`
+        and :attr:`~SessionAdapter.stageChanged` and only reads.
+    parent
+        The Qt parent widget.
+    """
+
+    def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._adapter = adapter
+        self._font_scale = 1.0
+        self._stale = True
+        self.setObjectName("equationPanel")
+        self.setOpenLinks(False)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the arrows stay the window's
+        self.setStyleSheet(f"QTextBrowser {{ background: #ffffff; color: {_INK}; }}")
+        self._apply_font()
+        adapter.changed.connect(self._on_changed)
+        adapter.stageChanged.connect(self._on_changed)
+        self._refresh()
+
+    # -- public API --------------------------------------------------------------
+    def set_font_scale(self, scale: float) -> None:
+        """Enlarge (or shrink) the text, e.g. for presentation mode (1.0 is the default)."""
+        scale = float(scale)
+        if not (math.isfinite(scale) and scale > 0):
+            raise ValueError(f"the font scale must be a positive number, not {scale!r}")
+        self._font_scale = scale
+        self._apply_font()
+        self._refresh()
+
+    def font_scale(self) -> float:
+        return self._font_scale
+
+    def text(self) -> str:
+        """The panel's text as shown, without formatting (one table cell per line)."""
+        return self.toPlainText()
+
+    # -- following the adapter ---------------------------------------------------
+    def _on_changed(self, *_: object) -> None:
+        # While hidden the panel only notes that it is out of date: playing at
+        # full speed with the dock closed costs nothing.
+        if self.isVisible():
+            self._refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        if self._stale:
+            self._refresh()
+        super().showEvent(event)
+
+    def _apply_font(self) -> None:
+        font = QFont(self.font())
+        font.setPixelSize(max(round(BASE_FONT_PX * self._font_scale), 6))
+        self.document().setDefaultFont(font)
+
+    def _refresh(self) -> None:
+        self._stale = False
+        scroll = self.verticalScrollBar().value()
+        self.setHtml(self._html())
+        self.verticalScrollBar().setValue(scroll)
+
+    # -- the text ----------------------------------------------------------------
+    def _html(self) -> str:
+        adapter = self._adapter
+        session = adapter.session
+        stage = adapter.stage
+        parts: list[str] = []
+        tick: TickExplanation | None
+        if stage is not None:
+            t = adapter.stage_tick
+            assert t is not None
+            tick = explain_tick(session.history, session.bits, session.params, t)
+            heading = (f"Tick {t + 1:,} of {session.n_ticks:,} in slow motion: "
+                       f"stage {stage + 1} of {len(Stage)}, {STAGE_TITLES[stage]}")
+            parts.append(self._heading(heading, tick))
+            if stage != Stage.UPDATE:
+                parts.append(self._note("Shift+→ shows the next stage; the weights change "
+                                        "at the update."))
+        elif session.cursor:
+            tick = explain_session(session)
+            assert tick is not None
+            parts.append(self._heading(f"Tick {tick.t + 1:,} of {session.n_ticks:,}", tick))
+        else:
+            tick = explain_next(session)
+            if tick is not None:
+                parts.append(self._heading(f"Tick 1 of {session.n_ticks:,}, not done yet", tick))
+                parts.append(self._note("What the first tick will compute: press → to do it, "
+                                        "Shift+→ to take it in stages."))
+        if tick is not None:
+            parts.append(self._tick_html(tick, stage))
+        if session.at_end and stage in (None, Stage.UPDATE):
+            parts.append(self._prediction_html(session))
+        return (
+            f'<div style="color:{_INK}">' + "".join(parts) + "</div>"
+        )
+
+    def _heading(self, text: str, tick: TickExplanation) -> str:
+        act = tick.activation
+        gain = "" if act.gain == 1.0 else f", k = {act.gain:g}"
+        settings = f"{tick.rule} rule · {act.name}{gain} · η = {_plain(tick.eta)}"
+        if not tick.learning:
+            settings += " (learning off)"
+        if not tick.matches_settings:
+            settings = "computed with earlier settings"
+        return (
+            f'<p style="margin:0 0 2px 0"><b>{html.escape(text)}</b><br>'
+            f"input x = {tick.forward.x}, target y = {tick.target}"
+            f' <span style="color:{_MUTED}">· {html.escape(settings)}</span></p>'
+        )
+
+    @staticmethod
+    def _note(text: str) -> str:
+        return f'<p style="margin:0 0 4px 0; color:{_MUTED}">{html.escape(text)}</p>'
+
+    @staticmethod
+    def _section(title: str) -> str:
+        return (f'<p style="margin:8px 0 2px 0; color:{_MUTED}; font-weight:600">'
+                f"{html.escape(title)}</p>")
+
+    def _tick_html(self, tick: TickExplanation, stage: Stage | None) -> str:
+        parts = []
+        if not tick.matches_settings:
+            parts.append(self._note(
+                "This tick was computed with the settings before your last change (they "
+                "apply from the next tick): its stored numbers are shown without factors."
+            ))
+        parts.append(self._section("Forward pass"))
+        parts.append(self._table(_forward_lines(tick.forward, tick.activation), stage))
+        if not tick.matches_settings:
+            parts.append(self._section("Error and changes (as stored)"))
+            parts.append(self._table(_update_lines(tick) + _weight_lines(tick), stage))
+            return "".join(parts)
+        rule = "ho first, then ih and hh with the new ho" if tick.rule == "sequential" \
+            else "all three from the weights before the tick"
+        parts.append(self._section(f"Error and changes ({tick.rule} rule: {rule})"))
+        parts.append(self._table(_update_lines(tick), stage))
+        parts.append(self._section("The update: w + Δw"))
+        parts.append(self._table(_weight_lines(tick), stage))
+        parts.append(self._section("Sign rules with this tick's signs"))
+        parts.append(self._table(_sign_lines(tick), stage))
+        return "".join(parts)
+
+    def _prediction_html(self, session) -> str:
+        forward = explain_prediction(session)
+        bit = predicted_bit(forward.yhat)
+        lines = _forward_lines(forward, session.params.act)
+        parts = [self._section("Next bit (unknown): forward pass only, nothing to learn")]
+        parts.append(self._table(lines, None))
+        parts.append(self._note(f"prediction: {theme.guess_text(forward.yhat, bit)}"))
+        return "".join(parts)
+
+    @staticmethod
+    def _state_of(line_stage: Stage, stage: Stage | None) -> str:
+        """"now" (the stage shown), "later" (not computed yet) or "done"."""
+        if stage is None:
+            return "done"
+        if line_stage == stage:
+            return "now"
+        return "later" if line_stage > stage else "done"
+
+    def _table(self, lines: list[_Line], stage: Stage | None) -> str:
+        rows = []
+        for line in lines:
+            state = self._state_of(line.stage, stage)
+            colour = _DIM if state == "later" else _INK
+            background = f" background-color:{_STAGE_TINT};" if state == "now" else ""
+            cell = f'style="color:{colour};{background} padding:1px 4px"'
+            right = f"= {line.symbolic}"
+            if state != "later":
+                if line.numbers:
+                    right += f"<br>= {line.numbers} = {line.result}"
+                else:
+                    right += f" = {line.result}"
+            if line.note and state != "later":
+                right += f'<br><span style="color:{_MUTED}">{html.escape(line.note)}</span>'
+            rows.append(f'<tr><td {cell} align="right"><b>{line.lhs}</b></td>'
+                        f"<td {cell}>{right}</td></tr>")
+        return '<table cellspacing="0" cellpadding="0">' + "".join(rows) + "</table>"
+
+
 
 def install(window) -> None:
-    """Add this feature's views and actions to *window*."""
+    """Add the equation panel, View ▸ Equations and the slow-motion actions to *window*."""
+    adapter: SessionAdapter = window.adapter
+    panel = EquationPanel(adapter)
+    dock = QDockWidget("Equations", window)
+    dock.setObjectName("equationsDock")
+    dock.setWidget(panel)
+    dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea
+                         | Qt.DockWidgetArea.RightDockWidgetArea)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resizeDocks([dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)
+    window.equations = panel
+    window.equations_dock = dock
+
+    toggle: QAction = dock.toggleViewAction()
+    toggle.setText("Equations")
+    toggle.setObjectName("equations")
+    toggle.setShortcut(QKeySequence("F9"))
+    toggle.setToolTip("show or hide the equations of the tick (F9)")
+    toggle.setStatusTip(toggle.toolTip())
+    window.addAction(toggle)
+    window.actions_by_name["equations"] = toggle
+    window.menus["view"].addAction(toggle)
+
+    stage = window._action(
+        "stage", "Next stage", adapter.advance_stage, [QKeySequence("Shift+Right")],
+        "the next stage of the tick: forward, error, each weight's change, update",
+    )
+    slow = window._action(
+        "slowmo", "Slow-motion tick", lambda: adapter.set_slow_motion(slow.isChecked()),
+        tip="Play shows each tick in stages, one stage per step of the speed",
+    )
+    slow.setCheckable(True)
+    slow.setChecked(adapter.slow_motion)
+    adapter.slowMotionChanged.connect(slow.setChecked)
+
+    run_menu = window.menus["run"]
+    run_menu.insertAction(window.actions_by_name["back"], stage)
+    run_menu.addSeparator()
+    run_menu.addAction(slow)
+
+    toolbar = getattr(window, "toolbar", None)
+    if toolbar is not None:
+        # After "Run to end", before the speed control.
+        end = window.actions_by_name["end"]
+        following = toolbar.actions()
+        index = following.index(end) + 1 if end in following else len(following)
+        before = following[index] if index < len(following) else None
+        for action in (stage, slow):
+            toolbar.insertAction(before, action)
+            button = toolbar.widgetForAction(action)
+            if button is not None:
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -1,0 +1,205 @@
+"""Slow-motion tick: Shift+→ walks one tick through its stages, in the diagram and the panel."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.session import Session
+from rnnviz.ui.adapter import NO_STAGE, SessionAdapter, Stage
+from rnnviz.ui.mainwindow import MainWindow
+from rnnviz.ui.theme import format_number
+
+
+def make_window(qtbot, params: LearnerParams | None = None) -> MainWindow:
+    window = MainWindow(SessionAdapter(Session("1^10 0^10", params)), settings=None)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.setFocus()
+    return window
+
+
+@pytest.fixture
+def window(qtbot):
+    window = make_window(qtbot)
+    yield window
+    window.adapter.shutdown()
+
+
+def shift_right(qtbot, window) -> None:
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+
+
+def test_shift_right_walks_one_tick_through_its_stages(qtbot, window):
+    adapter, diagram = window.adapter, window.diagram
+    adapter.step(11)
+    session = adapter.session
+    before = session.state
+    stages: list[int] = []
+    adapter.stageChanged.connect(stages.append)
+    for expected in list(Stage)[:-1]:
+        shift_right(qtbot, window)
+        assert adapter.stage == expected and adapter.stage_tick == 11
+        assert session.cursor == 11  # nothing is done before the update
+        assert "ih = " + format_number(before.ih) == diagram.edge_label("ih")
+    shift_right(qtbot, window)
+    assert adapter.stage == Stage.UPDATE
+    assert session.cursor == 12 and adapter.stage_tick == 11
+    assert stages == list(range(len(Stage)))
+    row = session.history.tick(11)
+    assert diagram.edge_label("hh") == f"hh = {format_number(row.hh)}"
+    assert diagram.highlighted() == {"ih", "hh", "ho"}
+    # The next press starts the next tick.
+    shift_right(qtbot, window)
+    assert adapter.stage == Stage.FORWARD_H and adapter.stage_tick == 12 and session.cursor == 12
+
+
+def test_the_diagram_reveals_each_value_in_its_stage(qtbot, window):
+    adapter, diagram = window.adapter, window.diagram
+    adapter.step(12)
+    from rnnviz.engine.explain import explain_next
+
+    tick = explain_next(adapter.session)
+    adapter.advance_stage()
+    assert diagram.highlighted() == {"x", "h", "ih", "hh"}
+    assert diagram.node_value("h") == tick.forward.h
+    assert diagram.node_text("yhat") == "?" and diagram.error_text() == ""
+    assert diagram.edge_delta_text("ho") == ""
+    assert "stage 1 of 7: forward x → h" in diagram.caption()
+    adapter.advance_stage()
+    assert diagram.node_value("yhat") == tick.forward.yhat and diagram.highlighted() == {"h", "yhat", "ho"}
+    adapter.advance_stage()
+    assert "error" in diagram.highlighted() and diagram.error_text().endswith(
+        format(tick.err, "+.3f").replace("-", "\u2212"))
+    adapter.advance_stage()
+    # Sequential rule: ho really moves now; ih and hh wait for the update.
+    assert diagram.edge_value("ho") == tick.updates["ho"].after
+    assert diagram.edge_delta_text("ho") != "" and diagram.edge_delta_text("hh") == ""
+    assert diagram.edge_value("hh") == tick.updates["hh"].before
+    assert "ho moves at once" in diagram.caption()
+
+
+def test_the_simultaneous_rule_keeps_every_weight_until_the_update(qtbot):
+    window = make_window(qtbot, LearnerParams(rule="simultaneous"))
+    adapter = window.adapter
+    adapter.step(12)
+    ho = adapter.session.state.ho
+    for _ in range(6):
+        adapter.advance_stage()
+    assert adapter.stage == Stage.GRAD_HH
+    assert window.diagram.edge_value("ho") == ho
+    assert window.diagram.edge_delta_text("ho").startswith("Δ")
+    adapter.advance_stage()
+    assert window.diagram.edge_value("ho") == adapter.session.history.tick(12).ho != ho
+    adapter.shutdown()
+
+
+def test_the_panel_emphasises_the_stage_and_leaves_later_numbers_out(qtbot, window):
+    adapter, panel = window.adapter, window.equations
+    adapter.step(12)
+    from rnnviz.engine.explain import explain_next
+
+    tick = explain_next(adapter.session)
+    dho = format_number(tick.updates["ho"].delta, signed=True).lstrip("+")
+    dhh = format_number(tick.updates["hh"].delta, signed=True).lstrip("+")
+    adapter.advance_stage()
+    text = panel.text()
+    assert "stage 1 of 7, forward x → h" in text
+    assert dho not in text and dhh not in text
+    assert "= η·e·ŷ(1−ŷ)·h" in text  # the formula is there, dimmed, without numbers
+    for _ in range(3):
+        adapter.advance_stage()
+    text = panel.text()
+    assert adapter.stage == Stage.GRAD_HO
+    assert dho in text and dhh not in text
+    assert "#d5ecf8" in panel.toHtml()  # the stage's lines are tinted
+
+
+def test_back_ends_the_stages(qtbot, window):
+    adapter = window.adapter
+    adapter.step(5)
+    for _ in range(3):
+        shift_right(qtbot, window)
+    assert adapter.stage == Stage.ERROR
+    ended: list[int] = []
+    adapter.stageChanged.connect(ended.append)
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Left)
+    assert adapter.stage is None and ended == [NO_STAGE]
+    assert adapter.session.cursor == 4
+    assert window.diagram.highlighted() == frozenset()
+    assert "slow motion" not in window.equations.text()
+    assert window.diagram.caption().startswith("tick 4 of 19")
+
+
+def test_back_at_tick_zero_still_ends_the_stages(qtbot, window):
+    window.adapter.advance_stage()
+    window.adapter.back()
+    assert window.adapter.stage is None and window.adapter.session.cursor == 0
+
+
+@pytest.mark.parametrize("action", [
+    lambda a: a.step(),
+    lambda a: a.seek(3),
+    lambda a: a.reset(),
+    lambda a: a.toggle(15),
+    lambda a: a.set_params(eta=2.0),
+    lambda a: a.run_to_end(),
+], ids=["step", "seek", "reset", "edit", "setting", "end"])
+def test_any_other_action_ends_the_stages(qtbot, window, action):
+    adapter = window.adapter
+    adapter.step(5)
+    adapter.advance_stage()
+    adapter.advance_stage()
+    action(adapter)
+    assert adapter.stage is None and adapter.stage_tick is None
+    assert window.diagram.highlighted() == frozenset()
+
+
+def test_a_step_during_the_stages_does_the_whole_tick_once(qtbot, window):
+    adapter = window.adapter
+    adapter.step(5)
+    for _ in range(4):
+        adapter.advance_stage()
+    adapter.step()
+    assert adapter.session.cursor == 6 and adapter.stage is None
+
+
+def test_slow_motion_play_advances_one_stage_per_period(qtbot, window):
+    adapter = window.adapter
+    slow = window.actions_by_name["slowmo"]
+    assert slow.isCheckable() and slow in window.menus["run"].actions()
+    slow.trigger()
+    assert adapter.slow_motion
+    adapter.set_speed(60)
+    adapter.step(3)
+    seen: list[int] = []
+    adapter.stageChanged.connect(seen.append)
+    adapter.play()
+    qtbot.waitUntil(lambda: adapter.session.cursor == 5, timeout=5000)
+    adapter.pause()
+    # Two ticks, each in all of its stages, in order.
+    assert seen[: 2 * len(Stage)] == list(range(len(Stage))) * 2
+    slow.trigger()
+    assert not adapter.slow_motion
+
+
+def test_slow_motion_play_stops_after_the_last_update(qtbot, window):
+    adapter = window.adapter
+    adapter.set_slow_motion(True)
+    adapter.set_speed(60)
+    adapter.step(18)
+    with qtbot.waitSignal(adapter.playingChanged, timeout=5000, check_params_cb=lambda p: not p):
+        adapter.play()
+    assert adapter.session.at_end and adapter.stage == Stage.UPDATE
+    assert not adapter.advance_stage() and adapter.stage is None
+
+
+def test_next_stage_is_in_the_run_menu_with_its_key(window):
+    action = window.actions_by_name["stage"]
+    assert action in window.menus["run"].actions()
+    assert action.text() == "Next stage"
+    assert action.shortcut().toString() == "Shift+Right"
