@@ -116,6 +116,15 @@ def test_status_line_shows_tick_error_and_recent_mean_squared_error(window):
     assert "next bit: ŷ = " in window.status.text()
 
 
+def test_status_line_names_the_slow_motion_stage(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert "slow motion: tick 1, stage 2 of 7 (forward h → ŷ)" in window.status.text()
+    press(qtbot, window, Qt.Key.Key_Right)  # a whole step ends the stages
+    assert window.adapter.session.cursor == 1
+    assert "slow motion" not in window.status.text()
+
+
 def test_step_back_restores_the_earlier_picture(qtbot, window):
     window.adapter.step(5)
     qtbot.waitUntil(lambda: all(window.diagram.flash_sign(w) == 0 for w in ("ih", "hh", "ho")))

@@ -33,7 +33,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.resources import examples
 from rnnviz.ui import equations, files, presentation, recording, theme
-from rnnviz.ui.adapter import DEFAULT_SPEED, SPEEDS, Change, SessionAdapter
+from rnnviz.ui.adapter import DEFAULT_SPEED, SPEEDS, STAGE_TITLES, Change, SessionAdapter, Stage
 from rnnviz.ui.bitstream import BitStreamEditor
 from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
 from rnnviz.ui.diagram import NetworkDiagram
@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
 
         self.adapter.changed.connect(self._on_changed)
         self.adapter.playingChanged.connect(self._on_playing)
+        self.adapter.stageChanged.connect(self._on_stage)
         # Bound methods, not lambdas: Qt drops a connection to a method of a
         # destroyed window before it destroys the window's children, whose
         # last signals would otherwise reach a half-deleted window.
@@ -332,6 +333,10 @@ class MainWindow(QMainWindow):
             parts.append("one bit: nothing to learn from yet — add bits on the tape")
         if session.at_end:
             parts.append(f"next bit: {theme.guess_text(*session.guess())}")
+        stage = self.adapter.stage
+        if stage is not None:
+            parts.insert(1, f"slow motion: tick {self.adapter.stage_tick + 1:,}, stage {stage + 1} of "
+                         f"{len(Stage)} ({STAGE_TITLES[stage]})")
         self.status.setText("   ·   ".join(parts))
         if flags & Change.STREAM:
             self.setWindowTitle(f"rnnviz — {len(session.bits):,} bits")
@@ -339,6 +344,9 @@ class MainWindow(QMainWindow):
             self._save_learning()
         if flags & Change.STREAM:
             self._save_stream()
+
+    def _on_stage(self, _stage: int) -> None:
+        self._on_changed(0)
 
     def _on_playing(self, playing: bool) -> None:
         play = self.actions_by_name["play"]
