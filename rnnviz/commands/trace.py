@@ -12,7 +12,6 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Iterable
 from typing import TextIO
 
 import numpy as np
@@ -25,12 +24,9 @@ from rnnviz.commands.options import (
 from rnnviz.engine.history import COLUMNS, WEIGHTS, History
 from rnnviz.engine.learner import LearnerParams, OnlineLearner, Prediction, State, summarize
 from rnnviz.engine.notation import notation as notation_text
+from rnnviz.io.export import BLOCK_ROWS, notation_lines, trace_rows, write_trace_csv
 
 FORMATS = ("table", "csv", "json")
-CSV_HEADER = ",".join(("t",) + COLUMNS)
-# Rows are formatted and written this many at a time: ten million ticks must
-# stream out, not be built as one string.
-_BLOCK = 65536
 
 
 def add_parser(subparsers) -> None:
@@ -70,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     notation = {w: notation_text(history[w], w0, ascii=args.ascii) for w, w0 in zip(WEIGHTS, params.init)}
     prediction = learner.predict(float(bits[-1]), state)
     if args.format == "csv":
-        _write_csv(out, history)
+        write_trace_csv(out, history)
     elif args.format == "json":
         _write_json(out, history, params, bits, state, notation, prediction)
     else:
@@ -83,7 +79,7 @@ def _write_notation(out: TextIO, fmt: str, notation: dict[str, str]) -> None:
         json.dump({"notation": notation}, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.writelines(f"{weight}: {text}\n" for weight, text in notation.items())
+        out.writelines(line + "\n" for line in notation_lines(notation))
 
 
 def _write_summary(out: TextIO, fmt: str, ticks: int, state: State, notation: dict[str, str]) -> None:
@@ -99,23 +95,7 @@ def _write_summary(out: TextIO, fmt: str, ticks: int, state: State, notation: di
         writer.writerows((w, repr(weights[w]), notation[w]) for w in WEIGHTS)
     else:
         out.write(f"after {ticks} ticks: " + "  ".join(f"{w} = {weights[w]!r}" for w in WEIGHTS) + "\n")
-        out.writelines(f"{weight}: {text}\n" for weight, text in notation.items())
-
-
-def _rows(history: History, formatter) -> Iterable[str]:
-    """Formatted lines of *history*, a block at a time."""
-    for start in range(0, len(history), _BLOCK):
-        stop = min(start + _BLOCK, len(history))
-        columns = [range(start, stop)] + [history[name][start:stop].tolist() for name in COLUMNS]
-        yield "".join(formatter(row) for row in zip(*columns))
-
-
-def _write_csv(out: TextIO, history: History) -> None:
-    out.write(CSV_HEADER + "\n")
-    # repr() of a float is the shortest text that reads back to the same
-    # float: full precision, no noise digits.
-    for block in _rows(history, lambda row: ",".join(map(repr, row)) + "\n"):
-        out.write(block)
+        out.writelines(line + "\n" for line in notation_lines(notation))
 
 
 def _cell(value: float) -> str:
@@ -126,8 +106,8 @@ def _cell(value: float) -> str:
 
 def _write_table(out: TextIO, history: History, prediction: Prediction, last_bit: int, ascii: bool) -> None:
     out.write(f"{'t':>6} {'x':>2} {'target':>6}" + "".join(f"{name:>11}" for name in COLUMNS[2:]) + "\n")
-    for block in _rows(
-        history,
+    for block in trace_rows(
+        history, len(history),
         lambda row: f"{row[0]:>6} {row[1]:>2} {row[2]:>6}" + "".join(map(_cell, row[3:])) + "\n",
     ):
         out.write(block)
@@ -161,8 +141,8 @@ def _write_json(
     out.write(dumps(head)[:-1] + ', "ticks": [\n')
     names = ("t",) + COLUMNS
     first = True
-    for start in range(0, len(history), _BLOCK):
-        stop = min(start + _BLOCK, len(history))
+    for start in range(0, len(history), BLOCK_ROWS):
+        stop = min(start + BLOCK_ROWS, len(history))
         columns = [range(start, stop)] + [history[name][start:stop].tolist() for name in COLUMNS]
         lines = [dumps(dict(zip(names, row))) for row in zip(*columns)]
         out.write(("" if first else ",\n") + ",\n".join(lines))

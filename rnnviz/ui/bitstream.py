@@ -20,6 +20,7 @@ costs the same per frame as a twenty-bit one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Final
 
@@ -124,6 +125,8 @@ class BitStreamEditor(QAbstractScrollArea):
         # Set while an edit made here runs, so the view stays on the edited
         # place instead of jumping back to the cursor's cells.
         self._editing = False
+        self._font_scale = 1.0
+        self._unscaled_font: QFont | None = None
         #: Bit cells drawn by the last paint (tests check it stays small).
         self.last_painted_cells: int = 0
 
@@ -165,6 +168,43 @@ class BitStreamEditor(QAbstractScrollArea):
     def message(self) -> str:
         """The inline message shown under the tape, ``""`` when there is none."""
         return self._message
+
+    def set_font_scale(self, scale: float) -> None:
+        """Enlarge (or shrink) the tape's text and cells, e.g. for presentation mode.
+
+        Parameters
+        ----------
+        scale : float
+            Factor on the inherited font size; 1.0 goes back to the inherited
+            font. Every size on the tape derives from the font, so the cells,
+            labels and ruler grow with it.
+        """
+        scale = float(scale)
+        if not (math.isfinite(scale) and scale > 0):
+            raise ValueError(f"the font scale must be a positive number, not {scale!r}")
+        if scale == self._font_scale:
+            return
+        if self._unscaled_font is None:
+            # An empty QFont gives the inherited font back; a font set on the
+            # tape itself is kept as it was.
+            own = self.testAttribute(Qt.WidgetAttribute.WA_SetFont)
+            self._unscaled_font = QFont(self.font()) if own else QFont()
+        self._font_scale = scale
+        if scale == 1.0:
+            self.setFont(self._unscaled_font)
+            self._unscaled_font = None
+            return
+        font = QFont(self._unscaled_font.resolve(self.parentWidget().font()) if self.parentWidget()
+                     else self._unscaled_font.resolve(QGuiApplication.font()))
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * scale)
+        else:
+            font.setPixelSize(max(round(font.pixelSize() * scale), 1))
+        self.setFont(font)  # the FontChange handler re-derives every size
+
+    def font_scale(self) -> float:
+        """The factor set by :meth:`set_font_scale`."""
+        return self._font_scale
 
     def set_caret(self, index: int) -> None:
         """Move the caret before bit *index* (clamped to the stream) and scroll to it.

@@ -340,6 +340,7 @@ class WeightPlots(QWidget):
         self._text_timer.setSingleShot(True)
         self._text_timer.timeout.connect(self._refresh_text)
 
+        self._font_scale = 0.0  # set_font_scale below sets the real one
         self.set_font_scale(1.0)
         adapter.changed.connect(self._on_changed)
         adapter.playingChanged.connect(self._on_playing_changed)
@@ -466,6 +467,11 @@ class WeightPlots(QWidget):
         """The graphics view holding the four plots."""
         return self._view
 
+    @property
+    def side(self) -> QWidget:
+        """The column beside the plots with each weight's value and notation, and the legend."""
+        return self._side
+
     def curve_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The points last given to a curve: a weight, ``"x"``, ``"target"``, ``"h"`` or ``"yhat"``.
 
@@ -540,8 +546,15 @@ class WeightPlots(QWidget):
         self._apply_x_limits()
 
     def set_font_scale(self, scale: float) -> None:
-        """Scale every text of the plots (axes, side boxes) by *scale*, e.g. for a projector."""
+        """Scale every text of the plots (axes, side boxes) and the markers by *scale*.
+
+        For a projector or a recording; 1.0 is the normal size.
+        """
         scale = max(float(scale), 0.25)
+        if scale == self._font_scale:
+            return
+        first = self._font_scale == 0.0
+        self._font_scale = scale
         font = QFont(self.font())
         if font.pointSizeF() > 0:
             font.setPointSizeF(font.pointSizeF() * scale)
@@ -562,8 +575,15 @@ class WeightPlots(QWidget):
             child.setFont(font)
         self._side.setFixedWidth(metrics.averageCharWidth() * SIDE_WIDTH_CHARS + 10)
         self._update_legend()
+        if not first:  # the markers grow too (the caches are filled once the widget is built)
+            self._sync_caches()
+            self._refresh_plots()
         self._refresh_text()
         self._place_side_boxes()
+
+    def font_scale(self) -> float:
+        """The factor set by :meth:`set_font_scale`."""
+        return self._font_scale
 
     # -- reacting to the session ------------------------------------------------
     def _on_changed(self, flags: int) -> None:
@@ -777,7 +797,8 @@ class WeightPlots(QWidget):
         if spacing >= TARGET_MIN_SPACING_PX:
             ticks = np.arange(first + 1, last + 1, dtype=np.float64)
             targets = np.asarray(history["target"][first:last], dtype=np.float64)
-            self._targets.setData(ticks, targets, size=min(5.0, max(spacing, 3.0)))
+            size = min(5.0, max(spacing, 3.0)) * self._font_scale
+            self._targets.setData(ticks, targets, size=size)
         else:
             self._targets.setData([], [])
         # An empty item still costs a paint and bounds on every frame.
@@ -826,7 +847,7 @@ class WeightPlots(QWidget):
         y = np.asarray(values[first:last], dtype=np.float64)
         signs = change_signs(y, before)
         x = np.arange(first + 1, last + 1, dtype=np.float64)
-        big = float(min(11.0, max(7.0, spacing * 0.7)))
+        big = float(min(11.0, max(7.0, spacing * 0.7))) * self._font_scale
         symbols, brushes = self._marker_symbols[signs + 1], self._marker_brushes[signs + 1]
         sizes = np.where(signs == 0, big * 0.45, big)
         row.markers.setData(x=x, y=y, symbol=symbols, brush=brushes, size=sizes)

@@ -1,0 +1,274 @@
+"""Presentation mode, canvas sizes, the key overlay and the caption line, as a presenter uses them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFontInfo
+
+from rnnviz.session import Session
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.mainwindow import MainWindow
+from rnnviz.ui.presentation import BORDER_COLOR, KEY_HOLD_MS, key_label
+
+
+def make_window(qtbot, stream: str = "1^10 0^10", settings: QSettings | None = None) -> MainWindow:
+    window = MainWindow(SessionAdapter(Session(stream)), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.tape.setFocus()
+    return window
+
+
+@pytest.fixture
+def window(qtbot):
+    return make_window(qtbot)
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(window.focusWidget() or window, key, modifier)
+
+
+def chrome_shown(window) -> dict[str, bool]:
+    learning = window.left.widget(1)
+    return {
+        "menu": window.menuBar().isVisible(),
+        "toolbar": window.toolbar.isVisible(),
+        "status bar": window.statusBar().isVisible(),
+        "stream box": window.stream_line.isVisible(),
+        "learning": learning.isVisible(),
+    }
+
+
+def test_f11_enters_and_esc_leaves_with_everything_put_back(qtbot, window):
+    window.resize(1200, 760)
+    qtbot.waitUntil(lambda: window.width() == 1200)
+    window.main_split.setSizes([400, 800])  # a layout of the user's own
+    qtbot.waitUntil(lambda: window.main_split.sizes()[0] != 2 * window.main_split.sizes()[1] // 3)
+    before_sizes = (window.main_split.sizes(), window.left.sizes())
+    before_geometry = window.geometry()
+    assert all(chrome_shown(window).values())
+
+    press(qtbot, window, Qt.Key.Key_F11)
+    assert window.presentation.active
+    assert window.actions_by_name["presentation"].isChecked()
+    assert not any(chrome_shown(window).values())
+    # The status line moved into the canvas and stays readable.
+    assert window.status.isVisible() and window.canvas.isAncestorOf(window.status)
+
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.presentation.active
+    assert not window.actions_by_name["presentation"].isChecked()
+    assert all(chrome_shown(window).values())
+    assert window.geometry() == before_geometry
+    qtbot.waitUntil(lambda: (window.main_split.sizes(), window.left.sizes()) == before_sizes)
+    assert window.statusBar().isAncestorOf(window.status)
+
+
+def test_esc_does_nothing_outside_presentation_mode(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.presentation.active and all(chrome_shown(window).values())
+
+
+def test_keys_still_work_with_the_menus_hidden(qtbot, window):
+    window.presentation.set_active(True)
+    press(qtbot, window, Qt.Key.Key_Right)
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.adapter.session.cursor == 2
+    assert "tick 2 of 19" in window.status.text()
+
+
+def test_presentation_mode_makes_the_text_larger_and_back(qtbot, window):
+    tape_px = QFontInfo(window.tape.font()).pixelSize()
+    tape_cell = window.tape.cell_rect(0).width()
+    status_px = QFontInfo(window.status.font()).pixelSize()
+    value_px = QFontInfo(window.plots.value_label("ho").font()).pixelSize()
+    window.presentation.set_active(True)
+    assert QFontInfo(window.tape.font()).pixelSize() >= 1.4 * tape_px
+    assert window.tape.cell_rect(0).width() > tape_cell
+    assert QFontInfo(window.status.font()).pixelSize() >= 1.4 * status_px
+    assert QFontInfo(window.plots.value_label("ho").font()).pixelSize() >= 1.4 * value_px
+    assert window.diagram.font_scale() >= 1.5
+    window.presentation.set_active(False)
+    assert QFontInfo(window.tape.font()).pixelSize() == tape_px
+    assert window.tape.cell_rect(0).width() == tape_cell
+    assert QFontInfo(window.status.font()).pixelSize() == status_px
+    assert QFontInfo(window.plots.value_label("ho").font()).pixelSize() == value_px
+    assert window.diagram.font_scale() == 1.0
+
+
+def test_presentation_mode_makes_the_change_markers_larger(qtbot, window):
+    window.adapter.step(5)
+    normal = window.plots._rows["ho"].markers.data["size"].max()
+    window.presentation.set_active(True)
+    assert window.plots._rows["ho"].markers.data["size"].max() >= 1.4 * normal
+    window.presentation.set_active(False)
+    assert window.plots._rows["ho"].markers.data["size"].max() == normal
+
+
+def test_a_taller_canvas_gets_proportionally_larger_text(qtbot, window):
+    presentation = window.presentation
+    assert presentation.scale_for(720) == 1.5
+    assert presentation.scale_for(600) == 1.5
+    assert presentation.scale_for(1080) == 2.25
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_canvas_size_lays_the_content_out_at_exactly_that_size(qtbot, window, size):
+    # Room for the canvas and a border, whatever else the window holds beside it.
+    stage = window.presentation.stage
+    extra_w, extra_h = window.width() - stage.width(), window.height() - stage.height()
+    window.resize(size[0] + 200 + extra_w, size[1] + 100 + extra_h)
+    qtbot.waitUntil(lambda: stage.width() >= size[0] + 200)
+    window.actions_by_name[f"canvas_{size[0]}x{size[1]}"].trigger()
+    qtbot.waitUntil(lambda: (window.canvas.width(), window.canvas.height()) == size)
+    assert window.presentation.stage.canvas_size() == size
+    image = window.canvas.grab().toImage()
+    assert (image.width(), image.height()) == size
+    # Centred: the same grey border on both sides.
+    viewport = stage.viewport()
+    corner = window.canvas.mapTo(viewport, window.canvas.rect().topLeft())
+    assert abs(corner.x() - (viewport.width() - corner.x() - size[0])) <= 1
+    assert abs(corner.y() - (viewport.height() - corner.y() - size[1])) <= 1
+    assert viewport.grab().toImage().pixelColor(2, 2).name() == BORDER_COLOR
+    # Presentation mode keeps the exact size.
+    window.presentation.set_active(True)
+    qtbot.waitUntil(lambda: (window.canvas.width(), window.canvas.height()) == size)
+
+
+def test_a_window_smaller_than_the_canvas_scrolls_and_keeps_the_exact_size(qtbot, window):
+    window.resize(1000, 700)
+    window.presentation.set_canvas_size((1920, 1080))
+    stage = window.presentation.stage
+    qtbot.waitUntil(lambda: stage.horizontalScrollBar().maximum() > 0)
+    assert stage.verticalScrollBar().maximum() > 0
+    assert (window.canvas.width(), window.canvas.height()) == (1920, 1080)
+    assert window.width() == 1000  # the window did not grow past the screen
+
+
+def test_fit_window_fills_the_window_again(qtbot, window):
+    window.presentation.set_canvas_size((1280, 720))
+    window.actions_by_name["canvas_fit"].trigger()
+    assert window.presentation.stage.canvas_size() is None
+    assert window.actions_by_name["canvas_fit"].isChecked()
+    assert not window.actions_by_name["canvas_1280x720"].isChecked()
+    stage = window.presentation.stage.viewport()
+    qtbot.waitUntil(lambda: window.canvas.size() == stage.size())
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier", "label"),
+    [
+        (Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, "Space"),
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier, "→"),
+        (Qt.Key.Key_Left, Qt.KeyboardModifier.NoModifier, "←"),
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier, "Shift+→"),
+        (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier, "Ctrl+Z"),
+        (Qt.Key.Key_Plus, Qt.KeyboardModifier.ShiftModifier, "+"),
+        (Qt.Key.Key_F11, Qt.KeyboardModifier.NoModifier, "F11"),
+        (Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier, None),
+    ],
+)
+def test_keys_are_named_as_people_say_them(key, modifier, label, monkeypatch):
+    monkeypatch.setattr("sys.platform", "linux")
+    assert key_label(key, modifier) == label
+
+
+def test_key_overlay_names_the_key_counts_repeats_and_fades(qtbot, window):
+    window.actions_by_name["show_keys"].trigger()
+    overlay = window.presentation.key_overlay
+    assert not overlay.isVisible()
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert overlay.text() == "Ctrl+Z"
+    assert overlay.width() > overlay.fontMetrics().horizontalAdvance("Ctrl+Z")
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.adapter.session.cursor == 1  # the shortcut still works
+    assert overlay.isVisible() and overlay.text() == "→"
+    press(qtbot, window, Qt.Key.Key_Right)
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert overlay.text() == "→\u2002×3"
+    assert window.adapter.session.cursor == 3
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert overlay.text() == "Space"
+    assert overlay.width() > overlay.fontMetrics().horizontalAdvance("Space")
+    window.adapter.pause()
+    # Near the bottom of the canvas, centred, and taking no clicks or focus.
+    assert overlay.geometry().center().y() > window.canvas.height() * 0.6
+    assert abs(overlay.geometry().center().x() - window.canvas.width() // 2) <= 1
+    assert overlay.testAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    assert overlay.focusPolicy() == Qt.FocusPolicy.NoFocus
+    qtbot.waitUntil(lambda: not overlay.isVisible(), timeout=KEY_HOLD_MS + 3000)
+
+
+def test_key_overlay_counts_a_typed_bit_once_and_the_tape_still_gets_it(qtbot, window):
+    window.presentation.set_show_keys(True)
+    bits = len(window.adapter.session.bits)
+    press(qtbot, window, Qt.Key.Key_1)
+    assert len(window.adapter.session.bits) == bits + 1
+    assert window.presentation.key_overlay.text() == "1"
+
+
+def test_key_overlay_off_shows_nothing(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert not window.presentation.key_overlay.isVisible()
+    window.presentation.set_show_keys(True)
+    press(qtbot, window, Qt.Key.Key_Right)
+    window.actions_by_name["show_keys"].trigger()  # off again
+    assert not window.presentation.key_overlay.isVisible()
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert not window.presentation.key_overlay.isVisible()
+
+
+def test_caption_line_swallows_the_single_key_shortcuts(qtbot, window):
+    window.presentation.set_active(True)
+    caption = window.presentation.caption
+    assert caption.isVisible()
+    press(qtbot, window, Qt.Key.Key_F2)
+    assert caption.hasFocus()
+    qtbot.keyClicks(caption, "x = 1 ")
+    for key in (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_Period, Qt.Key.Key_0):
+        qtbot.keyClick(caption, key)
+    assert window.adapter.session.cursor == 0  # nothing stepped
+    assert not window.adapter.playing
+    assert len(window.adapter.session.bits) == 20  # the 0 typed went into the caption
+    assert caption.text() == "x = 1  .0"
+    qtbot.keyClick(caption, Qt.Key.Key_Return)
+    assert window.tape.hasFocus() and caption.text() == "x = 1  .0"
+    assert window.presentation.active  # Enter did not leave presentation mode
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.adapter.session.cursor == 1
+
+
+def test_esc_in_the_caption_returns_to_the_tape_before_leaving(qtbot, window):
+    window.presentation.set_active(True)
+    window.presentation.edit_caption()
+    qtbot.keyClick(window.presentation.caption, Qt.Key.Key_Escape)
+    assert window.tape.hasFocus() and window.presentation.active
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.presentation.active
+
+
+def test_caption_shows_in_the_canvas_image_and_is_hidden_after_leaving(qtbot, window):
+    presentation = window.presentation
+    assert not presentation.caption.isVisible()
+    presentation.set_active(True)
+    presentation.caption.setText("watch ho")
+    assert window.canvas.isAncestorOf(presentation.caption)
+    assert presentation.caption.geometry().bottom() == window.canvas.height() - 1
+    presentation.set_active(False)
+    assert not presentation.caption.isVisible()
+    presentation.set_active(True)
+    assert presentation.caption.text() == "watch ho"
+
+
+def test_closing_in_presentation_mode_saves_the_normal_layout(qtbot):
+    settings = QSettings()
+    first = make_window(qtbot, settings=settings)
+    first.presentation.set_active(True)
+    first.close()
+    assert not first.presentation.active
+    second = make_window(qtbot, settings=settings)
+    assert all(chrome_shown(second).values())
