@@ -214,10 +214,10 @@ def test_view_menu_shows_and_hides_the_panel(qtbot, window):
     assert toggle.isCheckable() and toggle.isChecked()
     assert window.equations.isVisible()
     toggle.trigger()
-    qtbot.waitUntil(lambda: not window.equations_dock.isVisible())
+    qtbot.waitUntil(lambda: not window.equations.isVisible())
     assert not toggle.isChecked()
     toggle.trigger()
-    qtbot.waitUntil(window.equations_dock.isVisible)
+    qtbot.waitUntil(window.equations.isVisible)
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1280, 720)])

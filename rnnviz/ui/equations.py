@@ -18,7 +18,7 @@ the forward pass that predicts the next, unknown bit.
 In slow motion the lines of the stage shown are tinted and the lines of the
 stages still to come are dimmed, their numbers not yet filled in.
 
-:func:`install` puts the panel in a dock on the right of the main window,
+:func:`install` puts the panel in a third column on the right of the main window,
 with View ▸ Equations to show or hide it, and adds Run ▸ Next stage
 (Shift+→) and Run ▸ Slow-motion tick.
 """
@@ -30,9 +30,9 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QTextBrowser, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from rnnviz.engine.explain import (
     SIGN_SYMBOLS,
@@ -50,7 +50,7 @@ from rnnviz.ui.adapter import STAGE_TITLES, SessionAdapter, Stage
 MINUS: Final[str] = theme.MINUS
 #: Text size of the panel at font scale 1, in pixels.
 BASE_FONT_PX: Final[int] = 13
-#: Width the dock asks for: the longest substituted line at the base size.
+#: Width the panel asks for: the longest substituted line at the base size.
 PANEL_WIDTH: Final[int] = 350
 #: Background of the lines of the stage shown (STAGE_HIGHLIGHT, light).
 _STAGE_TINT: Final[str] = "#d5ecf8"
@@ -240,6 +240,12 @@ class EquationPanel(QTextBrowser):
         self._refresh()
 
     # -- public API --------------------------------------------------------------
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        # The splitter lays the columns out from their hints: ask for the
+        # width of the longest substituted line, grown with the text.
+        hint = super().sizeHint()
+        return QSize(round(PANEL_WIDTH * self._font_scale), hint.height())
+
     def set_font_scale(self, scale: float) -> None:
         """Enlarge (or shrink) the text, e.g. for presentation mode (1.0 is the default)."""
         scale = float(scale)
@@ -259,7 +265,7 @@ class EquationPanel(QTextBrowser):
     # -- following the adapter ---------------------------------------------------
     def _on_changed(self, *_: object) -> None:
         # While hidden the panel only notes that it is out of date: playing at
-        # full speed with the dock closed costs nothing.
+        # full speed with the panel closed costs nothing.
         if self.isVisible():
             self._refresh()
         else:
@@ -405,24 +411,21 @@ def install(window) -> None:
     """Add the equation panel, View ▸ Equations and the slow-motion actions to *window*."""
     adapter: SessionAdapter = window.adapter
     panel = EquationPanel(adapter)
-    dock = QDockWidget("Equations", window)
-    dock.setObjectName("equationsDock")
-    dock.setWidget(panel)
-    dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea
-                         | Qt.DockWidgetArea.RightDockWidgetArea)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    window.resizeDocks([dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)
+    panel.setObjectName("equations")
+    panel.setMinimumWidth(120)  # the window still fits an 800-pixel-wide screen
+    # A third column of the main splitter, not a dock: it is then part of the
+    # canvas that presentation mode pins to 1280×720 and recordings film.
+    split = window.main_split
+    split.addWidget(panel)
+    split.setStretchFactor(split.indexOf(panel), 0)
     window.equations = panel
-    window.equations_dock = dock
 
-    toggle: QAction = dock.toggleViewAction()
-    toggle.setText("Equations")
-    toggle.setObjectName("equations")
-    toggle.setShortcut(QKeySequence("F9"))
-    toggle.setToolTip("show or hide the equations of the tick (F9)")
-    toggle.setStatusTip(toggle.toolTip())
-    window.addAction(toggle)
-    window.actions_by_name["equations"] = toggle
+    toggle = window._action(
+        "equations", "Equations", lambda: panel.setVisible(toggle.isChecked()), [QKeySequence("F9")],
+        "show or hide the equations of the tick",
+    )
+    toggle.setCheckable(True)
+    toggle.setChecked(True)
     window.menus["view"].addAction(toggle)
 
     stage = window._action(

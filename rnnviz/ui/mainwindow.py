@@ -301,7 +301,12 @@ class MainWindow(QMainWindow):
         self.adapter.set_params(LearnerParams())
         self.adapter.set_speed(DEFAULT_SPEED)
         self.resize(*DEFAULT_SIZE)
-        self.main_split.setSizes([2 * self.width() // 5, 3 * self.width() // 5])
+        # Columns after the plots (the equations) get their own width; the
+        # diagram and the plots share the rest 2 : 3.
+        split = self.main_split
+        extra = [split.widget(i).sizeHint().width() for i in range(2, split.count())]
+        rest = self.width() - sum(extra)
+        split.setSizes([2 * rest // 5, 3 * rest // 5, *extra])
         self.plots.fit()
         if self._settings is not None:
             self._settings.remove("learning")

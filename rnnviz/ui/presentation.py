@@ -566,6 +566,7 @@ class Presentation(QObject):
         self.caption_action.setChecked(self._caption_in_presentation)
         self.caption.setVisible(self._caption_in_presentation)
         self._apply_scale(self.scale_for(self.canvas.height()))
+        self._share_columns()
         if QGuiApplication.platformName() not in ("offscreen", "minimal", "vnc"):
             self._saved["full_screen"] = True
             w.showFullScreen()
@@ -608,6 +609,21 @@ class Presentation(QObject):
     def _on_canvas_resized(self, height: int) -> None:
         if self.active:
             self._apply_scale(self.scale_for(height))
+            self._share_columns()
+
+    def _share_columns(self) -> None:
+        """Give the diagram, the plots and the equations shares that suit large text.
+
+        The normal layout sizes the diagram for its settings panel below it;
+        with the panel hidden and the text doubled, the diagram would shrink
+        its labels to fit a narrow column.
+        """
+        split = self._window.main_split
+        shares = [COLUMN_SHARES[min(i, len(COLUMN_SHARES) - 1)] if not split.widget(i).isHidden()
+                  else 0.0 for i in range(split.count())]
+        total = sum(shares) or 1.0
+        width = split.width()
+        split.setSizes([round(width * share / total) for share in shares])
 
     def _apply_scale(self, scale: float) -> None:
         if scale == self.scale:
@@ -668,6 +684,10 @@ class Presentation(QObject):
         overlay_font = _scaled(base, KEY_FONT_FACTOR * max(grow, 1.0))
         overlay_font.setBold(True)
         self.key_overlay.setFont(overlay_font)
+
+
+#: Presentation mode's share of the width for the diagram, the plots and any later column (the equations).
+COLUMN_SHARES: Final[tuple[float, ...]] = (0.36, 0.38, 0.26)
 
 
 def install(window) -> Presentation:
