@@ -47,6 +47,11 @@ def resource_path(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+def lessons_dir() -> Path:
+    """The folder of the lesson files (``resources/lessons``)."""
+    return resources_dir() / "lessons"
+
+
 def examples() -> list[dict[str, str]]:
     """The named example streams: ``[{"name", "sequence", "about"}, …]``."""
     with resource_path("examples.json").open(encoding="utf-8") as file:

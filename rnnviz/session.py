@@ -19,6 +19,12 @@ ticks *after* the cursor are forgotten. A change of the initial weights or
 ``h0`` changes where every tick starts, so the ticks up to the cursor are
 recomputed from tick 0 (with the current parameters) and the cursor stays.
 
+So one history can hold ticks computed with different parameters.
+:attr:`Session.param_log` records which: a short list of
+``(first_tick, params)`` spans, one per change that took effect (not one per
+tick), trimmed whenever stored ticks are forgotten. A saved session keeps
+the log, and :meth:`Session.replay` rebuilds every stored number bit for bit.
+
 Editing rule
 ------------
 Bit *i* is the input of tick *i* and the target of tick *i − 1*, so an edit
@@ -33,8 +39,8 @@ but forgetting.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Iterable, Sequence
+from typing import Final, NamedTuple
 
 import numpy as np
 
@@ -57,6 +63,13 @@ _START_PARAMS: Final[frozenset[str]] = frozenset({"init", "h0"})
 
 #: The stream a session starts with: a streak of 1s that breaks, the seed's lesson.
 DEFAULT_STREAM: Final[str] = "1^10 0^10"
+
+
+class ParamSpan(NamedTuple):
+    """Parameters that computed the ticks from *first_tick* up to the next span."""
+
+    first_tick: int
+    params: LearnerParams
 
 
 def check_length(length: int) -> None:
@@ -103,6 +116,73 @@ class Session:
         self._history = History()
         self._cursor = 0
         self._revision = 0
+        self._param_log: list[ParamSpan] = [ParamSpan(0, self._learner.params)]
+
+    @classmethod
+    def replay(
+        cls,
+        bits: str | Sequence[int] | np.ndarray,
+        param_log: Iterable[tuple[int, LearnerParams]],
+        cursor: int = 0,
+    ) -> "Session":
+        """A session that recomputes a saved history exactly.
+
+        Parameters
+        ----------
+        bits
+            The stream.
+        param_log
+            ``(first_tick, params)`` pairs as :attr:`param_log` gives them:
+            the first at tick 0, ticks rising, none beyond the stream, and
+            one set of initial weights and ``h0`` throughout (a change of
+            those recomputes from tick 0, so no history mixes two).
+        cursor
+            Ticks done (``0 … n_ticks``).
+
+        Every tick up to the last span's start is computed with the
+        parameters that computed it originally, then the cursor is put back;
+        ticks after that are computed with the last parameters, as the
+        original session would.
+        """
+        spans = [ParamSpan(*span) for span in param_log]
+        if not spans:
+            raise InputError("the parameter log is empty; it needs an entry for tick 0")
+        bits = as_bits(bits)
+        check_length(bits.size)
+        n_ticks = bits.size - 1
+        for number, (tick, params) in enumerate(spans, 1):
+            if not isinstance(params, LearnerParams):
+                raise InputError(f"parameter log entry {number} holds no parameters")
+            if isinstance(tick, bool) or not isinstance(tick, (int, np.integer)):
+                raise InputError(f"parameter log entry {number}: the tick must be a whole number")
+            if number == 1 and tick != 0:
+                raise InputError(f"the parameter log must start at tick 0, not {tick}")
+            if number > 1 and tick <= spans[number - 2].first_tick:
+                raise InputError(
+                    f"parameter log entry {number} starts at tick {tick}, "
+                    f"not after entry {number - 1} (tick {spans[number - 2].first_tick})"
+                )
+            if tick > n_ticks:
+                raise InputError(
+                    f"parameter log entry {number} starts at tick {tick}, "
+                    f"beyond the stream's {n_ticks:,} ticks"
+                )
+            first = spans[0].params
+            if (params.init, params.h0) != (first.init, first.h0):
+                raise InputError(
+                    f"parameter log entry {number} changes the initial weights or h0; "
+                    "only the first entry sets them"
+                )
+        if isinstance(cursor, bool) or not isinstance(cursor, (int, np.integer)):
+            raise InputError(f"the cursor must be a whole number, not {cursor!r}")
+        if not 0 <= cursor <= n_ticks:
+            raise InputError(f"the cursor {cursor:,} lies outside the stream's 0 … {n_ticks:,} ticks")
+        session = cls(bits, spans[0].params)
+        for tick, params in spans[1:]:
+            session.seek(tick)
+            session.set_params(params)
+        session.seek(int(cursor))
+        return session
 
     # -- reading ------------------------------------------------------------
     @property
@@ -115,6 +195,16 @@ class Session:
     @property
     def params(self) -> LearnerParams:
         return self._learner.params
+
+    @property
+    def param_log(self) -> tuple[ParamSpan, ...]:
+        """Which parameters computed which stored ticks, the current ones last.
+
+        Span *i* covers the ticks from its ``first_tick`` up to the next
+        span's; the last span's parameters are :attr:`params`, which also
+        compute every tick not yet stored.
+        """
+        return tuple(self._param_log)
 
     @property
     def history(self) -> History:
@@ -192,6 +282,7 @@ class Session:
         """Back to tick 0 with the initial weights; the history is forgotten."""
         self._history.clear()
         self._cursor = 0
+        self._log_params()
         self._changed()
 
     def _move_to(self, target: int) -> int:
@@ -227,6 +318,7 @@ class Session:
             self._recompute_from_tick(0)
         else:
             self._history.truncate(self._cursor)
+            self._log_params()
         self._changed()
 
     # -- editing ------------------------------------------------------------------
@@ -296,8 +388,17 @@ class Session:
     def _recompute_from_tick(self, tick: int) -> None:
         keep_cursor = min(self._cursor, self.n_ticks)
         self._history.truncate(tick)
+        self._log_params()
         self._cursor = min(self._cursor, tick)
         self._move_to(keep_cursor)
+
+    def _log_params(self) -> None:
+        """Bring :attr:`param_log` in line after stored ticks were forgotten or params changed."""
+        stored = len(self._history)
+        log = [span for span in self._param_log if span.first_tick < stored]
+        if not log or log[-1].params != self.params:
+            log.append(ParamSpan(stored, self.params))
+        self._param_log = log
 
     def _changed(self) -> None:
         self._revision += 1

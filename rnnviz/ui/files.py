@@ -1,7 +1,717 @@
-"""(being written for issue 4)"""
+"""Session files, autosave, recent files and lessons, as the window offers them.
+
+:func:`install` adds to the File menu *Open…* (Ctrl+O), *Open Recent* (up to
+eight files, kept in QSettings), *Save* (Ctrl+S) and *Save As…*
+(Ctrl+Shift+S); fills the Lessons menu, one entry per lesson file; puts a
+slim lesson bar above the tape that shows the caption for the current tick;
+and accepts a session file dropped on the window.
+
+When the window keeps settings (the real app, not screenshots or tests that
+pass ``settings=None``), the session is also written every minute and on quit
+to ``autosave.rnnviz.json`` in the user data folder
+(``platformdirs.user_data_dir("rnnviz")``, or ``$RNNVIZ_DATA_DIR``), but only
+when something changed since the last write. A marker file beside it says a
+session is running; a clean quit removes it, so finding it at the next start
+means rnnviz did not quit cleanly, and the autosaved session is offered back.
+
+Opening a file or a lesson replaces the whole session (the undo history of
+the stream goes with it), so when the stream or the parameters changed since
+the last save or open, the user is asked first: Save, Discard or Cancel.
+Moving the cursor alone is not a change worth a question.
+
+Every dialog is an attribute of :class:`SessionFiles` that tests replace.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import platformdirs
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rnnviz.engine.errors import InputError
+from rnnviz.io import sessionfile
+from rnnviz.engine.generator import DEFAULTS as GENERATOR_DEFAULTS
+from rnnviz.io.lessons import Lesson, LessonProblem, load_lessons
+from rnnviz.ui import theme
+from rnnviz.ui.adapter import SPEEDS, Change, SessionAdapter
+
+#: How often the session is autosaved while it changes.
+AUTOSAVE_PERIOD_MS: Final[int] = 60_000
+AUTOSAVE_NAME: Final[str] = "autosave" + sessionfile.SUFFIX
+#: Present while a session runs; left behind by a crash.
+RUNNING_MARKER: Final[str] = "autosave.running"
+MAX_RECENT: Final[int] = 8
+#: Environment variable that moves the user data folder (tests, portable installs).
+DATA_DIR_VARIABLE: Final[str] = "RNNVIZ_DATA_DIR"
+FILE_FILTER: Final[str] = "rnnviz sessions (*.rnnviz.json);;JSON files (*.json);;All files (*)"
+#: Stream text longer than this is not put in the stream box (a QLineEdit holds 32767).
+MAX_BOX_TEXT: Final[int] = 10_000
+_RECENT_KEY: Final[str] = "files/recent"
+_FOLDER_KEY: Final[str] = "files/folder"
+
+
+def data_dir() -> Path:
+    """The folder for autosaves: ``$RNNVIZ_DATA_DIR`` if set, else the platform's user data folder."""
+    override = os.environ.get(DATA_DIR_VARIABLE)
+    return Path(override) if override else Path(platformdirs.user_data_dir("rnnviz", appauthor=False))
+
+
+def _short(value: float) -> str:
+    """A generator setting as typed: ``−1``, ``0.5``, ``10``."""
+    return f"{value:g}".replace("-", theme.MINUS)
+
 
 def install(window) -> None:
-    """Add this feature's views and actions to *window*."""
+    """Add session files, autosave, recent files and lessons to *window*."""
+    window.session_files = SessionFiles(window)
+
+
+# -- the lesson bar ----------------------------------------------------------------
+class LessonBar(QFrame):
+    """A strip above the tape: which lesson, its caption for the current tick, Close.
+
+    It reads the adapter's cursor and shows the last caption whose tick is at
+    or before it.
+    """
+
+    #: The Close button was pressed.
+    closeRequested = Signal()
+
+    def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lessonBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#lessonBar { background: #fff6e0; border: 1px solid #e0c890; border-radius: 3px; }"
+        )
+        self._adapter = adapter
+        self._lesson: Lesson | None = None
+        self._heading = ""
+        self._edited = False
+        self.heading = QLabel()
+        self.heading.setObjectName("lessonHeading")
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption = QLabel()
+        self.caption.setObjectName("lessonCaption")
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.compare = QLabel()
+        self.compare.setObjectName("lessonCompare")
+        self.compare.setWordWrap(True)
+        self.compare.setTextFormat(Qt.TextFormat.PlainText)
+        self.compare.setStyleSheet("color: #5a4a20;")
+        self.close_button = QToolButton()
+        self.close_button.setText("Close")
+        self.close_button.setToolTip("close the lesson (the session stays as it is)")
+        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.close_button.clicked.connect(self.closeRequested)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 3, 4, 4)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.compare)
+        self.hide()
+        adapter.changed.connect(self._on_changed)
+
+    @property
+    def lesson(self) -> Lesson | None:
+        return self._lesson
+
+    def show_lesson(self, lesson: Lesson, number: int, count: int) -> None:
+        """Show *lesson*, the *number*-th of *count*, from the caption for the current tick."""
+        self._lesson = lesson
+        self._heading = f"Lesson {number} of {count}: {lesson.title}"
+        run = lesson.free_run()
+        if run is None:
+            self.compare.hide()
+        else:
+            g = {**GENERATOR_DEFAULTS, **(lesson.generator or {})}
+            shown = run.y[:6].tolist()
+            values = "  ".join(theme.fixed(y, 2, signed=True) for y in shown)
+            bits = " ".join(str(int(v > 0)) for v in [g["x0"], *shown])
+            self.compare.setText(
+                f"Built by hand (ih {_short(g['ih'])}, hh {_short(g['hh'])}, ho {_short(g['ho'])}, "
+                f"output gain {_short(g['gain'])}, from x = {_short(g['x0'])}, each output fed back "
+                f"as the next input):  {values}  …   read above 0 as 1:  {bits} …"
+            )
+            self.compare.show()
+        self.show()
+        self._on_changed(int(Change.ALL))
+
+    def clear(self) -> None:
+        self._lesson = None
+        self.hide()
+
+    def _on_changed(self, flags: int) -> None:
+        lesson = self._lesson
+        if lesson is None:
+            return
+        session = self._adapter.session
+        heading = self._heading
+        if flags & Change.STREAM or flags & Change.PARAMS:
+            self._edited = not (
+                np.array_equal(session.bits, lesson.bits) and session.params == lesson.params
+            )
+        if self._edited:
+            heading += "   (stream or settings changed: the captions follow the lesson's own)"
+        self.heading.setText(heading)
+        caption = lesson.caption_at(session.cursor)
+        self.caption.setText(caption.text if caption else "")
+
+
+# -- the controller -------------------------------------------------------------------
+class SessionFiles(QObject):
+    """The window's file and lesson commands, autosave and crash recovery.
+
+    The attributes ``choose_open_path``, ``choose_save_path``, ``ask_unsaved``,
+    ``ask_restore`` and ``warn`` are the dialogs; tests replace them.
+    ``caption_getter``/``caption_setter`` carry a caption in session files;
+    by default the presentation mode's caption line (``window.presentation.caption``).
+    """
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.setObjectName("sessionFiles")
+        self._window = window
+        self._adapter: SessionAdapter = window.adapter
+        self._settings: QSettings | None = window._settings
+        #: The file the session was opened from or saved to.
+        self.path: Path | None = None
+        self._baseline: tuple[np.ndarray, object] | None = None
+        self._autosave_due = False
+        self._marked_running = False
+        self._shut_down = False
+        self._recent_memory: list[str] = []
+        self._title_base = window.windowTitle()
+        self._title_shown = ""
+
+        self.choose_open_path: Callable[[], str | None] = self._dialog_open_path
+        self.choose_save_path: Callable[[str], str | None] = self._dialog_save_path
+        self.ask_unsaved: Callable[[str], str] = self._dialog_unsaved
+        self.ask_restore: Callable[[str], bool] = self._dialog_restore
+        self.warn: Callable[[str], None] = self._dialog_warn
+        self.caption_getter: Callable[[], str | None] | None = self._presenter_caption
+        self.caption_setter: Callable[[str], None] | None = self._set_presenter_caption
+
+        self.lesson_bar = LessonBar(self._adapter)
+        layout = window.centralWidget().layout()
+        layout.insertWidget(max(layout.indexOf(window.tape), 0), self.lesson_bar)
+        self.lessons: list[Lesson] = []
+        self.lesson_problems: list[LessonProblem] = []
+
+        self._build_file_menu()
+        self._build_lessons_menu()
+        self.lesson_bar.closeRequested.connect(self.close_lesson)
+
+        self._adapter.changed.connect(self._on_changed)
+        self._adapter.speedChanged.connect(self._on_speed)
+        window.windowTitleChanged.connect(self._on_title)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+
+        self._timer: QTimer | None = None
+        if self._settings is not None:
+            self._timer = QTimer(self)
+            self._timer.setObjectName("autosaveTimer")
+            self._timer.setInterval(AUTOSAVE_PERIOD_MS)
+            self._timer.timeout.connect(self.autosave)
+        #: True once the window has finished building (settings restored).
+        self.started = False
+        # The window restores the last stream and settings after install():
+        # what counts as "unchanged", and the crash check, come after that.
+        QTimer.singleShot(0, self, self._start)
+
+    # -- menus -------------------------------------------------------------------------
+    def _build_file_menu(self) -> None:
+        w = self._window
+        menu: QMenu = w.menus["file"]
+        quit_action = w.actions_by_name["quit"]
+        keys = QKeySequence.StandardKey
+        open_action = w._action(
+            "open", "&Open…", lambda: self.open(), [QKeySequence(keys.Open)], "open a saved session"
+        )
+        save_action = w._action("save", "&Save", self.save, [QKeySequence(keys.Save)], "save the session")
+        save_as_action = w._action(
+            "save_as", "Save &As…", lambda: self.save_as(), [QKeySequence("Ctrl+Shift+S")],
+            "save the session under a new name",
+        )
+        self.recent_menu = QMenu("Open &Recent", menu)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        # Above Quit, below "Open example": Open, Recent, —, Save, Save As, —.
+        for action in (open_action, self.recent_menu.menuAction(), None, save_action, save_as_action, None):
+            if action is None:
+                menu.insertSeparator(quit_action)
+            else:
+                menu.insertAction(quit_action, action)
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.recent_files()
+        for number, path in enumerate(paths, 1):
+            action = menu.addAction(f"&{number}  {Path(path).name}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_recent(p))
+        if not paths:
+            menu.addAction("no recent files").setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction("Clear this list").triggered.connect(self._clear_recent)
+
+    def _build_lessons_menu(self) -> None:
+        menu: QMenu = self._window.menus["lessons"]
+        try:
+            self.lessons, self.lesson_problems = load_lessons()
+        except OSError as error:  # a damaged install: no resources folder
+            self.lessons, self.lesson_problems = [], [LessonProblem("lessons", str(error))]
+        for number, lesson in enumerate(self.lessons, 1):
+            action = menu.addAction(f"&{number}  {lesson.title}")
+            action.setObjectName(f"lesson:{lesson.key}")
+            action.setToolTip(lesson.summary)
+            action.setStatusTip(lesson.summary)
+            action.triggered.connect(lambda _=False, n=number: self.open_lesson(n))
+        for problem in self.lesson_problems:
+            action = menu.addAction(f"{problem.name}: {problem.message}")
+            action.setEnabled(False)
+        menu.addSeparator()
+        self.close_lesson_action = menu.addAction("&Close lesson")
+        self.close_lesson_action.setEnabled(False)
+        self.close_lesson_action.triggered.connect(self.close_lesson)
+        if self.lesson_problems:
+            self._status(f"{len(self.lesson_problems)} lesson file(s) skipped: {self.lesson_problems[0]}")
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def modified(self) -> bool:
+        """The stream or the parameters differ from the last save, open or start."""
+        if self._baseline is None:
+            return False
+        bits, params = self._baseline
+        session = self._adapter.session
+        return session.params != params or not np.array_equal(session.bits, bits)
+
+    def _mark_clean(self) -> None:
+        session = self._adapter.session
+        self._baseline = (np.array(session.bits), session.params)
+        self._update_title()
+
+    def _start(self) -> None:
+        if self._shut_down:  # closed before the event loop ran (scripts, tests)
+            return
+        self.started = True
+        self._mark_clean()
+        if self._timer is not None:
+            self._timer.start()
+            self.offer_recovery()
+
+    def _on_changed(self, flags: int) -> None:
+        self._autosave_due = True
+        if flags & (Change.STREAM | Change.PARAMS):
+            self._update_title()
+
+    def _on_speed(self, _speed: int) -> None:
+        self._autosave_due = True
+
+    # -- window title: "name.rnnviz.json[*] — <the window's own title>" ----------------------
+    def _on_title(self, title: str) -> None:
+        if title == self._title_shown:
+            return
+        self._title_base = title
+        self._update_title()
+
+    def _update_title(self) -> None:
+        window = self._window
+        title = f"{self.path.name}[*] — {self._title_base}" if self.path else self._title_base
+        self._title_shown = title
+        if window.windowTitle() != title:
+            window.setWindowTitle(title)
+        window.setWindowModified(self.path is not None and self.modified)
+
+    # -- opening ---------------------------------------------------------------------------
+    def open(self, path: str | os.PathLike[str] | None = None) -> bool:
+        """Open the session file at *path* (asking for one when omitted).
+
+        A file that is missing or not a valid session file gives a message
+        naming the problem, and the session shown stays as it was.
+        """
+        if path is None:
+            chosen = self.choose_open_path()
+            if not chosen:
+                return False
+            path = chosen
+        return self._open_path(Path(path))
+
+    def open_recent(self, path: str) -> bool:
+        """Open a file from the recent list; a file that is gone is dropped from it."""
+        if not Path(path).is_file():
+            self._remove_recent(path)
+            self._status(f"{Path(path).name} no longer exists; it was removed from the recent files.")
+            return False
+        return self.open(path)
+
+    def _open_path(self, path: Path) -> bool:
+        try:
+            loaded = self._load(path)
+        except InputError as error:
+            self._refuse(path, str(error))
+            return False
+        if not self._may_replace(f"Open {path.name}"):
+            return False
+        self._install(loaded)
+        self.path = path
+        self._remember_folder(path)
+        self._add_recent(str(path.resolve()))
+        self._mark_clean()
+        self._status(f"Opened {path.name}: tick {loaded.session.cursor:,} of {loaded.session.n_ticks:,}.")
+        return True
+
+    @staticmethod
+    def _load(path: Path) -> sessionfile.SessionFile:
+        """Read and replay a session file, with a busy pointer: millions of ticks take seconds."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return sessionfile.load(path, speeds=SPEEDS)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def _install(self, loaded: sessionfile.SessionFile) -> None:
+        """Show a validated session with its speed, stream text, lesson and caption."""
+        window = self._window
+        if len(loaded.sequence) <= MAX_BOX_TEXT:
+            # Before load(): the box then keeps the file's wording (a generator
+            # call stays a call) instead of the bits written out.
+            window.stream_line.set_text(loaded.sequence)
+        self._adapter.load(loaded.session)
+        self._adapter.set_speed(loaded.speed)
+        self.lesson_bar.clear()
+        self.close_lesson_action.setEnabled(False)
+        if loaded.lesson:
+            for number, lesson in enumerate(self.lessons, 1):
+                if lesson.key == loaded.lesson:
+                    self._show_lesson(number)
+        if loaded.caption and self.caption_setter is not None:
+            self.caption_setter(loaded.caption)
+
+    def _refuse(self, path: Path, problem: str) -> None:
+        message = f"{path.name} was not opened: {problem}"
+        self._status(message)
+        self.warn(message)
+
+    # -- saving ------------------------------------------------------------------------------
+    def save(self) -> bool:
+        """Save to the file the session came from, or ask for a name."""
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self, path: str | os.PathLike[str] | None = None) -> bool:
+        """Save under a new name (asked for when omitted); ``.rnnviz.json`` is added if missing."""
+        if path is None:
+            suggestion = self._suggested_path()
+            chosen = self.choose_save_path(str(suggestion))
+            if not chosen:
+                return False
+            path = chosen
+        path = Path(path)
+        if not path.name.endswith(".json"):
+            path = path.with_name(path.name + sessionfile.SUFFIX)
+        return self._write(path)
+
+    def _write(self, path: Path) -> bool:
+        try:
+            sessionfile.save(path, self._adapter.session, **self._extras())
+        except OSError as error:
+            message = f"{path.name} was not saved: {error.strerror or error}"
+            self._status(message)
+            self.warn(message)
+            return False
+        self.path = path
+        self._remember_folder(path)
+        self._add_recent(str(path.resolve()))
+        self._mark_clean()
+        self._status(f"Saved {path.name}.")
+        return True
+
+    def _extras(self) -> dict:
+        lesson = self.lesson_bar.lesson
+        caption = self.caption_getter() if self.caption_getter is not None else None
+        return {
+            "sequence": self._window.stream_line.edit.text(),
+            "speed": self._adapter.speed,
+            "lesson": lesson.key if lesson else None,
+            "caption": caption or None,
+        }
+
+    def _suggested_path(self) -> Path:
+        if self.path is not None:
+            return self.path
+        folder = self._setting(_FOLDER_KEY, "")
+        base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
+        lesson = self.lesson_bar.lesson
+        return base / (f"{lesson.key}{sessionfile.SUFFIX}" if lesson else f"session{sessionfile.SUFFIX}")
+
+    def _may_replace(self, what: str) -> bool:
+        """Ask before the session is replaced when it has unsaved changes; False to stop."""
+        if not self.modified:
+            return True
+        answer = self.ask_unsaved(what)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    # -- lessons -------------------------------------------------------------------------------
+    def open_lesson(self, number: int) -> bool:
+        """Load lesson *number* (1-based): its stream and settings, at tick 0, with its captions."""
+        lesson = self.lessons[number - 1]
+        if not self._may_replace(f"Open lesson {number}"):
+            return False
+        window = self._window
+        window.stream_line.set_text(lesson.sequence)
+        self._adapter.load(lesson.session())
+        self.path = None
+        self._show_lesson(number)
+        self._mark_clean()
+        window.tape.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _show_lesson(self, number: int) -> None:
+        self.lesson_bar.show_lesson(self.lessons[number - 1], number, len(self.lessons))
+        self.close_lesson_action.setEnabled(True)
+        self._autosave_due = True
+
+    def close_lesson(self) -> None:
+        """Hide the lesson bar; the session stays as it is."""
+        self.lesson_bar.clear()
+        self.close_lesson_action.setEnabled(False)
+        self._autosave_due = True
+
+    # -- recent files ---------------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        """The recently opened or saved files, newest first (at most :data:`MAX_RECENT`)."""
+        if self._settings is None:
+            return list(self._recent_memory)
+        value = self._settings.value(_RECENT_KEY, [])
+        # QSettings' INI files give a one-item list back as a plain string.
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [str(item) for item in items if item][:MAX_RECENT]
+
+    def _store_recent(self, paths: list[str]) -> None:
+        paths = paths[:MAX_RECENT]
+        if self._settings is None:
+            self._recent_memory = paths
+        elif paths:
+            self._settings.setValue(_RECENT_KEY, paths)
+        else:
+            self._settings.remove(_RECENT_KEY)
+
+    def _add_recent(self, path: str) -> None:
+        self._store_recent([path] + [p for p in self.recent_files() if p != path])
+
+    def _remove_recent(self, path: str) -> None:
+        self._store_recent([p for p in self.recent_files() if p != path])
+
+    def _clear_recent(self) -> None:
+        self._store_recent([])
+
+    def _remember_folder(self, path: Path) -> None:
+        if self._settings is not None:
+            self._settings.setValue(_FOLDER_KEY, str(path.resolve().parent))
+
+    def _setting(self, key: str, default: str) -> str:
+        if self._settings is None:
+            return default
+        value = self._settings.value(key, default)
+        return value if isinstance(value, str) else default
+
+    # -- autosave and recovery ------------------------------------------------------------------
+    @property
+    def autosave_path(self) -> Path:
+        return data_dir() / AUTOSAVE_NAME
+
+    @property
+    def running_marker(self) -> Path:
+        return data_dir() / RUNNING_MARKER
+
+    def autosave(self) -> bool:
+        """Write the autosave if anything changed since the last write; True if written."""
+        if self._settings is None or not self._autosave_due:
+            return False
+        path = self.autosave_path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            sessionfile.save(path, self._adapter.session, **self._extras())
+            if not self._marked_running:
+                self.running_marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
+                self._marked_running = True
+        except OSError as error:
+            # Once per failure is enough: the next change tries again.
+            self._status(f"Autosave failed: {error.strerror or error}")
+            return False
+        self._autosave_due = False
+        return True
+
+    def shutdown(self) -> None:
+        """On quit: stop the timer, write a last autosave if needed and mark the quit clean."""
+        self._shut_down = True
+        if self._timer is not None:
+            self._timer.stop()
+        if self._settings is None:
+            return
+        self.autosave()
+        try:
+            self.running_marker.unlink(missing_ok=True)
+        except OSError:
+            pass
+        self._marked_running = False
+
+    def offer_recovery(self) -> bool:
+        """After an unclean quit, offer the autosaved session back; True if restored."""
+        marker, path = self.running_marker, self.autosave_path
+        if not marker.exists():
+            return False
+        try:
+            marker.unlink()
+        except OSError:
+            pass
+        if not path.is_file():
+            return False
+        try:
+            loaded = self._load(path)
+        except InputError as error:
+            self._status(f"The autosaved session could not be restored: {error}")
+            return False
+        session = loaded.session
+        question = (
+            "rnnviz did not quit cleanly last time. Restore the session it saved "
+            f"automatically ({len(session.bits):,} bits, at tick {session.cursor:,} of "
+            f"{session.n_ticks:,})?"
+        )
+        if not self.ask_restore(question):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return False
+        self._install(loaded)
+        self.path = None
+        self._update_title()
+        self._autosave_due = True
+        self._status("Restored the autosaved session.")
+        return True
+
+    # -- events ---------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self._window:
+            kind = event.type()
+            if kind == QEvent.Type.Close:
+                self.shutdown()
+            elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+                if self._dropped_path(event) is not None:  # type: ignore[arg-type]
+                    event.acceptProposedAction()  # type: ignore[attr-defined]
+                    return True
+            elif kind == QEvent.Type.Drop:
+                path = self._dropped_path(event)  # type: ignore[arg-type]
+                if path is not None:
+                    event.acceptProposedAction()  # type: ignore[attr-defined]
+                    # After the drop has finished: opening may ask questions,
+                    # and a modal dialog inside a drop would hold the drag source.
+                    QTimer.singleShot(0, self, lambda: self.open(path))
+                    return True
+        return super().eventFilter(watched, event)
+
+    @staticmethod
+    def _dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = Path(urls[0].toLocalFile())
+        return path if path.name.endswith(".json") else None
+
+    # -- the presenter's caption line (installed after this module, if at all) -----------------------
+    def _caption_line(self):
+        return getattr(getattr(self._window, "presentation", None), "caption", None)
+
+    def _presenter_caption(self) -> str | None:
+        line = self._caption_line()
+        if line is None:
+            return None
+        return line.text().strip() or None
+
+    def _set_presenter_caption(self, text: str) -> None:
+        line = self._caption_line()
+        if line is not None:
+            line.setText(text)
+
+    # -- dialogs (replaced in tests) ----------------------------------------------------------------
+    def _status(self, message: str) -> None:
+        self._window.statusBar().showMessage(message, 8000)
+
+    def _dialog_open_path(self) -> str | None:
+        folder = str(self._suggested_path().parent)
+        path, _ = QFileDialog.getOpenFileName(self._window, "Open a session", folder, FILE_FILTER)
+        return path or None
+
+    def _dialog_save_path(self, suggestion: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self._window, "Save the session", suggestion, FILE_FILTER)
+        return path or None
+
+    def _dialog_unsaved(self, what: str) -> str:
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(what)
+        box.setText("The stream or the learning settings changed since the session was last saved.")
+        box.setInformativeText(f"{what} replaces the session. Save it first?")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        return {
+            QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard",
+        }.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def _dialog_restore(self, question: str) -> bool:
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Restore the last session?")
+        box.setText(question)
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        return box.clickedButton() is restore
+
+    def _dialog_warn(self, message: str) -> None:
+        QMessageBox.warning(self._window, "rnnviz", message)

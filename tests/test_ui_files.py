@@ -1,0 +1,407 @@
+"""File ▸ Open/Save/Recent, autosave and recovery, and the Lessons menu, as a user drives them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.io import sessionfile
+from rnnviz.io.lessons import load_lessons
+from rnnviz.resources import lessons_dir
+from rnnviz.session import Session
+from rnnviz.ui import files
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.mainwindow import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "rnnviz-data"
+    monkeypatch.setenv("RNNVIZ_DATA_DIR", str(folder))
+    return folder
+
+
+class Dialogs:
+    """Stands in for every dialog: records what was asked and answers as told."""
+
+    def __init__(self, controller: files.SessionFiles) -> None:
+        self.warnings: list[str] = []
+        self.questions: list[str] = []
+        self.open_path: str | None = None
+        self.save_path: str | None = None
+        self.unsaved_answer = "cancel"
+        self.restore_answer = False
+        controller.warn = self.warnings.append
+        controller.choose_open_path = lambda: self.open_path
+        controller.choose_save_path = lambda suggestion: self.save_path
+        controller.ask_unsaved = self._unsaved
+        controller.ask_restore = self._restore
+
+    def _unsaved(self, what: str) -> str:
+        self.questions.append(what)
+        return self.unsaved_answer
+
+    def _restore(self, question: str) -> bool:
+        self.questions.append(question)
+        return self.restore_answer
+
+
+def make_window(qtbot, stream: str = "1^10 0^10", settings: QSettings | None = None,
+                before_start=None) -> tuple[MainWindow, files.SessionFiles, Dialogs]:
+    window = MainWindow(SessionAdapter(Session(stream)), settings=settings)
+    qtbot.addWidget(window)
+    controller = window.session_files
+    dialogs = Dialogs(controller)
+    if before_start is not None:
+        before_start(dialogs)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: controller.started)
+    return window, controller, dialogs
+
+
+def snapshot(window: MainWindow) -> tuple:
+    session = window.adapter.session
+    return (session, session.bits.tobytes(), session.params, session.cursor, len(session.history),
+            window.adapter.speed)
+
+
+# -- menus and keys --------------------------------------------------------------------
+def test_file_menu_offers_open_recent_save_and_save_as_above_quit(qtbot) -> None:
+    window, _, _ = make_window(qtbot)
+    texts = [a.text() for a in window.menus["file"].actions() if not a.isSeparator()]
+    mine = ["&Open…", "Open &Recent", "&Save", "Save &As…"]
+    assert [t for t in texts if t in mine] == mine and texts[-1] == "Quit"
+    assert texts.index("Open &Recent") == texts.index("&Open…") + 1
+    keys = {name: window.actions_by_name[name].shortcut() for name in ("open", "save", "save_as")}
+    assert keys["open"] == QKeySequence("Ctrl+O") and keys["save"] == QKeySequence("Ctrl+S")
+    assert keys["save_as"] == QKeySequence("Ctrl+Shift+S")
+
+
+# -- saving and opening -------------------------------------------------------------------
+def test_save_as_then_open_restores_stream_params_cursor_speed_and_history(qtbot, tmp_path) -> None:
+    window, controller, dialogs = make_window(qtbot)
+    adapter = window.adapter
+    adapter.step(6)
+    adapter.set_params(eta=2.0)
+    adapter.step(5)
+    adapter.set_params(rule="simultaneous")
+    adapter.step(3)
+    adapter.back(2)
+    adapter.set_speed(30)
+    original = adapter.session
+    expected = (original.cursor, original.params, original.param_log)
+    history = {name: original.history[name].copy() for name in original.history}
+    dialogs.save_path = str(tmp_path / "lecture")  # the suffix is added
+    window.actions_by_name["save_as"].trigger()
+    saved = tmp_path / "lecture.rnnviz.json"
+    assert saved.is_file() and controller.path == saved
+    assert window.windowTitle().startswith("lecture.rnnviz.json[*] — rnnviz")
+    assert not window.isWindowModified()
+
+    adapter.reset()
+    adapter.set_params(LearnerParams())
+    adapter.set_speed(10)
+    assert window.isWindowModified()  # the parameters differ from the saved ones
+    dialogs.unsaved_answer = "discard"
+    dialogs.open_path = str(saved)
+    window.actions_by_name["open"].trigger()
+    loaded = adapter.session
+    assert loaded is not original and dialogs.questions == ["Open lecture.rnnviz.json"]
+    assert (loaded.cursor, loaded.params, loaded.param_log) == expected
+    assert expected[0] == 12 and adapter.speed == 30
+    loaded.seek(14)
+    for name, column in history.items():
+        np.testing.assert_array_equal(loaded.history[name], column)
+    assert window.stream_line.edit.text() == "1^10 0^10"
+    assert not window.isWindowModified() and controller.recent_files() == [str(saved.resolve())]
+
+
+def test_save_writes_to_the_file_the_session_came_from(qtbot, tmp_path) -> None:
+    path = tmp_path / "mine.rnnviz.json"
+    sessionfile.save(path, Session("(10)^5"))
+    window, controller, dialogs = make_window(qtbot)
+    assert controller.open(path)
+    window.adapter.toggle(0)
+    assert window.isWindowModified()
+    window.actions_by_name["save"].trigger()
+    assert not window.isWindowModified()
+    assert json.loads(path.read_text(encoding="utf-8"))["sequence"] == "0010101010"
+    assert dialogs.warnings == []
+
+
+def test_opening_a_bad_file_says_why_and_leaves_the_session_alone(qtbot, tmp_path) -> None:
+    window, controller, dialogs = make_window(qtbot)
+    window.adapter.step(4)
+    before = snapshot(window)
+    cases = {
+        "truncated.rnnviz.json": (sessionfile.dumps(Session())[:150], "looks truncated"),
+        "future.rnnviz.json": (sessionfile.dumps(Session()).replace('"version": 1', '"version": 9'),
+                               "made by a newer rnnviz"),
+        "wrongtype.rnnviz.json": (sessionfile.dumps(Session()).replace('"cursor": 0', '"cursor": "3"'),
+                                  "'cursor' must be a whole number"),
+        "beyond.rnnviz.json": (sessionfile.dumps(Session()).replace('"cursor": 0', '"cursor": 99'),
+                               "'cursor' is 99, beyond the stream's 19 ticks"),
+        "notjson.rnnviz.json": ("hello", "not valid JSON"),
+        "badseq.rnnviz.json": (sessionfile.dumps(Session()).replace('"1^10 0^10"', '"1^10 a"'),
+                               "'sequence': unexpected character 'a'"),
+    }
+    for name, (text, problem) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert not controller.open(tmp_path / name)
+        assert dialogs.warnings[-1].startswith(f"{name} was not opened: ")
+        assert problem in dialogs.warnings[-1]
+        assert snapshot(window) == before
+    assert len(dialogs.warnings) == len(cases) and dialogs.questions == []
+    assert controller.path is None and controller.recent_files() == []
+    assert "not opened" in window.statusBar().currentMessage()
+
+
+def test_cancelling_the_unsaved_changes_question_keeps_the_session(qtbot, tmp_path) -> None:
+    path = tmp_path / "other.rnnviz.json"
+    sessionfile.save(path, Session("0^8"))
+    window, controller, dialogs = make_window(qtbot)
+    window.adapter.set_params(eta=1.0)
+    before = snapshot(window)
+    dialogs.unsaved_answer = "cancel"
+    assert not controller.open(path)
+    assert snapshot(window) == before and len(dialogs.questions) == 1
+    dialogs.unsaved_answer = "save"
+    dialogs.save_path = None  # then cancels the file dialog: nothing happens
+    assert not controller.open(path)
+    assert snapshot(window) == before
+    dialogs.save_path = str(tmp_path / "kept.rnnviz.json")
+    assert controller.open(path)
+    assert sessionfile.load(tmp_path / "kept.rnnviz.json").session.params.eta == 1.0
+    np.testing.assert_array_equal(window.adapter.session.bits, [0] * 8)
+
+
+def test_moving_the_cursor_alone_asks_nothing(qtbot, tmp_path) -> None:
+    path = tmp_path / "x.rnnviz.json"
+    sessionfile.save(path, Session("0^8"))
+    window, controller, dialogs = make_window(qtbot)
+    window.adapter.run_to_end()
+    assert controller.open(path) and dialogs.questions == []
+
+
+# -- recent files ----------------------------------------------------------------------------
+def test_recent_files_keep_the_newest_eight_across_windows(qtbot, tmp_path) -> None:
+    window, controller, _ = make_window(qtbot, settings=QSettings())
+    paths = []
+    for number in range(10):
+        path = tmp_path / f"s{number}.rnnviz.json"
+        sessionfile.save(path, Session(f"1^{number + 2}"))
+        assert controller.open(path)
+        paths.append(str(path.resolve()))
+    assert controller.recent_files() == paths[::-1][:8]
+    window.close()
+    second, controller2, _ = make_window(qtbot, settings=QSettings())
+    assert controller2.recent_files() == paths[::-1][:8]
+    controller2._fill_recent_menu()
+    entries = [a.text() for a in controller2.recent_menu.actions() if not a.isSeparator()]
+    assert entries[0] == "&1  s9.rnnviz.json" and entries[-1] == "Clear this list" and len(entries) == 9
+    controller2.recent_menu.actions()[1].trigger()
+    assert second.adapter.session.bits.size == 10  # s8: 1^10
+
+
+def test_a_recent_file_that_is_gone_is_dropped_with_a_message(qtbot, tmp_path) -> None:
+    window, controller, dialogs = make_window(qtbot, settings=QSettings())
+    kept, gone = tmp_path / "kept.rnnviz.json", tmp_path / "gone.rnnviz.json"
+    for path in (kept, gone):
+        sessionfile.save(path, Session("1^4"))
+        controller.open(path)
+    before = snapshot(window)
+    gone.unlink()
+    assert not controller.open_recent(str(gone.resolve()))
+    assert controller.recent_files() == [str(kept.resolve())]
+    assert "gone.rnnviz.json no longer exists" in window.statusBar().currentMessage()
+    assert snapshot(window) == before and dialogs.warnings == []
+
+
+def test_a_session_file_dropped_on_the_window_opens(qtbot, tmp_path) -> None:
+    path = tmp_path / "dropped.rnnviz.json"
+    sessionfile.save(path, Session("(110)^4"))
+    window, controller, _ = make_window(qtbot)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    point = QPointF(window.width() / 2, window.height() / 2)
+    enter = QDragEnterEvent(point.toPoint(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    qtbot.waitUntil(lambda: controller.path == path)
+    np.testing.assert_array_equal(window.adapter.session.bits, [1, 1, 0] * 4)
+
+
+# -- autosave and crash recovery ---------------------------------------------------------------
+def test_autosave_writes_only_after_changes_and_a_clean_quit_leaves_no_marker(qtbot, data_dir) -> None:
+    window, controller, _ = make_window(qtbot, settings=QSettings())
+    timer = controller.findChild(type(controller._timer), "autosaveTimer")
+    assert timer.isActive() and timer.interval() == 60_000
+    window.adapter.step(5)
+    assert controller.autosave()
+    autosave = data_dir / "autosave.rnnviz.json"
+    assert sessionfile.load(autosave).session.cursor == 5
+    assert (data_dir / "autosave.running").exists()  # a crash now would be noticed
+    assert not controller.autosave()  # nothing changed since
+    window.adapter.step(2)
+    window.close()
+    assert not timer.isActive()
+    assert sessionfile.load(autosave).session.cursor == 7  # written on quit
+    assert not (data_dir / "autosave.running").exists()
+
+
+def test_after_a_crash_the_autosave_is_offered_back(qtbot, data_dir) -> None:
+    data_dir.mkdir(parents=True)
+    crashed = Session("(10)^6")
+    crashed.seek(7)
+    sessionfile.save(data_dir / "autosave.rnnviz.json", crashed, speed=5, lesson="04-alternating-learned-vs-built")
+    (data_dir / "autosave.running").write_text("1234\n", encoding="utf-8")
+
+    def restore(dialogs):
+        dialogs.restore_answer = True
+
+    window, controller, dialogs = make_window(qtbot, settings=QSettings(), before_start=restore)
+    assert len(dialogs.questions) == 1 and "did not quit cleanly" in dialogs.questions[0]
+    assert "12 bits, at tick 7 of 11" in dialogs.questions[0]
+    session = window.adapter.session
+    np.testing.assert_array_equal(session.bits, [1, 0] * 6)
+    assert session.cursor == 7 and window.adapter.speed == 5
+    assert controller.lesson_bar.isVisible()
+    assert not (data_dir / "autosave.running").exists()
+
+
+def test_discarding_the_offer_removes_the_autosave(qtbot, data_dir) -> None:
+    data_dir.mkdir(parents=True)
+    sessionfile.save(data_dir / "autosave.rnnviz.json", Session("0^12"))
+    (data_dir / "autosave.running").write_text("1\n", encoding="utf-8")
+    window, _, dialogs = make_window(qtbot, settings=QSettings())  # answers Discard
+    assert len(dialogs.questions) == 1
+    np.testing.assert_array_equal(window.adapter.session.bits, [1] * 10 + [0] * 10)
+    assert not (data_dir / "autosave.rnnviz.json").exists()
+
+
+def test_no_offer_after_a_clean_quit(qtbot, data_dir) -> None:
+    first, _, _ = make_window(qtbot, settings=QSettings())
+    first.adapter.step(3)
+    first.close()
+    assert (data_dir / "autosave.rnnviz.json").exists()
+    _, _, dialogs = make_window(qtbot, settings=QSettings())
+    assert dialogs.questions == []
+
+
+def test_without_settings_nothing_is_autosaved(qtbot, data_dir) -> None:
+    window, controller, _ = make_window(qtbot)
+    window.adapter.step(3)
+    assert not controller.autosave()
+    window.close()
+    assert not data_dir.exists()
+
+
+# -- lessons ------------------------------------------------------------------------------------
+def test_the_lessons_menu_opens_a_lesson_with_its_caption_bar(qtbot) -> None:
+    window, controller, dialogs = make_window(qtbot)
+    lessons, _ = load_lessons()
+    entries = [a for a in window.menus["lessons"].actions() if not a.isSeparator()]
+    assert [a.text() for a in entries[:-1]] == [f"&{n}  {l.title}" for n, l in enumerate(lessons, 1)]
+    assert entries[-1].text() == "&Close lesson" and not entries[-1].isEnabled()
+    window.adapter.step(7)
+    entries[2].trigger()  # the streak that breaks
+    session = window.adapter.session
+    assert session.cursor == 0 and session.params == lessons[2].params
+    np.testing.assert_array_equal(session.bits, lessons[2].bits)
+    assert window.stream_line.edit.text() == "1^10 0^10"
+    bar = controller.lesson_bar
+    assert bar.isVisible() and bar.heading.text() == f"Lesson 3 of 6: {lessons[2].title}"
+    assert bar.caption.text() == lessons[2].captions[0].text
+    window.adapter.step(14)
+    assert bar.caption.text().startswith("Tick 14: ho is still just above zero")
+    window.adapter.back(1)
+    assert bar.caption.text().startswith("From tick 11 on the input is 0")
+    assert dialogs.questions == []  # only the cursor had moved
+    assert entries[-1].isEnabled()
+    bar.close_button.click()
+    assert not bar.isVisible() and window.adapter.session is session
+
+
+def test_the_generator_lesson_shows_the_hand_built_network(qtbot) -> None:
+    window, controller, _ = make_window(qtbot)
+    controller.open_lesson(4)
+    compare = controller.lesson_bar.compare
+    assert compare.isVisible()
+    assert "−0.98  +0.98  −0.98" in compare.text() and "1 0 1 0 1 0 1" in compare.text()
+    controller.open_lesson(1)
+    assert not compare.isVisible()
+
+
+def test_editing_the_lesson_stream_is_noted_on_the_bar(qtbot) -> None:
+    window, controller, _ = make_window(qtbot)
+    controller.open_lesson(1)
+    assert "changed" not in controller.lesson_bar.heading.text()
+    window.adapter.toggle(3)
+    assert "stream or settings changed" in controller.lesson_bar.heading.text()
+    window.adapter.undo()
+    assert "changed" not in controller.lesson_bar.heading.text()
+
+
+def test_a_lesson_asks_before_replacing_an_edited_session(qtbot) -> None:
+    window, controller, dialogs = make_window(qtbot)
+    window.adapter.toggle(0)
+    before = snapshot(window)
+    assert not controller.open_lesson(2)
+    assert dialogs.questions == ["Open lesson 2"] and snapshot(window) == before
+    assert not controller.lesson_bar.isVisible()
+    dialogs.unsaved_answer = "discard"
+    assert controller.open_lesson(2)
+    np.testing.assert_array_equal(window.adapter.session.bits, [0] * 10)
+
+
+def test_a_saved_lesson_reopens_with_its_bar(qtbot, tmp_path) -> None:
+    window, controller, dialogs = make_window(qtbot)
+    controller.open_lesson(6)
+    window.adapter.step(13)
+    assert controller.save_as(tmp_path / "noisy.rnnviz.json")
+    assert json.loads((tmp_path / "noisy.rnnviz.json").read_text(encoding="utf-8"))["lesson"] == "06-noisy-streak"
+    controller.close_lesson()
+    controller.open_lesson(1)
+    assert controller.open(tmp_path / "noisy.rnnviz.json")
+    assert window.adapter.session.cursor == 13
+    assert controller.lesson_bar.heading.text().startswith("Lesson 6 of 6")
+    assert controller.lesson_bar.caption.text().startswith("Tick 13:")
+
+
+def test_the_presenters_caption_travels_in_the_file(qtbot, tmp_path) -> None:
+    window, controller, _ = make_window(qtbot)
+    line = getattr(getattr(window, "presentation", None), "caption", None)
+    if line is None:
+        pytest.skip("this build has no presentation caption line")
+    line.setText("Watch ho cross zero")
+    assert controller.save_as(tmp_path / "talk.rnnviz.json")
+    assert json.loads((tmp_path / "talk.rnnviz.json").read_text(encoding="utf-8"))["caption"] == "Watch ho cross zero"
+    line.setText("")
+    assert controller.open(tmp_path / "talk.rnnviz.json")
+    assert line.text() == "Watch ho cross zero"
+
+
+def test_a_malformed_lesson_shows_as_a_disabled_entry(qtbot, tmp_path, monkeypatch) -> None:
+    shipped = lessons_dir() / "01-streak-of-ones.json"
+    (tmp_path / "01-good.json").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "02-broken.json").write_text('{"title": "x"', encoding="utf-8")
+    monkeypatch.setattr(files, "load_lessons", lambda: load_lessons(tmp_path))
+    window, controller, _ = make_window(qtbot)
+    entries = [a for a in window.menus["lessons"].actions() if not a.isSeparator()]
+    assert entries[0].text() == "&1  A streak of 1s" and entries[0].isEnabled()
+    assert entries[1].text().startswith("02-broken.json: the file ends too early")
+    assert not entries[1].isEnabled()
+    entries[0].trigger()
+    assert controller.lesson_bar.heading.text() == "Lesson 1 of 1: A streak of 1s"
