@@ -1,0 +1,128 @@
+"""``rnnviz record``: output line, exit codes, validation before rendering, Ctrl+C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnnviz import cli
+from rnnviz.commands import record
+from rnnviz.io.video import probe
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Quick settings: the smallest comfortable window, few frames.
+FAST = ["--size", "760x600", "--fps", "4", "--speed", "2"]
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """``run(*args)`` → (status, stdout, stderr) of ``rnnviz record args…`` in-process."""
+    original = cli.build_parser
+
+    def with_record():
+        # Until cli.py lists the command itself, add it the same way.
+        parser = original()
+        subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+        if "record" not in subparsers.choices:
+            record.add_parser(subparsers)
+        return parser
+
+    monkeypatch.setattr(cli, "build_parser", with_record)
+
+    def call(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = cli.main(["record", *args])
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return call
+
+
+def test_record_prints_one_line_with_path_frames_duration_and_size(run, qtbot, tmp_path):
+    out = tmp_path / "talk.mp4"
+    status, stdout, stderr = run(str(out), "1^10 0^10", "--ticks", "3", *FAST)
+    assert status == 0, stderr
+    # 4 frames held + 3 ticks × 2 frames + 4 held = 14 frames = 3.5 s.
+    assert stdout == f"wrote {out}: 14 frames, 3.5 s, 760x600\n"
+    assert stderr == ""  # progress only on a terminal
+    info = probe(out)
+    assert (info.frames, info.width, info.height, info.pix_fmt) == (14, 760, 600, "yuv420p")
+
+
+def test_record_to_a_folder_writes_png_frames_for_every_tick_by_default(run, qtbot, tmp_path):
+    status, stdout, _ = run(f"{tmp_path / 'frames'}/", "1^3", *FAST, "--eta", "2")
+    assert status == 0
+    # 2 ticks (a 3-bit stream): 4 + 4 + 4 frames.
+    assert len(list((tmp_path / "frames").glob("frame_*.png"))) == 12
+    assert stdout.startswith("PNG frames in ") and "12 frames, 3.0 s" in stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["talk.mp4", "1^5", "--size", "761x600"], r"the width of 761x600 is odd; try 762x600"),
+        (["talk.avi", "1^5"], r"name it \*\.mp4, \*\.webm or \*\.gif"),
+        (["talk.mp4", "1^5", "--ticks", "9"], r"--ticks 9 is more than the stream's 4 ticks"),
+        (["talk.mp4", "1^5", "--speed", "60"], r"--speed 60 ticks/s is faster than --fps 30"),
+        (["talk.mp4", "1^5", "--fps", "0"], r"--fps must be between 1 and 120"),
+        (["talk.mp4", "1^5", "--size", "big"], r"--size needs WIDTHxHEIGHT"),
+        (["talk.mp4", "1^5", "--size", "400x300"], r"smaller than the window can be laid out in"),
+        (["talk.mp4", "1^x"], r"position 2"),
+        (["talk.mp4", "1^5", "--eta", "-1"], r"η|eta"),
+        (["no/such/folder/talk.mp4", "1^5"], r"no such folder"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message_and_writes_nothing(run, qtbot, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    status, stdout, stderr = run(*args)
+    assert status == 2 and stdout == ""
+    assert stderr.startswith("rnnviz: ") and re.search(message, stderr), stderr
+    assert stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_cancels_cleanly_with_status_130_and_no_file(tmp_path):
+    out = tmp_path / "long.mp4"
+    out.write_bytes(b"the take to keep")
+    script = (
+        "import sys; from rnnviz import cli; from rnnviz.commands import record\n"
+        "original = cli.build_parser\n"
+        "def build():\n"
+        "    parser = original()\n"
+        "    sub = next(a for a in parser._actions if a.__class__.__name__ == '_SubParsersAction')\n"
+        "    if 'record' not in sub.choices: record.add_parser(sub)\n"
+        "    return parser\n"
+        "cli.build_parser = build\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, "record", str(out), "(10)^200", "--size", "760x600"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+    )
+    try:
+        # Interrupt once rendering has begun: its work folder appears beside OUT.
+        for _ in range(6000):
+            if any(p.name.startswith(".long.mp4.") for p in tmp_path.iterdir()) or process.poll() is not None:
+                break
+            try:
+                process.wait(timeout=0.01)
+            except subprocess.TimeoutExpired:
+                pass
+        assert process.poll() is None, process.communicate()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130, stderr
+    assert stdout == b"" and b"interrupted" in stderr
+    assert out.read_bytes() == b"the take to keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.mp4"]

@@ -1,0 +1,237 @@
+"""Recording in the app: deterministic renders, the live recorder, Record and Render actions.
+
+Time is never the wall clock here: renders run on their virtual clock, and the
+live recorder is fed "now" values by the test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from rnnviz.commands import record as record_command
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.engine.sequences import parse_sequence
+from rnnviz.io.video import probe
+from rnnviz.ui import recording
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.mainwindow import MainWindow
+from rnnviz.ui.recording import RenderOptions, make_timeline, record_stream
+from rnnviz.session import Session
+
+#: Small but above the window's smallest layout, so renders stay quick.
+SIZE = (760, 600)
+
+
+def pngs(folder: Path) -> list[bytes]:
+    return [p.read_bytes() for p in sorted(folder.glob("frame_*.png"))]
+
+
+def hidden_leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+# -- the timeline ----------------------------------------------------------------------
+def test_timeline_holds_the_ends_and_spaces_the_ticks_by_the_pace():
+    line = make_timeline(ticks=3, fps=10, speed=4, hold_s=1)
+    # 10 held frames, ticks at 10, 12.5→12, 15, the last shown 2.5→2 frames… then 10 held.
+    assert [line.tick_frame(k) for k in (1, 2, 3)] == [10, 12, 15]
+    assert line.frames == 10 + 8 + 10 and line.seconds == pytest.approx(2.8)
+    assert [line.ticks_before(f) for f in (0, 9, 10, 11, 12, 14, 15, 27)] == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"speed": 40, "fps": 30}, r"--speed 40 ticks/s is faster than --fps 30"),
+        ({"speed": 0}, r"--speed must be at least 0.1"),
+        ({"fps": 500}, r"--fps must be between 1 and 120"),
+        ({"ticks": -1}, r"--ticks must not be negative"),
+    ],
+)
+def test_impossible_paces_are_refused(kwargs, message):
+    args = {"ticks": 3, "fps": 30, "speed": 2} | kwargs
+    with pytest.raises(InputError, match=message):
+        make_timeline(**args)
+
+
+def test_defaults_match_the_command_line():
+    assert record_command.DEFAULT_FPS == recording.DEFAULT_FPS
+    assert record_command.DEFAULT_SPEED == recording.DEFAULT_SPEED
+    assert record_command.DEFAULT_SIZE == "{}x{}".format(*recording.DEFAULT_SIZE)
+
+
+# -- deterministic rendering -------------------------------------------------------------------
+def test_the_same_render_twice_gives_the_same_frames_with_the_glow_in_virtual_time(qtbot, tmp_path):
+    bits = parse_sequence("1^10 0^10")
+    results = []
+    for name in ("a", "b"):
+        results.append(record_stream(f"{tmp_path / name}/", bits, LearnerParams(), 2, SIZE,
+                                     fps=8, speed=2, hold_s=0.5))
+    first, second = pngs(tmp_path / "a"), pngs(tmp_path / "b")
+    # 4 held + 2 ticks × 4 frames + 4 held.
+    assert results[0].frames == len(first) == 16 and results[0].seconds == 2.0
+    assert first == second
+    # The start is held; tick 1 comes at frame 5 with its glow, which fades
+    # over the next frames (350 ms = 2.8 frames) and then the picture stands.
+    assert len(set(first[:4])) == 1
+    assert len({first[4], first[5], first[6]}) == 3 and first[3] != first[4]
+    assert first[11] == first[12] == first[15]
+    assert hidden_leftovers(tmp_path) == []
+
+
+def test_a_render_leaves_no_window_behind(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
+    record_stream(f"{tmp_path / 'f'}/", parse_sequence("1^3"), LearnerParams(), 1, SIZE,
+                  fps=4, speed=2, hold_s=0)
+    after = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
+    assert after <= before
+
+
+def test_a_size_too_small_for_the_window_is_refused(qtbot, tmp_path):
+    with pytest.raises(InputError, match=r"--size 320x240 is smaller than the window can be laid out in"):
+        record_stream(tmp_path / "a.mp4", parse_sequence("1^3"), LearnerParams(), 1, (320, 240))
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- the window's actions -----------------------------------------------------------------------
+@pytest.fixture
+def window(qtbot):
+    adapter = SessionAdapter(Session("1^10 0^10"))
+    window = MainWindow(adapter, settings=None, restore_settings=False)
+    qtbot.addWidget(window)
+    window.resize(801, 601)  # odd: the live recorder makes it even
+    window.show()
+    qtbot.waitExposed(window)
+    controller = window.recording_controller
+    controller.problems = []
+    controller.report = lambda title, text: controller.problems.append(text)
+    yield window
+    controller.shutdown()
+
+
+def test_record_and_render_are_in_the_file_menu_with_ctrl_r(window):
+    act = window.actions_by_name
+    entries = [a for a in window.menus["file"].actions() if not a.isSeparator()]
+    assert act["record"] in entries and act["render_video"] in entries
+    assert act["record"].isCheckable() and act["record"].shortcut().toString() == "Ctrl+R"
+
+
+class FakeClock:
+    """Seconds that move only when the test says so."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_live_recording_holds_the_picture_while_nothing_happens(window, qtbot, tmp_path):
+    controller = window.recording_controller
+    controller.clock = clock = FakeClock(100.0)
+    out = tmp_path / "live"
+    assert controller.start_recording(f"{out}/")
+    assert controller.recording and window.actions_by_name["record"].isChecked()
+    assert controller.indicator.isVisible() and window.windowTitle().startswith("\u25cf REC 0:00")
+    assert controller.live.frames == 1
+    grabs = controller.live.grabs
+    clock.now += 1.0  # a second with nothing done: 30 more frames, no new picture
+    controller.capture_now()
+    assert controller.live.frames == 31 and controller.live.grabs == grabs
+    assert window.windowTitle().startswith("\u25cf REC 0:01")
+    window.adapter.step()
+    window.repaint()
+    clock.now += 1 / 30
+    controller.capture_now()
+    assert controller.live.frames == 32 and controller.live.grabs == grabs + 1
+    window.actions_by_name["record"].trigger()  # Ctrl+R again: stop
+    assert not controller.recording and not controller.indicator.isVisible()
+    assert window.windowTitle() == "rnnviz \u2014 20 bits"
+    qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
+    frames = pngs(out)
+    assert len(frames) == 32
+    assert len(set(frames[:31])) == 1 and frames[31] != frames[30]
+    assert "Saved" in window.statusBar().currentMessage()
+    assert not window.actions_by_name["record"].isChecked()
+
+
+def test_live_frames_are_even_sized_and_missed_frames_repeat_the_last_picture(window, qtbot, tmp_path):
+    controller = window.recording_controller
+    controller.clock = clock = FakeClock(5.0)
+    assert controller.start_recording(str(tmp_path / "live.mp4"))
+    assert controller.live.size == (800, 600)
+    window.adapter.step()
+    window.repaint()
+    clock.now = 5.5  # the GUI was busy for half a second: 15 frames due at once
+    controller.capture_now()
+    assert controller.live.frames == 16 and controller.live.grabs == 2
+    controller.stop_recording()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
+    info = probe(tmp_path / "live.mp4")
+    assert (info.width, info.height, info.frames, info.pix_fmt) == (800, 600, 16, "yuv420p")
+
+
+def test_recording_to_a_bad_name_says_why_and_does_not_start(window, tmp_path):
+    controller = window.recording_controller
+    controller.choose_path = lambda title, suggested: str(tmp_path / "talk.avi")
+    window.actions_by_name["record"].trigger()
+    assert not controller.recording and not window.actions_by_name["record"].isChecked()
+    assert "name it *.mp4, *.webm or *.gif" in controller.problems[-1]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancelling_the_file_dialog_records_nothing(window):
+    controller = window.recording_controller
+    controller.choose_path = lambda title, suggested: None
+    window.actions_by_name["record"].trigger()
+    assert not controller.recording and not window.actions_by_name["record"].isChecked()
+
+
+def test_render_of_the_current_stream_runs_between_events_and_decodes(window, qtbot, tmp_path):
+    controller = window.recording_controller
+    window.adapter.set_params(eta=2.0)
+    out = tmp_path / "stream.gif"
+    options = RenderOptions(size=SIZE, fps=4, speed=2, ticks=2)
+    assert controller.render_current(str(out), options)
+    assert controller.busy and not window.actions_by_name["render_video"].isEnabled()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=20_000)
+    info = probe(out)
+    assert (info.width, info.height, info.frames) == (*SIZE, 4 + 4 + 4)
+    assert controller.problems == [] and window.actions_by_name["render_video"].isEnabled()
+    # The session shown was not touched by the render.
+    assert window.adapter.session.cursor == 0 and window.adapter.session.params.eta == 2.0
+
+
+def test_cancelling_a_render_leaves_the_old_file_and_nothing_else(window, qtbot, tmp_path):
+    controller = window.recording_controller
+    out = tmp_path / "stream.mp4"
+    out.write_bytes(b"yesterday's take")
+    assert controller.render_current(str(out), RenderOptions(size=SIZE, fps=10, speed=2))
+    cancel = controller.progress.findChild(QPushButton)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert not controller.busy
+    assert out.read_bytes() == b"yesterday's take" and hidden_leftovers(tmp_path) == []
+    assert "was not written" in window.statusBar().currentMessage()
+
+
+def test_the_render_options_dialog_offers_the_stream_length(window):
+    dialog = recording.RenderOptionsDialog(19, window)
+    options = dialog.options()
+    assert options == RenderOptions(size=(1280, 720), fps=30.0, speed=2.0, ticks=19)
+    dialog.deleteLater()
+
+
+def test_closing_the_window_while_recording_leaves_no_file(window, qtbot, tmp_path):
+    controller = window.recording_controller
+    controller.clock = FakeClock(1.0)
+    assert controller.start_recording(str(tmp_path / "live.mp4"))
+    window.close()
+    assert not controller.busy
+    assert list(tmp_path.iterdir()) == []
