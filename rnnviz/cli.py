@@ -28,7 +28,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from rnnviz.commands import bptt, examples, generate, gui, task, trace
+    from rnnviz.commands import bptt, examples, generate, gui, record, task, trace
     from rnnviz.commands.options import allow_negative_values
 
     parser = _Parser(
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rnnviz {__version__}")
     allow_negative_values(parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for module in (gui, trace, generate, examples, bptt, task):
+    for module in (gui, record, trace, generate, examples, bptt, task):
         module.add_parser(subparsers)
     return parser
 

@@ -453,6 +453,16 @@ def test_gui_checks_its_stream_before_looking_for_a_display():
     assert result.stderr.strip() == "rnnviz: unexpected character 'x' at position 3"
 
 
+def test_gui_refuses_a_broken_session_file_in_one_line(tmp_path):
+    broken = tmp_path / "lecture.rnnviz.json"
+    broken.write_text('{"format": "rnnviz-session", "version": 1, "sequ', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = run_process(["gui", str(broken)], env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"rnnviz: cannot open {broken}: ")
+    assert "truncated" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
 # -- end to end ------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -410,3 +411,21 @@ def test_the_same_screenshot_command_gives_the_same_picture(tmp_path):
     first = screenshot(tmp_path / "a.png", "1^10 0^10", LearnerParams(), 13, (1000, 640))
     second = screenshot(tmp_path / "b.png", "1^10 0^10", LearnerParams(), 13, (1000, 640))
     assert QImage(str(first)) == QImage(str(second))
+
+
+def test_every_key_of_the_window_is_in_the_f1_list(window):
+    from PySide6.QtGui import QKeySequence
+
+    from rnnviz.ui.dialogs import SHORTCUTS_HELP
+
+    listed = {key for keys, _ in SHORTCUTS_HELP for key in re.split(r" / | or ", keys)}
+    spoken = {"Right": "→", "Left": "←", "-": "−"}
+    missing = []
+    for name, action in window.actions_by_name.items():
+        keys = [k.toString(QKeySequence.SequenceFormat.PortableText) for k in action.shortcuts()]
+        for text in [k for k in keys if k][:1]:
+            for word, said in spoken.items():
+                text = text.replace(word, said)
+            if text not in listed:
+                missing.append(f"{name}: {text}")
+    assert not missing, missing

@@ -33,6 +33,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_carries_the_resources_and_the_entry_point(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "rnnviz/_resources/examples.json" in names
+    assert "rnnviz/_resources/lessons/01-streak-of-ones.json" in names
     assert "rnnviz/engine/learner.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "rnnviz = rnnviz.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -19,6 +19,7 @@ from rnnviz.commands.options import (
     read_sequence_text,
 )
 from rnnviz.engine.errors import InputError
+from rnnviz.io import sessionfile
 from rnnviz.session import DEFAULT_STREAM, Session
 
 
@@ -27,7 +28,8 @@ def add_parser(subparsers) -> None:
         "gui",
         help="open the desktop app (also what plain 'rnnviz' does)",
         description="Open the desktop app. Without a stream or options it comes back with the "
-        "stream and settings of last time; a stream or option given here is used instead.",
+        "stream and settings of last time; a stream or option given here is used instead, "
+        "and a session file (SEQ ending in .rnnviz.json) is opened as saved.",
     )
     allow_negative_values(gui)
     add_sequence_arguments(gui)
@@ -73,7 +75,15 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     session = None
     restore = True
     text = None
-    if args is not None:
+    session_file = _session_file(args)
+    if session_file is not None:
+        # Checked here, before any window: a bad file is one line on stderr.
+        try:
+            sessionfile.load(session_file)
+        except InputError as error:
+            raise InputError(f"cannot open {session_file}: {error}") from None
+        restore = False
+    elif args is not None:
         params = params_from_args(args)
         text = _stream_text(args)
         if text is not None or params != DEFAULTS:
@@ -85,7 +95,15 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         raise InputError(problem)
     from rnnviz.ui.app import run_gui as start
 
-    return start(session, restore_settings=restore, stream_text=text)
+    return start(session, restore_settings=restore, stream_text=text, session_file=session_file)
+
+
+def _session_file(args: argparse.Namespace | None) -> str | None:
+    """The session file named as SEQ (``rnnviz gui lecture.rnnviz.json``), if any."""
+    sequence = getattr(args, "sequence", None)
+    if sequence and sequence.lower().endswith(sessionfile.SUFFIX):
+        return sequence
+    return None
 
 
 def run_screenshot(args: argparse.Namespace) -> int:

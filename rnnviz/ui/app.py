@@ -51,9 +51,14 @@ def install_excepthook() -> None:
 
 
 def run_gui(
-    session: Session | None = None, *, restore_settings: bool = True, stream_text: str | None = None
+    session: Session | None = None,
+    *,
+    restore_settings: bool = True,
+    stream_text: str | None = None,
+    session_file: str | None = None,
 ) -> int:
-    """Open the main window on *session* and run until it is closed; return the exit status."""
+    """Open the main window on *session* (or the *session_file*) and run until it is closed;
+    return the exit status."""
     from PySide6.QtCore import QSettings
 
     from rnnviz.ui.adapter import SessionAdapter
@@ -65,6 +70,8 @@ def run_gui(
     window = MainWindow(
         adapter, settings=QSettings(), restore_settings=restore_settings, stream_text=stream_text
     )
+    if session_file is not None:
+        window.session_files.open(session_file)
     window.show()
     return app.exec()
 
