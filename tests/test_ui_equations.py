@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.equations import EquationPanel
-from rnnviz.ui.mainwindow import MainWindow
+from windows import make_window
 
 MINUS = "\u2212"
 STREAM = "1^10 0^10 (10)^5"
@@ -200,10 +199,7 @@ def test_font_scale_enlarges_the_text(make_panel):
 
 @pytest.fixture
 def window(qtbot):
-    window = MainWindow(SessionAdapter(Session("1^10 0^10")), settings=None)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = make_window(qtbot)
     yield window
     window.adapter.shutdown()
 

@@ -9,24 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 
 from rnnviz.cli import main
-from rnnviz.session import Session
-from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.export import PNG_SCALE
-from rnnviz.ui.mainwindow import MainWindow
+from windows import make_window
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
 def window(qtbot):
-    window = MainWindow(SessionAdapter(Session("1^10 0^10")), settings=None)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.tape.setFocus()
-    return window
+    return make_window(qtbot)
 
 
 def answer(window, path):

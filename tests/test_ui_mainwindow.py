@@ -16,17 +16,7 @@ from rnnviz.session import Session
 from rnnviz.ui.adapter import SPEEDS, SessionAdapter
 from rnnviz.ui.dialogs import GENERATORS, GenerateDialog
 from rnnviz.ui.mainwindow import MainWindow
-
-
-def make_window(qtbot, stream: str = "1^10 0^10", settings: QSettings | None = None, **kw) -> MainWindow:
-    window = MainWindow(SessionAdapter(Session(stream)), settings=settings, **kw)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.setFocus()
-    return window
+from windows import make_window
 
 
 @pytest.fixture

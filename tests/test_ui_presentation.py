@@ -6,21 +6,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFontInfo
 
-from rnnviz.session import Session
-from rnnviz.ui.adapter import SessionAdapter
-from rnnviz.ui.mainwindow import MainWindow
 from rnnviz.ui.presentation import BORDER_COLOR, KEY_HOLD_MS, key_label
-
-
-def make_window(qtbot, stream: str = "1^10 0^10", settings: QSettings | None = None) -> MainWindow:
-    window = MainWindow(SessionAdapter(Session(stream)), settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.tape.setFocus()
-    return window
+from windows import make_window
 
 
 @pytest.fixture

@@ -6,21 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.session import Session
-from rnnviz.ui.adapter import NO_STAGE, SessionAdapter, Stage
-from rnnviz.ui.mainwindow import MainWindow
+from rnnviz.ui.adapter import NO_STAGE, Stage
 from rnnviz.ui.theme import format_number
-
-
-def make_window(qtbot, params: LearnerParams | None = None) -> MainWindow:
-    window = MainWindow(SessionAdapter(Session("1^10 0^10", params)), settings=None)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.setFocus()
-    return window
+from windows import make_window
 
 
 @pytest.fixture
@@ -84,7 +72,7 @@ def test_the_diagram_reveals_each_value_in_its_stage(qtbot, window):
 
 
 def test_the_simultaneous_rule_keeps_every_weight_until_the_update(qtbot):
-    window = make_window(qtbot, LearnerParams(rule="simultaneous"))
+    window = make_window(qtbot, params=LearnerParams(rule="simultaneous"))
     adapter = window.adapter
     adapter.step(12)
     ho = adapter.session.state.ho

@@ -1,0 +1,28 @@
+"""Building a main window the way a user meets it, for the GUI tests."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.session import Session
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.mainwindow import MainWindow
+
+
+def make_window(
+    qtbot,
+    stream: str = "1^10 0^10",
+    settings: QSettings | None = None,
+    params: LearnerParams | None = None,
+    **kw,
+) -> MainWindow:
+    """A shown, active main window on *stream*, with the keyboard on the tape."""
+    window = MainWindow(SessionAdapter(Session(stream, params)), settings=settings, **kw)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.tape.setFocus()
+    return window
