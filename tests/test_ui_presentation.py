@@ -264,3 +264,17 @@ def test_closing_in_presentation_mode_saves_the_normal_layout(qtbot):
     assert not first.presentation.active
     second = make_window(qtbot, settings=settings)
     assert all(chrome_shown(second).values())
+
+
+def test_a_wrapped_lesson_caption_never_pushes_the_plots_below_the_window(qtbot, window):
+    # Word-wrapped captions give the canvas a height-for-width; a scroll area
+    # that honours it makes the canvas taller than the window, cutting off
+    # the bottom of the plots with no scroll bar to reach it.
+    window.setFixedSize(1280, 800)
+    window.session_files.open_lesson(4)
+    window.adapter.step(12)
+    viewport = window.presentation.stage.viewport()
+    qtbot.waitUntil(lambda: window.canvas.size() == viewport.size())
+    plots = window.plots
+    bottom = plots.mapTo(window.canvas, plots.rect().bottomLeft()).y()
+    assert bottom < viewport.height()

@@ -342,7 +342,11 @@ class Stage(QScrollArea):
         if size is None:
             canvas.setMinimumSize(0, 0)
             canvas.setMaximumSize(16777215, 16777215)
-            self.setWidgetResizable(True)
+            # Not widgetResizable: that sizes a widget with height-for-width
+            # (word-wrapped lesson captions) to its preferred height, taller
+            # than the window, and the bottom would be cut off unseen.
+            self.setWidgetResizable(False)
+            self._fit_canvas()
             policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         else:
             self.setWidgetResizable(False)
@@ -352,6 +356,14 @@ class Stage(QScrollArea):
         self.setVerticalScrollBarPolicy(policy)
         canvas.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.updateGeometry()
+
+    def _fit_canvas(self) -> None:
+        self._canvas.setGeometry(0, 0, self.viewport().width(), self.viewport().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self._size is None:
+            self._fit_canvas()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         if self._size is None:
