@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui.presentation import BORDER_COLOR, KEY_HOLD_MS, key_label
 from windows import make_window
@@ -273,8 +274,13 @@ def test_a_wrapped_lesson_caption_never_pushes_the_plots_below_the_window(qtbot,
     window.setFixedSize(1280, 800)
     window.session_files.open_lesson(4)
     window.adapter.step(12)
+    bar = window.session_files.lesson_bar
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.height() > 0)
+    for _ in range(3):  # let every deferred layout request run
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
     viewport = window.presentation.stage.viewport()
-    qtbot.waitUntil(lambda: window.canvas.size() == viewport.size())
+    assert window.canvas.size() == viewport.size()
     plots = window.plots
     bottom = plots.mapTo(window.canvas, plots.rect().bottomLeft()).y()
     assert bottom < viewport.height()
