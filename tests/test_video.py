@@ -1,7 +1,8 @@
 """The recording writers (rnnviz.io.video): MP4, WebM, GIF, PNG folders, cancel and errors.
 
-Videos are decoded again with the bundled ffmpeg (:func:`probe`) to count
-their frames and read their size and pixel format. No Qt here.
+Videos are decoded again with PyAV (:func:`probe`, and :func:`decoded` for
+the pixels) to count their frames and read their size, pixel format and
+colours. No Qt here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ import numpy as np
 import pytest
 
 from rnnviz.engine.errors import InputError
-from rnnviz.io.video import RecordingError, VideoWriter, encode_png, frame_name, plan_output, probe
+from rnnviz.io.video import (
+    ColourCount,
+    RecordingError,
+    VideoWriter,
+    choose_palette,
+    encode_png,
+    frame_name,
+    plan_output,
+    probe,
+    rgb565,
+)
 
 W, H = 64, 48
 
@@ -29,6 +40,14 @@ def frames(count: int, width: int = W, height: int = H) -> list[np.ndarray]:
         frame[10:30, : 4 * (i + 1)] = (200, 80, 20)
         out.append(frame)
     return out
+
+
+def decoded(path: Path) -> list[np.ndarray]:
+    """Every frame of the video at *path*, as RGB arrays."""
+    import av
+
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -199,3 +218,73 @@ def test_a_frame_of_the_wrong_shape_is_a_programming_error(tmp_path):
             writer.write(np.zeros((H, W, 4), np.uint8))
         writer.write(frames(1)[0])
     assert probe(tmp_path / "a.gif").frames == 1
+
+
+def test_gif_pixels_are_exact_when_the_frames_have_few_colours(tmp_path):
+    out = tmp_path / "exact.gif"
+    shots = frames(5)
+    for index, shot in enumerate(shots):
+        shot[35:40, 10 * index : 10 * index + 6] = (30, 90, 200)  # a blue marker that moves
+    with VideoWriter(out, (W, H), 10) as writer:
+        for shot in shots:
+            writer.write(shot)
+    pictures = decoded(out)
+    assert len(pictures) == len(shots)
+    for picture, shot in zip(pictures, shots, strict=True):
+        np.testing.assert_array_equal(picture, shot)
+
+
+def test_gif_with_many_colours_keeps_a_rare_distinct_colour_and_stays_close():
+    # A smooth grey-blue ramp (thousands of colours) plus a small red marker.
+    ys, xs = np.mgrid[0:120, 0:160]
+    frame = np.stack([xs * 255 // 159, ys * 255 // 119, np.full_like(xs, 128)], -1).astype(np.uint8)
+    frame[:, :, 0] //= 4
+    frame[50:53, 70:73] = (230, 20, 30)
+    count = ColourCount()
+    bins = rgb565(frame)
+    count.add(frame, bins)
+    palette, lut = choose_palette(count)
+    assert len(palette) == 255 and len(np.unique(bins)) > 255
+    mapped = palette[lut[bins]].astype(int)
+    assert tuple(mapped[51, 71]) == (230, 20, 30)
+    assert np.abs(mapped - frame).mean() < 4
+
+
+def test_mp4_keeps_the_colours_of_flat_areas(tmp_path):
+    # Tagged and converted as BT.709: an orange and a grey come back as they went in.
+    out = tmp_path / "colours.mp4"
+    frame = np.full((H, W, 3), (239, 239, 239), np.uint8)
+    frame[:, W // 2 :] = (179, 88, 6)
+    with VideoWriter(out, (W, H), 10) as writer:
+        writer.write(frame)
+    (picture,) = decoded(out)
+    assert np.abs(picture[H // 2, 8].astype(int) - (239, 239, 239)).max() <= 2
+    assert np.abs(picture[H // 2, W - 8].astype(int) - (179, 88, 6)).max() <= 2
+
+
+def test_the_same_frames_give_the_same_mp4_bytes(tmp_path):
+    for name in ("a.mp4", "b.mp4"):
+        with VideoWriter(tmp_path / name, (W, H), 10) as writer:
+            for frame in frames(6):
+                writer.write(frame)
+    assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
+
+
+@pytest.mark.parametrize("content", [None, b"not a video at all"])
+def test_probe_says_what_is_wrong_with_a_file_that_is_not_a_video(tmp_path, content):
+    path = tmp_path / "clip.mp4"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(RecordingError, match=r"cannot read .*clip\.mp4 as a video: \S"):
+        probe(path)
+
+
+def test_cancelling_a_long_gif_while_it_finishes_leaves_nothing(tmp_path):
+    out = tmp_path / "long.gif"
+    out.write_bytes(b"keep")
+    writer = VideoWriter(out, (W, H), 10)
+    for frame in frames(12) * 10:
+        writer.write(frame)
+    writer.finish()
+    writer.cancel()
+    assert writer.phase == "cancelled" and out.read_bytes() == b"keep" and leftovers(tmp_path) == []

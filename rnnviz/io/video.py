@@ -2,10 +2,10 @@
 
 Frames are ``height × width × 3`` ``uint8`` RGB arrays. :class:`VideoWriter`
 takes them on the caller's thread and hands them to a worker thread through a
-bounded queue, so a GUI only ever copies a frame and goes on; the worker pipes
-them to ffmpeg (the static binary bundled by ``imageio-ffmpeg``, see
-docs/recording.md for why) or, for PNG frames, compresses them itself with
-zlib.
+bounded queue, so a GUI only ever copies a frame and goes on. The worker
+encodes them in-process with PyAV (FFmpeg's libraries; see docs/recording.md
+for why), which releases the GIL while it converts colours and encodes, or,
+for PNG frames, compresses them itself with zlib.
 
 Everything is written inside a hidden work folder next to the output and moved
 into place only when complete. :meth:`VideoWriter.cancel` and every error
@@ -15,16 +15,21 @@ touched by a recording that did not finish.
 Formats
 -------
 ``*.mp4``
-    H.264 (libx264) in yuv420p, which every player and slide program reads.
-    yuv420p stores colour at half resolution, so the width and height must be
-    even: an odd size is refused with a message, never silently rounded.
+    H.264 (libx264) in yuv420p, which every player and slide program reads,
+    with the index at the front (``+faststart``) so it plays while it
+    downloads. yuv420p stores colour at half resolution, so the width and
+    height must be even: an odd size is refused with a message, never
+    silently rounded.
 ``*.webm``
     VP9 in yuv420p (even sizes too), for web pages.
 ``*.gif``
-    A looping GIF with one 256-colour palette computed from every frame (ffmpeg's
-    ``palettegen``/``paletteuse``, ordered dithering only where a frame changed,
-    so still parts do not shimmer). Frames are kept losslessly in the work
-    folder until the palette is known; memory use stays flat.
+    A looping GIF with one palette of up to 255 colours (plus one transparent
+    entry, so unchanged pixels cost nothing) chosen from every frame. While
+    frames arrive, each distinct frame is reduced to RGB565 colour bins,
+    counted, and spooled zlib-compressed to the work folder; at the end the
+    palette is chosen (:func:`choose_palette`) and the frames are encoded from
+    the spool. Memory use stays flat however long the clip. No dithering: UI
+    pictures are flat colours, and dither would make still parts shimmer.
 a folder (a path ending in ``/`` or an existing empty folder)
     ``frame_000001.png``, ``frame_000002.png``, … exactly the pixels given.
 """
@@ -33,15 +38,14 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import shutil
 import struct
-import subprocess
-import sys
 import tempfile
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import IO, Final
 
@@ -61,21 +65,28 @@ DEFAULT_QUEUE: Final[int] = 8
 #: pictures for files a few percent larger.
 PNG_LEVEL: Final[int] = 3
 
-# Encoder settings. x264 "veryfast" keeps up with rendering on two cores at
-# 1280×720, and crf 18 with the "animation" tuning keeps flat UI colours and
-# thin lines clean (the files are small: UI pictures change little).
-_MP4_ARGS: Final[tuple[str, ...]] = (
-    "-c:v", "libx264", "-preset", "veryfast", "-tune", "animation", "-crf", "18",
-    "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4",
-)
-_WEBM_ARGS: Final[tuple[str, ...]] = (
-    "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1",
-    "-crf", "32", "-b:v", "0", "-pix_fmt", "yuv420p", "-f", "webm",
-)
-_GIF_PALETTE: Final[str] = "palettegen=max_colors=256:stats_mode=full"
-_GIF_APPLY: Final[str] = "paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle"
-# A console window must not flash up on Windows when the GUI starts ffmpeg.
-_NO_WINDOW: Final[int] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+# Encoder settings, measured in docs/recording.md. x264 "veryfast" encodes
+# 1280×720 window pictures at ~200 frames/s; the "animation" tuning and crf 20
+# keep flat UI colours and thin lines clean, and the files stay small (UI
+# pictures change little between frames).
+_MP4_CODEC: Final[str] = "libx264"
+_MP4_OPTIONS: Final[dict[str, str]] = {"preset": "veryfast", "tune": "animation", "crf": "20"}
+_MP4_CONTAINER: Final[dict[str, str]] = {"movflags": "+faststart"}
+# VP9 in libvpx's realtime mode (constant quality, no bitrate cap) is as fast
+# as x264 veryfast here; the default "good" mode is ten times slower.
+_WEBM_CODEC: Final[str] = "libvpx-vp9"
+_WEBM_OPTIONS: Final[dict[str, str]] = {
+    "deadline": "realtime", "cpu-used": "6", "row-mt": "1", "crf": "32", "b": "0",
+}
+#: A GIF palette has 256 entries; the last one is kept transparent, which lets
+#: the encoder store only the pixels that changed since the previous frame.
+GIF_COLOURS: Final[int] = 255
+_GIF_TRANSPARENT: Final[int] = 255
+#: zlib level for the GIF's spooled frames (they are read back once).
+_SPOOL_LEVEL: Final[int] = 1
+# Weights of the squared red, green and blue differences when colours are
+# compared: green matters most to the eye, blue least.
+_COLOUR_WEIGHTS: Final[np.ndarray] = np.array([3.0, 4.0, 2.0], np.float32)
 
 
 class RecordingError(InputError):
@@ -155,17 +166,22 @@ def check_fps(fps: float) -> float:
     return value
 
 
-def ffmpeg_exe() -> str:
-    """The ffmpeg binary of imageio-ffmpeg (or ``IMAGEIO_FFMPEG_EXE``)."""
+def load_av():
+    """The PyAV module, or a :class:`RecordingError` saying the encoder is missing."""
     try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except (ImportError, RuntimeError) as error:
+        import av
+    except ImportError as error:
         raise RecordingError(
             f"the video encoder is missing ({error}); reinstall rnnviz, or record PNG frames "
             "to a folder, which needs no encoder"
         ) from None
+    return av
+
+
+def encoder_versions() -> str:
+    """``PyAV 18.1.0, FFmpeg 8.1.2``: what encodes the videos, for reports and self-tests."""
+    av = load_av()
+    return f"PyAV {av.__version__}, FFmpeg {av.ffmpeg_version_info}"
 
 
 def encode_png(frame: np.ndarray, level: int = PNG_LEVEL) -> bytes:
@@ -197,6 +213,224 @@ def frame_name(index: int) -> str:
     return f"frame_{index + 1:06d}.png"
 
 
+# -- GIF colours -----------------------------------------------------------------------------
+def rgb565(frame: np.ndarray) -> np.ndarray:
+    """The colour bin of every pixel: 5 bits of red, 6 of green, 5 of blue, as ``uint16``."""
+    red = (frame[..., 0] & 0xF8).astype(np.uint16) << 8
+    green = (frame[..., 1] & 0xFC).astype(np.uint16) << 3
+    return red | green | (frame[..., 2] >> 3)
+
+
+class ColourCount:
+    """How often each RGB565 bin occurs, and one real colour seen in it."""
+
+    def __init__(self) -> None:
+        self.counts = np.zeros(1 << 16, np.int64)
+        self.colours = np.zeros((1 << 16, 3), np.uint8)
+
+    def add(self, frame: np.ndarray, bins: np.ndarray) -> None:
+        """Count *frame*, whose bins (:func:`rgb565`) are *bins*."""
+        here = np.bincount(bins.ravel(), minlength=1 << 16)
+        new = (here > 0) & (self.counts == 0)
+        if new.any():  # remember a colour for bins not seen before (rare after frame 1)
+            mask = new[bins]
+            self.colours[bins[mask]] = frame[mask]
+        self.counts += here
+
+
+def _distances(colours: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    return (np.square(colours - colour) * _COLOUR_WEIGHTS).sum(axis=-1)
+
+
+def choose_palette(count: ColourCount, size: int = GIF_COLOURS) -> tuple[np.ndarray, np.ndarray]:
+    """A palette of at most *size* colours for everything *count* saw, and the map to it.
+
+    Returns ``(palette, lut)``: ``palette`` is ``n × 3`` uint8 RGB, ``lut``
+    maps each RGB565 bin to its palette index (``uint8``). When at most *size*
+    bins were seen, each keeps its own colour exactly. Otherwise colours are
+    picked greedily by ``occurrences × squared distance to the nearest colour
+    already picked``: the frequent colours of a window come first, and a rare
+    colour far from all of them (a small red marker) still gets its own entry.
+    """
+    seen = np.flatnonzero(count.counts)
+    if seen.size == 0:
+        return np.zeros((1, 3), np.uint8), np.zeros(1 << 16, np.uint8)
+    weights = count.counts[seen].astype(np.float64)
+    colours = count.colours[seen].astype(np.float32)
+    if seen.size <= size:
+        picked = np.argsort(-weights, kind="stable")
+    else:
+        picked_list = [int(np.argmax(weights))]
+        nearest = _distances(colours, colours[picked_list[0]])
+        while len(picked_list) < size:
+            score = weights * nearest
+            best = int(np.argmax(score))
+            if score[best] <= 0:
+                break
+            picked_list.append(best)
+            np.minimum(nearest, _distances(colours, colours[best]), out=nearest)
+        picked = np.array(picked_list)
+    palette = colours[picked]
+    lut = np.zeros(1 << 16, np.uint8)
+    for start in range(0, seen.size, 4096):
+        chunk = colours[start : start + 4096, None, :]
+        lut[seen[start : start + 4096]] = _distances(chunk, palette[None, :, :]).argmin(axis=1)
+    return palette.astype(np.uint8), lut
+
+
+# -- encoders (used on the worker thread only) ------------------------------------------------
+def _rate(fps: float) -> Fraction:
+    """*fps* as an exact rate: 30 → 30/1, 29.97 → 2997/100."""
+    return Fraction(fps).limit_denominator(1001)
+
+
+class _PngFrames:
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._count = 0
+
+    def write(self, frame: np.ndarray) -> None:
+        (self._folder / frame_name(self._count)).write_bytes(encode_png(frame))
+        self._count += 1
+
+    def finish(self, cancelled: Callable[[], bool]) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+class _VideoFile:
+    """MP4 (H.264) or WebM (VP9) in yuv420p, tagged and converted as BT.709.
+
+    Players assume BT.709 colours for HD video; converting with it and saying
+    so in the file keeps the window's colours exact wherever it is played.
+    """
+
+    def __init__(self, av, target: Path, kind: str, size: tuple[int, int], fps: float) -> None:
+        from av.video.reformatter import ColorPrimaries, ColorRange, Colorspace, ColorTrc
+
+        self._av = av
+        codec, options, container_options = (
+            (_MP4_CODEC, _MP4_OPTIONS, _MP4_CONTAINER) if kind == "mp4" else (_WEBM_CODEC, _WEBM_OPTIONS, {})
+        )
+        self._container = av.open(str(target), "w", format=kind, container_options=dict(container_options))
+        try:
+            stream = self._container.add_stream(codec, rate=_rate(fps))
+            stream.width, stream.height = size
+            stream.pix_fmt = "yuv420p"
+            stream.options = dict(options)
+            context = stream.codec_context
+            context.colorspace = Colorspace.ITU709
+            context.color_range = ColorRange.MPEG
+            context.color_primaries = ColorPrimaries.BT709
+            context.color_trc = ColorTrc.BT709
+            # One thread: on two cores x264 then takes ~30 % less CPU time
+            # (no threading overhead), leaving a core to render; alone it
+            # still encodes 1280×720 at ~150 frames/s, and the bytes no longer
+            # depend on the number of cores.
+            context.thread_count = 1
+        except BaseException:
+            self.abort()
+            raise
+        self._stream = stream
+        self._convert = {
+            "format": "yuv420p", "dst_colorspace": Colorspace.ITU709,
+            "dst_color_range": ColorRange.MPEG, "dst_color_primaries": ColorPrimaries.BT709,
+            "dst_color_trc": ColorTrc.BT709,
+            # One scaling thread: x264 has its own, and the GUI needs a core to render.
+            "threads": 1,
+        }
+        self._count = 0
+
+    def write(self, frame: np.ndarray) -> None:
+        picture = self._av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
+        picture = picture.reformat(**self._convert)
+        picture.pts = self._count
+        self._count += 1
+        self._container.mux(self._stream.encode(picture))
+
+    def finish(self, cancelled: Callable[[], bool]) -> None:
+        self._container.mux(self._stream.encode(None))
+        self._container.close()
+
+    def abort(self) -> None:
+        try:
+            self._container.close()
+        except Exception:  # noqa: BLE001 — the file is deleted anyway
+            pass
+
+
+class _GifFile:
+    """A looping GIF: frames are counted and spooled, then encoded with one palette at the end."""
+
+    _RECORD = struct.Struct("<I")
+
+    def __init__(self, av, target: Path, work: Path, size: tuple[int, int], fps: float) -> None:
+        self._av = av
+        self._target = target
+        self._size = size
+        self._fps = fps
+        self._spool_path = work / "frames.spool"
+        self._spool: IO[bytes] = open(self._spool_path, "wb")  # noqa: SIM115 — closed in finish/abort
+        self._count = ColourCount()
+        self._previous: np.ndarray | None = None
+        self._container = None
+        #: Frames written to the GIF so far, while :meth:`finish` runs.
+        self.encoded = 0
+
+    def write(self, frame: np.ndarray) -> None:
+        previous = self._previous
+        if previous is not None and (frame is previous or np.array_equal(frame, previous)):
+            self._spool.write(self._RECORD.pack(0))  # the same picture again
+            return
+        bins = rgb565(frame)
+        self._count.add(frame, bins)
+        data = zlib.compress(bins.tobytes(), _SPOOL_LEVEL)
+        self._spool.write(self._RECORD.pack(len(data)))
+        self._spool.write(data)
+        self._previous = frame
+
+    def finish(self, cancelled: Callable[[], bool]) -> None:
+        self._spool.close()
+        self._previous = None
+        colours, lut = choose_palette(self._count)
+        palette = np.zeros((256, 4), np.uint8)  # ARGB; unused entries opaque black
+        palette[:, 0] = 255
+        palette[: len(colours), 1:] = colours
+        palette[_GIF_TRANSPARENT, 0] = 0
+        width, height = self._size
+        self._container = container = self._av.open(str(self._target), "w", format="gif")
+        stream = container.add_stream("gif", rate=_rate(self._fps))
+        stream.width, stream.height, stream.pix_fmt = width, height, "pal8"
+        indices = None
+        with open(self._spool_path, "rb") as spool:
+            while not cancelled():
+                head = spool.read(self._RECORD.size)
+                if not head:
+                    break
+                (length,) = self._RECORD.unpack(head)
+                if length:
+                    bins = np.frombuffer(zlib.decompress(spool.read(length)), np.uint16)
+                    indices = lut[bins].reshape(height, width)
+                picture = self._av.VideoFrame.from_ndarray((indices, palette), format="pal8")
+                picture.pts = self.encoded
+                container.mux(stream.encode(picture))
+                self.encoded += 1
+        if cancelled():
+            return
+        container.mux(stream.encode(None))
+        container.close()
+
+    def abort(self) -> None:
+        self._spool.close()
+        if self._container is not None:
+            try:
+                self._container.close()
+            except Exception:  # noqa: BLE001 — the file is deleted anyway
+                pass
+
+
 _END: Final[object] = object()
 
 
@@ -219,6 +453,8 @@ class VideoWriter:
     Use :meth:`write` per frame, then :meth:`close` (wait and get the path) or
     :meth:`finish` and poll :meth:`wait` to stay responsive; :meth:`cancel`
     at any time. As a context manager, leaving on an exception cancels.
+    A frame handed to :meth:`write` must not be changed afterwards (it is
+    queued, not copied); handing the same array again is cheap.
     """
 
     def __init__(
@@ -232,18 +468,15 @@ class VideoWriter:
         self._cancelled = threading.Event()
         self._error: RecordingError | None = None
         self._finished = threading.Event()  # the worker has ended, for better or worse
-        self._lock = threading.Lock()
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
         self._ending = False
         self.frames_received = 0
         #: Frames the worker has passed on to the encoder or written.
         self.frames_written = 0
-        #: "encoding", then "finishing" (waiting for the encoder or, for a GIF,
-        #: applying the palette), then "done", "failed" or "cancelled".
+        #: "encoding", then "finishing" (flushing the encoder or, for a GIF,
+        #: choosing its colours and writing it), then "done", "failed" or "cancelled".
         self.phase = "encoding"
         self.path: Path | None = None
-        exe = None if self.plan.is_folder else ffmpeg_exe()
+        av = None if self.plan.is_folder else load_av()
         parent = self.plan.path.parent
         try:
             self._work = Path(tempfile.mkdtemp(
@@ -255,11 +488,17 @@ class VideoWriter:
             if self.plan.is_folder:
                 self._target = self._work / "frames"
                 self._target.mkdir()
+                self._encoder: _PngFrames | _VideoFile | _GifFile = _PngFrames(self._target)
+            elif self.plan.kind == "gif":
+                self._target = self._work / "video.gif"
+                self._encoder = _GifFile(av, self._target, self._work, self.size, self.fps)
             else:
                 self._target = self._work / f"video.{self.plan.kind}"
-                self._start_encoder(exe)  # type: ignore[arg-type]
-        except BaseException:
+                self._encoder = _VideoFile(av, self._target, self.plan.kind, self.size, self.fps)
+        except BaseException as error:
             self._remove_work()
+            if isinstance(error, Exception) and not isinstance(error, RecordingError):
+                raise self._explain(error) from None
             raise
         self._thread = threading.Thread(target=self._run, name="rnnviz-video-writer", daemon=True)
         self._thread.start()
@@ -302,6 +541,13 @@ class VideoWriter:
     def error(self) -> RecordingError | None:
         return self._error
 
+    @property
+    def frames_finished(self) -> int:
+        """Frames in the output so far: for a GIF, those written while finishing."""
+        if isinstance(self._encoder, _GifFile):
+            return self._encoder.encoded
+        return self.frames_written
+
     def close(self) -> Path:
         """Finish, wait, and return the output path (or raise :class:`RecordingError`)."""
         self.finish()
@@ -312,13 +558,13 @@ class VideoWriter:
         return self.path
 
     def cancel(self) -> None:
-        """Stop now and delete everything written; an existing file at the output stays."""
+        """Stop now and delete everything written; an existing file at the output stays.
+
+        The worker stops after the frame it is encoding (a GIF being finished,
+        after the frame it is writing); this returns once it has cleaned up.
+        """
         self._cancelled.set()
         self._ending = True
-        with self._lock:
-            process = self._process
-        if process is not None and process.poll() is None:
-            process.kill()
         # Unblock a worker waiting for frames, then wait for it to clean up.
         self._drain()
         self._put_end()
@@ -338,115 +584,38 @@ class VideoWriter:
             raise
 
     # -- worker side -------------------------------------------------------------------
-    def _start_encoder(self, exe: str) -> None:
-        width, height = self.size
-        source = ("-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
-                  "-r", f"{self.fps:g}", "-i", "-")
-        if self.plan.kind == "mp4":
-            outputs: tuple[str, ...] = (*_MP4_ARGS, str(self._target))
-        elif self.plan.kind == "webm":
-            outputs = (*_WEBM_ARGS, str(self._target))
-        else:
-            # Pass 1 of 2: count colours for the palette and keep the frames
-            # losslessly (FFV1) on disk; pass 2 applies the palette.
-            outputs = (
-                "-filter_complex", f"[0:v]split[a][b];[a]{_GIF_PALETTE}[p]",
-                "-map", "[p]", "-update", "1", "-f", "image2", str(self._work / "palette.png"),
-                "-map", "[b]", "-c:v", "ffv1", "-f", "matroska", str(self._work / "frames.mkv"),
-            )
-        self._spawn(exe, [exe, "-hide_banner", "-loglevel", "error", "-y", *source, *outputs],
-                    stdin=True)
-
-    def _spawn(self, exe: str, command: list[str], *, stdin: bool) -> subprocess.Popen[bytes]:
-        if self._log is not None:
-            self._log.close()
-        self._log = tempfile.TemporaryFile()
-        try:
-            process = subprocess.Popen(
-                command, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=self._log, creationflags=_NO_WINDOW,
-                # Ctrl+C in a terminal goes to the whole process group; the
-                # recorder, not ffmpeg, decides what happens then.
-                start_new_session=sys.platform != "win32",
-            )
-        except OSError as error:
-            raise RecordingError(f"cannot start the video encoder {exe}: {error.strerror}") from None
-        with self._lock:
-            self._process = process
-        if self._cancelled.is_set():  # cancel() ran while this one was starting
-            process.kill()
-        return process
-
     def _run(self) -> None:
         try:
             while True:
                 item = self._queue.get()
                 if item is _END or self._cancelled.is_set():
                     break
-                self._write_frame(item)  # type: ignore[arg-type]
+                self._encoder.write(item)  # type: ignore[arg-type]
                 self.frames_written += 1
             if not self._cancelled.is_set():
                 self.phase = "finishing"
+                self._encoder.finish(self._cancelled.is_set)
                 self._complete()
         except RecordingError as error:
             self._fail(error)
-        except OSError as error:
-            self._fail(RecordingError(self._describe(error)))
         except Exception as error:  # noqa: BLE001 — reported to the producer, never lost
-            self._fail(RecordingError(
-                f"recording to {self.plan.path} failed: {type(error).__name__}: {error}"
-            ))
+            self._fail(self._explain(error))
         finally:
             if self._error is not None or self._cancelled.is_set():
-                with self._lock:
-                    process = self._process
-                if process is not None:
-                    if process.poll() is None:
-                        process.kill()
-                    process.wait()
-                    if process.stdin is not None:
-                        try:
-                            process.stdin.close()
-                        except OSError:  # the pipe is broken: nothing left to flush
-                            pass
+                self._encoder.abort()
                 self._remove_work()
                 self.phase = "failed" if self._error is not None else "cancelled"
                 self._drain()
             else:
                 self.phase = "done"
-            if self._log is not None:
-                self._log.close()
             self._finished.set()
 
     def _fail(self, error: RecordingError) -> None:
-        # A cancel kills the encoder, which then "fails": that is no error.
+        # Whatever breaks while a cancel tears things down is no error.
         if not self._cancelled.is_set():
             self._error = error
 
-    def _write_frame(self, frame: np.ndarray) -> None:
-        if self.plan.is_folder:
-            (self._target / frame_name(self.frames_written)).write_bytes(encode_png(frame))
-            return
-        process = self._process
-        assert process is not None and process.stdin is not None
-        try:
-            process.stdin.write(np.ascontiguousarray(frame).data)
-        except (BrokenPipeError, ValueError):
-            process.wait()
-            raise RecordingError(self._encoder_failure(process)) from None
-
     def _complete(self) -> None:
-        if not self.plan.is_folder:
-            process = self._process
-            assert process is not None and process.stdin is not None
-            try:
-                process.stdin.close()
-            except BrokenPipeError:
-                pass
-            if process.wait() != 0:
-                raise RecordingError(self._encoder_failure(process))
-            if self.plan.kind == "gif":
-                self._apply_palette()
         if self._cancelled.is_set():
             return
         out = self.plan.path
@@ -456,36 +625,21 @@ class VideoWriter:
         self.path = out
         self._remove_work()
 
-    def _apply_palette(self) -> None:
-        exe = ffmpeg_exe()
-        process = self._spawn(exe, [
-            exe, "-hide_banner", "-loglevel", "error", "-y",
-            "-i", str(self._work / "frames.mkv"), "-i", str(self._work / "palette.png"),
-            "-lavfi", f"[0:v][1:v]{_GIF_APPLY}", "-loop", "0", "-f", "gif", str(self._target),
-        ], stdin=False)
-        if process.wait() != 0:
-            raise RecordingError(self._encoder_failure(process))
-
-    def _encoder_failure(self, process: subprocess.Popen[bytes]) -> str:
-        if self._cancelled.is_set():
-            return f"the recording to {self.plan.path} was cancelled"
-        detail = ""
-        if self._log is not None:
-            self._log.seek(0)
-            lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
-            detail = lines[-1].strip() if lines else ""
-        if "No space left" in detail:
-            return f"cannot finish {self.plan.path}: the disk is full"
-        code = process.returncode
-        reason = detail or (f"exit status {code}" if code is not None and code >= 0 else f"stopped by signal {-(code or 0)}")
-        return f"the video encoder failed while writing {self.plan.path}: {reason}"
-
-    def _describe(self, error: OSError) -> str:
-        if error.errno == 28:  # ENOSPC
-            return f"cannot finish {self.plan.path}: the disk is full"
-        reason = error.strerror or str(error)
-        where = error.filename or self.plan.path
-        return f"cannot write {self.plan.path}: {reason} ({where})"
+    def _explain(self, error: Exception) -> RecordingError:
+        """A message for the user about *error*, naming the output."""
+        out = self.plan.path
+        if isinstance(error, OSError):  # PyAV's file errors are OSErrors too
+            if error.errno == 28:  # ENOSPC
+                return RecordingError(f"cannot finish {out}: the disk is full")
+            if type(error).__module__ == "av.error" and not error.filename:
+                return RecordingError(f"the video encoder failed while writing {out}: {error.strerror}")
+            reason = error.strerror or str(error)
+            where = error.filename or out
+            return RecordingError(f"cannot write {out}: {reason} ({where})")
+        if type(error).__module__ == "av.error":
+            reason = getattr(error, "strerror", None) or str(error)
+            return RecordingError(f"the video encoder failed while writing {out}: {reason}")
+        return RecordingError(f"recording to {out} failed: {type(error).__name__}: {error}")
 
     # -- helpers ----------------------------------------------------------------------------
     def _raise_error(self) -> None:
@@ -523,24 +677,21 @@ class VideoInfo:
     frames: int
 
 
-_STREAM = re.compile(
-    r"Stream #0:\d+[^:]*: Video: (?P<codec>\w+)[^,]*, (?P<pix>\w+)(?:\([^)]*\))?, "
-    r"(?P<w>\d+)x(?P<h>\d+)"
-)
-
-
 def probe(path: str | os.PathLike[str]) -> VideoInfo:
-    """Decode *path* with ffmpeg and report its codec, pixel format, size and frame count."""
-    exe = ffmpeg_exe()
-    result = subprocess.run(
-        [exe, "-hide_banner", "-nostats", "-i", os.fspath(path), "-map", "0:v:0",
-         "-f", "null", "-progress", "pipe:1", "-"],
-        capture_output=True, creationflags=_NO_WINDOW, check=False,
-    )
-    log = result.stderr.decode("utf-8", "replace")
-    stream = _STREAM.search(log)
-    frames = re.findall(r"^frame=(\d+)$", result.stdout.decode("ascii", "replace"), re.M)
-    if result.returncode != 0 or stream is None or not frames:
-        last = log.strip().splitlines()[-1] if log.strip() else f"exit status {result.returncode}"
-        raise RecordingError(f"cannot read {path} as a video: {last}")
-    return VideoInfo(stream["codec"], stream["pix"], int(stream["w"]), int(stream["h"]), int(frames[-1]))
+    """Decode every frame of *path* with PyAV; report its codec, pixel format, size and frame count.
+
+    Raises :class:`RecordingError` when *path* is missing or is not a video.
+    """
+    av = load_av()
+    try:
+        with av.open(os.fspath(path)) as container:
+            if not container.streams.video:
+                raise RecordingError(f"cannot read {path} as a video: it has no video stream")
+            stream = container.streams.video[0]
+            frames = sum(1 for _ in container.decode(stream))
+            context = stream.codec_context
+            return VideoInfo(context.codec.canonical_name, context.pix_fmt or "",
+                             context.width, context.height, frames)
+    except av.error.FFmpegError as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise RecordingError(f"cannot read {path} as a video: {reason}") from None

@@ -36,7 +36,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter
+from PySide6.QtGui import QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.io.video import OutputPlan, VideoWriter, check_fps, plan_output
+from rnnviz.io.video import VideoWriter, check_fps, plan_output
 from rnnviz.session import Session
 
 #: The teaching pace of a rendered video, in ticks per second.
@@ -729,8 +729,9 @@ class RecordingController(QObject):
             return
         if dialog is not None:
             if writer.phase == "finishing" and writer.plan.kind == "gif":
-                dialog.setLabelText("Choosing the GIF's colours…")
-                dialog.setRange(0, 0)
+                # The palette is chosen; every frame is written once more with it.
+                dialog.setLabelText("Writing the GIF in its chosen colours…")
+                dialog.setValue(min(writer.frames_finished, dialog.maximum()))
             else:
                 dialog.setValue(min(writer.frames_written, dialog.maximum()))
         if not writer.done:
