@@ -235,3 +235,20 @@ def test_closing_the_window_while_recording_leaves_no_file(window, qtbot, tmp_pa
     window.close()
     assert not controller.busy
     assert list(tmp_path.iterdir()) == []
+
+
+def test_presentation_recording_films_the_large_text_view_without_menus(qtbot):
+    bits = parse_sequence("1^10 0^10")
+    plain = recording.StreamRenderer(bits, LearnerParams(), 3, (1280, 720), fps=4, speed=4)
+    shown = recording.StreamRenderer(bits, LearnerParams(), 3, (1280, 720), fps=4, speed=4,
+                                     presentation=True)
+    try:
+        first_plain, first_shown = next(iter(plain)), next(iter(shown))
+        assert first_plain.shape == first_shown.shape == (720, 1280, 3)
+        assert plain.window.menuBar().isVisible()
+        assert shown.window.presentation.active and not shown.window.menuBar().isVisible()
+        assert shown.window.diagram.font_scale() > plain.window.diagram.font_scale()
+        assert not (first_plain == first_shown).all()
+    finally:
+        plain.close()
+        shown.close()

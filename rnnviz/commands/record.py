@@ -50,6 +50,8 @@ def add_parser(subparsers) -> None:
                        help=f"ticks per second of video, at most --fps (default {DEFAULT_SPEED:g})")
     video.add_argument("--size", default=DEFAULT_SIZE,
                        help=f"WIDTHxHEIGHT in pixels, even for mp4/webm (default {DEFAULT_SIZE})")
+    video.add_argument("--presentation", action="store_true",
+                       help="film presentation mode: no menus or settings, text enlarged for the size")
     add_learning_arguments(parser)
     parser.set_defaults(func=run_record)
 
@@ -102,7 +104,8 @@ def run_record(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
         result = record_stream(args.out, bits, params, ticks, size, fps=args.fps,
-                               speed=args.speed, stream_text=text, progress=progress)
+                               speed=args.speed, stream_text=text, progress=progress,
+                               presentation=args.presentation)
     except RecordingError as error:
         if shown:
             print(file=sys.stderr)

@@ -262,8 +262,13 @@ class PaintWatch(QObject):
 
 
 # -- deterministic rendering -----------------------------------------------------------------
-def offscreen_window(adapter, size: tuple[int, int], *, stream_text: str | None = None):
+def offscreen_window(
+    adapter, size: tuple[int, int], *, stream_text: str | None = None, presentation: bool = False
+):
     """A main window laid out at exactly *size*, shown without appearing on screen.
+
+    With *presentation* it is in presentation mode: no menus, toolbar or
+    settings, and text and markers enlarged for the size.
 
     Reads and writes no settings. Raises :class:`InputError` (and builds
     nothing lasting) when the window cannot be laid out that small.
@@ -285,6 +290,9 @@ def offscreen_window(adapter, size: tuple[int, int], *, stream_text: str | None 
     window.setFixedSize(*size)
     window.show()
     QApplication.processEvents()
+    if presentation:
+        window.presentation.set_active(True)
+        QApplication.processEvents()
     window.plots.fit()
     # No text caret or focus frame in a video.
     focused = QApplication.focusWidget()
@@ -312,7 +320,7 @@ class StreamRenderer:
     def __init__(
         self, bits, params: LearnerParams, ticks: int, size: tuple[int, int], *,
         fps: float = DEFAULT_FPS, speed: float = DEFAULT_SPEED, stream_text: str | None = None,
-        hold_s: float = HOLD_SECONDS,
+        hold_s: float = HOLD_SECONDS, presentation: bool = False,
     ) -> None:
         from rnnviz.ui.adapter import SessionAdapter
 
@@ -322,7 +330,8 @@ class StreamRenderer:
         self.timeline = make_timeline(ticks, fps, speed, hold_s)
         self.size = size
         self.adapter = SessionAdapter(session)
-        self.window = offscreen_window(self.adapter, size, stream_text=stream_text)
+        self.window = offscreen_window(self.adapter, size, stream_text=stream_text,
+                                       presentation=presentation)
         self._animations = VirtualAnimations(self.window)
         self._watch = PaintWatch(self.window)
         self._last: np.ndarray | None = None
@@ -395,6 +404,7 @@ def record_stream(
     out: str | os.PathLike[str], bits, params: LearnerParams, ticks: int, size: tuple[int, int], *,
     fps: float = DEFAULT_FPS, speed: float = DEFAULT_SPEED, stream_text: str | None = None,
     progress: Callable[[int, int], None] | None = None, hold_s: float = HOLD_SECONDS,
+    presentation: bool = False,
 ) -> RecordResult:
     """Render *ticks* ticks of the stream to *out* (blocking; the encoder has its own thread).
 
@@ -405,7 +415,7 @@ def record_stream(
     plan_output(out, size)
     make_timeline(ticks, fps, speed, hold_s)
     renderer = StreamRenderer(bits, params, ticks, size, fps=fps, speed=speed,
-                              stream_text=stream_text, hold_s=hold_s)
+                              stream_text=stream_text, hold_s=hold_s, presentation=presentation)
     try:
         with VideoWriter(out, size, fps) as writer:
             for frame in renderer:
