@@ -693,12 +693,7 @@ class RecordingController(QObject):
         if self.live is None:
             return
         self.capture_now(now)
-        live, self.live = self.live, None
-        if live is not None:
-            live.stop()
-        self._frame_timer.stop()
-        self.indicator.hide()
-        self.window.setWindowTitle(self._title)
+        live = self._end_live()
         writer = self.writer
         if writer is None:  # the capture above failed and cleaned up
             self._sync_actions()
@@ -706,13 +701,18 @@ class RecordingController(QObject):
         writer.finish()
         self._start_finishing(writer, frames=live.frames if live else 0)
 
-    def _abort_live(self, message: str) -> None:
+    def _end_live(self):
+        """Stop the frame clock and the REC indicator; return the recorder that was running."""
         live, self.live = self.live, None
         if live is not None:
             live.stop()
         self._frame_timer.stop()
         self.indicator.hide()
         self.window.setWindowTitle(self._title)
+        return live
+
+    def _abort_live(self, message: str) -> None:
+        self._end_live()
         if self.writer is not None:
             self.writer.cancel()
             self.writer = None
