@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.equations import EquationPanel
+from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS
 from windows import make_window
 
 MINUS = "\u2212"
@@ -227,3 +230,26 @@ def test_the_panel_fits_its_width_in_the_window(qtbot, window, size):
     assert panel.width() >= 300
     # The plots and the diagram keep usable room beside it.
     assert window.plots.width() >= 300 and window.diagram.width() >= 380
+
+
+def test_while_playing_the_panel_keeps_a_readable_pace_and_is_exact_when_play_stops(qtbot, make_panel):
+    panel = make_panel(bits="random(2001, 0.5, seed=4)")
+    adapter = panel._adapter
+    shown: list[str] = []
+    frames: list[float] = []
+
+    def after_change(_flags: int) -> None:  # connected after the panel, so runs after it
+        frames.append(time.perf_counter())
+        text = panel.text().splitlines()[0]
+        if not shown or shown[-1] != text:
+            shown.append(text)
+
+    adapter.changed.connect(after_change)
+    adapter.set_speed(60)
+    adapter.play()
+    qtbot.waitUntil(lambda: len(frames) >= 30, timeout=10_000)
+    adapter.pause()
+    elapsed_ms = (frames[-1] - frames[0]) * 1000
+    assert len(shown) <= elapsed_ms / TEXT_REFRESH_PERIOD_MS + 2 < len(frames)
+    cursor = adapter.session.cursor
+    assert panel.text().splitlines()[0] == f"Tick {cursor:,} of {adapter.session.n_ticks:,}"

@@ -45,7 +45,8 @@ from rnnviz.engine.explain import (
 )
 from rnnviz.engine.learner import predicted_bit
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import STAGE_TITLES, SessionAdapter, Stage
+from rnnviz.ui.adapter import STAGE_TITLES, Change, SessionAdapter, Stage
+from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
 
 MINUS: Final[str] = theme.MINUS
 #: Text size of the panel at font scale 1, in pixels.
@@ -235,8 +236,12 @@ class EquationPanel(QTextBrowser):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the arrows stay the window's
         self.setStyleSheet(f"QTextBrowser {{ background: #ffffff; color: {_INK}; }}")
         self._apply_font()
+        # While playing, whole ticks are shown at a readable pace (setHtml
+        # costs about 3 ms); stages, pauses and edits are shown at once.
+        self._throttle = Throttle(self._redraw, TEXT_REFRESH_PERIOD_MS, self, "equationTextTimer")
         adapter.changed.connect(self._on_changed)
-        adapter.stageChanged.connect(self._on_changed)
+        adapter.stageChanged.connect(self._throttle.now)
+        adapter.playingChanged.connect(self._on_playing)
         self._refresh()
 
     # -- public API --------------------------------------------------------------
@@ -263,7 +268,17 @@ class EquationPanel(QTextBrowser):
         return self.toPlainText()
 
     # -- following the adapter ---------------------------------------------------
-    def _on_changed(self, *_: object) -> None:
+    def _on_changed(self, flags: int) -> None:
+        if self._adapter.playing and flags == Change.CURSOR:
+            self._throttle.request()
+        else:
+            self._throttle.now()
+
+    def _on_playing(self, playing: bool) -> None:
+        if not playing:
+            self._throttle.now()  # the exact end state, at once
+
+    def _redraw(self) -> None:
         # While hidden the panel only notes that it is out of date: playing at
         # full speed with the panel closed costs nothing.
         if self.isVisible():

@@ -36,14 +36,13 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt
 from PySide6.QtGui import (
     QColor, QFont, QFontMetrics, QPainterPath, QPalette, QPolygonF, QResizeEvent, QShowEvent,
 )
@@ -55,11 +54,9 @@ from rnnviz.engine.notation import MINUS, change_signs
 from rnnviz.engine.notation_index import NotationIndex
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
 from rnnviz.ui.theme import format_number
 
-#: While playing, the notation and value texts refresh at most this often
-#: (formatting and laying out text costs more than moving a curve).
-TEXT_REFRESH_PERIOD_MS: Final[int] = 200
 #: Up to this many points a curve gets every point, whatever the zoom.
 EXACT_POINTS: Final[int] = 4096
 #: Beyond EXACT_POINTS, a curve gets every visible point while there are at
@@ -294,7 +291,6 @@ class WeightPlots(QWidget):
         self._seen_history = adapter.session.history
         self._seen_forgets = adapter.session.history.forgets
         self._cached = 0  # ticks every cache below covers
-        self._last_text_refresh = -math.inf
         self._markers_shown = True
         self._marker_symbols, self._marker_brushes = _marker_styles()
 
@@ -335,10 +331,7 @@ class WeightPlots(QWidget):
         # one only when a release follows it, which not every source sends.
         self._view.viewport().installEventFilter(self)
 
-        self._text_timer = QTimer(self)
-        self._text_timer.setObjectName("weightPlotsTextTimer")
-        self._text_timer.setSingleShot(True)
-        self._text_timer.timeout.connect(self._refresh_text)
+        self._text_throttle = Throttle(self._refresh_text, TEXT_REFRESH_PERIOD_MS, self, "weightPlotsTextTimer")
 
         self._font_scale = 0.0  # set_font_scale below sets the real one
         self.set_font_scale(1.0)
@@ -578,7 +571,7 @@ class WeightPlots(QWidget):
         if not first:  # the markers grow too (the caches are filled once the widget is built)
             self._sync_caches()
             self._refresh_plots()
-        self._refresh_text()
+        self._text_throttle.now()
         self._place_side_boxes()
 
     def font_scale(self) -> float:
@@ -595,20 +588,13 @@ class WeightPlots(QWidget):
             self._apply_signals_y_range()
         self._refresh_plots()
         if self._adapter.playing and flags == Change.CURSOR:
-            self._schedule_text()
+            self._text_throttle.request()
         else:
-            self._refresh_text()
+            self._text_throttle.now()
 
     def _on_playing_changed(self, playing: bool) -> None:
         if not playing:
-            self._refresh_text()  # the exact end state, at once
-
-    def _schedule_text(self) -> None:
-        waited_ms = (time.perf_counter() - self._last_text_refresh) * 1000
-        if waited_ms >= TEXT_REFRESH_PERIOD_MS:
-            self._refresh_text()
-        elif not self._text_timer.isActive():
-            self._text_timer.start(max(1, round(TEXT_REFRESH_PERIOD_MS - waited_ms)))
+            self._text_throttle.now()  # the exact end state, at once
 
     def _sync_caches(self) -> None:
         """Bring the notation indexes and pyramids up to the cursor.
@@ -900,8 +886,6 @@ class WeightPlots(QWidget):
 
     # -- slow text ---------------------------------------------------------------------
     def _refresh_text(self) -> None:
-        self._text_timer.stop()
-        self._last_text_refresh = time.perf_counter()
         session = self._adapter.session
         cursor = session.cursor
         history = session.history
@@ -968,7 +952,7 @@ class WeightPlots(QWidget):
             box.setGeometry(0, top, *size)
         if resized:
             # The labels format only as much notation as fits: a bigger box needs more.
-            self._refresh_text()
+            self._text_throttle.now()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
