@@ -118,27 +118,13 @@ def screenshot(
     from PySide6.QtWidgets import QApplication
 
     from rnnviz.ui.adapter import SessionAdapter
-    from rnnviz.ui.mainwindow import MainWindow, application
+    from rnnviz.ui.mainwindow import application
 
     app = application()
     adapter = SessionAdapter(session)
-    window = MainWindow(adapter, settings=None, stream_text=stream_text)
-    smallest = window.minimumSizeHint()
-    if size[0] < smallest.width() or size[1] < smallest.height():
-        window.close()
-        raise InputError(
-            f"--size {size[0]}x{size[1]} is smaller than the window can be laid out in "
-            f"({smallest.width()}x{smallest.height()}); choose a larger size"
-        )
-    window.setFixedSize(*size)
-    window.show()
-    QApplication.processEvents()
+    window = offscreen_window(adapter, size, stream_text=stream_text)
     adapter.step(max(ticks - 1, 0))
     window.plots.fit()
-    # No text caret or focus frame in a picture meant for slides.
-    focused = QApplication.focusWidget()
-    if focused is not None:
-        focused.clearFocus()
     QApplication.processEvents()
     # The last tick is taken right before the grab, with no event processed
     # in between: its glow is caught at its start, whatever the machine's
@@ -156,3 +142,46 @@ def screenshot(
         raise InputError(f"cannot write {out}")
     temporary.replace(out)
     return out
+
+
+def offscreen_window(
+    adapter, size: tuple[int, int], *, stream_text: str | None = None, presentation: bool = False
+):
+    """A main window laid out at exactly *size*, shown without appearing on screen.
+
+    With *presentation* it is in presentation mode: no menus, toolbar or
+    settings, and text and markers enlarged for the size.
+
+    Reads and writes no settings. Raises :class:`InputError` (and builds
+    nothing lasting) when the window cannot be laid out that small.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.ui.mainwindow import MainWindow
+
+    window = MainWindow(adapter, settings=None, restore_settings=False, stream_text=stream_text)
+    smallest = window.minimumSizeHint()
+    if size[0] < smallest.width() or size[1] < smallest.height():
+        window.close()
+        window.deleteLater()
+        raise InputError(
+            f"--size {size[0]}x{size[1]} is smaller than the window can be laid out in "
+            f"({smallest.width()}x{smallest.height()}); choose a larger size"
+        )
+    # Not on the desktop even on a real platform: the in-app render must not
+    # flash a second window in front of the teacher.
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    window.setFixedSize(*size)
+    window.show()
+    QApplication.processEvents()
+    if presentation:
+        window.presentation.set_active(True)
+        QApplication.processEvents()
+    window.plots.fit()
+    # No text caret or focus frame in a picture meant for slides or a video.
+    focused = QApplication.focusWidget()
+    if focused is not None and focused.window() is window:
+        focused.clearFocus()
+    QApplication.processEvents()
+    return window

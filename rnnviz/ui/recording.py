@@ -56,6 +56,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.io.video import VideoWriter, check_fps, plan_output
 from rnnviz.session import Session
+from rnnviz.ui.app import offscreen_window
 
 #: The teaching pace of a rendered video, in ticks per second.
 DEFAULT_SPEED: Final[float] = 2.0
@@ -262,46 +263,6 @@ class PaintWatch(QObject):
 
 
 # -- deterministic rendering -----------------------------------------------------------------
-def offscreen_window(
-    adapter, size: tuple[int, int], *, stream_text: str | None = None, presentation: bool = False
-):
-    """A main window laid out at exactly *size*, shown without appearing on screen.
-
-    With *presentation* it is in presentation mode: no menus, toolbar or
-    settings, and text and markers enlarged for the size.
-
-    Reads and writes no settings. Raises :class:`InputError` (and builds
-    nothing lasting) when the window cannot be laid out that small.
-    """
-    from rnnviz.ui.mainwindow import MainWindow
-
-    window = MainWindow(adapter, settings=None, restore_settings=False, stream_text=stream_text)
-    smallest = window.minimumSizeHint()
-    if size[0] < smallest.width() or size[1] < smallest.height():
-        window.close()
-        window.deleteLater()
-        raise InputError(
-            f"--size {size[0]}x{size[1]} is smaller than the window can be laid out in "
-            f"({smallest.width()}x{smallest.height()}); choose a larger size"
-        )
-    # Not on the desktop even on a real platform: the in-app render must not
-    # flash a second window in front of the teacher.
-    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    window.setFixedSize(*size)
-    window.show()
-    QApplication.processEvents()
-    if presentation:
-        window.presentation.set_active(True)
-        QApplication.processEvents()
-    window.plots.fit()
-    # No text caret or focus frame in a video.
-    focused = QApplication.focusWidget()
-    if focused is not None and focused.window() is window:
-        focused.clearFocus()
-    QApplication.processEvents()
-    return window
-
-
 class StreamRenderer:
     """Render a session frame by frame on a virtual clock (see the module notes).
 
