@@ -15,8 +15,8 @@ from rnnviz.commands.options import (
     add_learning_arguments,
     add_sequence_arguments,
     allow_negative_values,
+    given_sequence_text,
     params_from_args,
-    read_sequence_text,
 )
 from rnnviz.engine.errors import InputError
 from rnnviz.io import sessionfile
@@ -52,11 +52,6 @@ def add_parser(subparsers) -> None:
     shot.set_defaults(func=run_screenshot)
 
 
-def _stream_text(args: argparse.Namespace) -> str | None:
-    given = any(getattr(args, name, None) is not None for name in ("sequence", "file", "example"))
-    return read_sequence_text(args) if given else None
-
-
 def display_problem() -> str | None:
     """Why a window cannot open here, or None when it can (as far as we can tell)."""
     if os.environ.get("QT_QPA_PLATFORM"):
@@ -85,7 +80,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         restore = False
     elif args is not None:
         params = params_from_args(args)
-        text = _stream_text(args)
+        text = given_sequence_text(args)
         if text is not None or params != DEFAULTS:
             text = text if text is not None else DEFAULT_STREAM
             session = Session(text, params)
@@ -111,7 +106,7 @@ def run_screenshot(args: argparse.Namespace) -> int:
     from rnnviz.ui.app import parse_size, screenshot
 
     size = parse_size(args.size)
-    text = _stream_text(args) or DEFAULT_STREAM
+    text = given_sequence_text(args) or DEFAULT_STREAM
     bits = parse_sequence(text)
     params = params_from_args(args)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks

@@ -106,6 +106,12 @@ def read_sequence_text(args: argparse.Namespace) -> str:
     return args.sequence
 
 
+def given_sequence_text(args: argparse.Namespace) -> str | None:
+    """The stream's text when SEQ, ``--file`` or ``--example`` was given, else ``None``."""
+    given = any(getattr(args, name, None) is not None for name in ("sequence", "file", "example"))
+    return read_sequence_text(args) if given else None
+
+
 #: The largest stream file read: ten million bits with generous separators.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
