@@ -137,6 +137,17 @@ def test_save_writes_to_the_file_the_session_came_from(qtbot, tmp_path) -> None:
     assert dialogs.warnings == []
 
 
+def test_saving_in_presentation_mode_is_confirmed_under_the_tape(qtbot, tmp_path) -> None:
+    path = tmp_path / "mine.rnnviz.json"
+    sessionfile.save(path, Session("(10)^5"))
+    window, controller, _ = make_window(qtbot)
+    assert controller.open(path)
+    window.presentation.set_active(True)  # the status bar is hidden
+    window.adapter.toggle(0)
+    window.actions_by_name["save"].trigger()
+    assert window.tape.message == "Saved mine.rnnviz.json."
+
+
 def test_opening_a_bad_file_says_why_and_leaves_the_session_alone(qtbot, tmp_path) -> None:
     window, controller, dialogs = make_window(qtbot)
     window.adapter.step(4)

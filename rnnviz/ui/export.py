@@ -209,11 +209,7 @@ class Exports(QObject):
         return path
 
     def _tell(self, text: str) -> None:
-        window = self._window
-        window.statusBar().showMessage(text, MESSAGE_MS)
-        if not window.statusBar().isVisible():
-            # Presentation mode hides the status bar: the tape's message strip says it.
-            window.tape.show_message(text, error=False)
+        self._window.tell(text, MESSAGE_MS)
 
 
 def install(window) -> Exports:

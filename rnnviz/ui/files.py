@@ -675,7 +675,7 @@ class SessionFiles(QObject):
 
     # -- dialogs (replaced in tests) ----------------------------------------------------------------
     def _status(self, message: str) -> None:
-        self._window.statusBar().showMessage(message, 8000)
+        self._window.tell(message, 8000)
 
     def _dialog_open_path(self) -> str | None:
         folder = str(self._suggested_path().parent)

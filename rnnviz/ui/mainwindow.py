@@ -280,12 +280,19 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     # -- user commands --------------------------------------------------------
+    def tell(self, text: str, ms: int = 6000) -> None:
+        """Say *text* in the status bar for *ms* milliseconds, or under the tape
+        when the status bar is hidden (presentation mode)."""
+        self.statusBar().showMessage(text, ms)
+        if self.statusBar().isHidden():
+            self.tape.show_message(text, error=False)
+
     def open_stream(self, text: str, what: str = "Replace stream") -> bool:
         """Use the stream *text*; an invalid one is reported in the status bar and changes nothing."""
         try:
             self.adapter.replace(text, what)
         except InputError as error:
-            self.statusBar().showMessage(f"Not used: {error}", 8000)
+            self.tell(f"Not used: {error}", 8000)
             return False
         self.stream_line.set_text(text)
         self._save_stream(text)
@@ -312,7 +319,7 @@ class MainWindow(QMainWindow):
             self._settings.remove("learning")
             self._settings.remove("window")
             self._settings.remove("run")
-        self.statusBar().showMessage("Settings restored to their defaults (the stream is kept).", 6000)
+        self.tell("Settings restored to their defaults (the stream is kept).")
 
     def _about(self) -> None:
         QMessageBox.about(
