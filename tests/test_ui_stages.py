@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.ui.adapter import NO_STAGE, Stage
+from rnnviz.ui.adapter import NO_STAGE, Change, Stage
 from rnnviz.ui.theme import format_number
 from windows import make_window
 
@@ -191,3 +191,19 @@ def test_next_stage_is_in_the_run_menu_with_its_key(window):
     assert action in window.menus["run"].actions()
     assert action.text() == "Next stage"
     assert action.shortcut().toString() == "Shift+Right"
+
+
+def test_a_step_during_the_stages_is_one_change_that_also_ends_them(window):
+    adapter = window.adapter
+    adapter.advance_stage()
+    adapter.advance_stage()
+    emitted: list[int] = []
+    adapter.changed.connect(emitted.append)
+    adapter.step()
+    assert emitted == [int(Change.CURSOR | Change.STAGE)]
+    assert adapter.stage is None and adapter.session.cursor == 1
+    emitted.clear()
+    for _ in range(7):  # one emission per stage, the update's step included
+        adapter.advance_stage()
+    assert len(emitted) == 7
+    assert emitted[-1] == int(Change.CURSOR | Change.STAGE) and adapter.stage == Stage.UPDATE

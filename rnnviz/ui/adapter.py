@@ -16,8 +16,10 @@ the error, the change of each weight, the update — one per
 per play period. Until the update stage the session is untouched (the stages
 show the tick the next step will do); the update stage steps the session one
 tick. Any other change (a step, going back, seeking, an edit, a new
-setting, a reset) ends the stages. Views read :attr:`SessionAdapter.stage`
-and follow :attr:`SessionAdapter.stageChanged`.
+setting, a reset) ends the stages, in the same :attr:`~SessionAdapter.changed`
+emission. Views read :attr:`SessionAdapter.stage` when ``changed`` carries
+:attr:`Change.STAGE`; :attr:`SessionAdapter.stageChanged` names the stage for
+anyone who wants only that.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class Change(enum.IntFlag):
     #: Set from :attr:`History.forgets`, so it is never missed, even when a
     #: batch steps back, changes a parameter and steps forward again.
     HISTORY = enum.auto()
+    #: The slow-motion stage changed (:attr:`SessionAdapter.stage`).
+    STAGE = enum.auto()
     ALL = CURSOR | STREAM | PARAMS | HISTORY
 
 
@@ -273,13 +277,13 @@ class SessionAdapter(QObject):
             self._flush()
 
     def _notify(self, flags: Change) -> None:
-        if not self._staging:
-            self.end_stages()
         forgets = self._session.history.forgets
         if forgets != self._forgets:
             self._forgets = forgets
             flags |= Change.HISTORY
         self._pending |= flags
+        if not self._staging:
+            self.end_stages()  # any other change shows the tick whole, in the same emission
         self._flush()
 
     def _flush(self) -> None:
@@ -310,44 +314,43 @@ class SessionAdapter(QObject):
 
     def step(self, count: int = 1) -> int:
         """Forward up to *count* ticks; return how many were taken."""
-        self.end_stages()
         cursor = self._session.cursor
         moved = self._session.step(count)
         self._moved(cursor)
+        self.end_stages()  # also when nothing moved (at the end)
         return moved
 
     def back(self, count: int = 1) -> int:
         """Back up to *count* ticks (a stored state, nothing re-run)."""
         self.pause()
-        self.end_stages()
         cursor = self._session.cursor
         moved = self._session.back(count)
         self._moved(cursor)
+        self.end_stages()  # also at tick 0
         return moved
 
     def seek(self, tick: int) -> None:
         """Show the state after *tick* ticks (clamped to the stream)."""
-        self.end_stages()
         cursor = self._session.cursor
         # The views catch up inside the busy block too: after a long jump
         # their caches take about as long as the ticks did.
         with self._busy(self._work_to(tick)):
             self._session.seek(tick)
             self._moved(cursor)
+        self.end_stages()
 
     def run_to_end(self) -> None:
         """Do every remaining tick at once."""
         self.pause()
-        self.end_stages()
         cursor = self._session.cursor
         with self._busy(self._work_to(self._session.n_ticks)):
             self._session.run_to_end()
             self._moved(cursor)
+        self.end_stages()
 
     def reset(self) -> None:
         """Back to tick 0 with the initial weights; stored ticks are forgotten."""
         self.pause()
-        self.end_stages()
         self._session.reset()
         self._notify(Change.CURSOR)
 
@@ -450,6 +453,7 @@ class SessionAdapter(QObject):
             # The stage is set before the step is announced, so views see the
             # moved cursor together with the update stage.
             self._stage = Stage.UPDATE
+            self._pending |= Change.STAGE  # announced with the step
             self._staging = True
             try:
                 cursor = session.cursor
@@ -478,7 +482,9 @@ class SessionAdapter(QObject):
         if stage == self._stage:
             return
         self._stage = stage
+        self._pending |= Change.STAGE
         self.stageChanged.emit(NO_STAGE if stage is None else int(stage))
+        self._flush()
 
     # -- parameters ---------------------------------------------------------------
     def set_params(self, params: LearnerParams | None = None, **changes) -> None:

@@ -34,7 +34,7 @@ update stage the session has stepped and the diagram shows the finished
 tick as usual, its three weights highlighted.
 
 The widget reads the session only in :meth:`NetworkDiagram._refresh` (on
-:attr:`SessionAdapter.changed` and :attr:`SessionAdapter.stageChanged`) and
+:attr:`SessionAdapter.changed`, which also says when the stage changed) and
 keeps a small cached state; painting draws that state and never asks the
 engine anything.
 """
@@ -252,7 +252,6 @@ class NetworkDiagram(QWidget):
         self._state = self._read_state()
         self._layout = self._fit_layout()
         adapter.changed.connect(self._on_changed)
-        adapter.stageChanged.connect(self._on_stage_changed)
 
     # -- public API -------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
@@ -358,20 +357,15 @@ class NetworkDiagram(QWidget):
             and not change & Change.HISTORY
             and cursor > self._shown_cursor
         )
-        moved = bool(change & (Change.CURSOR | Change.HISTORY))
+        # A stage other than the update shows a tick not yet done, where a
+        # glow would claim a change not yet made (the update's step is forward).
+        moved = bool(change & (Change.CURSOR | Change.HISTORY | Change.STAGE))
         self._shown_cursor = cursor
         self._refresh()
         if forward:
             self._start_flash()
         elif moved:
             self._stop_flash()
-
-    def _on_stage_changed(self, stage: int) -> None:
-        # The update's step glows through _on_changed; every other stage shows
-        # a tick not yet done, where a glow would claim a change not yet made.
-        if stage != Stage.UPDATE:
-            self._stop_flash()
-        self._refresh()
 
     def _refresh(self) -> None:
         """Re-read the session into the cached state, lay out and schedule a repaint."""

@@ -220,7 +220,7 @@ class EquationPanel(QTextBrowser):
     ----------
     adapter
         The session adapter; the panel follows :attr:`~SessionAdapter.changed`
-        and :attr:`~SessionAdapter.stageChanged` and only reads.
+        (stages included) and only reads.
     parent
         The Qt parent widget.
     """
@@ -240,7 +240,6 @@ class EquationPanel(QTextBrowser):
         # costs about 3 ms); stages, pauses and edits are shown at once.
         self._throttle = Throttle(self._redraw, TEXT_REFRESH_PERIOD_MS, self, "equationTextTimer")
         adapter.changed.connect(self._on_changed)
-        adapter.stageChanged.connect(self._throttle.now)
         adapter.playingChanged.connect(self._on_playing)
         self._refresh()
 

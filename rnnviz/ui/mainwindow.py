@@ -150,7 +150,6 @@ class MainWindow(QMainWindow):
 
         self.adapter.changed.connect(self._on_changed)
         self.adapter.playingChanged.connect(self._on_playing)
-        self.adapter.stageChanged.connect(self._on_stage)
         # Bound methods, not lambdas: Qt drops a connection to a method of a
         # destroyed window before it destroys the window's children, whose
         # last signals would otherwise reach a half-deleted window.
@@ -356,9 +355,6 @@ class MainWindow(QMainWindow):
             self._save_learning()
         if flags & Change.STREAM:
             self._save_stream()
-
-    def _on_stage(self, _stage: int) -> None:
-        self._on_changed(0)
 
     def _on_playing(self, playing: bool) -> None:
         play = self.actions_by_name["play"]
