@@ -102,11 +102,6 @@ class SignRule:
     def holds(self) -> bool:
         return self.predicted == self.actual
 
-    @property
-    def formula(self) -> str:
-        """``"sign(Δih) = sign(e)·sign(ho′)·sign(x)"``."""
-        return f"sign(Δ{self.weight}) = " + "·".join(f"sign({name})" for name, _ in self.terms)
-
 
 @dataclass(frozen=True, slots=True)
 class ForwardPass:
@@ -175,11 +170,6 @@ class TickExplanation:
     @property
     def weights_after(self) -> tuple[float, float, float]:
         return tuple(self.updates[w].after for w in WEIGHTS)  # type: ignore[return-value]
-
-    @property
-    def ho_used(self) -> float:
-        """The ``ho`` the ih/hh updates multiply by: the new one (sequential) or the old one."""
-        return self.ho_new if self.ho_new is not None else self.forward.ho
 
 
 def derivative_symbols(activation: Activation, output: str) -> str:
@@ -299,33 +289,7 @@ def _sign_rules(
     """The sign rules of DESIGN §1 with this tick's signs, and why one does not hold."""
     e, h = sign(row.err), sign(row.h)
 
-    def rule(weight: str, terms: tuple[tuple[str, int], ...], delta: float) -> SignRule:
-        predicted = 1
-        for _, s in terms:
-            predicted *= s
-        actual = sign(delta)
-        note = ""
-        if predicted != actual:
-            if eta == 0.0:
-                note = "learning is off (η = 0): nothing changes"
-            elif not matches:
-                note = "this tick was computed with the settings before the last change"
-            else:
-                note = "a derivative term underflowed to 0 (saturated neuron): no change"
-        return SignRule(weight, terms, predicted, actual, note)
-
-    # h is positive for the sigmoid, so sign(Δho) = sign(e) there (DESIGN §1);
-    # tanh and bipolar hidden values can be negative and then flip it.
-    ho_terms = (("e", e),) if act_name == "sigmoid" else (("e", e), ("h", h))
-    ho_rule = rule("ho", ho_terms, row.d_ho)
-    ih_rule = rule("ih", (("e", e), (ho_name, sign(ho_used)), ("x", sign(row.x))), row.d_ih)
-    if row.x == 0 and not ih_rule.note:
-        ih_rule = SignRule(ih_rule.weight, ih_rule.terms, ih_rule.predicted, ih_rule.actual,
-                           "x = 0: ih cannot learn from zeros")
-    hh_rule = rule("hh", (("e", e), (ho_name, sign(ho_used)), ("h_prev", sign(before.h))), row.d_hh)
-    if before.h == 0 and not hh_rule.note:
-        hh_rule = SignRule(hh_rule.weight, hh_rule.terms, hh_rule.predicted, hh_rule.actual,
-                           "h_prev = 0: hh cannot learn on this tick")
+    flipped = ""
     if sequential and sign(ho_used) != sign(before.ho):
         if before.ho == 0:
             flipped = ("ho was 0 before this tick; the sequential rule uses the new ho′, "
@@ -333,14 +297,33 @@ def _sign_rules(
         else:
             flipped = (f"ho changed sign in this tick ({SIGN_SYMBOLS[sign(before.ho)]} → "
                        f"{SIGN_SYMBOLS[sign(ho_used)]}); the sequential rule uses the new ho′")
-        for name in ("ih", "hh"):
-            old = ih_rule if name == "ih" else hh_rule
-            note = f"{old.note}; {flipped}" if old.note else flipped
-            new = SignRule(old.weight, old.terms, old.predicted, old.actual, note)
-            if name == "ih":
-                ih_rule = new
+
+    def rule(weight: str, terms: tuple[tuple[str, int], ...], delta: float,
+             zero: str = "", later: str = "") -> SignRule:
+        """The rule for *weight*: why it fails (else the *zero* note), then the *later* note."""
+        predicted = 1
+        for _, s in terms:
+            predicted *= s
+        actual = sign(delta)
+        reason = zero
+        if predicted != actual:
+            if eta == 0.0:
+                reason = "learning is off (η = 0): nothing changes"
+            elif not matches:
+                reason = "this tick was computed with the settings before the last change"
             else:
-                hh_rule = new
+                reason = "a derivative term underflowed to 0 (saturated neuron): no change"
+        note = "; ".join(part for part in (reason, later) if part)
+        return SignRule(weight, terms, predicted, actual, note)
+
+    # h is positive for the sigmoid, so sign(Δho) = sign(e) there (DESIGN §1);
+    # tanh and bipolar hidden values can be negative and then flip it.
+    ho_terms = (("e", e),) if act_name == "sigmoid" else (("e", e), ("h", h))
+    ho_rule = rule("ho", ho_terms, row.d_ho)
+    ih_rule = rule("ih", (("e", e), (ho_name, sign(ho_used)), ("x", sign(row.x))), row.d_ih,
+                   "x = 0: ih cannot learn from zeros" if row.x == 0 else "", flipped)
+    hh_rule = rule("hh", (("e", e), (ho_name, sign(ho_used)), ("h_prev", sign(before.h))), row.d_hh,
+                   "h_prev = 0: hh cannot learn on this tick" if before.h == 0 else "", flipped)
     return {"ih": ih_rule, "hh": hh_rule, "ho": ho_rule}
 
 
@@ -368,5 +351,4 @@ def explain_next(session) -> TickExplanation | None:
 def explain_prediction(session) -> ForwardPass:
     """The forward pass the session's prediction comes from: on bit ``cursor`` with the
     state after ``cursor`` ticks, nothing learned (at the end: the guess for the unknown bit)."""
-    state = state_after(session.history, session.cursor, session.params)
-    return forward_pass(int(session.bits[session.cursor]), state, session.params.act)
+    return forward_pass(int(session.bits[session.cursor]), session.state, session.params.act)

@@ -109,6 +109,8 @@ STAGE_TITLES: Final[dict[Stage, str]] = {
     Stage.GRAD_HH: "change of hh",
     Stage.UPDATE: "update",
 }
+#: The stage at which each weight's change is worked out.
+GRAD_STAGES: Final[dict[str, Stage]] = {"ho": Stage.GRAD_HO, "ih": Stage.GRAD_IH, "hh": Stage.GRAD_HH}
 #: :attr:`SessionAdapter.stageChanged` carries this when no stage is shown.
 NO_STAGE: Final[int] = -1
 

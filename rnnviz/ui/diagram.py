@@ -63,10 +63,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from rnnviz.engine.explain import explain_tick
+from rnnviz.engine.explain import explain_session, sign
 from rnnviz.engine.learner import state_after
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import STAGE_TITLES, Change, SessionAdapter, Stage
+from rnnviz.ui.adapter import GRAD_STAGES, STAGE_TITLES, Change, SessionAdapter, Stage
 
 #: Node names accepted by the ``node_*`` accessors.
 NODES: Final[tuple[str, ...]] = ("x", "h", "yhat", "target")
@@ -76,9 +76,8 @@ EDGES: Final[tuple[str, ...]] = ("ih", "hh", "ho")
 NODE_NAMES: Final[dict[str, str]] = {
     "x": "input x", "h": "hidden h", "yhat": "output ŷ", "target": "target y",
 }
-#: The ring and halo of what a slow-motion stage works on: sky blue, apart
-#: from the orange/purple of signs and the PuOr fills.
-STAGE_HIGHLIGHT: Final[str] = "#56B4E9"
+#: The ring and halo of what a slow-motion stage works on.
+STAGE_HIGHLIGHT: Final[str] = theme.STAGE_HIGHLIGHT
 #: What each stage highlights: node names, edge names and "error".
 STAGE_HIGHLIGHTS: Final[dict[Stage, frozenset[str]]] = {
     Stage.FORWARD_H: frozenset({"x", "h", "ih", "hh"}),
@@ -107,8 +106,8 @@ MAX_EDGE_WIDTH: Final[float] = 12.0
 # A fixed white page and near-black ink: the PuOr map and the sign colours
 # are tuned for a light background, and a projector washes out dark themes.
 _BACKGROUND: Final[str] = "#ffffff"
-_INK: Final[str] = theme.CURSOR
-_MUTED: Final[str] = "#555555"
+_INK: Final[str] = theme.INK
+_MUTED: Final[str] = theme.MUTED
 _OUTLINE: Final[str] = "#3c3c3c"
 _RULE: Final[str] = "#dddddd"
 
@@ -139,10 +138,6 @@ def _ink_for_sign(value: float | None) -> QColor:
     if value is None or value == 0 or math.isnan(value):
         return QColor(_MUTED)
     return theme.sign_color(value)
-
-
-def _sign(value: float) -> int:
-    return (value > 0) - (value < 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +322,7 @@ class NetworkDiagram(QWidget):
         """+1 or −1 while edge *name* glows for its last change, else 0."""
         # Every move of the tick shown restarts or stops the glow, so while it
         # runs it belongs to the deltas on show.
-        return _sign(self._edge(name).delta or 0.0) if self._flash_level > 0 else 0
+        return sign(self._edge(name).delta or 0.0) if self._flash_level > 0 else 0
 
     def error_text(self) -> str:
         """The error label at the output, e.g. ``"e = y − ŷ = +0.130"``; empty without a target."""
@@ -388,15 +383,14 @@ class NetworkDiagram(QWidget):
         session = self._adapter.session
         t = self._adapter.stage_tick
         assert t is not None
-        tick = explain_tick(session.history, session.bits, session.params, t)
+        tick = explain_session(session, t)
         sequential = tick.rule == "sequential"
         yhat = tick.forward.yhat if stage >= Stage.FORWARD_Y else None
         error = tick.err if stage >= Stage.ERROR else None
-        shown_from = {"ho": Stage.GRAD_HO, "ih": Stage.GRAD_IH, "hh": Stage.GRAD_HH}
         weights, deltas = [], []
         for name in EDGES:
             update = tick.updates[name]
-            known = stage >= shown_from[name]
+            known = stage >= GRAD_STAGES[name]
             moved = known and name == "ho" and sequential
             weights.append(update.after if moved else update.before)
             # As in the whole-tick view: the change the stored weight shows.
@@ -595,7 +589,7 @@ class NetworkDiagram(QWidget):
 
         # Legend, flowed left to right in rows along the bottom.
         low, high = self._state.low, self._state.high
-        tick_texts = [f"{v:g}".replace("-", theme.MINUS) for v in (low, (low + high) / 2, high)]
+        tick_texts = [theme.plain(v) for v in (low, (low + high) / 2, high)]
         overhang = max(fm_small.horizontalAdvance(t) for t in tick_texts) / 2
         bar_width = max(7.0 * small_line, 6 * overhang)
         bar_height = 0.8 * small_line
@@ -884,10 +878,10 @@ class NetworkDiagram(QWidget):
         stroke = self._layout.stroke
         for name, (path, tip, direction) in self._edge_paths().items():
             width = self.edge_width(name)
-            sign = self.flash_sign(name)
-            if sign:
+            change = self.flash_sign(name)
+            if change:
                 # Two soft strokes under the edge: the glow of this tick's change.
-                glow = theme.sign_color(sign)
+                glow = theme.sign_color(change)
                 full = QPainterPath(path)
                 full.lineTo(tip)
                 for extra, alpha in ((10.0, 0.28), (5.0, 0.55)):

@@ -41,11 +41,10 @@ from rnnviz.engine.explain import (
     explain_next,
     explain_prediction,
     explain_session,
-    explain_tick,
 )
 from rnnviz.engine.learner import predicted_bit
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import STAGE_TITLES, Change, SessionAdapter, Stage
+from rnnviz.ui.adapter import GRAD_STAGES, STAGE_TITLES, Change, SessionAdapter, Stage
 from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
 
 MINUS: Final[str] = theme.MINUS
@@ -53,11 +52,11 @@ MINUS: Final[str] = theme.MINUS
 BASE_FONT_PX: Final[int] = 13
 #: Width the panel asks for: the longest substituted line at the base size.
 PANEL_WIDTH: Final[int] = 350
-#: Background of the lines of the stage shown (STAGE_HIGHLIGHT, light).
-_STAGE_TINT: Final[str] = "#d5ecf8"
+#: Background of the lines of the stage shown.
+_STAGE_TINT: Final[str] = theme.STAGE_TINT
 _DIM: Final[str] = "#a0a0a0"
-_MUTED: Final[str] = "#555555"
-_INK: Final[str] = theme.CURSOR
+_MUTED: Final[str] = theme.MUTED
+_INK: Final[str] = theme.INK
 _OK: Final[str] = "#1b7837"
 
 
@@ -73,22 +72,12 @@ class _Line:
     note: str = ""    # HTML shown under the line
 
 
-def _num(value: float, *, signed: bool = False) -> str:
-    """A weight, change or factor: three significant digits, true minus."""
-    return theme.format_number(value, signed=signed)
-
-
-def _plain(value: float) -> str:
-    """A setting as the user typed it: ``5``, ``0.5``, ``1e+03`` (true minus)."""
-    return f"{value:g}".replace("-", MINUS)
-
-
 def _factor(value: float, symbol: str = "") -> str:
     """A factor inside a product: negative ones in parentheses, ``5·(−0.592)``.
 
     η and the input bit are written plainly (``5``, not ``5.00``).
     """
-    text = _plain(value) if symbol in ("η", "x") else _num(value)
+    text = theme.plain(value) if symbol in ("η", "x") else theme.format_number(value)
     return f"({text})" if value < 0 else text
 
 
@@ -109,7 +98,7 @@ def _function_text(activation, argument: str, *, symbolic: bool = False) -> str:
     if gain == 1.0:
         inner = argument
     else:
-        inner = f"k·{argument}" if symbolic else f"{_plain(gain)}·{argument}"
+        inner = f"k·{argument}" if symbolic else f"{theme.plain(gain)}·{argument}"
     if name == "sigmoid":
         return f"σ({inner})"
     if name == "tanh":
@@ -126,11 +115,11 @@ def _activity(value: float) -> str:
 def _forward_lines(forward: ForwardPass, activation, output: str = "ŷ") -> list[_Line]:
     f = _function_text
     # σ(−1.72) needs no parentheses, σ(2·(−1.72)) does.
-    o_text = _num(forward.o) if activation.gain == 1.0 else _factor(forward.o)
+    o_text = theme.format_number(forward.o) if activation.gain == 1.0 else _factor(forward.o)
     return [
         _Line("o", "hh·h_prev + ih·x",
               f"{_factor(forward.hh)}·{_factor(forward.h_prev)} + {_factor(forward.ih)}·{forward.x}",
-              _num(forward.o), Stage.FORWARD_H),
+              theme.format_number(forward.o), Stage.FORWARD_H),
         _Line("h", f(activation, "o", symbolic=True), f(activation, o_text),
               f"<b>{theme.fixed(forward.h)}</b>", Stage.FORWARD_H),
         _Line(output, f(activation, "ho·h", symbolic=True),
@@ -146,23 +135,22 @@ def _update_lines(tick: TickExplanation) -> list[_Line]:
         _Line("e", f"y {MINUS} ŷ", f"{tick.target} {MINUS} {theme.fixed(fwd.yhat)}",
               _coloured(theme.fixed(tick.err, signed=True), tick.err), Stage.ERROR),
     ]
-    stages = {"ho": Stage.GRAD_HO, "ih": Stage.GRAD_IH, "hh": Stage.GRAD_HH}
 
     def change(weight: str) -> _Line:
         update = tick.updates[weight]
-        result = _coloured(_num(update.delta, signed=True), update.delta)
+        result = _coloured(theme.format_number(update.delta, signed=True), update.delta)
         if not update.factors:
-            return _Line(f"Δ{weight}", "(stored)", "", result, stages[weight])
+            return _Line(f"Δ{weight}", "(stored)", "", result, GRAD_STAGES[weight])
         symbolic = "·".join(factor.symbol for factor in update.factors)
         numbers = "·".join(_factor(factor.value, factor.symbol) for factor in update.factors)
-        return _Line(f"Δ{weight}", html.escape(symbolic), numbers, result, stages[weight])
+        return _Line(f"Δ{weight}", html.escape(symbolic), numbers, result, GRAD_STAGES[weight])
 
     lines.append(change("ho"))
-    if tick.rule == "sequential" and tick.ho_new is not None and tick.yhat_new is not None:
+    if tick.ho_new is not None:  # the sequential rule, on a tick its settings reproduce
         ho = tick.updates["ho"]
         lines.append(_Line(
-            "ho′", "ho + Δho", f"{_num(ho.before)} + {_factor(ho.delta)}",
-            _coloured(_num(tick.ho_new), tick.ho_new), Stage.GRAD_HO,
+            "ho′", "ho + Δho", f"{theme.format_number(ho.before)} + {_factor(ho.delta)}",
+            _coloured(theme.format_number(tick.ho_new), tick.ho_new), Stage.GRAD_HO,
             note="sequential rule: ho moves first; ih and hh use ho′ and ŷ′",
         ))
         lines.append(_Line(
@@ -177,7 +165,6 @@ def _update_lines(tick: TickExplanation) -> list[_Line]:
 
 def _sign_lines(tick: TickExplanation) -> list[_Line]:
     """The sign rules of DESIGN §1, each with this tick's signs and whether it holds."""
-    stages = {"ho": Stage.GRAD_HO, "ih": Stage.GRAD_IH, "hh": Stage.GRAD_HH}
     lines = []
     for weight in ("ho", "ih", "hh"):
         rule = tick.signs[weight]
@@ -191,7 +178,7 @@ def _sign_lines(tick: TickExplanation) -> list[_Line]:
         else:
             numbers, result = signs, _sign_text(rule.predicted) + verdict
         lines.append(_Line(f"sign(Δ{weight})", html.escape(symbolic), numbers, result,
-                           stages[weight], note=rule.note))
+                           GRAD_STAGES[weight], note=rule.note))
     return lines
 
 
@@ -206,8 +193,8 @@ def _weight_lines(tick: TickExplanation) -> list[_Line]:
         update = tick.updates[name]
         moved_early = name == "ho" and tick.rule == "sequential"
         lines.append(_Line(
-            name, f"{name} + Δ{name}", f"{_num(update.before)} + {_factor(update.delta)}",
-            _coloured(_num(update.after), update.after),
+            name, f"{name} + Δ{name}", f"{theme.format_number(update.before)} + {_factor(update.delta)}",
+            _coloured(theme.format_number(update.after), update.after),
             Stage.GRAD_HO if moved_early else Stage.UPDATE,
         ))
     return lines
@@ -311,7 +298,7 @@ class EquationPanel(QTextBrowser):
         if stage is not None:
             t = adapter.stage_tick
             assert t is not None
-            tick = explain_tick(session.history, session.bits, session.params, t)
+            tick = explain_session(session, t)
             heading = (f"Tick {t + 1:,} of {session.n_ticks:,} in slow motion: "
                        f"stage {stage + 1} of {len(Stage)}, {STAGE_TITLES[stage]}")
             parts.append(self._heading(heading, tick))
@@ -339,7 +326,7 @@ class EquationPanel(QTextBrowser):
     def _heading(self, text: str, tick: TickExplanation) -> str:
         act = tick.activation
         gain = "" if act.gain == 1.0 else f", k = {act.gain:g}"
-        settings = f"{tick.rule} rule · {act.name}{gain} · η = {_plain(tick.eta)}"
+        settings = f"{tick.rule} rule · {act.name}{gain} · η = {theme.plain(tick.eta)}"
         if not tick.learning:
             settings += " (learning off)"
         if not tick.matches_settings:

@@ -74,11 +74,6 @@ def data_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_data_dir("rnnviz", appauthor=False))
 
 
-def _short(value: float) -> str:
-    """A generator setting as typed: ``−1``, ``0.5``, ``10``."""
-    return f"{value:g}".replace("-", theme.MINUS)
-
-
 def install(window) -> None:
     """Add session files, autosave, recent files and lessons to *window*."""
     window.session_files = SessionFiles(window)
@@ -158,8 +153,8 @@ class LessonBar(QFrame):
             values = "  ".join(theme.fixed(y, 2, signed=True) for y in shown)
             bits = " ".join(str(int(v > 0)) for v in [g["x0"], *shown])
             self.compare.setText(
-                f"Built by hand (ih {_short(g['ih'])}, hh {_short(g['hh'])}, ho {_short(g['ho'])}, "
-                f"output gain {_short(g['gain'])}, from x = {_short(g['x0'])}, each output fed back "
+                f"Built by hand (ih {theme.plain(g['ih'])}, hh {theme.plain(g['hh'])}, ho {theme.plain(g['ho'])}, "
+                f"output gain {theme.plain(g['gain'])}, from x = {theme.plain(g['x0'])}, each output fed back "
                 f"as the next input):  {values}  …   read above 0 as 1:  {bits} …"
             )
             self.compare.show()

@@ -40,6 +40,14 @@ SIGNALS: Final[dict[str, str]] = {
 INPUT_HIGHLIGHT: Final[str] = "#56B4E9"   # sky blue: the input x of the tick shown
 TARGET_HIGHLIGHT: Final[str] = "#E69F00"  # amber: its target y
 ERROR_TEXT: Final[str] = "#b00020"
+#: What a slow-motion stage works on: rings in the diagram, the tint (a light
+#: STAGE_HIGHLIGHT) behind its lines in the equations. Sky blue stays apart
+#: from the orange/purple of signs and the PuOr fills.
+STAGE_HIGHLIGHT: Final[str] = INPUT_HIGHLIGHT
+STAGE_TINT: Final[str] = "#d5ecf8"
+#: Text on the white page of the diagram and the equations, and its quieter grey.
+INK: Final[str] = CURSOR
+MUTED: Final[str] = "#555555"
 
 
 
@@ -83,6 +91,11 @@ def fixed(value: float, decimals: int = 3, *, signed: bool = False) -> str:
     if float(text) == 0:  # "-0.000" would suggest a sign that is not there
         text = text.replace("-", "+" if signed else "")
     return text.replace("-", MINUS)
+
+
+def plain(value: float) -> str:
+    """A setting as the user typed it: ``5``, ``0.5``, ``−1``, ``1e+03`` (true minus)."""
+    return f"{value:g}".replace("-", MINUS)
 
 
 def guess_text(yhat: float, bit: int | None) -> str:
