@@ -59,8 +59,32 @@ def notation_lines(notation: Mapping[str, str]) -> list[str]:
     return [f"{weight}: {notation[weight]}" for weight in WEIGHTS]
 
 
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Have *write* fill a temporary file beside *path*, flush it to disk and rename it to *path*.
+
+    Nothing appears at *path* until the file is complete; on any failure the
+    temporary is removed and what was at *path* stays.
+
+    Raises
+    ------
+    OSError
+        From *write*, the disk or the rename.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        write(temporary)
+        if not temporary.is_file():
+            raise OSError("nothing was written")
+        with open(temporary, "rb+") as written:  # on disk before it takes the name
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
-    """Have *write* fill a temporary file beside *path*, then rename it to *path*.
+    """:func:`replace_atomically`, with every failure told as the user's problem.
 
     Parameters
     ----------
@@ -80,19 +104,11 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]
         raise InputError(f"cannot write {path}: the folder {path.parent} does not exist")
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a folder")
-    temporary = path.with_name(f".{path.name}.part")
     try:
-        write(temporary)
-        if not temporary.is_file():
-            raise OSError("nothing was written")
-        os.replace(temporary, path)
+        replace_atomically(path, write)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         reason = error.strerror or str(error)
         raise InputError(f"cannot write {path}: {reason}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
     return path
 
 

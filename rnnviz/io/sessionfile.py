@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +49,7 @@ import numpy as np
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.sequences import MAX_BITS, format_sequence, parse_sequence
+from rnnviz.io.export import replace_atomically
 from rnnviz.session import Session, check_length
 
 FORMAT: Final[str] = "rnnviz-session"
@@ -172,25 +172,8 @@ def save(path: str | os.PathLike[str], session: Session, **extras: Any) -> Path:
     """
     path = Path(path)
     text = dumps(session, **extras)
-    write_atomically(path, text)
+    replace_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8", newline="\n"))
     return path
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write *text* (UTF-8) to *path* through a temporary file and a rename."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 # -- reading ---------------------------------------------------------------------

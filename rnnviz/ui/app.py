@@ -15,6 +15,7 @@ from types import TracebackType
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
+from rnnviz.io.export import write_atomically
 from rnnviz.session import Session
 
 #: The smallest and largest screenshot sizes accepted (a 4K slide is the top).
@@ -136,12 +137,11 @@ def screenshot(
                              Qt.TransformationMode.SmoothTransformation)
     window.close()
     app.processEvents()
-    temporary = out.with_name(f".{out.name}.part")
-    if not image.save(str(temporary), "PNG"):
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write {out}")
-    temporary.replace(out)
-    return out
+    def write(temporary: Path) -> None:
+        if not image.save(str(temporary), "PNG"):
+            raise OSError("the PNG could not be written")
+
+    return write_atomically(out, write)
 
 
 def offscreen_window(
