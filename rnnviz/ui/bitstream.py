@@ -20,7 +20,6 @@ costs the same per frame as a twenty-bit one.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Final
 
@@ -179,9 +178,7 @@ class BitStreamEditor(QAbstractScrollArea):
             font. Every size on the tape derives from the font, so the cells,
             labels and ruler grow with it.
         """
-        scale = float(scale)
-        if not (math.isfinite(scale) and scale > 0):
-            raise ValueError(f"the font scale must be a positive number, not {scale!r}")
+        scale = theme.check_font_scale(scale)
         if scale == self._font_scale:
             return
         if self._unscaled_font is None:
@@ -194,17 +191,8 @@ class BitStreamEditor(QAbstractScrollArea):
             self.setFont(self._unscaled_font)
             self._unscaled_font = None
             return
-        font = QFont(self._unscaled_font.resolve(self.parentWidget().font()) if self.parentWidget()
-                     else self._unscaled_font.resolve(QGuiApplication.font()))
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(font.pointSizeF() * scale)
-        else:
-            font.setPixelSize(max(round(font.pixelSize() * scale), 1))
-        self.setFont(font)  # the FontChange handler re-derives every size
-
-    def font_scale(self) -> float:
-        """The factor set by :meth:`set_font_scale`."""
-        return self._font_scale
+        inherited = self.parentWidget().font() if self.parentWidget() else QGuiApplication.font()
+        self.setFont(theme.scaled_font(self._unscaled_font.resolve(inherited), scale))  # the FontChange handler re-derives every size
 
     def set_caret(self, index: int) -> None:
         """Move the caret before bit *index* (clamped to the stream) and scroll to it.

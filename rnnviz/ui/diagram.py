@@ -264,9 +264,7 @@ class NetworkDiagram(QWidget):
             Factor on the automatic size; 1.0 is the default. The layout
             still shrinks text where the widget is too small to hold it.
         """
-        scale = float(scale)
-        if not (math.isfinite(scale) and scale > 0):
-            raise ValueError(f"the font scale must be a positive number, not {scale!r}")
+        scale = theme.check_font_scale(scale)
         if scale == self._font_scale:
             return
         self._font_scale = scale

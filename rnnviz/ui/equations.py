@@ -239,15 +239,10 @@ class EquationPanel(QTextBrowser):
 
     def set_font_scale(self, scale: float) -> None:
         """Enlarge (or shrink) the text, e.g. for presentation mode (1.0 is the default)."""
-        scale = float(scale)
-        if not (math.isfinite(scale) and scale > 0):
-            raise ValueError(f"the font scale must be a positive number, not {scale!r}")
+        scale = theme.check_font_scale(scale)
         self._font_scale = scale
         self._apply_font()
         self._refresh()
-
-    def font_scale(self) -> float:
-        return self._font_scale
 
     def text(self) -> str:
         """The panel's text as shown, without formatting (one table cell per line)."""

@@ -44,7 +44,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt
 from PySide6.QtGui import (
-    QColor, QFont, QFontMetrics, QPainterPath, QPalette, QPolygonF, QResizeEvent, QShowEvent,
+    QColor, QFontMetrics, QPainterPath, QPalette, QPolygonF, QResizeEvent, QShowEvent,
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -548,11 +548,7 @@ class WeightPlots(QWidget):
             return
         first = self._font_scale == 0.0
         self._font_scale = scale
-        font = QFont(self.font())
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(font.pointSizeF() * scale)
-        else:
-            font.setPixelSize(max(1, round(font.pixelSize() * scale)))
+        font = theme.scaled_font(self.font(), scale)
         size_pt = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
         metrics = QFontMetrics(font)
         # Room for tick labels such as "−0.0005"; the axis label adds its own.
@@ -573,10 +569,6 @@ class WeightPlots(QWidget):
             self._refresh_plots()
         self._text_throttle.now()
         self._place_side_boxes()
-
-    def font_scale(self) -> float:
-        """The factor set by :meth:`set_font_scale`."""
-        return self._font_scale
 
     # -- reacting to the session ------------------------------------------------
     def _on_changed(self, flags: int) -> None:

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QScrollArea, QSizePolicy, QTextEdit, QToolBar, QVBoxLayout, QWidget,
 )
 
-from rnnviz.ui import export
+from rnnviz.ui import export, theme
 
 #: Text and markers grow by this factor in presentation mode on a canvas up
 #: to REFERENCE_HEIGHT pixels tall, and in proportion on a taller one (a
@@ -120,15 +120,6 @@ def key_label(key: int, modifiers: Qt.KeyboardModifier) -> str | None:
     if mods & Qt.KeyboardModifier.ShiftModifier and name not in _NAMED_WITHOUT_SHIFT:
         parts.append("Shift")
     return "+".join(parts + [name])
-
-
-def _scaled(font: QFont, factor: float) -> QFont:
-    font = QFont(font)
-    if font.pointSizeF() > 0:
-        font.setPointSizeF(font.pointSizeF() * factor)
-    else:
-        font.setPixelSize(max(round(font.pixelSize() * factor), 1))
-    return font
 
 
 class KeyOverlay(QWidget):
@@ -650,7 +641,7 @@ class Presentation(QObject):
         if scale == 1.0:
             w.status.setFont(QFont())  # back to the inherited font
         else:
-            w.status.setFont(_scaled(w.font(), scale))
+            w.status.setFont(theme.scaled_font(w.font(), scale))
         self._update_fonts()
 
     # -- canvas, keys, caption -------------------------------------------------------
@@ -692,8 +683,8 @@ class Presentation(QObject):
         # The caption and the key names grow with the presentation text.
         base = self._window.font()
         grow = self.scale / PRESENTATION_SCALE if self.scale > 1.0 else 1.0
-        self.caption.setFont(_scaled(base, CAPTION_FONT_FACTOR * max(grow, 1.0)))
-        overlay_font = _scaled(base, KEY_FONT_FACTOR * max(grow, 1.0))
+        self.caption.setFont(theme.scaled_font(base, CAPTION_FONT_FACTOR * max(grow, 1.0)))
+        overlay_font = theme.scaled_font(base, KEY_FONT_FACTOR * max(grow, 1.0))
         overlay_font.setBold(True)
         self.key_overlay.setFont(overlay_font)
 

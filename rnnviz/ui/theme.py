@@ -14,7 +14,7 @@ import math
 from typing import Final
 
 import numpy as np
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from rnnviz.engine.notation import MINUS
 
@@ -91,6 +91,24 @@ def fixed(value: float, decimals: int = 3, *, signed: bool = False) -> str:
     if float(text) == 0:  # "-0.000" would suggest a sign that is not there
         text = text.replace("-", "+" if signed else "")
     return text.replace("-", MINUS)
+
+
+def check_font_scale(scale: float) -> float:
+    """*scale* as a float, refused unless it is a positive finite number."""
+    scale = float(scale)
+    if not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"the font scale must be a positive number, not {scale!r}")
+    return scale
+
+
+def scaled_font(font: QFont, factor: float) -> QFont:
+    """A copy of *font* *factor* times as large (in points, or pixels if it is sized so)."""
+    font = QFont(font)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    else:
+        font.setPixelSize(max(round(font.pixelSize() * factor), 1))
+    return font
 
 
 def plain(value: float) -> str:
