@@ -25,6 +25,7 @@ from rnnviz.engine.history import COLUMNS, WEIGHTS, History
 from rnnviz.engine.learner import LearnerParams, OnlineLearner, Prediction, State, summarize
 from rnnviz.engine.notation import notation as notation_text
 from rnnviz.io.export import BLOCK_ROWS, notation_lines, trace_rows, write_trace_csv
+from rnnviz.io.sessionfile import params_to_json
 
 FORMATS = ("table", "csv", "json")
 
@@ -126,11 +127,7 @@ def _write_json(
         "rnnviz": __version__,
         "bits": len(bits),
         "n_ticks": len(history),
-        "params": {
-            "eta": params.eta, "rule": params.rule, "activation": params.activation,
-            "gain": params.gain, "init": list(params.init), "h0": params.h0,
-            "learning": params.learning,
-        },
+        "params": params_to_json(params),
     }
     tail = {
         "final": state._asdict(),
