@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Final
 
@@ -83,8 +84,7 @@ class Lesson:
 
     def caption_at(self, cursor: int) -> Caption | None:
         """The caption shown after *cursor* ticks: the last one whose tick ≤ *cursor*."""
-        ticks = [caption.tick for caption in self.captions]
-        index = bisect.bisect_right(ticks, cursor) - 1
+        index = bisect.bisect_right(self.captions, cursor, key=attrgetter("tick")) - 1
         return self.captions[index] if index >= 0 else None
 
     def session(self) -> Session:
