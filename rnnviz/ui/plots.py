@@ -333,8 +333,8 @@ class WeightPlots(QWidget):
 
         self._text_throttle = Throttle(self._refresh_text, TEXT_REFRESH_PERIOD_MS, self, "weightPlotsTextTimer")
 
-        self._font_scale = 0.0  # set_font_scale below sets the real one
-        self.set_font_scale(1.0)
+        self._font_scale = 1.0
+        self._apply_fonts()
         adapter.changed.connect(self._on_changed)
         adapter.playingChanged.connect(self._on_playing_changed)
         self._on_changed(int(Change.ALL))
@@ -546,9 +546,17 @@ class WeightPlots(QWidget):
         scale = max(float(scale), 0.25)
         if scale == self._font_scale:
             return
-        first = self._font_scale == 0.0
         self._font_scale = scale
-        font = theme.scaled_font(self.font(), scale)
+        self._apply_fonts()
+        # The markers grow too.
+        self._sync_caches()
+        self._refresh_plots()
+        self._text_throttle.now()
+        self._place_side_boxes()
+
+    def _apply_fonts(self) -> None:
+        """Size the axes, the side boxes and the legend for the font scale."""
+        font = theme.scaled_font(self.font(), self._font_scale)
         size_pt = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
         metrics = QFontMetrics(font)
         # Room for tick labels such as "−0.0005"; the axis label adds its own.
@@ -564,11 +572,6 @@ class WeightPlots(QWidget):
             child.setFont(font)
         self._side.setFixedWidth(metrics.averageCharWidth() * SIDE_WIDTH_CHARS + 10)
         self._update_legend()
-        if not first:  # the markers grow too (the caches are filled once the widget is built)
-            self._sync_caches()
-            self._refresh_plots()
-        self._text_throttle.now()
-        self._place_side_boxes()
 
     # -- reacting to the session ------------------------------------------------
     def _on_changed(self, flags: int) -> None:
