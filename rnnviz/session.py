@@ -63,6 +63,10 @@ _START_PARAMS: Final[frozenset[str]] = frozenset({"init", "h0"})
 
 #: The stream a session starts with: a streak of 1s that breaks, the seed's lesson.
 DEFAULT_STREAM: Final[str] = "1^10 0^10"
+#: Play speeds offered, in ticks per second; 0 is "max" (as many ticks per
+#: frame as fit). Here, not in the app, so session files are checked the same
+#: way by the command line and the window.
+SPEEDS: Final[tuple[int, ...]] = (1, 2, 5, 10, 20, 30, 60, 0)
 
 
 class ParamSpan(NamedTuple):

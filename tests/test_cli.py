@@ -463,6 +463,18 @@ def test_gui_refuses_a_broken_session_file_in_one_line(tmp_path):
     assert "truncated" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
+def test_gui_checks_a_session_file_as_the_window_would(tmp_path):
+    from rnnviz.io import sessionfile
+    from rnnviz.session import Session
+
+    path = tmp_path / "fast.rnnviz.json"
+    sessionfile.save(path, Session("1^10"), speed=7)  # not a speed the app offers
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = run_process(["gui", str(path)], env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"rnnviz: cannot open {path}: 'speed' is 7; the speeds offered are")
+
+
 # -- end to end ------------------------------------------------------------------
 
 

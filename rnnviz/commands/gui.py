@@ -74,7 +74,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     if session_file is not None:
         # Checked here, before any window: a bad file is one line on stderr.
         try:
-            sessionfile.load(session_file)
+            loaded = sessionfile.load(session_file)
         except InputError as error:
             raise InputError(f"cannot open {session_file}: {error}") from None
         restore = False
@@ -90,7 +90,8 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         raise InputError(problem)
     from rnnviz.ui.app import run_gui as start
 
-    return start(session, restore_settings=restore, stream_text=text, session_file=session_file)
+    opened = None if session_file is None else (session_file, loaded)
+    return start(session, restore_settings=restore, stream_text=text, opened=opened)
 
 
 def _session_file(args: argparse.Namespace | None) -> str | None:

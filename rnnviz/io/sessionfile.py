@@ -50,7 +50,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.sequences import MAX_BITS, format_sequence, parse_sequence
 from rnnviz.io.export import replace_atomically
-from rnnviz.session import Session, check_length
+from rnnviz.session import SPEEDS, Session, check_length
 
 FORMAT: Final[str] = "rnnviz-session"
 VERSION: Final[int] = 1
@@ -177,13 +177,14 @@ def save(path: str | os.PathLike[str], session: Session, **extras: Any) -> Path:
 
 
 # -- reading ---------------------------------------------------------------------
-def load(path: str | os.PathLike[str], *, speeds: Collection[int] | None = None) -> SessionFile:
+def load(path: str | os.PathLike[str], *, speeds: Collection[int] = SPEEDS) -> SessionFile:
     """Read and validate the session file at *path*.
 
     Parameters
     ----------
     speeds
-        The play speeds the caller offers; a file asking for another is refused.
+        The play speeds offered (the app's by default); a file asking for
+        another is refused.
 
     Raises
     ------
@@ -213,7 +214,7 @@ def load(path: str | os.PathLike[str], *, speeds: Collection[int] | None = None)
     return loads(text, speeds=speeds)
 
 
-def loads(text: str, *, speeds: Collection[int] | None = None) -> SessionFile:
+def loads(text: str, *, speeds: Collection[int] = SPEEDS) -> SessionFile:
     """Validate the text of a session file and build its session (see :func:`load`)."""
     data = parse_json(text)
     if not isinstance(data, dict):
@@ -261,7 +262,7 @@ def loads(text: str, *, speeds: Collection[int] | None = None) -> SessionFile:
     if cursor < 0:
         raise InputError(f"'cursor' must not be negative, not {cursor}")
     speed = _whole(data, "speed", "speed")
-    if speeds is not None and speed not in speeds:
+    if speed not in speeds:
         offered = ", ".join("max (0)" if s == 0 else str(s) for s in sorted(speeds))
         raise InputError(f"'speed' is {speed}; the speeds offered are {offered} ticks/s")
     if not 0 <= speed <= MAX_SPEED:

@@ -36,11 +36,10 @@ from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.session import Session, as_bits, check_length
+from rnnviz.session import SPEEDS, Session, as_bits, check_length
 
-#: Play speeds offered, in ticks per second; ``MAX_SPEED`` runs as many ticks
-#: per frame as fit in :data:`MAX_SPEED_BUDGET_S`.
-SPEEDS: Final[tuple[int, ...]] = (1, 2, 5, 10, 20, 30, 60, 0)
+#: ``MAX_SPEED`` (in :data:`~rnnviz.session.SPEEDS`) runs as many ticks per
+#: frame as fit in :data:`MAX_SPEED_BUDGET_S`.
 MAX_SPEED: Final[int] = 0
 DEFAULT_SPEED: Final[int] = 10
 #: Frame period while playing at "max" (about 60 frames per second).

@@ -16,6 +16,7 @@ from types import TracebackType
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.io.export import write_atomically
+from rnnviz.io.sessionfile import SessionFile
 from rnnviz.session import Session
 
 #: The smallest and largest screenshot sizes accepted (a 4K slide is the top).
@@ -56,10 +57,11 @@ def run_gui(
     *,
     restore_settings: bool = True,
     stream_text: str | None = None,
-    session_file: str | None = None,
+    opened: tuple[str, SessionFile] | None = None,
 ) -> int:
-    """Open the main window on *session* (or the *session_file*) and run until it is closed;
-    return the exit status."""
+    """Open the main window on *session*, or on a session file already read
+    (*opened*: its path and contents), and run until it is closed; return the
+    exit status."""
     from PySide6.QtCore import QSettings
 
     from rnnviz.ui.adapter import SessionAdapter
@@ -71,8 +73,8 @@ def run_gui(
     window = MainWindow(
         adapter, settings=QSettings(), restore_settings=restore_settings, stream_text=stream_text
     )
-    if session_file is not None:
-        window.session_files.open(session_file)
+    if opened is not None:
+        window.session_files.open_loaded(*opened)
     window.show()
     return app.exec()
 

@@ -51,7 +51,7 @@ from rnnviz.io import sessionfile
 from rnnviz.engine.generator import DEFAULTS as GENERATOR_DEFAULTS
 from rnnviz.io.lessons import Lesson, LessonProblem, load_lessons
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import SPEEDS, Change, SessionAdapter
+from rnnviz.ui.adapter import Change, SessionAdapter
 
 #: How often the session is autosaved while it changes.
 AUTOSAVE_PERIOD_MS: Final[int] = 60_000
@@ -381,6 +381,11 @@ class SessionFiles(QObject):
         except InputError as error:
             self._refuse(path, str(error))
             return False
+        return self.open_loaded(path, loaded)
+
+    def open_loaded(self, path: str | os.PathLike[str], loaded: sessionfile.SessionFile) -> bool:
+        """Show the session file *loaded* from *path* (already read and checked)."""
+        path = Path(path)
         if not self._may_replace(f"Open {path.name}"):
             return False
         self._install(loaded)
@@ -396,7 +401,7 @@ class SessionFiles(QObject):
         """Read and replay a session file, with a busy pointer: millions of ticks take seconds."""
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            return sessionfile.load(path, speeds=SPEEDS)
+            return sessionfile.load(path)
         finally:
             QApplication.restoreOverrideCursor()
 
