@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton
 
-from rnnviz.commands import record as record_command
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.sequences import parse_sequence
@@ -57,12 +57,6 @@ def test_impossible_paces_are_refused(kwargs, message):
     args = {"ticks": 3, "fps": 30, "speed": 2} | kwargs
     with pytest.raises(InputError, match=message):
         make_timeline(**args)
-
-
-def test_defaults_match_the_command_line():
-    assert record_command.DEFAULT_FPS == recording.DEFAULT_FPS
-    assert record_command.DEFAULT_SPEED == recording.DEFAULT_SPEED
-    assert record_command.DEFAULT_SIZE == "{}x{}".format(*recording.DEFAULT_SIZE)
 
 
 # -- deterministic rendering -------------------------------------------------------------------
@@ -176,6 +170,21 @@ def test_live_frames_are_even_sized_and_missed_frames_repeat_the_last_picture(wi
     qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
     info = probe(tmp_path / "live.mp4")
     assert (info.width, info.height, info.frames, info.pix_fmt) == (800, 600, 16, "yuv420p")
+
+
+def test_an_odd_sized_window_is_filmed_pixel_for_pixel_not_scaled(window, qtbot, tmp_path):
+    controller = window.recording_controller
+    controller.clock = FakeClock(1.0)
+    assert (window.width(), window.height()) == (801, 601)
+    grabbed = recording.image_to_array(window.grab().toImage())
+    assert controller.start_recording(f"{tmp_path / 'live'}/")
+    controller.stop_recording()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
+    frame = recording.image_to_array(QImage.fromData(pngs(tmp_path / "live")[0]))
+    # The last column and row are cut; the rest (menus, diagram, plots: all
+    # but the status bar, where the REC label sits) is the window's own pixels.
+    assert frame.shape == (600, 800, 3)
+    assert (frame[:500] == grabbed[:500, :800]).all()
 
 
 def test_recording_to_a_bad_name_says_why_and_does_not_start(window, tmp_path):

@@ -15,16 +15,12 @@ from rnnviz.commands.options import (
     add_learning_arguments,
     add_sequence_arguments,
     allow_negative_values,
+    given_sequence_text,
     params_from_args,
-    read_sequence_text,
 )
-from rnnviz.engine.errors import InputError
+from rnnviz.io.video import DEFAULT_FPS, DEFAULT_SIZE, DEFAULT_SPEED
 
-#: Defaults shared with the in-app render (rnnviz.ui.recording imports Qt,
-#: so they are repeated here and a test keeps them equal).
-DEFAULT_FPS = 30.0
-DEFAULT_SPEED = 2.0
-DEFAULT_SIZE = "1280x720"
+SIZE_TEXT = "{}x{}".format(*DEFAULT_SIZE)
 
 
 def add_parser(subparsers) -> None:
@@ -48,8 +44,8 @@ def add_parser(subparsers) -> None:
                        help=f"frames per second (default {DEFAULT_FPS:g})")
     video.add_argument("--speed", type=float, default=DEFAULT_SPEED,
                        help=f"ticks per second of video, at most --fps (default {DEFAULT_SPEED:g})")
-    video.add_argument("--size", default=DEFAULT_SIZE,
-                       help=f"WIDTHxHEIGHT in pixels, even for mp4/webm (default {DEFAULT_SIZE})")
+    video.add_argument("--size", default=SIZE_TEXT,
+                       help=f"WIDTHxHEIGHT in pixels, even for mp4/webm (default {SIZE_TEXT})")
     video.add_argument("--presentation", action="store_true",
                        help="film presentation mode: no menus or settings, text enlarged for the size")
     add_learning_arguments(parser)
@@ -58,29 +54,26 @@ def add_parser(subparsers) -> None:
 
 def run_record(args: argparse.Namespace) -> int:
     from rnnviz.engine.sequences import parse_sequence
-    from rnnviz.io.video import RecordingError, check_fps, plan_output
+    from rnnviz.io.video import RecordingError
     from rnnviz.session import DEFAULT_STREAM
-
-    # Everything the user typed is checked before Qt starts or a frame is drawn.
-    given = any(getattr(args, name, None) is not None for name in ("sequence", "file", "example"))
-    text = read_sequence_text(args) if given else DEFAULT_STREAM
-    bits = parse_sequence(text)
-    params = params_from_args(args)
     from rnnviz.ui.app import parse_size  # no Qt at import
 
+    # Everything the user typed is checked before a frame is drawn: the
+    # stream, the learning settings and the size here, before Qt starts;
+    # the ticks, the pace and the output by record_stream, before its first frame.
+    given = given_sequence_text(args)
+    # Not "or": an empty SEQ or file is a mistake to report, not a request for the default.
+    text = DEFAULT_STREAM if given is None else given
+    bits = parse_sequence(text)
+    params = params_from_args(args)
     size = parse_size(args.size)
-    check_fps(args.fps)
-    plan_output(args.out, size)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
     # Offscreen, as rnnviz screenshot: no display needed, no window flashes
     # up, and the frame size is exactly the one asked for.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from rnnviz.ui.mainwindow import application
-    from rnnviz.ui.recording import make_timeline, record_stream
+    from rnnviz.ui.recording import record_stream
 
-    make_timeline(ticks, args.fps, args.speed)
-    if ticks > len(bits) - 1:
-        raise InputError(f"--ticks {ticks:,} is more than the stream's {len(bits) - 1:,} ticks")
     application()
     show = sys.stderr.isatty()
     shown = False

@@ -59,6 +59,11 @@ EXTENSIONS: Final[dict[str, str]] = {".mp4": "mp4", ".webm": "webm", ".gif": "gi
 #: above 50 fps its timing is approximate).
 MIN_FPS: Final[float] = 1.0
 MAX_FPS: Final[float] = 120.0
+#: Defaults of a rendered video (``rnnviz record`` and File ▸ Render video…):
+#: frames per second, the teaching pace in ticks per second, and (width, height).
+DEFAULT_FPS: Final[float] = 30.0
+DEFAULT_SPEED: Final[float] = 2.0
+DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 720)
 #: Frames waiting for the worker at most; a producer that is faster waits.
 DEFAULT_QUEUE: Final[int] = 8
 #: zlib level for PNG frames: 3 is about twice as fast as 6 on window
@@ -644,6 +649,9 @@ class VideoWriter:
     # -- helpers ----------------------------------------------------------------------------
     def _raise_error(self) -> None:
         if self._error is not None:
+            # The worker is cleaning up after the failure; once the error is
+            # raised, its work folder is gone and :attr:`phase` says "failed".
+            self._finished.wait()
             raise self._error
 
     def _put_end(self) -> None:

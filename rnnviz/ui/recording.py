@@ -54,18 +54,16 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.io.video import VideoWriter, check_fps, plan_output
+from rnnviz.io.video import DEFAULT_FPS, DEFAULT_SIZE, DEFAULT_SPEED, VideoWriter, check_fps
 from rnnviz.session import Session
 from rnnviz.ui.app import offscreen_window
 
-#: The teaching pace of a rendered video, in ticks per second.
-DEFAULT_SPEED: Final[float] = 2.0
-DEFAULT_FPS: Final[float] = 30.0
-DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 720)
 #: Seconds the first and the last picture stay on screen.
 HOLD_SECONDS: Final[float] = 1.0
+#: The slowest pace of a rendered video, in ticks per second (the fastest is its fps:
+#: a tick may not be shown for less than one frame).
 MIN_SPEED: Final[float] = 0.1
-#: A render may not show a tick for less than one frame.
+#: Frames per second of a live recording.
 LIVE_FPS: Final[int] = 30
 #: Frames a live recording may queue ahead of the encoder (held frames are
 #: the same array, so a long pause costs no memory).
@@ -87,14 +85,22 @@ def image_to_array(image: QImage) -> np.ndarray:
 
 
 def grab_window(window: QWidget, size: tuple[int, int]) -> np.ndarray:
-    """*window* rendered to exactly *size*: scaled to fit, centred on its background colour.
+    """*window* rendered to exactly *size*.
 
-    The window normally has the size already; a scaled screen or a window
-    resized during a live recording is letterboxed, never distorted.
+    The window normally has the size already. One a pixel wider or taller
+    (an odd size cut to an even one for H.264) loses its last column or row,
+    so its pixels stay sharp. Otherwise — a scaled screen, a window resized
+    during a live recording — it is scaled to fit and centred on its
+    background colour: letterboxed, never distorted.
     """
     image = window.grab().toImage()
     width, height = size
-    if (image.width(), image.height()) != size:
+    extra_width, extra_height = image.width() - width, image.height() - height
+    if (extra_width, extra_height) == (0, 0):
+        pass
+    elif extra_width in (0, 1) and extra_height in (0, 1):
+        image = image.copy(0, 0, width, height)
+    else:
         scaled = image.scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
                               Qt.TransformationMode.SmoothTransformation)
         canvas = QImage(width, height, QImage.Format.Format_RGB32)
@@ -228,7 +234,7 @@ class PaintWatch(QObject):
 
     A window that has not painted looks as it did, so its last picture can be
     reused instead of grabbing it again (a grab at 1280×720 takes ~10 ms).
-    Paints caused by grabbing are not counted: wrap grabs in :meth:`grabbing`.
+    Paints caused by grabbing are not counted: grab with :meth:`grab`.
     """
 
     def __init__(self, window: QWidget, ignore: tuple[QWidget, ...] = ()) -> None:
@@ -297,8 +303,6 @@ class StreamRenderer:
         self._watch = PaintWatch(self.window)
         self._last: np.ndarray | None = None
         self._next = 0
-        #: Frames that were new pictures (the rest repeat the one before).
-        self.grabs = 0
 
     @property
     def frames(self) -> int:
@@ -333,7 +337,6 @@ class StreamRenderer:
         self._next += 1
         if self._last is None or self._watch.dirty:
             self._last = self._watch.grab(self.size)
-            self.grabs += 1
         return self._last
 
     def __iter__(self) -> Iterator[np.ndarray]:
@@ -369,12 +372,11 @@ def record_stream(
 ) -> RecordResult:
     """Render *ticks* ticks of the stream to *out* (blocking; the encoder has its own thread).
 
-    Everything is checked before the first frame. *progress* is called with
-    (frames done, frames in all) after each frame. On any exception —
-    including KeyboardInterrupt — nothing is left at *out*.
+    Everything is checked before the first frame: the ticks and the pace by
+    :class:`StreamRenderer`, the output by :class:`VideoWriter`. *progress* is
+    called with (frames done, frames in all) after each frame. On any
+    exception — including KeyboardInterrupt — nothing is left at *out*.
     """
-    plan_output(out, size)
-    make_timeline(ticks, fps, speed, hold_s)
     renderer = StreamRenderer(bits, params, ticks, size, fps=fps, speed=speed,
                               stream_text=stream_text, hold_s=hold_s, presentation=presentation)
     try:
@@ -537,7 +539,6 @@ class RecordingController(QObject):
         #: Called with (title, message) when something went wrong; by default a
         #: message box that does not block (tests collect the messages instead).
         self.report: Callable[[str, str], None] = self._show_problem
-        self.last_problem = ""
         self.live: LiveRecorder | None = None
         self.writer: VideoWriter | None = None
         self.progress: QProgressDialog | None = None
@@ -559,7 +560,7 @@ class RecordingController(QObject):
         self._frame_timer = QTimer(self)
         self._frame_timer.setObjectName("liveRecordingFrameTimer")
         self._frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._frame_timer.timeout.connect(self._on_frame_timer)
+        self._frame_timer.timeout.connect(self.capture_now)
         self._poll = QTimer(self)
         self._poll.setObjectName("recordingFinishPoll")
         self._poll.timeout.connect(self._on_poll)
@@ -575,7 +576,7 @@ class RecordingController(QObject):
         separator = menu.insertSeparator(before) if before is not None else menu.addSeparator()
         menu.insertAction(separator, self.record_action)
         menu.insertAction(separator, self.render_action)
-        window.destroyed.connect(self._frame_timer.stop)
+        window.installEventFilter(self)
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -592,9 +593,6 @@ class RecordingController(QObject):
         self.record_action.setText("Stop recording" if self.recording else "Record")
         self.record_action.setEnabled(self.recording or not self.busy)
         self.render_action.setEnabled(not self.busy)
-
-    def _message(self, text: str, ms: int = 8000) -> None:
-        self.window.statusBar().showMessage(text, ms)
 
     # -- live recording ---------------------------------------------------------------------
     def toggle_record(self) -> None:
@@ -638,16 +636,12 @@ class RecordingController(QObject):
         try:
             self.live.capture(now)
         except InputError as error:  # the encoder failed (e.g. a full disk)
-            self.indicator.hidden_from_capture = False
             self._abort_live(str(error))
             return
         finally:
             self.indicator.hidden_from_capture = False
         self.indicator.show_time(self.live.seconds())
         self.window.setWindowTitle(f"\u25cf REC {self.indicator.text()[6:]} — {self._title}")
-
-    def _on_frame_timer(self) -> None:
-        self.capture_now()
 
     def stop_recording(self, now: float | None = None) -> None:
         """Stop filming; the file is completed in the background with a progress dialog."""
@@ -714,7 +708,7 @@ class RecordingController(QObject):
         if writer.error is not None:
             self._warn("The video was not saved", str(writer.error))
         elif writer.path is not None:
-            self._message(f"Saved {writer.path} ({writer.frames_written:,} frames)")
+            self.window.tell(f"Saved {writer.path} ({writer.frames_written:,} frames)", 8000)
 
     def cancel_finishing(self) -> None:
         """Cancel: no file is left where the video was to go."""
@@ -723,7 +717,7 @@ class RecordingController(QObject):
         self.writer = None
         if writer is not None:
             writer.cancel()
-            self._message(f"Cancelled: {writer.plan.path} was not written", 6000)
+            self.window.tell(f"Cancelled: {writer.plan.path} was not written")
         if self.renderer is not None:
             self._render_timer.stop()
             self.renderer.close()
@@ -754,11 +748,8 @@ class RecordingController(QObject):
                 return False
         ticks = session.n_ticks if options.ticks is None else options.ticks
         try:
-            plan_output(path, options.size)
-            renderer = StreamRenderer(
-                session.bits.copy(), session.params, ticks, options.size,
-                fps=options.fps, speed=options.speed,
-            )
+            renderer = StreamRenderer(session.bits, session.params, ticks, options.size,
+                                      fps=options.fps, speed=options.speed)
         except InputError as error:
             self._warn("Cannot render the video", str(error))
             return False
@@ -821,8 +812,7 @@ class RecordingController(QObject):
         return dialog.options() if dialog.exec() else None
 
     def _warn(self, title: str, text: str) -> None:
-        self.last_problem = text
-        self._message(f"{title}: {text}", 10000)
+        self.window.tell(f"{title}: {text}", 10000)
         self.report(title, text)
 
     def _show_problem(self, title: str, text: str) -> None:
@@ -840,24 +830,15 @@ class RecordingController(QObject):
             self.live = None
         self.cancel_finishing()
 
-
-class _CloseWatcher(QObject):
-    """Cancels recordings when the window closes, so no thread or file outlives it."""
-
-    def __init__(self, controller: RecordingController) -> None:
-        super().__init__(controller)
-        self._controller = controller
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.Close:
-            self._controller.shutdown()
-        return False
+        # The window is closing: cancel, so no thread or file outlives it.
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.shutdown()
+        return super().eventFilter(watched, event)
 
 
 def install(window) -> None:
     """Add File ▸ Record and File ▸ Render video of this stream… to *window*."""
     controller = RecordingController(window)
     window.recording_controller = controller
-    watcher = _CloseWatcher(controller)
-    window.installEventFilter(watcher)
     controller._sync_actions()
