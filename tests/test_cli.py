@@ -463,6 +463,13 @@ def test_gui_refuses_a_broken_session_file_in_one_line(tmp_path):
     assert "truncated" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
+def test_an_empty_stream_is_refused_not_replaced_by_the_default(cli, tmp_path):
+    status, out, err = cli("screenshot", str(tmp_path / "shot.png"), "")
+    assert (status, out) == (2, "")
+    assert err.strip() == "rnnviz: the sequence is empty"
+    assert not (tmp_path / "shot.png").exists()
+
+
 def test_gui_checks_a_session_file_as_the_window_would(tmp_path):
     from rnnviz.io import sessionfile
     from rnnviz.session import Session

@@ -107,7 +107,8 @@ def run_screenshot(args: argparse.Namespace) -> int:
     from rnnviz.ui.app import parse_size, screenshot
 
     size = parse_size(args.size)
-    text = given_sequence_text(args) or DEFAULT_STREAM
+    given = given_sequence_text(args)
+    text = DEFAULT_STREAM if given is None else given  # "" is an empty stream, refused below
     bits = parse_sequence(text)
     params = params_from_args(args)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
