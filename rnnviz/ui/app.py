@@ -75,8 +75,36 @@ def run_gui(
     )
     if opened is not None:
         window.session_files.open_loaded(*opened)
+    if os.environ.get(FIRST_PAINT_ENV):
+        _quit_after_first_paint(window)
     window.show()
     return app.exec()
+
+
+#: Set to any value, ``rnnviz`` quits as soon as its window has painted once
+#: and prints ``first paint`` on standard error: how ``bench/launch.py`` and
+#: the build script time launch-to-first-paint on the real start-up path.
+FIRST_PAINT_ENV = "RNNVIZ_QUIT_AFTER_FIRST_PAINT"
+
+
+def _quit_after_first_paint(window) -> None:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    class Watch(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+            if event.type() == QEvent.Type.Paint and watched is window:
+                window.removeEventFilter(self)
+                # The children paint in the same pass; quit once it is over.
+                QTimer.singleShot(0, finish)
+            return False
+
+    def finish() -> None:
+        print("first paint", file=sys.stderr, flush=True)
+        QApplication.instance().quit()
+
+    window._first_paint_watch = Watch(window)
+    window.installEventFilter(window._first_paint_watch)
 
 
 def parse_size(text: str) -> tuple[int, int]:
