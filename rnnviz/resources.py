@@ -47,6 +47,16 @@ def resource_path(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+#: Pixel sizes of the application icon's PNGs (``resources/icons/rnnviz-<size>.png``),
+#: made from ``rnnviz.svg`` by ``packaging/make_icons.py``.
+ICON_SIZES: tuple[int, ...] = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def icon_files() -> list[Path]:
+    """The application icon's PNG files, smallest first."""
+    return [resource_path("icons", f"rnnviz-{size}.png") for size in ICON_SIZES]
+
+
 def lessons_dir() -> Path:
     """The folder of the lesson files (``resources/lessons``)."""
     return resources_dir() / "lessons"

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
             self.adapter.setParent(self)
         self._settings = settings
         self.setWindowTitle("rnnviz")
+        self.setWindowIcon(theme.app_icon())
         self.setObjectName("rnnvizMainWindow")
 
         self.stream_line = StreamLine(self.adapter)
@@ -471,5 +472,9 @@ def application() -> QApplication:
         QApplication.setOrganizationName("rnnviz")
         QApplication.setApplicationName("rnnviz")
         QApplication.setApplicationVersion(__version__)
+        # Matches packaging/linux/rnnviz.desktop, so docks and task bars
+        # (Wayland above all) put the window under the right entry and icon.
+        QApplication.setDesktopFileName("rnnviz")
         app = QApplication([])
+        app.setWindowIcon(theme.app_icon())
     return app  # type: ignore[return-value]

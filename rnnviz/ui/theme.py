@@ -14,9 +14,10 @@ import math
 from typing import Final
 
 import numpy as np
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QIcon
 
 from rnnviz.engine.notation import MINUS
+from rnnviz.resources import icon_files
 
 #: PuOr, purple (low) → light grey → orange (high).
 ACTIVATION_STOPS: Final[tuple[str, ...]] = (
@@ -158,3 +159,11 @@ def text_color_on(background: QColor) -> QColor:
     r, g, b = (channel(v) for v in background.getRgb()[:3])
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
     return QColor("#000000") if luminance > 0.179 else QColor("#ffffff")
+
+
+def app_icon() -> QIcon:
+    """rnnviz's icon, from its PNGs (no SVG plugin needed, in a bundle either)."""
+    icon = QIcon()
+    for path in icon_files():
+        icon.addFile(str(path))
+    return icon
