@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         'Example of a headless command: rnnviz trace "1^10 0^10" --notation',
     )
     parser.add_argument("--version", action="version", version=f"rnnviz {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help="check that this installation works (data files, Qt, the window, video "
+        "recording) offscreen in a few seconds; exit status 0 when it does",
+    )
     allow_negative_values(parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     for module in (gui, record, trace, generate, examples, bptt, task):
@@ -55,6 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # (ten million CSV rows must not be held in memory first).
     try:
         args = parser.parse_args(argv)
+        if args.self_test:
+            if hasattr(args, "func"):
+                raise UsageError("rnnviz: --self-test takes no command")
+            from rnnviz import selftest
+
+            return selftest.run()
         if not hasattr(args, "func"):
             from rnnviz.commands.gui import run_gui
 

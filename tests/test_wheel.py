@@ -59,3 +59,16 @@ def test_installed_layout_finds_its_resources(wheel: Path, tmp_path: Path) -> No
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-1] == "ho: +^9 -^5 , -^5"
+
+
+def test_installed_wheel_passes_its_self_test(wheel: Path, tmp_path: Path) -> None:
+    # The icons, lessons and examples all come from rnnviz/_resources here.
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site), "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run(
+        [sys.executable, "-m", "rnnviz", "--self-test"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"  ok      data files: 6 examples, 6 lessons, icon, in {site / 'rnnviz' / '_resources'}" in run.stdout

@@ -1,0 +1,223 @@
+"""``rnnviz --self-test``: does this installation work? An answer in a few seconds, no display needed.
+
+Made for the moment after unpacking a bundle or installing on a lab machine,
+and for the bundle's smoke test. Each check prints one line, ``ok`` with what
+it saw or ``FAILED`` with what is wrong in words a teacher can pass on; a
+check that depends on a failed one is skipped, not run into a traceback.
+
+1. *data files* — the example streams, every lesson and the icon load.
+2. *Qt* — PySide6 and pyqtgraph import, the offscreen platform plugin is
+   where Qt looks for it (a missing plugin would otherwise abort the process
+   with Qt's own message), and there are fonts to draw text with.
+3. *main window* — built offscreen at 1280×720, 200 ticks run through the
+   window's adapter; the weights must equal a headless session's and the
+   picture must not be blank.
+4. *video* — a short MP4 rendered exactly as ``rnnviz record`` does, into a
+   temporary folder, then decoded again: codec, size and frame count checked.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from rnnviz import __version__
+from rnnviz.engine.errors import InputError
+
+#: Ticks the main window runs (the issue asks for 200).
+TICKS = 200
+#: A stream long enough for them: "1^10 0^10" eleven times is 220 bits.
+STREAM = "(1^10 0^10)^11"
+WINDOW_SIZE = (1280, 720)
+#: The video: a few ticks at 10 frames/s, 10 ticks/s, a short hold.
+VIDEO_SIZE = (1280, 720)
+VIDEO_TICKS, VIDEO_FPS, VIDEO_HOLD_S = 8, 10.0, 0.2
+#: A picture with fewer colours than this is blank (or nearly: a grey
+#: window with no text, plots or diagram drawn has a handful).
+MIN_COLOURS = 64
+
+
+class CheckFailed(Exception):
+    """A check saw something wrong; the message says what."""
+
+
+@dataclass
+class _Check:
+    name: str
+    run: Callable[[], str]
+    needs: tuple[str, ...] = ()
+
+
+def run(out: TextIO | None = None) -> int:
+    """Run every check, print one line each and a verdict; 0 when all pass, else 1."""
+    out = sys.stdout if out is None else out
+    # Before Qt loads: the window is built offscreen whatever the desktop is.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    started = time.perf_counter()
+    print(f"rnnviz {__version__} self-test ({_where()})", file=out, flush=True)
+    checks = [
+        _Check("data files", _check_data_files),
+        _Check("Qt", _check_qt),
+        _Check("main window", _check_main_window, needs=("data files", "Qt")),
+        _Check("video", _check_video, needs=("main window",)),
+    ]
+    failed: list[str] = []
+    for check in checks:
+        missing = [name for name in check.needs if name in failed]
+        if missing:
+            failed.append(check.name)
+            print(f"  skipped {check.name}: needs {' and '.join(missing)}", file=out, flush=True)
+            continue
+        began = time.perf_counter()
+        try:
+            seen = check.run()
+        except Exception as error:  # every failure becomes one line, never a traceback
+            failed.append(check.name)
+            print(f"  FAILED  {check.name}: {describe(error)}", file=out, flush=True)
+        else:
+            took = time.perf_counter() - began
+            print(f"  ok      {check.name}: {seen} ({took:.2f} s)", file=out, flush=True)
+    took = time.perf_counter() - started
+    if failed:
+        print(f"self-test FAILED ({', '.join(failed)}) in {took:.1f} s; "
+              "reinstalling or unpacking the bundle again usually mends it", file=out, flush=True)
+        return 1
+    print(f"self-test passed in {took:.1f} s", file=out, flush=True)
+    return 0
+
+
+def describe(error: BaseException) -> str:
+    """One line saying what *error* means for someone running rnnviz."""
+    if isinstance(error, ModuleNotFoundError):
+        return f"the Python module {error.name!r} is missing from this installation"
+    if isinstance(error, ImportError):
+        return f"a library did not load: {error}"
+    if isinstance(error, (CheckFailed, InputError)):  # messages written for users
+        return str(error)
+    if isinstance(error, OSError):
+        return f"{error.strerror} ({error.filename})" if error.filename else str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _where() -> str:
+    if getattr(sys, "frozen", False):
+        return f"bundle in {Path(sys.executable).parent}"
+    return f"Python {sys.version.split()[0]} at {sys.executable}"
+
+
+# -- the checks ----------------------------------------------------------------------------------
+def _check_data_files() -> str:
+    from rnnviz.io.lessons import load_lessons
+    from rnnviz.resources import examples, icon_files, lessons_dir, resources_dir
+
+    n_examples = len(examples())
+    lessons, problems = load_lessons()
+    if problems:
+        first = problems[0]
+        raise CheckFailed(f"lesson {first.name} in {lessons_dir()} is broken: {first.message}")
+    if not lessons:
+        raise CheckFailed(f"no lessons in {lessons_dir()}")
+    missing = [path.name for path in icon_files() if not path.is_file()]
+    if missing:
+        raise CheckFailed(f"icon files missing from {resources_dir() / 'icons'}: {', '.join(missing)}")
+    return f"{n_examples} examples, {len(lessons)} lessons, icon, in {resources_dir()}"
+
+
+def _check_qt() -> str:
+    import PySide6
+    import pyqtgraph
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        folders = [Path(p) for p in QCoreApplication.libraryPaths()]
+        folders += [Path(p) for p in os.environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p]
+        folders = list(dict.fromkeys(folders))
+        if not any(any((folder / "platforms").glob("*qoffscreen*")) for folder in folders):
+            raise CheckFailed(
+                "Qt's offscreen platform plugin is missing (looked in "
+                + ", ".join(str(folder / "platforms") for folder in folders) + ")"
+            )
+    from PySide6.QtGui import QFontDatabase
+
+    # A bare application: rnnviz's own (application()) loads the icon from the
+    # data files, which are checked on their own.
+    if QApplication.instance() is None:
+        QApplication(["rnnviz"])
+    families = QFontDatabase.families()
+    if not families:
+        raise CheckFailed("Qt finds no fonts, so no text would show; install a font package "
+                          "(e.g. fonts-dejavu-core) or fontconfig")
+    qt = QLibraryInfo.version().toString()
+    return (f"PySide6 {PySide6.__version__} (Qt {qt}), pyqtgraph {pyqtgraph.__version__}, "
+            f"{len(families)} font families")
+
+
+def _check_main_window() -> str:
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.engine.learner import LearnerParams
+    from rnnviz.session import Session
+    from rnnviz.ui.adapter import SessionAdapter
+    from rnnviz.ui.app import offscreen_window
+    from rnnviz.ui.recording import grab_window
+
+    adapter = SessionAdapter(Session(STREAM, LearnerParams()))
+    window = offscreen_window(adapter, WINDOW_SIZE, stream_text=STREAM)
+    try:
+        adapter.step(TICKS)
+        QApplication.processEvents()
+        frame = grab_window(window, WINDOW_SIZE)
+        session = adapter.session
+        if session.cursor != TICKS:
+            raise CheckFailed(f"the window stopped at tick {session.cursor}, not {TICKS}")
+        expected = Session(STREAM, LearnerParams())
+        expected.step(TICKS)
+        shown, wanted = session.state, expected.state
+        if shown != wanted:
+            raise CheckFailed(f"the window's weights after {TICKS} ticks differ from a headless "
+                              f"run's: {_weights(shown)} instead of {_weights(wanted)}")
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.processEvents()
+    packed = frame.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
+    colours = len(np.unique(packed))
+    if frame.shape[:2] != (WINDOW_SIZE[1], WINDOW_SIZE[0]) or colours < MIN_COLOURS:
+        raise CheckFailed(f"the window's picture is blank ({colours} colours in "
+                          f"{frame.shape[1]}x{frame.shape[0]}): nothing was drawn")
+    return (f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}, {TICKS} ticks ({_weights(shown)}), "
+            f"{colours:,} colours")
+
+
+def _weights(state) -> str:
+    return f"ih {state.ih:+.4f}, hh {state.hh:+.4f}, ho {state.ho:+.4f}"
+
+
+def _check_video() -> str:
+    from rnnviz.engine.learner import LearnerParams
+    from rnnviz.engine.sequences import parse_sequence
+    from rnnviz.io.video import probe
+    from rnnviz.ui.recording import record_stream
+
+    with tempfile.TemporaryDirectory(prefix="rnnviz-self-test-") as folder:
+        out = Path(folder) / "self-test.mp4"
+        result = record_stream(out, parse_sequence(STREAM), LearnerParams(), VIDEO_TICKS,
+                               VIDEO_SIZE, fps=VIDEO_FPS, speed=VIDEO_FPS, stream_text=STREAM,
+                               hold_s=VIDEO_HOLD_S)
+        info = probe(result.path)
+        size = out.stat().st_size
+    wanted = ("h264", VIDEO_SIZE[0], VIDEO_SIZE[1], result.frames)
+    got = (info.codec, info.width, info.height, info.frames)
+    if got != wanted:
+        raise CheckFailed(f"the recorded MP4 decodes as {got[0]} {got[1]}x{got[2]} with "
+                          f"{got[3]} frames, not {wanted[0]} {wanted[1]}x{wanted[2]} with "
+                          f"{wanted[3]} frames")
+    return f"MP4 of {info.frames} frames, {info.width}x{info.height} {info.pix_fmt}, {size:,} bytes"
