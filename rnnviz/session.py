@@ -295,9 +295,10 @@ class Session:
             return 0
         if target > len(self._history):
             # Room for the whole stream at once: growing by doubling would copy
-            # a million stored ticks in the middle of playing (a visible hitch).
+            # a million stored ticks in the middle of playing (a visible hitch)
+            # and leave up to half the columns unused (bench/memory.py).
             # Fresh columns are zero pages the system maps only when written.
-            self._history.reserve(self.n_ticks)
+            self._history.reserve(self.n_ticks, exact=True)
             start = len(self._history)
             state = state_after(self._history, start, self.params)
             self._learner.run(self._bits[start : target + 1], state, history=self._history)

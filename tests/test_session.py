@@ -263,3 +263,22 @@ def test_the_first_computed_tick_makes_room_for_the_whole_stream():
     assert capacity >= session.n_ticks
     session.run_to_end()
     assert session.history.capacity == capacity
+
+
+def test_a_long_stream_allocates_its_ticks_not_the_next_power_of_two():
+    # 1.1M ticks rounded up by doubling would be 2,097,152 rows: 142 bytes per
+    # tick instead of 74 (bench/memory.py found it).
+    session = Session("random(1100001, 0.5, seed=3)")
+    session.run_to_end()
+    assert session.history.capacity == session.n_ticks == 1_100_000
+    assert session.history.nbytes / session.n_ticks == 74
+
+
+def test_bits_added_at_the_end_grow_the_history_by_an_eighth_not_one_row_at_a_time():
+    session = Session("random(80001, 0.5, seed=3)")
+    session.run_to_end()
+    first = session.history.capacity
+    for _ in range(3):
+        session.insert(len(session.bits), "1")
+        session.run_to_end()
+    assert session.history.capacity == first + first // 8  # one copy for the three bits

@@ -36,18 +36,26 @@ _MIN_CAPACITY: Final[int] = 1024
 _MAX_KEPT_LOG: Final[int] = 4096
 
 
-def grown(array: np.ndarray, used: int, needed: int, minimum: int = 64) -> np.ndarray:
+def grown(
+    array: np.ndarray, used: int, needed: int, minimum: int = 64, *, exact: bool = False
+) -> np.ndarray:
     """*array* with room for *needed* items, its first *used* kept.
 
     The capacity doubles (from at least *minimum*) until it fits, so a
-    column grown one tick at a time is copied only O(log n) times. Returns
+    column grown one tick at a time is copied only O(log n) times. With
+    *exact* (the caller knows the final size, e.g. a stream's length) it is
+    *needed*, or 1/8 more than now if that is larger: no doubling's unused
+    half, and still few copies when the size creeps up bit by bit. Returns
     *array* itself when it is already large enough.
     """
     if needed <= len(array):
         return array
-    capacity = max(len(array), minimum, 1)
-    while capacity < needed:
-        capacity *= 2
+    if exact:
+        capacity = max(needed, len(array) + len(array) // 8, minimum)
+    else:
+        capacity = max(len(array), minimum, 1)
+        while capacity < needed:
+            capacity *= 2
     bigger = np.zeros(capacity, array.dtype)
     bigger[:used] = array[:used]
     return bigger
@@ -107,7 +115,8 @@ class History(Mapping[str, np.ndarray]):
     # -- size ---------------------------------------------------------------
     @property
     def capacity(self) -> int:
-        """Rows allocated; at most twice the rows used (or the minimum)."""
+        """Rows allocated: at most twice the rows used (or the minimum); about
+        the rows reserved with ``exact``."""
         return len(self._columns["x"])
 
     @property
@@ -115,10 +124,11 @@ class History(Mapping[str, np.ndarray]):
         """Bytes held by the columns, used or not."""
         return sum(column.nbytes for column in self._columns.values())
 
-    def reserve(self, rows: int) -> None:
-        """Make room for *rows* rows in total, doubling as often as needed."""
+    def reserve(self, rows: int, *, exact: bool = False) -> None:
+        """Make room for *rows* rows in total, doubling as often as needed
+        (*exact*: about *rows*, for a final size known in advance; see :func:`grown`)."""
         for name, old in self._columns.items():
-            self._columns[name] = grown(old, self._length, rows)
+            self._columns[name] = grown(old, self._length, rows, exact=exact)
 
     # -- editing -------------------------------------------------------------
     def extend(self, columns: Mapping[str, np.ndarray | list]) -> None:
