@@ -6,8 +6,8 @@ Both runs use the same :class:`~rnnviz.ui.recording.StreamRenderer` on the
 default stream ("1^10 0^10" repeated), 30 frames/s at 2 ticks/s (a tick
 every 15 frames, as a teaching video has):
 
-* baseline — render every frame (step, events, grab, convert to numpy) and
-  drop it;
+* baseline — render every frame (step, events and paints, read the painted
+  pixels, convert to numpy) and drop it;
 * recording — the same frames handed to a :class:`~rnnviz.io.video.VideoWriter`
   (H.264 by default), including the wait for the finished file.
 

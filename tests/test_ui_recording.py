@@ -6,10 +6,12 @@ live recorder is fed "now" values by the test.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton
 
@@ -76,6 +78,74 @@ def test_the_same_render_twice_gives_the_same_frames_with_the_glow_in_virtual_ti
     assert len({first[4], first[5], first[6]}) == 3 and first[3] != first[4]
     assert first[11] == first[12] == first[15]
     assert hidden_leftovers(tmp_path) == []
+
+
+def play_script(renderer: recording.StreamRenderer, moves: dict[int, Callable[[], None]]) -> list[np.ndarray]:
+    """Every frame of *renderer*, with ``moves[n]()`` done just before frame *n*."""
+    frames = []
+    while not renderer.done:
+        moves.get(renderer.next_frame, lambda: None)()
+        frames.append(renderer.render_next())
+    return frames
+
+
+def scripted_renderer() -> tuple[recording.StreamRenderer, dict[int, Callable[[], None]]]:
+    """1280×720, a tick every 5 frames with its 7-frame glow, a step back at frame 13
+    (ticked again at once), presentation mode from frame 22, two ticks back at frame 31."""
+    renderer = recording.StreamRenderer(parse_sequence("1^10 0^10"), LearnerParams(), 8, (1280, 720),
+                                        fps=20, speed=4, hold_s=0.25)
+    window, adapter = renderer.window, renderer.adapter
+    moves = {
+        13: adapter.back,
+        22: lambda: window.presentation.set_active(True),
+        31: lambda: adapter.back(2),
+    }
+    return renderer, moves
+
+
+def test_frames_read_from_the_painted_window_are_a_full_grab_pixel_for_pixel(qtbot, monkeypatch):
+    fast, moves = scripted_renderer()
+    try:
+        # Offscreen, frames are the pixels the window painted, not grabs.
+        assert recording.painted_image(fast.window) is not None
+        read = play_script(fast, moves)
+    finally:
+        fast.close()
+    monkeypatch.setattr(recording, "painted_image", lambda window: None)
+    grabbing, moves = scripted_renderer()
+    try:
+        grabbed = play_script(grabbing, moves)
+    finally:
+        grabbing.close()
+    assert len(read) == len(grabbed) == 50
+    for index, (frame, grab) in enumerate(zip(read, grabbed, strict=True)):
+        assert np.array_equal(frame, grab), f"frame {index} differs from a grab"
+    # The run shows something: the glow fading, the step back, presentation mode.
+    assert len({frame.tobytes() for frame in read}) > 30
+    assert not np.array_equal(read[21], read[22])
+
+
+def test_frames_equal_a_grab_of_the_same_moment_while_playing(qtbot):
+    # Play's own timer takes ticks while events run, and a step back comes
+    # from inside the event loop: changes that reach a plot only a turn of
+    # the loop later must be in the frame, as a grab shows them at once.
+    renderer, moves = scripted_renderer()
+    adapter = renderer.adapter
+    adapter.set_speed(60)
+    moves[13] = lambda: QTimer.singleShot(0, adapter.back)
+    moves[2] = adapter.play
+    played = []
+    moves[3] = lambda: played.append(adapter.playing)
+    try:
+        while not renderer.done:
+            moves.get(renderer.next_frame, lambda: None)()
+            frame = renderer.render_next()
+            grab = recording.grab_window(renderer.window, renderer.size)
+            assert np.array_equal(frame, grab), f"frame {renderer.next_frame - 1} differs from a grab"
+    finally:
+        adapter.pause()
+        renderer.close()
+    assert played == [True]
 
 
 def test_a_render_leaves_no_window_behind(qtbot, tmp_path):

@@ -21,6 +21,7 @@ from rnnviz.io.video import (
     ColourCount,
     RecordingError,
     VideoWriter,
+    changed_box,
     choose_palette,
     encode_png,
     frame_name,
@@ -109,6 +110,17 @@ def test_png_folder_holds_the_exact_pixels_in_numbered_frames(tmp_path):
     for index, frame in enumerate(shots):
         np.testing.assert_array_equal(decode_png((out / frame_name(index)).read_bytes()), frame)
     assert leftovers(tmp_path) == []
+
+
+def test_a_held_picture_is_written_as_a_png_for_every_frame(tmp_path):
+    out = tmp_path / "frames"
+    shots = frames(2)
+    with VideoWriter(f"{out}/", (W, H), 25) as writer:
+        for frame in (shots[0], shots[0], shots[0], shots[1]):  # held: the same array again
+            writer.write(frame)
+    pictures = [decode_png((out / frame_name(index)).read_bytes()) for index in range(4)]
+    for picture, shot in zip(pictures, (shots[0], shots[0], shots[0], shots[1]), strict=True):
+        np.testing.assert_array_equal(picture, shot)
 
 
 def test_png_encoding_is_byte_for_byte_repeatable():
@@ -234,6 +246,64 @@ def test_gif_pixels_are_exact_when_the_frames_have_few_colours(tmp_path):
         np.testing.assert_array_equal(picture, shot)
 
 
+@pytest.mark.parametrize("width", [64, 65, 66])  # rows of 192, 195 and 198 bytes
+def test_gif_frames_changing_in_small_places_come_back_exactly(tmp_path, width):
+    # Each frame changes a few pixels somewhere (corners, edges, the middle),
+    # and the last goes back to the first picture.
+    base = np.full((H, width, 3), 200, np.uint8)
+    base[:, ::7] = (30, 90, 200)
+    shots = [base]
+    for y, x in [(0, 0), (H - 1, width - 1), (20, width // 2), (0, width - 1), (H - 1, 0)]:
+        shot = shots[-1].copy()
+        shot[y, x] = (230, 20, 30)
+        shot[max(y - 1, 0) : y + 1, max(x - 2, 0) : x + 1, 1] ^= 0x40
+        shots.append(shot)
+    shots.append(base.copy())
+    out = tmp_path / "small.gif"
+    with VideoWriter(out, (width, H), 10) as writer:
+        for shot in shots:
+            writer.write(shot)
+    pictures = decoded(out)
+    assert len(pictures) == len(shots)
+    for picture, shot in zip(pictures, shots, strict=True):
+        np.testing.assert_array_equal(picture, shot)
+
+
+def test_a_gif_of_many_colours_has_the_palette_of_all_its_frames_counted_whole(tmp_path):
+    # Thousands of colours, so the palette depends on how often each occurs:
+    # counting only what changed must give the palette counting every frame gives.
+    ys, xs = np.mgrid[0:H, 0:W]
+    ramp = np.stack([xs * 255 // (W - 1), ys * 255 // (H - 1), (xs * ys) % 256], -1).astype(np.uint8)
+    shots = [ramp]
+    for index in range(6):
+        shot = shots[-1].copy()
+        shot[5 * index : 5 * index + 9, 8 * index : 8 * index + 12] = (40 * index, 250, 10 * index)
+        shots.append(shot)
+    shots += [shots[2], shots[2]]  # back to an earlier picture, then held
+    out = tmp_path / "ramp.gif"
+    with VideoWriter(out, (W, H), 10) as writer:
+        for shot in shots:
+            writer.write(shot)
+    count = ColourCount()
+    for shot in shots[:-1]:  # a held picture is counted once
+        count.add(shot, rgb565(shot))
+    palette, lut = choose_palette(count)
+    assert len(palette) == 255
+    pictures = decoded(out)
+    for picture, shot in zip(pictures, shots, strict=True):
+        np.testing.assert_array_equal(picture, palette[lut[rgb565(shot)]])
+
+
+def test_changed_box_holds_every_changed_pixel_and_little_more():
+    frame = np.zeros((H, 65, 3), np.uint8)
+    assert changed_box(frame, frame.copy()) is None
+    moved = frame.copy()
+    moved[7, 40, 2] = 1
+    moved[9, 44] = 5
+    top, bottom, left, right = changed_box(moved, frame)
+    assert (top, bottom) == (7, 10) and left <= 40 and right >= 45 and right - left <= 8
+
+
 def test_gif_with_many_colours_keeps_a_rare_distinct_colour_and_stays_close():
     # A smooth grey-blue ramp (thousands of colours) plus a small red marker.
     ys, xs = np.mgrid[0:120, 0:160]
@@ -273,6 +343,21 @@ def test_the_same_frames_give_the_same_mp4_pictures(tmp_path):
     first, second = decoded(tmp_path / "a.mp4"), decoded(tmp_path / "b.mp4")
     assert len(first) == len(second) == 6
     assert all(np.array_equal(a, b) for a, b in zip(first, second))
+
+
+def test_a_held_picture_plays_as_the_same_picture_as_copies_of_it(tmp_path):
+    # A held frame is the same array handed again; its colours are converted once.
+    shots = frames(3, 320, 240)
+    held = [shots[0], shots[1], shots[1], shots[1], shots[2], shots[2]]
+    copies = [shot.copy() for shot in held]
+    for name, sequence in (("held.mp4", held), ("copies.mp4", copies)):
+        with VideoWriter(tmp_path / name, (320, 240), 10) as writer:
+            for frame in sequence:
+                writer.write(frame)
+    first, second = decoded(tmp_path / "held.mp4"), decoded(tmp_path / "copies.mp4")
+    assert len(first) == len(second) == 6
+    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+    assert np.array_equal(first[1], first[3]) and not np.array_equal(first[3], first[4])
 
 
 @pytest.mark.parametrize("content", [None, b"not a video at all"])

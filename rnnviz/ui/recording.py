@@ -6,8 +6,11 @@ Two ways to make a video, both written by :class:`rnnviz.io.video.VideoWriter`
 * :class:`StreamRenderer` renders a window offscreen tick by tick on a
   *virtual* clock: ticks come at the requested pace, every animation of the
   window (the diagram's glow) is paused and moved to the frame's virtual time,
-  so the same inputs give the same frames on any machine, however slow. It
-  backs ``rnnviz record`` and File ▸ Render video of this stream….
+  so the same inputs give the same frames on any machine, however slow.
+  Under Qt's offscreen platform (``rnnviz record``) a frame is read from
+  the pixels Qt painted for the window, where only what changed was
+  repainted (:func:`painted_image`); on a desktop it is grabbed. It backs
+  ``rnnviz record`` and File ▸ Render video of this stream….
 * :class:`LiveRecorder` films the user's window while they step by hand,
   at a fixed frame rate on the GUI thread. A frame is grabbed only when some
   widget of the window has painted since the last one; otherwise the last
@@ -36,7 +39,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QImage, QKeySequence, QPainter
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -68,6 +71,9 @@ LIVE_FPS: Final[int] = 30
 #: Frames a live recording may queue ahead of the encoder (held frames are
 #: the same array, so a long pause costs no memory).
 LIVE_QUEUE: Final[int] = 60
+#: Turns of the event loop a rendered frame may take to be painted completely
+#: (two in practice; a widget repainting itself over and over stops there).
+SETTLE_ROUNDS: Final[int] = 8
 #: GUI time one slice of an in-app render may take before events run again.
 RENDER_SLICE_S: Final[float] = 0.05
 #: How often the finishing dialog looks at the encoder.
@@ -85,15 +91,19 @@ def image_to_array(image: QImage) -> np.ndarray:
 
 
 def grab_window(window: QWidget, size: tuple[int, int]) -> np.ndarray:
-    """*window* rendered to exactly *size*.
+    """*window* rendered afresh (every widget repainted) to exactly *size* (see :func:`fit_image`)."""
+    return fit_image(window.grab().toImage(), size, window.palette().window().color())
+
+
+def fit_image(image: QImage, size: tuple[int, int], background: QColor) -> np.ndarray:
+    """A picture of the window, *image*, as an array of exactly *size*.
 
     The window normally has the size already. One a pixel wider or taller
     (an odd size cut to an even one for H.264) loses its last column or row,
     so its pixels stay sharp. Otherwise — a scaled screen, a window resized
-    during a live recording — it is scaled to fit and centred on its
-    background colour: letterboxed, never distorted.
+    during a live recording — it is scaled to fit and centred on the
+    window's *background* colour: letterboxed, never distorted.
     """
-    image = window.grab().toImage()
     width, height = size
     extra_width, extra_height = image.width() - width, image.height() - height
     if (extra_width, extra_height) == (0, 0):
@@ -104,12 +114,40 @@ def grab_window(window: QWidget, size: tuple[int, int]) -> np.ndarray:
         scaled = image.scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
                               Qt.TransformationMode.SmoothTransformation)
         canvas = QImage(width, height, QImage.Format.Format_RGB32)
-        canvas.fill(window.palette().window().color())
+        canvas.fill(background)
         painter = QPainter(canvas)
         painter.drawImage((width - scaled.width()) // 2, (height - scaled.height()) // 2, scaled)
         painter.end()
         image = canvas
     return image_to_array(image)
+
+
+def painted_image(window: QWidget) -> QImage | None:
+    """The image Qt keeps *window*'s pixels in, where it can be read; else None.
+
+    Qt paints the changed parts of a window into its backing store, and
+    only then copies them to the screen — even for a window that is never
+    on screen (``WA_DontShowOnScreen``), where just the copy is skipped. Under
+    the offscreen platform that store is a plain image kept from paint to
+    paint, so reading it (after :func:`paint_pending`) gives the pixels a
+    grab would, at the cost of a copy instead of repainting every widget
+    (a grab of 1280×720 takes ~13 ms). On a real platform the store may be
+    a buffer of the window system, valid only while painting: grab there.
+    At a fractional scale (QT_SCALE_FACTOR=1.5) Qt's partial repaints are
+    known to leave thin lines behind (QTBUG-104020) that a grab would not
+    show: grab there too.
+    """
+    ratio = window.devicePixelRatioF()
+    if QGuiApplication.platformName() != "offscreen" or ratio != round(ratio):
+        return None
+    store = window.backingStore()
+    device = store.paintDevice() if store is not None else None
+    return device if isinstance(device, QImage) else None
+
+
+def paint_pending(window: QWidget) -> None:
+    """Paint every part of *window* waiting for a repaint now, not at the next event loop turn."""
+    QApplication.sendEvent(window, QEvent(QEvent.Type.UpdateRequest))
 
 
 def even_size(width: int, height: int) -> tuple[int, int]:
@@ -230,19 +268,29 @@ def settle_text_layouts(root: QWidget) -> None:
 
 
 class PaintWatch(QObject):
-    """Notes whether any widget of *window* (other than *ignore*) has painted since :meth:`reset`.
+    """Notes whether any widget of *window* (other than *ignore*) has painted since its last picture.
 
     A window that has not painted looks as it did, so its last picture can be
-    reused instead of grabbing it again (a grab at 1280×720 takes ~10 ms).
-    Paints caused by grabbing are not counted: grab with :meth:`grab`.
+    reused instead of taking it again. Take pictures with :meth:`grab`: the
+    paints a grab causes are not counted.
+
+    With *read_painted*, pictures are read from the pixels the window has
+    painted (:func:`painted_image`) where the platform allows it, else
+    grabbed. Such a picture shows every widget as it painted itself, so it
+    is not for a window with a widget that paints differently into a grab
+    (the REC label).
     """
 
-    def __init__(self, window: QWidget, ignore: tuple[QWidget, ...] = ()) -> None:
+    def __init__(self, window: QWidget, ignore: tuple[QWidget, ...] = (), *,
+                 read_painted: bool = False) -> None:
         super().__init__(window)
         self._window = window
         self._ignore = ignore
+        self._read_painted = read_painted
         self._grabbing = False
         self.dirty = True
+        #: Paints counted so far (grabs excluded).
+        self.paints = 0
         QApplication.instance().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
@@ -252,13 +300,23 @@ class PaintWatch(QObject):
             and watched.window() is self._window
         ):
             self.dirty = True
+            self.paints += 1
         return False
 
     def grab(self, size: tuple[int, int]) -> np.ndarray:
-        """Grab the window (see :func:`grab_window`) and start watching afresh."""
+        """The window's picture at *size* (see :func:`fit_image`); watching starts afresh.
+
+        A picture read from the painted pixels shows the paints done so far:
+        call :func:`paint_pending` first.
+        """
+        window = self._window
+        painted = painted_image(window) if self._read_painted else None
         self._grabbing = True
         try:
-            frame = grab_window(self._window, size)
+            if painted is None:
+                frame = grab_window(window, size)
+            else:
+                frame = fit_image(painted, size, window.palette().window().color())
         finally:
             self._grabbing = False
         self.dirty = False
@@ -300,7 +358,7 @@ class StreamRenderer:
         self.window = offscreen_window(self.adapter, size, stream_text=stream_text,
                                        presentation=presentation)
         self._animations = VirtualAnimations(self.window)
-        self._watch = PaintWatch(self.window)
+        self._watch = PaintWatch(self.window, read_painted=True)
         self._last: np.ndarray | None = None
         self._next = 0
 
@@ -330,14 +388,30 @@ class StreamRenderer:
         # Animations move first, so the paints they cause land in this
         # frame's events and mark it changed.
         self._animations.advance(now)
-        QApplication.processEvents()
-        settle_text_layouts(self.window)
-        if self._animations.catch(now):
-            self._watch.dirty = True
+        self._settle(now)
         self._next += 1
         if self._last is None or self._watch.dirty:
             self._last = self._watch.grab(self.size)
         return self._last
+
+    def _settle(self, now: float) -> None:
+        """Run events and paint until the window's pixels show its state, as a grab would.
+
+        A change can take more than one turn of the event loop to reach the
+        pixels (a plot's scene tells its view in a queued call, and the view
+        then asks to be repainted), so events run again while the last round
+        still painted something. What is waiting for a repaint is painted at
+        the end of each round: those paints mark the frame changed.
+        """
+        for _ in range(SETTLE_ROUNDS):
+            paints = self._watch.paints
+            QApplication.processEvents()
+            settle_text_layouts(self.window)
+            if self._animations.catch(now):
+                self._watch.dirty = True
+            paint_pending(self.window)
+            if self._watch.paints == paints:
+                return
 
     def __iter__(self) -> Iterator[np.ndarray]:
         while not self.done:
