@@ -108,23 +108,23 @@ def best_rate(func, bits, repeats: int) -> float:
     return (len(bits) - 1) / min(times)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ticks", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args(argv)
+#: The lowest engine / plain-Python ratio each job must reach.
+GOALS: dict[str, float] = {"summary": 1.0, "history": 0.5}
 
-    bits_array = bernoulli(args.ticks + 1, 0.5, seed=1)
+
+def measure(ticks: int, repeats: int) -> list[tuple[str, float, float, float, float]]:
+    """(job, engine, plain, bare ticks/s, goal) per job, best of *repeats* interleaved runs.
+
+    Raises ValueError when the engine and the plain loop compute different
+    weights: the comparison is only fair if both do the same maths.
+    """
+    bits_array = bernoulli(ticks + 1, 0.5, seed=1)
     bits = bits_array.tolist()
-    # Same maths, same numbers: the comparison is only fair if both agree.
     reference = plain_loop(bits)
     for name, func in (("summary", engine_summary), ("history", engine_history)):
         got = func(bits_array)
         if not all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(got, reference)):
-            print(f"engine {name} disagrees with the plain loop: {got} vs {reference}")
-            return 1
-
-    goals = {"summary": 1.0, "history": 0.5}
+            raise ValueError(f"engine {name} disagrees with the plain loop: {got} vs {reference}")
     jobs = (
         ("summary", engine_summary, plain_summary),
         ("history", engine_history, plain_history),
@@ -133,12 +133,25 @@ def main(argv: list[str] | None = None) -> int:
     for name, engine, plain in jobs:
         engine_rates, plain_rates, bare_rates = [], [], []
         # Interleave the runs so that load on a shared machine hits all alike.
-        for _ in range(args.repeats):
+        for _ in range(repeats):
             engine_rates.append(best_rate(engine, bits_array, 1))
             plain_rates.append(best_rate(plain, bits, 1))
             bare_rates.append(best_rate(plain_loop, bits, 1))
-        engine_rate, plain_rate, bare_rate = max(engine_rates), max(plain_rates), max(bare_rates)
-        rows.append((name, engine_rate, plain_rate, bare_rate, goals[name]))
+        rows.append((name, max(engine_rates), max(plain_rates), max(bare_rates), GOALS[name]))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ticks", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    try:
+        rows = measure(args.ticks, args.repeats)
+    except ValueError as error:
+        print(error)
+        return 1
 
     print(f"{args.ticks:,} ticks of a Bernoulli(0.5) stream, best of {args.repeats} runs, {platform.python_implementation()} {platform.python_version()}")
     print("ratio = engine / the same job in plain Python; bare = engine / the learning loop alone")

@@ -1,0 +1,338 @@
+"""The performance suite: every benchmark in bench/, one command, one table.
+
+Run:  .venv/bin/python bench/run.py [--quick] [--markdown]
+
+Runs, each in a fresh Python process (Qt's state, the resident-set figures and
+launch timing must not see one another): the engine's ticks per second
+(bench/engine.py), memory per tick of history (bench/memory.py), the GUI's
+frame time at 1k, 100k and 1M ticks of history (bench/gui.py), launch to first
+paint (bench/launch.py), recording speed at 1280×720 (bench/record.py) and
+BPTT on the addition task (bench/bptt.py). Every row shows its goal, and
+every row with a goal sets rnnviz beside a baseline measured in the same run
+(ratio = rnnviz / baseline). The first line names the machine. ``--quick`` takes fewer samples (rough figures, under a minute);
+``--markdown`` prints the table as Markdown, as BENCHMARKS.md shows it.
+
+Exit status: 0 when every goal is met, 1 otherwise (or when a part failed).
+These are benchmarks, not tests: the figures move with the machine's load;
+the ratios are what to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO))
+
+#: One row of the table, as the parts send it (as JSON): numbers, not text.
+Row = dict[str, object]
+#: Recording at 60 frames/s or more: a 30 frames/s video made in half its length.
+RECORD_GOAL_FPS = 60.0
+
+
+def row(
+    measure: str, ours: float | None, base: float | None, digits: int, goal: str, met: bool | None,
+) -> Row:
+    """A table row; *met* None means a row for information, with no goal."""
+    return {"measure": measure, "ours": ours, "base": base, "digits": digits, "goal": goal,
+            "met": met}
+
+
+# -- the parts, each run in its own process --------------------------------------
+
+def part_engine(quick: bool) -> tuple[list[Row], list[str]]:
+    import engine
+
+    ticks, repeats = (200_000, 2) if quick else (1_000_000, 5)
+    rows = []
+    jobs = {"summary": "summary job", "history": "full history"}
+    for name, ours, plain, _bare, goal in engine.measure(ticks, repeats):
+        rows.append(row(f"engine ticks/s: {jobs[name]}, vs plain Python", ours, plain, 0,
+                        f"ratio ≥ {goal:.1f}", ours / plain >= goal))
+    return rows, [f"engine: {ticks:,} ticks of a random stream, best of {repeats} interleaved runs"]
+
+
+def part_memory(quick: bool) -> tuple[list[Row], list[str]]:
+    import memory
+
+    engine = memory.engine_footprint(memory.TICKS, traced=not quick)
+    plain = memory.plain_footprint(memory.TICKS, traced=not quick)
+    window = memory.window_footprint(memory.WINDOW_START, memory.TICKS)
+    ours = engine.per_tick("allocated")
+    whole = ours + window.traced_per_tick
+    rows = [
+        row("memory B/tick: session, vs list of tuples", ours, memory.plain_baseline(plain), 1,
+            f"≤ {memory.GOAL_BYTES:g} B", ours <= memory.GOAL_BYTES),
+        row("memory B/tick: whole window (session + view caches)", whole, None, 1, "— (information)",
+            None),
+    ]
+    traced = engine.per_tick("traced")
+    check = "tracemalloc skipped by --quick" if traced is None else f"tracemalloc {traced:.1f}"
+    notes = [
+        f"memory: session at {memory.TICKS:,} ticks: allocated {ours:.1f} B/tick "
+        f"({check}, resident {_number(engine.per_tick('resident'), 1)}); "
+        f"plain list of tuples: resident {_number(plain.per_tick('resident'), 1)}, "
+        f"tracemalloc {_number(plain.per_tick('traced'), 1)}",
+        f"memory: whole window = session {ours:.1f} + view caches {window.traced_per_tick:.1f} B/tick, "
+        f"grown from {memory.WINDOW_START:,} to {memory.WINDOW_START + memory.TICKS:,} ticks: "
+        f"{memory.breakdown(window)} (resident growth {_number(window.resident_per_tick, 1)})",
+    ]
+    return rows, notes
+
+
+def part_gui(quick: bool) -> tuple[list[Row], list[str]]:
+    import gui
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication(sys.argv[:1])
+    sizes = [1_000, 100_000, 1_000_000]
+    warmup, frames = gui.QUICK_FRAMES if quick else gui.FULL_FRAMES
+    measured, view = gui.measure(sizes, warmup, frames)
+    rows = []
+    for n, ours, bare, _built in measured:
+        label = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
+        if n == max(sizes):
+            goal, met = f"≤ {gui.FRAME_BUDGET_MS} ms, ratio ≤ {gui.MAX_RATIO:g}", not gui.misses(ours, bare)
+        else:
+            goal, met = f"≤ {gui.FRAME_BUDGET_MS} ms", ours <= gui.FRAME_BUDGET_MS
+        rows.append(row(f"GUI ms/frame: {label} ticks of history, vs bare pyqtgraph", ours, bare, 2,
+                        goal, met))
+    width, height = gui.SIZE
+    return rows, [f"GUI: {view} at {width}×{height} offscreen, {gui.STEP} ticks per frame, "
+                  f"median of {frames} frames after {warmup}"]
+
+
+def part_launch(quick: bool) -> tuple[list[Row], list[str]]:
+    import launch
+
+    repeats = 3 if quick else 7
+    times = launch.measure(sys.executable, repeats)
+    ours, ours_exit = times["rnnviz"]
+    hello, _ = times["hello"]
+    _, python = times["python"]
+    rows = [
+        row("launch s: to first paint, vs PySide6 hello", ours, hello, 3,
+            f"≤ {launch.GOAL_SECONDS:.1f} s", ours <= launch.GOAL_SECONDS),
+        row("launch s: to first paint, vs python -c pass", ours, python, 3, "— (information)", None),
+    ]
+    return rows, [f"launch: python -m rnnviz from source, offscreen, fresh settings, median of "
+                  f"{repeats} runs after a warm-up; to exit {ours_exit:.3f} s"]
+
+
+def part_record(quick: bool) -> tuple[list[Row], list[str]]:
+    # Only these two functions: bench/record.py's insides are someone else's to change.
+    from record import record, render_only
+
+    from rnnviz.io.video import encoder_versions
+    from rnnviz.ui.mainwindow import application
+
+    application()
+    ticks = 8 if quick else 40
+    render_only(2)  # fonts and caches warm, as bench/record.py does
+    frames, rendering = render_only(ticks)
+    recorded, seconds, finishing, size = record(ticks, "mp4")
+    ours, base = recorded / seconds, frames / rendering
+    rows = [row("recording frames/s: MP4 1280×720, vs render only", ours, base, 1,
+                f"≥ {RECORD_GOAL_FPS:g} frames/s", ours >= RECORD_GOAL_FPS)]
+    return rows, [f"recording: {ticks} ticks, {recorded} frames in {seconds:.2f} s, {finishing:.2f} s "
+                  f"of it finishing, {size / 1e6:.1f} MB; {encoder_versions()}"]
+
+
+def part_bptt(quick: bool) -> tuple[list[Row], list[str]]:
+    """bench/bptt.py measures inside its main(), so it is run and its report read."""
+    args = ["--examples", "1000", "--reference", "100", "--repeats", "1"] if quick else []
+    output = subprocess.run(
+        [sys.executable, str(BENCH / "bptt.py"), *args],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    found = {
+        name: float(value.replace(",", ""))
+        for name, value in re.findall(r"^(engine|reference|goal)\s+([\d,.]+) examples/s", output, re.M)
+    }
+    if set(found) != {"engine", "reference", "goal"}:
+        raise RuntimeError(f"bench/bptt.py printed no rates this script can read:\n{output}")
+    ours, goal = found["engine"], found["goal"]
+    return [row("BPTT examples/s: addition 2-16-1, vs plain loops", ours, found["reference"], 0,
+                f"≥ {goal:,.0f} examples/s", ours >= goal)], []
+
+
+PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
+    "engine": part_engine,
+    "memory": part_memory,
+    "gui": part_gui,
+    "launch": part_launch,
+    "record": part_record,
+    "bptt": part_bptt,
+}
+
+
+def run_part(name: str, quick: bool) -> tuple[list[Row], list[str]]:
+    """Run one part in a fresh process; a failure becomes a row that says so."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--part", name] + ["--quick"] * quick
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        failed = row(f"{name}: the benchmark failed", None, None, 0, "runs", False)
+        return [dict(failed, verdict="FAILED")], [
+            f"{name} failed (exit status {done.returncode}):\n{tail}"
+        ]
+    result = json.loads(lines[-1])
+    return result["rows"], result["notes"]
+
+
+# -- the machine ---------------------------------------------------------------------
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_gib() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 2**20:.1f} GiB RAM"
+    except OSError:
+        pass
+    return "RAM unknown"
+
+
+def _os_name() -> str:
+    try:
+        release = platform.freedesktop_os_release()["PRETTY_NAME"]
+    except (OSError, KeyError):
+        release = f"{platform.system()} {platform.release()}"
+    else:
+        release += f", {platform.system()} {platform.release()}"
+    return release
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _source() -> str:
+    """The commit measured, ``-dirty`` when the working tree has changes on top."""
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True,
+        ).stdout.strip()
+    except OSError:
+        described = ""
+    return f"rnnviz at {described}" if described else "rnnviz (not a git checkout)"
+
+
+def machine() -> str:
+    """One line: CPU, cores, RAM, OS, the versions every figure depends on, the date."""
+    from PySide6.QtCore import qVersion
+
+    return (
+        f"{_source()}; "
+        f"{_cpu_model()}, {os.cpu_count()} cores, {_memory_gib()}; {_os_name()}; "
+        f"{platform.python_implementation()} {platform.python_version()}, Qt {qVersion()}, "
+        f"PySide6 {_version('PySide6-Essentials')}, pyqtgraph {_version('pyqtgraph')}, "
+        f"numpy {_version('numpy')}, PyAV {_version('av')}; "
+        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+    )
+
+
+# -- the table -------------------------------------------------------------------------
+
+HEADER = ("measure", "rnnviz", "baseline", "ratio", "goal", "verdict")
+
+
+def _number(value: float | None, digits: int) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def cells(entry: Row) -> tuple[str, ...]:
+    ours, base = entry["ours"], entry["base"]
+    ratio = f"{ours / base:.2f}" if ours is not None and base else "—"
+    verdict = entry.get("verdict") or {True: "met", False: "MISSED", None: "info"}[entry["met"]]
+    return (entry["measure"], _number(ours, entry["digits"]), _number(base, entry["digits"]),
+            ratio, entry["goal"], verdict)
+
+
+def text_table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in [HEADER, *rows]) for i in range(len(HEADER))]
+
+    def line(values: tuple[str, ...]) -> str:
+        first, *numbers, goal, verdict = values
+        return "  ".join(
+            [first.ljust(widths[0])]
+            + [v.rjust(w) for v, w in zip(numbers, widths[1:4])]
+            + [goal.ljust(widths[4]), verdict]
+        ).rstrip()
+
+    rule = "-" * len(line(tuple("-" * w for w in widths)))
+    return "\n".join([line(HEADER), rule, *(line(r) for r in rows)])
+
+
+def markdown_table(rows: list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|---|---:|---:|---:|---|---|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer samples: rough figures, fast")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--part", choices=PARTS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.part:  # inside the fresh process run_part started
+        rows, notes = PARTS[args.part](args.quick)
+        print(json.dumps({"rows": rows, "notes": notes}))
+        return 0
+
+    header = machine()
+    rows, notes = [], []
+    started = time.perf_counter()
+    for name in PARTS:
+        print(f"{name} …", end=" ", file=sys.stderr, flush=True)
+        part_started = time.perf_counter()
+        part_rows, part_notes = run_part(name, args.quick)
+        print(f"{time.perf_counter() - part_started:.0f} s", file=sys.stderr, flush=True)
+        rows += part_rows
+        notes += part_notes
+    took = time.perf_counter() - started
+    table = [cells(r) for r in rows]
+    mode = "quick" if args.quick else "full"
+    if args.markdown:
+        print(f"Machine: {header}\n")
+        print(markdown_table(table))
+        print()
+        print("\n".join(f"- {note}" for note in notes))
+    else:
+        print(header)
+        print(text_table(table))
+        print("\n".join(notes))
+    print(f"({mode} run, {took:.0f} s; ratio = rnnviz / baseline)")
+    return 0 if all(r["met"] is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
