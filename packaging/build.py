@@ -83,6 +83,8 @@ def step(text: str) -> None:
 
 
 def version() -> str:
+    """rnnviz.__version__, read without importing rnnviz (and Qt with it); the spec and
+    the smoke test use this too."""
     tree = ast.parse((ROOT / "rnnviz" / "__init__.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "__version__":

@@ -25,7 +25,6 @@ missing library or plugin, a traceback — fails the test.
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import shutil
 import signal
@@ -36,7 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from build import version as source_version  # packaging/build.py, beside this file
+
 #: What may appear on standard error. The offscreen platform cannot pass size
 #: hints to a window manager it does not have (the test suite allows this too).
 EXPECTED_STDERR = ("This plugin does not support propagateSizeHints()", "first paint")
@@ -46,14 +46,6 @@ SEED_NOTATION = "ho: +\u2079 \u2212\u2075 , \u2212\u2075"
 
 class SmokeFailed(Exception):
     pass
-
-
-def source_version() -> str:
-    tree = ast.parse((ROOT / "rnnviz" / "__init__.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "__version__":
-            return ast.literal_eval(node.value)
-    raise SmokeFailed("no __version__ in rnnviz/__init__.py")
 
 
 class Bundle:
