@@ -57,16 +57,17 @@ MAX_BUNDLE_MB = 300.0
 MAX_SELF_TEST_S = 3.0
 MAX_LAUNCH_S = 1.0
 
-#: Debian packages holding the libraries of Qt's xcb and Wayland platform
-#: plugins. PyInstaller copies them into the bundle from the build machine,
-#: so a student's desktop does not need them; the machine that builds does.
+#: Debian packages holding the libraries of Qt's xcb platform plugin.
+#: PyInstaller copies them into the bundle from the build machine, so a
+#: student's desktop does not need them; the machine that builds does.
+#: (libGL, libEGL, libxcb and libwayland-* it leaves to the desktop, which
+#: has them and whose graphics driver they must match.)
 SYSTEM_PACKAGES = (
     "binutils",  # PyInstaller reads libraries with objdump; strip
     "libdbus-1-3", "libfontconfig1", "libx11-xcb1", "libxkbcommon-x11-0",
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1", "libxcb-randr0",
     "libxcb-render-util0", "libxcb-shape0", "libxcb-shm0", "libxcb-sync1", "libxcb-xfixes0",
-    "libxcb-xkb1", "libwayland-client0", "libwayland-cursor0", "libwayland-egl1",
-    "libegl1", "libgl1",
+    "libxcb-xkb1",
 )
 #: For the smoke test's real-window and desktop-entry checks (skipped where missing).
 SMOKE_PACKAGES = ("xvfb", "desktop-file-utils")
