@@ -124,3 +124,33 @@ def test_joined_bars_cover_the_columns_and_touch_their_neighbours(seed: int) -> 
     assert np.all(low[1:] >= np.minimum(mins[1:], mins[:-1]))
     assert np.all(high[1:] <= np.maximum(maxs[1:], maxs[:-1]))
     assert joined_bars(np.zeros(1), np.empty(0), np.empty(0))[0].size == 0
+
+
+def test_a_known_final_length_sizes_the_levels_exactly_with_the_same_envelopes() -> None:
+    # 1.1M values by doubling would round every level up to a power of two.
+    rng = np.random.default_rng(5)
+    values = np.cumsum(rng.normal(size=1_100_000))
+    doubled, sized = MinMaxPyramid(), MinMaxPyramid()
+    for end in (1_000, 250_000, 700_003, 1_100_000):  # grown in steps, as while playing
+        doubled.sync(values[:end])
+        sized.sync(values[:end], room=len(values))
+    # A float64 min and max per 16 values, per 32, …: 2 bytes a value (plus
+    # the few entries of the smallest levels' minimum size).
+    assert sized.nbytes / len(values) < 2.01
+    assert doubled.nbytes / len(values) > 3.5
+    for first, stop, columns in ((0, 1_100_000, 800), (12_345, 987_654, 333), (5, 70, 9)):
+        for got, want in zip(sized.columns(values, first, stop, columns),
+                             doubled.columns(values, first, stop, columns)):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_bit_series_keep_their_type_in_the_pyramid_and_give_the_same_envelopes() -> None:
+    bits = (np.random.default_rng(2).random(200_000) < 0.3).astype(np.int8)
+    small, wide = MinMaxPyramid(), MinMaxPyramid()
+    small.sync(bits, room=len(bits))
+    wide.sync(bits.astype(np.float64), room=len(bits))
+    assert small.nbytes * 8 == wide.nbytes  # one byte an entry instead of eight
+    for first, stop, columns in ((0, 200_000, 700), (999, 150_001, 61), (3, 40, 10)):
+        for got, want in zip(small.columns(bits, first, stop, columns),
+                             wide.columns(bits.astype(np.float64), first, stop, columns)):
+            np.testing.assert_array_equal(got, want)

@@ -619,13 +619,14 @@ class WeightPlots(QWidget):
         elif keep < self._cached:
             self._truncate_caches(keep)
         if cursor > self._cached:
+            room = session.n_ticks  # the pyramids' size, known in advance
             for weight in WEIGHTS:
                 row = self._rows[weight]
                 values = history[weight][:cursor]
                 row.index.sync(values)
-                row.pyramid.sync(values)
+                row.pyramid.sync(values, room)
             for name, pyramid in self._signal_pyramids.items():
-                pyramid.sync(history[name][:cursor])
+                pyramid.sync(history[name][:cursor], room)
             self._cached = cursor
 
     def _truncate_caches(self, keep: int) -> None:
