@@ -136,16 +136,26 @@ def test_frames_equal_a_grab_of_the_same_moment_while_playing(qtbot):
     moves[2] = adapter.play
     played = []
     moves[3] = lambda: played.append(adapter.playing)
+    watch, previous, reused = renderer._watch, None, 0
     try:
         while not renderer.done:
             moves.get(renderer.next_frame, lambda: None)()
             frame = renderer.render_next()
-            grab = recording.grab_window(renderer.window, renderer.size)
+            reused += frame is previous
+            previous = frame
+            # A grab's own paints must not count as changes, or every frame
+            # would be read afresh and a wrongly reused one never seen.
+            watch._grabbing = True
+            try:
+                grab = recording.grab_window(renderer.window, renderer.size)
+            finally:
+                watch._grabbing = False
             assert np.array_equal(frame, grab), f"frame {renderer.next_frame - 1} differs from a grab"
     finally:
         adapter.pause()
         renderer.close()
     assert played == [True]
+    assert reused > 0  # some frames were the last picture again, and were right to be
 
 
 def test_a_render_leaves_no_window_behind(qtbot, tmp_path):
@@ -297,6 +307,27 @@ def test_cancelling_a_render_leaves_the_old_file_and_nothing_else(window, qtbot,
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert not controller.busy
     assert out.read_bytes() == b"yesterday's take" and hidden_leftovers(tmp_path) == []
+    assert "was not written" in window.statusBar().currentMessage()
+
+
+def test_cancel_clicked_while_a_frame_renders_stops_quietly(window, qtbot, tmp_path):
+    # Rendering a frame runs events, so a click on Cancel lands inside a
+    # render slice; the slice must stop there, not write to the cancelled file.
+    controller = window.recording_controller
+    out = tmp_path / "stream.mp4"
+    assert controller.render_current(str(out), RenderOptions(size=SIZE, fps=10, speed=5))
+    renderer = controller.renderer
+    steps = []
+
+    def click_cancel_soon(_flags) -> None:
+        steps.append(renderer.next_frame)
+        if len(steps) == 3:
+            QTimer.singleShot(0, controller.progress.findChild(QPushButton).click)
+
+    renderer.adapter.changed.connect(click_cancel_soon)
+    qtbot.waitUntil(lambda: not controller.busy)
+    assert 3 <= len(steps) < renderer.frames  # cancelled partway, from inside a slice
+    assert list(tmp_path.iterdir()) == []
     assert "was not written" in window.statusBar().currentMessage()
 
 

@@ -361,6 +361,7 @@ class StreamRenderer:
         self._watch = PaintWatch(self.window, read_painted=True)
         self._last: np.ndarray | None = None
         self._next = 0
+        self._rendering = self._close_requested = False
 
     @property
     def frames(self) -> int:
@@ -375,7 +376,21 @@ class StreamRenderer:
         return self._next
 
     def render_next(self) -> np.ndarray:
-        """The next frame's pixels (the previous frame's array when nothing changed)."""
+        """The next frame's pixels (the previous frame's array when nothing changed).
+
+        Rendering runs events, so the renderer may be closed meanwhile (Cancel
+        clicked during an in-app render): it then stops, closes once the frame
+        is left, and its caller must not use the frame it returns.
+        """
+        self._rendering = True
+        try:
+            return self._render_next()
+        finally:
+            self._rendering = False
+            if self._close_requested:
+                self.close()
+
+    def _render_next(self) -> np.ndarray:
         frame = self._next
         now = frame * 1000.0 / self.timeline.fps
         due = self.timeline.ticks_before(frame)
@@ -389,6 +404,8 @@ class StreamRenderer:
         # frame's events and mark it changed.
         self._animations.advance(now)
         self._settle(now)
+        if self._close_requested:
+            return self._last if self._last is not None else np.zeros((*self.size[::-1], 3), np.uint8)
         self._next += 1
         if self._last is None or self._watch.dirty:
             self._last = self._watch.grab(self.size)
@@ -406,6 +423,8 @@ class StreamRenderer:
         for _ in range(SETTLE_ROUNDS):
             paints = self._watch.paints
             QApplication.processEvents()
+            if self._close_requested:
+                return
             settle_text_layouts(self.window)
             if self._animations.catch(now):
                 self._watch.dirty = True
@@ -418,6 +437,11 @@ class StreamRenderer:
             yield self.render_next()
 
     def close(self) -> None:
+        """Stop and delete the offscreen window (after the frame being rendered, if any)."""
+        if self._rendering:
+            self._close_requested = True
+            return
+        self._close_requested = False
         self._watch.stop()
         self._animations.stop_all()
         self.window.close()
@@ -853,7 +877,11 @@ class RecordingController(QObject):
         deadline = time.perf_counter() + RENDER_SLICE_S
         try:
             while not renderer.done and time.perf_counter() < deadline:
-                writer.write(renderer.render_next())
+                frame = renderer.render_next()
+                # Rendering runs events: Cancel may have been clicked meanwhile.
+                if self.renderer is not renderer:
+                    return
+                writer.write(frame)
         except InputError as error:
             self.renderer = None
             renderer.close()
