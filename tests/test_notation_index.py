@@ -109,3 +109,16 @@ def test_cut_outside_the_index_is_refused() -> None:
     index.sync(np.array([1.0]))
     with pytest.raises(ValueError):
         index.text(2)
+
+
+def test_a_long_index_holds_at_most_an_eighth_more_than_it_uses():
+    # It grows while a stream plays, a few ticks at a time; doubling would
+    # leave up to half of it unused (it is a fifth of the window's memory).
+    rng = np.random.default_rng(4)
+    values = np.cumsum(rng.choice([-1.0, 1.0, 0.0], size=400_000))
+    index = NotationIndex(0.0)
+    for start in range(0, len(values), 3_000):
+        index.sync(values[: start + 3_000])
+    used = index._n_tokens * (1 + 4) + index._n_flips * 4  # int8 code, int32 start; int32 flip
+    assert used <= index.nbytes <= used * 1.125 + 3 * 64 * 4
+    assert index.text() == notation(values, 0.0)

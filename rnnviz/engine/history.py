@@ -7,7 +7,9 @@ deltas the tick applied). The state after *t* ticks can therefore be read
 straight from row ``t − 1``; nothing is ever re-run from tick 0 to go back.
 
 Columns grow by doubling, so appending a tick is amortised O(1) and never
-copies the whole history (``np.append`` per tick would be quadratic).
+copies the whole history (``np.append`` per tick would be quadratic); a
+session, which knows its stream's length, reserves exactly that instead
+(``reserve(…, exact=True)``).
 """
 
 from __future__ import annotations
@@ -115,8 +117,8 @@ class History(Mapping[str, np.ndarray]):
     # -- size ---------------------------------------------------------------
     @property
     def capacity(self) -> int:
-        """Rows allocated: at most twice the rows used (or the minimum); about
-        the rows reserved with ``exact``."""
+        """Rows allocated: at most twice the rows used (or the minimum) when grown
+        by appending; what was reserved with ``exact``, however few are used."""
         return len(self._columns["x"])
 
     @property

@@ -83,6 +83,11 @@ class NotationIndex:
         """Ticks indexed."""
         return self._length
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the index's arrays, used or not."""
+        return self._codes.nbytes + self._starts.nbytes + self._flips.nbytes
+
     def __repr__(self) -> str:
         return f"<NotationIndex {self._length} ticks, {self._n_tokens} tokens>"
 
@@ -200,7 +205,7 @@ class NotationIndex:
         self._append_tokens(codes, starts)
         flips = starts[codes == COMMA]
         end = self._n_flips + len(flips)
-        self._flips = grown(self._flips, self._n_flips, end, _MIN_CAPACITY)
+        self._flips = grown(self._flips, self._n_flips, end, _MIN_CAPACITY, exact=True)
         self._flips[self._n_flips : end] = flips
         self._n_flips = end
         self._length += len(values)
@@ -208,8 +213,8 @@ class NotationIndex:
 
     def _append_tokens(self, codes: np.ndarray, starts: np.ndarray) -> None:
         used, end = self._n_tokens, self._n_tokens + len(codes)
-        self._codes = grown(self._codes, used, end, _MIN_CAPACITY)
-        self._starts = grown(self._starts, used, end, _MIN_CAPACITY)
+        self._codes = grown(self._codes, used, end, _MIN_CAPACITY, exact=True)
+        self._starts = grown(self._starts, used, end, _MIN_CAPACITY, exact=True)
         self._codes[used:end] = codes
         self._starts[used:end] = starts
         self._n_tokens = end
