@@ -14,6 +14,14 @@ check that depends on a failed one is skipped, not run into a traceback.
    picture must not be blank.
 4. *video* — a short MP4 rendered exactly as ``rnnviz record`` does, into a
    temporary folder, then decoded again: codec, size and frame count checked.
+5. *display* — where there is a screen (DISPLAY or WAYLAND_DISPLAY), rnnviz is
+   started once more on it, as a user starts it, and must paint its window
+   (it closes at once). Skipped, not failed, without a screen: the checks
+   above are all offscreen, so a missing xcb plugin or an unreachable X
+   server shows only here.
+
+If Qt has to stop the process (a platform plugin that is there but cannot
+load), the failed check and the verdict are printed before it does.
 """
 
 from __future__ import annotations
@@ -41,10 +49,22 @@ VIDEO_TICKS, VIDEO_FPS, VIDEO_HOLD_S = 8, 10.0, 0.2
 #: A picture with fewer colours than this is blank (or nearly: a grey
 #: window with no text, plots or diagram drawn has a handful).
 MIN_COLOURS = 64
+#: The same for each view alone: text and curves are antialiased, so a drawn
+#: view has dozens of shades; an empty one has its background and a frame.
+MIN_VIEW_COLOURS = 16
+#: The views that must each show something, by the window's attribute.
+VIEWS = {"tape": "tape", "network diagram": "diagram", "weight plots": "plots",
+         "equation panel": "equations"}
+#: How long rnnviz may take to paint on the screen (a cold start on a slow disk).
+DISPLAY_TIMEOUT_S = 30.0
 
 
 class CheckFailed(Exception):
     """A check saw something wrong; the message says what."""
+
+
+class CheckSkipped(Exception):
+    """A check cannot run here, which is not a fault (no screen for the display check)."""
 
 
 @dataclass
@@ -57,18 +77,42 @@ class _Check:
 def run(out: TextIO | None = None) -> int:
     """Run every check, print one line each and a verdict; 0 when all pass, else 1."""
     out = sys.stdout if out is None else out
+    desktop = dict(os.environ)  # for the display check: as the user would start rnnviz
     # Before Qt loads: the window is built offscreen whatever the desktop is.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     started = time.perf_counter()
     print(f"rnnviz {__version__} self-test ({_where()})", file=out, flush=True)
     checks = [
         _Check("data files", _check_data_files),
-        _Check("Qt", _check_qt),
+        _Check("Qt", lambda: _check_qt(qt_stops)),
         _Check("main window", _check_main_window, needs=("data files", "Qt")),
         _Check("video", _check_video, needs=("main window",)),
+        _Check("display", lambda: _check_display(desktop), needs=("main window",)),
     ]
     failed: list[str] = []
+    running = checks[0]
+
+    def qt_stops(message: str) -> None:
+        """Qt is about to abort the process: the check running fails, and the verdict is said."""
+        failed.append(running.name)
+        print(f"  FAILED  {running.name}: Qt stopped the program: {message}", file=out, flush=True)
+        verdict()
+
+    def verdict() -> int:
+        took = time.perf_counter() - started
+        if failed == ["display"]:
+            print(f"self-test FAILED (display) in {took:.1f} s: rnnviz itself works; what stops "
+                  "its window is the desktop, as the line above says", file=out, flush=True)
+            return 1
+        if failed:
+            print(f"self-test FAILED ({', '.join(failed)}) in {took:.1f} s; "
+                  "reinstalling or unpacking the bundle again usually mends it", file=out, flush=True)
+            return 1
+        print(f"self-test passed in {took:.1f} s", file=out, flush=True)
+        return 0
+
     for check in checks:
+        running = check
         missing = [name for name in check.needs if name in failed]
         if missing:
             failed.append(check.name)
@@ -77,19 +121,15 @@ def run(out: TextIO | None = None) -> int:
         began = time.perf_counter()
         try:
             seen = check.run()
+        except CheckSkipped as why:
+            print(f"  skipped {check.name}: {why}", file=out, flush=True)
         except Exception as error:  # every failure becomes one line, never a traceback
             failed.append(check.name)
             print(f"  FAILED  {check.name}: {describe(error)}", file=out, flush=True)
         else:
             took = time.perf_counter() - began
             print(f"  ok      {check.name}: {seen} ({took:.2f} s)", file=out, flush=True)
-    took = time.perf_counter() - started
-    if failed:
-        print(f"self-test FAILED ({', '.join(failed)}) in {took:.1f} s; "
-              "reinstalling or unpacking the bundle again usually mends it", file=out, flush=True)
-        return 1
-    print(f"self-test passed in {took:.1f} s", file=out, flush=True)
-    return 0
+    return verdict()
 
 
 def describe(error: BaseException) -> str:
@@ -129,13 +169,14 @@ def _check_data_files() -> str:
     return f"{n_examples} examples, {len(lessons)} lessons, icon, in {resources_dir()}"
 
 
-def _check_qt() -> str:
+def _check_qt(on_fatal: Callable[[str], object]) -> str:
     import PySide6
     import pyqtgraph
     from PySide6.QtCore import QCoreApplication, QLibraryInfo
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None:
+        _report_qt_fatal(on_fatal)
         folders = [Path(p) for p in QCoreApplication.libraryPaths()]
         folders += [Path(p) for p in os.environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p]
         folders = list(dict.fromkeys(folders))
@@ -159,8 +200,20 @@ def _check_qt() -> str:
             f"{len(families)} font families")
 
 
+def _report_qt_fatal(on_fatal: Callable[[str], object]) -> None:
+    """Call *on_fatal* with Qt's message before Qt aborts the process; pass other messages on."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind, context, message: str) -> None:
+        if kind == QtMsgType.QtFatalMsg:
+            on_fatal(message.splitlines()[0] if message else "Qt stopped")
+        else:
+            print(message, file=sys.stderr, flush=True)
+
+    qInstallMessageHandler(handler)
+
+
 def _check_main_window() -> str:
-    import numpy as np
     from PySide6.QtWidgets import QApplication
 
     from rnnviz.engine.learner import LearnerParams
@@ -184,17 +237,66 @@ def _check_main_window() -> str:
         if shown != wanted:
             raise CheckFailed(f"the window's weights after {TICKS} ticks differ from a headless "
                               f"run's: {_weights(shown)} instead of {_weights(wanted)}")
+        views = {name: _area(getattr(window, attribute), window)
+                 for name, attribute in VIEWS.items()}
     finally:
         window.close()
         window.deleteLater()
         QApplication.processEvents()
-    packed = frame.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
-    colours = len(np.unique(packed))
+    colours = _colours(frame)
     if frame.shape[:2] != (WINDOW_SIZE[1], WINDOW_SIZE[0]) or colours < MIN_COLOURS:
         raise CheckFailed(f"the window's picture is blank ({colours} colours in "
                           f"{frame.shape[1]}x{frame.shape[0]}): nothing was drawn")
+    for name, (left, top, width, height) in views.items():
+        drawn = _colours(frame[top : top + height, left : left + width])
+        if drawn < MIN_VIEW_COLOURS:
+            raise CheckFailed(f"the {name} is blank ({drawn} colours in its {width}x{height} "
+                              "pixels): it was not drawn")
     return (f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}, {TICKS} ticks ({_weights(shown)}), "
             f"{colours:,} colours")
+
+
+def _area(widget, window) -> tuple[int, int, int, int]:
+    """*widget*'s left, top, width and height in *window*'s pixels."""
+    corner = widget.mapTo(window, widget.rect().topLeft())
+    return corner.x(), corner.y(), widget.width(), widget.height()
+
+
+def _colours(pixels) -> int:
+    """How many different colours an RGB picture has."""
+    import numpy as np
+
+    packed = pixels.reshape(-1, 3).astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
+    return len(np.unique(packed))
+
+
+def _check_display(environment: dict[str, str]) -> str:
+    """Start rnnviz on the user's screen and wait for its first paint."""
+    import subprocess
+
+    screen = environment.get("WAYLAND_DISPLAY") or environment.get("DISPLAY")
+    platform = environment.get("QT_QPA_PLATFORM", "")
+    if not screen or platform in ("offscreen", "minimal"):
+        raise CheckSkipped("no screen here (DISPLAY and WAYLAND_DISPLAY unset); the window "
+                           "was checked offscreen")
+    from rnnviz.ui.app import FIRST_PAINT_ENV
+
+    command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "rnnviz"]
+    with tempfile.TemporaryDirectory(prefix="rnnviz-self-test-") as folder:
+        env = dict(environment, **{FIRST_PAINT_ENV: "1", "XDG_CONFIG_HOME": folder,
+                                   "XDG_DATA_HOME": folder, "RNNVIZ_DATA_DIR": folder})
+        try:
+            result = subprocess.run(command, env=env, capture_output=True, text=True,
+                                    errors="replace", timeout=DISPLAY_TIMEOUT_S,
+                                    stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise CheckFailed(f"the window did not paint on {screen} within "
+                              f"{DISPLAY_TIMEOUT_S:g} s") from None
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    if result.returncode != 0 or "first paint" not in lines:
+        said = next((line for line in lines if line != "first paint"), f"exit status {result.returncode}")
+        raise CheckFailed(f"rnnviz cannot open its window on {screen}: {said}")
+    return f"the window opened and painted on {screen}"
 
 
 def _weights(state) -> str:

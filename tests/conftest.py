@@ -18,6 +18,7 @@ def _fresh_settings(tmp_path, monkeypatch):
     """Point QSettings and the user data folder at an empty temporary folder."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # rnnviz.log
     try:
         from PySide6.QtCore import QSettings
     except ImportError:  # the engine tests run without Qt too

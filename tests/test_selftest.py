@@ -21,12 +21,15 @@ ROOT = Path(rnnviz.__file__).resolve().parents[1]
 
 def test_self_test_passes_and_reports_what_it_checked(qapp, monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # run() sets it; keep the change local
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     out = io.StringIO()
     assert selftest.run(out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0].startswith(f"rnnviz {rnnviz.__version__} self-test")
     checks = [line.split(":")[0].split(None, 1) for line in lines[1:-1]]
-    assert checks == [["ok", "data files"], ["ok", "Qt"], ["ok", "main window"], ["ok", "video"]]
+    assert checks == [["ok", "data files"], ["ok", "Qt"], ["ok", "main window"], ["ok", "video"],
+                      ["skipped", "display"]]
     assert lines[-1].startswith("self-test passed in ")
     # The window line quotes the weights after 200 ticks, which a headless run must give.
     expected = Session(selftest.STREAM, LearnerParams())
@@ -46,8 +49,11 @@ def _broken_install(tmp_path: Path, damage) -> Path:
     return tmp_path
 
 
-def _self_test_in(folder: Path) -> subprocess.CompletedProcess:
+def _self_test_in(folder: Path, **environment: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(folder), QT_QPA_PLATFORM="offscreen")
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    env.update(environment)
     return subprocess.run(
         [sys.executable, "-m", "rnnviz", "--self-test"], cwd=folder, env=env,
         capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL,
@@ -73,7 +79,8 @@ def test_a_broken_install_fails_with_what_is_missing_and_no_traceback(tmp_path, 
     assert "  ok      Qt:" in result.stdout  # the other checks still ran
     assert "  skipped main window: needs data files" in result.stdout
     assert "  skipped video: needs main window" in result.stdout
-    assert result.stdout.splitlines()[-1].startswith("self-test FAILED (data files, main window, video)")
+    assert result.stdout.splitlines()[-1].startswith(
+        "self-test FAILED (data files, main window, video, display)")
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -89,3 +96,31 @@ def test_self_test_with_a_command_is_refused():
                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "rnnviz: --self-test takes no command\n"
+
+
+def test_a_screen_that_cannot_be_reached_fails_the_display_check_only(tmp_path):
+    # The offscreen checks pass; rnnviz started on the "screen" cannot connect.
+    result = _self_test_in(ROOT, DISPLAY=":1987", QT_QPA_PLATFORM="")  # as on a desktop
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0].split(None, 1)[0] for line in lines[1:-1]] == ["ok"] * 4 + ["FAILED"]
+    assert lines[-2].startswith("  FAILED  display: rnnviz cannot open its window on :1987: ")
+    assert "rnnviz itself works" in lines[-1]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_when_qt_stops_the_program_the_failed_check_and_verdict_come_first(tmp_path):
+    # A platform plugin that is there but cannot load makes Qt abort the
+    # process (qFatal); the self-test must have said what failed by then.
+    code = (
+        "import sys; from rnnviz import selftest; from PySide6.QtCore import qFatal; "
+        "selftest._check_main_window = lambda: qFatal('no platform plugin'); "
+        "sys.exit(selftest.run())"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, env=env, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert result.returncode != 0
+    lines = result.stdout.splitlines()
+    assert lines[-2].startswith("  FAILED  main window: Qt stopped the program: ")
+    assert lines[-1].startswith("self-test FAILED (main window)")

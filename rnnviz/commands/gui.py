@@ -67,6 +67,27 @@ def display_problem() -> str | None:
 
 
 def run_gui(args: argparse.Namespace | None = None) -> int:
+    """Open the window; a reason it cannot is also logged and, with no terminal, shown."""
+    try:
+        return _run_gui(args)
+    except InputError as error:
+        from rnnviz.ui.app import startup_failed
+
+        startup_failed(str(error))
+        raise
+    except Exception as error:
+        if os.environ.get("RNNVIZ_DEBUG"):
+            raise
+        import traceback
+
+        from rnnviz.ui.app import startup_failed
+
+        startup_failed(f"rnnviz hit an error it did not expect while starting: "
+                       f"{type(error).__name__}: {error}", traceback.format_exc())
+        raise
+
+
+def _run_gui(args: argparse.Namespace | None) -> int:
     session = None
     restore = True
     text = None
@@ -79,6 +100,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
             raise InputError(f"cannot open {session_file}: {error}") from None
         restore = False
     elif args is not None:
+        _refuse_other_files(args)
         params = params_from_args(args)
         text = given_sequence_text(args)
         if text is not None or params != DEFAULTS:
@@ -92,6 +114,17 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
 
     opened = None if session_file is None else (session_file, loaded)
     return start(session, restore_settings=restore, stream_text=text, opened=opened)
+
+
+def _refuse_other_files(args: argparse.Namespace) -> None:
+    """A file given as SEQ that is not a session file ("Open with rnnviz" on any file)
+    is refused by name, not read as a stream with an odd character in it."""
+    sequence = getattr(args, "sequence", None)
+    if sequence and os.path.isfile(sequence):
+        raise InputError(
+            f"{sequence} is not an rnnviz session: rnnviz opens files saved with File ▸ Save "
+            f"(*{sessionfile.SUFFIX}); to read a stream written in a text file, use --file"
+        )
 
 
 def _session_file(args: argparse.Namespace | None) -> str | None:

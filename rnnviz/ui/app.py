@@ -24,6 +24,86 @@ MIN_SCREENSHOT: tuple[int, int] = (320, 240)
 MAX_SCREENSHOT: tuple[int, int] = (7680, 4320)
 
 
+def has_terminal() -> bool:
+    """Whether a person can read standard error (not so when started from a menu)."""
+    return sys.stderr is not None and sys.stderr.isatty()
+
+
+def startup_failed(message: str, details: str | None = None) -> None:
+    """rnnviz cannot open its window: log why and, with no terminal to print to, show it.
+
+    *message* is the one line the command line prints as well; *details*
+    (a traceback) goes to the log only. Started from a menu or a double-click,
+    the user sees a dialog, or a desktop notification when no window can open.
+    """
+    from rnnviz import errorlog
+
+    path = errorlog.append(details or message)
+    if has_terminal():
+        return
+    text = message + (f"\n\nThe details are in {path}." if details and path else "")
+    if not _error_dialog("rnnviz could not start", text):
+        notify_desktop("rnnviz could not start", text)
+
+
+def _error_dialog(title: str, text: str) -> bool:
+    """Show *text* in a dialog when a window can open here; whether it was shown."""
+    from rnnviz.commands.gui import display_problem
+
+    if display_problem() is not None or os.environ.get("QT_QPA_PLATFORM") in ("offscreen", "minimal"):
+        return False  # nobody could see it, and it would wait for a click for ever
+    try:
+        from PySide6.QtWidgets import QMessageBox
+
+        from rnnviz.ui.mainwindow import application
+
+        application()
+        QMessageBox.critical(None, title, text)
+    except Exception:  # Qt itself is what failed: the caller falls back
+        return False
+    return True
+
+
+def notify_desktop(title: str, text: str) -> None:
+    """Tell the desktop user without Qt: a notification, else a zenity box, else nothing."""
+    import shutil
+    import subprocess
+
+    for command in (["notify-send", "--app-name=rnnviz", "--icon=rnnviz", title, text],
+                    ["zenity", "--error", f"--title={title}", f"--text={text}"]):
+        if shutil.which(command[0]):
+            try:
+                subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
+            except OSError:
+                continue
+            return
+
+
+def install_qt_message_log() -> None:
+    """Print Qt's messages as Qt would, and log a fatal one before Qt aborts the process.
+
+    Qt stops the program when, for instance, no platform plugin can connect
+    to the display; from a menu that would be silent. The message goes to
+    the log and, with no terminal, to a desktop notification first.
+    """
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind, context, message: str) -> None:
+        category = getattr(context, "category", None)
+        line = f"{category}: {message}" if category and category != "default" else message
+        print(line, file=sys.stderr, flush=True)
+        if kind == QtMsgType.QtFatalMsg:
+            from rnnviz import errorlog
+
+            path = errorlog.append(f"Qt stopped rnnviz: {line}")
+            if not has_terminal():
+                where = f" The details are in {path}." if path else ""
+                notify_desktop("rnnviz could not start", line.splitlines()[0] + where)
+
+    qInstallMessageHandler(handler)
+
+
 def install_excepthook() -> None:
     """Log unexpected errors; show the first one in a dialog and only count the rest."""
     shown = False
@@ -31,6 +111,9 @@ def install_excepthook() -> None:
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         nonlocal shown
         traceback.print_exception(kind, error, tb, file=sys.stderr)
+        from rnnviz import errorlog
+
+        path = errorlog.append("".join(traceback.format_exception(kind, error, tb)))
         if shown:
             return
         shown = True
@@ -45,8 +128,9 @@ def install_excepthook() -> None:
             QMessageBox.critical(
                 None, "rnnviz: something went wrong",
                 f"rnnviz hit an error it did not expect:\n\n{kind.__name__}: {error}\n\n"
-                "The details are printed in the terminal. The window stays usable; "
-                "saving your stream and restarting is the safe choice.",
+                + (f"The details are in {path}. " if path else "The details are printed in "
+                   "the terminal. ")
+                + "The window stays usable; saving your stream and restarting is the safe choice.",
             )
 
     sys.excepthook = hook
@@ -67,6 +151,7 @@ def run_gui(
     from rnnviz.ui.adapter import SessionAdapter
     from rnnviz.ui.mainwindow import MainWindow, application
 
+    install_qt_message_log()
     app = application()
     install_excepthook()
     adapter = SessionAdapter(session) if session is not None else None
