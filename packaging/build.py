@@ -113,7 +113,11 @@ def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
 def make_venv(reuse: bool) -> Path:
     python = VENV / "bin" / "python"
     if not (reuse and python.exists()):
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise BuildError(f"cannot make the virtual environment {VENV}: {error} "
+                             "(on Debian/Ubuntu: apt-get install python3-venv)") from None
     requirements = [*runtime_dependencies(), PYINSTALLER]
     print("installing: " + ", ".join(requirements), flush=True)
     pip = subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
@@ -122,14 +126,16 @@ def make_venv(reuse: bool) -> Path:
         print("\n".join((pip.stdout + pip.stderr).splitlines()[-20:]))
         raise BuildError(f"pip could not install the runtime dependencies (exit {pip.returncode})")
     installed = subprocess.run(
-        [str(python), "-c", "import importlib.metadata as m; "
-         "print('\\n'.join(sorted(d.metadata['Name'] for d in m.distributions())))"],
+        [str(python), "-c", "import importlib.metadata as m; print('\\n'.join(sorted("
+         "f\"{d.metadata['Name']}=={d.version}\" for d in m.distributions())))"],
         capture_output=True, text=True, check=True,
     ).stdout.split()
-    forbidden = [name for name in installed if name.lower() in ("pyside6-addons", "pyside6")]
+    forbidden = [name for name in installed
+                 if name.split("==")[0].lower() in ("pyside6-addons", "pyside6")]
     if forbidden:
         raise BuildError(f"{', '.join(forbidden)} is in the build environment: it would bring "
                          "QtQml/QtQuick into the bundle; only PySide6-Essentials may be there")
+    # The dependencies are ranges: the versions say what this bundle carries.
     print("environment: " + ", ".join(installed), flush=True)
     return python
 
@@ -186,6 +192,11 @@ def add_desktop_files(bundle: Path) -> None:
         shutil.copy2(linux / name, bundle / name)
     shutil.copy2(ROOT / "resources" / "icons" / "rnnviz-256.png", bundle / "rnnviz.png")
     shutil.copy2(PACKAGING / "NOTICE.txt", bundle / "NOTICE.txt")
+    licences = bundle / "licenses"
+    licences.mkdir(exist_ok=True)
+    shutil.copy2(ROOT / "LICENSE", licences / "rnnviz-MIT.txt")
+    for text in sorted((PACKAGING / "licenses").glob("*.txt")):
+        shutil.copy2(text, licences / text.name)
     readme = (PACKAGING / "bundle-README.txt").read_text(encoding="utf-8")
     (bundle / "README.txt").write_text(readme.replace("{version}", version()), encoding="utf-8")
     (bundle / "install-desktop-entry.sh").chmod(0o755)
@@ -227,7 +238,10 @@ def source_launch_seconds(python: Path) -> float:
     from launch import launch_seconds  # bench/launch.py
 
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return launch_seconds([str(python), "-m", "rnnviz"], env=env)
+    try:
+        return launch_seconds([str(python), "-m", "rnnviz"], env=env)
+    except RuntimeError as error:  # the launch failed or hung: bench/launch.py says how
+        raise BuildError(f"rnnviz did not launch from source: {error}") from None
 
 
 def report(bundle: Path, tarball: Path, self_test_s: float, launch_s: float) -> bool:

@@ -40,7 +40,8 @@ def render(svg: Path, size: int) -> QImage:
 
 
 def main() -> int:
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 (must exist)
+    if QGuiApplication.instance() is None:
+        QGuiApplication(sys.argv[:1])  # QSvgRenderer needs an application
     svg = ICONS / "rnnviz.svg"
     for size in ICON_SIZES:
         out = ICONS / f"rnnviz-{size}.png"

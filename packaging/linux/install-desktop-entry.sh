@@ -26,9 +26,24 @@ if [ ! -x "$here/rnnviz" ]; then
     exit 1
 fi
 mkdir -p "$apps" "$icons" "$mime"
-# The program's absolute path, quoted for the desktop entry's Exec key.
-sed -e "s|^Exec=rnnviz |Exec=\"$here/rnnviz\" |" -e "s|^TryExec=rnnviz\$|TryExec=$here/rnnviz|" \
-    "$here/rnnviz.desktop" > "$apps/rnnviz.desktop"
+# The program's absolute path in the desktop entry, escaped as the Desktop
+# Entry Specification asks, whatever the folder is called ("R&D", "a$b", 50%):
+# TryExec is a plain string (a backslash doubled); in Exec the path is a
+# quoted argument (\ " ` $ escaped with a backslash, then every backslash
+# doubled once more as for any string) and % is doubled.
+program="$here/rnnviz"
+try_exec=$(printf '%s' "$program" | sed -e 's/\\/\\\\/g')
+exec_arg=$(printf '%s' "$program" | sed -e 's/\\/\\\\\\\\/g' -e 's/["`$]/\\\\&/g' -e 's/%/%%/g')
+while IFS= read -r line; do
+    case $line in
+        "Exec=rnnviz "*) printf 'Exec="%s" %s\n' "$exec_arg" "${line#Exec=rnnviz }" ;;
+        "TryExec=rnnviz") printf 'TryExec=%s\n' "$try_exec" ;;
+        *) printf '%s\n' "$line" ;;
+    esac
+done < "$here/rnnviz.desktop" > "$apps/rnnviz.desktop"
+if command -v desktop-file-validate >/dev/null 2>&1; then
+    desktop-file-validate "$apps/rnnviz.desktop"
+fi
 cp "$here/rnnviz.png" "$icons/rnnviz.png"
 cp "$here/rnnviz-session.xml" "$mime/rnnviz-session.xml"
 refresh
