@@ -29,9 +29,10 @@ def test_every_resource_file_is_listed_in_the_spec():
     # missing from the bundle only, found by a student rather than by us.
     patterns = re.findall(r'listed\("([^"]+)"', SPEC)
     assert patterns, "the spec lists no data files"
-    files = [p.relative_to(ROOT / "resources") for p in (ROOT / "resources").rglob("*") if p.is_file()]
-    unlisted = [str(f) for f in files if not any(f.match(pattern) for pattern in patterns)]
-    assert unlisted == []
+    resources = ROOT / "resources"
+    files = {p for p in resources.rglob("*") if p.is_file()}
+    listed = {p for pattern in patterns for p in resources.glob(pattern)}  # as the spec globs
+    assert sorted(str(p.relative_to(resources)) for p in files - listed) == []
     assert len(files) >= 6 + 1 + len(ICON_SIZES) + 1
 
 
@@ -92,8 +93,18 @@ def test_desktop_entry_is_valid_for_freedesktop_tools():
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
-def test_install_script_points_the_menu_entry_at_the_unpacked_folder(tmp_path):
-    bundle = tmp_path / "rnnviz folder"
+def _exec_program(exec_value: str) -> str:
+    """The program of a desktop entry's Exec value, unescaped as the specification says."""
+    string = re.sub(r"\\(.)", lambda m: {"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(m[1], m[1]),
+                    exec_value)  # the string level: \\ → \
+    match = re.match(r'"((?:[^"\\]|\\.)*)"', string)
+    assert match, exec_value
+    return re.sub(r"\\(.)", r"\1", match[1]).replace("%%", "%")
+
+
+@pytest.mark.parametrize("folder", ["rnnviz folder", "R&D", "a$b", 'say "hi"', "back\\slash", "50%", "tick`s"])
+def test_install_script_points_the_menu_entry_at_the_unpacked_folder(tmp_path, folder):
+    bundle = tmp_path / folder
     bundle.mkdir()
     for name in ("rnnviz.desktop", "rnnviz-session.xml", "install-desktop-entry.sh"):
         (bundle / name).write_bytes((PACKAGING / "linux" / name).read_bytes())
@@ -105,9 +116,13 @@ def test_install_script_points_the_menu_entry_at_the_unpacked_folder(tmp_path):
     env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(data), "PATH": "/usr/bin:/bin"}
     script = str(bundle / "install-desktop-entry.sh")
     subprocess.run(["sh", script], check=True, env=env, capture_output=True)
-    installed = (data / "applications" / "rnnviz.desktop").read_text(encoding="utf-8")
-    assert f'Exec="{program}" gui %f' in installed.splitlines()
-    assert f"TryExec={program}" in installed.splitlines()
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read(data / "applications" / "rnnviz.desktop", encoding="utf-8")
+    exec_value = entry["Desktop Entry"]["Exec"]
+    assert _exec_program(exec_value) == str(program)
+    assert exec_value.endswith(" gui %f")
+    assert entry["Desktop Entry"]["TryExec"].replace("\\\\", "\\") == str(program)
     assert (data / "icons" / "hicolor" / "256x256" / "apps" / "rnnviz.png").is_file()
     assert (data / "mime" / "packages" / "rnnviz-session.xml").is_file()
     subprocess.run(["sh", script, "--remove"], check=True, env=env, capture_output=True)
