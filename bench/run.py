@@ -9,8 +9,9 @@ frame time at 1k, 100k and 1M ticks of history (bench/gui.py), launch to first
 paint (bench/launch.py), recording speed at 1280×720 (bench/record.py) and
 BPTT on the addition task (bench/bptt.py). Every row shows its goal, and
 every row with a goal sets rnnviz beside a baseline measured in the same run
-(ratio = rnnviz / baseline). The first line names the machine. ``--quick`` takes fewer samples (rough figures, under a minute);
-``--markdown`` prints the table as Markdown, as BENCHMARKS.md shows it.
+(ratio = rnnviz / baseline). The first line names the machine. ``--quick``
+takes fewer samples (rough figures, under a minute); ``--markdown`` prints
+the table as Markdown, as BENCHMARKS.md shows it.
 
 Exit status: 0 when every goal is met, 1 otherwise (or when a part failed).
 These are benchmarks, not tests: the figures move with the machine's load;
@@ -133,7 +134,7 @@ def part_launch(quick: bool) -> tuple[list[Row], list[str]]:
 
 
 def part_record(quick: bool) -> tuple[list[Row], list[str]]:
-    # Only these two functions: bench/record.py's insides are someone else's to change.
+    # record() and render_only() are bench/record.py's interface; its insides may change.
     from record import record, render_only
 
     from rnnviz.io.video import encoder_versions
