@@ -237,7 +237,13 @@ def test_gif_pixels_are_exact_when_the_frames_have_few_colours(tmp_path):
     shots = frames(5)
     for index, shot in enumerate(shots):
         shot[35:40, 10 * index : 10 * index + 6] = (30, 90, 200)  # a blue marker that moves
-    with VideoWriter(out, (W, H), 10) as writer:
+    assert_gif_gives_back(out, shots)
+
+
+def assert_gif_gives_back(out, shots) -> None:
+    """Write *shots* as a GIF at *out*; every decoded picture must equal its shot."""
+    height, width, _ = shots[0].shape
+    with VideoWriter(out, (width, height), 10) as writer:
         for shot in shots:
             writer.write(shot)
     pictures = decoded(out)
@@ -259,14 +265,7 @@ def test_gif_frames_changing_in_small_places_come_back_exactly(tmp_path, width):
         shot[max(y - 1, 0) : y + 1, max(x - 2, 0) : x + 1, 1] ^= 0x40
         shots.append(shot)
     shots.append(base.copy())
-    out = tmp_path / "small.gif"
-    with VideoWriter(out, (width, H), 10) as writer:
-        for shot in shots:
-            writer.write(shot)
-    pictures = decoded(out)
-    assert len(pictures) == len(shots)
-    for picture, shot in zip(pictures, shots, strict=True):
-        np.testing.assert_array_equal(picture, shot)
+    assert_gif_gives_back(tmp_path / "small.gif", shots)
 
 
 def test_a_gif_of_many_colours_has_the_palette_of_all_its_frames_counted_whole(tmp_path):
