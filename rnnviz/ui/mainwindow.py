@@ -475,6 +475,6 @@ def application() -> QApplication:
         # Matches packaging/linux/rnnviz.desktop, so docks and task bars
         # (Wayland above all) put the window under the right entry and icon.
         QApplication.setDesktopFileName("rnnviz")
-        app = QApplication([])
+        app = QApplication(["rnnviz"])  # argv[0]: the X window class (WM_CLASS) is "rnnviz"
         app.setWindowIcon(theme.app_icon())
     return app  # type: ignore[return-value]
