@@ -26,6 +26,7 @@ load), the failed check and the verdict are printed before it does.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -77,11 +78,12 @@ class _Check:
 def run(out: TextIO | None = None) -> int:
     """Run every check, print one line each and a verdict; 0 when all pass, else 1."""
     out = sys.stdout if out is None else out
+    say = functools.partial(print, file=out, flush=True)
     desktop = dict(os.environ)  # for the display check: as the user would start rnnviz
     # Before Qt loads: the window is built offscreen whatever the desktop is.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     started = time.perf_counter()
-    print(f"rnnviz {__version__} self-test ({_where()})", file=out, flush=True)
+    say(f"rnnviz {__version__} self-test ({_where()})")
     checks = [
         _Check("data files", _check_data_files),
         _Check("Qt", lambda: _check_qt(qt_stops)),
@@ -95,20 +97,20 @@ def run(out: TextIO | None = None) -> int:
     def qt_stops(message: str) -> None:
         """Qt is about to abort the process: the check running fails, and the verdict is said."""
         failed.append(running.name)
-        print(f"  FAILED  {running.name}: Qt stopped the program: {message}", file=out, flush=True)
+        say(f"  FAILED  {running.name}: Qt stopped the program: {message}")
         verdict()
 
     def verdict() -> int:
         took = time.perf_counter() - started
         if failed == ["display"]:
-            print(f"self-test FAILED (display) in {took:.1f} s: rnnviz itself works; what stops "
-                  "its window is the desktop, as the line above says", file=out, flush=True)
+            say(f"self-test FAILED (display) in {took:.1f} s: rnnviz itself works; what stops "
+                "its window is the desktop, as the line above says")
             return 1
         if failed:
-            print(f"self-test FAILED ({', '.join(failed)}) in {took:.1f} s; "
-                  "reinstalling or unpacking the bundle again usually mends it", file=out, flush=True)
+            say(f"self-test FAILED ({', '.join(failed)}) in {took:.1f} s; "
+                "reinstalling or unpacking the bundle again usually mends it")
             return 1
-        print(f"self-test passed in {took:.1f} s", file=out, flush=True)
+        say(f"self-test passed in {took:.1f} s")
         return 0
 
     for check in checks:
@@ -116,19 +118,19 @@ def run(out: TextIO | None = None) -> int:
         missing = [name for name in check.needs if name in failed]
         if missing:
             failed.append(check.name)
-            print(f"  skipped {check.name}: needs {' and '.join(missing)}", file=out, flush=True)
+            say(f"  skipped {check.name}: needs {' and '.join(missing)}")
             continue
         began = time.perf_counter()
         try:
             seen = check.run()
         except CheckSkipped as why:
-            print(f"  skipped {check.name}: {why}", file=out, flush=True)
+            say(f"  skipped {check.name}: {why}")
         except Exception as error:  # every failure becomes one line, never a traceback
             failed.append(check.name)
-            print(f"  FAILED  {check.name}: {describe(error)}", file=out, flush=True)
+            say(f"  FAILED  {check.name}: {describe(error)}")
         else:
             took = time.perf_counter() - began
-            print(f"  ok      {check.name}: {seen} ({took:.2f} s)", file=out, flush=True)
+            say(f"  ok      {check.name}: {seen} ({took:.2f} s)")
     return verdict()
 
 
@@ -176,7 +178,9 @@ def _check_qt(on_fatal: Callable[[str], object]) -> str:
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None:
-        _report_qt_fatal(on_fatal)
+        from rnnviz.ui.app import install_qt_message_handler
+
+        install_qt_message_handler(lambda line: on_fatal(line.splitlines()[0]))
         folders = [Path(p) for p in QCoreApplication.libraryPaths()]
         folders += [Path(p) for p in os.environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p]
         folders = list(dict.fromkeys(folders))
@@ -198,19 +202,6 @@ def _check_qt(on_fatal: Callable[[str], object]) -> str:
     qt = QLibraryInfo.version().toString()
     return (f"PySide6 {PySide6.__version__} (Qt {qt}), pyqtgraph {pyqtgraph.__version__}, "
             f"{len(families)} font families")
-
-
-def _report_qt_fatal(on_fatal: Callable[[str], object]) -> None:
-    """Call *on_fatal* with Qt's message before Qt aborts the process; pass other messages on."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-
-    def handler(kind, context, message: str) -> None:
-        if kind == QtMsgType.QtFatalMsg:
-            on_fatal(message.splitlines()[0] if message else "Qt stopped")
-        else:
-            print(message, file=sys.stderr, flush=True)
-
-    qInstallMessageHandler(handler)
 
 
 def _check_main_window() -> str:

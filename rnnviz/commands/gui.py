@@ -70,20 +70,16 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     """Open the window; a reason it cannot is also logged and, with no terminal, shown."""
     try:
         return _run_gui(args)
-    except InputError as error:
-        from rnnviz.ui.app import startup_failed
-
-        startup_failed(str(error))
-        raise
-    except Exception as error:
-        if os.environ.get("RNNVIZ_DEBUG"):
-            raise
+    except Exception as error:  # told here, then raised on for the command line's one line
         import traceback
 
         from rnnviz.ui.app import startup_failed
 
-        startup_failed(f"rnnviz hit an error it did not expect while starting: "
-                       f"{type(error).__name__}: {error}", traceback.format_exc())
+        if isinstance(error, InputError):
+            startup_failed(str(error))
+        elif not os.environ.get("RNNVIZ_DEBUG"):
+            startup_failed(f"rnnviz hit an error it did not expect while starting: "
+                           f"{type(error).__name__}: {error}", traceback.format_exc())
         raise
 
 

@@ -234,10 +234,6 @@ class ColourCount:
         self.counts = np.zeros(1 << 16, np.int64)
         self.colours = np.zeros((1 << 16, 3), np.uint8)
 
-    def add(self, frame: np.ndarray, bins: np.ndarray) -> None:
-        """Count *frame*, whose bins (:func:`rgb565`) are *bins*."""
-        self.add_histogram(np.bincount(bins.ravel(), minlength=1 << 16), frame, bins)
-
     def add_histogram(self, here: np.ndarray, pixels: np.ndarray, bins: np.ndarray) -> None:
         """Count a frame in which bin *i* occurs ``here[i]`` times.
 

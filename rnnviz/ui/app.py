@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -80,12 +81,12 @@ def notify_desktop(title: str, text: str) -> None:
             return
 
 
-def install_qt_message_log() -> None:
-    """Print Qt's messages as Qt would, and log a fatal one before Qt aborts the process.
+def install_qt_message_handler(on_fatal: Callable[[str], object]) -> None:
+    """Print Qt's messages as Qt would, and call *on_fatal* with a fatal one before Qt aborts.
 
     Qt stops the program when, for instance, no platform plugin can connect
-    to the display; from a menu that would be silent. The message goes to
-    the log and, with no terminal, to a desktop notification first.
+    to the display; from a menu that would be silent, and in the self-test it
+    would cut the report short. Install before the QApplication exists.
     """
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
@@ -94,14 +95,19 @@ def install_qt_message_log() -> None:
         line = f"{category}: {message}" if category and category != "default" else message
         print(line, file=sys.stderr, flush=True)
         if kind == QtMsgType.QtFatalMsg:
-            from rnnviz import errorlog
-
-            path = errorlog.append(f"Qt stopped rnnviz: {line}")
-            if not has_terminal():
-                where = f" The details are in {path}." if path else ""
-                notify_desktop("rnnviz could not start", line.splitlines()[0] + where)
+            on_fatal(line)
 
     qInstallMessageHandler(handler)
+
+
+def _log_qt_fatal(line: str) -> None:
+    """Qt is about to stop rnnviz: keep the reason, and tell a user with no terminal."""
+    from rnnviz import errorlog
+
+    path = errorlog.append(f"Qt stopped rnnviz: {line}")
+    if not has_terminal():
+        where = f" The details are in {path}." if path else ""
+        notify_desktop("rnnviz could not start", line.splitlines()[0] + where)
 
 
 def install_excepthook() -> None:
@@ -151,7 +157,7 @@ def run_gui(
     from rnnviz.ui.adapter import SessionAdapter
     from rnnviz.ui.mainwindow import MainWindow, application
 
-    install_qt_message_log()
+    install_qt_message_handler(_log_qt_fatal)
     app = application()
     install_excepthook()
     adapter = SessionAdapter(session) if session is not None else None

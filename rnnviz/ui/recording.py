@@ -774,14 +774,8 @@ class RecordingController(QObject):
 
     # -- finishing in the background ------------------------------------------------------------
     def _start_finishing(self, writer: VideoWriter, frames: int) -> None:
-        dialog = QProgressDialog("Finishing the video…", "Cancel", 0, max(frames, 1), self.window)
-        dialog.setWindowTitle("rnnviz: saving the recording")
-        dialog.setMinimumDuration(400)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(self.cancel_finishing)
-        self.progress = dialog
-        self._sync_actions()
+        self._show_progress("Finishing the video…", "rnnviz: saving the recording",
+                            max(frames, 1), delay_ms=400)
         self._poll.start(POLL_MS)
         self._on_poll()
 
@@ -823,6 +817,20 @@ class RecordingController(QObject):
         self._close_progress()
         self._sync_actions()
 
+    def _show_progress(self, label: str, title: str, steps: int, *, delay_ms: int,
+                       modal: bool = False) -> None:
+        """The progress dialog of a render or of finishing; its Cancel cancels the video."""
+        dialog = QProgressDialog(label, "Cancel", 0, steps, self.window)
+        dialog.setWindowTitle(title)
+        if modal:
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(delay_ms)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(self.cancel_finishing)
+        self.progress = dialog
+        self._sync_actions()
+
     def _close_progress(self) -> None:
         dialog, self.progress = self.progress, None
         if dialog is not None:
@@ -858,15 +866,8 @@ class RecordingController(QObject):
             self._warn("Cannot render the video", str(error))
             return False
         self.renderer = renderer
-        dialog = QProgressDialog("Rendering frames…", "Cancel", 0, renderer.frames, self.window)
-        dialog.setWindowTitle("rnnviz: rendering a video")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(self.cancel_finishing)
-        self.progress = dialog
-        self._sync_actions()
+        self._show_progress("Rendering frames…", "rnnviz: rendering a video", renderer.frames,
+                            delay_ms=0, modal=True)
         self._render_timer.start(0)
         return True
 
