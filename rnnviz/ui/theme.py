@@ -10,6 +10,7 @@ Okabe–Ito palette, chosen away from the two sign hues.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Final
 
@@ -161,8 +162,10 @@ def text_color_on(background: QColor) -> QColor:
     return QColor("#000000") if luminance > 0.179 else QColor("#ffffff")
 
 
+@functools.cache
 def app_icon() -> QIcon:
-    """rnnviz's icon, from its PNGs (no SVG plugin needed, in a bundle either)."""
+    """rnnviz's icon, from its PNGs (no SVG plugin needed, in a bundle either); made once,
+    as the application and the window both ask for it at start-up."""
     icon = QIcon()
     for path in icon_files():
         icon.addFile(str(path))
