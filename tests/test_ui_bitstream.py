@@ -383,3 +383,29 @@ def test_a_double_click_flips_a_bit_once(qtbot, make_tape):
     click_cell(qtbot, tape, 2)
     qtbot.mouseDClick(tape.viewport(), Qt.MouseButton.LeftButton, pos=tape.cell_rect(2).center())
     assert bits(tape) == [1, 1, 0, 1]
+
+
+def _strip_under_the_ruler_is_blank(tape) -> bool:
+    """Whether the strip below the ruler's numbers holds only the background."""
+    image = tape.viewport().grab().toImage()
+    base = tape.palette().base().color().rgb()
+    top = tape.cell_rect(0).bottom() + tape.fontMetrics().height() + 8
+    return all(image.pixel(x, y) == base
+               for y in range(top, image.height()) for x in range(image.width()))
+
+
+def test_editing_hints_can_be_hidden_for_an_audience(qtbot, make_tape):
+    tape = make_tape("1^10 0^10", width=500)
+    assert tape.editing_hints
+    assert not _strip_under_the_ruler_is_blank(tape)  # the editing hint is drawn there
+    tape.set_editing_hints(False)
+    assert not tape.editing_hints
+    assert _strip_under_the_ruler_is_blank(tape)
+    tape.set_editing_hints(True)
+    assert not _strip_under_the_ruler_is_blank(tape)
+    # A refused edit still says why, hints or not: deleting the only bit is refused.
+    single = make_tape("1", width=500)
+    single.set_editing_hints(False)
+    qtbot.keyClick(single, Qt.Key.Key_Delete)
+    assert single.message
+    assert not _strip_under_the_ruler_is_blank(single)

@@ -126,6 +126,8 @@ class BitStreamEditor(QAbstractScrollArea):
         self._editing = False
         self._font_scale = 1.0
         self._unscaled_font: QFont | None = None
+        # False in presentation mode: the audience needs no editing instructions.
+        self._editing_hints = True
         #: Bit cells drawn by the last paint (tests check it stays small).
         self.last_painted_cells: int = 0
 
@@ -193,6 +195,27 @@ class BitStreamEditor(QAbstractScrollArea):
             return
         inherited = self.parentWidget().font() if self.parentWidget() else QGuiApplication.font()
         self.setFont(theme.scaled_font(self._unscaled_font.resolve(inherited), scale))  # the FontChange handler re-derives every size
+
+    @property
+    def editing_hints(self) -> bool:
+        """Whether the strip under the tape explains how to edit it while idle."""
+        return self._editing_hints
+
+    def set_editing_hints(self, visible: bool) -> None:
+        """Show or hide the editing instructions, e.g. hidden in presentation mode.
+
+        Parameters
+        ----------
+        visible : bool
+            False hides the idle hint in the strip under the tape and the
+            caret; a refused edit still says why there, since that message
+            answers something the user just did. The tape keeps its height,
+            so the layout does not move when the hints come and go.
+        """
+        visible = bool(visible)
+        if visible != self._editing_hints:
+            self._editing_hints = visible
+            self.viewport().update()
 
     def set_caret(self, index: int) -> None:
         """Move the caret before bit *index* (clamped to the stream) and scroll to it.
@@ -789,7 +812,7 @@ class BitStreamEditor(QAbstractScrollArea):
         painter.setFont(self.font())
 
     def _paint_caret(self, painter: QPainter) -> None:
-        if not self.hasFocus():
+        if not self.hasFocus() or not self._editing_hints:
             return
         x = LEFT_PAD_PX + self._caret * self._cell_w - self.horizontalScrollBar().value()
         if not -2 <= x <= self.viewport().width() + 2:
@@ -802,6 +825,8 @@ class BitStreamEditor(QAbstractScrollArea):
             painter.setFont(self.font())
             painter.setPen(QColor(theme.ERROR_TEXT if self._message_is_error else _INFO_TEXT))
             message = self._message
+        elif not self._editing_hints:
+            return
         else:
             # With nothing to report, the strip says how to edit the tape.
             painter.setFont(self._small_font)
