@@ -39,12 +39,13 @@ but forgetting.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final, NamedTuple
 
 import numpy as np
 
-from rnnviz.engine.errors import InputError
+from rnnviz.engine import progress
+from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.engine.history import WEIGHTS, History, Tick
 from rnnviz.engine.learner import (
     LearnerParams,
@@ -121,6 +122,9 @@ class Session:
         self._cursor = 0
         self._revision = 0
         self._param_log: list[ParamSpan] = [ParamSpan(0, self._learner.params)]
+        # (first tick, last tick) of the long job under way, for progress reports
+        # that cover the whole job when it moves in several steps (a replay).
+        self._job: tuple[int, int] | None = None
 
     @classmethod
     def replay(
@@ -182,10 +186,14 @@ class Session:
         if not 0 <= cursor <= n_ticks:
             raise InputError(f"the cursor {cursor:,} lies outside the stream's 0 … {n_ticks:,} ticks")
         session = cls(bits, spans[0].params)
-        for tick, params in spans[1:]:
-            session.seek(tick)
-            session.set_params(params)
-        session.seek(int(cursor))
+        session._job = (0, max(int(cursor), spans[-1].first_tick))
+        try:
+            for tick, params in spans[1:]:
+                session.seek(tick)
+                session.set_params(params)
+            session.seek(int(cursor))
+        finally:
+            session._job = None
         return session
 
     # -- reading ------------------------------------------------------------
@@ -301,10 +309,25 @@ class Session:
             self._history.reserve(self.n_ticks, exact=True)
             start = len(self._history)
             state = state_after(self._history, start, self.params)
-            self._learner.run(self._bits[start : target + 1], state, history=self._history)
+            try:
+                self._learner.run(self._bits[start : target + 1], state, history=self._history,
+                                  on_progress=self._progress_from(start, target))
+            except Cancelled:
+                # Every tick computed so far is stored whole: stop on the last one.
+                self._cursor = len(self._history)
+                self._changed()
+                raise
         self._cursor = target
         self._changed()
         return moved
+
+    def _progress_from(self, start: int, target: int) -> Callable[[int], None] | None:
+        """The learner's per-chunk callback that reports this move to :mod:`progress`."""
+        if not progress.listening():
+            return None
+        first, last = self._job or (start, target)
+        total = max(last - first, 1)
+        return lambda done: progress.report(start + done - first, total)
 
     # -- parameters -------------------------------------------------------------
     def set_params(self, params: LearnerParams | None = None, **changes) -> None:

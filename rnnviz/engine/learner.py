@@ -267,6 +267,7 @@ class OnlineLearner:
         *,
         history: History | None = None,
         on_weights: Callable[[np.ndarray, np.ndarray, np.ndarray], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
     ) -> State:
         """Learn on every tick of *bits* (``len(bits) − 1`` ticks).
 
@@ -282,6 +283,10 @@ class OnlineLearner:
             If given (and no *history*), called once per chunk with the
             weights ``ih``, ``hh``, ``ho`` after each tick of the chunk —
             what the +/− notation needs, at a fraction of a full history's cost.
+        on_progress
+            If given, called after each chunk of :data:`CHUNK` ticks with the
+            ticks done so far. Whatever it raises stops the run there, with
+            *history* holding exactly the ticks done.
 
         Returns
         -------
@@ -321,6 +326,8 @@ class OnlineLearner:
                 history.extend(recorded)
             elif on_weights is not None:
                 on_weights(recorded["ih"], recorded["hh"], recorded["ho"])
+            if on_progress is not None:
+                on_progress(stop)
         return state
 
 

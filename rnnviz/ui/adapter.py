@@ -213,6 +213,9 @@ class SessionAdapter(QObject):
     stageChanged = Signal(int)
     #: Slow-motion play was turned on (True) or off (False).
     slowMotionChanged = Signal(bool)
+    #: A one-line message for the status bar about something the user did not
+    #: see happen: Play at the end of the stream, a long job cancelled.
+    notice = Signal(str)
 
     def __init__(self, session: Session | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
