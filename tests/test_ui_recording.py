@@ -158,6 +158,43 @@ def test_frames_equal_a_grab_of_the_same_moment_while_playing(qtbot):
     assert reused > 0  # some frames were the last picture again, and were right to be
 
 
+def unwatched_grab(renderer: recording.StreamRenderer) -> np.ndarray:
+    """A full grab of the renderer's window whose paints do not count as changes."""
+    watch = renderer._watch
+    watch._grabbing = True
+    try:
+        return recording.grab_window(renderer.window, renderer.size)
+    finally:
+        watch._grabbing = False
+
+
+def test_a_timer_due_at_every_turn_of_the_event_loop_is_painted_whole_in_the_frame(qtbot):
+    # Play on a machine slower than its pace: its timer is due again at every
+    # turn of the event loop, so the window changes while a frame settles. A
+    # zero-interval timer is that machine, deterministically. The frame must
+    # still be the window as a grab shows it right after, every panel at one tick.
+    renderer = recording.StreamRenderer(parse_sequence("(10)^40"), LearnerParams(), 3, SIZE,
+                                        fps=4, speed=2, hold_s=0)
+    adapter = renderer.adapter
+    play = QTimer()
+    play.setObjectName("playAtEveryTurn")
+    play.setInterval(0)
+    play.timeout.connect(adapter.step)
+    play.start()
+    try:
+        cursors = []
+        for _ in range(4):
+            frame = renderer.render_next()
+            cursors.append(adapter.session.cursor)
+            assert np.array_equal(frame, unwatched_grab(renderer)), f"frame {renderer.next_frame - 1} differs from a grab"
+    finally:
+        play.stop()
+        renderer.close()
+    # The timer did move the session while frames settled, more than the timeline asks.
+    assert cursors[-1] > renderer.timeline.ticks_before(3)
+    assert len(set(cursors)) == 4
+
+
 def test_a_render_leaves_no_window_behind(qtbot, tmp_path):
     from PySide6.QtWidgets import QApplication
 

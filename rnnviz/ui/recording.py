@@ -419,10 +419,21 @@ class StreamRenderer:
         then asks to be repainted), so events run again while the last round
         still painted something. What is waiting for a repaint is painted at
         the end of each round: those paints mark the frame changed.
+
+        Only the first round runs the whole event loop (timers, input); the
+        others deliver just the posted events (queued calls, layout and
+        update requests) that the changes made so far left behind. A timer
+        that fires at every turn — Play's, on a machine slower than its pace
+        — would otherwise change the window again in every round, so it
+        never settled and the picture was copied with the last change only
+        half painted (a plot a tick behind the rest).
         """
-        for _ in range(SETTLE_ROUNDS):
+        for round_ in range(SETTLE_ROUNDS):
             paints = self._watch.paints
-            QApplication.processEvents()
+            if round_ == 0:
+                QApplication.processEvents()
+            else:
+                QApplication.sendPostedEvents()
             if self._close_requested:
                 return
             settle_text_layouts(self.window)
