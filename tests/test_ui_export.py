@@ -5,10 +5,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 
 from rnnviz.cli import main
+from rnnviz.ui import folders
 from rnnviz.ui.export import PNG_SCALE
 from windows import make_window
 
@@ -124,3 +125,33 @@ def test_copy_in_presentation_mode_is_confirmed_on_the_tape(qtbot, window):
     window.presentation.set_active(True)
     window.actions_by_name["copy_notation"].trigger()
     assert "Copied the notation" in window.tape.message
+
+
+def test_the_dialog_opens_where_the_user_last_saved_and_remembers_the_export(qtbot, tmp_path):
+    lectures, slides = tmp_path / "lectures", tmp_path / "slides"
+    lectures.mkdir()
+    slides.mkdir()
+    folders.remember_folder(QSettings(), lectures / "week3.rnnviz.json")  # saved there last time
+    window = make_window(qtbot, settings=QSettings())
+    window.adapter.step(4)
+    asked = answer(window, slides / "net.svg")
+    window.actions_by_name["export_diagram"].trigger()
+    assert asked[0][1] == str(lectures.resolve() / "rnnviz-diagram.svg")
+    assert (slides / "net.svg").is_file()
+    asked = answer(window, None)
+    window.actions_by_name["export_plots"].trigger()
+    assert asked[0][1] == str(slides.resolve() / "rnnviz-plots.png")
+    # File ▸ Open starts there too.
+    opened = []
+    window.session_files.choose_open_path = lambda folder: opened.append(folder)
+    window.actions_by_name["open"].trigger()
+    assert opened == [str(slides.resolve())]
+
+
+def test_without_settings_the_folder_is_remembered_while_the_window_lives(qtbot, window, tmp_path):
+    window.adapter.step(2)
+    answer(window, tmp_path / "trace.csv")
+    window.actions_by_name["export_trace"].trigger()
+    asked = answer(window, None)
+    window.actions_by_name["export_diagram"].trigger()
+    assert asked[0][1] == str(tmp_path / "rnnviz-diagram.svg")

@@ -16,7 +16,7 @@ from rnnviz.io import sessionfile
 from rnnviz.io.lessons import load_lessons
 from rnnviz.resources import lessons_dir
 from rnnviz.session import Session
-from rnnviz.ui import files
+from rnnviz.ui import files, folders
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.mainwindow import MainWindow
 
@@ -38,11 +38,22 @@ class Dialogs:
         self.save_path: str | None = None
         self.unsaved_answer = "cancel"
         self.restore_answer = False
+        #: The folder each Open dialog started in, and each Save As suggestion.
+        self.open_folders: list[str] = []
+        self.save_suggestions: list[str] = []
         controller.warn = self.warnings.append
-        controller.choose_open_path = lambda: self.open_path
-        controller.choose_save_path = lambda suggestion: self.save_path
+        controller.choose_open_path = self._open
+        controller.choose_save_path = self._save
         controller.ask_unsaved = self._unsaved
         controller.ask_restore = self._restore
+
+    def _open(self, folder: str) -> str | None:
+        self.open_folders.append(folder)
+        return self.open_path
+
+    def _save(self, suggestion: str) -> str | None:
+        self.save_suggestions.append(suggestion)
+        return self.save_path
 
     def _unsaved(self, what: str) -> str:
         self.questions.append(what)
@@ -56,9 +67,10 @@ class Dialogs:
 def make_window(qtbot, stream: str = "1^10 0^10", settings: QSettings | None = None,
                 before_start=None) -> tuple[MainWindow, files.SessionFiles, Dialogs]:
     window = MainWindow(SessionAdapter(Session(stream)), settings=settings)
-    qtbot.addWidget(window)
     controller = window.session_files
     dialogs = Dialogs(controller)
+    # pytest-qt closes the window after the test: unsaved changes are let go then.
+    qtbot.addWidget(window, before_close_func=lambda _: setattr(dialogs, "unsaved_answer", "discard"))
     if before_start is not None:
         before_start(dialogs)
     window.show()
@@ -124,6 +136,28 @@ def test_save_as_then_open_restores_stream_params_cursor_speed_and_history(qtbot
     assert not window.isWindowModified() and controller.recent_files() == [str(saved.resolve())]
 
 
+def test_file_dialogs_open_in_the_last_folder_saved_or_recorded_into(qtbot, tmp_path) -> None:
+    lectures, videos = tmp_path / "lectures", tmp_path / "videos"
+    lectures.mkdir()
+    videos.mkdir()
+    window, controller, dialogs = make_window(qtbot, settings=QSettings())
+    dialogs.save_path = str(lectures / "lecture.rnnviz.json")
+    window.actions_by_name["save_as"].trigger()
+    window.actions_by_name["open"].trigger()  # cancelled
+    assert dialogs.open_folders == [str(lectures.resolve())]
+    folders.remember_folder(QSettings(), videos / "talk.mp4")  # as File ▸ Record does
+    window.actions_by_name["open"].trigger()
+    dialogs.save_path = None
+    window.actions_by_name["save_as"].trigger()
+    assert dialogs.open_folders[-1] == str(videos.resolve())
+    assert dialogs.save_suggestions[-1] == str(videos.resolve() / "lecture.rnnviz.json")
+    window.close()
+    # The next start opens there too.
+    second, _, second_dialogs = make_window(qtbot, settings=QSettings())
+    second.actions_by_name["open"].trigger()
+    assert second_dialogs.open_folders == [str(videos.resolve())]
+
+
 def test_save_writes_to_the_file_the_session_came_from(qtbot, tmp_path) -> None:
     path = tmp_path / "mine.rnnviz.json"
     sessionfile.save(path, Session("(10)^5"))
@@ -178,20 +212,38 @@ def test_opening_a_bad_file_says_why_and_leaves_the_session_alone(qtbot, tmp_pat
 def test_cancelling_the_unsaved_changes_question_keeps_the_session(qtbot, tmp_path) -> None:
     path = tmp_path / "other.rnnviz.json"
     sessionfile.save(path, Session("0^8"))
+    mine = tmp_path / "mine.rnnviz.json"
+    sessionfile.save(mine, Session("1^10 0^10"))
     window, controller, dialogs = make_window(qtbot)
+    assert controller.open(mine)
     window.adapter.set_params(eta=1.0)
     before = snapshot(window)
     dialogs.unsaved_answer = "cancel"
     assert not controller.open(path)
-    assert snapshot(window) == before and len(dialogs.questions) == 1
-    dialogs.unsaved_answer = "save"
-    dialogs.save_path = None  # then cancels the file dialog: nothing happens
-    assert not controller.open(path)
-    assert snapshot(window) == before
-    dialogs.save_path = str(tmp_path / "kept.rnnviz.json")
+    assert snapshot(window) == before and dialogs.questions == ["Open other.rnnviz.json"]
+    dialogs.unsaved_answer = "save"  # saved to the file it came from, then replaced
     assert controller.open(path)
-    assert sessionfile.load(tmp_path / "kept.rnnviz.json").session.params.eta == 1.0
+    assert sessionfile.load(mine).session.params.eta == 1.0
     np.testing.assert_array_equal(window.adapter.session.bits, [0] * 8)
+    assert dialogs.save_suggestions == []  # no file dialog: the session had its file
+
+
+def test_a_failed_save_at_the_question_keeps_the_session(qtbot, tmp_path) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    mine = folder / "mine.rnnviz.json"
+    sessionfile.save(mine, Session("1^10 0^10"))
+    other = tmp_path / "other.rnnviz.json"
+    sessionfile.save(other, Session("0^8"))
+    window, controller, dialogs = make_window(qtbot)
+    assert controller.open(mine)
+    window.adapter.toggle(2)
+    before = snapshot(window)
+    mine.unlink()
+    folder.rmdir()  # the USB stick was pulled: Save cannot write
+    dialogs.unsaved_answer = "save"
+    assert not controller.open(other)
+    assert snapshot(window) == before and "mine.rnnviz.json was not saved" in dialogs.warnings[-1]
 
 
 def test_moving_the_cursor_alone_asks_nothing(qtbot, tmp_path) -> None:
@@ -337,7 +389,7 @@ def test_the_lessons_menu_opens_a_lesson_with_its_caption_bar(qtbot) -> None:
     assert bar.caption.text() == lessons[2].captions[0].text
     window.adapter.step(14)
     assert bar.caption.text().startswith("Tick 14: ho is still just above zero")
-    window.adapter.back(1)
+    window.adapter.back(3)
     assert bar.caption.text().startswith("From tick 11 on the input is 0")
     assert dialogs.questions == []  # only the cursor had moved
     assert entries[-1].isEnabled()
@@ -358,23 +410,129 @@ def test_the_generator_lesson_shows_the_hand_built_network(qtbot) -> None:
 def test_editing_the_lesson_stream_is_noted_on_the_bar(qtbot) -> None:
     window, controller, _ = make_window(qtbot)
     controller.open_lesson(1)
-    assert "changed" not in controller.lesson_bar.heading.text()
+    bar = controller.lesson_bar
+    assert "changed" not in bar.heading.text()
     window.adapter.toggle(3)
-    assert "stream or settings changed" in controller.lesson_bar.heading.text()
+    assert "no longer matches" in bar.heading.text()
+    assert bar.caption.text() != controller.lessons[0].captions[0].text
     window.adapter.undo()
-    assert "changed" not in controller.lesson_bar.heading.text()
+    assert "changed" not in bar.heading.text()
+    assert bar.caption.text() == controller.lessons[0].captions[0].text
 
 
-def test_a_lesson_asks_before_replacing_an_edited_session(qtbot) -> None:
+def test_a_caption_shows_only_at_the_tick_it_describes(qtbot) -> None:
+    window, controller, _ = make_window(qtbot)
+    controller.open_lesson(3)  # the streak that breaks: captions at ticks 14, 15, then 19
+    lesson, bar = controller.lessons[2], controller.lesson_bar
+    texts = {c.tick: c.text for c in lesson.captions}
+    window.adapter.step(15)
+    assert bar.caption.text() == texts[15]
+    for tick in (16, 17, 18):
+        window.adapter.step(1)
+        assert window.adapter.session.cursor == tick
+        assert not any(bar.caption.text() == text for text in texts.values())
+        assert f"tick {tick}" in bar.caption.text() and "tick 19" in bar.caption.text()
+    window.adapter.step(1)
+    assert bar.caption.text() == texts[19]
+    window.adapter.seek(15)
+    assert bar.caption.text() == texts[15]
+
+
+def test_a_replaced_stream_shows_no_caption_of_the_lesson(qtbot) -> None:
+    window, controller, _ = make_window(qtbot)
+    controller.open_lesson(3)
+    lesson, bar = controller.lessons[2], controller.lesson_bar
+    texts = [c.text for c in lesson.captions]
+    assert window.open_stream("(10)^30")
+    window.adapter.seek(19)
+    # The lesson's "The end … ŷ = 0.33" would contradict the ŷ on screen.
+    assert window.adapter.session.current_tick().yhat != pytest.approx(0.33, abs=0.005)
+    assert bar.caption.text() not in texts and "no longer" in bar.caption.text()
+    assert "no longer matches" in bar.heading.text()
+
+
+def test_settings_changed_for_a_stretch_and_back_still_do_not_match(qtbot) -> None:
+    window, controller, _ = make_window(qtbot)
+    controller.open_lesson(3)
+    bar, adapter = controller.lesson_bar, window.adapter
+    adapter.step(3)
+    adapter.set_params(eta=1.0)
+    adapter.step(3)
+    adapter.set_params(eta=5.0)  # the lesson's own η again, but ticks 4–6 used 1.0
+    adapter.seek(9)
+    assert adapter.session.params == controller.lessons[2].params
+    assert "no longer matches" in bar.heading.text()
+    assert bar.caption.text() != controller.lessons[2].caption_at(9).text
+
+
+def test_a_lesson_asks_only_when_changes_to_a_file_would_be_lost(qtbot, tmp_path) -> None:
     window, controller, dialogs = make_window(qtbot)
-    window.adapter.toggle(0)
-    before = snapshot(window)
-    assert not controller.open_lesson(2)
-    assert dialogs.questions == ["Open lesson 2"] and snapshot(window) == before
-    assert not controller.lesson_bar.isVisible()
-    dialogs.unsaved_answer = "discard"
-    assert controller.open_lesson(2)
+    controller.open_lesson(1)
+    window.adapter.set_params(eta=2.0)  # trying what the lesson suggests; nothing was saved
+    assert controller.open_lesson(2) and dialogs.questions == []
     np.testing.assert_array_equal(window.adapter.session.bits, [0] * 10)
+
+    assert controller.save_as(tmp_path / "mine.rnnviz.json")
+    window.adapter.toggle(0)
+    assert window.windowTitle().startswith("mine.rnnviz.json[*]") and window.isWindowModified()
+    before = snapshot(window)
+    assert not controller.open_lesson(3)
+    assert dialogs.questions == ["Open lesson 3"] and snapshot(window) == before
+    assert controller.lesson_bar.heading.text().startswith("Lesson 2 of 6")
+    dialogs.unsaved_answer = "discard"
+    assert controller.open_lesson(3)
+    np.testing.assert_array_equal(window.adapter.session.bits, [1] * 10 + [0] * 10)
+
+
+# -- closing the window -------------------------------------------------------------------------
+def edited_file_session(qtbot, tmp_path):
+    path = tmp_path / "lesson3.rnnviz.json"
+    sessionfile.save(path, Session("1^10 0^10"))
+    window, controller, dialogs = make_window(qtbot, settings=QSettings())
+    assert controller.open(path)
+    window.adapter.set_params(eta=2.0)
+    assert window.windowTitle().startswith("lesson3.rnnviz.json[*]") and window.isWindowModified()
+    return window, controller, dialogs, path
+
+
+def test_quit_with_unsaved_changes_asks_and_cancel_keeps_the_window(qtbot, tmp_path) -> None:
+    window, controller, dialogs, path = edited_file_session(qtbot, tmp_path)
+    before = snapshot(window)
+    dialogs.unsaved_answer = "cancel"
+    window.actions_by_name["quit"].trigger()  # Ctrl+Q
+    assert dialogs.questions == ["Quit"]
+    assert window.isVisible() and snapshot(window) == before and window.isWindowModified()
+    assert not window.close()  # the window's close button asks the same
+    assert window.isVisible() and dialogs.questions == ["Quit", "Quit"]
+    # The quit did not happen: autosave still runs.
+    assert controller.findChild(type(controller._timer), "autosaveTimer").isActive()
+    window.adapter.step(2)  # the window still works
+    assert window.adapter.session.cursor == before[3] + 2
+
+
+def test_quit_and_save_writes_the_file_then_closes(qtbot, tmp_path) -> None:
+    window, controller, dialogs, path = edited_file_session(qtbot, tmp_path)
+    dialogs.unsaved_answer = "save"
+    assert window.close()
+    assert not window.isVisible() and dialogs.questions == ["Quit"]
+    assert sessionfile.load(path).session.params.eta == 2.0
+
+
+def test_quit_and_discard_closes_and_leaves_the_file(qtbot, tmp_path) -> None:
+    window, controller, dialogs, path = edited_file_session(qtbot, tmp_path)
+    dialogs.unsaved_answer = "discard"
+    assert window.close()
+    assert not window.isVisible() and sessionfile.load(path).session.params.eta == 5.0
+
+
+def test_quit_asks_nothing_when_no_work_would_be_lost(qtbot, tmp_path) -> None:
+    window, controller, dialogs, path = edited_file_session(qtbot, tmp_path)
+    window.actions_by_name["save"].trigger()
+    window.adapter.step(5)  # the cursor alone is no change
+    assert window.close() and dialogs.questions == []
+    never_saved, _, dialogs2 = make_window(qtbot)
+    never_saved.adapter.toggle(3)  # never saved: no file to lose changes to
+    assert never_saved.close() and dialogs2.questions == []
 
 
 def test_a_saved_lesson_reopens_with_its_bar(qtbot, tmp_path) -> None:

@@ -6,7 +6,8 @@ writing live in :mod:`rnnviz.io.export`, shared with ``rnnviz trace``.
 
 Every export reads the session and the views; none changes them. A file
 that cannot be written gives a message naming the path and the reason, and
-leaves nothing behind.
+leaves nothing behind. The file dialog opens in the folder the user last
+opened, saved, exported or recorded into (:mod:`rnnviz.ui.folders`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.io.export import notation_lines, save_trace_csv, write_atomically
 from rnnviz.session import Session
+from rnnviz.ui import folders
 from rnnviz.ui.diagram import NetworkDiagram
 from rnnviz.ui.plots import WeightPlots
 
@@ -130,17 +132,22 @@ class Exports(QObject):
     ask_path
         Asks where to save: ``ask_path(title, suggested_path, name_filter)``
         returns a path or None. A file dialog by default; tests put their own.
-    folder
-        Where the next file dialog opens (the last folder saved to).
     """
 
     def __init__(self, window) -> None:
         super().__init__(window)
         self._window = window
         self.ask_path: AskPath = _ask_path(window)
-        self.folder = Path.home()
+        # A window without settings (screenshots, tests) remembers the folder
+        # only while it lives; with settings the remembered one wins.
+        self._fallback_folder = Path.home()
         #: The last message box about a failed export (tests read it).
         self.last_error: QMessageBox | None = None
+
+    @property
+    def folder(self) -> Path:
+        """Where the next file dialog opens: the last folder opened, saved, exported or recorded into."""
+        return Path(folders.last_folder(self._window._settings, str(self._fallback_folder)))
 
     # -- commands --------------------------------------------------------------
     def plots_png(self) -> Path | None:
@@ -187,6 +194,8 @@ class Exports(QObject):
         if not chosen:
             return None
         path = Path(chosen)
+        folders.remember_folder(self._window._settings, path)
+        self._fallback_folder = path.parent
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
         return path
@@ -204,7 +213,6 @@ class Exports(QObject):
             box.open()  # window-modal, and the slot returns at once
             self._tell(f"Not exported: {error}")
             return None
-        self.folder = path.parent
         self._tell(f"Exported {what} to {path}")
         return path
 

@@ -15,9 +15,17 @@ session is running; a clean quit removes it, so finding it at the next start
 means rnnviz did not quit cleanly, and the autosaved session is offered back.
 
 Opening a file or a lesson replaces the whole session (the undo history of
-the stream goes with it), so when the stream or the parameters changed since
-the last save or open, the user is asked first: Save, Discard or Cancel.
-Moving the cursor alone is not a change worth a question.
+the stream goes with it), and closing the window ends it. When that would
+lose work — the session came from a file (opened or saved) and its stream or
+parameters changed since — the user is asked first: Save, Discard or Cancel
+(Cancel keeps the window open). The window title's ``*`` shows exactly that
+state. A session never saved is not asked about: its stream and settings are
+kept in the settings for the next start anyway, and a question offering to
+save what was never saved only gets in the way of a lesson. Moving the cursor
+alone is not a change worth a question.
+
+Every file dialog opens in the folder the user last opened, saved, exported
+or recorded into (:mod:`rnnviz.ui.folders`).
 
 Every dialog is an attribute of :class:`SessionFiles` that tests replace.
 """
@@ -49,8 +57,8 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.errors import InputError
 from rnnviz.io import sessionfile
 from rnnviz.engine.generator import DEFAULTS as GENERATOR_DEFAULTS
-from rnnviz.io.lessons import Lesson, LessonProblem, load_lessons
-from rnnviz.ui import theme
+from rnnviz.io.lessons import Caption, Lesson, LessonProblem, load_lessons
+from rnnviz.ui import folders, theme
 from rnnviz.ui.adapter import Change, SessionAdapter
 
 #: How often the session is autosaved while it changes.
@@ -65,7 +73,6 @@ FILE_FILTER: Final[str] = "rnnviz sessions (*.rnnviz.json);;JSON files (*.json);
 #: Stream text longer than this is not put in the stream box (a QLineEdit holds 32767).
 MAX_BOX_TEXT: Final[int] = 10_000
 _RECENT_KEY: Final[str] = "files/recent"
-_FOLDER_KEY: Final[str] = "files/folder"
 
 
 def data_dir() -> Path:
@@ -80,11 +87,47 @@ def install(window) -> None:
 
 
 # -- the lesson bar ----------------------------------------------------------------
+def caption_on_screen(lesson: Lesson, cursor: int) -> Caption | None:
+    """The lesson's caption that describes tick *cursor*, or None.
+
+    A caption describes the tick it is written for, and the ticks up to its
+    ``until`` when the lesson declares one (a caption such as "from tick 11
+    on the input is 0" that holds for a stretch). Past that the numbers it
+    quotes are no longer on screen, so it is not shown: "Tick 15: ho crosses
+    zero" must not stay up while the diagram shows tick 17.
+    """
+    caption = lesson.caption_at(cursor)
+    if caption is None:
+        return None
+    # ``until`` is the lesson's declared last tick; without it a caption
+    # covers its own tick only.
+    until = getattr(caption, "until", None)
+    last = caption.tick if until is None else until
+    return caption if cursor <= last else None
+
+
+def lesson_matches(session, lesson: Lesson) -> bool:
+    """Whether *session* runs the lesson's own stream with the lesson's own settings.
+
+    Every stored tick counts: η changed for a few ticks and changed back
+    leaves ticks the lesson's numbers no longer describe.
+    """
+    # The last span holds the current parameters, so this covers them too.
+    return np.array_equal(session.bits, lesson.bits) and all(
+        span.params == lesson.params for span in session.param_log
+    )
+
+
 class LessonBar(QFrame):
     """A strip above the tape: which lesson, its caption for the current tick, Close.
 
-    It reads the adapter's cursor and shows the last caption whose tick is at
-    or before it.
+    A caption shows only while it describes what is on screen: at its own
+    tick (or the stretch of ticks the lesson declares for it, see
+    :func:`caption_on_screen`), and only while the session is the lesson's
+    own stream and settings. Between captions the strip says where the next
+    one is; once the stream or the settings differ from the lesson's, it says
+    the lesson no longer matches instead of quoting numbers that are not on
+    screen.
     """
 
     #: The Close button was pressed.
@@ -171,22 +214,36 @@ class LessonBar(QFrame):
             return
         session = self._adapter.session
         heading = self._heading
-        if flags & Change.STREAM or flags & Change.PARAMS:
-            self._edited = not (
-                np.array_equal(session.bits, lesson.bits) and session.params == lesson.params
-            )
+        if flags & (Change.STREAM | Change.PARAMS):
+            self._edited = not lesson_matches(session, lesson)
         if self._edited:
-            heading += "   (stream or settings changed: the captions follow the lesson's own)"
+            self.heading.setText(heading + "   (no longer matches: the stream or settings changed)")
+            self.caption.setText(
+                "The stream or the learning settings are no longer the lesson's, so its captions "
+                "would not describe what you see. Undo the change, or open the lesson again from "
+                "the Lessons menu."
+            )
+            return
         self.heading.setText(heading)
-        caption = lesson.caption_at(session.cursor)
-        self.caption.setText(caption.text if caption else "")
+        cursor = session.cursor
+        caption = caption_on_screen(lesson, cursor)
+        if caption is not None:
+            self.caption.setText(caption.text)
+            return
+        later = [c.tick for c in lesson.captions if c.tick > cursor]
+        self.caption.setText(
+            f"(No caption for tick {cursor:,}: the next is at tick {later[0]:,}.)" if later
+            else f"(No caption for tick {cursor:,}: the lesson's last is at tick "
+            f"{lesson.captions[-1].tick:,}.)"
+        )
 
 
 # -- the controller -------------------------------------------------------------------
 class SessionFiles(QObject):
     """The window's file and lesson commands, autosave and crash recovery.
 
-    The attributes ``choose_open_path``, ``choose_save_path``, ``ask_unsaved``,
+    The attributes ``choose_open_path`` (given the folder to start in),
+    ``choose_save_path`` (given the suggested path), ``ask_unsaved``,
     ``ask_restore`` and ``warn`` are the dialogs; tests replace them.
     ``caption_getter``/``caption_setter`` carry a caption in session files;
     by default the presentation mode's caption line (``window.presentation.caption``).
@@ -208,7 +265,7 @@ class SessionFiles(QObject):
         self._title_base = window.windowTitle()
         self._title_shown = ""
 
-        self.choose_open_path: Callable[[], str | None] = self._dialog_open_path
+        self.choose_open_path: Callable[[str], str | None] = self._dialog_open_path
         self.choose_save_path: Callable[[str], str | None] = self._dialog_save_path
         self.ask_unsaved: Callable[[str], str] = self._dialog_unsaved
         self.ask_restore: Callable[[str], bool] = self._dialog_restore
@@ -316,6 +373,14 @@ class SessionFiles(QObject):
         session = self._adapter.session
         return session.params != params or not np.array_equal(session.bits, bits)
 
+    @property
+    def unsaved(self) -> bool:
+        """Closing or replacing the session would lose work: it came from a file and was changed.
+
+        This is what the title's ``*`` shows, and the only case that asks first.
+        """
+        return self.path is not None and self.modified
+
     def _mark_clean(self) -> None:
         session = self._adapter.session
         self._baseline = (np.array(session.bits), session.params)
@@ -351,7 +416,7 @@ class SessionFiles(QObject):
         self._title_shown = title
         if window.windowTitle() != title:
             window.setWindowTitle(title)
-        window.setWindowModified(self.path is not None and self.modified)
+        window.setWindowModified(self.unsaved)
 
     # -- opening ---------------------------------------------------------------------------
     def open(self, path: str | os.PathLike[str] | None = None) -> bool:
@@ -361,9 +426,12 @@ class SessionFiles(QObject):
         naming the problem, and the session shown stays as it was.
         """
         if path is None:
-            chosen = self.choose_open_path()
+            chosen = self.choose_open_path(self._dialog_folder())
             if not chosen:
                 return False
+            # Remembered even if the file is refused: the next Open starts
+            # where the user was looking, to pick another file there.
+            folders.remember_folder(self._settings, chosen)
             path = chosen
         return self._open_path(Path(path))
 
@@ -442,6 +510,7 @@ class SessionFiles(QObject):
             chosen = self.choose_save_path(str(suggestion))
             if not chosen:
                 return False
+            folders.remember_folder(self._settings, chosen)
             path = chosen
         path = Path(path)
         if not path.name.endswith(".json"):
@@ -473,17 +542,23 @@ class SessionFiles(QObject):
             "caption": caption or None,
         }
 
+    def _dialog_folder(self) -> str:
+        """Where a file dialog opens: the last folder opened, saved or recorded into."""
+        fallback = self.path.parent if self.path is not None else Path.home()
+        return folders.last_folder(self._settings, str(fallback))
+
     def _suggested_path(self) -> Path:
+        """Save As's suggestion: the file's own name (or the lesson's), in the last folder used."""
         if self.path is not None:
-            return self.path
-        folder = self._setting(_FOLDER_KEY, "")
-        base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
-        lesson = self.lesson_bar.lesson
-        return base / (f"{lesson.key}{sessionfile.SUFFIX}" if lesson else f"session{sessionfile.SUFFIX}")
+            name = self.path.name
+        else:
+            lesson = self.lesson_bar.lesson
+            name = f"{lesson.key}{sessionfile.SUFFIX}" if lesson else f"session{sessionfile.SUFFIX}"
+        return Path(self._dialog_folder()) / name
 
     def _may_replace(self, what: str) -> bool:
-        """Ask before the session is replaced when it has unsaved changes; False to stop."""
-        if not self.modified:
+        """Ask before the session is replaced or closed with unsaved changes; False to stop."""
+        if not self.unsaved:
             return True
         answer = self.ask_unsaved(what)
         if answer == "save":
@@ -545,14 +620,7 @@ class SessionFiles(QObject):
         self._store_recent([])
 
     def _remember_folder(self, path: Path) -> None:
-        if self._settings is not None:
-            self._settings.setValue(_FOLDER_KEY, str(path.resolve().parent))
-
-    def _setting(self, key: str, default: str) -> str:
-        if self._settings is None:
-            return default
-        value = self._settings.value(key, default)
-        return value if isinstance(value, str) else default
+        folders.remember_folder(self._settings, path)
 
     # -- autosave and recovery ------------------------------------------------------------------
     @property
@@ -635,6 +703,12 @@ class SessionFiles(QObject):
         if watched is self._window:
             kind = event.type()
             if kind == QEvent.Type.Close:
+                # Before the window's own closeEvent (which stops the run and
+                # saves the settings): on Cancel it never runs, so the window
+                # stays exactly as it was.
+                if not self._shut_down and not self._may_replace("Quit"):
+                    event.ignore()
+                    return True
                 self.shutdown()
             elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
                 if self._dropped_path(event) is not None:  # type: ignore[arg-type]
@@ -677,8 +751,7 @@ class SessionFiles(QObject):
     def _status(self, message: str) -> None:
         self._window.tell(message, 8000)
 
-    def _dialog_open_path(self) -> str | None:
-        folder = str(self._suggested_path().parent)
+    def _dialog_open_path(self, folder: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(self._window, "Open a session", folder, FILE_FILTER)
         return path or None
 
@@ -690,8 +763,9 @@ class SessionFiles(QObject):
         box = QMessageBox(self._window)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(what)
-        box.setText("The stream or the learning settings changed since the session was last saved.")
-        box.setInformativeText(f"{what} replaces the session. Save it first?")
+        name = self.path.name if self.path is not None else "the session"
+        box.setText(f"The stream or the learning settings changed since {name} was last saved.")
+        box.setInformativeText("Save the changes first? Discard loses them.")
         box.setStandardButtons(
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel
