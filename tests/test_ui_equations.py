@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.equations import EquationPanel
-from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS
 from windows import make_window
 
 MINUS = "\u2212"
@@ -23,10 +21,10 @@ def make_panel(qtbot):
     """A shown panel on a new session; the adapters' timers are stopped afterwards."""
     made: list[SessionAdapter] = []
 
-    def make(params: LearnerParams | None = None, bits: str = STREAM) -> EquationPanel:
+    def make(params: LearnerParams | None = None, bits: str = STREAM, **kw) -> EquationPanel:
         adapter = SessionAdapter(Session(bits, params))
         made.append(adapter)
-        panel = EquationPanel(adapter)
+        panel = EquationPanel(adapter, **kw)
         qtbot.addWidget(panel)
         panel.resize(420, 900)
         panel.show()
@@ -232,24 +230,74 @@ def test_the_panel_fits_its_width_in_the_window(qtbot, window, size):
     assert window.plots.width() >= 300 and window.diagram.width() >= 380
 
 
-def test_while_playing_the_panel_keeps_a_readable_pace_and_is_exact_when_play_stops(qtbot, make_panel):
-    panel = make_panel(bits="random(2001, 0.5, seed=4)")
+class FakeClock:
+    """A clock that moves only when told to (seconds, like ``time.perf_counter``)."""
+
+    def __init__(self) -> None:
+        self.seconds = 100.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+    def advance_ms(self, ms: float) -> None:
+        self.seconds += ms / 1000
+
+
+def test_the_panel_follows_every_readable_tick_and_says_when_play_is_faster(qtbot, make_panel):
+    # It used to show ticks at most every 200 ms without a word, so at 10
+    # ticks/s every other frame showed the previous tick's equations as current.
+    clock = FakeClock()
+    panel = make_panel(bits="random(201, 0.5, seed=4)", clock=clock)
     adapter = panel._adapter
-    shown: list[str] = []
-    frames: list[float] = []
-
-    def after_change(_flags: int) -> None:  # connected after the panel, so runs after it
-        frames.append(time.perf_counter())
-        text = panel.text().splitlines()[0]
-        if not shown or shown[-1] != text:
-            shown.append(text)
-
-    adapter.changed.connect(after_change)
-    adapter.set_speed(60)
+    veil = panel.findChild(QWidget, "equationsUpdating")
+    adapter.set_speed(1)  # playing, as Play does; its own timer is a second away: the test makes the ticks
     adapter.play()
-    qtbot.waitUntil(lambda: len(frames) >= 30, timeout=10_000)
+
+    def heading() -> str:
+        return panel.text().splitlines()[0]
+
+    def current() -> str:
+        return f"Tick {adapter.session.cursor:,} of {adapter.session.n_ticks:,}"
+
+    for interval_ms in (1000, 100, 50):  # 1, 10 and 20 ticks/s
+        for _ in range(5):
+            clock.advance_ms(interval_ms)
+            adapter.step()
+            assert heading() == current()
+            assert not panel.updating and not veil.isVisible()
+
+    # 60 ticks/s is too fast to read: the panel stops laying out every tick
+    # and says it is updating, rather than showing an older tick as current.
+    behind = 0
+    for _ in range(12):
+        clock.advance_ms(1000 / 60)
+        adapter.step()
+        assert veil.isVisible() == panel.updating
+        if heading() != current():
+            assert panel.updating
+            behind += 1
+    assert panel.updating and behind >= 10
+    assert veil.geometry() == panel.viewport().geometry()  # the whole text is veiled
+    # Under the veil the text still catches up a few times a second.
+    qtbot.waitUntil(lambda: heading() == current(), timeout=2000)
+    assert panel.updating
+
+    clock.advance_ms(100)  # back to 10 ticks/s: exact again at once, on that very tick
+    adapter.step()
+    assert heading() == current() and not panel.updating and not veil.isVisible()
+
+    for _ in range(4):
+        clock.advance_ms(1000 / 60)
+        adapter.step()
+    assert panel.updating
+    adapter.pause()  # the exact state, unveiled, as soon as play stops
+    assert heading() == current() and not panel.updating and not veil.isVisible()
+
+    # At "max" each frame carries many ticks: slow frames are still no readable pace.
+    adapter.play()
+    for _ in range(3):
+        clock.advance_ms(100)
+        adapter.step(20)
+    assert panel.updating
     adapter.pause()
-    elapsed_ms = (frames[-1] - frames[0]) * 1000
-    assert len(shown) <= elapsed_ms / TEXT_REFRESH_PERIOD_MS + 2 < len(frames)
-    cursor = adapter.session.cursor
-    assert panel.text().splitlines()[0] == f"Tick {cursor:,} of {adapter.session.n_ticks:,}"
+    assert heading() == current() and not panel.updating

@@ -267,11 +267,14 @@ class BitStreamEditor(QAbstractScrollArea):
     def highlighted(self) -> tuple[int, int | None]:
         """The input and target bit of the tick shown (target None when there is none).
 
-        The tick shown is ``max(cursor − 1, 0)``: the last tick done, or a
-        preview of tick 0 before any tick is done.
+        The tick shown is the one the diagram and the equations show: in slow
+        motion the tick taken apart in stages (``adapter.stage_tick``), else
+        ``max(cursor − 1, 0)``, the last tick done or, before any, a preview
+        of tick 0.
         """
         session = self._adapter.session
-        tick = max(session.cursor - 1, 0)
+        stage_tick = self._adapter.stage_tick
+        tick = max(session.cursor - 1, 0) if stage_tick is None else stage_tick
         return tick, (tick + 1 if tick + 1 < len(session.bits) else None)
 
     def show_message(self, text: str, *, error: bool = True) -> None:
@@ -688,7 +691,7 @@ class BitStreamEditor(QAbstractScrollArea):
             self._caret = min(self._caret, self._length())
         # An edit made here keeps the edited place in view; everything else
         # (steps, play, undo from the window) brings the tick shown into view.
-        if changes & (Change.CURSOR | Change.STREAM) and not self._editing:
+        if changes & (Change.CURSOR | Change.STREAM | Change.STAGE) and not self._editing:
             self._follow_cursor()
         self.viewport().update()
 

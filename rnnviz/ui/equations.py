@@ -18,6 +18,13 @@ the forward pass that predicts the next, unknown bit.
 In slow motion the lines of the stage shown are tinted and the lines of the
 stages still to come are dimmed, their numbers not yet filled in.
 
+While play runs faster than anyone reads (more than one tick per
+:data:`~rnnviz.ui.throttle.READABLE_INTERVAL_MS`, i.e. above 20 ticks/s), the panel is veiled and
+says it is updating: its text catches up a few times a second under the veil,
+and is exact again, unveiled, as soon as play slows down or stops. At a
+readable pace it is redrawn with every tick, in the same frame as the other
+panels, so no frame shows it at another tick than the diagram.
+
 :func:`install` puts the panel in a third column on the right of the main window,
 with View ▸ Equations to show or hide it, and adds Run ▸ Next stage
 (Shift+→) and Run ▸ Slow-motion tick.
@@ -27,11 +34,15 @@ from __future__ import annotations
 
 import html
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QKeySequence, QShowEvent
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import (
+    QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPaintEvent, QResizeEvent, QShowEvent,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from rnnviz.engine.explain import (
@@ -200,6 +211,58 @@ def _weight_lines(tick: TickExplanation) -> list[_Line]:
     return lines
 
 
+#: The veil's say while the panel is updating under it.
+UPDATING_TEXT: Final[str] = "updating…"
+#: (20 ticks/s is the fastest speed whose ticks are READABLE_INTERVAL_MS or more apart.)
+UPDATING_NOTE: Final[str] = (
+    "playing too fast to read: the equations follow every tick at 20 ticks/s or slower, "
+    "and when paused"
+)
+#: How much of the text under the veil shows through (0 hides it, 255 shows it whole).
+_VEIL_ALPHA: Final[int] = 205
+
+
+class _UpdatingVeil(QWidget):
+    """A pale sheet over the panel's text saying that the numbers under it are catching up."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("equationsUpdating")
+        # Wheel and clicks reach the text below; the veil only shows.
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        try:
+            bold = QFont(self.font())
+            bold.setBold(True)
+            bold_metrics, metrics = QFontMetrics(bold), QFontMetrics(self.font())
+            margin = max(metrics.height() // 3, 4)
+            width = max(self.width() - 2 * margin, 1)
+            wrap = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
+            heading = QRect(margin, margin, width, bold_metrics.height())
+            note = metrics.boundingRect(QRect(margin, heading.bottom() + 2, width, 1 << 16), wrap,
+                                        UPDATING_NOTE)
+            band = note.bottom() + margin
+            # An opaque band for the message, so no faded line runs through it;
+            # below it the text shows through, pale, as what it is: catching up.
+            painter.fillRect(0, 0, self.width(), band, QColor("#ffffff"))
+            painter.fillRect(0, band, self.width(), self.height() - band,
+                             QColor(255, 255, 255, _VEIL_ALPHA))
+            painter.setPen(QColor(_DIM))
+            painter.drawLine(margin, band, self.width() - margin, band)
+            painter.setFont(bold)
+            painter.setPen(QColor(_INK))
+            painter.drawText(heading, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             UPDATING_TEXT)
+            painter.setFont(self.font())
+            painter.setPen(QColor(_MUTED))
+            painter.drawText(note, wrap, UPDATING_NOTE)
+        finally:
+            painter.end()
+
+
 class EquationPanel(QTextBrowser):
     """The equations of the tick shown, with its numbers, as rich text.
 
@@ -210,22 +273,31 @@ class EquationPanel(QTextBrowser):
         (stages included) and only reads.
     parent
         The Qt parent widget.
+    clock
+        Seconds from a fixed start, to tell a readable pace of ticks from a
+        fast one (``time.perf_counter``; tests pass their own).
     """
 
-    def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, adapter: SessionAdapter, parent: QWidget | None = None, *,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         super().__init__(parent)
         self._adapter = adapter
         self._font_scale = 1.0
         self._stale = True
+        self._cursor = adapter.session.cursor  # to tell the throttle how far each change moved
         self.setObjectName("equationPanel")
         self.setOpenLinks(False)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the arrows stay the window's
         self.setStyleSheet(f"QTextBrowser {{ background: #ffffff; color: {_INK}; }}")
+        self._veil = _UpdatingVeil(self)
         self._apply_font()
-        # While playing, whole ticks are shown at a readable pace (setHtml
-        # costs about 3 ms); stages, pauses and edits are shown at once.
-        self._throttle = Throttle(self._redraw, TEXT_REFRESH_PERIOD_MS, self, "equationTextTimer")
+        # setHtml costs 3–7 ms: every tick at a readable pace, and faster play
+        # veiled (see the module notes); stages, pauses and edits at once.
+        self._throttle = Throttle(self._redraw, TEXT_REFRESH_PERIOD_MS, self, "equationTextTimer",
+                                  mark_stale=self._set_updating, clock=clock)
         adapter.changed.connect(self._on_changed)
         adapter.playingChanged.connect(self._on_playing)
         self._refresh()
@@ -248,10 +320,21 @@ class EquationPanel(QTextBrowser):
         """The panel's text as shown, without formatting (one table cell per line)."""
         return self.toPlainText()
 
+    @property
+    def updating(self) -> bool:
+        """Whether the panel is veiled as updating: play runs too fast for its text to follow.
+
+        While True the text under the veil may be a few ticks behind the
+        other panels; while False it shows the tick they show.
+        """
+        return self._throttle.stale
+
     # -- following the adapter ---------------------------------------------------
     def _on_changed(self, flags: int) -> None:
+        cursor = self._adapter.session.cursor
+        moved, self._cursor = abs(cursor - self._cursor), cursor
         if self._adapter.playing and flags == Change.CURSOR:
-            self._throttle.request()
+            self._throttle.request(moved)
         else:
             self._throttle.now()
 
@@ -267,6 +350,23 @@ class EquationPanel(QTextBrowser):
         else:
             self._stale = True
 
+    def _set_updating(self, updating: bool) -> None:
+        # Cheap on purpose: it runs on the frames whose text is not redrawn.
+        if updating:
+            self._place_veil()
+            self._veil.show()
+            self._veil.raise_()
+        else:
+            self._veil.hide()
+
+    def _place_veil(self) -> None:
+        # Over the text only, not the scroll bar: the reader can still see where they are.
+        self._veil.setGeometry(self.viewport().geometry())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._place_veil()
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
         if self._stale:
             self._refresh()
@@ -276,6 +376,7 @@ class EquationPanel(QTextBrowser):
         font = QFont(self.font())
         font.setPixelSize(max(round(BASE_FONT_PX * self._font_scale), 6))
         self.document().setDefaultFont(font)
+        self._veil.setFont(font)
 
     def _refresh(self) -> None:
         self._stale = False

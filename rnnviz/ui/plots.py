@@ -27,8 +27,16 @@ envelope of the visible range as one vertical bar per pixel column. Markers
 are drawn only where ticks are far enough apart to be read, crossings only
 inside the visible range and only while they are not a solid wall of red. The
 weights' y ranges are set from the arrays just drawn, not by pyqtgraph's
-auto-range (the signals' range is fixed by the activation's), and the slow text (values, notation) refreshes at most every
-:data:`TEXT_REFRESH_PERIOD_MS` while playing.
+auto-range (the signals' range is fixed by the activation's).
+
+One tick on every panel
+-----------------------
+The side boxes' text (values, notation) is redrawn with every change, in the
+same frame as the curves and the other panels: it costs well under a
+millisecond (the notation index formats only the tokens that fit), so a frame
+never shows a value of another tick than the diagram's. In slow motion the
+values are those the diagram shows at the stage: the weights before the tick,
+except ``ho`` in the sequential rule, which moves at its own stage.
 """
 
 from __future__ import annotations
@@ -49,12 +57,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from rnnviz.engine.envelope import MinMaxPyramid, joined_bars
+from rnnviz.engine.explain import explain_session
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.notation import MINUS, change_signs
 from rnnviz.engine.notation_index import NotationIndex
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import Change, SessionAdapter
-from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
+from rnnviz.ui.adapter import GRAD_STAGES, Change, SessionAdapter, Stage
 from rnnviz.ui.theme import format_number
 
 #: Up to this many points a curve gets every point, whatever the zoom.
@@ -331,12 +339,9 @@ class WeightPlots(QWidget):
         # one only when a release follows it, which not every source sends.
         self._view.viewport().installEventFilter(self)
 
-        self._text_throttle = Throttle(self._refresh_text, TEXT_REFRESH_PERIOD_MS, self, "weightPlotsTextTimer")
-
         self._font_scale = 1.0
         self._apply_fonts()
         adapter.changed.connect(self._on_changed)
-        adapter.playingChanged.connect(self._on_playing_changed)
         self._on_changed(int(Change.ALL))
 
     # -- building -----------------------------------------------------------
@@ -551,7 +556,7 @@ class WeightPlots(QWidget):
         # The markers grow too.
         self._sync_caches()
         self._refresh_plots()
-        self._text_throttle.now()
+        self._refresh_text()
         self._place_side_boxes()
 
     def _apply_fonts(self) -> None:
@@ -582,14 +587,7 @@ class WeightPlots(QWidget):
         if flags & Change.PARAMS:
             self._apply_signals_y_range()
         self._refresh_plots()
-        if self._adapter.playing and flags == Change.CURSOR:
-            self._text_throttle.request()
-        else:
-            self._text_throttle.now()
-
-    def _on_playing_changed(self, playing: bool) -> None:
-        if not playing:
-            self._text_throttle.now()  # the exact end state, at once
+        self._refresh_text()
 
     def _sync_caches(self) -> None:
         """Bring the notation indexes and pyramids up to the cursor.
@@ -880,21 +878,36 @@ class WeightPlots(QWidget):
         if text != self._legend.text():
             self._legend.setText(text)
 
-    # -- slow text ---------------------------------------------------------------------
-    def _refresh_text(self) -> None:
+    # -- side box text -----------------------------------------------------------------
+    def _weights_shown(self) -> dict[str, float]:
+        """Each weight as the diagram shows it: after the ticks done, or at the stage shown."""
         session = self._adapter.session
         cursor = session.cursor
         history = session.history
-        for i, weight in enumerate(WEIGHTS):
+        values = {
+            weight: float(history[weight][cursor - 1]) if cursor else float(session.params.init[i])
+            for i, weight in enumerate(WEIGHTS)
+        }
+        stage = self._adapter.stage
+        if stage is not None and stage != Stage.UPDATE and stage >= GRAD_STAGES["ho"]:
+            # The stage's tick is not done yet, but in the sequential rule ho
+            # really moves at its own stage (the diagram and the equations say so).
+            tick = explain_session(session, self._adapter.stage_tick)
+            if tick is not None and tick.rule == "sequential":
+                values["ho"] = float(tick.updates["ho"].after)
+        return values
+
+    def _refresh_text(self) -> None:
+        cursor = self._adapter.session.cursor
+        if any(cursor > len(row.index) for row in self._rows.values()):
+            return  # not synced yet (only during construction)
+        for weight, value in self._weights_shown().items():
             row = self._rows[weight]
-            if cursor > len(row.index):
-                continue  # not synced yet (only during construction)
             row.text_cursor = cursor
-            value = float(history[weight][cursor - 1]) if cursor else float(session.params.init[i])
             color = theme.sign_color(value).name()
-            row.header.setText(
-                f"<b>{weight}</b> = <span style='color:{color}'>{format_number(value)}</span>"
-            )
+            header = f"<b>{weight}</b> = <span style='color:{color}'>{format_number(value)}</span>"
+            if header != row.header.text():
+                row.header.setText(header)
             text, first_token = self._label_tail(row, cursor)
             row.notation.set_notation(text, first_token=first_token)
 
@@ -948,7 +961,7 @@ class WeightPlots(QWidget):
             box.setGeometry(0, top, *size)
         if resized:
             # The labels format only as much notation as fits: a bigger box needs more.
-            self._text_throttle.now()
+            self._refresh_text()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
