@@ -35,6 +35,16 @@ to the cursor are recomputed at once, with the current parameters, on the
 edited stream, so the cursor stays on the same tick (or on the last tick, if
 the stream became shorter). An edit after the cursor therefore costs nothing
 but forgetting.
+
+Long moves
+----------
+Moving forward computes ticks in chunks of a few thousand and reports after
+each chunk through :mod:`rnnviz.engine.progress`. A listener may raise
+:class:`~rnnviz.engine.errors.Cancelled` there; the move then stops on the
+last tick computed — the cursor is on it, every stored tick is exact — and
+the exception goes on to the caller. So a cancelled recompute after an edit
+or a new start keeps the edit (or the parameters) and leaves the cursor where
+the recompute stopped; a cancelled :meth:`Session.replay` returns nothing.
 """
 
 from __future__ import annotations
@@ -122,9 +132,6 @@ class Session:
         self._cursor = 0
         self._revision = 0
         self._param_log: list[ParamSpan] = [ParamSpan(0, self._learner.params)]
-        # (first tick, last tick) of the long job under way, for progress reports
-        # that cover the whole job when it moves in several steps (a replay).
-        self._job: tuple[int, int] | None = None
 
     @classmethod
     def replay(
@@ -186,14 +193,15 @@ class Session:
         if not 0 <= cursor <= n_ticks:
             raise InputError(f"the cursor {cursor:,} lies outside the stream's 0 … {n_ticks:,} ticks")
         session = cls(bits, spans[0].params)
-        session._job = (0, max(int(cursor), spans[-1].first_tick))
-        try:
-            for tick, params in spans[1:]:
+        # One progress bar for the whole replay: each seek computes from where
+        # the last one stopped, so the cursor is the work done so far.
+        goal = max(int(cursor), spans[-1].first_tick)
+        for tick, params in spans[1:]:
+            with progress.part(session.cursor, goal):
                 session.seek(tick)
-                session.set_params(params)
+            session.set_params(params)
+        with progress.part(session.cursor, goal):
             session.seek(int(cursor))
-        finally:
-            session._job = None
         return session
 
     # -- reading ------------------------------------------------------------
@@ -321,13 +329,13 @@ class Session:
         self._changed()
         return moved
 
-    def _progress_from(self, start: int, target: int) -> Callable[[int], None] | None:
+    @staticmethod
+    def _progress_from(start: int, target: int) -> Callable[[int], None] | None:
         """The learner's per-chunk callback that reports this move to :mod:`progress`."""
         if not progress.listening():
             return None
-        first, last = self._job or (start, target)
-        total = max(last - first, 1)
-        return lambda done: progress.report(start + done - first, total)
+        total = target - start
+        return lambda done: progress.report(done, total)
 
     # -- parameters -------------------------------------------------------------
     def set_params(self, params: LearnerParams | None = None, **changes) -> None:

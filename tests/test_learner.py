@@ -259,3 +259,25 @@ def test_history_tells_a_reader_how_much_it_may_keep():
         history.truncate(40)
     assert history.kept_since(seen) == 0
     assert history.kept_since(history.forgets - 1) == 40
+
+
+def test_progress_is_reported_per_chunk_and_an_exception_stops_with_whole_ticks() -> None:
+    from rnnviz.engine.learner import CHUNK
+
+    bits = parse_sequence("random(20000, 0.5, seed=4)")
+    seen: list[int] = []
+    OnlineLearner().run(bits, on_progress=seen.append)
+    assert seen == [min(CHUNK * (i + 1), 19_999) for i in range(len(seen))] and seen[-1] == 19_999
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_two(done: int) -> None:
+        if done >= 2 * CHUNK:
+            raise Stop
+
+    history = History()
+    with pytest.raises(Stop):
+        OnlineLearner().run(bits, history=history, on_progress=stop_after_two)
+    assert len(history) == 2 * CHUNK
+    np.testing.assert_array_equal(history["ho"], trace(bits[: 2 * CHUNK + 1])["ho"])

@@ -282,3 +282,68 @@ def test_bits_added_at_the_end_grow_the_history_by_an_eighth_not_one_row_at_a_ti
         session.insert(len(session.bits), "1")
         session.run_to_end()
     assert session.history.capacity == first + first // 8  # one copy for the three bits
+
+
+# -- long moves: progress and a consistent Cancel --------------------------------------
+
+
+def cancel_after(ticks: int, reports: list[tuple[int, int]]):
+    """A progress listener that records reports and cancels once *ticks* are done."""
+    from rnnviz.engine.errors import Cancelled
+
+    def listener(done: int, total: int) -> None:
+        reports.append((done, total))
+        if done >= ticks:
+            raise Cancelled("stopped by the test")
+
+    return listener
+
+
+def test_a_cancelled_move_stops_on_the_last_tick_computed() -> None:
+    from rnnviz.engine import progress
+    from rnnviz.engine.errors import Cancelled
+
+    session = Session("random(100000, 0.5, seed=8)")
+    session.seek(100)
+    revision = session.revision
+    reports: list[tuple[int, int]] = []
+    with progress.reporting(cancel_after(20_000, reports)), pytest.raises(Cancelled):
+        session.run_to_end()
+    assert 20_000 <= session.cursor - 100 < 30_000
+    assert session.cursor == len(session.history) and session.revision > revision
+    assert all(total == session.n_ticks - 100 for _, total in reports)
+    reference = trace(session.bits[: session.cursor + 1])
+    for name in reference:
+        np.testing.assert_array_equal(session.history[name], reference[name])
+    session.run_to_end()  # and goes on from there exactly
+    np.testing.assert_array_equal(session.history["ho"], trace(session.bits)["ho"])
+
+
+def test_a_replay_reports_one_growing_bar_and_can_be_cancelled() -> None:
+    from rnnviz.engine import progress
+    from rnnviz.engine.errors import Cancelled
+
+    original = Session("random(60000, 0.5, seed=9)")
+    original.seek(20_000)
+    original.set_params(eta=1.0)
+    original.seek(40_000)
+    original.set_params(rule="simultaneous")
+    original.seek(50_000)
+    reports: list[tuple[int, int]] = []
+    with progress.reporting(lambda done, total: reports.append((done, total))):
+        copy = Session.replay(original.bits, original.param_log, original.cursor)
+    np.testing.assert_array_equal(copy.history["ho"], original.history["ho"])
+    done = [d for d, _ in reports]
+    assert done == sorted(done) and done[-1] == 50_000
+    assert {total for _, total in reports} == {50_000}
+    with progress.reporting(cancel_after(30_000, [])), pytest.raises(Cancelled):
+        Session.replay(original.bits, original.param_log, original.cursor)
+
+
+def test_without_a_listener_nothing_is_reported_and_nothing_changes() -> None:
+    from rnnviz.engine import progress
+
+    assert not progress.listening()
+    session = Session("random(20000, 0.5, seed=1)")
+    session.run_to_end()
+    np.testing.assert_array_equal(session.history["ho"], trace(session.bits)["ho"])

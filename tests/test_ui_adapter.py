@@ -53,11 +53,20 @@ def test_play_runs_to_the_end_and_stops(qtbot, adapter):
     np.testing.assert_array_equal(adapter.session.history["ho"], expected["ho"])
 
 
-def test_play_at_the_end_starts_again_from_tick_zero(qtbot, adapter):
+def test_play_at_the_end_stays_there_and_says_how_to_play_again(qtbot, adapter):
     adapter.run_to_end()
+    shown = adapter.session.state
+    notices: list[str] = []
+    adapter.notice.connect(notices.append)
     adapter.set_speed(1)
     adapter.play()
-    assert adapter.session.cursor == 0 and adapter.playing
+    # The end a lecture arrived at stays on screen; one line says what to do.
+    assert adapter.session.cursor == 19 and not adapter.playing
+    assert adapter.session.state == shown
+    assert len(notices) == 1 and "end of the stream" in notices[0] and "Home" in notices[0]
+    adapter.seek(0)
+    adapter.play()
+    assert adapter.playing and len(notices) == 1
     adapter.pause()
 
 
@@ -200,24 +209,23 @@ def test_load_replaces_the_session_and_clears_undo(adapter, emitted):
     assert len(adapter.session.bits) == 5 and adapter.undo_stack.count() == 0
 
 
-def test_long_work_shows_a_busy_pointer_and_restores_it(qtbot, monkeypatch):
+def test_long_work_shows_a_busy_pointer_and_restores_it(qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
 
-    adapter = SessionAdapter(Session("random(300000, 0.5, seed=2)"))
+    # A clock that never moves: the job never lasts long enough for a dialog.
+    adapter = SessionAdapter(Session("random(300000, 0.5, seed=2)"), clock=lambda: 0.0)
     seen = []
-    run = adapter.session.run_to_end
-
-    def recording_run():
-        cursor = QGuiApplication.overrideCursor()
-        seen.append(None if cursor is None else cursor.shape())
-        return run()
-
-    monkeypatch.setattr(adapter.session, "run_to_end", recording_run)
+    adapter.changed.connect(lambda _: seen.append(
+        None if QGuiApplication.overrideCursor() is None else QGuiApplication.overrideCursor().shape()
+    ))
     adapter.run_to_end()
+    during = set(seen)
+    seen.clear()
     adapter.step()  # a short job: no busy pointer
     adapter.shutdown()
-    assert seen == [Qt.CursorShape.WaitCursor]
+    assert adapter.session.at_end
+    assert during == {Qt.CursorShape.WaitCursor} and seen == []
     assert QGuiApplication.overrideCursor() is None
 
 
@@ -233,3 +241,205 @@ def test_replacing_the_stream_undoes_exactly_and_keeps_only_the_difference(adapt
     for _ in range(3):
         adapter.redo()
     np.testing.assert_array_equal(adapter.session.bits, [1, 0] * 3)
+
+
+# -- undo of learning parameters ------------------------------------------------------
+
+
+def test_parameter_changes_are_undone_and_redone_one_step_each(adapter, emitted):
+    adapter.step(4)
+    adapter.set_params(eta=1.0)
+    adapter.set_params(rule="simultaneous")
+    assert adapter.undo_stack.undoText() == "Set update rule to simultaneous"
+    adapter.undo()
+    assert adapter.session.params == LearnerParams(eta=1.0)
+    assert emitted[-1] == Change.PARAMS
+    adapter.undo()
+    assert adapter.session.params == LearnerParams()
+    assert not adapter.undo_stack.canUndo()
+    adapter.redo()
+    adapter.redo()
+    assert adapter.session.params == LearnerParams(eta=1.0, rule="simultaneous")
+    assert adapter.session.cursor == 4
+
+
+def test_undoing_a_new_start_weight_recomputes_the_ticks_done(adapter):
+    adapter.step(6)
+    original = adapter.session.history["ho"][:6].copy()
+    adapter.set_params(init=(0.5, 0.0, 0.0))
+    assert adapter.session.history["ho"][5] != original[5]
+    adapter.undo()
+    np.testing.assert_array_equal(adapter.session.history["ho"][:6], original)
+    assert adapter.session.cursor == 6
+
+
+def test_stream_edits_and_parameter_changes_undo_in_the_order_made(adapter):
+    adapter.toggle(3)
+    adapter.set_params(eta=2.0)
+    adapter.insert(0, "1")
+    adapter.undo()
+    assert len(adapter.session.bits) == 20 and adapter.session.params.eta == 2.0
+    adapter.undo()
+    assert adapter.session.params.eta == 5.0 and adapter.session.bits[3] == 0
+    adapter.undo()
+    np.testing.assert_array_equal(adapter.session.bits, [1] * 10 + [0] * 10)
+
+
+def test_a_spin_box_drag_is_one_undo_step_and_the_box_follows_undo(qtbot, adapter):
+    from rnnviz.ui.controls import ParameterPanel
+
+    panel = ParameterPanel(adapter)
+    qtbot.addWidget(panel)
+    for value in (5.5, 6.0, 6.5, 7.0):  # what a drag or arrow-key repeat sends
+        panel.eta.setValue(value)
+    assert adapter.session.params.eta == 7.0
+    assert adapter.undo_stack.count() == 1 and adapter.undo_stack.undoText() == "Set η to 7"
+    adapter.undo()
+    assert adapter.session.params.eta == 5.0 and panel.eta.value() == 5.0
+    adapter.redo()
+    assert panel.eta.value() == 7.0
+
+
+def test_changes_with_something_done_in_between_are_separate_steps(adapter):
+    adapter.set_params(eta=2.0)
+    adapter.step(3)
+    adapter.set_params(eta=3.0)
+    adapter.set_params(gain=2.0)  # another setting: its own step too
+    assert adapter.undo_stack.count() == 3
+    adapter.undo()
+    adapter.undo()
+    assert adapter.session.params == LearnerParams(eta=2.0)
+
+
+def test_a_drag_back_to_where_it_started_leaves_no_undo_step(adapter):
+    adapter.set_params(eta=6.0)
+    adapter.set_params(eta=5.0)
+    assert adapter.undo_stack.count() == 0 and adapter.session.params == LearnerParams()
+
+
+# -- long work: progress, Cancel, a consistent stop -----------------------------------
+
+
+class FakeClock:
+    """Moves *step* seconds per reading: work time that costs no waiting."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+@pytest.fixture
+def cancel_clicker(qtbot):
+    """Clicks Cancel on the progress dialog as soon as one is showing."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    clicked: list[int] = []
+
+    def click() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.isVisible():
+                widget.cancel()  # what its Cancel button and Escape do
+                clicked.append(1)
+
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(click)
+    timer.start()
+    yield clicked
+    timer.stop()
+
+
+def assert_consistent(session: Session) -> None:
+    """Every stored tick is what a plain trace of the current stream computes."""
+    stored = len(session.history)
+    assert session.cursor <= stored
+    expected = trace(session.bits[: stored + 1], session.params)
+    for name in ("h", "yhat", "ih", "hh", "ho"):
+        np.testing.assert_array_equal(session.history[name], expected[name])
+
+
+def long_adapter(seed: int, *, run: bool = False) -> SessionAdapter:
+    session = Session(f"random(300000, 0.5, seed={seed})")
+    if run:
+        session.run_to_end()
+    return SessionAdapter(session, clock=FakeClock(0.05))
+
+
+def test_end_on_a_long_stream_shows_progress_and_cancel_stops_at_the_tick_reached(
+    qtbot, cancel_clicker
+):
+    adapter = long_adapter(3)
+    cursors: list[int] = []
+    notices: list[str] = []
+    adapter.changed.connect(lambda _: cursors.append(adapter.session.cursor))
+    adapter.notice.connect(notices.append)
+    adapter.run_to_end()  # Cancel is a normal outcome: nothing raised
+    adapter.shutdown()
+    session = adapter.session
+    assert cancel_clicker and 0 < session.cursor < session.n_ticks
+    assert_consistent(session)
+    # The views were last shown the tick where it stopped.
+    assert cursors == sorted(cursors) and cursors[-1] == session.cursor
+    assert notices == [f"Cancelled: stopped at tick {session.cursor:,} of {session.n_ticks:,}"]
+    assert not adapter.working
+
+
+def test_a_long_seek_shows_its_way_lands_exactly_and_never_lets_play_in(qtbot):
+    adapter = long_adapter(4)
+    cursors: list[int] = []
+    adapter.changed.connect(lambda _: cursors.append(adapter.session.cursor))
+    adapter.set_speed(MAX_SPEED)
+    adapter.play()  # its timer is due many times while the seek runs
+    adapter.seek(250_000)
+    adapter.pause()
+    adapter.shutdown()
+    assert adapter.session.cursor == 250_000
+    assert_consistent(adapter.session)
+    # The views caught up slice by slice, not all at the end.
+    assert len(cursors) >= 3 and cursors == sorted(cursors) and cursors[-1] == 250_000
+
+
+def test_a_cancelled_edit_stays_made_with_the_cursor_where_the_recompute_stopped(
+    qtbot, cancel_clicker
+):
+    adapter = long_adapter(5, run=True)
+    old = adapter.session.bits.copy()
+    notices: list[str] = []
+    adapter.notice.connect(notices.append)
+    adapter.toggle(10)
+    session = adapter.session
+    assert cancel_clicker and session.bits[10] == 1 - old[10]
+    assert 9 <= session.cursor < session.n_ticks
+    assert_consistent(session)
+    assert notices and "edit stays" in notices[0]
+    adapter.undo()  # the edit is an undo step like any other
+    np.testing.assert_array_equal(session.bits, old)
+    assert_consistent(session)
+    adapter.shutdown()
+
+
+def test_a_long_edit_that_runs_through_equals_the_direct_recompute(qtbot):
+    adapter = long_adapter(6, run=True)
+    reference = Session(adapter.session.bits)
+    reference.run_to_end()
+    reference.toggle(10)
+    adapter.toggle(10)
+    adapter.shutdown()
+    assert adapter.session.cursor == reference.cursor == reference.n_ticks
+    for name in reference.history:
+        np.testing.assert_array_equal(adapter.session.history[name], reference.history[name])
+
+
+def test_a_cancelled_new_start_keeps_the_setting_and_a_consistent_session(qtbot, cancel_clicker):
+    adapter = long_adapter(7, run=True)
+    adapter.set_params(init=(0.5, 0.0, 0.0))
+    session = adapter.session
+    assert cancel_clicker and session.params.init == (0.5, 0.0, 0.0)
+    assert session.cursor < session.n_ticks
+    assert_consistent(session)
+    adapter.shutdown()

@@ -39,6 +39,23 @@ def reporting(callback: ProgressCallback) -> Iterator[None]:
         _listeners.reset(token)
 
 
+@contextmanager
+def part(done_before: int, total: int) -> Iterator[None]:
+    """Count the work inside as one part of a larger job.
+
+    A report of *done* units from inside reaches the enclosing listener as
+    ``done_before + done`` of *total*: a job made of several moves (a replay,
+    a walk in slices) shows one bar that only grows.
+    """
+    listeners = _listeners.get()
+    if not listeners:
+        yield
+        return
+    outer = listeners[-1]
+    with reporting(lambda done, _total: outer(done_before + done, total)):
+        yield
+
+
 def listening() -> bool:
     """Whether any progress callback is installed (work may skip its chunking otherwise)."""
     return bool(_listeners.get())

@@ -20,23 +20,53 @@ setting, a reset) ends the stages, in the same :attr:`~SessionAdapter.changed`
 emission. Views read :attr:`SessionAdapter.stage` when ``changed`` carries
 :attr:`Change.STAGE`; :attr:`SessionAdapter.stageChanged` names the stage for
 anyone who wants only that.
+
+Long work
+---------
+Computing many ticks at once — End or a seek far ahead, an edit or a new
+start weight before a cursor millions of ticks in — takes seconds. Work of
+:data:`BUSY_TICKS` ticks or more runs through
+:func:`~rnnviz.ui.work.run_with_progress`: a busy pointer at once, the
+window kept painting, a progress dialog with Cancel after half a second. The
+ticks are computed in slices of about :data:`SLICE_S` seconds, and every
+slice ends in a :attr:`~SessionAdapter.changed` emission, so the views catch
+up a slice at a time (their own caches cost about a tenth of the ticks) and
+show the cursor moving instead of freezing until the end. Cancel stops at the
+tick reached, says so through :attr:`~SessionAdapter.notice` and leaves a
+consistent session: a move stays where it got to; an edit or a parameter
+change stays made (and undoable), with the cursor where its recompute stopped.
+While long work runs, the play timer does nothing.
+
+Undo
+----
+Every change the user makes to the stream or to the learning parameters is
+one step on :attr:`SessionAdapter.undo_stack`. Keys typed on the tape merge
+into one step, as in a text editor, and so do the values a spin box sends
+while it is dragged or typed into: consecutive changes of the same setting
+with nothing else done in between. Undoing a parameter change puts the old
+value back for the ticks still to come; ticks already done keep the numbers
+they were computed with (as any parameter change does, see
+:class:`~rnnviz.session.Session`).
 """
 
 from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Final
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
-from rnnviz.engine.errors import InputError
+from rnnviz.engine import progress
+from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import SPEEDS, Session, as_bits, check_length
+from rnnviz.ui.work import run_with_progress
 
 #: ``MAX_SPEED`` (in :data:`~rnnviz.session.SPEEDS`) runs as many ticks per
 #: frame as fit in :data:`MAX_SPEED_BUDGET_S`.
@@ -46,8 +76,16 @@ DEFAULT_SPEED: Final[int] = 10
 FRAME_PERIOD_MS: Final[int] = 16
 #: Share of a frame spent computing ticks at "max", so drawing and input keep the rest.
 MAX_SPEED_BUDGET_S: Final[float] = 0.008
-#: Work above this many ticks shows a busy pointer while it runs (about 0.1 s here).
+#: Work of this many ticks or more (about 0.1 s) runs as long work: a busy
+#: pointer, slices shown as they are done, progress and Cancel after 0.5 s.
 BUSY_TICKS: Final[int] = 100_000
+#: Seconds of work per slice of a long job: each slice ends in one redraw
+#: (tens of milliseconds), so this keeps redrawing under a tenth of the job.
+SLICE_S: Final[float] = 0.4
+#: Ticks in a long job's first slice, before this machine's speed is measured.
+FIRST_SLICE: Final[int] = 1 << 16
+#: Slices never shrink below this many ticks (a redraw per few ticks would crawl).
+MIN_SLICE: Final[int] = 1 << 12
 #: The most ticks one chunk of a "max" frame may hold.
 MAX_CHUNK: Final[int] = 1 << 16
 #: Undo steps kept; each stores only the bits an edit removed and inserted.
@@ -192,6 +230,83 @@ class _Splice(QUndoCommand):
         self._adapter._splice(self._start, self._inserted.size, self._removed.bits())
 
 
+#: How each learning parameter is named in the Edit menu's "Undo …" text.
+_PARAM_NAMES: Final[dict[str, str]] = {
+    "eta": "η", "rule": "update rule", "activation": "activation", "gain": "gain k",
+    "init.ih": "start ih", "init.hh": "start hh", "init.ho": "start ho", "h0": "h0",
+    "learning": "learning",
+}
+
+
+def _changed_settings(before: LearnerParams, after: LearnerParams) -> tuple[str, ...]:
+    """Names of the settings that differ (a start weight counts on its own)."""
+    names = [name for name in ("eta", "rule", "activation", "gain", "h0", "learning")
+             if getattr(before, name) != getattr(after, name)]
+    names += [f"init.{weight}" for weight, old, new in zip(("ih", "hh", "ho"), before.init, after.init)
+              if old != new]
+    return tuple(names)
+
+
+def _describe_change(before: LearnerParams, after: LearnerParams) -> str:
+    """``"Set η to 2"`` for one setting, ``"Change learning settings"`` for several."""
+    names = _changed_settings(before, after)
+    if len(names) != 1:
+        return "Change learning settings"
+    (name,) = names
+    if name == "learning":
+        return f"Turn learning {'on' if after.learning else 'off'}"
+    value = after.init[("init.ih", "init.hh", "init.ho").index(name)] if name.startswith(
+        "init.") else getattr(after, name)
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"Set {_PARAM_NAMES[name]} to {shown}"
+
+
+class _ParamsChange(QUndoCommand):
+    """Change the learning parameters from *before* to *after* (and back on undo).
+
+    A spin box sends a value for every step of a drag and every key typed
+    into it; those merge into one undo step, as typed bits do: a change of
+    the same single setting, made when nothing else has changed since the
+    last one (the session's revision tells).
+    """
+
+    #: Qt merges only commands with the same non-negative id.
+    PARAMS_ID: Final[int] = 2
+
+    def __init__(self, adapter: "SessionAdapter", before: LearnerParams, after: LearnerParams) -> None:
+        super().__init__(_describe_change(before, after))
+        self._adapter = adapter
+        self._before = before
+        self._after = after
+        self._revision_before = adapter.session.revision
+        self._revision_after: int | None = None
+
+    def id(self) -> int:  # noqa: A003 (Qt API)
+        return self.PARAMS_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt API)
+        if not isinstance(other, _ParamsChange):
+            return False
+        settings = _changed_settings(self._before, self._after)
+        if len(settings) != 1 or _changed_settings(other._before, other._after) != settings:
+            return False
+        if other._revision_before != self._revision_after or other._before != self._after:
+            return False  # something else happened in between: a step of its own
+        self._after = other._after
+        self._revision_after = other._revision_after
+        self.setText(_describe_change(self._before, self._after))
+        # Dragged back to where it started: no step at all.
+        self.setObsolete(self._after == self._before)
+        return True
+
+    def redo(self) -> None:
+        self._adapter._apply_params(self._after)
+        self._revision_after = self._adapter.session.revision
+
+    def undo(self) -> None:
+        self._adapter._apply_params(self._before)
+
+
 class SessionAdapter(QObject):
     """Owns a :class:`Session`, plays it with a timer and tells views what changed.
 
@@ -200,7 +315,11 @@ class SessionAdapter(QObject):
     session
         The session to show (a default one when omitted).
     parent
-        The Qt parent (usually the main window), which ends the timer with it.
+        The Qt parent (usually the main window), which ends the timer with it
+        and owns the progress dialog of long work.
+    clock
+        Seconds, rising: paces long work and its progress dialog (injectable
+        for tests).
     """
 
     #: Emitted once per user action or frame, with :class:`Change` flags (as int).
@@ -217,9 +336,18 @@ class SessionAdapter(QObject):
     #: see happen: Play at the end of the stream, a long job cancelled.
     notice = Signal(str)
 
-    def __init__(self, session: Session | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        session: Session | None = None,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(parent)
         self._session = session or Session()
+        self._clock = clock
+        self._working = False  # long work under way: the play timer waits
+        self._slice = FIRST_SLICE  # ticks per slice of long work, adapted to this machine
         self._speed = DEFAULT_SPEED
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -311,6 +439,64 @@ class SessionAdapter(QObject):
         """Ticks that must be computed to put the cursor at *target*."""
         return max(target - len(self._session.history), 0)
 
+    @property
+    def working(self) -> bool:
+        """Whether long work (see the module docstring) is under way."""
+        return self._working
+
+    def _long_work(self, title: str, ticks: int, job: Callable[[], None], cancelled: str) -> None:
+        """Run *job*, which computes about *ticks* ticks; long work gets progress and Cancel.
+
+        On Cancel the job has already stopped consistently (and shown where);
+        :attr:`notice` says so, starting with *cancelled*.
+        """
+        if ticks < BUSY_TICKS or self._working:
+            job()
+            return
+        parent = self.parent()
+        self._working = True
+        try:
+            with self._busy(ticks):
+                run_with_progress(parent if isinstance(parent, QWidget) else None, title, job,
+                                  clock=self._clock)
+        except Cancelled:
+            session = self._session
+            self.notice.emit(f"{cancelled}: stopped at tick {session.cursor:,} of {session.n_ticks:,}")
+        finally:
+            self._working = False
+
+    def _move(self, target: int) -> None:
+        """Put the cursor at *target* in one go and tell the views."""
+        cursor = self._session.cursor
+        self._session.seek(target)
+        self._moved(cursor)
+
+    def _walk_to(self, target: int) -> None:
+        """Put the cursor at *target*, computing new ticks in slices that each end in a redraw.
+
+        Each slice aims at :data:`SLICE_S` seconds of work, from what the
+        last one took. Progress is reported over the whole walk. On Cancel
+        the cursor stays at the tick reached (shown) and Cancelled goes on.
+        """
+        session = self._session
+        first_stored = len(session.history)
+        total = max(target - first_stored, 1)
+        while session.cursor != target:
+            stored = len(session.history)
+            stop = target if target <= stored else min(target, stored + self._slice)
+            cursor = session.cursor
+            started = self._clock()
+            try:
+                with progress.part(stored - first_stored, total):
+                    session.seek(stop)
+            finally:
+                self._moved(cursor)
+            computed = len(session.history) - stored
+            took = self._clock() - started
+            if computed >= self._slice // 2 and took > 0:
+                wanted = int(computed * SLICE_S / took)
+                self._slice = min(max(wanted, MIN_SLICE), 2 * self._slice)
+
     # -- moving in time -------------------------------------------------------
     def _moved(self, before_cursor: int) -> None:
         if self._session.cursor != before_cursor:
@@ -334,22 +520,22 @@ class SessionAdapter(QObject):
         return moved
 
     def seek(self, tick: int) -> None:
-        """Show the state after *tick* ticks (clamped to the stream)."""
-        cursor = self._session.cursor
-        # The views catch up inside the busy block too: after a long jump
-        # their caches take about as long as the ticks did.
-        with self._busy(self._work_to(tick)):
-            self._session.seek(tick)
-            self._moved(cursor)
+        """Show the state after *tick* ticks (clamped to the stream).
+
+        A long way ahead is long work (see the module docstring); Cancel
+        stops at the tick reached.
+        """
+        tick = min(max(int(tick), 0), self._session.n_ticks)
+        self._long_work(f"Computing up to tick {tick:,}", self._work_to(tick),
+                        lambda: self._walk_to(tick), "Cancelled")
         self.end_stages()
 
     def run_to_end(self) -> None:
-        """Do every remaining tick at once."""
+        """Do every remaining tick (long work when many are new; Cancel stops where it got to)."""
         self.pause()
-        cursor = self._session.cursor
-        with self._busy(self._work_to(self._session.n_ticks)):
-            self._session.run_to_end()
-            self._moved(cursor)
+        end = self._session.n_ticks
+        self._long_work("Running to the end of the stream", self._work_to(end),
+                        lambda: self._walk_to(end), "Cancelled")
         self.end_stages()
 
     def reset(self) -> None:
@@ -360,13 +546,21 @@ class SessionAdapter(QObject):
 
     # -- playing ----------------------------------------------------------------
     def play(self) -> None:
-        """Start playing from the cursor (from the start if at the end)."""
+        """Start playing from the cursor.
+
+        At the end of the stream nothing moves and :attr:`notice` says how to
+        play again: the last tick is what a lecture has just arrived at, and a
+        stray Space must not throw it away (Home then Play starts over).
+        """
         if self.playing:
             return
-        if self._session.at_end:
+        if self._session.at_end:  # no tick left, so no stage to play either
             if self._session.n_ticks == 0:
-                return
-            self.seek(0)
+                self.notice.emit("One bit: nothing to play yet — add bits on the tape")
+            else:
+                self.notice.emit(f"At the end of the stream (tick {self._session.n_ticks:,}): "
+                                 "Home goes back to tick 0 to play it again")
+            return
         self._timer.start(self._period_ms())
         self.playingChanged.emit(True)
 
@@ -402,6 +596,8 @@ class SessionAdapter(QObject):
         return FRAME_PERIOD_MS if self._speed == MAX_SPEED else round(1000 / self._speed)
 
     def _on_timer(self) -> None:
+        if self._working:
+            return  # its processEvents let the timer in; the session is mid-move
         if self._slow_motion:
             self.advance_stage()
             if self._session.at_end and self._stage in (None, Stage.UPDATE):
@@ -495,18 +691,41 @@ class SessionAdapter(QObject):
         """Change learning parameters (see :meth:`Session.set_params` for when they apply).
 
         Raises :class:`InputError` and changes nothing when a value is invalid.
+        A change is one undo step (a spin box's drag merges into one, see
+        :class:`_ParamsChange`). A new start weight or ``h0`` with the cursor
+        far in is long work; Cancel keeps the new parameters with the cursor
+        where the recompute stopped.
         """
-        session = self._session
-        before = session.params
+        before = self._session.params
         if params is not None and not isinstance(params, LearnerParams):
             raise InputError(f"parameters must be LearnerParams, not {type(params).__name__}")
         after = (params or before).with_changes(**changes) if changes else params or before
+        if after != before:
+            self.undo_stack.push(_ParamsChange(self, before, after))
+
+    def _apply_params(self, params: LearnerParams) -> None:
+        """Install *params* (already valid) and tell the views; undo and redo come here."""
+        session = self._session
+        before = session.params
+        if params == before:
+            return
         # Only a new start (weights or h0) recomputes the ticks done.
-        moved_start = (after.init, after.h0) != (before.init, before.h0)
-        with self._busy(session.cursor if moved_start else 0):
-            session.set_params(params, **changes)
-            if session.params != before:
+        moved_start = (params.init, params.h0) != (before.init, before.h0)
+        cursor = session.cursor
+        if not moved_start or cursor < BUSY_TICKS:
+            session.set_params(params)
+            self._notify(Change.PARAMS)
+            return
+
+        def recompute() -> None:
+            with self.batch():  # the new start shown at tick 0, in one emission
+                self._move(0)
+                session.set_params(params)
                 self._notify(Change.PARAMS)
+            self._walk_to(cursor)
+
+        self._long_work("Recomputing from the new start", cursor, recompute,
+                        "Recomputing cancelled (the new setting stays)")
 
     # -- editing (undoable) ----------------------------------------------------------
     def toggle(self, index: int) -> None:
@@ -587,7 +806,9 @@ class SessionAdapter(QObject):
         old = session.bits
         new = np.concatenate((old[:start], inserted, old[start + remove :]))
         before_cursor = session.cursor
-        with self._busy(before_cursor - start):
+        # Bit *start* is the first that may differ: tick start − 1 is the first to redo.
+        first_tick = max(start - 1, 0)
+        if before_cursor - first_tick < BUSY_TICKS:
             session.replace(new)
             flags = Change.STREAM
             if session.cursor != before_cursor:
@@ -595,6 +816,21 @@ class SessionAdapter(QObject):
             if session.at_end and self.playing:
                 self.pause()
             self._notify(flags)
+            return
+
+        def recompute() -> None:
+            # Back to the edit first (stored ticks: free), so the edit itself
+            # recomputes nothing and the walk back up shows its progress.
+            with self.batch():
+                self._move(first_tick)
+                session.replace(new)
+                self._notify(Change.STREAM)
+            self._walk_to(min(before_cursor, session.n_ticks))
+
+        self._long_work("Recomputing the ticks after the edit", before_cursor - first_tick,
+                        recompute, "Recomputing cancelled (the edit stays)")
+        if session.at_end and self.playing:
+            self.pause()
 
     # -- whole-session changes ------------------------------------------------------
     def load(self, session: Session) -> None:
