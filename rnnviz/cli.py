@@ -1,14 +1,22 @@
-"""The command line: ``rnnviz COMMAND …``.
+"""The command line: ``rnnviz COMMAND …``, and ``rnnviz [SEQ] [options]`` for the window.
 
 Every headless command lives in ``rnnviz.commands``; this module builds the
 parser and is the one place that turns bad input into a one-line message on
 standard error with exit status 2 — never a traceback, never half an output.
+
+Without a command, rnnviz is the desktop app: ``rnnviz``, ``rnnviz "(10)^30"
+--eta 2`` and ``rnnviz lecture.rnnviz.json`` are ``rnnviz gui …`` with the same
+arguments. A command's name always wins (no stream is spelled like one: a
+stream has no letters outside a generator call such as ``random(…)``), and a
+bare word that is neither a command nor a file is reported as an unknown
+command, not as a stream with an odd character in it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -20,21 +28,42 @@ class UsageError(Exception):
     """argparse found the command line malformed."""
 
 
+#: The command that runs when none is named.
+DEFAULT_COMMAND = "gui"
+#: Options of ``rnnviz`` itself; anything else before a command is the window's.
+_OWN_OPTIONS = frozenset({"-h", "--help", "--version", "--self-test"})
+#: A word a user may have meant as a command: letters, digits and dashes, no
+#: parenthesis (so not a generator call), no path separator, no dot.
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+USAGE = (
+    "rnnviz [-h] [--version] [--self-test]\n"
+    "       rnnviz [SEQ | FILE.rnnviz.json] [options of rnnviz gui]\n"
+    "       rnnviz COMMAND ..."
+)
+
+
 class _Parser(argparse.ArgumentParser):
+    #: The commands' names (set on the top-level parser only).
+    commands: list[str] = []
+
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse prints the whole usage and exits; we want one line and
         # the same exit path as every other bad input.
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     from rnnviz.commands import bptt, examples, generate, gui, record, task, trace
     from rnnviz.commands.options import allow_negative_values
 
     parser = _Parser(
         prog="rnnviz",
+        usage=USAGE,
         description="Watch the simplest interesting recurrent neural network learn, tick by tick.",
-        epilog='Without a command, rnnviz opens the desktop app. '
+        epilog='Without a command, rnnviz opens the desktop app: on the stream and settings of '
+        'last time, or on the stream given (rnnviz "(10)^30" --eta 2 is rnnviz gui "(10)^30" '
+        "--eta 2), or on a saved session (rnnviz lecture.rnnviz.json). "
         'Example of a headless command: rnnviz trace "1^10 0^10" --notation',
     )
     parser.add_argument("--version", action="version", version=f"rnnviz {__version__}")
@@ -44,9 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         "recording) offscreen in a few seconds; exit status 0 when it does",
     )
     allow_negative_values(parser)
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    # prog given: argparse would otherwise build the commands' names from the usage text.
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser,
+                                       prog="rnnviz")
     for module in (gui, record, trace, generate, examples, bptt, task):
         module.add_parser(subparsers)
+    parser.commands = list(subparsers.choices)
     return parser
 
 
@@ -59,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # refused command prints nothing on standard output; output then streams
     # (ten million CSV rows must not be held in memory first).
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(with_default_command(argv, parser.commands))
         if args.self_test:
             if hasattr(args, "func"):
                 raise UsageError("rnnviz: --self-test takes no command")
@@ -96,6 +128,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def with_default_command(argv: list[str], commands: Sequence[str]) -> list[str]:
+    """*argv* with ``gui`` put first when it names no command (``rnnviz SEQ [options]``).
+
+    Kept as it is: an empty command line (plain ``rnnviz``, which opens the
+    window with the settings of last time), a command's name, rnnviz's own
+    options (``--help``, ``--version``, ``--self-test``). A bare word that is
+    not a command and not a file on disk is an unknown command.
+
+    Raises
+    ------
+    UsageError
+        For an unknown command, naming the commands there are.
+    """
+    if not argv:
+        return argv
+    first = argv[0]
+    if first in commands or first in _OWN_OPTIONS:
+        return argv
+    if _WORD.fullmatch(first) and not os.path.lexists(first):
+        raise UsageError(
+            f"rnnviz: {first!r} is not a command ({', '.join(commands)}), a stream or a file; "
+            "see rnnviz --help"
+        )
+    return [DEFAULT_COMMAND, *argv]
 
 
 def _tolerate_narrow_encodings() -> None:

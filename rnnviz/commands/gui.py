@@ -18,6 +18,7 @@ from rnnviz.commands.options import (
     given_sequence_text,
     params_from_args,
 )
+from rnnviz.commands.paths import path_problem
 from rnnviz.engine.errors import InputError
 from rnnviz.io import sessionfile
 from rnnviz.session import DEFAULT_STREAM, Session
@@ -87,6 +88,7 @@ def _run_gui(args: argparse.Namespace | None) -> int:
     session = None
     restore = True
     text = None
+    _refuse_paths(args, "a session file or a stream")
     session_file = _session_file(args)
     if session_file is not None:
         # Checked here, before any window: a bad file is one line on stderr.
@@ -110,6 +112,22 @@ def _run_gui(args: argparse.Namespace | None) -> int:
 
     opened = None if session_file is None else (session_file, loaded)
     return start(session, restore_settings=restore, stream_text=text, opened=opened)
+
+
+def _refuse_paths(args: argparse.Namespace | None, wanted: str) -> None:
+    """A folder, or a missing file, given as SEQ is said to be one (one line, exit 2).
+
+    ``~`` is expanded first: quoted, or from a desktop launcher, the shell did
+    not. An existing file is left to the session-file check.
+    """
+    sequence = getattr(args, "sequence", None)
+    if not sequence:
+        return
+    if sequence.startswith("~"):
+        args.sequence = sequence = os.path.expanduser(sequence)  # type: ignore[union-attr]
+    problem = path_problem(sequence, wanted, reads_files=args.func is run_gui)  # type: ignore[union-attr]
+    if problem is not None:
+        raise InputError(problem)
 
 
 def _refuse_other_files(args: argparse.Namespace) -> None:
@@ -136,6 +154,7 @@ def run_screenshot(args: argparse.Namespace) -> int:
     from rnnviz.ui.app import parse_size, screenshot
 
     size = parse_size(args.size)
+    _refuse_paths(args, "a stream")
     given = given_sequence_text(args)
     text = DEFAULT_STREAM if given is None else given  # "" is an empty stream, refused below
     bits = parse_sequence(text)
