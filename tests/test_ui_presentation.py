@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QDialog, QPushButton, QVBoxLayout, QWidget
 
+from rnnviz.session import Session
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.app import offscreen_window
 from rnnviz.ui.presentation import BORDER_COLOR, KEY_HOLD_MS, key_label
 from windows import make_window
 
@@ -20,8 +23,16 @@ def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
     qtbot.keyClick(window.focusWidget() or window, key, modifier)
 
 
+def learning_box(window):
+    """The scrolling box of learning settings in the left column."""
+    box = window.parameters
+    while box.parentWidget() is not window.left:
+        box = box.parentWidget()
+    return box
+
+
 def chrome_shown(window) -> dict[str, bool]:
-    learning = window.left.widget(1)
+    learning = learning_box(window)
     return {
         "menu": window.menuBar().isVisible(),
         "toolbar": window.toolbar.isVisible(),
@@ -218,9 +229,8 @@ def test_key_overlay_off_shows_nothing(qtbot, window):
 def test_caption_line_swallows_the_single_key_shortcuts(qtbot, window):
     window.presentation.set_active(True)
     caption = window.presentation.caption
-    assert caption.isVisible()
     press(qtbot, window, Qt.Key.Key_F2)
-    assert caption.hasFocus()
+    assert caption.isVisible() and caption.hasFocus()
     qtbot.keyClicks(caption, "x = 1 ")
     for key in (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_Period, Qt.Key.Key_0):
         qtbot.keyClick(caption, key)
@@ -284,3 +294,253 @@ def test_a_wrapped_lesson_caption_never_pushes_the_plots_below_the_window(qtbot,
     plots = window.plots
     bottom = plots.mapTo(window.canvas, plots.rect().bottomLeft()).y()
     assert bottom < viewport.height()
+
+
+# -- the presentation layout (issue 12 §3) --------------------------------------------------
+
+
+def settle() -> None:
+    for _ in range(3):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
+def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
+    return QRect(widget.mapTo(ancestor, widget.rect().topLeft()), widget.size())
+
+
+def cut_off(canvas: QWidget) -> list[str]:
+    """Visible widgets of *canvas* that reach outside it, outside their parent,
+    or were squeezed below the size they need; the content of scroll areas scrolls."""
+    found = []
+    for widget in canvas.findChildren(QWidget):
+        if not widget.isVisible() or widget.isWindow():
+            continue
+        parent = widget.parentWidget()
+        if isinstance(parent.parentWidget(), QAbstractScrollArea) and parent.objectName() == "qt_scrollarea_viewport":
+            continue
+        name = f"{type(widget).__name__} {widget.objectName()!r} at {rect_in(widget, canvas)}"
+        if not canvas.rect().contains(rect_in(widget, canvas)):
+            found.append(f"{name} outside the canvas")
+        elif not parent.rect().contains(widget.geometry()):
+            found.append(f"{name} outside its parent")
+        minimum = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+        if widget.width() < minimum.width() or widget.height() < minimum.height():
+            found.append(f"{name} squeezed below {minimum}")
+    return found
+
+
+def bands(window) -> list[tuple[str, int]]:
+    """The empty horizontal bands of the canvas: from its top to the tape, between the
+    rows, and from the last row to its bottom (name of the row below, height)."""
+    canvas = window.canvas
+    rows = [window.tape, window.main_split, window.status, window.presentation.caption]
+    edges = [(rect_in(row, canvas), row.objectName() or type(row).__name__) for row in rows if row.isVisible()]
+    gaps, y = [], 0
+    for rect, name in edges:
+        gaps.append((name, rect.top() - y))
+        y = rect.bottom() + 1
+    gaps.append(("bottom", canvas.height() - y))
+    return gaps
+
+
+def check_presentation_layout(window, size: tuple[int, int]) -> None:
+    canvas = window.canvas
+    assert (canvas.width(), canvas.height()) == size
+    # The plots are the lesson: at least half the canvas, and their data area
+    # no narrower than the diagram beside them.
+    assert window.plots.width() >= size[0] / 2
+    assert window.plots.plot_item("ih").getViewBox().width() >= 0.25 * size[0]
+    assert cut_off(canvas) == []
+    # No blank band: between the rows only the layout's spacing.
+    assert max(gap for _, gap in bands(window)) <= 8, bands(window)
+    # The diagram and the equations stay readable beside them.
+    assert window.diagram.width() >= 380 and window.diagram.height() >= 280
+    assert window.equations.isVisible() and window.equations.width() >= 0.3 * size[0]
+    assert not window.tape.editing_hints
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_f11_on_a_fixed_canvas_gives_the_plots_half_the_width_and_clips_nothing(qtbot, window, size):
+    window.presentation.set_canvas_size(size)
+    window.adapter.step(12)
+    press(qtbot, window, Qt.Key.Key_F11)
+    settle()
+    check_presentation_layout(window, size)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_a_presentation_recording_gives_the_plots_half_the_width_and_clips_nothing(qtbot, size):
+    # What `rnnviz record … --presentation` and the presentation screenshots film.
+    adapter = SessionAdapter(Session("1^10 0^10"))
+    adapter.step(12)
+    window = offscreen_window(adapter, size, presentation=True)
+    qtbot.addWidget(window)
+    settle()
+    # The window is the canvas here: nothing else is in the picture.
+    assert (window.width(), window.height()) == size
+    check_presentation_layout(window, size)
+
+
+def test_slow_motion_text_on_a_small_canvas_clips_nothing(qtbot, window):
+    # The longest status line (a slow-motion stage) and a caption at 1280×720.
+    window.presentation.set_canvas_size((1280, 720))
+    window.adapter.step(12)
+    window.presentation.set_active(True)
+    window.actions_by_name["stage"].trigger()
+    window.actions_by_name["stage"].trigger()
+    window.presentation.caption.setText("watch how ho falls once the 0s begin")
+    settle()
+    assert "slow motion" in window.status.text()
+    assert cut_off(window.canvas) == []
+    assert window.status.fontMetrics().horizontalAdvance(window.status.text()) <= window.status.width()
+
+
+def test_an_empty_caption_takes_no_room_until_typed_into(qtbot, window):
+    window.presentation.set_active(True)
+    caption = window.presentation.caption
+    assert window.actions_by_name["caption"].isChecked() and not caption.isVisible()
+    assert bands(window)[-1][1] <= 8
+    press(qtbot, window, Qt.Key.Key_F2)
+    assert caption.isVisible() and caption.hasFocus()
+    qtbot.keyClick(caption, Qt.Key.Key_Escape)  # nothing typed: the line goes again
+    assert window.tape.hasFocus() and not caption.isVisible()
+    caption.setText("a caption set by a session file shows at once")
+    assert caption.isVisible()
+
+
+def test_leaving_puts_the_equations_back_as_a_column(qtbot, window):
+    split = window.main_split
+    before = [split.widget(i) for i in range(split.count())]
+    window.presentation.set_active(True)
+    assert window.left.isAncestorOf(window.equations)
+    window.actions_by_name["equations"].trigger()  # F9: closed in presentation mode
+    window.presentation.set_active(False)
+    assert [split.widget(i) for i in range(split.count())] == before
+    assert not window.equations.isVisible()
+    window.actions_by_name["equations"].trigger()
+    assert window.equations.isVisible()
+    assert window.tape.editing_hints
+
+
+# -- the first frame (issue 12 §4) -------------------------------------------------------------
+
+
+class PaintWatch(QObject):
+    """Notes, at each paint of the window, where the main views are and what is shown."""
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.window = window
+        self.frames: list[dict[str, object]] = []
+        QApplication.instance().installEventFilter(self)
+
+    def layout(self) -> dict[str, object]:
+        w = self.window
+        return {
+            "window": (w.width(), w.height()),
+            **{name: rect_in(view, w) for name, view in
+               (("tape", w.tape), ("diagram", w.diagram), ("plots", w.plots), ("status", w.status))},
+            "status bar": w.statusBar().isVisible(),
+            "scale": w.presentation.scale,
+        }
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
+                and watched.window() is self.window):
+            self.frames.append(self.layout())
+        return False
+
+    def stop(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+
+
+def test_the_first_frame_after_f11_is_the_finished_full_screen_layout(qtbot, window):
+    # The offscreen platform, like a window manager, gives the window its
+    # full-screen size a moment after showFullScreen().
+    window.presentation.full_screen = True
+    settle()
+    watch = PaintWatch(window)
+    try:
+        press(qtbot, window, Qt.Key.Key_F11)
+        qtbot.waitUntil(lambda: window.isFullScreen() and len(watch.frames) > 0)
+        settle()
+        final = watch.layout()
+    finally:
+        watch.stop()
+    screen = window.screen().geometry()
+    assert final["window"] == (screen.width(), screen.height())
+    assert not final["status bar"]
+    assert watch.frames[0] == final
+
+
+def test_the_first_frame_after_a_resize_in_presentation_mode_is_laid_out(qtbot, window):
+    window.resize(1280, 800)
+    window.presentation.set_active(True)
+    settle()
+    watch = PaintWatch(window)
+    try:
+        window.resize(1920, 1080)  # a taller canvas: larger text, a new layout
+        qtbot.waitUntil(lambda: len(watch.frames) > 0)
+        settle()
+        final = watch.layout()
+    finally:
+        watch.stop()
+    assert final["scale"] > 1.5
+    assert watch.frames[0] == final
+
+
+def test_the_first_frame_after_leaving_full_screen_is_the_normal_layout(qtbot, window):
+    window.presentation.full_screen = True
+    window.resize(760, 600)  # smaller than the offscreen screen, so it goes back as it was
+    qtbot.waitUntil(lambda: window.width() == 760)
+    before = window.geometry()
+    press(qtbot, window, Qt.Key.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    settle()
+    watch = PaintWatch(window)
+    try:
+        press(qtbot, window, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not window.isFullScreen() and len(watch.frames) > 0)
+        settle()
+        final = watch.layout()
+    finally:
+        watch.stop()
+    assert window.size() == before.size()
+    assert final["status bar"] and final["scale"] == 1.0
+    assert watch.frames[0] == final
+
+
+# -- faults found by fuzzing (issue 12 §5) ---------------------------------------------------------
+
+
+def test_leaving_after_the_focused_button_was_deleted(qtbot, window):
+    # A button of the window had the keyboard at F11, and was gone by Esc.
+    button = QPushButton("Close", window.canvas)
+    button.show()
+    button.setFocus()
+    assert QApplication.focusWidget() is button
+    window.presentation.set_active(True)
+    button.deleteLater()
+    qtbot.waitUntil(lambda: window.canvas.findChild(QPushButton) is None)
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.presentation.active
+    assert window.tape.hasFocus()
+
+
+def test_leaving_after_the_focused_dialog_was_deleted(qtbot, window):
+    # The keyboard was in another window (a progress dialog) at F11.
+    dialog = QDialog(window)
+    QVBoxLayout(dialog).addWidget(button := QPushButton("Cancel"))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is button)
+    window.presentation.set_active(True)
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: window.findChild(QDialog) is None)
+    window.activateWindow()
+    window.presentation.set_active(False)
+    assert not window.presentation.active
+    assert all(chrome_shown(window).values())

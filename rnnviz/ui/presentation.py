@@ -19,10 +19,11 @@ For teaching in front of a projector or recording a screencast:
   "Shift+→", "Ctrl+Z"), counts repeats ("→ ×3") and fades out after about
   1.5 s. It observes key events through an application event filter and
   never takes focus, clicks or keys from anything.
-* **Caption line** (View menu, shown in presentation mode; F2 types into it):
-  a large line at the bottom of the canvas. While it has the keyboard, Space,
-  digits and arrows type instead of running the single-key shortcuts; Enter
-  or Esc hands the keyboard back to the tape.
+* **Caption line** (View menu, on in presentation mode; F2 types into it):
+  a large line at the bottom of the canvas. It takes room only while it has
+  text or is being typed into, so an empty one leaves no blank band. While
+  it has the keyboard, Space, digits and arrows type instead of running the
+  single-key shortcuts; Enter or Esc hands the keyboard back to the tape.
 
 The overlay and the caption are children of the canvas, so anything that
 grabs the canvas (a screenshot, a recording) shows them.
@@ -33,6 +34,7 @@ from __future__ import annotations
 import sys
 from typing import Final
 
+import shiboken6
 from PySide6.QtCore import (
     QByteArray, QEasingCurve, QEvent, QObject, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal,
 )
@@ -72,6 +74,19 @@ KEY_FONT_FACTOR: Final[float] = 2.0
 CAPTION_FONT_FACTOR: Final[float] = 1.9
 #: Space between the key overlay and the bottom of the content.
 KEY_MARGIN_PX: Final[int] = 18
+#: In presentation mode the plots get this share of the width (at least half
+#: the canvas: they are the lesson); the diagram and the panels stacked under
+#: it share the rest.
+PLOT_SHARE: Final[float] = 0.55
+#: The diagram's share of the height of its column when panels (the
+#: equations) are stacked under it: enough for its text at full size.
+DIAGRAM_SHARE: Final[float] = 0.55
+#: Going full screen, the window manager resizes the window a moment later;
+#: nothing is painted until then, or for at most this long.
+FULL_SCREEN_WAIT_MS: Final[int] = 400
+#: Layout passes run before the first paint: a pass can post another (a
+#: font change inside a resized widget), three settle every layout here.
+LAYOUT_PASSES: Final[int] = 3
 
 _MODIFIER_KEYS: Final[frozenset[int]] = frozenset(
     int(k) for k in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
@@ -231,6 +246,9 @@ class CaptionLine(QLineEdit):
 
     HINT: Final[str] = "Caption: type here · Enter or Esc goes back to the stream"
 
+    #: The line got (True) or lost (False) the keyboard.
+    focusChanged = Signal(bool)
+
     def __init__(self, home: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("captionLine")
@@ -267,10 +285,12 @@ class CaptionLine(QLineEdit):
         # The hint shows only while typing: an empty caption stays blank on a recording.
         self.setPlaceholderText(self.HINT)
         super().focusInEvent(event)
+        self.focusChanged.emit(True)
 
     def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.setPlaceholderText("")
         super().focusOutEvent(event)
+        self.focusChanged.emit(False)
 
 
 class Canvas(QWidget):
@@ -441,7 +461,15 @@ class KeyWatcher(QObject):
 
 
 class Presentation(QObject):
-    """Presentation mode, canvas size, key overlay and caption of one main window."""
+    """Presentation mode, canvas size, key overlay and caption of one main window.
+
+    Attributes
+    ----------
+    full_screen
+        Whether entering presentation mode makes the window full screen:
+        True on a real display, False offscreen (screenshots, recordings,
+        tests), where there is no screen to fill.
+    """
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -450,6 +478,15 @@ class Presentation(QObject):
         self._saved: dict[str, object] = {}
         self._caption_in_presentation = True
         self.scale = 1.0
+        self.full_screen = QGuiApplication.platformName() not in ("offscreen", "minimal", "vnc")
+        # Set while the window waits for the window manager's resize, with
+        # painting off; the timer ends the wait when no resize comes.
+        self._awaiting_resize = False
+        self._reveal_timer = QTimer(self)
+        self._reveal_timer.setObjectName("presentationReveal")
+        self._reveal_timer.setSingleShot(True)
+        self._reveal_timer.timeout.connect(self._reveal)
+        self._after_reveal = None
 
         content = window.takeCentralWidget()
         self.canvas = Canvas(content, window.tape)
@@ -459,6 +496,8 @@ class Presentation(QObject):
         self.key_overlay = self.canvas.key_overlay
         self._update_fonts()
         self.canvas.resized.connect(self._on_canvas_resized)
+        self.caption.textChanged.connect(self._update_caption)
+        self.caption.focusChanged.connect(self._update_caption)
         # Closing in presentation mode leaves it first, so the window saves
         # its normal layout (toolbars shown, not full screen) for next time.
         window.installEventFilter(self)
@@ -507,8 +546,15 @@ class Presentation(QObject):
         window.menus["canvas_size"] = sizes
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if watched is self._window and event.type() == QEvent.Type.Close and self.active:
-            self.set_active(False)
+        if watched is self._window:
+            kind = event.type()
+            if kind == QEvent.Type.Close and self.active:
+                self.set_active(False)
+            elif kind == QEvent.Type.Resize and self._awaiting_resize:
+                # The window manager has given the window its new size; the
+                # layouts follow during this event, the first paint after it.
+                self._awaiting_resize = False
+                self._reveal_timer.start(0)
         return False
 
     # -- presentation mode ------------------------------------------------------
@@ -525,9 +571,14 @@ class Presentation(QObject):
         if on == self.active:
             self.toggle_action.setChecked(on)
             return
+        if self._reveal_timer.isActive() or self._awaiting_resize:
+            self._reveal()  # F11 pressed again before the last change was shown
         # Set first: the canvas resizes while the chrome comes and goes, and
         # its size decides the scale only while presentation mode is on.
         self.active = on
+        # Nothing is painted until the new layout is finished: no frame with
+        # the old layout behind, collapsed plots or two status lines.
+        self._window.setUpdatesEnabled(False)
         if on:
             self._enter()
         else:
@@ -546,9 +597,26 @@ class Presentation(QObject):
             widgets.append(panel)
         return widgets
 
+    def _stack_panels(self) -> list[tuple[QWidget, int]]:
+        """Move the columns after the plots (the equations) under the diagram.
+
+        Returns each moved panel with its column index, to put it back.
+        """
+        w = self._window
+        split, left = w.main_split, w.left
+        after = [split.widget(i) for i in range(split.indexOf(w.plots) + 1, split.count())]
+        moved = []
+        for offset, panel in enumerate(after, start=1):
+            hidden = panel.isHidden()  # F9 may have closed it; moving must not reopen it
+            moved.append((panel, split.indexOf(panel)))
+            left.insertWidget(left.indexOf(w.diagram) + offset, panel)
+            panel.setHidden(hidden)
+        return moved
+
     def _enter(self) -> None:
         w = self._window
         chrome = self._chrome()
+        focus = QApplication.focusWidget()
         self._saved = {
             "geometry": QByteArray(w.saveGeometry()),
             "rect": w.geometry(),
@@ -558,22 +626,26 @@ class Presentation(QObject):
             "left_split": QByteArray(w.left.saveState()),
             "visible": [(widget, not widget.isHidden()) for widget in chrome],
             "caption": self.caption_action.isChecked(),
-            "focus": QApplication.focusWidget(),
+            # Only a widget of this window gets the keyboard back on leaving.
+            "focus": focus if focus is not None and focus.window() is w else None,
         }
         for widget in chrome:
             widget.hide()
+        self._saved["panels"] = self._stack_panels()
         # The status line moves into the canvas, where the audience sees it.
         w.statusBar().removeWidget(w.status)
         self.canvas.status_slot.addWidget(w.status)
         w.status.show()
+        w.tape.set_editing_hints(False)  # the audience needs no editing instructions
         self.caption_action.setChecked(self._caption_in_presentation)
-        self.caption.setVisible(self._caption_in_presentation)
-        self._apply_scale(self.scale_for(self.canvas.height()))
-        self._share_columns()
-        if QGuiApplication.platformName() not in ("offscreen", "minimal", "vnc"):
+        self._update_caption()
+        self._lay_out()
+        if self.full_screen:
             self._saved["full_screen"] = True
+            self._awaiting_resize = True
             w.showFullScreen()
         w.tape.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._reveal_when_resized()
 
     def _leave(self) -> None:
         w = self._window
@@ -583,24 +655,77 @@ class Presentation(QObject):
         self.canvas.status_slot.removeWidget(w.status)
         w.statusBar().addWidget(w.status, 1)
         w.status.show()
+        w.tape.set_editing_hints(True)
+        for panel, index in saved["panels"]:  # type: ignore[union-attr]
+            if shiboken6.isValid(panel):
+                hidden = panel.isHidden()
+                w.main_split.insertWidget(index, panel)
+                panel.setHidden(hidden)
         for widget, visible in saved["visible"]:  # type: ignore[union-attr]
-            widget.setVisible(visible)
+            if shiboken6.isValid(widget):
+                widget.setVisible(visible)
         self.caption_action.setChecked(bool(saved["caption"]))
-        self.caption.setVisible(bool(saved["caption"]))
+        self._update_caption()
         if saved["full_screen"]:
+            self._awaiting_resize = True
             w.setWindowState(saved["state"])  # type: ignore[arg-type]
             w.restoreGeometry(saved["geometry"])  # type: ignore[arg-type]
         elif w.geometry() != saved["rect"]:
             w.setGeometry(saved["rect"])  # type: ignore[arg-type]
-        QApplication.sendPostedEvents()
-        w.main_split.restoreState(saved["main_split"])  # type: ignore[arg-type]
-        w.left.restoreState(saved["left_split"])  # type: ignore[arg-type]
+        # The widget that had the keyboard may have been deleted meanwhile
+        # (a dialog's button, a closed lesson bar): the tape gets it then.
         focus = saved["focus"]
-        if isinstance(focus, QWidget) and focus.isVisible():
+        if isinstance(focus, QWidget) and shiboken6.isValid(focus) and focus.isVisible():
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             w.tape.setFocus(Qt.FocusReason.OtherFocusReason)
         self._saved = {}
+        # The splitters take their sizes back once the window has its old
+        # size again: resized later, they would share the difference out.
+        main_split = saved["main_split"]
+        left_split = saved["left_split"]
+
+        def restore_splitters() -> None:
+            w.main_split.restoreState(main_split)  # type: ignore[arg-type]
+            w.left.restoreState(left_split)  # type: ignore[arg-type]
+
+        self._reveal_when_resized(restore_splitters)
+
+    def _reveal_when_resized(self, then=None) -> None:
+        """Paint again, after *then*, once the layout is final: now, or when
+        the window has the size its new state asks for.
+
+        A window manager resizes the window a moment after the state changes;
+        some platforms do it at once, and the resize has then been seen.
+        """
+        self._after_reveal = then
+        if self._awaiting_resize:
+            self._reveal_timer.start(FULL_SCREEN_WAIT_MS)
+        elif not self._reveal_timer.isActive():
+            self._reveal()
+
+    def _reveal(self) -> None:
+        self._awaiting_resize = False
+        self._reveal_timer.stop()
+        then, self._after_reveal = self._after_reveal, None
+        self._settle()
+        if then is not None:
+            then()
+            self._settle()
+        self._window.setUpdatesEnabled(True)
+
+    @staticmethod
+    def _settle() -> None:
+        """Run the pending layout passes now, before anything is painted."""
+        for _ in range(LAYOUT_PASSES):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    def _lay_out(self) -> None:
+        """Scale the text for the canvas and share the columns out, settled."""
+        self._settle()  # the canvas takes the room the chrome left
+        self._apply_scale(self.scale_for(self.canvas.height()))
+        self._share_columns()
+        self._settle()
 
     @staticmethod
     def scale_for(height: int) -> float:
@@ -613,20 +738,41 @@ class Presentation(QObject):
         if self.active:
             self._apply_scale(self.scale_for(height))
             self._share_columns()
+            # Larger text changes the layout inside the canvas; settled now,
+            # the paint that follows this resize shows it finished.
+            self._settle()
 
     def _share_columns(self) -> None:
-        """Give the diagram, the plots and the equations shares that suit large text.
+        """Give the plots :data:`PLOT_SHARE` of the width and the diagram
+        :data:`DIAGRAM_SHARE` of its column's height.
 
         The normal layout sizes the diagram for its settings panel below it;
-        with the panel hidden and the text doubled, the diagram would shrink
-        its labels to fit a narrow column.
+        with the panel hidden and the text enlarged, the plots are what the
+        audience reads, and the diagram needs only a band of the height.
         """
-        split = self._window.main_split
-        shares = [COLUMN_SHARES[min(i, len(COLUMN_SHARES) - 1)] if not split.widget(i).isHidden()
-                  else 0.0 for i in range(split.count())]
-        total = sum(shares) or 1.0
-        width = split.width()
-        split.setSizes([round(width * share / total) for share in shares])
+        w = self._window
+        split, left = w.main_split, w.left
+        plots = split.indexOf(w.plots)
+        shown = [i for i in range(split.count()) if not split.widget(i).isHidden()]
+        others = [i for i in shown if i != plots]
+        handles = sum(split.handleWidth() for _ in shown[1:])
+        width = max(split.width() - handles, 1)
+        plot_width = round(width * PLOT_SHARE) if others else width
+        sizes = [0] * split.count()
+        sizes[plots] = plot_width
+        for i in others:
+            sizes[i] = (width - plot_width) // len(others)
+        split.setSizes(sizes)
+
+        diagram = left.indexOf(w.diagram)
+        stacked = [i for i in range(left.count()) if i != diagram and not left.widget(i).isHidden()]
+        height = max(left.height() - left.handleWidth() * len(stacked), 1)
+        diagram_height = round(height * DIAGRAM_SHARE) if stacked else height
+        heights = [0] * left.count()
+        heights[diagram] = diagram_height
+        for i in stacked:
+            heights[i] = (height - diagram_height) // len(stacked)
+        left.setSizes(heights)
 
     def _apply_scale(self, scale: float) -> None:
         if scale == self.scale:
@@ -664,20 +810,32 @@ class Presentation(QObject):
         self.set_show_keys(self.keys_action.isChecked())
 
     def set_caption_visible(self, on: bool) -> None:
-        """Show or hide the caption line (its text is kept)."""
+        """Turn the caption line on or off (its text is kept).
+
+        On, it takes room while it has text or the keyboard; an empty
+        caption leaves no blank band at the bottom.
+        """
         self.caption_action.setChecked(on)
-        self.caption.setVisible(on)
         if not on and self.caption.hasFocus():
             self.caption.give_back()
+        self._update_caption()
 
     def _caption_toggled(self) -> None:
-        self.set_caption_visible(self.caption_action.isChecked())
+        if self.caption_action.isChecked():
+            self.edit_caption()  # turned on to be typed into: it appears with the keyboard
+        else:
+            self.set_caption_visible(False)
 
     def edit_caption(self) -> None:
         """Show the caption line and give it the keyboard (F2)."""
-        self.set_caption_visible(True)
+        self.caption_action.setChecked(True)
+        self.caption.show()
         self.caption.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.caption.selectAll()
+
+    def _update_caption(self, *_: object) -> None:
+        caption = self.caption
+        caption.setVisible(self.caption_action.isChecked() and (bool(caption.text()) or caption.hasFocus()))
 
     def _update_fonts(self) -> None:
         # The caption and the key names grow with the presentation text.
@@ -687,10 +845,6 @@ class Presentation(QObject):
         overlay_font = theme.scaled_font(base, KEY_FONT_FACTOR * max(grow, 1.0))
         overlay_font.setBold(True)
         self.key_overlay.setFont(overlay_font)
-
-
-#: Presentation mode's share of the width for the diagram, the plots and any later column (the equations).
-COLUMN_SHARES: Final[tuple[float, ...]] = (0.36, 0.38, 0.26)
 
 
 def install(window) -> Presentation:
