@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +66,75 @@ def test_version_and_help_never_load_qt(args):
             "print('Qt loaded' if {'PySide6', 'pyqtgraph'} & set(sys.modules) else 'no Qt')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.splitlines()[-1] == "no Qt", result.stderr
+
+
+# -- a system library that Qt's X11 plugin needs is missing ------------------------------------
+def _x11_plugin() -> tuple[str, str]:
+    """Qt's X11 plugin and library folder, or a skip where there is none to check."""
+    if not sys.platform.startswith("linux") or shutil.which("ldd") is None:
+        pytest.skip("the X11 plugin and ldd are Linux things")
+    from PySide6.QtCore import QLibraryInfo
+
+    plugins = QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)
+    libraries = QLibraryInfo.path(QLibraryInfo.LibraryPath.LibrariesPath)
+    plugin = os.path.join(plugins, "platforms", "libqxcb.so")
+    if not os.path.isfile(plugin) or not os.path.isfile(os.path.join(libraries, "libQt6XcbQpa.so.6")):
+        pytest.skip("this Qt has no libqxcb.so beside libQt6XcbQpa.so.6")
+    return plugin, libraries
+
+
+def qt_without_icccm(tmp_path):
+    """A copy of Qt's X11 plugin whose libQt6XcbQpa asks for a library no system has.
+
+    The loader then fails on it exactly as on a machine without
+    libxcb-icccm4 (the name is changed in place, same length).
+    """
+    plugin, libraries = _x11_plugin()
+    root = tmp_path / "Qt"
+    (root / "plugins" / "platforms").mkdir(parents=True)
+    (root / "lib").mkdir()
+    # The plugin finds its libraries through its RUNPATH, $ORIGIN/../../lib.
+    shutil.copyfile(plugin, root / "plugins" / "platforms" / "libqxcb.so")
+    for name in os.listdir(libraries):
+        if name != "libQt6XcbQpa.so.6":
+            (root / "lib" / name).symlink_to(os.path.join(libraries, name))
+    qpa = Path(libraries, "libQt6XcbQpa.so.6").read_bytes()
+    assert qpa.count(b"libxcb-icccm.so.4\0") == 1
+    (root / "lib" / "libQt6XcbQpa.so.6").write_bytes(qpa.replace(b"libxcb-icccm.so.4\0", b"libxcb-nonex.so.4\0"))
+    return root / "plugins"
+
+
+def test_a_missing_x11_library_is_named_in_one_line_before_qt_stops(tmp_path):
+    plugins = qt_without_icccm(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    # No X server is needed: the libraries are checked before Qt connects.
+    env.update(DISPLAY=":4242", QT_PLUGIN_PATH=str(plugins), XDG_SESSION_TYPE="x11")
+    for args in (["(10)^3"], ["gui"]):
+        result = subprocess.run([sys.executable, "-m", "rnnviz", *args], capture_output=True, text=True,
+                                encoding="utf-8", timeout=120, cwd=tmp_path, env=env,
+                                stdin=subprocess.DEVNULL)
+        assert (result.returncode, result.stdout) == (2, ""), result.stderr
+        assert result.stderr == ("rnnviz: Qt cannot open a window on X11: libxcb-nonex.so.4 "
+                                 "is not installed\n")
+    assert "libxcb-nonex.so.4 is not installed" in errorlog.log_path().read_text(encoding="utf-8")
+
+
+def test_the_missing_library_check_finds_nothing_missing_in_a_whole_qt(tmp_path):
+    from rnnviz.commands.gui import missing_x11_libraries
+
+    plugin, _ = _x11_plugin()
+    assert missing_x11_libraries([os.path.dirname(os.path.dirname(plugin))]) == []
+    assert missing_x11_libraries([qt_without_icccm(tmp_path)]) == ["libxcb-nonex.so.4"]
+
+
+def test_every_x11_library_of_the_plugin_has_its_package_named():
+    from rnnviz.commands.gui import X11_PACKAGES, x11_libraries_message
+
+    plugin, libraries = _x11_plugin()
+    listed = subprocess.run(["ldd", plugin], capture_output=True, text=True, check=True).stdout
+    linked = [line.split("=>")[0].strip() for line in listed.splitlines() if "=>" in line]
+    x11 = {name for name in linked if name.startswith(("libxcb", "libX", "libxkb", "libEGL", "libGL"))}
+    assert "libxcb-icccm.so.4" in x11 and "libxcb-keysyms.so.1" in x11
+    assert x11 <= set(X11_PACKAGES), sorted(x11 - set(X11_PACKAGES))
+    assert x11_libraries_message(["libxcb-icccm.so.4", "libxcb-keysyms.so.1"]).endswith(
+        "(on Debian or Ubuntu: sudo apt install libxcb-icccm4 libxcb-keysyms1)")
