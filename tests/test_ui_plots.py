@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QLabel
 
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.notation import change_signs, notation, sign_flips
 from rnnviz.session import Session
+from rnnviz.ui import theme
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.diagram import NetworkDiagram
 from rnnviz.ui.theme import format_number
@@ -499,3 +499,57 @@ def test_font_scale_changes_text_size_only(plots, adapter):
     assert plots.plot_item("ho").getAxis("left").style["tickFont"].pointSizeF() == pytest.approx(before * 1.5)
     assert_notation_everywhere(plots, adapter.session)
     assert_curves_are_the_history(plots, adapter.session)
+
+
+# -- the colours of h and ŷ ----------------------------------------------------------------
+# Machado, Oliveira & Fernandes (2009), full severity, on linear RGB: what a
+# viewer with the colour-vision deficiency sees.
+_CVD = {
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968],
+                              [0.280085, 0.672501, 0.047413],
+                              [-0.011820, 0.042940, 0.968881]]),
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868],
+                            [0.114503, 0.786281, 0.099216],
+                            [-0.003882, -0.048116, 1.051998]]),
+    "tritanopia": np.array([[1.255528, -0.076749, -0.178779],
+                            [-0.078411, 0.930809, 0.147602],
+                            [0.004733, 0.691367, 0.303900]]),
+}
+
+
+def _linear(colour) -> np.ndarray:
+    srgb = np.array(colour.getRgbF()[:3])
+    return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+
+
+def _lab(linear: np.ndarray) -> np.ndarray:
+    """CIELAB (D65) of a linear-RGB colour."""
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ np.clip(linear, 0, 1)
+    t = xyz / np.array([0.9505, 1.0, 1.089])
+    f = np.where(t > 216 / 24389, np.cbrt(t), (24389 / 27 * t + 16) / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _contrast_on_white(linear: np.ndarray) -> float:
+    return 1.05 / (float(np.array([0.2126, 0.7152, 0.0722]) @ linear) + 0.05)
+
+
+def test_hidden_and_prediction_differ_in_lightness_and_for_colour_blind_viewers(plots):
+    # "h hidden" (blue) and "ŷ prediction" (teal) were hard to tell apart on a
+    # projector: 12 L* apart, and 17 ΔE apart under tritanopia.
+    colours = {name: QColor(theme.SIGNALS[name]) for name in ("h", "yhat")}
+    h, yhat = (_linear(colours[name]) for name in ("h", "yhat"))
+    assert abs(_lab(h)[0] - _lab(yhat)[0]) >= 20  # apart in lightness, as in greyscale
+    for name, simulate in _CVD.items():
+        seen_h, seen_yhat = _lab(simulate @ h), _lab(simulate @ yhat)
+        assert np.linalg.norm(seen_h - seen_yhat) >= 30, name
+    for linear in (h, yhat):  # both curves stand out on the white page
+        assert _contrast_on_white(linear) >= 3.0
+    # The curves are drawn in these colours, and the legend names each in its colour.
+    curves = [item for item in plots.plot_item("signals").items if isinstance(item, pg.PlotCurveItem)]
+    assert {colour.name() for colour in colours.values()} <= {
+        curve.opts["pen"].color().name() for curve in curves}
+    legend = plots.side.findChild(QLabel, "signalsLegend").text().lower()
+    for name, label in (("h", "h hidden"), ("yhat", "ŷ prediction")):
+        assert f"<span style='color:{colours[name].name()}'>━</span> {label}" in legend

@@ -4,8 +4,11 @@ One rule for colour throughout rnnviz: **orange means high or positive,
 purple means low or negative**, white-grey is the middle. The activation
 colour map is ColorBrewer's diverging PuOr, which stays distinguishable
 under the common colour-vision deficiencies and in greyscale (its two ends
-differ in lightness too). Curve colours for the signals come from the
-Okabe–Ito palette, chosen away from the two sign hues.
+differ in lightness too). The signals' curves are chosen away from the two
+sign hues: grey steps for x, black dots for the target, and for h and ŷ a
+dark blue and a mid green that differ in lightness (about 29 L*) as well as
+in hue, so they stay apart on a washed-out projector and under simulated
+deuteranopia, protanopia and tritanopia.
 """
 
 from __future__ import annotations
@@ -31,12 +34,13 @@ CROSSING: Final[str] = "#d62728"   # a zero-crossing (the notation's comma)
 CURSOR: Final[str] = "#1a1a1a"     # the current tick
 ZERO_LINE: Final[str] = "#b0b0b0"
 
-#: Okabe–Ito colours for the signals plot.
+#: Colours of the signals plot. h and ŷ run side by side: a dark blue
+#: (L* 27) and a mid green (L* 56), both at least 3:1 on white.
 SIGNALS: Final[dict[str, str]] = {
     "x": "#7f7f7f",       # input bit, grey steps
     "target": "#000000",  # the bit to predict, black dots
-    "h": "#0072B2",       # hidden activation, blue
-    "yhat": "#009E73",    # prediction ŷ, bluish green
+    "h": "#173a8c",       # hidden activation, dark blue
+    "yhat": "#2e9a2e",    # prediction ŷ, green
 }
 #: Background of the current tick's cells in the bit stream editor.
 INPUT_HIGHLIGHT: Final[str] = "#56B4E9"   # sky blue: the input x of the tick shown
