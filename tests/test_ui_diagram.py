@@ -342,3 +342,16 @@ def test_the_picture_is_not_blank(qtbot, adapter):
 )
 def test_compact_numbers(value, signed, text):
     assert format_number(value, signed=signed) == text
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.25, 1.5, 2.0])
+@pytest.mark.parametrize("size", SIZES + [(460, 540), (760, 700)])  # presentation's left column
+def test_legend_entries_stay_whole(qtbot, make_adapter, size, scale):
+    # "edges ━ w > 0" used to end a legend row with "━ w < 0" on the next.
+    widget = shown(qtbot, make_adapter(), size)
+    widget.set_font_scale(scale)
+    boxes = widget._layout_boxes()
+    positive, negative = boxes["legend.positive"], boxes["legend.negative"]
+    assert positive.top() == negative.top() and positive.right() < negative.left()
+    page = widget.rect().toRectF()
+    assert all(page.contains(rect) for name, rect in boxes.items() if name.startswith("legend."))

@@ -179,6 +179,8 @@ class _LegendItem:
     kind: str  # "bar", "positive", "negative", "width", "glow"
     text: str
     lead: str
+    #: Stays on the row of the item before it: "w > 0" and "w < 0" read as one entry.
+    joined: bool = False
     rect: QRectF = field(default_factory=QRectF)
 
 
@@ -595,7 +597,7 @@ class NetworkDiagram(QWidget):
         items = [
             _LegendItem("bar", "", "activation"),
             _LegendItem("positive", "w > 0", "edges"),
-            _LegendItem("negative", "w < 0", ""),
+            _LegendItem("negative", "w < 0", "", joined=True),
             _LegendItem("width", "width ∝ |w|", ""),
             _LegendItem("glow", "glow: sign of the last change", ""),
         ]
@@ -610,17 +612,26 @@ class NetworkDiagram(QWidget):
             else:
                 sizes.append((lead + sample + 0.35 * small_line
                               + fm_small.horizontalAdvance(item.text), small_line))
+        # Rows are filled with whole entries: an item and those joined to it
+        # never part across a line break.
+        spacing = 1.1 * small_line
+        entries: list[list[int]] = []
+        for index, item in enumerate(items):
+            if item.joined and entries:
+                entries[-1].append(index)
+            else:
+                entries.append([index])
         rows: list[list[int]] = [[]]
         row_width = 0.0
-        spacing = 1.1 * small_line
-        for index, (item_width, _) in enumerate(sizes):
-            fits &= item_width <= inner
-            needed = item_width if not rows[-1] else row_width + spacing + item_width
+        for entry in entries:
+            entry_width = sum(sizes[i][0] for i in entry) + spacing * (len(entry) - 1)
+            fits &= entry_width <= inner
+            needed = entry_width if not rows[-1] else row_width + spacing + entry_width
             if rows[-1] and needed > inner:
-                rows.append([index])
-                row_width = item_width
+                rows.append(list(entry))
+                row_width = entry_width
             else:
-                rows[-1].append(index)
+                rows[-1].extend(entry)
                 row_width = needed
         row_heights = [max(sizes[i][1] for i in row) for row in rows]
         row_gap = 0.3 * small_line
