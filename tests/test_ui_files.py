@@ -574,3 +574,41 @@ def test_a_malformed_lesson_shows_as_a_disabled_entry(qtbot, tmp_path, monkeypat
     assert not entries[1].isEnabled()
     entries[0].trigger()
     assert controller.lesson_bar.heading.text() == "Lesson 1 of 1: A streak of 1s"
+
+
+# -- long opens ------------------------------------------------------------------------------------
+def test_opening_a_long_session_shows_progress_and_cancel_leaves_everything_as_it_was(qtbot, tmp_path) -> None:
+    from functools import partial
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    from rnnviz.ui.work import run_with_progress
+
+    long_one = Session("random(60001, 0.5, seed=3)")
+    long_one.seek(60_000)  # replayed on open: several chunks of work, each reporting
+    path = tmp_path / "long.rnnviz.json"
+    sessionfile.save(path, long_one, sequence="random(60001, 0.5, seed=3)")
+    window, controller, dialogs = make_window(qtbot)
+    window.adapter.step(4)
+    before = snapshot(window)
+    # A clock where every report is a second later: the dialog shows at once.
+    ticks = iter(range(1, 10_000))
+    controller.run_work = partial(run_with_progress, clock=lambda: float(next(ticks)))
+    seen: list[str] = []
+
+    def press_cancel() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+        seen.extend(d.labelText() for d in shown)
+        for dialog in shown:
+            dialog.cancel()
+
+    QTimer.singleShot(0, press_cancel)
+    assert not controller.open(path)
+    assert seen == ["Opening long.rnnviz.json…"]
+    assert snapshot(window) == before and controller.path is None
+    assert window.statusBar().currentMessage() == "Opening long.rnnviz.json cancelled: nothing changed."
+    assert dialogs.warnings == [] and controller.recent_files() == []
+    # Not cancelled, the same open goes through.
+    assert controller.open(path)
+    assert window.adapter.session.cursor == 60_000

@@ -54,12 +54,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rnnviz.engine.errors import InputError
+from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.io import sessionfile
 from rnnviz.engine.generator import DEFAULTS as GENERATOR_DEFAULTS
 from rnnviz.io.lessons import Caption, Lesson, LessonProblem, load_lessons
 from rnnviz.ui import folders, theme
 from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.work import run_with_progress
 
 #: How often the session is autosaved while it changes.
 AUTOSAVE_PERIOD_MS: Final[int] = 60_000
@@ -270,6 +271,8 @@ class SessionFiles(QObject):
         self.ask_unsaved: Callable[[str], str] = self._dialog_unsaved
         self.ask_restore: Callable[[str], bool] = self._dialog_restore
         self.warn: Callable[[str], None] = self._dialog_warn
+        #: Runs long work with a progress dialog and Cancel (tests pass a clock to it).
+        self.run_work: Callable[..., sessionfile.SessionFile] = run_with_progress
         self.caption_getter: Callable[[], str | None] | None = self._presenter_caption
         self.caption_setter: Callable[[str], None] | None = self._set_presenter_caption
 
@@ -445,9 +448,12 @@ class SessionFiles(QObject):
 
     def _open_path(self, path: Path) -> bool:
         try:
-            loaded = self._load(path)
+            loaded = self._load(path, f"Opening {path.name}")
         except InputError as error:
             self._refuse(path, str(error))
+            return False
+        except Cancelled:
+            self._status(f"Opening {path.name} cancelled: nothing changed.")
             return False
         return self.open_loaded(path, loaded)
 
@@ -464,12 +470,17 @@ class SessionFiles(QObject):
         self._status(f"Opened {path.name}: tick {loaded.session.cursor:,} of {loaded.session.n_ticks:,}.")
         return True
 
-    @staticmethod
-    def _load(path: Path) -> sessionfile.SessionFile:
-        """Read and replay a session file, with a busy pointer: millions of ticks take seconds."""
+    def _load(self, path: Path, title: str) -> sessionfile.SessionFile:
+        """Read and replay a session file; past half a second with progress and Cancel.
+
+        A session saved at tick ten million takes a minute to replay: the
+        window keeps painting meanwhile, and Cancel raises
+        :class:`~rnnviz.engine.errors.Cancelled` with the session shown untouched
+        (the replay builds a new one).
+        """
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            return sessionfile.load(path)
+            return self.run_work(self._window, title, lambda: sessionfile.load(path))
         finally:
             QApplication.restoreOverrideCursor()
 
@@ -675,9 +686,12 @@ class SessionFiles(QObject):
         if not path.is_file():
             return False
         try:
-            loaded = self._load(path)
+            loaded = self._load(path, "Reading the autosaved session")
         except InputError as error:
             self._status(f"The autosaved session could not be restored: {error}")
+            return False
+        except Cancelled:
+            self._status("Reading the autosaved session cancelled: it was not restored.")
             return False
         session = loaded.session
         question = (
