@@ -301,3 +301,46 @@ def test_the_panel_follows_every_readable_tick_and_says_when_play_is_faster(qtbo
     assert panel.updating
     adapter.pause()
     assert heading() == current() and not panel.updating
+
+
+OPERATORS = ("=", "+", MINUS, "→")
+
+
+def laid_out_lines(panel: EquationPanel) -> list[str]:
+    """Every line of the panel's text as laid out at its width (table cells included)."""
+    document = panel.document()
+    document.documentLayout().documentSize()  # lays out the whole document
+    lines = []
+    block = document.begin()
+    while block.isValid():
+        text, layout = block.text(), block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            part = text[line.textStart(): line.textStart() + line.textLength()]
+            lines.append(part.replace("\xa0", " ").replace("\u2028", "").replace("\u200b", "").strip())
+        block = block.next()
+    return [line for line in lines if line]
+
+
+@pytest.mark.parametrize("width", [200, 260, 330, 420])
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_a_narrow_panel_breaks_only_between_whole_terms(qtbot, make_panel, width, scale):
+    # At 1280×720 in presentation mode a line ended in "=" and the result stood alone below.
+    panel = make_panel(LearnerParams(gain=2.0))
+    panel.set_font_scale(scale)
+    panel.resize(width, 900)
+    adapter = panel._adapter
+    for move in (lambda: adapter.step(7), adapter.advance_stage, adapter.advance_stage,
+                 adapter.advance_stage, adapter.advance_stage, adapter.run_to_end):
+        move()
+        lines = laid_out_lines(panel)
+        assert len(lines) > 20  # the panel really shows the equations
+        for line, after in zip(lines, lines[1:] + [""]):
+            assert line not in OPERATORS, lines
+            assert not line.endswith(tuple(f" {op}" for op in OPERATORS)), line  # "η =" | "5"
+            cut_number = line[-1].isdigit() or line.endswith(".")
+            assert not (cut_number and after[:1].isdigit()), (line, after)  # "0." | "867"
+    # Copied text carries no invisible break marks.
+    panel.selectAll()
+    copied = panel.createMimeDataFromSelection().text()
+    assert "\u200b" not in copied and "hh·h_prev + ih·x" in copied

@@ -34,12 +34,13 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QMimeData, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPaintEvent, QResizeEvent, QShowEvent,
 )
@@ -81,6 +82,35 @@ class _Line:
     result: str       # HTML
     stage: Stage
     note: str = ""    # HTML shown under the line
+
+
+#: Operators a formula may break before (never after: the operator goes with its term).
+_OPERATOR_SPACE: Final[re.Pattern[str]] = re.compile(f"(^| )([=+{MINUS}→]) ")
+_TAG: Final[re.Pattern[str]] = re.compile(r"(<[^>]+>)")
+_NBSP: Final[str] = "&nbsp;"
+#: A break opportunity of no width, put before each "·" of a product.
+_BREAK: Final[str] = "\u200b"
+
+
+def _formula(markup: str) -> str:
+    """*markup* with every binary operator glued to the term after it.
+
+    A narrow panel then breaks a line only before an operator, between
+    whole terms: ``= 0.0907`` and ``+ ih·x`` move to the next line as one,
+    and no line ends in a lone ``=``. A product too long for the line may
+    break before a ``·``, between two factors, never inside a number. Tags
+    are left alone.
+    """
+    return "".join(
+        part if part.startswith("<")
+        else _OPERATOR_SPACE.sub(rf"\1\2{_NBSP}", part).replace("·", _BREAK + "·")
+        for part in _TAG.split(markup)
+    )
+
+
+def _whole(text: str) -> str:
+    """*text* escaped, with no place to break: a short formula such as ``η = 5``."""
+    return html.escape(text).replace(" ", _NBSP)
 
 
 def _factor(value: float, symbol: str = "") -> str:
@@ -181,8 +211,9 @@ def _sign_lines(tick: TickExplanation) -> list[_Line]:
         rule = tick.signs[weight]
         symbolic = "·".join(f"sign({name})" for name, _ in rule.terms)
         signs = "·".join(_sign_text(s) for _, s in rule.terms)
-        verdict = (f' <span style="color:{_OK}">✓</span>' if rule.holds
-                   else f' <span style="color:{theme.ERROR_TEXT}">✗ Δ{weight} is '
+        # The verdict stays on the line of the sign it judges.
+        verdict = (f'&nbsp;<span style="color:{_OK}">✓</span>' if rule.holds
+                   else f'&nbsp;<span style="color:{theme.ERROR_TEXT}">✗&nbsp;Δ{weight}&nbsp;is&nbsp;'
                         f'{SIGN_SYMBOLS[rule.actual]}</span>')
         if len(rule.terms) == 1:
             numbers, result = "", signs + verdict
@@ -318,7 +349,16 @@ class EquationPanel(QTextBrowser):
 
     def text(self) -> str:
         """The panel's text as shown, without formatting (one table cell per line)."""
-        return self.toPlainText()
+        return self.toPlainText().replace(_BREAK, "")
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt API)
+        # Copied equations carry no invisible break marks (see _formula).
+        data = super().createMimeDataFromSelection()
+        if data.hasText():
+            clean = QMimeData()
+            clean.setText(data.text().replace(_BREAK, ""))
+            return clean
+        return data
 
     @property
     def updating(self) -> bool:
@@ -421,21 +461,24 @@ class EquationPanel(QTextBrowser):
 
     def _heading(self, text: str, tick: TickExplanation) -> str:
         act = tick.activation
+        # Each item stays whole on a narrow panel ("η = 5", never "η =" and "5").
         gain = "" if act.gain == 1.0 else f", k = {act.gain:g}"
-        settings = f"{tick.rule} rule · {act.name}{gain} · η = {theme.plain(tick.eta)}"
+        settings = [f"{tick.rule} rule", f"{act.name}{gain}", f"η = {theme.plain(tick.eta)}"]
         if not tick.learning:
-            settings += " (learning off)"
+            settings[-1] += " (learning off)"
+        said = " · ".join(_whole(item) for item in settings)
         if not tick.matches_settings:
-            settings = "computed with earlier settings"
+            said = "computed with earlier settings"
+        bits = f"{_whole(f'input x = {tick.forward.x},')} {_whole(f'target y = {tick.target}')}"
         return (
             f'<p style="margin:0 0 2px 0"><b>{html.escape(text)}</b><br>'
-            f"input x = {tick.forward.x}, target y = {tick.target}"
-            f' <span style="color:{_MUTED}">· {html.escape(settings)}</span></p>'
+            f'{bits} <span style="color:{_MUTED}">· {said}</span></p>'
         )
 
     @staticmethod
-    def _note(text: str) -> str:
-        return f'<p style="margin:0 0 4px 0; color:{_MUTED}">{html.escape(text)}</p>'
+    def _note(text: str, whole: str = "") -> str:
+        """A muted paragraph: *text*, then *whole*, a formula kept on one line."""
+        return f'<p style="margin:0 0 4px 0; color:{_MUTED}">{html.escape(text)}{_whole(whole)}</p>'
 
     @staticmethod
     def _section(title: str) -> str:
@@ -471,7 +514,7 @@ class EquationPanel(QTextBrowser):
         lines = _forward_lines(forward, session.params.act)
         parts = [self._section("Next bit (unknown): forward pass only, nothing to learn")]
         parts.append(self._table(lines, None))
-        parts.append(self._note(f"prediction: {theme.guess_text(forward.yhat, bit)}"))
+        parts.append(self._note("prediction: ", whole=theme.guess_text(forward.yhat, bit)))
         return "".join(parts)
 
     @staticmethod
@@ -496,6 +539,7 @@ class EquationPanel(QTextBrowser):
                     right += f"<br>= {line.numbers} = {line.result}"
                 else:
                     right += f" = {line.result}"
+            right = _formula(right)
             if line.note and state != "later":
                 right += f'<br><span style="color:{_MUTED}">{html.escape(line.note)}</span>'
             rows.append(f'<tr><td {cell} align="right"><b>{line.lhs}</b></td>'
