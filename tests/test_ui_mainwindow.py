@@ -8,8 +8,9 @@ import sys
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, QRect, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
@@ -419,3 +420,109 @@ def test_every_key_of_the_window_is_in_the_f1_list(window):
             if text not in listed:
                 missing.append(f"{name}: {text}")
     assert not missing, missing
+
+
+# -- the window and the desktop (issue 12 §4) ----------------------------------------------
+
+
+def inside(area: QRect, rect: QRect) -> bool:
+    return area.contains(rect)
+
+
+def test_a_first_start_fits_the_screen(qtbot):
+    # The offscreen screen (800×800) is smaller than the default 1280×800,
+    # as a 1366×768 laptop with a panel is, or 2560×1440 at QT_SCALE_FACTOR=2.
+    window = make_window(qtbot, fit_screen=True)
+    area = window.screen().availableGeometry()
+    assert window.width() < 1280
+    assert inside(area, window.frameGeometry())
+    # The status line and the last settings row are on screen.
+    status = window.statusBar()
+    assert inside(area, QRect(status.mapToGlobal(QPoint(0, 0)), status.size()))
+    row = window.parameters.learning
+    assert inside(area, QRect(row.mapToGlobal(QPoint(0, 0)), row.size()))
+
+
+def test_a_remembered_size_and_place_fit_the_screen_at_the_next_start(qtbot):
+    settings = QSettings()
+    first = make_window(qtbot, settings=settings)
+    first.setGeometry(2000, 1500, 1500, 1000)  # saved on a larger screen, off this one
+    first.close()
+    second = make_window(qtbot, settings=settings, fit_screen=True)
+    assert inside(second.screen().availableGeometry(), second.frameGeometry())
+
+
+def test_a_shown_window_fits_a_laptop_screen_with_its_frame(qtbot, window):
+    # 1366×768 with a 28-pixel panel at the top; the window sits low on it.
+    area = QRect(0, 28, 1366, 740)
+    window.move(300, 200)
+    qtbot.waitUntil(lambda: window.pos() == QPoint(300, 200))
+    window.fit_to_screen(area)
+    assert window.height() < 800
+    assert inside(area, window.frameGeometry())
+
+
+@pytest.mark.parametrize(
+    ("rect", "area", "moved", "expected"),
+    [
+        # 1280×800 on 1366×740: shorter, placed by the window manager.
+        (QRect(0, 0, 1280, 800), QRect(0, 28, 1366, 740), False, QRect(0, 0, 1280, 740 - 40 - 8)),
+        # A remembered place half off screen is moved in.
+        (QRect(900, 500, 1000, 600), QRect(0, 0, 1366, 768), True, QRect(1366 - 8 - 1000, 768 - 8 - 600, 1000, 600)),
+        # A screen smaller than the window's minimum: the minimum, top-left showing.
+        (QRect(50, 50, 1280, 800), QRect(0, 0, 640, 480), True, QRect(8, 40, 738, 579)),
+    ],
+)
+def test_fitted_geometry(rect, area, moved, expected):
+    from rnnviz.ui.mainwindow import FRAME_ALLOWANCE, fitted_geometry
+
+    assert fitted_geometry(rect, area, FRAME_ALLOWANCE, QSize(738, 579), move=moved) == expected
+
+
+def test_no_two_actions_share_a_key_and_ctrl_q_quits(qtbot, window):
+    def clashes() -> list[str]:
+        owners: dict[str, list[str]] = {}
+        for action in window.findChildren(QAction):
+            if not action.isEnabled():
+                continue
+            for key in action.shortcuts():
+                owners.setdefault(key.toString(), []).append(action.objectName() or action.text())
+        return [f"{key or 'empty key'}: {names}" for key, names in owners.items() if len(names) > 1 or not key]
+
+    assert clashes() == []
+    window.presentation.set_active(True)  # Esc is on in presentation mode
+    assert clashes() == []
+    window.presentation.set_active(False)
+    press(qtbot, window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_a_key_given_twice_is_set_once(window):
+    # The standard Quit key is Ctrl+Q on Linux: given with "Ctrl+Q" it made
+    # the shortcut ambiguous, and Ctrl+Q did nothing.
+    action = window._action("twice", "Twice", lambda: None,
+                            [QKeySequence("Ctrl+Shift+F12"), QKeySequence(), QKeySequence("Ctrl+Shift+F12")])
+    assert [k.toString() for k in action.shortcuts()] == ["Ctrl+Shift+F12"]
+
+
+def test_the_toolbar_stands_still_when_play_becomes_pause(qtbot, window):
+    def places() -> list[QRect]:
+        QApplication.sendPostedEvents()
+        return [child.geometry() for child in window.toolbar.findChildren(QWidget) if child.isVisible()]
+
+    before = places()
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert window.actions_by_name["play"].text() == "Pause"
+    playing = places()
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert window.actions_by_name["play"].text() == "Play"
+    assert playing == before
+    assert places() == before
+
+
+def test_a_notice_from_the_adapter_shows_in_the_status_bar(qtbot, window):
+    window.adapter.notice.emit("at the end: press Home to start again")
+    assert window.statusBar().currentMessage() == "at the end: press Home to start again"
+    window.presentation.set_active(True)  # no status bar: under the tape
+    window.adapter.notice.emit("at the end: press Home to start again")
+    assert window.tape.message == "at the end: press Home to start again"

@@ -4,6 +4,11 @@ The window builds the views around one :class:`SessionAdapter`, owns the
 actions (menus, toolbar and keyboard shortcuts share them) and keeps window
 geometry and the last settings in QSettings. It adds no logic of its own:
 every action is one adapter call.
+
+At every start the window fits the screen it opens on (its free area, with
+room for the window manager's title bar): the default size and a
+remembered one alike, so the status line and the last settings row are never
+below the screen edge on a small or scaled display.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ from __future__ import annotations
 from typing import Final
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QMargins, QRect, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
@@ -43,6 +48,11 @@ from rnnviz.ui.plots import WeightPlots
 #: Ticks over which the status line averages e².
 MSE_WINDOW: Final[int] = 20
 DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 800)
+#: Room kept for the title bar and borders a window manager adds around the
+#: window while their real size is not known yet (before the first show).
+FRAME_ALLOWANCE: Final[QMargins] = QMargins(8, 40, 8, 8)
+#: How long a notice from the adapter ("at the end: …") stays in the status bar.
+NOTICE_MS: Final[int] = 5000
 #: The longest stream text kept in the settings.
 MAX_SAVED_STREAM: Final[int] = 100_000
 #: QSettings layout version: bump it when saved geometry would no longer fit.
@@ -51,6 +61,40 @@ SETTINGS_VERSION: Final[int] = 1
 
 def _key(*sequences: str | QKeySequence.StandardKey) -> list[QKeySequence]:
     return [QKeySequence(s) for s in sequences]
+
+
+def fitted_geometry(rect: QRect, area: QRect, frame: QMargins, minimum: QSize, *, move: bool) -> QRect:
+    """A window's inside *rect* made to fit *area* with *frame* around it.
+
+    Parameters
+    ----------
+    rect
+        The window's geometry (without its frame).
+    area
+        The free part of the screen (without panels and docks).
+    frame
+        The title bar and borders around the window.
+    minimum
+        The smallest size the window can be laid out in; on a screen smaller
+        than that the window keeps it and its top-left corner shows.
+    move
+        Also move the window into *area* (a remembered position); False keeps
+        the position, for the window manager to choose on a first start.
+
+    Returns
+    -------
+    QRect
+        The geometry to give the window.
+    """
+    width = max(min(rect.width(), area.width() - frame.left() - frame.right()), minimum.width())
+    height = max(min(rect.height(), area.height() - frame.top() - frame.bottom()), minimum.height())
+    x, y = rect.x(), rect.y()
+    if move:
+        right = area.x() + area.width() - frame.right() - width
+        bottom = area.y() + area.height() - frame.bottom() - height
+        x = max(min(x, right), area.x() + frame.left())
+        y = max(min(y, bottom), area.y() + frame.top())
+    return QRect(x, y, width, height)
 
 
 class MainWindow(QMainWindow):
@@ -69,6 +113,10 @@ class MainWindow(QMainWindow):
     stream_text
         The text the adapter's stream was made from (``"random(100, 0.3)"``),
         shown in the stream box as written.
+    fit_screen
+        Fit the window to the screen at start (:meth:`fit_to_screen`). ``None``
+        fits on a real display, not offscreen (screenshots, recordings and
+        tests size their windows themselves).
     """
 
     def __init__(
@@ -78,6 +126,7 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         restore_settings: bool = True,
         stream_text: str | None = None,
+        fit_screen: bool | None = None,
     ) -> None:
         super().__init__()
         self.adapter = adapter or SessionAdapter(parent=self)
@@ -157,6 +206,7 @@ class MainWindow(QMainWindow):
         self.adapter.undo_stack.canUndoChanged.connect(self._update_undo)
         self.adapter.undo_stack.canRedoChanged.connect(self._update_undo)
         self.adapter.undo_stack.indexChanged.connect(self._update_undo)
+        self.adapter.notice.connect(self._on_notice)
         self.stream_line.accepted.connect(self._save_stream)
 
         if stream_text is not None:
@@ -166,6 +216,11 @@ class MainWindow(QMainWindow):
             self._restore_geometry()
             if restore_settings:
                 self._restore_learning()
+        if fit_screen is None:
+            fit_screen = QGuiApplication.platformName() not in ("offscreen", "minimal")
+        self._fit_screen = fit_screen
+        if fit_screen:
+            self.fit_to_screen()
         self._on_changed(int(Change.ALL))
         self._on_playing(False)
         self._update_undo()
@@ -178,6 +233,9 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
+        # A key given twice (a standard key that is also spelled out) makes
+        # Qt call the shortcut ambiguous and do nothing; an empty one is noise.
+        keys = list({k.toString(): k for k in keys or [] if not k.isEmpty()}.values())
         if keys:
             action.setShortcuts(keys)
             shown = " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys[:2])
@@ -203,7 +261,9 @@ class MainWindow(QMainWindow):
         self._action("redo", "Redo", a.redo, _key("Ctrl+Shift+Z", "Ctrl+Y"), "redo")
         self._action("restore", "Restore defaults", self.restore_defaults, tip="learning settings, speed and layout back to the defaults (the stream is kept)")
         self._action("fit", "Show whole stream in plots", self.plots.fit, _key("Ctrl+0"), "fit the plots to the whole stream")
-        self._action("quit", "Quit", self.close, _key(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        # Ctrl+Q everywhere (⌘Q on macOS, where Qt's Ctrl is ⌘); the standard
+        # key is the same key on Linux and none on Windows.
+        self._action("quit", "Quit", self.close, _key("Ctrl+Q"))
         self._action("shortcuts", "Keyboard shortcuts", lambda: ShortcutsDialog(self).exec(), _key("F1"))
         self._action("about", "About rnnviz", self._about)
 
@@ -272,6 +332,15 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addWidget(self.speed)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        # Play and Pause take the same room, so nothing on the toolbar moves
+        # when one becomes the other.
+        play = act["play"]
+        play_button = toolbar.widgetForAction(play)
+        widths = []
+        for text in ("Pause", "Play"):
+            play.setText(text)
+            widths.append(play_button.sizeHint().width())
+        play_button.setMinimumWidth(max(widths))
         # Buttons must not take the keyboard: Space and the arrows belong to
         # the shortcuts, whatever was clicked last.
         for button in toolbar.findChildren(QWidget):
@@ -286,6 +355,41 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, ms)
         if self.statusBar().isHidden():
             self.tape.show_message(text, error=False)
+
+    def _on_notice(self, text: str) -> None:
+        self.tell(text, NOTICE_MS)
+
+    def fit_to_screen(self, area: QRect | None = None) -> None:
+        """Shrink the window to fit *area*, and move a remembered position into it.
+
+        Parameters
+        ----------
+        area
+            The free part of the screen; by default that of the screen the
+            window is on (the primary screen for a new window), in the
+            device-independent pixels the window uses (QT_SCALE_FACTOR=2
+            on a 2560×1440 screen gives 1280×720).
+        """
+        if self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+            return  # the window manager sizes it
+        if area is None:
+            screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+            if screen is None:
+                return
+            area = screen.availableGeometry()
+        frame = FRAME_ALLOWANCE
+        if self.isVisible() and self.frameGeometry() != self.geometry():
+            outer, inner = self.frameGeometry(), self.geometry()
+            frame = QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
+                             outer.right() - inner.right(), outer.bottom() - inner.bottom())
+        # A position is the window's own only once set (a remembered
+        # geometry); a new window is placed by the window manager.
+        moved = self.testAttribute(Qt.WidgetAttribute.WA_Moved)
+        fitted = fitted_geometry(self.geometry(), area, frame, self.minimumSizeHint(), move=moved)
+        if moved:
+            self.setGeometry(fitted)
+        else:
+            self.resize(fitted.size())
 
     def open_stream(self, text: str, what: str = "Replace stream") -> bool:
         """Use the stream *text*; an invalid one is reported in the status bar and changes nothing."""
@@ -308,6 +412,8 @@ class MainWindow(QMainWindow):
         self.adapter.set_params(LearnerParams())
         self.adapter.set_speed(DEFAULT_SPEED)
         self.resize(*DEFAULT_SIZE)
+        if self._fit_screen:
+            self.fit_to_screen()
         # Columns after the plots (the equations) get their own width; the
         # diagram and the plots share the rest 2 : 3.
         split = self.main_split
