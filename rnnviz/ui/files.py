@@ -58,6 +58,7 @@ from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.io import sessionfile
 from rnnviz.engine.generator import DEFAULTS as GENERATOR_DEFAULTS
 from rnnviz.io.lessons import Caption, Lesson, LessonProblem, load_lessons
+from rnnviz.session import Session
 from rnnviz.ui import folders, theme
 from rnnviz.ui.adapter import Change, SessionAdapter
 from rnnviz.ui.work import run_with_progress
@@ -107,7 +108,7 @@ def caption_on_screen(lesson: Lesson, cursor: int) -> Caption | None:
     return caption if cursor <= last else None
 
 
-def lesson_matches(session, lesson: Lesson) -> bool:
+def lesson_matches(session: Session, lesson: Lesson) -> bool:
     """Whether *session* runs the lesson's own stream with the lesson's own settings.
 
     Every stored tick counts: η changed for a few ticks and changed back
