@@ -281,3 +281,29 @@ def test_progress_is_reported_per_chunk_and_an_exception_stops_with_whole_ticks(
         OnlineLearner().run(bits, history=history, on_progress=stop_after_two)
     assert len(history) == 2 * CHUNK
     np.testing.assert_array_equal(history["ho"], trace(bits[: 2 * CHUNK + 1])["ho"])
+
+
+@pytest.mark.parametrize("rule", ["sequential", "simultaneous"])
+@pytest.mark.parametrize("activation,gain", [("sigmoid", 1.0), ("tanh", 0.7), ("bipolar", 3.0)])
+@pytest.mark.parametrize("init,h0", [((0.0, 0.0, 0.0), 0.0), ((-0.0, -0.0, -0.0), -0.5),
+                                     ((0.3, -1.2, 2.0), 0.25)])
+def test_history_columns_derived_after_the_loop_equal_the_loops_own_values(
+    rule, activation, gain, init, h0
+) -> None:
+    # The weights-only mode stores ih, hh, ho inside the loop itself: the
+    # history, which derives ih and hh from the deltas, must match bit for bit.
+    bits = parse_sequence("random(9000, 0.5, 21) 1^300 0^300")
+    params = LearnerParams(eta=3.0, rule=rule, activation=activation, gain=gain, init=init, h0=h0)
+    history = trace(bits, params)
+    weights: list[list[np.ndarray]] = [[], [], []]
+
+    def collect(*chunk: np.ndarray) -> None:
+        for store, values in zip(weights, chunk):
+            store.append(values)
+
+    OnlineLearner(params).run(bits, on_weights=collect)
+    for name, parts in zip(("ih", "hh", "ho"), weights):
+        assert np.concatenate(parts).tobytes() == history[name].tobytes(), name
+    assert (history["target"] - history["yhat"]).tobytes() == history["err"].tobytes()
+    for name in ("d_ih", "d_hh", "d_ho"):  # no −0.0 for "nothing changed"
+        assert not np.signbit(history[name][history[name] == 0]).any()

