@@ -443,3 +443,31 @@ def test_a_cancelled_new_start_keeps_the_setting_and_a_consistent_session(qtbot,
     assert session.cursor < session.n_ticks
     assert_consistent(session)
     adapter.shutdown()
+
+
+def test_loading_a_session_far_in_shows_it_in_slices_and_lands_on_its_cursor(qtbot):
+    session = Session("random(300000, 0.5, seed=11)")
+    session.seek(280_000)
+    stored = session.history["ho"].copy()
+    adapter = SessionAdapter(clock=FakeClock(0.05))
+    cursors: list[int] = []
+    adapter.changed.connect(lambda _: cursors.append(adapter.session.cursor))
+    adapter.load(session)
+    adapter.shutdown()
+    assert adapter.session is session and session.cursor == 280_000
+    np.testing.assert_array_equal(session.history["ho"], stored)  # nothing recomputed
+    # The views built their caches a slice at a time, from tick 0 up.
+    assert cursors[0] == 0 and len(cursors) >= 3 and cursors == sorted(cursors)
+
+
+def test_cancel_while_a_loaded_session_is_shown_stops_where_it_got_to(qtbot, cancel_clicker):
+    session = Session("random(300000, 0.5, seed=12)")
+    session.run_to_end()
+    adapter = SessionAdapter(clock=FakeClock(0.2))  # each slice of showing takes "long"
+    notices: list[str] = []
+    adapter.notice.connect(notices.append)
+    adapter.load(session)
+    adapter.shutdown()
+    assert cancel_clicker and 0 < session.cursor < session.n_ticks
+    assert len(session.history) == session.n_ticks  # the stored ticks stay for End
+    assert notices == [f"Cancelled: stopped at tick {session.cursor:,} of {session.n_ticks:,}"]

@@ -471,31 +471,42 @@ class SessionAdapter(QObject):
         self._session.seek(target)
         self._moved(cursor)
 
-    def _walk_to(self, target: int) -> None:
-        """Put the cursor at *target*, computing new ticks in slices that each end in a redraw.
+    def _walk_to(self, target: int, *, show_stored: bool = False) -> None:
+        """Put the cursor at *target* in slices that each end in a redraw.
 
-        Each slice aims at :data:`SLICE_S` seconds of work, from what the
-        last one took. Progress is reported over the whole walk. On Cancel
-        the cursor stays at the tick reached (shown) and Cancelled goes on.
+        New ticks are computed a slice at a time; with *show_stored* stored
+        ticks are walked a slice at a time too (for views whose caches start
+        empty, after :meth:`load`). Each slice aims at :data:`SLICE_S`
+        seconds, its redraw included, from what the last one took.
+        Progress is reported over the whole walk. On Cancel the cursor stays
+        at the tick reached, shown, and :class:`Cancelled` goes on.
         """
         session = self._session
-        first_stored = len(session.history)
-        total = max(target - first_stored, 1)
+        # Progress counts the ticks to compute, or with show_stored every tick passed.
+        origin = session.cursor if show_stored else len(session.history)
+        total = max(target - origin, 1)
         while session.cursor != target:
             stored = len(session.history)
-            stop = target if target <= stored else min(target, stored + self._slice)
             cursor = session.cursor
+            if show_stored and cursor < target:
+                stop = min(target, cursor + self._slice)
+            else:
+                stop = target if target <= stored else min(target, stored + self._slice)
             started = self._clock()
             try:
-                with progress.part(stored - first_stored, total):
+                with progress.part(max(stored - origin, 0), total):
                     session.seek(stop)
             finally:
                 self._moved(cursor)
-            computed = len(session.history) - stored
+            advanced = session.cursor - cursor
             took = self._clock() - started
-            if computed >= self._slice // 2 and took > 0:
-                wanted = int(computed * SLICE_S / took)
+            if advanced >= self._slice // 2 and took > 0:
+                wanted = int(advanced * SLICE_S / took)
                 self._slice = min(max(wanted, MIN_SLICE), 2 * self._slice)
+            # After the redraw too: the dialog repaints, and Cancel is seen
+            # even when the slice computed nothing (stored ticks).
+            done = session.cursor if show_stored else len(session.history)
+            progress.report(max(done - origin, 0), total)
 
     # -- moving in time -------------------------------------------------------
     def _moved(self, before_cursor: int) -> None:
@@ -834,12 +845,29 @@ class SessionAdapter(QObject):
 
     # -- whole-session changes ------------------------------------------------------
     def load(self, session: Session) -> None:
-        """Show another session (undo history is cleared)."""
+        """Show another session (undo history is cleared).
+
+        A session whose cursor is far in is long work even with every tick
+        stored: the views build their caches from nothing. They are shown
+        the stored ticks a slice at a time from tick 0, with progress and
+        Cancel (which leaves the cursor where the showing stopped).
+        """
         self.pause()
         self._session = session
         self._forgets = session.history.forgets
         self.undo_stack.clear()
-        self._notify(Change.ALL)
+        target = session.cursor
+        if target < BUSY_TICKS:
+            self._notify(Change.ALL)
+            return
+
+        def show() -> None:
+            with self.batch():
+                session.seek(0)  # stored ticks: the same numbers come back on the way up
+                self._notify(Change.ALL)
+            self._walk_to(target, show_stored=True)
+
+        self._long_work("Showing the session", target, show, "Cancelled")
 
     def shutdown(self) -> None:
         """Stop the timer (called when the window closes)."""
