@@ -526,3 +526,20 @@ def test_a_notice_from_the_adapter_shows_in_the_status_bar(qtbot, window):
     window.presentation.set_active(True)  # no status bar: under the tape
     window.adapter.notice.emit("at the end: press Home to start again")
     assert window.tape.message == "at the end: press Home to start again"
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1280, 720), (1100, 700)])
+def test_the_learning_settings_are_never_cut_off_at_the_right(qtbot, window, size):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size)
+    QApplication.sendPostedEvents()
+    panel = window.parameters
+    viewport = panel.parentWidget()
+    while viewport.objectName() != "qt_scrollarea_viewport":
+        viewport = viewport.parentWidget()
+    cut = []
+    for box in [panel.eta, panel.rule, panel.activation, panel.gain, panel.h0, panel.learning, *panel.init.values()]:
+        right = box.mapTo(viewport, QPoint(box.width() - 1, 0)).x()
+        if right >= viewport.width():
+            cut.append(f"{box.toolTip()[:20]!r} ends at {right}, the column at {viewport.width()}")
+    assert cut == []

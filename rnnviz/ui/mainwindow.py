@@ -154,8 +154,11 @@ class MainWindow(QMainWindow):
         learning_scroll.setWidget(learning_box)
         learning_scroll.setWidgetResizable(True)
         learning_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        learning_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         learning_scroll.setMinimumHeight(90)
+        # Never narrower than the settings: a narrower column cut off the
+        # right edge of the boxes and their arrows. Only when a short window
+        # also needs the vertical scroll bar does a horizontal one appear.
+        learning_scroll.setMinimumWidth(learning_box.minimumSizeHint().width())
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("leftSplitter")
         self.left.addWidget(self.diagram)
