@@ -471,3 +471,17 @@ def test_cancel_while_a_loaded_session_is_shown_stops_where_it_got_to(qtbot, can
     assert cancel_clicker and 0 < session.cursor < session.n_ticks
     assert len(session.history) == session.n_ticks  # the stored ticks stay for End
     assert notices == [f"Cancelled: stopped at tick {session.cursor:,} of {session.n_ticks:,}"]
+
+
+def test_short_work_is_one_emission_even_after_long_work_taught_small_slices(qtbot, monkeypatch):
+    import rnnviz.ui.adapter as adapter_module
+
+    adapter = SessionAdapter(Session("random(300000, 0.5, seed=13)"), clock=FakeClock(0.05))
+    adapter.run_to_end()  # long work: its slices adapt to the (fake, slow) clock
+    adapter.load(Session("random(200000, 0.5, seed=14)"))
+    monkeypatch.setattr(adapter_module, "BUSY_TICKS", 10**9)  # everything counts as short now
+    emitted: list[int] = []
+    adapter.changed.connect(emitted.append)
+    adapter.seek(150_000)
+    adapter.shutdown()
+    assert adapter.session.cursor == 150_000 and len(emitted) == 1

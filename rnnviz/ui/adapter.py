@@ -479,9 +479,13 @@ class SessionAdapter(QObject):
         empty, after :meth:`load`). Each slice aims at :data:`SLICE_S`
         seconds, its redraw included, from what the last one took.
         Progress is reported over the whole walk. On Cancel the cursor stays
-        at the tick reached, shown, and :class:`Cancelled` goes on.
+        at the tick reached, shown, and :class:`Cancelled` goes on. Outside
+        long work it is one move.
         """
         session = self._session
+        if not self._working:  # short work: one move, one emission, as any action
+            self._move(target)
+            return
         # Progress counts the ticks to compute, or with show_stored every tick passed.
         origin = session.cursor if show_stored else len(session.history)
         total = max(target - origin, 1)
