@@ -85,7 +85,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
         temporary.write_text("half")
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(InputError, match="cannot write .*out.txt: No space left on device"):
+    with pytest.raises(InputError, match="cannot write .*out.txt: no space left on the device"):
         write_atomically(target, write)
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
