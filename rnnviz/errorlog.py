@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import stat
 from pathlib import Path
 
 from rnnviz import __version__
@@ -36,11 +37,25 @@ def append(text: str) -> Path | None:
     entry = f"--- {stamp} rnnviz {__version__} (pid {os.getpid()})\n{text.rstrip()}\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_file() and path.stat().st_size > MAX_BYTES:
-            kept = path.read_bytes()[-MAX_BYTES // 2 :]
-            path.write_bytes(kept[kept.find(b"\n") + 1 :])
-        with path.open("a", encoding="utf-8", errors="backslashreplace") as file:
-            file.write(entry)
+        # Opened without waiting and checked once open: a named pipe in the
+        # log's place would otherwise hang the very report of a failure.
+        descriptor = os.open(path, _OPEN_FLAGS, 0o666)
+        with os.fdopen(descriptor, "r+b", buffering=0) as file:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            if os.fstat(descriptor).st_size > MAX_BYTES:
+                file.seek(-(MAX_BYTES // 2), os.SEEK_END)
+                kept = file.read(MAX_BYTES // 2)
+                file.truncate(0)
+                file.write(kept[kept.find(b"\n") + 1 :])  # O_APPEND: at the (new) end
+            file.write(entry.encode("utf-8", errors="backslashreplace"))
     except OSError:
         return None
     return path
+
+
+#: Read and append, create if missing, never wait (a FIFO), not inherited by children.
+_OPEN_FLAGS = (
+    os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)

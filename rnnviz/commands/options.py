@@ -16,6 +16,8 @@ from rnnviz.engine.activations import ACTIVATIONS
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import RULES, LearnerParams
 from rnnviz.engine.sequences import parse_sequence
+from rnnviz.io.export import describe_os_error
+from rnnviz.io.reading import NotAFileError, decode_text, read_regular_file
 from rnnviz.resources import example
 
 DEFAULTS = LearnerParams()
@@ -117,26 +119,34 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def _read_text_file(name: str) -> str:
-    """A stream file's text (``-`` is standard input), refusing what is not one."""
+    """A stream file's text (``-`` is standard input), refusing what is not one.
+
+    A path must name a regular file: a named pipe would wait for a writer
+    and a device such as ``/dev/zero`` never ends (see
+    :mod:`rnnviz.io.reading`); a pipe's text is read with ``--file -``.
+    """
     try:
         if name == "-":
             raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         else:
-            with open(name, "rb") as file:
-                raw = file.read(MAX_FILE_BYTES + 1)
+            raw = read_regular_file(name, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise InputError(f"no such file: {name}") from None
     except IsADirectoryError:
         raise InputError(f"{name} is a folder, not a file") from None
+    except NotAFileError as error:
+        pipe = "; to read a stream from a pipe, use --file - (standard input)"
+        raise InputError(
+            f"{name} is {error.kind}, not a file" + (pipe if "pipe" in error.kind else "")
+        ) from None
     except OSError as error:
-        raise InputError(f"cannot read {name}: {error.strerror}") from None
+        raise InputError(f"cannot read {name}: {describe_os_error(error)}") from None
     where = "standard input" if name == "-" else name
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(f"{where} holds more than {MAX_FILE_BYTES // 2**20} MB; a stream file is smaller")
-    # Windows editors write a byte-order mark (Notepad: UTF-8, PowerShell: UTF-16).
-    encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
-        return raw.decode(encoding)
+        # Windows editors write a byte-order mark (Notepad: UTF-8, PowerShell: UTF-16).
+        return decode_text(raw)
     except UnicodeDecodeError:
         raise InputError(f"{where} is not a text file") from None
 

@@ -18,7 +18,10 @@ the lesson shows the last caption whose tick is ≤ *c*. Tick numbers count
 ticks done, as the cursor does (0 … bits − 1).
 
 A malformed lesson gives a :class:`LessonProblem` naming the file and the
-field at fault; the other lessons still load.
+field at fault; the other lessons still load, and so does the window: a
+lesson that fails in a way nobody foresaw is skipped with a line as well.
+Lesson files are read as session files are (:mod:`rnnviz.io.reading`): only
+regular files, at most :data:`MAX_LESSON_BYTES`, a byte-order mark skipped.
 
 No Qt here.
 """
@@ -38,6 +41,8 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.generator import FreeRun, free_run
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.sequences import parse_sequence
+from rnnviz.io.export import describe_os_error
+from rnnviz.io.reading import NotAFileError, decode_text, read_regular_file
 from rnnviz.io.sessionfile import parse_json, params_from_json
 from rnnviz.resources import lessons_dir
 from rnnviz.session import Session, check_length
@@ -127,6 +132,10 @@ def load_lessons(folder: Path | None = None) -> tuple[list[Lesson], list[LessonP
             lessons.append(load_lesson(path))
         except InputError as error:
             problems.append(LessonProblem(path.name, str(error)))
+        except Exception as error:  # noqa: BLE001 — one odd file must not cost the window
+            problems.append(LessonProblem(
+                path.name, f"could not be read ({type(error).__name__}: {error})"
+            ))
     lessons.sort(key=lambda lesson: (lesson.number, lesson.key))
     return lessons, problems
 
@@ -143,13 +152,18 @@ def load_lesson(path: Path) -> Lesson:
     if match is None:
         raise InputError("the name must look like 07-some-name.json (a number orders the menu)")
     try:
-        if path.stat().st_size > MAX_LESSON_BYTES:
+        raw = read_regular_file(path, MAX_LESSON_BYTES)
+        if len(raw) > MAX_LESSON_BYTES:
             raise InputError(f"larger than {MAX_LESSON_BYTES // 1024} kB; a lesson is a few lines")
-        text = path.read_bytes().decode("utf-8")
+        text = decode_text(raw)
     except UnicodeDecodeError:
         raise InputError("not a UTF-8 text file") from None
+    except NotAFileError as error:
+        raise InputError(f"{error.kind}, not a file") from None
+    except IsADirectoryError:
+        raise InputError("a folder, not a file") from None
     except OSError as error:
-        raise InputError(f"cannot be read: {error.strerror or error}") from None
+        raise InputError(f"cannot be read: {describe_os_error(error)}") from None
     return lesson_from_json(parse_json(text), key=path.stem, number=int(match.group(1)))
 
 

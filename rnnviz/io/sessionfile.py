@@ -29,8 +29,14 @@ the app would.
 Reading is strict: anything that is not exactly this shape gives an
 :class:`~rnnviz.engine.errors.InputError` with one line naming the field at
 fault, and nothing in a file is ever executed — the sequence text goes
-through the sequence parser, numbers through range checks. Writing goes to a
-temporary file first and is renamed over the target only when complete.
+through the sequence parser, numbers through range checks. Only a regular
+file is read, and at most :data:`MAX_FILE_BYTES` of it (a named pipe would
+wait for ever, ``/dev/zero`` never ends); a byte-order mark before the text
+is skipped, as editors on Windows write one. Work stays bounded by the
+file's size: a whole number longer than :data:`MAX_DIGITS` digits and a
+``param_log`` longer than :data:`MAX_PARAM_LOG` entries are refused before
+anything is computed from them. Writing goes to a temporary file first and
+is renamed over the target only when complete.
 
 No Qt here.
 """
@@ -49,7 +55,8 @@ import numpy as np
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.sequences import MAX_BITS, format_sequence, parse_sequence
-from rnnviz.io.export import replace_atomically
+from rnnviz.io.export import describe_os_error, replace_atomically
+from rnnviz.io.reading import NotAFileError, decode_text, read_regular_file
 from rnnviz.session import SPEEDS, Session, check_length
 
 FORMAT: Final[str] = "rnnviz-session"
@@ -63,6 +70,15 @@ MAX_FILE_BYTES: Final[int] = 64 * 1024 * 1024
 MAX_CAPTION: Final[int] = 2000
 #: Fastest play speed a file may ask for, in ticks per second (0 means "max").
 MAX_SPEED: Final[int] = 1000
+#: Most entries a ``param_log`` may have: one per change of the settings
+#: that took effect, which a lesson makes a handful of times. Opening a file
+#: replays every entry, so the bound keeps opening quick.
+MAX_PARAM_LOG: Final[int] = 10_000
+#: Longest whole number read, in digits. No field needs more (the longest
+#: stream has ten million ticks); Python cannot even read one of more than
+#: 4,300 digits, and converting long ones takes time that grows with the square
+#: of their length.
+MAX_DIGITS: Final[int] = 30
 
 _PARAM_FIELDS: Final[tuple[str, ...]] = (
     "eta", "rule", "activation", "gain", "init", "h0", "learning",
@@ -194,21 +210,20 @@ def load(path: str | os.PathLike[str], *, speeds: Collection[int] = SPEEDS) -> S
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(
-                f"the file is {size / 2**20:,.0f} MB; a session file is at most "
-                f"{MAX_FILE_BYTES // 2**20} MB"
-            )
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise InputError("the file does not exist") from None
     except IsADirectoryError:
         raise InputError("that is a folder, not a file") from None
+    except NotAFileError as error:
+        raise InputError(f"that is {error.kind}, not a file") from None
     except OSError as error:
-        raise InputError(f"the file cannot be read: {error.strerror or error}") from None
+        raise InputError(f"the file cannot be read: {describe_os_error(error)}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB, the most a "
+                         "session file may be")
     try:
-        text = raw.decode("utf-8")
+        text = decode_text(raw)
     except UnicodeDecodeError as error:
         raise InputError(f"not a text file (byte {error.start + 1} is not UTF-8)") from None
     return loads(text, speeds=speeds)
@@ -247,6 +262,17 @@ def loads(text: str, *, speeds: Collection[int] = SPEEDS) -> SessionFile:
         raise InputError(f"'param_log' must be a list, not {_kind(log_data)}")
     if not log_data:
         raise InputError("'param_log' is empty; it needs an entry for tick 0")
+    # Counted before any entry is read: each costs a check and a replay.
+    if len(log_data) > MAX_PARAM_LOG:
+        raise InputError(
+            f"'param_log' has {len(log_data):,} entries; a session file holds at most "
+            f"{MAX_PARAM_LOG:,} (one per change of the settings)"
+        )
+    if len(log_data) > bits.size:
+        raise InputError(
+            f"'param_log' has {len(log_data):,} entries, more than the stream's "
+            f"{bits.size - 1:,} ticks allow (at most one entry per tick, from tick 0)"
+        )
     spans = []
     for index, entry in enumerate(log_data):
         where = f"param_log[{index}]"
@@ -293,10 +319,21 @@ def parse_json(text: str) -> Any:
             result[key] = value
         return result
 
+    def whole(digits: str) -> int:
+        length = len(digits.lstrip("-"))
+        if length > MAX_DIGITS:
+            raise InputError(
+                f"a number in the file has {length:,} digits ({digits[:12]}…); "
+                f"no field takes more than {MAX_DIGITS}"
+            )
+        return int(digits)
+
     if not text.strip():
         raise InputError("the file is empty")
     try:
-        return json.loads(text, parse_constant=no_constants, object_pairs_hook=unique)
+        return json.loads(
+            text, parse_constant=no_constants, object_pairs_hook=unique, parse_int=whole
+        )
     except json.JSONDecodeError as error:
         if _looks_truncated(text, error.pos):
             raise InputError(
@@ -395,7 +432,10 @@ def _number(data: Mapping[str, object], name: str, where: str) -> float:
     value = data[name]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InputError(f"'{where}' must be a number, not {_show(value)}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # a whole number beyond the largest float (about 1.8e308)
+        raise InputError(f"'{where}' is far too large a number") from None
 
 
 def _string(data: Mapping[str, object], name: str, where: str) -> str:
