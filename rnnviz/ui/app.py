@@ -16,12 +16,11 @@ from types import TracebackType
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.io.export import write_atomically
 from rnnviz.io.sessionfile import SessionFile
 from rnnviz.session import Session
 
-#: The smallest and largest screenshot sizes accepted (a 4K slide is the top).
-MIN_SCREENSHOT: tuple[int, int] = (320, 240)
+#: The largest picture rendered (an 8K slide). The smallest is the window's
+#: own minimum size, which its layout decides (see :func:`check_size`).
 MAX_SCREENSHOT: tuple[int, int] = (7680, 4320)
 
 
@@ -199,18 +198,41 @@ def _quit_after_first_paint(window) -> None:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """``"1280x720"`` → ``(1280, 720)``, within the accepted screenshot sizes."""
+    """``"1280x720"`` → ``(1280, 720)``: two whole numbers of pixels.
+
+    Whether the window can be laid out at that size is checked when it is
+    built (:func:`check_size`), against its real minimum.
+    """
     parts = text.lower().replace("×", "x").split("x")
     try:
         width, height = (int(p) for p in parts)
     except ValueError:
         raise InputError(f"--size needs WIDTHxHEIGHT in pixels such as 1280x720, not {text!r}") from None
-    (low_w, low_h), (high_w, high_h) = MIN_SCREENSHOT, MAX_SCREENSHOT
-    if not (low_w <= width <= high_w and low_h <= height <= high_h):
-        raise InputError(
-            f"--size {width}x{height} is outside {low_w}x{low_h} … {high_w}x{high_h}"
-        )
+    if width < 1 or height < 1:
+        raise InputError(f"--size needs a width and a height of at least 1 pixel, not {text!r}")
     return width, height
+
+
+def check_size(size: tuple[int, int], smallest: tuple[int, int]) -> None:
+    """Refuse *size* unless it lies within *smallest* … :data:`MAX_SCREENSHOT`.
+
+    *smallest* is the window's minimum size as its layout computes it, so
+    the range named in the message is the one really accepted.
+
+    Raises
+    ------
+    InputError
+        One line naming the range and why: smaller than the window can be
+        laid out in, or larger than rnnviz renders.
+    """
+    (width, height), (low_w, low_h), (high_w, high_h) = size, smallest, MAX_SCREENSHOT
+    if low_w <= width <= high_w and low_h <= height <= high_h:
+        return
+    reason = ("smaller than the window can be laid out in" if width < low_w or height < low_h
+              else "larger than rnnviz renders")
+    raise InputError(
+        f"--size {width}x{height} is {reason}: it is outside {low_w}x{low_h} … {high_w}x{high_h}"
+    )
 
 
 def screenshot(
@@ -258,11 +280,11 @@ def screenshot(
                              Qt.TransformationMode.SmoothTransformation)
     window.close()
     app.processEvents()
-    def write(temporary: Path) -> None:
-        if not image.save(str(temporary), "PNG"):
-            raise OSError("the PNG could not be written")
+    from rnnviz.ui.pngfile import save_png
 
-    return write_atomically(out, write)
+    # Encoded in memory, then written: a full disk or a read-only folder is
+    # told in one plain line, not by libpng on standard error.
+    return save_png(image, out)
 
 
 def offscreen_window(
@@ -283,13 +305,12 @@ def offscreen_window(
 
     window = MainWindow(adapter, settings=None, restore_settings=False, stream_text=stream_text)
     smallest = window.minimumSizeHint()
-    if size[0] < smallest.width() or size[1] < smallest.height():
+    try:
+        check_size(size, (smallest.width(), smallest.height()))
+    except InputError:
         window.close()
         window.deleteLater()
-        raise InputError(
-            f"--size {size[0]}x{size[1]} is smaller than the window can be laid out in "
-            f"({smallest.width()}x{smallest.height()}); choose a larger size"
-        )
+        raise
     # Not on the desktop even on a real platform: the in-app render must not
     # flash a second window in front of the teacher.
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
