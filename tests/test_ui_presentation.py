@@ -544,3 +544,15 @@ def test_leaving_after_the_focused_dialog_was_deleted(qtbot, window):
     window.presentation.set_active(False)
     assert not window.presentation.active
     assert all(chrome_shown(window).values())
+
+
+def test_a_window_rendered_off_the_screen_keeps_its_size(qtbot):
+    # A recording's window on a real display: presentation mode, not full screen,
+    # and painted at once (a recording grabs it straight away).
+    adapter = SessionAdapter(Session("1^10 0^10"))
+    window = offscreen_window(adapter, (1280, 720))
+    qtbot.addWidget(window)
+    window.presentation.full_screen = True
+    window.presentation.set_active(True)
+    assert not window.isFullScreen() and (window.width(), window.height()) == (1280, 720)
+    assert window.updatesEnabled()

@@ -467,8 +467,9 @@ class Presentation(QObject):
     ----------
     full_screen
         Whether entering presentation mode makes the window full screen:
-        True on a real display, False offscreen (screenshots, recordings,
-        tests), where there is no screen to fill.
+        True on a real display, False offscreen (tests), where there is no
+        screen to fill. A window rendered off the screen (screenshots,
+        recordings) is never made full screen.
     """
 
     def __init__(self, window) -> None:
@@ -640,7 +641,9 @@ class Presentation(QObject):
         self.caption_action.setChecked(self._caption_in_presentation)
         self._update_caption()
         self._lay_out()
-        if self.full_screen:
+        # A window rendered off the screen (a recording, even on a real
+        # display) keeps the size it was given.
+        if self.full_screen and not w.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen):
             self._saved["full_screen"] = True
             self._awaiting_resize = True
             w.showFullScreen()
