@@ -543,3 +543,10 @@ def test_the_learning_settings_are_never_cut_off_at_the_right(qtbot, window, siz
         if right >= viewport.width():
             cut.append(f"{box.toolTip()[:20]!r} ends at {right}, the column at {viewport.width()}")
     assert cut == []
+
+
+def test_space_at_the_end_says_how_to_play_again(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_End)
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert not window.adapter.playing and window.adapter.session.cursor == 19
+    assert "Home" in window.statusBar().currentMessage()
