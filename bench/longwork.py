@@ -1,6 +1,6 @@
 """Long work in the window: End, an edit before the cursor, opening a session far in.
 
-Run:  QT_QPA_PLATFORM=offscreen python bench/longwork.py [--ticks N] [--quick]
+Run:  QT_QPA_PLATFORM=offscreen python bench/longwork.py [--bits N] [--quick]
 
 Each job runs in the whole main window (1280×800, offscreen) on a random
 stream of N bits (default 2,000,000; the issue's worst cases are 10,000,000),
@@ -128,9 +128,9 @@ def _open_job(window, saved: Session) -> Callable[[], Session]:
     return lambda: run_with_progress(window, "Opening the session", replay)
 
 
-def measure(ticks: int) -> list[Measured]:
-    """End, edit and open on a stream of *ticks* + 1 bits, each with a fresh window."""
-    stream = f"random({ticks + 1}, 0.5, seed=5)"
+def measure(bits: int) -> list[Measured]:
+    """End, edit and open on a stream of *bits* bits, each with a fresh window."""
+    stream = f"random({bits}, 0.5, seed=5)"
     results = []
 
     def bare(prepare: Callable[[Session], object], job: Callable[[Session], object]) -> float:
@@ -181,19 +181,19 @@ def measure(ticks: int) -> list[Measured]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ticks", type=int, default=2_000_000, help="ticks in the stream")
-    parser.add_argument("--quick", action="store_true", help="500,000 ticks (a rough figure)")
+    parser.add_argument("--bits", type=int, default=2_000_000, help="bits in the stream")
+    parser.add_argument("--quick", action="store_true", help="500,000 bits (a rough figure)")
     args = parser.parse_args(argv)
-    ticks = 500_000 if args.quick else args.ticks
+    bits = 500_000 if args.quick else args.bits
     QApplication.instance() or QApplication(sys.argv[:1])
-    print(f"{ticks:,} ticks, main window {SIZE[0]}×{SIZE[1]} offscreen; "
+    print(f"{bits:,}-bit stream, main window {SIZE[0]}×{SIZE[1]} offscreen; "
           f"goals: longest stall ≤ {STALL_GOAL_S} s, window ≤ {RATIO_GOAL:g}× bare session")
     header = (f"{'job':<32} {'window s':>8} {'bare s':>7} {'ratio':>5} {'stall s':>7} "
               f"{'views s':>7} {'max s':>6} {'redraws':>7}  verdict")
     print(header)
     print("-" * len(header))
     failed = False
-    for m in measure(ticks):
+    for m in measure(bits):
         missed = [f"stall over {STALL_GOAL_S} s"] * (m.stall > STALL_GOAL_S)
         missed += [f"over {RATIO_GOAL:g}× bare"] * (m.seconds / m.baseline > RATIO_GOAL)
         failed |= bool(missed)

@@ -82,6 +82,9 @@ BUSY_TICKS: Final[int] = 100_000
 #: Seconds of work per slice of a long job: each slice ends in one redraw
 #: (tens of milliseconds), so this keeps redrawing under a tenth of the job.
 SLICE_S: Final[float] = 0.4
+#: Seconds per slice when stored ticks are only shown (after :meth:`SessionAdapter.load`):
+#: such a slice is all redraw, with no events inside, so it is kept short.
+SHOW_SLICE_S: Final[float] = 0.15
 #: Ticks in a long job's first slice, before this machine's speed is measured.
 FIRST_SLICE: Final[int] = 1 << 16
 #: Slices never shrink below this many ticks (a redraw per few ticks would crawl).
@@ -347,7 +350,10 @@ class SessionAdapter(QObject):
         self._session = session or Session()
         self._clock = clock
         self._working = False  # long work under way: the play timer waits
-        self._slice = FIRST_SLICE  # ticks per slice of long work, adapted to this machine
+        # Ticks per slice of long work, adapted to this machine: computing
+        # ticks, and only showing stored ones (which costs the views alone).
+        self._slice = FIRST_SLICE
+        self._show_slice = FIRST_SLICE
         self._speed = DEFAULT_SPEED
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -477,7 +483,8 @@ class SessionAdapter(QObject):
         New ticks are computed a slice at a time; with *show_stored* stored
         ticks are walked a slice at a time too (for views whose caches start
         empty, after :meth:`load`). Each slice aims at :data:`SLICE_S`
-        seconds, its redraw included, from what the last one took.
+        seconds (:data:`SHOW_SLICE_S` when only showing), its redraw
+        included, from what the last one took.
         Progress is reported over the whole walk. On Cancel the cursor stays
         at the tick reached, shown, and :class:`Cancelled` goes on. Outside
         long work it is one move.
@@ -493,7 +500,7 @@ class SessionAdapter(QObject):
             stored = len(session.history)
             cursor = session.cursor
             if show_stored and cursor < target:
-                stop = min(target, cursor + self._slice)
+                stop = min(target, cursor + self._show_slice)
             else:
                 stop = target if target <= stored else min(target, stored + self._slice)
             started = self._clock()
@@ -504,9 +511,13 @@ class SessionAdapter(QObject):
                 self._moved(cursor)
             advanced = session.cursor - cursor
             took = self._clock() - started
-            if advanced >= self._slice // 2 and took > 0:
-                wanted = int(advanced * SLICE_S / took)
-                self._slice = min(max(wanted, MIN_SLICE), 2 * self._slice)
+            size, aim = (self._show_slice, SHOW_SLICE_S) if show_stored else (self._slice, SLICE_S)
+            if advanced >= size // 2 and took > 0:
+                size = min(max(int(advanced * aim / took), MIN_SLICE), 2 * size)
+                if show_stored:
+                    self._show_slice = size
+                else:
+                    self._slice = size
             # After the redraw too: the dialog repaints, and Cancel is seen
             # even when the slice computed nothing (stored ticks).
             done = session.cursor if show_stored else len(session.history)
