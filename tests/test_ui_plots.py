@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLabel
 
@@ -553,3 +553,49 @@ def test_hidden_and_prediction_differ_in_lightness_and_for_colour_blind_viewers(
     legend = plots.side.findChild(QLabel, "signalsLegend").text().lower()
     for name, label in (("h", "h hidden"), ("yhat", "ŷ prediction")):
         assert f"<span style='color:{colours[name].name()}'>━</span> {label}" in legend
+
+
+def _pixels_apart(plot: pg.PlotItem, a: float, b: float) -> float:
+    """How many screen pixels lie between ticks *a* and *b* on *plot*."""
+    return abs(plot.vb.mapViewToScene(QPointF(b, 0)).x() - plot.vb.mapViewToScene(QPointF(a, 0)).x())
+
+
+@pytest.mark.parametrize("stream", ["1^10 0^10", "(10)^50", "random(300, 0.5, seed=1)"])
+@pytest.mark.parametrize("width,scale", [(380, 1.0), (420, 1.5), (700, 1.5), (1000, 2.0)])
+def test_target_dots_stay_apart_at_any_width(qtbot, adapter, stream, width, scale):
+    # At 1280x720 in presentation mode the dots were wider than a tick and merged into bars.
+    adapter.replace(stream)
+    adapter.run_to_end()
+    plots = make_plots(qtbot, adapter, (width, 600))
+    plots.set_font_scale(scale)
+    signals = plots.plot_item("signals")
+    dots = next(item for item in signals.items if isinstance(item, pg.ScatterPlotItem))
+    x, _ = plots.curve_data("target")
+    spacing = _pixels_apart(signals, 0, 1)
+    if not len(x):
+        assert spacing < 4  # too close for dots: the input steps show the bits
+        return
+    assert len(x) == adapter.session.n_ticks
+    for spot in dots.points():
+        assert 2.5 <= spot.size() <= spacing - 1  # a dot, and a gap to the next one
+
+
+@pytest.mark.parametrize("width,scale", [(380, 1.0), (420, 1.5), (700, 1.5), (1000, 2.0)])
+def test_tick_labels_keep_clear_of_the_cursor_line(qtbot, adapter, width, scale):
+    # The "10" under the axis ran into the cursor line at tick 10.
+    plots = make_plots(qtbot, adapter, (width, 600))
+    plots.set_font_scale(scale)
+    signals = plots.plot_item("signals")
+    axis = signals.getAxis("bottom")
+    for cursor in range(adapter.session.n_ticks + 1):
+        adapter.seek(cursor)
+        plots.view.grab()  # paint, so the axis lays out its labels
+        line_x = axis.mapFromScene(signals.vb.mapViewToScene(QPointF(cursor, 0))).x()
+        *labels, (own, text) = axis.drawn_labels
+        assert text == f"{cursor}"  # the cursor's own label ends the line
+        assert own.left() - 0.5 <= line_x <= own.right() + 0.5
+        gap = axis.style["tickFont"].pointSizeF() * 0.3
+        for rect, label in labels:
+            assert not rect.adjusted(-gap, 0, gap, 0).intersects(own), (cursor, label)
+            assert not rect.left() <= line_x <= rect.right(), (cursor, label)
+        assert labels or plots.plot_item("signals").vb.width() < 200  # wide plots keep tick labels

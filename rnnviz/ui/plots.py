@@ -4,7 +4,7 @@ Four stacked plots share one tick axis. The three weight plots show the
 weight after *k* ticks at ``x = k`` (point 0 is the initial weight), a marker
 per tick for the sign of its change (orange ``+``, purple ``−``, grey dot for
 ``0``), a red vertical mark where a change flips the weight's sign (the
-notation's comma) and a cursor line. The signals plot shows tick *t*'s input,
+notation's comma) and a cursor line, whose tick the tick axis writes under it. The signals plot shows tick *t*'s input,
 target, hidden value and prediction at ``x = t + 1``, beside the weights that
 tick produced: the newest tick sits on the cursor line, and a click at
 ``x = k`` (a seek to cursor *k*) shows in the diagram the tick drawn there.
@@ -50,11 +50,13 @@ from typing import Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
-    QColor, QFontMetrics, QPainterPath, QPalette, QPolygonF, QResizeEvent, QShowEvent,
+    QColor, QFont, QFontMetrics, QPainterPath, QPalette, QPolygonF, QResizeEvent, QShowEvent,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsSimpleTextItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget,
+)
 
 from rnnviz.engine.envelope import MinMaxPyramid, joined_bars
 from rnnviz.engine.explain import explain_session
@@ -81,8 +83,13 @@ Y_KEEP_SHARE: Final[float] = 0.7
 MARKER_MIN_SPACING_PX: Final[float] = 4.0
 #: Crossing marks show only while they are on average this many pixels apart.
 CROSSING_MIN_SPACING_PX: Final[float] = 6.0
-#: Target dots show only when ticks are at least this many pixels apart.
-TARGET_MIN_SPACING_PX: Final[float] = 2.0
+#: Target dots show only when ticks are at least this many pixels apart;
+#: closer, they would touch and read as a bar (the input steps still show the bits).
+TARGET_MIN_SPACING_PX: Final[float] = 4.0
+#: A target dot's diameter is at most this share of the tick spacing, so a
+#: gap always parts two neighbours, and at most TARGET_DOT_PX × the font scale.
+TARGET_DOT_SHARE: Final[float] = 0.65
+TARGET_DOT_PX: Final[float] = 5.0
 #: The longest tooltip text (the end of the notation is kept).
 TOOLTIP_CHARS: Final[int] = 3000
 #: Side box width, in multiples of the font's average character width.
@@ -148,7 +155,104 @@ class ValueAxis(pg.AxisItem):
 
 
 class TickAxis(pg.AxisItem):
-    """The shared tick axis: whole ticks only (no "0.5"), with thousands separators."""
+    """The shared tick axis: whole ticks only (no "0.5"), with thousands separators.
+
+    With :meth:`set_cursor` it writes the cursor's tick under the cursor line,
+    in the cursor's colour, where the line meets the axis; the tick labels
+    it would touch give way, so no number runs into the line. The cursor's
+    label is an item of its own: moving it costs no redraw of the axis,
+    unless another label has to give way or come back.
+    """
+
+    #: Room kept free on each side of the cursor's label, in multiples of its height.
+    CURSOR_GAP: Final[float] = 0.3
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._cursor: float | None = None
+        self._cursor_label = QGraphicsSimpleTextItem(self)
+        self._cursor_label.setBrush(QColor(theme.CURSOR))
+        self._cursor_label.hide()
+        self._labels: list[tuple[QRectF, str]] = []  # the tick labels of the last drawing
+        self._hidden: frozenset[int] = frozenset()  # …and those that gave way in it
+
+    def set_cursor(self, tick: float | None) -> None:
+        """Label the cursor at *tick* (None: no cursor label)."""
+        if tick == self._cursor:
+            return
+        self._cursor = tick
+        self._place_cursor_label()
+
+    def cursor_x(self) -> float | None:
+        """Where the cursor line meets the axis, in item coordinates (None when out of view)."""
+        low, high = self.range
+        if self._cursor is None or high <= low or not low <= self._cursor <= high:
+            return None
+        bounds = self.mapRectFromParent(self.geometry())
+        return bounds.left() + (self._cursor - low) / (high - low) * bounds.width()
+
+    @property
+    def drawn_labels(self) -> list[tuple[QRectF, str]]:
+        """The labels on show, ``(rect in item coordinates, text)``; the cursor's last."""
+        shown = [label for i, label in enumerate(self._labels) if i not in self._hidden]
+        if self._cursor_label.isVisible():
+            shown.append((self._cursor_rect(), self._cursor_label.text()))
+        return shown
+
+    # -- keeping the cursor's label in place ---------------------------------------------
+    def setRange(self, mn, mx):  # noqa: N802 (pyqtgraph override)
+        super().setRange(mn, mx)
+        self._place_cursor_label()
+
+    def resizeEvent(self, ev=None):  # noqa: N802 (pyqtgraph override)
+        super().resizeEvent(ev)
+        self._place_cursor_label()
+
+    def setStyle(self, **kwargs):  # noqa: N802 (pyqtgraph override)
+        super().setStyle(**kwargs)
+        self._place_cursor_label()
+
+    def _place_cursor_label(self) -> None:
+        label = getattr(self, "_cursor_label", None)
+        if label is None:
+            return  # pyqtgraph sizes and styles the axis while building it
+        x = self.cursor_x()
+        if x is None or not self.style["showValues"]:
+            label.hide()
+        else:
+            font = QFont(self.style["tickFont"] or self.font())
+            font.setBold(True)
+            label.setFont(font)
+            label.setText(self.tickStrings([self._cursor], 1.0, 1.0)[0])
+            size = label.boundingRect().size()
+            bounds = self.mapRectFromParent(self.geometry())
+            # Where pyqtgraph puts the tops of the tick labels.
+            top = bounds.top() + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1]
+            left = min(max(x - size.width() / 2, bounds.left()), bounds.right() - size.width())
+            label.setPos(left, top)
+            label.show()
+        if self._clashing() != self._hidden:
+            self.picture = None  # pyqtgraph redraws its cached picture only when told
+            self.update()
+
+    def _cursor_rect(self) -> QRectF:
+        label = self._cursor_label
+        return QRectF(label.pos(), label.boundingRect().size())
+
+    def _clashing(self) -> frozenset[int]:
+        """The tick labels within reach of the cursor's label."""
+        if not self._cursor_label.isVisible():
+            return frozenset()
+        own = self._cursor_rect()
+        gap = self.CURSOR_GAP * own.height()
+        keep_clear = own.adjusted(-gap, 0, gap, 0)
+        return frozenset(i for i, (rect, _) in enumerate(self._labels) if rect.intersects(keep_clear))
+
+    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802 (pyqtgraph override)
+        self._labels = [(QRectF(rect), text) for rect, _flags, text in textSpecs]
+        self._hidden = self._clashing()
+        kept = [spec for i, spec in enumerate(textSpecs) if i not in self._hidden]
+        super().drawPicture(p, axisSpec, tickSpecs, kept)
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph override)
         levels = super().tickSpacing(minVal, maxVal, size)
@@ -415,6 +519,7 @@ class WeightPlots(QWidget):
     def _build_signals_plot(self, row: int) -> None:
         plot = self._new_plot(SIGNALS_PLOT, row, "signals")
         plot.setLabel("bottom", "tick")
+        self._tick_axis: TickAxis = plot.getAxis("bottom")
         self._signal_curves: dict[str, pg.PlotCurveItem] = {}
         self._signal_pyramids: dict[str, MinMaxPyramid] = {}
         for name in ("x", "h", "yhat"):
@@ -777,13 +882,14 @@ class WeightPlots(QWidget):
         if spacing >= TARGET_MIN_SPACING_PX:
             ticks = np.arange(first + 1, last + 1, dtype=np.float64)
             targets = np.asarray(history["target"][first:last], dtype=np.float64)
-            size = min(5.0, max(spacing, 3.0)) * self._font_scale
+            size = min(TARGET_DOT_PX * self._font_scale, TARGET_DOT_SHARE * spacing)
             self._targets.setData(ticks, targets, size=size)
         else:
             self._targets.setData([], [])
         # An empty item still costs a paint and bounds on every frame.
         self._targets.setVisible(len(self._targets.data) > 0)
         self._signals_cursor.setValue(cursor)
+        self._tick_axis.set_cursor(cursor)
         self._update_legend()
 
     @staticmethod
@@ -870,7 +976,7 @@ class WeightPlots(QWidget):
         ]
         notes = []
         if not self._markers_shown:
-            notes.append(f"zoom in to see each tick's +/{MINUS}")
+            notes.append(f"zoom in to see each tick's +/{MINUS} and target")
         if any(row.crossings_dense for row in self._rows.values()):
             notes.append("sign flips too dense to mark")
         lines += [f"<span style='color:{_NOTE_COLOR}'>{note}</span>" for note in notes]
