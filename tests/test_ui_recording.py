@@ -6,6 +6,8 @@ live recorder is fed "now" values by the test.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import QPushButton
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.sequences import parse_sequence
-from rnnviz.io.video import probe
+from rnnviz.io.video import VideoWriter, probe
 from rnnviz.ui import recording
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.mainwindow import MainWindow
@@ -212,9 +214,8 @@ def test_a_size_too_small_for_the_window_is_refused(qtbot, tmp_path):
 
 
 # -- the window's actions -----------------------------------------------------------------------
-@pytest.fixture
-def window(qtbot):
-    adapter = SessionAdapter(Session("1^10 0^10"))
+def open_window(qtbot, stream: str) -> MainWindow:
+    adapter = SessionAdapter(Session(stream))
     window = MainWindow(adapter, settings=None, restore_settings=False)
     qtbot.addWidget(window)
     window.resize(801, 601)  # odd: the live recorder makes it even
@@ -223,8 +224,22 @@ def window(qtbot):
     controller = window.recording_controller
     controller.problems = []
     controller.report = lambda title, text: controller.problems.append(text)
+    return window
+
+
+@pytest.fixture
+def window(qtbot):
+    window = open_window(qtbot, "1^10 0^10")
     yield window
-    controller.shutdown()
+    window.recording_controller.shutdown()
+
+
+@pytest.fixture
+def long_window(qtbot):
+    """A window on a stream of 199 ticks, to change at every frame for a while."""
+    window = open_window(qtbot, "(10)^100")
+    yield window
+    window.recording_controller.shutdown()
 
 
 def test_record_and_render_are_in_the_file_menu_with_ctrl_r(window):
@@ -304,6 +319,139 @@ def test_an_odd_sized_window_is_filmed_pixel_for_pixel_not_scaled(window, qtbot,
     assert (frame[:500] == grabbed[:500, :800]).all()
 
 
+class GatedEncoder:
+    """An encoder that takes no frame until the test opens its gate: one that cannot keep up.
+
+    The wait has a limit only so that a recorder which waits for its
+    encoder fails the test instead of hanging it.
+    """
+
+    def __init__(self, inner, gate: threading.Event) -> None:
+        self.inner, self.gate = inner, gate
+        self.taken = 0
+        self.holding = threading.Event()  # set once it has taken a frame
+
+    def write(self, frame: np.ndarray) -> None:
+        self.taken += 1
+        self.holding.set()
+        if not self.gate.wait(timeout=60):
+            raise RuntimeError("the encoder was never let go: something waited for it")
+        self.inner.write(frame)
+
+    def finish(self, cancelled) -> None:
+        self.inner.finish(cancelled)
+
+    def abort(self) -> None:
+        self.inner.abort()
+
+
+def change_the_window(window: MainWindow) -> None:
+    """A step, painted: the window looks different at every frame."""
+    window.adapter.step()
+    window.repaint()
+
+
+def test_a_live_recording_never_waits_for_an_encoder_that_falls_behind(long_window, qtbot, tmp_path):
+    window = long_window
+    gate = threading.Event()
+    encoders: list[GatedEncoder] = []
+
+    def slow(inner):
+        encoders.append(GatedEncoder(inner, gate))
+        return encoders[-1]
+
+    out = tmp_path / "live"
+    writer = VideoWriter(f"{out}/", (800, 600), recording.LIVE_FPS, max_queued=recording.LIVE_PICTURES,
+                         max_frames=recording.LIVE_QUEUE, wrap_encoder=slow)
+    live = recording.LiveRecorder(window, writer)
+    try:
+        waiting = []
+        for i in range(100):  # over three seconds with the window changing at every frame
+            if i:
+                change_the_window(window)
+            live.capture(i / recording.LIVE_FPS)  # returns, though the encoder takes nothing
+            waiting.append((writer.frames_waiting, writer.pictures_waiting))
+        assert encoders[0].taken <= 1
+        # A few pictures are queued, the rest dropped; none was grabbed only to be dropped.
+        assert max(p for _, p in waiting) == recording.LIVE_PICTURES
+        assert max(f for f, _ in waiting) <= recording.LIVE_QUEUE
+        assert live.due == 100 and live.frames + live.dropped == 100
+        assert live.grabs == live.frames <= recording.LIVE_PICTURES + 1
+        gate.set()  # the encoder catches up
+        qtbot.waitUntil(lambda: writer.frames_waiting == 0 and writer.frames_written == live.frames)
+        # The window changed while frames were dropped: the next frame shows it as it is now.
+        assert live.capture(100 / recording.LIVE_FPS) == 1
+        now = recording.grab_window(window, (800, 600))
+        writer.finish()
+        qtbot.waitUntil(lambda: writer.done, timeout=20_000)
+    finally:
+        gate.set()
+        live.stop()
+        writer.cancel() if not writer.done else None
+    assert writer.error is None
+    frames = pngs(out)
+    assert len(frames) == live.frames
+    assert np.array_equal(recording.image_to_array(QImage.fromData(frames[-1])), now)
+    assert frames[-1] != frames[-2]  # a tick later than the last picture queued before
+
+
+def test_a_held_picture_repeats_only_as_far_as_the_encoder_is_behind(window, qtbot, tmp_path):
+    gate = threading.Event()
+    encoders: list[GatedEncoder] = []
+
+    def slow(inner):
+        encoders.append(GatedEncoder(inner, gate))
+        return encoders[-1]
+
+    writer = VideoWriter(tmp_path / "held.gif", (800, 600), recording.LIVE_FPS,
+                         max_queued=recording.LIVE_PICTURES, max_frames=recording.LIVE_QUEUE,
+                         wrap_encoder=slow)
+    live = recording.LiveRecorder(window, writer)
+    try:
+        live.capture(0.0)
+        # The worker thread holds the first frame (no Qt events run: the window stays still).
+        assert encoders[0].holding.wait(timeout=60)
+        live.capture(10.0)  # ten seconds of a still window due at once
+        assert live.due == 301 and live.grabs == 1
+        assert writer.pictures_waiting == 1 and writer.frames_waiting == recording.LIVE_QUEUE
+        assert live.frames == 1 + recording.LIVE_QUEUE and live.dropped == 300 - recording.LIVE_QUEUE
+    finally:
+        gate.set()
+        live.stop()
+    writer.close()
+    assert probe(tmp_path / "held.gif").frames == live.frames
+
+
+def test_stop_returns_at_once_and_the_message_says_how_many_frames_were_dropped(long_window, qtbot, tmp_path):
+    window = long_window
+    controller = window.recording_controller
+    controller.clock = clock = FakeClock(0.0)
+    gate = threading.Event()
+    controller.open_writer = functools.partial(VideoWriter, wrap_encoder=lambda inner: GatedEncoder(inner, gate))
+    out = tmp_path / "live.mp4"
+    try:
+        assert controller.start_recording(str(out))
+        live = controller.live
+        for i in range(1, 91):  # three seconds of stepping
+            change_the_window(window)
+            clock.now = i / recording.LIVE_FPS
+            controller.capture_now()
+        assert window.windowTitle().startswith("\u25cf REC 0:03")  # the time filmed, drops included
+        window.actions_by_name["record"].trigger()  # Ctrl+R: stop, while the encoder holds every frame
+        assert not controller.recording and not window.actions_by_name["record"].isChecked()
+        assert controller.busy and controller.progress is not None  # finishing in the background
+        assert live.dropped > 0 and live.frames + live.dropped == 91
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=20_000)
+    assert window.statusBar().currentMessage() == (
+        f"Saved {out} ({live.frames} frames; {live.dropped} frames were dropped "
+        "because the encoder fell behind)"
+    )
+    assert probe(out).frames == live.frames
+    assert controller.problems == []
+
+
 def test_recording_to_a_bad_name_says_why_and_does_not_start(window, tmp_path):
     controller = window.recording_controller
     controller.choose_path = lambda title, suggested: str(tmp_path / "talk.avi")
@@ -311,6 +459,49 @@ def test_recording_to_a_bad_name_says_why_and_does_not_start(window, tmp_path):
     assert not controller.recording and not window.actions_by_name["record"].isChecked()
     assert "name it *.mp4, *.webm or *.gif" in controller.problems[-1]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_record_and_render_dialogs_open_in_the_last_folder_used_and_remember_theirs(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from rnnviz.ui import folders
+
+    lectures, videos = tmp_path / "lectures", tmp_path / "videos"
+    lectures.mkdir()
+    videos.mkdir()
+    folders.remember_folder(QSettings(), lectures / "week3.rnnviz.json")  # saved there last time
+    window = MainWindow(SessionAdapter(Session("1^10 0^10")), settings=QSettings(), restore_settings=False)
+    qtbot.addWidget(window)
+    controller = window.recording_controller
+    controller.clock = FakeClock(1.0)
+    asked = []
+
+    def choose(title: str, suggested: str) -> str | None:
+        asked.append(suggested)
+        return str(videos / "take1.gif") if len(asked) == 1 else None
+
+    controller.choose_path = choose
+    try:
+        assert controller.start_recording()
+        controller.stop_recording()
+        qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
+        assert (videos / "take1.gif").is_file()
+        controller.render_current(options=RenderOptions(size=SIZE, fps=4, speed=2, ticks=1))
+    finally:
+        controller.shutdown()
+    assert asked == [str(lectures.resolve() / "rnnviz.mp4"), str(videos.resolve() / "rnnviz-stream.mp4")]
+    # Every other file dialog starts there too.
+    assert folders.last_folder(QSettings(), "") == str(videos.resolve())
+
+
+def test_without_settings_the_record_folder_is_remembered_while_the_window_lives(window, tmp_path):
+    controller = window.recording_controller
+    asked = []
+    controller.choose_path = lambda title, suggested: asked.append(suggested) or str(tmp_path / "a.avi")
+    window.actions_by_name["record"].trigger()  # refused (.avi), but the folder was chosen
+    window.actions_by_name["record"].trigger()
+    assert Path(asked[0]).parent == Path(recording.videos_folder())
+    assert asked[1] == str(tmp_path / "rnnviz.mp4")
 
 
 def test_cancelling_the_file_dialog_records_nothing(window):

@@ -7,8 +7,13 @@ colours. No Qt here.
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import struct
+import subprocess
+import sys
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -17,6 +22,7 @@ import numpy as np
 import pytest
 
 from rnnviz.engine.errors import InputError
+from rnnviz.io import video
 from rnnviz.io.video import (
     ColourCount,
     RecordingError,
@@ -382,3 +388,179 @@ def test_cancelling_a_long_gif_while_it_finishes_leaves_nothing(tmp_path):
     writer.finish()
     writer.cancel()
     assert writer.phase == "cancelled" and out.read_bytes() == b"keep" and leftovers(tmp_path) == []
+
+
+class Held:
+    """An encoder that takes no frame until *gate* opens (one far behind its producer)."""
+
+    def __init__(self, inner, gate: threading.Event) -> None:
+        self.inner, self.gate = inner, gate
+        self.holding = threading.Event()
+
+    def write(self, frame: np.ndarray) -> None:
+        self.holding.set()
+        assert self.gate.wait(timeout=60), "nobody let the encoder go"
+        self.inner.write(frame)
+
+    def finish(self, cancelled) -> None:
+        self.inner.finish(cancelled)
+
+    def abort(self) -> None:
+        self.inner.abort()
+
+
+def test_offer_takes_what_fits_at_once_and_a_held_picture_costs_no_more_memory(tmp_path):
+    gate, held = threading.Event(), []
+    out = tmp_path / "frames"
+    writer = VideoWriter(f"{out}/", (W, H), 10, max_queued=2, max_frames=5,
+                         wrap_encoder=lambda inner: held.append(Held(inner, gate)) or held[-1])
+    first, second, third, fourth = frames(4)
+    try:
+        assert writer.offer(first) == 1
+        assert held[0].holding.wait(timeout=60)  # the worker is stuck on the first frame
+        assert writer.offer(second, 3) == 3 and writer.offer(second, 4) == 2  # 5 frames wait at most
+        assert (writer.frames_waiting, writer.pictures_waiting, writer.room()) == (5, 1, (0, 1))
+        assert writer.offer(third) == 0  # no room: refused at once, not waited for
+    finally:
+        gate.set()
+    writer.close()
+    written = [decode_png(p.read_bytes()) for p in sorted(out.iterdir())]
+    assert len(written) == 6
+    assert np.array_equal(written[0], first) and all(np.array_equal(f, second) for f in written[1:])
+    with pytest.raises(RuntimeError, match="after finish"):
+        writer.offer(fourth)
+
+
+# -- links, leftovers of killed recordings, full and read-only disks --------------------------
+def test_a_link_is_written_through_the_link_stays_and_its_target_gets_the_video(tmp_path):
+    (tmp_path / "talks").mkdir()
+    target = tmp_path / "talks" / "week3.mp4"
+    target.write_bytes(b"last year's take")
+    link = tmp_path / "current.mp4"
+    link.symlink_to(target)
+    with VideoWriter(link, (W, H), 10) as writer:
+        for frame in frames(3):
+            writer.write(frame)
+    assert writer.path == link
+    assert link.is_symlink() and link.resolve() == target
+    assert probe(target).frames == 3
+    assert leftovers(tmp_path) == [] and leftovers(tmp_path / "talks") == []
+
+
+def test_a_link_to_a_file_not_yet_there_creates_it_and_a_link_to_a_folder_takes_frames(tmp_path):
+    dangling = tmp_path / "next.gif"
+    dangling.symlink_to(tmp_path / "made.gif")
+    folder_link = tmp_path / "frames"
+    (tmp_path / "real_frames").mkdir()
+    folder_link.symlink_to(tmp_path / "real_frames", target_is_directory=True)
+    for out in (dangling, f"{folder_link}/"):
+        with VideoWriter(out, (W, H), 10) as writer:
+            writer.write(frames(1)[0])
+    assert dangling.is_symlink() and probe(tmp_path / "made.gif").frames == 1
+    assert folder_link.is_symlink()
+    assert [p.name for p in (tmp_path / "real_frames").iterdir()] == ["frame_000001.png"]
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("/dev/full", r"talk\.mp4 \(a link to /dev/full\) is not a regular file"),
+        ("talk.mp4", r"talk\.mp4 is a link that leads in a circle"),
+    ],
+)
+def test_a_link_to_a_device_or_in_a_circle_is_refused_and_stays(tmp_path, target, message):
+    link = tmp_path / "talk.mp4"
+    link.symlink_to(target if target.startswith("/") else tmp_path / target)
+    with pytest.raises(InputError, match=message):
+        VideoWriter(link, (W, H), 10)
+    assert link.is_symlink() and [p.name for p in tmp_path.iterdir()] == ["talk.mp4"]
+
+
+def ended_process_id() -> int:
+    """The id of a process that has run and ended."""
+    process = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                             capture_output=True, text=True, check=True)
+    return int(process.stdout)
+
+
+def test_work_folders_of_killed_recordings_are_removed_by_the_next_one_and_live_ones_kept(tmp_path):
+    host = video._this_host()
+    running = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        names = {
+            "killed": f".talk.mp4.{host}-{ended_process_id()}.k1ll3d00{video.PART_SUFFIX}",
+            "running": f".talk.mp4.{host}-{running.pid}.l1v3ab00{video.PART_SUFFIX}",
+            "this process": f".take.gif.{host}-{os.getpid()}.m1n3ab00{video.PART_SUFFIX}",
+            "other computer": f".talk.mp4.lab-pc-7-{ended_process_id()}.r3m0t300{video.PART_SUFFIX}",
+            "old, untouched for days": f".talk.mp4.x1y2z3w4{video.PART_SUFFIX}",
+            "old, written just now": f".slides.gif.a1b2c3d4{video.PART_SUFFIX}",
+        }
+        for name in names.values():
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "video.mp4").write_bytes(b"part of a video")
+        two_days_ago = time.time() - 2 * 24 * 3600
+        old = tmp_path / names["old, untouched for days"]
+        for path in (old / "video.mp4", old):
+            os.utime(path, (two_days_ago, two_days_ago))
+        (tmp_path / "notes.txt").write_text("not ours")
+        with VideoWriter(tmp_path / "talk.mp4", (W, H), 10) as writer:
+            writer.write(frames(1)[0])
+        kept = {label for label, name in names.items() if (tmp_path / name).exists()}
+    finally:
+        running.communicate(b"")
+    assert kept == {"running", "this process", "other computer", "old, written just now"}
+    assert (tmp_path / "notes.txt").read_text() == "not ours" and probe(tmp_path / "talk.mp4").frames == 1
+
+
+def test_a_work_folder_is_named_after_its_computer_and_process(tmp_path):
+    writer = VideoWriter(tmp_path / "talk.mp4", (W, H), 10)
+    try:
+        (work,) = leftovers(tmp_path)
+    finally:
+        writer.cancel()
+    assert work.startswith(f".talk.mp4.{video._this_host()}-{os.getpid()}.")
+    assert work.endswith(video.PART_SUFFIX)
+
+
+class FullDisk:
+    """An encoder whose output lands on /dev/full, which the kernel refuses with ENOSPC."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def write(self, frame: np.ndarray) -> None:
+        with open("/dev/full", "wb") as disk:
+            disk.write(encode_png(frame))
+
+    def finish(self, cancelled) -> None:
+        self.inner.finish(cancelled)
+
+    def abort(self) -> None:
+        self.inner.abort()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_said_in_one_plain_line_and_leaves_nothing(tmp_path):
+    out = tmp_path / "talk.mp4"
+    with pytest.raises(RecordingError) as caught:
+        with VideoWriter(out, (W, H), 10, wrap_encoder=FullDisk) as writer:
+            for frame in frames(5):
+                writer.write(frame)
+    assert str(caught.value) == f"cannot write {out}: no space left on the disk"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_refuses_writing_says_permission_denied(tmp_path):
+    # Tests run as root, for whom a chmod-ed folder is writable; /proc/self is
+    # refused to everyone.
+    with pytest.raises(InputError, match=r"^cannot write in the folder /proc/self \(permission denied\)$"):
+        VideoWriter("/proc/self/talk.mp4", (W, H), 10)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [(errno.ENOSPC, "no space left on the disk"), (errno.EACCES, "permission denied"),
+     (errno.EROFS, "permission denied (the disk is read-only)")],
+)
+def test_file_errors_are_said_in_plain_words(code, reason):
+    assert video.os_reason(OSError(code, os.strerror(code))) == reason

@@ -37,18 +37,22 @@ a folder (a path ending in ``/`` or an existing empty folder)
 
 from __future__ import annotations
 
+import errno
 import os
-import queue
+import re
 import shutil
+import socket
 import struct
 import tempfile
 import threading
+import time
 import zlib
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Final, Protocol
 
 import numpy as np
 
@@ -67,6 +71,12 @@ DEFAULT_SPEED: Final[float] = 2.0
 DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 720)
 #: Frames waiting for the worker at most; a producer that is faster waits.
 DEFAULT_QUEUE: Final[int] = 8
+#: The end of the hidden work folder's name, ``.NAME.HOST-PID.xxxxxxxx.rnnviz-part``.
+PART_SUFFIX: Final[str] = ".rnnviz-part"
+#: A work folder of an older rnnviz (no host and process in its name) counts as
+#: stale once nothing in it has changed for this long: a recording that runs
+#: writes to it all the time.
+OLD_PART_AGE_S: Final[float] = 24 * 3600.0
 #: zlib level for PNG frames: 3 is about twice as fast as 6 on window
 #: pictures for files a few percent larger.
 PNG_LEVEL: Final[int] = 3
@@ -102,16 +112,46 @@ class RecordingError(InputError):
     """
 
 
+class UnwritableOutput(RecordingError):
+    """Nothing at all can be written where the recording was to go (found before its first frame)."""
+
+
+#: Plain words for the file errors a user can do something about.
+_OS_REASONS: Final[dict[int, str]] = {
+    errno.ENOSPC: "no space left on the disk",
+    errno.EDQUOT: "no space left in your disk quota",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "permission denied (the disk is read-only)",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why *error* happened, in plain words (``"no space left on the disk"``)."""
+    return _OS_REASONS.get(error.errno or 0) or error.strerror or str(error)
+
+
 @dataclass(frozen=True)
 class OutputPlan:
-    """A checked output: where it goes and in which format."""
+    """A checked output: where it goes and in which format.
+
+    ``path`` is what the user named. When it is a symbolic link, ``through``
+    is the file or folder it leads to: the recording is written there, so
+    the link stays a link and its target gets the video.
+    """
 
     path: Path
     kind: str  # "mp4", "webm", "gif" or "png"
+    through: Path | None = None
 
     @property
     def is_folder(self) -> bool:
         return self.kind == "png"
+
+    @property
+    def destination(self) -> Path:
+        """Where the bytes go: the link's target, else the path itself."""
+        return self.through if self.through is not None else self.path
 
 
 def plan_output(out: str | os.PathLike[str], size: tuple[int, int]) -> OutputPlan:
@@ -119,20 +159,29 @@ def plan_output(out: str | os.PathLike[str], size: tuple[int, int]) -> OutputPla
 
     Raises :class:`~rnnviz.engine.errors.InputError` naming the problem: an
     unknown extension, a missing or unwritable folder, a non-empty frame
-    folder, or an odd size for MP4/WebM. Nothing is created.
+    folder, something that is neither a file nor a folder (a device, a
+    pipe, a link leading to one or in a circle), or an odd size for
+    MP4/WebM. Nothing is created.
     """
     text = os.fspath(out)
     if not text.strip():
         raise InputError("no output given: name a file such as talk.mp4, or a folder ending in /")
     path = Path(text).expanduser()
-    as_folder = text.endswith(("/", os.sep)) or path.is_dir()
+    through = None
+    if path.is_symlink():
+        through = Path(os.path.realpath(path))
+        if through.is_symlink():  # realpath stops where links lead in a circle
+            raise InputError(f"{path} is a link that leads in a circle; name a file to record to")
+    named = f"{path} (a link to {through})" if through is not None else str(path)
+    destination = through if through is not None else path
+    as_folder = text.endswith(("/", os.sep)) or destination.is_dir()
     if as_folder:
         kind = "png"
-        if path.exists() and not path.is_dir():
-            raise InputError(f"{path} is a file, not a folder for PNG frames")
-        if path.is_dir() and any(path.iterdir()):
+        if destination.exists() and not destination.is_dir():
+            raise InputError(f"{named} is a file, not a folder for PNG frames")
+        if destination.is_dir() and any(destination.iterdir()):
             raise InputError(
-                f"the folder {path} is not empty; PNG frames go into a new or empty folder"
+                f"the folder {named} is not empty; PNG frames go into a new or empty folder"
             )
     else:
         kind = EXTENSIONS.get(path.suffix.lower(), "")
@@ -142,9 +191,12 @@ def plan_output(out: str | os.PathLike[str], size: tuple[int, int]) -> OutputPla
                 f"cannot record to {path.name} ({shown}): name it *.mp4, *.webm or *.gif, "
                 "or give a folder ending in / for PNG frames"
             )
-        if path.is_dir():
-            raise InputError(f"{path} is a folder; name a file to record to")
-    parent = path.parent
+        if destination.is_dir():
+            raise InputError(f"{named} is a folder; name a file to record to")
+        if destination.exists() and not destination.is_file():
+            # A device or a pipe: the finished video would replace it.
+            raise InputError(f"{named} is not a regular file; name a file to record to")
+    parent = destination.parent
     if not parent.is_dir():
         raise InputError(f"no such folder: {parent}")
     if not os.access(parent, os.W_OK | os.X_OK):
@@ -158,7 +210,7 @@ def plan_output(out: str | os.PathLike[str], size: tuple[int, int]) -> OutputPla
             f"{kind.upper()} video needs an even width and height (yuv420p colour): "
             f"the {odd} of {width}x{height} is odd; try {width + width % 2}x{height + height % 2}"
         )
-    return OutputPlan(path, kind)
+    return OutputPlan(path, kind, through)
 
 
 def check_fps(fps: float) -> float:
@@ -503,7 +555,175 @@ class _GifFile:
                 pass
 
 
+class Encoder(Protocol):
+    """What the worker thread hands frames to: one kind of output being written."""
+
+    def write(self, frame: np.ndarray) -> None:
+        """Add *frame* (the same array again for a held picture)."""
+
+    def finish(self, cancelled: Callable[[], bool]) -> None:
+        """Complete the output; stop early when *cancelled* () turns true."""
+
+    def abort(self) -> None:
+        """Let go of open files after a failure or a cancel."""
+
+
+# -- hidden work folders ------------------------------------------------------------------
+def _this_host() -> str:
+    """This computer's name as it may appear in a file name (letters, digits, dashes)."""
+    return re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname()) or "host"
+
+
+def part_prefix(name: str) -> str:
+    """The start of a work folder's name for output *name*: ``.NAME.HOST-PID.``.
+
+    The host and the process that own the folder are in its name, so a
+    later recording can tell a folder left by a killed process from one in use.
+    """
+    return f".{name}.{_this_host()}-{os.getpid()}."
+
+
+def _process_gone(pid: int) -> bool:
+    """True when no process *pid* runs on this computer (never true for this process)."""
+    if pid == os.getpid() or os.name != "posix":
+        return False  # os.kill(pid, 0) is no harmless probe on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it runs, as someone else (EPERM)
+        return False
+    return False
+
+
+def _untouched_for(folder: Path, seconds: float) -> bool:
+    """True when neither *folder* nor anything directly in it changed in the last *seconds*."""
+    newest = folder.stat().st_mtime
+    for entry in folder.iterdir():
+        newest = max(newest, entry.stat(follow_symlinks=False).st_mtime)
+    return time.time() - newest > seconds
+
+
+def remove_stale_parts(folder: Path) -> list[str]:
+    """Delete the work folders in *folder* that recordings killed on this computer left behind.
+
+    A folder counts as stale when the process named in it (see
+    :func:`part_prefix`) no longer runs here; one from another computer
+    (a shared network folder) or a process that still runs is kept. A
+    folder named by an older rnnviz, without its process, is deleted once
+    nothing in it has changed for :data:`OLD_PART_AGE_S`. Returns the
+    names deleted; what cannot be read or deleted is left alone.
+    """
+    host = _this_host()
+    removed = []
+    try:
+        entries = [e for e in folder.iterdir() if e.name.startswith(".") and e.name.endswith(PART_SUFFIX)]
+    except OSError:
+        return removed
+    for entry in entries:
+        stem = entry.name[: -len(PART_SUFFIX)]
+        owner = stem.rsplit(".", 2)[-2] if stem.count(".") >= 3 else ""
+        match = re.fullmatch(r"(.+)-(\d+)", owner)
+        try:
+            if not entry.is_dir() or entry.is_symlink():
+                continue
+            if match is not None:
+                stale = match.group(1) == host and _process_gone(int(match.group(2)))
+            else:
+                stale = _untouched_for(entry, OLD_PART_AGE_S)
+            if stale:
+                shutil.rmtree(entry)
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
+
+
+# -- the queue between the caller and the worker --------------------------------------------
+#: What the queue gives the worker once it is ended and empty.
 _END: Final[object] = object()
+
+
+class _FrameQueue:
+    """Frames waiting for the worker; a run of one picture is one entry with a count.
+
+    At most *max_pictures* distinct pictures wait (the memory a queue may
+    hold) and at most *max_frames* frames, repeats included (the work it
+    may hold). The end mark needs no room, so finishing never waits.
+    """
+
+    def __init__(self, max_pictures: int, max_frames: int) -> None:
+        self.max_pictures = max(1, max_pictures)
+        self.max_frames = max(1, max_frames)
+        self._changed = threading.Condition()
+        self._runs: deque[list] = deque()  # [picture, copies]
+        self._ended = False
+        #: Frames waiting, repeats included.
+        self.frames = 0
+
+    @property
+    def pictures(self) -> int:
+        """Distinct pictures waiting."""
+        return len(self._runs)
+
+    def free(self) -> tuple[int, int]:
+        """(frames that fit now, new pictures that fit now)."""
+        with self._changed:
+            return self.max_frames - self.frames, self.max_pictures - len(self._runs)
+
+    def put(self, frame: np.ndarray, copies: int, timeout: float = 0.0) -> int:
+        """Queue up to *copies* of *frame*; return how many.
+
+        With no room, waits once up to *timeout* seconds for the worker to
+        take a frame, and tries again.
+        """
+        with self._changed:
+            taken = self._fit(frame, copies)
+            if not taken and timeout > 0:
+                self._changed.wait(timeout)
+                taken = self._fit(frame, copies)
+            return taken
+
+    def _fit(self, frame: np.ndarray, copies: int) -> int:
+        room = min(copies, self.max_frames - self.frames)
+        if room <= 0:
+            return 0
+        if self._runs and self._runs[-1][0] is frame:
+            self._runs[-1][1] += room  # a held picture: more of the same, no more memory
+        elif len(self._runs) < self.max_pictures:
+            self._runs.append([frame, room])
+        else:
+            return 0
+        self.frames += room
+        self._changed.notify_all()
+        return room
+
+    def get(self) -> np.ndarray | object:
+        """The next frame, waiting for one; :data:`_END` once ended and empty."""
+        with self._changed:
+            while not self._runs and not self._ended:
+                self._changed.wait()
+            if not self._runs:
+                return _END
+            run = self._runs[0]
+            run[1] -= 1
+            if run[1] == 0:
+                self._runs.popleft()
+            self.frames -= 1
+            self._changed.notify_all()
+            return run[0]
+
+    def end(self) -> None:
+        """No more frames: :meth:`get` returns :data:`_END` once the queue is empty."""
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def clear(self) -> None:
+        with self._changed:
+            self._runs.clear()
+            self.frames = 0
+            self._changed.notify_all()
 
 
 class VideoWriter:
@@ -514,13 +734,22 @@ class VideoWriter:
     out
         ``*.mp4``, ``*.webm``, ``*.gif``, or a folder (ending in ``/`` or
         existing and empty) for PNG frames. Checked by :func:`plan_output`.
+        A symbolic link is written through: its target gets the recording.
     size
         (width, height) of every frame.
     fps
         Frames per second of the video (ignored by PNG frames).
     max_queued
-        Frames that may wait for the worker; :meth:`write` blocks beyond that,
-        so memory stays bounded whatever the producer's speed.
+        Distinct pictures that may wait for the worker: the memory the
+        queue holds is at most this many frames.
+    max_frames
+        Frames that may wait, repeats of one picture included (the work
+        queued); by default *max_queued*. :meth:`write` blocks beyond either
+        limit, so memory stays bounded whatever the producer's speed;
+        :meth:`offer` never blocks.
+    wrap_encoder
+        Called with the encoder of the output; what it returns is used
+        instead (tests make the encoder slow with it).
 
     Use :meth:`write` per frame, then :meth:`close` (wait and get the path) or
     :meth:`finish` and poll :meth:`wait` to stay responsive; :meth:`cancel`
@@ -528,16 +757,21 @@ class VideoWriter:
     A frame handed to :meth:`write` must not be changed afterwards (it is
     queued, not copied); handing the same array again is cheap: it is
     converted, compressed or counted once.
+
+    The work folder's name says which process owns it; starting a writer
+    deletes the ones that killed processes left in the same folder
+    (:func:`remove_stale_parts`).
     """
 
     def __init__(
         self, out: str | os.PathLike[str], size: tuple[int, int], fps: float, *,
-        max_queued: int = DEFAULT_QUEUE,
+        max_queued: int = DEFAULT_QUEUE, max_frames: int | None = None,
+        wrap_encoder: Callable[[Encoder], Encoder] | None = None,
     ) -> None:
         self.plan = plan_output(out, size)
         self.size = (int(size[0]), int(size[1]))
         self.fps = check_fps(fps)
-        self._queue: queue.Queue[object] = queue.Queue(max(1, max_queued))
+        self._queue = _FrameQueue(max_queued, max_queued if max_frames is None else max_frames)
         self._cancelled = threading.Event()
         self._error: RecordingError | None = None
         self._finished = threading.Event()  # the worker has ended, for better or worse
@@ -550,26 +784,32 @@ class VideoWriter:
         self.phase = "encoding"
         self.path: Path | None = None
         av = None if self.plan.is_folder else load_av()
-        parent = self.plan.path.parent
+        destination = self.plan.destination
+        parent = destination.parent
+        remove_stale_parts(parent)
         try:
             self._work = Path(tempfile.mkdtemp(
-                prefix=f".{self.plan.path.name}.", suffix=".rnnviz-part", dir=parent
+                prefix=part_prefix(destination.name), suffix=PART_SUFFIX, dir=parent
             ))
         except OSError as error:
-            raise RecordingError(f"cannot write in {parent}: {error.strerror}") from None
+            raise UnwritableOutput(f"cannot write in {parent}: {os_reason(error)}") from None
         try:
             if self.plan.is_folder:
                 self._target = self._work / "frames"
                 self._target.mkdir()
-                self._encoder: _PngFrames | _VideoFile | _GifFile = _PngFrames(self._target)
+                encoder: Encoder = _PngFrames(self._target)
             elif self.plan.kind == "gif":
                 self._target = self._work / "video.gif"
-                self._encoder = _GifFile(av, self._target, self._work, self.size, self.fps)
+                encoder = _GifFile(av, self._target, self._work, self.size, self.fps)
             else:
                 self._target = self._work / f"video.{self.plan.kind}"
-                self._encoder = _VideoFile(av, self._target, self.plan.kind, self.size, self.fps)
+                encoder = _VideoFile(av, self._target, self.plan.kind, self.size, self.fps)
+            self._gif = encoder if isinstance(encoder, _GifFile) else None
+            self._encoder = wrap_encoder(encoder) if wrap_encoder is not None else encoder
         except BaseException as error:
             self._remove_work()
+            if isinstance(error, OSError) and error.errno in _OS_REASONS:
+                raise UnwritableOutput(f"cannot write in {parent}: {os_reason(error)}") from None
             if isinstance(error, Exception) and not isinstance(error, RecordingError):
                 raise self._explain(error) from None
             raise
@@ -579,6 +819,48 @@ class VideoWriter:
     # -- producer side ---------------------------------------------------------------
     def write(self, frame: np.ndarray) -> None:
         """Queue one frame (waits while the queue is full); raises the worker's error if any."""
+        self._check(frame)
+        while True:
+            self._raise_error()
+            if self._queue.put(frame, 1, timeout=0.05):
+                break
+        self.frames_received += 1
+
+    def offer(self, frame: np.ndarray, copies: int = 1) -> int:
+        """Queue up to *copies* of *frame* without waiting; return how many were taken.
+
+        Fewer (down to none) are taken when the encoder is behind: the queue
+        holds no more than its frames and pictures allow. Raises the
+        worker's error if any.
+        """
+        self._check(frame)
+        self._raise_error()
+        taken = self._queue.put(frame, copies) if copies > 0 else 0
+        self.frames_received += taken
+        return taken
+
+    def room(self) -> tuple[int, int]:
+        """(frames :meth:`offer` takes now, new pictures among them at most).
+
+        A repeat of the last picture offered is no new picture while it
+        still waits in the queue.
+
+        Only the worker frees room, so what this says still holds for the
+        caller's next :meth:`offer` (there may be more room by then).
+        """
+        return self._queue.free()
+
+    @property
+    def frames_waiting(self) -> int:
+        """Frames queued and not yet taken by the worker, repeats included."""
+        return self._queue.frames
+
+    @property
+    def pictures_waiting(self) -> int:
+        """Distinct pictures queued and not yet taken by the worker (the memory held)."""
+        return self._queue.pictures
+
+    def _check(self, frame: np.ndarray) -> None:
         if self._ending:
             raise RuntimeError("write() after finish(), close() or cancel()")
         width, height = self.size
@@ -586,21 +868,13 @@ class VideoWriter:
             raise ValueError(
                 f"a frame must be a {height}x{width}x3 uint8 array, not {frame.shape} {frame.dtype}"
             )
-        while True:
-            self._raise_error()
-            try:
-                self._queue.put(frame, timeout=0.05)
-                break
-            except queue.Full:
-                continue
-        self.frames_received += 1
 
     def finish(self) -> None:
         """No more frames: let the worker complete the file (returns at once)."""
         if self._ending:
             return
         self._ending = True
-        self._put_end()
+        self._queue.end()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait up to *timeout* seconds for the worker; True once it has ended."""
@@ -617,8 +891,8 @@ class VideoWriter:
     @property
     def frames_finished(self) -> int:
         """Frames in the output so far: for a GIF, those written while finishing."""
-        if isinstance(self._encoder, _GifFile):
-            return self._encoder.encoded
+        if self._gif is not None:
+            return self._gif.encoded
         return self.frames_written
 
     def close(self) -> Path:
@@ -638,9 +912,8 @@ class VideoWriter:
         """
         self._cancelled.set()
         self._ending = True
-        # Unblock a worker waiting for frames, then wait for it to clean up.
-        self._drain()
-        self._put_end()
+        self._queue.clear()
+        self._queue.end()
         self._thread.join()
 
     def __enter__(self) -> "VideoWriter":
@@ -678,7 +951,7 @@ class VideoWriter:
                 self._encoder.abort()
                 self._remove_work()
                 self.phase = "failed" if self._error is not None else "cancelled"
-                self._drain()
+                self._queue.clear()
             else:
                 self.phase = "done"
             self._finished.set()
@@ -691,19 +964,19 @@ class VideoWriter:
     def _complete(self) -> None:
         if self._cancelled.is_set():
             return
-        out = self.plan.path
+        out = self.plan.destination
         if self.plan.is_folder and out.is_dir():
             out.rmdir()  # empty (checked at the start); an OSError says if that changed
         os.replace(self._target, out)
-        self.path = out
+        self.path = self.plan.path
         self._remove_work()
 
     def _explain(self, error: Exception) -> RecordingError:
         """A message for the user about *error*, naming the output."""
         out = self.plan.path
         if isinstance(error, OSError):  # PyAV's file errors are OSErrors too
-            if error.errno == 28:  # ENOSPC
-                return RecordingError(f"cannot finish {out}: the disk is full")
+            if error.errno in _OS_REASONS:
+                return RecordingError(f"cannot write {out}: {os_reason(error)}")
             if type(error).__module__ == "av.error" and not error.filename:
                 return RecordingError(f"the video encoder failed while writing {out}: {error.strerror}")
             reason = error.strerror or str(error)
@@ -721,22 +994,6 @@ class VideoWriter:
             # raised, its work folder is gone and :attr:`phase` says "failed".
             self._finished.wait()
             raise self._error
-
-    def _put_end(self) -> None:
-        while not self._finished.is_set():
-            try:
-                self._queue.put(_END, timeout=0.05)
-                return
-            except queue.Full:
-                if self._cancelled.is_set():
-                    self._drain()
-
-    def _drain(self) -> None:
-        try:
-            while True:
-                self._queue.get_nowait()
-        except queue.Empty:
-            pass
 
     def _remove_work(self) -> None:
         shutil.rmtree(self._work, ignore_errors=True)

@@ -59,6 +59,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.io.video import DEFAULT_FPS, DEFAULT_SIZE, DEFAULT_SPEED, VideoWriter, check_fps
 from rnnviz.session import Session
+from rnnviz.ui import folders
 from rnnviz.ui.app import offscreen_window
 
 #: Seconds the first and the last picture stay on screen.
@@ -69,8 +70,13 @@ MIN_SPEED: Final[float] = 0.1
 #: Frames per second of a live recording.
 LIVE_FPS: Final[int] = 30
 #: Frames a live recording may queue ahead of the encoder (held frames are
-#: the same array, so a long pause costs no memory).
+#: the same array, so a long pause costs no memory): two seconds of a GUI
+#: too busy to film, and the most an encoder may be behind before frames are
+#: dropped, so Stop leaves at most this much to finish.
 LIVE_QUEUE: Final[int] = 60
+#: Distinct pictures a live recording may queue: the memory it holds, a few
+#: frames (a 3840×2160 frame is 25 MB) however far the encoder falls behind.
+LIVE_PICTURES: Final[int] = 3
 #: Turns of the event loop a rendered frame may take to be painted completely
 #: (two in practice; a widget repainting itself over and over stops there).
 SETTLE_ROUNDS: Final[int] = 8
@@ -506,9 +512,17 @@ class LiveRecorder(QObject):
     """Film *window* at *fps* frames per second while the user works in it.
 
     :meth:`capture` takes the time ``now`` in seconds (a monotonic clock; a
-    test passes its own) and writes every frame due by then: a fresh grab
-    when the window has painted since the last frame, else the last frame
-    again. The widgets in *ignore* (the REC indicator) do not count as changes.
+    test passes its own) and hands the writer the frames due by then: a
+    fresh grab when the window has painted since the last frame, else the
+    last frame again. The widgets in *ignore* (the REC indicator) do not
+    count as changes.
+
+    It never waits for the encoder. Frames the writer has no room for are
+    dropped (:attr:`dropped`), a held picture's repeats before a new
+    picture, and no grab is made that could not be queued (grabbing a large
+    window is the costly part). A video whose encoder fell behind is
+    therefore shorter than the time filmed, never behind it, and the memory
+    the writer holds stays within its limits (a few pictures).
     """
 
     def __init__(
@@ -521,7 +535,12 @@ class LiveRecorder(QObject):
         self._watch = PaintWatch(window, ignore)
         self._last: np.ndarray | None = None
         self._start: float | None = None
+        #: Frames whose time has come: written or dropped.
+        self.due = 0
+        #: Frames handed to the writer.
         self.frames = 0
+        #: Frames left out because the encoder could not keep up.
+        self.dropped = 0
         #: Frames that were new pictures (the rest repeat the one before).
         self.grabs = 0
 
@@ -530,24 +549,37 @@ class LiveRecorder(QObject):
         return self._writer.size
 
     def capture(self, now: float) -> int:
-        """Write the frames due at *now*; return how many were written."""
+        """Hand the writer the frames due at *now*, as many as it takes at once; return how many."""
         if self._start is None:
             self._start = now
         due = math.floor((now - self._start) * self._fps + 1e-9) + 1
+        missing = due - self.due
+        if missing <= 0:
+            return 0
+        self.due = due
+        room, pictures = self._writer.room()
         written = 0
-        while self.frames < due:
-            if self._last is None or (self._watch.dirty and self.frames == due - 1):
-                # Missed frames (a busy GUI) repeat the picture before; the
-                # fresh one goes where it is due.
+        if self._last is None or self._watch.dirty:
+            # The window changed. Missed frames (a busy GUI) repeat the
+            # picture before; the fresh one goes where it is due: last. With
+            # no room for a new picture, the frames are dropped rather than
+            # filled with a picture that is no longer true (the window stays
+            # marked changed, so the next frame with room is a fresh one).
+            if room > 0 and pictures > 0:
+                if missing > 1 and self._last is not None and pictures > 1:
+                    written += self._writer.offer(self._last, min(missing - 1, room - 1))
                 self._last = self._watch.grab(self.size)
                 self.grabs += 1
-            self._writer.write(self._last)
-            self.frames += 1
-            written += 1
+                written += self._writer.offer(self._last)
+        elif room > 0:
+            written += self._writer.offer(self._last, min(missing, room))
+        self.frames += written
+        self.dropped += missing - written
         return written
 
     def seconds(self) -> float:
-        return self.frames / self._fps
+        """The time filmed so far (dropped frames included)."""
+        return self.due / self._fps
 
     def stop(self) -> None:
         """Stop watching the window (the writer is the caller's to finish)."""
@@ -622,12 +654,17 @@ class RenderOptionsDialog(QDialog):
                              float(self.pace_box.currentData()), self.ticks_box.value())
 
 
-def default_video_path(name: str = "rnnviz.mp4") -> str:
-    """*name* in the user's Videos folder (their home folder when there is none)."""
+def videos_folder() -> str:
+    """The user's Videos folder (their home folder when there is none)."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
     if not folder or not Path(folder).is_dir():
         folder = str(Path.home())
-    return str(Path(folder) / name)
+    return folder
+
+
+def default_video_path(name: str = "rnnviz.mp4") -> str:
+    """*name* in the user's Videos folder (their home folder when there is none)."""
+    return str(Path(videos_folder()) / name)
 
 
 class RecordingController(QObject):
@@ -636,7 +673,12 @@ class RecordingController(QObject):
     ``choose_path(title, suggested) -> str | None`` and
     ``choose_options(n_ticks) -> RenderOptions | None`` ask the user; tests
     replace them so no modal dialog opens. ``clock`` gives seconds for the
-    live recorder.
+    live recorder, and ``open_writer`` (:class:`VideoWriter`'s signature)
+    opens its output.
+
+    The path suggested is in the last folder the user opened, saved,
+    exported or recorded into (:mod:`rnnviz.ui.folders`), else their Videos
+    folder; the folder of a path chosen here is remembered for every dialog.
     """
 
     def __init__(self, window) -> None:
@@ -645,12 +687,17 @@ class RecordingController(QObject):
         self.choose_path: Callable[[str, str], str | None] = self._ask_path
         self.choose_options: Callable[[int], RenderOptions | None] = self._ask_options
         self.clock: Callable[[], float] = time.monotonic
+        self.open_writer: Callable[..., VideoWriter] = VideoWriter
+        # A window without settings (screenshots, tests) remembers the folder
+        # only while it lives; with settings the remembered one wins.
+        self._fallback_folder = videos_folder()
         #: Called with (title, message) when something went wrong; by default a
         #: message box that does not block (tests collect the messages instead).
         self.report: Callable[[str, str], None] = self._show_problem
         self.live: LiveRecorder | None = None
         self.writer: VideoWriter | None = None
         self.progress: QProgressDialog | None = None
+        self._dropped = 0
         self.renderer: StreamRenderer | None = None
         self.indicator = RecIndicator()
         window.statusBar().addPermanentWidget(self.indicator)
@@ -716,18 +763,20 @@ class RecordingController(QObject):
             self._sync_actions()
             return False
         if path is None:
-            path = self.choose_path("Record to", default_video_path())
+            path = self._choose("Record to", "rnnviz.mp4")
         if not path:
             self._sync_actions()
             return False
         size = even_size(self.window.width(), self.window.height())
         try:
-            self.writer = VideoWriter(path, size, LIVE_FPS, max_queued=LIVE_QUEUE)
+            self.writer = self.open_writer(path, size, LIVE_FPS, max_queued=LIVE_PICTURES,
+                                           max_frames=LIVE_QUEUE)
         except InputError as error:
             self._sync_actions()
             self._warn("Cannot record", str(error))
             return False
         self.live = LiveRecorder(self.window, self.writer, fps=LIVE_FPS, ignore=(self.indicator,))
+        self._dropped = 0
         self._title = self.window.windowTitle()
         self.indicator.show_time(0)
         self.indicator.show()
@@ -753,7 +802,12 @@ class RecordingController(QObject):
         self.window.setWindowTitle(f"\u25cf REC {self.indicator.text()[6:]} — {self._title}")
 
     def stop_recording(self, now: float | None = None) -> None:
-        """Stop filming; the file is completed in the background with a progress dialog."""
+        """Stop filming at once; the file is completed in the background with a progress dialog.
+
+        Nothing waits for the encoder here: the frames it has queued (at most
+        :data:`LIVE_QUEUE`) are written while the dialog shows, and its
+        Cancel deletes the unfinished file.
+        """
         if self.live is None:
             return
         self.capture_now(now)
@@ -762,6 +816,7 @@ class RecordingController(QObject):
         if writer is None:  # the capture above failed and cleaned up
             self._sync_actions()
             return
+        self._dropped = live.dropped if live else 0
         writer.finish()
         self._start_finishing(writer, frames=live.frames if live else 0)
 
@@ -811,7 +866,17 @@ class RecordingController(QObject):
         if writer.error is not None:
             self._warn("The video was not saved", str(writer.error))
         elif writer.path is not None:
-            self.window.tell(f"Saved {writer.path} ({writer.frames_written:,} frames)", 8000)
+            self.window.tell(self.saved_message(writer.path, writer.frames_written, self._dropped), 8000)
+            self._dropped = 0
+
+    @staticmethod
+    def saved_message(path: Path, frames: int, dropped: int) -> str:
+        """``Saved talk.mp4 (900 frames)``, saying how many frames were dropped if any."""
+        if not dropped:
+            return f"Saved {path} ({frames:,} frames)"
+        what = "frame was" if dropped == 1 else "frames were"
+        return (f"Saved {path} ({frames:,} frames; {dropped:,} {what} dropped "
+                "because the encoder fell behind)")
 
     def cancel_finishing(self) -> None:
         """Cancel: no file is left where the video was to go."""
@@ -860,7 +925,7 @@ class RecordingController(QObject):
             if options is None:
                 return False
         if path is None:
-            path = self.choose_path("Render video to", default_video_path("rnnviz-stream.mp4"))
+            path = self._choose("Render video to", "rnnviz-stream.mp4")
             if not path:
                 return False
         ticks = session.n_ticks if options.ticks is None else options.ticks
@@ -913,6 +978,18 @@ class RecordingController(QObject):
         self._poll.start(POLL_MS)
 
     # -- asking the user --------------------------------------------------------------------------------
+    def _choose(self, title: str, name: str) -> str | None:
+        """Ask for a path, suggesting *name* in the last folder used; remember the folder chosen."""
+        settings = self.window._settings
+        suggested = Path(folders.last_folder(settings, self._fallback_folder)) / name
+        path = self.choose_path(title, str(suggested))
+        if path:
+            # The folder the output goes in (for PNG frames, the one holding their folder).
+            folder = Path(path).expanduser().parent
+            folders.remember_folder(settings, folder)
+            self._fallback_folder = str(folder)
+        return path
+
     def _ask_path(self, title: str, suggested: str) -> str | None:
         path, chosen = QFileDialog.getSaveFileName(self.window, title, suggested, FILE_FILTERS)
         if not path:
