@@ -13,11 +13,36 @@ import pytest
 
 from rnnviz import cli
 from rnnviz.commands import record
+from rnnviz.io import video
 from rnnviz.io.video import probe
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Quick settings: the smallest comfortable window, few frames.
 FAST = ["--size", "760x600", "--fps", "4", "--speed", "2"]
+#: ``python -c RUN_CLI ARGS…`` runs ``rnnviz ARGS…`` with the record command listed.
+RUN_CLI = (
+    "import sys; from rnnviz import cli; from rnnviz.commands import record\n"
+    "original = cli.build_parser\n"
+    "def build():\n"
+    "    parser = original()\n"
+    "    sub = next(a for a in parser._actions if a.__class__.__name__ == '_SubParsersAction')\n"
+    "    if 'record' not in sub.choices: record.add_parser(sub)\n"
+    "    return parser\n"
+    "cli.build_parser = build\n"
+    "sys.exit(cli.main(sys.argv[1:]))\n"
+)
+
+
+def wait_for_work_folder(process: subprocess.Popen, folder: Path, prefix: str) -> None:
+    """Return once *process* has begun rendering: its work folder appears in *folder*."""
+    for _ in range(6000):
+        if any(p.name.startswith(prefix) for p in folder.iterdir()) or process.poll() is not None:
+            break
+        try:
+            process.wait(timeout=0.01)
+        except subprocess.TimeoutExpired:
+            pass
+    assert process.poll() is None, process.communicate()
 
 
 @pytest.fixture
@@ -90,32 +115,14 @@ def test_bad_input_exits_2_with_a_message_and_writes_nothing(run, qtbot, tmp_pat
 def test_ctrl_c_cancels_cleanly_with_status_130_and_no_file(tmp_path):
     out = tmp_path / "long.mp4"
     out.write_bytes(b"the take to keep")
-    script = (
-        "import sys; from rnnviz import cli; from rnnviz.commands import record\n"
-        "original = cli.build_parser\n"
-        "def build():\n"
-        "    parser = original()\n"
-        "    sub = next(a for a in parser._actions if a.__class__.__name__ == '_SubParsersAction')\n"
-        "    if 'record' not in sub.choices: record.add_parser(sub)\n"
-        "    return parser\n"
-        "cli.build_parser = build\n"
-        "sys.exit(cli.main(sys.argv[1:]))\n"
-    )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
-        [sys.executable, "-c", script, "record", str(out), "(10)^200", "--size", "760x600"],
+        [sys.executable, "-c", RUN_CLI, "record", str(out), "(10)^200", "--size", "760x600"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
     )
     try:
         # Interrupt once rendering has begun: its work folder appears beside OUT.
-        for _ in range(6000):
-            if any(p.name.startswith(".long.mp4.") for p in tmp_path.iterdir()) or process.poll() is not None:
-                break
-            try:
-                process.wait(timeout=0.01)
-            except subprocess.TimeoutExpired:
-                pass
-        assert process.poll() is None, process.communicate()
+        wait_for_work_folder(process, tmp_path, ".long.mp4.")
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
     finally:
@@ -126,3 +133,64 @@ def test_ctrl_c_cancels_cleanly_with_status_130_and_no_file(tmp_path):
     assert stdout == b"" and b"interrupted" in stderr
     assert out.read_bytes() == b"the take to keep"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long.mp4"]
+
+
+# -- where the video goes: links, full disks, folders that refuse, killed recordings ----------
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /dev/full and /proc")
+
+
+@LINUX
+def test_a_link_to_dev_full_is_refused_in_one_line_with_status_2_and_stays_a_link(run, qtbot, tmp_path):
+    link = tmp_path / "talk.mp4"
+    link.symlink_to("/dev/full")
+    status, stdout, stderr = run(str(link), "1^5", *FAST)
+    assert (status, stdout) == (2, "")
+    assert stderr == f"rnnviz: {link} (a link to /dev/full) is not a regular file; name a file to record to\n"
+    assert link.is_symlink() and [p.name for p in tmp_path.iterdir()] == ["talk.mp4"]
+
+
+@LINUX
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("/proc/self/talk.mp4", "rnnviz: cannot write in the folder /proc/self (permission denied)\n"),
+        ("/proc/talk.mp4", "rnnviz: cannot write in /proc: No such file or directory\n"),
+    ],
+)
+def test_a_folder_nothing_can_be_written_in_is_one_line_and_status_2(run, qtbot, out, message):
+    assert run(out, "1^5", *FAST) == (2, "", message)
+
+
+@LINUX
+def test_a_disk_that_fills_up_while_recording_is_one_plain_line_and_status_1(run, qtbot, tmp_path, monkeypatch):
+    def to_a_full_disk(self, frame) -> None:
+        Path("/dev/full").write_bytes(video.encode_png(frame))  # the kernel says ENOSPC
+
+    monkeypatch.setattr(video._PngFrames, "write", to_a_full_disk)
+    out = tmp_path / "frames"
+    status, stdout, stderr = run(f"{out}/", "1^5", *FAST)
+    assert (status, stdout) == (1, "")
+    assert stderr == f"rnnviz: cannot write {out}: no space left on the disk\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_recording_killed_mid_way_leaves_a_work_folder_the_next_one_removes(run, qtbot, tmp_path):
+    out = tmp_path / "long.mp4"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, "record", str(out), "(10)^200", "--size", "760x600"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+    )
+    try:
+        wait_for_work_folder(process, tmp_path, ".long.mp4.")
+        process.kill()  # kill -9: no chance to clean up
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    (left,) = [p.name for p in tmp_path.iterdir()]
+    assert left.startswith(".long.mp4.") and left.endswith(".rnnviz-part")
+    status, _, stderr = run(str(tmp_path / "short.mp4"), "1^3", *FAST)
+    assert status == 0, stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["short.mp4"]

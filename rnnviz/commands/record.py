@@ -54,7 +54,7 @@ def add_parser(subparsers) -> None:
 
 def run_record(args: argparse.Namespace) -> int:
     from rnnviz.engine.sequences import parse_sequence
-    from rnnviz.io.video import RecordingError
+    from rnnviz.io.video import RecordingError, UnwritableOutput
     from rnnviz.session import DEFAULT_STREAM
     from rnnviz.ui.app import parse_size  # no Qt at import
 
@@ -103,7 +103,9 @@ def run_record(args: argparse.Namespace) -> int:
         if shown:
             print(file=sys.stderr)
         print(f"rnnviz: {error}", file=sys.stderr)
-        return 1
+        # Nowhere to write at all is a bad OUT, refused like any bad input
+        # (before a frame is drawn); a failure on the way (the disk filled up) is 1.
+        return 2 if isinstance(error, UnwritableOutput) else 1
     except KeyboardInterrupt:
         if shown:
             print(file=sys.stderr)
