@@ -6,8 +6,9 @@ Runs, each in a fresh Python process (Qt's state, the resident-set figures and
 launch timing must not see one another): the engine's ticks per second
 (bench/engine.py), memory per tick of history (bench/memory.py), the GUI's
 frame time at 1k, 100k and 1M ticks of history (bench/gui.py), launch to first
-paint (bench/launch.py), recording speed at 1280×720 (bench/record.py) and
-BPTT on the addition task (bench/bptt.py). Every row shows its goal, and
+paint (bench/launch.py), recording speed at 1280×720 (bench/record.py),
+BPTT on the addition task (bench/bptt.py) and long work in the window — End,
+an edit before the cursor, opening a session far in (bench/longwork.py). Every row shows its goal, and
 every row with a goal sets rnnviz beside a baseline measured in the same run
 (ratio = rnnviz / baseline). The first line names the machine. ``--quick``
 takes fewer samples (rough figures, under a minute); ``--markdown`` prints
@@ -170,6 +171,24 @@ def part_bptt(quick: bool) -> tuple[list[Row], list[str]]:
                 f"≥ {goal:,.0f} examples/s", ours >= goal)], []
 
 
+def part_longwork(quick: bool) -> tuple[list[Row], list[str]]:
+    import longwork
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication(sys.argv[:1])
+    bits = 500_000 if quick else 2_000_000
+    rows, notes = [], []
+    for m in longwork.measure(bits):
+        rows.append(row(f"long work s: {m.job}, window vs bare session", m.seconds, m.baseline, 2,
+                        f"ratio ≤ {longwork.RATIO_GOAL:g}", m.seconds / m.baseline <= longwork.RATIO_GOAL))
+        rows.append(row(f"long work s: {m.job}, longest GUI stall", m.stall, None, 2,
+                        f"≤ {longwork.STALL_GOAL_S:g} s", m.stall <= longwork.STALL_GOAL_S))
+        notes.append(f"long work: {m.job}: views {m.views:.2f} s in {m.emissions} redraws "
+                     f"(largest {m.views_max:.2f} s)")
+    return rows, [f"long work: {bits:,}-bit stream, main window "
+                  f"{longwork.SIZE[0]}×{longwork.SIZE[1]} offscreen", *notes]
+
+
 PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
     "engine": part_engine,
     "memory": part_memory,
@@ -177,6 +196,7 @@ PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
     "launch": part_launch,
     "record": part_record,
     "bptt": part_bptt,
+    "longwork": part_longwork,
 }
 
 
