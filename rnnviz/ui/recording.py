@@ -770,7 +770,7 @@ class RecordingController(QObject):
         size = even_size(self.window.width(), self.window.height())
         try:
             self.writer = self.open_writer(path, size, LIVE_FPS, max_queued=LIVE_PICTURES,
-                                           max_frames=LIVE_QUEUE)
+                                           max_frames=LIVE_QUEUE, low_latency=True)
         except InputError as error:
             self._sync_actions()
             self._warn("Cannot record", str(error))
