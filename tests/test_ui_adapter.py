@@ -311,6 +311,22 @@ def test_changes_with_something_done_in_between_are_separate_steps(adapter):
     assert adapter.session.params == LearnerParams(eta=2.0)
 
 
+def test_a_drag_while_playing_is_one_step_but_a_step_by_hand_separates(qtbot, adapter):
+    adapter.set_speed(60)
+    adapter.play()
+    adapter.set_params(eta=5.5)
+    qtbot.waitUntil(lambda: adapter.session.cursor >= 3, timeout=5000)  # Play moved on
+    adapter.set_params(eta=6.0)
+    adapter.pause()
+    assert adapter.undo_stack.count() == 1
+    adapter.back()
+    adapter.set_params(eta=6.5)
+    assert adapter.undo_stack.count() == 2
+    adapter.undo()
+    adapter.undo()
+    assert adapter.session.params.eta == 5.0
+
+
 def test_a_drag_back_to_where_it_started_leaves_no_undo_step(adapter):
     adapter.set_params(eta=6.0)
     adapter.set_params(eta=5.0)

@@ -43,7 +43,8 @@ Every change the user makes to the stream or to the learning parameters is
 one step on :attr:`SessionAdapter.undo_stack`. Keys typed on the tape merge
 into one step, as in a text editor, and so do the values a spin box sends
 while it is dragged or typed into: consecutive changes of the same setting
-with nothing else done in between. Undoing a parameter change puts the old
+with nothing else done in between (the ticks Play takes meanwhile do not
+count; a step or a seek by hand does). Undoing a parameter change puts the old
 value back for the ticks still to come; ticks already done keep the numbers
 they were computed with (as any parameter change does, see
 :class:`~rnnviz.session.Session`).
@@ -269,8 +270,10 @@ class _ParamsChange(QUndoCommand):
 
     A spin box sends a value for every step of a drag and every key typed
     into it; those merge into one undo step, as typed bits do: a change of
-    the same single setting, made when nothing else has changed since the
-    last one (the session's revision tells).
+    the same single setting, with nothing else done in between — no other
+    undo step (the stack only merges with its top) and no move of the
+    cursor by the user (:attr:`SessionAdapter._moves`; ticks that Play
+    takes on its own do not count, so a drag while playing is one step).
     """
 
     #: Qt merges only commands with the same non-negative id.
@@ -281,8 +284,8 @@ class _ParamsChange(QUndoCommand):
         self._adapter = adapter
         self._before = before
         self._after = after
-        self._revision_before = adapter.session.revision
-        self._revision_after: int | None = None
+        self._moves_before = adapter._moves
+        self._moves_after: int | None = None
 
     def id(self) -> int:  # noqa: A003 (Qt API)
         return self.PARAMS_ID
@@ -293,10 +296,10 @@ class _ParamsChange(QUndoCommand):
         settings = _changed_settings(self._before, self._after)
         if len(settings) != 1 or _changed_settings(other._before, other._after) != settings:
             return False
-        if other._revision_before != self._revision_after or other._before != self._after:
-            return False  # something else happened in between: a step of its own
+        if other._moves_before != self._moves_after or other._before != self._after:
+            return False  # the user did something in between: a step of its own
         self._after = other._after
-        self._revision_after = other._revision_after
+        self._moves_after = other._moves_after
         self.setText(_describe_change(self._before, self._after))
         # Dragged back to where it started: no step at all.
         self.setObsolete(self._after == self._before)
@@ -304,7 +307,7 @@ class _ParamsChange(QUndoCommand):
 
     def redo(self) -> None:
         self._adapter._apply_params(self._after)
-        self._revision_after = self._adapter.session.revision
+        self._moves_after = self._adapter._moves
 
     def undo(self) -> None:
         self._adapter._apply_params(self._before)
@@ -350,6 +353,9 @@ class SessionAdapter(QObject):
         self._session = session or Session()
         self._clock = clock
         self._working = False  # long work under way: the play timer waits
+        # Cursor moves the user made (Play's own ticks excluded): a spin box's
+        # values merge into one undo step only while this stays the same.
+        self._moves = 0
         # Ticks per slice of long work, adapted to this machine: computing
         # ticks, and only showing stored ones (which costs the views alone).
         self._slice = FIRST_SLICE
@@ -497,6 +503,7 @@ class SessionAdapter(QObject):
         origin = session.cursor if show_stored else len(session.history)
         total = max(target - origin, 1)
         while session.cursor != target:
+            target = min(target, session.n_ticks)  # a stream can only end sooner, never later
             stored = len(session.history)
             cursor = session.cursor
             if show_stored and cursor < target:
@@ -526,6 +533,7 @@ class SessionAdapter(QObject):
     # -- moving in time -------------------------------------------------------
     def _moved(self, before_cursor: int) -> None:
         if self._session.cursor != before_cursor:
+            self._moves += 1
             self._notify(Change.CURSOR)
 
     def step(self, count: int = 1) -> int:
@@ -568,6 +576,7 @@ class SessionAdapter(QObject):
         """Back to tick 0 with the initial weights; stored ticks are forgotten."""
         self.pause()
         self._session.reset()
+        self._moves += 1
         self._notify(Change.CURSOR)
 
     # -- playing ----------------------------------------------------------------
@@ -624,6 +633,13 @@ class SessionAdapter(QObject):
     def _on_timer(self) -> None:
         if self._working:
             return  # its processEvents let the timer in; the session is mid-move
+        moves = self._moves
+        try:
+            self._play_one_period()
+        finally:
+            self._moves = moves  # Play's own ticks are not moves the user made
+
+    def _play_one_period(self) -> None:
         if self._slow_motion:
             self.advance_stage()
             if self._session.at_end and self._stage in (None, Stage.UPDATE):
