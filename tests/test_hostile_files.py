@@ -68,18 +68,23 @@ def one_line(message: str) -> str:
 
 @contextmanager
 def released_after(fifo: Path) -> Iterator[None]:
-    """Run the block; if it waits on *fifo* for ever, end the wait so the test fails instead of hanging.
+    """Run the block, which must not wait on the named pipe *fifo*.
 
-    After :data:`PIPE_GUARD_S` a writer opens the pipe and closes it at once:
-    a reader waiting in ``open()`` then reads an empty file, which no test
-    accepts as the answer.
+    Code that would wait for ever is released after :data:`PIPE_GUARD_S`
+    (the other end is opened and closed at once, so a waiting reader reads
+    an empty file and a waiting writer gets on), and the test fails instead
+    of hanging.
     """
+    released = threading.Event()
 
     def release() -> None:
-        try:
-            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        except OSError:
-            pass  # nobody is waiting on it
+        released.set()
+        # A reader waits for a writer, a writer for a reader: be each once.
+        for flags in (os.O_WRONLY | os.O_NONBLOCK, os.O_RDONLY | os.O_NONBLOCK):
+            try:
+                os.close(os.open(fifo, flags))
+            except OSError:
+                pass  # nobody was waiting for that end
 
     timer = threading.Timer(PIPE_GUARD_S, release)
     timer.start()
@@ -88,6 +93,7 @@ def released_after(fifo: Path) -> Iterator[None]:
     finally:
         timer.cancel()
         timer.join()
+    assert not released.is_set(), f"waited on the named pipe {fifo.name} until it was released"
 
 
 # -- 1. numbers too large to read ------------------------------------------------------
@@ -262,6 +268,18 @@ def test_a_stream_file_linked_to_a_device_is_refused_unread(tmp_path, capsys):
     assert capsys.readouterr().err == f"rnnviz: {link} is a device, not a file\n"
 
 
+@needs_fifo
+def test_a_named_pipe_in_place_of_the_error_log_does_not_hang_the_report():
+    from rnnviz import errorlog
+
+    path = errorlog.log_path()
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    with released_after(path):
+        assert errorlog.append("rnnviz could not start: a test") is None
+    assert path.is_fifo()
+
+
 # -- 3. a byte-order mark, and a parameter log too long to replay ---------------------------
 def test_a_session_file_with_a_utf8_byte_order_mark_opens_as_without(tmp_path):
     plain, marked = tmp_path / "plain.rnnviz.json", tmp_path / "marked.rnnviz.json"
@@ -270,6 +288,13 @@ def test_a_session_file_with_a_utf8_byte_order_mark_opens_as_without(tmp_path):
     a, b = sessionfile.load(plain), sessionfile.load(marked)
     assert (b.sequence, b.session.cursor, b.session.param_log) == (a.sequence, a.session.cursor, a.session.param_log)
     np.testing.assert_array_equal(b.session.history["ho"], a.session.history["ho"])
+
+
+def test_a_session_file_in_utf16_with_a_byte_order_mark_opens(tmp_path):
+    """PowerShell's Out-File writes UTF-16 with a mark; the stream files already read it."""
+    path = tmp_path / "powershell.rnnviz.json"
+    path.write_bytes(session_text().encode("utf-16"))
+    assert sessionfile.load(path).session.cursor == 7
 
 
 def test_a_bad_byte_after_a_byte_order_mark_is_counted_from_the_start_of_the_file(tmp_path):
