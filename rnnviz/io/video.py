@@ -2,7 +2,8 @@
 
 Frames are ``height × width × 3`` ``uint8`` RGB arrays. :class:`VideoWriter`
 takes them on the caller's thread and hands them to a worker thread through a
-bounded queue, so a GUI only ever copies a frame and goes on. The worker
+bounded queue, so a GUI only ever copies a frame and goes on; a live recorder
+uses :meth:`VideoWriter.offer`, which never waits, and drops what does not fit. The worker
 encodes them in-process with PyAV (FFmpeg's libraries; see docs/recording.md
 for why), which releases the GIL while it converts colours and encodes, or,
 for PNG frames, compresses them itself with zlib.
@@ -10,7 +11,11 @@ for PNG frames, compresses them itself with zlib.
 Everything is written inside a hidden work folder next to the output and moved
 into place only when complete. :meth:`VideoWriter.cancel` and every error
 delete the work folder, so an existing file at the output path is never
-touched by a recording that did not finish.
+touched by a recording that did not finish. A process killed outright
+cannot do that: the folder's name says which computer and process own it,
+and the next recording into that folder deletes it once that process is gone
+(:func:`remove_stale_parts`). An output that is a symbolic link is written
+through: the link stays, its target gets the recording.
 
 Formats
 -------

@@ -15,6 +15,9 @@ Two ways to make a video, both written by :class:`rnnviz.io.video.VideoWriter`
   at a fixed frame rate on the GUI thread. A frame is grabbed only when some
   widget of the window has painted since the last one; otherwise the last
   frame is repeated, so pauses keep their real length at almost no cost.
+  It never waits for the encoder: when the encoder falls behind (a very
+  large window), frames are dropped and counted, and the file says so when
+  it is saved.
 
 :func:`install` adds File ▸ Record (Ctrl+R) and File ▸ Render video of this
 stream… to the main window.
@@ -660,11 +663,6 @@ def videos_folder() -> str:
     if not folder or not Path(folder).is_dir():
         folder = str(Path.home())
     return folder
-
-
-def default_video_path(name: str = "rnnviz.mp4") -> str:
-    """*name* in the user's Videos folder (their home folder when there is none)."""
-    return str(Path(videos_folder()) / name)
 
 
 class RecordingController(QObject):
