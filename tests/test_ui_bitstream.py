@@ -408,4 +408,50 @@ def test_editing_hints_can_be_hidden_for_an_audience(qtbot, make_tape):
     single.set_editing_hints(False)
     qtbot.keyClick(single, Qt.Key.Key_Delete)
     assert single.message
-    assert not _strip_under_the_ruler_is_blank(single)
+    box = single.message_rect()
+    assert single.viewport().rect().contains(box)
+    assert _colours_in(single, box) > {single.palette().base().color().rgb()}
+
+
+def _colours_in(tape, rect) -> set[int]:
+    """The colours painted inside *rect* of the tape's viewport."""
+    image = tape.viewport().grab().toImage()
+    return {image.pixel(x, y) for y in range(rect.top(), rect.bottom() + 1)
+            for x in range(rect.left(), rect.right() + 1)}
+
+
+def _lowest_ink(tape) -> int:
+    """The lowest viewport row with anything but the background on it."""
+    image = tape.viewport().grab().toImage()
+    base = tape.palette().base().color().rgb()
+    return max(y for y in range(image.height()) if any(image.pixel(x, y) != base for x in range(image.width())))
+
+
+def test_without_hints_the_tape_ends_under_the_ruler_and_a_message_never_moves_it(qtbot, make_tape):
+    # In presentation mode an empty strip under the ruler left a blank band in every frame.
+    tape = make_tape("1^10 0^10", width=700)
+    with_hints = tape.sizeHint().height()
+    tape.set_editing_hints(False)
+    height = tape.sizeHint().height()
+    assert height < with_hints
+    tape.resize(tape.width(), height)
+    qtbot.waitUntil(lambda: tape.viewport().height() == height - 2 * tape.frameWidth())
+    blank = tape.viewport().grab().toImage()
+    # The ruler's numbers are the last thing drawn: no band of background under them.
+    assert tape.viewport().height() - 1 - _lowest_ink(tape) <= 4
+    # A message takes no room: it is drawn in a box over the ruler, in the tape's font, whole.
+    text = "Settings restored to their defaults (the stream is kept)."
+    tape.show_message(text, error=False)
+    assert tape.sizeHint().height() == height
+    box = tape.message_rect()
+    assert tape.viewport().rect().contains(box)
+    assert box.height() >= tape.fontMetrics().height()
+    assert box.width() >= tape.fontMetrics().horizontalAdvance(text)
+    base = tape.palette().base().color().rgb()
+    assert len(_colours_in(tape, box) - {base}) > 3  # text and frame over an opaque box
+    assert tape.tooltip_at(box.center()) == text
+    tape.clear_message()
+    assert tape.viewport().grab().toImage() == blank
+    # With the hints back, the strip is back under the ruler.
+    tape.set_editing_hints(True)
+    assert tape.sizeHint().height() == with_hints

@@ -14,12 +14,17 @@ Geometry, top to bottom, in viewport pixels::
     ruler         1-based bit numbers (as a text editor numbers columns)
     message strip the last refused edit, in the error colour
 
+Without editing hints (presentation mode) the message strip takes no room:
+the tape ends under the ruler, and a message is drawn in a box over the
+ruler for as long as it lasts, so the layout never moves for it.
+
 Only the cells inside the viewport are painted, so a ten-million-bit stream
 costs the same per frame as a twenty-bit one.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Final
 
@@ -32,6 +37,7 @@ from PySide6.QtGui import (
     QFocusEvent,
     QFont,
     QFontMetrics,
+    QFontMetricsF,
     QGuiApplication,
     QHelpEvent,
     QKeyEvent,
@@ -207,14 +213,16 @@ class BitStreamEditor(QAbstractScrollArea):
         Parameters
         ----------
         visible : bool
-            False hides the idle hint in the strip under the tape and the
-            caret; a refused edit still says why there, since that message
-            answers something the user just did. The tape keeps its height,
-            so the layout does not move when the hints come and go.
+            False hides the idle hint and the caret, and the strip under the
+            ruler that holds them takes no room: the tape ends under the
+            ruler. A message (a refused edit, which answers something the
+            user just did, or a note) is then drawn in a box over the ruler
+            while it lasts, so the tape's height never changes for one.
         """
         visible = bool(visible)
         if visible != self._editing_hints:
             self._editing_hints = visible
+            self.updateGeometry()
             self.viewport().update()
 
     def set_caret(self, index: int) -> None:
@@ -292,6 +300,23 @@ class BitStreamEditor(QAbstractScrollArea):
         self._message_timer.start()
         self.viewport().update()
 
+    def message_rect(self) -> QRect:
+        """Where the message is drawn, in viewport coordinates (empty when there is none).
+
+        With editing hints, the strip under the ruler; without, a box over
+        the ruler's lower part, as wide as the text (up to the viewport's width).
+        """
+        if not self._message:
+            return QRect()
+        width = self.viewport().width() - 2 * LEFT_PAD_PX
+        if self._editing_hints:
+            return QRect(LEFT_PAD_PX, self._message_top, width, self._message_h)
+        pad = self._message_pad
+        # Rounded up: a box a fraction of a pixel short would elide the last word.
+        text_w = math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self._message)) + 2 * pad
+        bottom = self._message_top  # the viewport's bottom: the strip is gone
+        return QRect(LEFT_PAD_PX, bottom - self._message_h, min(text_w, width), self._message_h)
+
     def clear_message(self) -> None:
         """Remove the inline message (if any)."""
         self._message_timer.stop()
@@ -343,7 +368,7 @@ class BitStreamEditor(QAbstractScrollArea):
         """The tooltip for *pos* (viewport coordinates); ``""`` where there is none."""
         session = self._adapter.session
         length = len(session.bits)
-        if self._message and pos.y() >= self._message_top:
+        if self.message_rect().contains(pos):
             return self._message
         if self.cell_rect(length).contains(pos):
             if not session.at_end:
@@ -395,6 +420,7 @@ class BitStreamEditor(QAbstractScrollArea):
         self._ruler_h = small.height() + 6
         self._message_top = self._ruler_top + self._ruler_h
         self._message_h = metrics.height() + 4
+        self._message_pad = max(metrics.averageCharWidth() // 2, 3)  # text to box edge, without hints
         self._caption_w = small.horizontalAdvance("ŷ 0.00") + 4
 
     def _content_width(self) -> int:
@@ -406,7 +432,10 @@ class BitStreamEditor(QAbstractScrollArea):
     def _update_scroll_range(self) -> None:
         bar = self.horizontalScrollBar()
         width = self.viewport().width()
+        scrolls = bar.maximum() > 0
         bar.setRange(0, max(self._content_width() - width, 0))
+        if not self._editing_hints and (bar.maximum() > 0) != scrolls:
+            self.updateGeometry()  # the bar comes or goes, and with it its room
         bar.setPageStep(max(width, 1))
         bar.setSingleStep(self._cell_w)
 
@@ -455,7 +484,15 @@ class BitStreamEditor(QAbstractScrollArea):
 
     def _fixed_height(self) -> int:
         bar = self.horizontalScrollBar().sizeHint().height()
-        return self._message_top + self._message_h + bar + 2 * self.frameWidth()
+        if self._editing_hints:
+            # The strip, and room for the scroll bar kept even while it is
+            # hidden: typing bits never moves the layout.
+            return self._message_top + self._message_h + bar + 2 * self.frameWidth()
+        # For an audience no band of background: the scroll bar takes room
+        # only while the stream is wider than the tape.
+        if self.horizontalScrollBar().maximum() == 0:
+            bar = 0
+        return self._message_top + bar + 2 * self.frameWidth()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
@@ -824,9 +861,21 @@ class BitStreamEditor(QAbstractScrollArea):
 
     def _paint_message(self, painter: QPainter, width: int) -> None:
         rect = QRect(LEFT_PAD_PX, self._message_top, width - 2 * LEFT_PAD_PX, self._message_h)
-        if self._message:
+        colour = QColor(theme.ERROR_TEXT if self._message_is_error else _INFO_TEXT)
+        if self._message and not self._editing_hints:
+            # No strip: an opaque box over the ruler, so no number runs through the text.
+            box = self.message_rect()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(_blend(colour.name(), 0.45), 1))
+            painter.setBrush(self.palette().base())
+            painter.drawRoundedRect(box.adjusted(0, 0, -1, -1), 3, 3)
+            rect = box.adjusted(self._message_pad, 0, -self._message_pad, 0)
             painter.setFont(self.font())
-            painter.setPen(QColor(theme.ERROR_TEXT if self._message_is_error else _INFO_TEXT))
+            painter.setPen(colour)
+            message = self._message
+        elif self._message:
+            painter.setFont(self.font())
+            painter.setPen(colour)
             message = self._message
         elif not self._editing_hints:
             return

@@ -1,0 +1,89 @@
+"""What a presentation frame shows at 1280×720 and 1920×1080: no blank band, nothing cut in half.
+
+Each test films the window as ``rnnviz record … --presentation`` does (an
+offscreen window in presentation mode at exactly that size) and checks the
+pixels or geometry a viewer of the video would notice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QFontInfo, QFontMetricsF, QImage
+from PySide6.QtWidgets import QApplication, QWidget
+
+from rnnviz.session import Session
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.app import offscreen_window
+
+SIZES = [(1280, 720), (1920, 1080)]
+
+
+def settle() -> None:
+    for _ in range(3):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
+def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
+    return QRect(widget.mapTo(ancestor, widget.rect().topLeft()), widget.size())
+
+
+def pixels(widget: QWidget) -> np.ndarray:
+    """The widget as painted now, one 0xAARRGGBB value per pixel (rows, columns)."""
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    rows = np.frombuffer(image.constBits(), np.uint32, image.bytesPerLine() // 4 * image.height())
+    return rows.reshape(image.height(), -1)[:, : image.width()].copy()
+
+
+@pytest.fixture
+def film(qtbot):
+    """An offscreen presentation window on *stream* after *ticks* ticks, at *size*."""
+    adapters = []
+
+    def make(stream: str, ticks: int, size: tuple[int, int]):
+        adapter = SessionAdapter(Session(stream))
+        adapters.append(adapter)
+        adapter.step(ticks)
+        window = offscreen_window(adapter, size, presentation=True)
+        qtbot.addWidget(window)
+        settle()
+        return window
+
+    yield make
+    for adapter in adapters:
+        adapter.shutdown()
+
+
+# -- the tape (issue 12 §3: an empty band under the ruler in every frame) ------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(("stream", "ticks"), [("1^10 0^10", 12), ("(10)^30 1^40", 99)])
+def test_the_tape_ends_under_its_ruler_and_a_message_moves_nothing(film, size, stream, ticks):
+    window = film(stream, ticks, size)
+    tape = window.tape
+    base = tape.palette().base().color().rgba()
+    ink_rows = np.flatnonzero((pixels(tape.viewport()) != base).any(axis=1))
+    # The ruler's numbers are the last thing on the tape: under their baseline
+    # only the font's descent and a hair, no blank band.
+    assert tape.viewport().height() - 1 - ink_rows[-1] <= tape.fontMetrics().descent() + 4
+    assert tape.horizontalScrollBar().isVisible() == (stream != "1^10 0^10")
+    views = (tape, window.main_split, window.diagram, window.plots, window.equations, window.status)
+    layout = [rect_in(view, window) for view in views]
+    # With the status bar hidden, the window says things on the tape.
+    window.tell("Settings restored to their defaults (the stream is kept).")
+    settle()
+    assert tape.message
+    assert [rect_in(view, window) for view in views] == layout  # nothing jumps
+    box = tape.message_rect()
+    assert tape.viewport().rect().contains(box)
+    # Readable: whole, at the tape's presentation size.
+    assert QFontMetricsF(tape.font()).horizontalAdvance(tape.message) <= box.width() - 4
+    assert QFontInfo(tape.font()).pixelSize() > QFontInfo(window.font()).pixelSize()
+    inside = pixels(tape.viewport())[box.top() : box.bottom() + 1, box.left() : box.right() + 1]
+    assert len(np.unique(inside)) > 3  # text on it, not an empty box
+    tape.clear_message()
+    settle()
+    assert [rect_in(view, window) for view in views] == layout
