@@ -525,10 +525,11 @@ class SessionAdapter(QObject):
                     self._show_slice = size
                 else:
                     self._slice = size
-            # After the redraw too: the dialog repaints, and Cancel is seen
-            # even when the slice computed nothing (stored ticks).
-            done = session.cursor if show_stored else len(session.history)
-            progress.report(max(done - origin, 0), total)
+            if session.cursor != target:
+                # After the redraw too: the dialog repaints, and Cancel is
+                # seen even when the slice computed nothing (stored ticks).
+                done = session.cursor if show_stored else len(session.history)
+                progress.report(max(done - origin, 0), total)
 
     # -- moving in time -------------------------------------------------------
     def _moved(self, before_cursor: int) -> None:
