@@ -104,9 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_gui()  # plain `rnnviz`: the desktop app
         if hasattr(args, "ascii") and not _can_encode(sys.stdout, "\u2212\u2079\u0177"):
             args.ascii = True  # e.g. a Windows console: write the notation as +^9 -^5
-        status = args.func(args)
-        sys.stdout.flush()
-        return status
+        from rnnviz.io.export import standard_output
+
+        # A full disk or a closed reader is one plain line (InputError), for
+        # every command: nothing is left for the interpreter's last flush.
+        with standard_output():
+            return args.func(args)
     except (InputError, UsageError) as error:
         print(f"rnnviz: {error}" if isinstance(error, InputError) else str(error), file=sys.stderr)
         return 2

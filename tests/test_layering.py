@@ -31,7 +31,8 @@ def qt_free_modules() -> list[str]:
     engine = [f"rnnviz.engine.{m.name}" for m in pkgutil.iter_modules(rnnviz.engine.__path__)]
     return ["rnnviz.engine", *engine, "rnnviz.session", "rnnviz.cli", "rnnviz.commands.trace",
             "rnnviz.commands.generate",
-            "rnnviz.io.sessionfile", "rnnviz.io.lessons", "rnnviz.io.export", "rnnviz.io.video"]
+            "rnnviz.io.sessionfile", "rnnviz.io.lessons", "rnnviz.io.export", "rnnviz.io.reading",
+            "rnnviz.io.video"]
 
 
 def test_engine_session_and_headless_cli_import_without_qt() -> None:

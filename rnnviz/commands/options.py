@@ -16,6 +16,7 @@ from rnnviz.engine.activations import ACTIVATIONS
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import RULES, LearnerParams
 from rnnviz.engine.sequences import parse_sequence
+from rnnviz.commands.paths import path_problem
 from rnnviz.io.export import describe_os_error
 from rnnviz.io.reading import NotAFileError, decode_text, read_regular_file
 from rnnviz.resources import example
@@ -105,6 +106,10 @@ def read_sequence_text(args: argparse.Namespace) -> str:
         return _read_text_file(args.file)
     if args.example is not None:
         return example(args.example)["sequence"]
+    # A folder or a file named as SEQ is named as such, not parsed as bits.
+    problem = path_problem(args.sequence, "a stream")
+    if problem:
+        raise InputError(problem)
     return args.sequence
 
 

@@ -30,6 +30,7 @@ from rnnviz.session import Session
 from rnnviz.ui import folders
 from rnnviz.ui.diagram import NetworkDiagram
 from rnnviz.ui.plots import WeightPlots
+from rnnviz.ui.pngfile import save_png
 
 #: The plots are exported at this multiple of their on-screen size, sharp on a slide.
 PNG_SCALE: Final[float] = 2.0
@@ -77,13 +78,8 @@ def plots_image(plots: WeightPlots, scale: float = PNG_SCALE) -> QImage:
 
 def save_plots_png(plots: WeightPlots, path: str | Path, scale: float = PNG_SCALE) -> Path:
     """Write :func:`plots_image` to *path* as PNG (temporary name, then renamed)."""
-    image = plots_image(plots, scale)
-
-    def write(temporary: Path) -> None:
-        if not image.save(str(temporary), "PNG"):
-            raise OSError("the PNG could not be written there")
-
-    return write_atomically(path, write)
+    # Encoded in memory, then written: a full disk is one plain line, not libpng's.
+    return save_png(plots_image(plots, scale), path)
 
 
 def save_diagram_svg(diagram: NetworkDiagram, path: str | Path, title: str = "") -> Path:

@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.io import sessionfile
+from rnnviz.io.export import describe_os_error
 from rnnviz.engine.generator import DEFAULTS as GENERATOR_DEFAULTS
 from rnnviz.io.lessons import Caption, Lesson, LessonProblem, load_lessons
 from rnnviz.session import Session
@@ -533,7 +534,7 @@ class SessionFiles(QObject):
         try:
             sessionfile.save(path, self._adapter.session, **self._extras())
         except OSError as error:
-            message = f"{path.name} was not saved: {error.strerror or error}"
+            message = f"{path.name} was not saved: {describe_os_error(error)}"
             self._status(message)
             self.warn(message)
             return False
@@ -656,7 +657,7 @@ class SessionFiles(QObject):
                 self._marked_running = True
         except OSError as error:
             # Once per failure is enough: the next change tries again.
-            self._status(f"Autosave failed: {error.strerror or error}")
+            self._status(f"Autosave failed: {describe_os_error(error)}")
             return False
         self._autosave_due = False
         return True
