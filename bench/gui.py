@@ -11,8 +11,9 @@ and then timed frame by frame while it plays: a frame is ``adapter.step(STEP)``
 (new ticks computed, every view told) followed by
 ``QApplication.processEvents()``, which runs the paint the step asked for. The
 adapter is playing (at 1 tick a second, so its own timer adds next to
-nothing), as it is when frames come this fast: the text views then refresh
-at a readable pace, not on every frame.
+nothing), as it is when frames come this fast: the plots' values and
+notation redraw on every frame; the equations, at this pace of frames, are
+veiled as updating and refresh every 200 ms.
 
 The baseline, in the same process, is a bare ``pg.GraphicsLayoutWidget`` of the
 same size with three stacked plots of N points each and pyqtgraph's own
@@ -25,7 +26,7 @@ shorter histories are shown against the same marks for reference (the exit
 status is 1 when the longest one misses). With a short history the baseline
 draws almost nothing, so the ratio there mostly measures what rnnviz shows
 besides the curves (a fourth plot, markers, the diagram, the tape, the
-equations and notation text at their readable pace).
+values and notation text on every frame, the veiled equations every 200 ms).
 
 The medians move with the machine's load; the ratio is what to compare.
 """
