@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QLabel
 
 from rnnviz.engine.history import WEIGHTS
@@ -599,3 +599,61 @@ def test_tick_labels_keep_clear_of_the_cursor_line(qtbot, adapter, width, scale)
             assert not rect.adjusted(-gap, 0, gap, 0).intersects(own), (cursor, label)
             assert not rect.left() <= line_x <= rect.right(), (cursor, label)
         assert labels or plots.plot_item("signals").vb.width() < 200  # wide plots keep tick labels
+
+
+# -- the left axes (issue 12 §3: titles far from their axes, half the width for data) ----------
+
+
+def _drawn_left_labels(plots: WeightPlots, name: str) -> list[tuple[QRectF, str]]:
+    """The tick labels the left axis draws now, with their rectangles in axis coordinates."""
+    axis = plots.plot_item(name).getAxis("left")
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(QRectF(rect), text) for rect, _, text in texts]
+
+
+def _major_labels(axis) -> list[str]:
+    """The labels of the axis' main ticks inside its range, away from its ends: always worth writing."""
+    low, high = sorted(axis.range)
+    height = axis.geometry().height()
+    spacing, values = axis.tickValues(low, high, height)[0]
+    font_height = QFontMetricsF(axis.style["tickFont"]).height()
+    inside = [v for v in values if font_height <= (high - v) / (high - low) * height <= height - font_height]
+    return axis.tickStrings(inside, 1.0, spacing)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5, 2.25])
+@pytest.mark.parametrize(("stream", "ticks", "zoom"), [
+    ("1^10 0^10", 12, None),
+    ("(10)^30 1^40", 99, None),   # ho below zero: labels with a minus sign
+    ("(10)^30 1^40", 99, (96.0, 99.5)),  # a few ticks: labels with four or more decimals
+])
+def test_left_axes_leave_the_data_area_all_the_room_their_labels_allow(qtbot, adapter, scale, stream, ticks, zoom):
+    # In presentation mode the titles sat 70-90 px left of the axes: the data area was half the plot.
+    adapter.replace(stream)
+    adapter.step(ticks)
+    plots = make_plots(qtbot, adapter, (900, 700))
+    plots.set_font_scale(scale)
+    if zoom is not None:
+        plots.plot_item("ih").vb.setXRange(*zoom, padding=0)
+    lefts, gaps = set(), []
+    for name in (*WEIGHTS, "signals"):
+        plot = plots.plot_item(name)
+        axis = plot.getAxis("left")
+        title = axis.label.mapRectToParent(axis.label.boundingRect())
+        title_right = title.right() - axis.label.document().documentMargin()
+        labels = _drawn_left_labels(plots, name)
+        texts = [text for _, text in labels]
+        # No label is left out or cut for lack of room, none runs into the title.
+        assert set(_major_labels(axis)) <= set(texts), (name, texts)
+        for rect, text in labels:
+            assert title_right < rect.left() and rect.right() <= axis.width(), (name, text)
+        gaps.append(min(rect.left() for rect, _ in labels) - title_right)
+        lefts.add(round(plot.vb.sceneBoundingRect().left(), 3))
+    assert len(lefts) == 1  # the four data areas line up
+    # And no room is wasted between a title and the widest label of the four.
+    assert min(gaps) <= 0.6 * QFontMetricsF(axis.style["tickFont"]).height(), gaps

@@ -52,7 +52,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
-    QColor, QFont, QFontMetrics, QPainterPath, QPalette, QPolygonF, QResizeEvent, QShowEvent,
+    QColor, QFont, QFontMetrics, QFontMetricsF, QPainterPath, QPalette, QPolygonF, QResizeEvent, QShowEvent,
 )
 from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget,
@@ -94,10 +94,10 @@ TARGET_DOT_PX: Final[float] = 5.0
 TOOLTIP_CHARS: Final[int] = 3000
 #: Side box width, in multiples of the font's average character width.
 SIDE_WIDTH_CHARS: Final[int] = 24
-#: The widest tick label every left axis makes room for (a weight read to the
-#: sixth decimal when zoomed in): one width for all four, so that their data
-#: areas line up whatever their labels.
-AXIS_LABEL_SAMPLE: Final[str] = "\u22122.519605"
+#: Space between an axis title's text and the widest tick label, in multiples
+#: of the font's height. The four left axes share one width, the least that
+#: fits the widest label drawn on any of them, so their data areas line up.
+AXIS_TITLE_GAP: Final[float] = 0.35
 
 SIGNALS_PLOT: Final[str] = "signals"
 SIGNALS: Final[tuple[str, ...]] = ("x", "target", "h", "yhat")
@@ -148,10 +148,82 @@ def _typographic(text: str) -> str:
 
 
 class ValueAxis(pg.AxisItem):
-    """pyqtgraph's axis, writing a true minus sign (U+2212) and short exponents."""
+    """pyqtgraph's axis, writing a true minus sign (U+2212) and short exponents.
+
+    :meth:`label_width` tells, before anything is drawn, how wide the tick
+    labels of the present range will be, so the plots can give the axis
+    just that room (pyqtgraph silently leaves out a label that does not fit).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._measured: tuple[object, float] | None = None  # (what it depends on, width)
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
         return [_typographic(text) for text in super().tickStrings(values, scale, spacing)]
+
+    def title_ink_right(self) -> float:
+        """Where the rotated title's text ends on the right, in axis coordinates.
+
+        pyqtgraph puts the title (a text item turned a quarter left) at the
+        axis' left edge; its box has the text document's margin on each side.
+        """
+        box = self.label.mapRectToParent(self.label.boundingRect())
+        return box.right() - self.label.document().documentMargin()
+
+    def label_width(self) -> float:
+        """The width of the widest tick label drawn at the present range and height.
+
+        The levels of ticks and the crowding limits are pyqtgraph's own
+        (:meth:`pyqtgraph.AxisItem.generateDrawSpecs`), measured the same way,
+        without the check that drops labels wider than the axis.
+        """
+        bounds = self.mapRectFromParent(self.geometry())
+        span = (bounds.topRight() + QPointF(-1, -1), bounds.bottomRight() + QPointF(-1, 1))
+        points = [self.mapToDevice(point) for point in span]
+        if None in points:
+            length = bounds.height() + 2
+        else:
+            length = math.hypot(points[1].x() - points[0].x(), points[1].y() - points[0].y())
+        font = QFont(self.style["tickFont"] or self.font())
+        low, high = sorted(self.range)
+        key = (low, high, round(length, 3), round(bounds.height(), 3), font.key(), self.style["showValues"])
+        if self._measured is not None and self._measured[0] == key:
+            return self._measured[1]
+        width = self._widest_label(low, high, length, bounds.height(), font)
+        self._measured = (key, width)
+        return width
+
+    def _widest_label(self, low: float, high: float, length: float, height: float, font: QFont) -> float:
+        if not self.style["showValues"] or length <= 0 or high <= low:
+            return 0.0
+        metrics = QFontMetricsF(font)
+        room = QRectF(0, 0, 100, 100)
+        centre = int(Qt.AlignmentFlag.AlignCenter)
+        # How far past its ends the axis lets a label reach (pyqtgraph's boundingRect).
+        overlap = self.style["hideOverlappingLabels"]
+        reach = 15 if overlap is False else 0 if overlap is True else int(overlap)
+        widest, heights, drawn = 0.0, 0.0, 0
+        levels = self.tickValues(low, high, length)[: self.style["maxTextLevel"] + 1]
+        for i, (spacing, values) in enumerate(levels):
+            values = [v for v in values if low <= v <= high]
+            if not values:
+                continue
+            rects = [metrics.boundingRect(room, centre, text)
+                     for text in self.tickStrings(values, self.autoSIPrefixScale * self.scale, spacing)]
+            level_heights = heights + sum(rect.height() * 0.8 for rect in rects)
+            if i > 0 and any(drawn >= count and level_heights / length >= limit
+                             for count, limit in self.style["textFillLimits"]):
+                break  # too crowded: pyqtgraph writes no labels from this level on
+            heights = level_heights
+            for value, rect in zip(values, rects):
+                # Labels that would reach too far past the axis' ends are left out.
+                y = (high - value) / (high - low) * height
+                half = rect.height() * 0.8 / 2
+                if -reach <= y - half and y + half <= height + reach:
+                    widest = max(widest, rect.width())
+                    drawn += 1
+        return widest
 
 
 class TickAxis(pg.AxisItem):
@@ -669,15 +741,13 @@ class WeightPlots(QWidget):
         font = theme.scaled_font(self.font(), self._font_scale)
         size_pt = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
         metrics = QFontMetrics(font)
-        # Room for tick labels such as "−0.0005"; the axis label adds its own.
-        axis_width = metrics.horizontalAdvance(AXIS_LABEL_SAMPLE) + 8
         for plot in self._plots.values():
             for side in ("left", "bottom"):
                 axis = plot.getAxis(side)
                 axis.setStyle(tickFont=font)
                 axis.label.setFont(font)
                 axis.setLabel(axis.labelText, **{"font-size": f"{size_pt:.1f}pt", "color": _AXIS_COLOR})
-            plot.getAxis("left").setWidth(axis_width)
+        self._fit_left_axes()
         for child in self._side.findChildren(QLabel):
             child.setFont(font)
         self._side.setFixedWidth(metrics.averageCharWidth() * SIDE_WIDTH_CHARS + 10)
@@ -891,6 +961,31 @@ class WeightPlots(QWidget):
         self._signals_cursor.setValue(cursor)
         self._tick_axis.set_cursor(cursor)
         self._update_legend()
+        self._fit_left_axes()
+
+    def _fit_left_axes(self) -> None:
+        """Give the left axes the room their title and widest tick label need, no more.
+
+        One width for all four, so their data areas line up. A room made for
+        the widest label any zoom could need left the titles far from their
+        axes and the data area half the plot at presentation sizes.
+        """
+        axes: list[ValueAxis] = [plot.getAxis("left") for plot in self._plots.values()]
+        font = QFont(axes[0].style["tickFont"] or self.font())
+        style = axes[0].style
+        title = max(axis.title_ink_right() for axis in axes)
+        gap = AXIS_TITLE_GAP * QFontMetricsF(font).height()
+        labels = max(axis.label_width() for axis in axes)
+        # Tick labels end tickTextOffset short of the axis line (the ticks point inwards).
+        width = math.ceil(title + gap + labels + style["tickTextOffset"][0] + max(0, style["tickLength"]) + 1)
+        if all(axis.fixedWidth == width for axis in axes):
+            return
+        for axis in axes:
+            axis.setWidth(width)
+        # Laid out now, not at the next turn of the event loop: the frame
+        # about to be painted has the data area the labels leave.
+        for plot in self._plots.values():
+            plot.layout.activate()
 
     @staticmethod
     def _fit_y(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, x0: float, x1: float) -> None:
