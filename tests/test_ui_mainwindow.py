@@ -550,3 +550,19 @@ def test_space_at_the_end_says_how_to_play_again(qtbot, window):
     press(qtbot, window, Qt.Key.Key_Space)
     assert not window.adapter.playing and window.adapter.session.cursor == 19
     assert "Home" in window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("stream", [None, "(10)^6"])
+def test_a_start_with_saved_settings_leaves_nothing_to_undo(qtbot, stream):
+    # Restoring last time's settings is not a change the user made: Ctrl+Z at
+    # start must not "undo" η back to 5 (nor the restored stream back to the default).
+    saved = QSettings()
+    saved.setValue("version", 1)
+    saved.setValue("learning/eta", 2.0)
+    if stream is not None:
+        saved.setValue("stream/text", stream)
+    window = make_window(qtbot, settings=QSettings())
+    assert window.adapter.session.params.eta == 2.0
+    assert not window.adapter.undo_stack.canUndo()
+    assert not window.actions_by_name["undo"].isEnabled()
+    assert window.actions_by_name["undo"].text() == "Undo"

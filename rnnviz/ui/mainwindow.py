@@ -524,10 +524,12 @@ class MainWindow(QMainWindow):
             if isinstance(stream, str) and stream.strip():
                 try:
                     self.adapter.replace(stream, "Restore last stream")
-                    self.adapter.undo_stack.clear()
                     self.stream_line.set_text(stream)
                 except InputError:
                     pass
+        # Settings changes are undo steps; restoring last time's is not a
+        # change the user made, with or without a saved stream.
+        self.adapter.undo_stack.clear()
 
     def _save_learning(self) -> None:
         if self._settings is None:
