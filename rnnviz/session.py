@@ -24,6 +24,12 @@ So one history can hold ticks computed with different parameters.
 ``(first_tick, params)`` spans, one per change that took effect (not one per
 tick), trimmed whenever stored ticks are forgotten. A saved session keeps
 the log, and :meth:`Session.replay` rebuilds every stored number bit for bit.
+The log holds at most :data:`MAX_PARAM_SPANS` spans, as many as a session
+file may hold: a change that would need one more is refused (with a line
+saying so) rather than leave a session that could be saved but not opened
+again. A change at a tick that already starts a span replaces that span, and
+going back drops the spans after the cursor, so the limit only binds a run
+whose settings changed at ten thousand different ticks.
 
 Editing rule
 ------------
@@ -70,6 +76,9 @@ from rnnviz.engine.sequences import MAX_BITS, parse_sequence
 
 #: Parameters whose change moves the starting point of tick 0.
 _START_PARAMS: Final[frozenset[str]] = frozenset({"init", "h0"})
+#: Most spans :attr:`Session.param_log` holds: the most a session file keeps
+#: (``rnnviz.io.sessionfile.MAX_PARAM_LOG``), so every session saved opens again.
+MAX_PARAM_SPANS: Final[int] = 10_000
 
 
 #: The stream a session starts with: a streak of 1s that breaks, the seed's lesson.
@@ -157,11 +166,17 @@ class Session:
         Every tick up to the last span's start is computed with the
         parameters that computed it originally, then the cursor is put back;
         ticks after that are computed with the last parameters, as the
-        original session would.
+        original session would. The work grows with the ticks and the
+        entries, each entry costing the same.
         """
         spans = [ParamSpan(*span) for span in param_log]
         if not spans:
             raise InputError("the parameter log is empty; it needs an entry for tick 0")
+        if len(spans) > MAX_PARAM_SPANS:
+            raise InputError(
+                f"the parameter log has {len(spans):,} entries; a session holds at most "
+                f"{MAX_PARAM_SPANS:,} (one per change of the settings)"
+            )
         bits = as_bits(bits)
         check_length(bits.size)
         n_ticks = bits.size - 1
@@ -222,7 +237,8 @@ class Session:
 
         Span *i* covers the ticks from its ``first_tick`` up to the next
         span's; the last span's parameters are :attr:`params`, which also
-        compute every tick not yet stored.
+        compute every tick not yet stored. Never more than
+        :data:`MAX_PARAM_SPANS` spans.
         """
         return tuple(self._param_log)
 
@@ -342,6 +358,13 @@ class Session:
         """Replace the parameters (or some of them, by keyword).
 
         See the module docstring for when a change takes effect.
+
+        Raises
+        ------
+        InputError
+            For an invalid value, or when the change would need a span
+            beyond :data:`MAX_PARAM_SPANS` (see :meth:`check_params`);
+            nothing changes then.
         """
         if params is not None and not isinstance(params, LearnerParams):
             raise InputError(f"parameters must be LearnerParams, not {type(params).__name__}")
@@ -349,6 +372,7 @@ class Session:
         old = self.params
         if new == old:
             return
+        self.check_params(new)
         self._learner = OnlineLearner(new)
         if any(getattr(old, name) != getattr(new, name) for name in _START_PARAMS):
             self._recompute_from_tick(0)
@@ -356,6 +380,31 @@ class Session:
             self._history.truncate(self._cursor)
             self._log_params()
         self._changed()
+
+    def check_params(self, params: LearnerParams) -> None:
+        """Raise :class:`InputError` if :meth:`set_params` would refuse *params* for the log's size.
+
+        A change that keeps the start (weights and ``h0``) takes effect at the
+        cursor: the spans after it are dropped, and one is added unless the
+        span before the cursor already has *params*. A new start recomputes
+        from tick 0 with one span, which always fits.
+        """
+        old = self.params
+        if (params.init, params.h0) != (old.init, old.h0):
+            return
+        log, cursor = self._param_log, self._cursor
+        # Spans starting before the cursor stay; ticks rise along the log, so
+        # the ones at or after the cursor are its tail.
+        kept = len(log)
+        while kept and log[kept - 1].first_tick >= cursor:
+            kept -= 1
+        needed = kept + (0 if kept and log[kept - 1].params == params else 1)
+        if needed > MAX_PARAM_SPANS:
+            raise InputError(
+                f"the settings already changed at {MAX_PARAM_SPANS:,} different ticks of this run, "
+                "the most a session file keeps; step back or press Home to change them from an "
+                "earlier tick"
+            )
 
     # -- editing ------------------------------------------------------------------
     def toggle(self, index: int) -> None:
@@ -431,10 +480,14 @@ class Session:
     def _log_params(self) -> None:
         """Bring :attr:`param_log` in line after stored ticks were forgotten or params changed."""
         stored = len(self._history)
-        log = [span for span in self._param_log if span.first_tick < stored]
+        log = self._param_log
+        # Only spans at the end can start at or after the ticks still stored:
+        # dropping them in place keeps a change O(1), where rebuilding the list
+        # made replaying a log of n entries cost n² (4,000 entries: a second).
+        while log and log[-1].first_tick >= stored:
+            log.pop()
         if not log or log[-1].params != self.params:
             log.append(ParamSpan(stored, self.params))
-        self._param_log = log
 
     def _changed(self) -> None:
         self._revision += 1

@@ -347,3 +347,83 @@ def test_without_a_listener_nothing_is_reported_and_nothing_changes() -> None:
     session = Session("random(20000, 0.5, seed=1)")
     session.run_to_end()
     np.testing.assert_array_equal(session.history["ho"], trace(session.bits)["ho"])
+
+
+# -- the parameter log: linear to replay, never larger than a file holds --------------------
+def lines_run_in_session(work) -> int:
+    """How many lines of rnnviz/session.py *work* executes: its operations, counted, not timed."""
+    import sys
+
+    import rnnviz.session
+
+    source = rnnviz.session.__file__
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename != source:
+            return None
+        if event == "line":
+            count += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        work()
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def alternating_log(entries: int) -> list[tuple[int, LearnerParams]]:
+    """A log with a change of η at every tick (what holding an η key while playing makes)."""
+    return [(tick, LearnerParams(eta=1.0 + tick % 2)) for tick in range(entries)]
+
+
+def test_replaying_a_log_costs_the_same_for_every_entry() -> None:
+    # Rebuilding the log list at every entry made a replay of n entries cost
+    # n²: 4,000 entries took a second, 100,000 (before files were capped) 340 s.
+    def replay(entries: int) -> int:
+        log = alternating_log(entries)
+        return lines_run_in_session(lambda: Session.replay("1" * (entries + 1), log, entries))
+
+    small, large = replay(400), replay(1600)
+    assert large <= 4.4 * small, (small, large)  # four times the entries, four times the work
+
+
+def test_the_param_log_never_holds_more_than_a_session_file_can() -> None:
+    from rnnviz.io import sessionfile
+    from rnnviz.session import MAX_PARAM_SPANS
+
+    assert MAX_PARAM_SPANS <= sessionfile.MAX_PARAM_LOG
+    session = Session("1" * (MAX_PARAM_SPANS + 2))
+    for tick in range(1, MAX_PARAM_SPANS):  # η changed at every tick, as a held arrow key does
+        session.step()
+        session.set_params(eta=1.0 + tick % 2)
+    assert len(session.param_log) == MAX_PARAM_SPANS
+    session.step()
+    before = (session.params, session.param_log, session.cursor, len(session.history))
+    with pytest.raises(InputError, match=r"^the settings already changed at 10,000 different ticks"):
+        session.set_params(eta=7.0)
+    assert (session.params, session.param_log, session.cursor, len(session.history)) == before
+    session.set_params(learning=True)  # what is already in use is no change: allowed
+    # A start change begins a new log; so does going back to where the last spans began.
+    session.back()
+    session.set_params(eta=7.0)  # replaces the span that began at this tick
+    assert len(session.param_log) == MAX_PARAM_SPANS and session.params.eta == 7.0
+    # What the session holds, a file holds: it saves and opens again, number for number.
+    session.run_to_end()
+    loaded = sessionfile.loads(sessionfile.dumps(session)).session
+    assert loaded.param_log == session.param_log
+    np.testing.assert_array_equal(loaded.history["ho"], session.history["ho"])
+    session.set_params(init=(0.5, 0.0, 0.0))
+    assert len(session.param_log) == 1
+
+
+def test_a_replay_refuses_a_log_longer_than_a_session_holds() -> None:
+    from rnnviz.session import MAX_PARAM_SPANS
+
+    log = alternating_log(MAX_PARAM_SPANS + 1)
+    with pytest.raises(InputError, match="10,001 entries; a session holds at most 10,000"):
+        Session.replay("1" * (MAX_PARAM_SPANS + 2), log, 0)

@@ -501,3 +501,55 @@ def test_short_work_is_one_emission_even_after_long_work_taught_small_slices(qtb
     adapter.seek(150_000)
     adapter.shutdown()
     assert adapter.session.cursor == 150_000 and len(emitted) == 1
+
+
+# -- never more settings changes than a session file holds -------------------------------------
+def full_log_adapter(qtbot) -> SessionAdapter:
+    """An adapter whose η changed at every one of its first 9,998 ticks, then twice by hand: full."""
+    from rnnviz.session import MAX_PARAM_SPANS
+
+    log = [(tick, LearnerParams(eta=1.0 + tick % 2)) for tick in range(MAX_PARAM_SPANS - 2)]
+    session = Session.replay("1" * (MAX_PARAM_SPANS + 10), log, MAX_PARAM_SPANS - 3)
+    adapter = SessionAdapter(session)
+    adapter.step()
+    adapter.set_params(eta=7.0)  # change A, at tick 9,998
+    adapter.step()
+    adapter.set_params(eta=3.0)  # change B, at tick 9,999: the 10,000th span
+    adapter.step()
+    assert len(adapter.session.param_log) == MAX_PARAM_SPANS
+    assert adapter.undo_stack.count() == 2
+    return adapter
+
+
+def test_a_settings_change_beyond_what_a_file_holds_is_refused_and_leaves_no_step(qtbot):
+    adapter = full_log_adapter(qtbot)
+    params = adapter.session.params
+    with pytest.raises(InputError, match="the most a session file keeps"):
+        adapter.set_params(eta=4.0)
+    assert (adapter.undo_stack.count(), adapter.undo_stack.index()) == (2, 2)
+    assert adapter.session.params == params
+    adapter.shutdown()
+
+
+def test_an_undo_or_redo_that_would_overfill_the_log_is_refused_with_a_line(qtbot):
+    adapter = full_log_adapter(qtbot)
+    notices: list[str] = []
+    adapter.notice.connect(notices.append)
+    # Undoing B here would put η back from tick 10,000 on: one span more, refused.
+    adapter.undo()
+    assert adapter.session.params.eta == 3.0 and adapter.undo_stack.index() == 2
+    assert notices[-1].startswith("Undo refused: the settings already changed at 10,000")
+    # Back at the tick B was made, its undo replaces its span instead.
+    adapter.back()
+    adapter.undo()
+    assert adapter.session.params.eta == 7.0 and adapter.undo_stack.index() == 1
+    adapter.step()
+    adapter.undo()  # A, one tick later: the 10,000th span again
+    assert adapter.session.params.eta == 1.0 + 9_997 % 2 and adapter.undo_stack.index() == 0
+    adapter.step()
+    adapter.redo()  # A once more would be the 10,001st
+    assert adapter.undo_stack.index() == 0 and notices[-1].startswith("Redo refused: ")
+    adapter.back()
+    adapter.redo()
+    assert adapter.session.params.eta == 7.0 and adapter.undo_stack.index() == 1
+    adapter.shutdown()

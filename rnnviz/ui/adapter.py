@@ -48,6 +48,11 @@ count; a step or a seek by hand does). Undoing a parameter change puts the old
 value back for the ticks still to come; ticks already done keep the numbers
 they were computed with (as any parameter change does, see
 :class:`~rnnviz.session.Session`).
+
+A session keeps at most :data:`~rnnviz.session.MAX_PARAM_SPANS` settings
+changes (what a session file holds). A change beyond that is refused before
+it becomes an undo step, and an undo or redo that would need one more says
+so through :attr:`SessionAdapter.notice` and leaves the stack where it was.
 """
 
 from __future__ import annotations
@@ -304,6 +309,16 @@ class _ParamsChange(QUndoCommand):
         # Dragged back to where it started: no step at all.
         self.setObsolete(self._after == self._before)
         return True
+
+    @property
+    def before(self) -> LearnerParams:
+        """The parameters this step changed from (what undo puts back)."""
+        return self._before
+
+    @property
+    def after(self) -> LearnerParams:
+        """The parameters this step changed to."""
+        return self._after
 
     def redo(self) -> None:
         self._adapter._apply_params(self._after)
@@ -744,6 +759,9 @@ class SessionAdapter(QObject):
             raise InputError(f"parameters must be LearnerParams, not {type(params).__name__}")
         after = (params or before).with_changes(**changes) if changes else params or before
         if after != before:
+            # Refused here, not in the command: a command that fails inside
+            # the stack's push would leave a step that did nothing.
+            self._session.check_params(after)
             self.undo_stack.push(_ParamsChange(self, before, after))
 
     def _apply_params(self, params: LearnerParams) -> None:
@@ -756,7 +774,11 @@ class SessionAdapter(QObject):
         moved_start = (params.init, params.h0) != (before.init, before.h0)
         cursor = session.cursor
         if not moved_start or cursor < BUSY_TICKS:
-            session.set_params(params)
+            try:
+                session.set_params(params)
+            except InputError as error:  # checked before; an error here must not escape Qt's stack
+                self.notice.emit(str(error))
+                return
             self._notify(Change.PARAMS)
             return
 
@@ -823,10 +845,32 @@ class SessionAdapter(QObject):
         self._push(head, old[head : old.size - tail], new[head : new.size - tail], text)
 
     def undo(self) -> None:
-        self.undo_stack.undo()
+        """Undo the last step (one the session cannot take now is refused with a notice)."""
+        stack = self.undo_stack
+        if stack.canUndo() and self._allowed(stack.index() - 1, undoing=True):
+            stack.undo()
 
     def redo(self) -> None:
-        self.undo_stack.redo()
+        """Redo the step last undone (one the session cannot take now is refused with a notice)."""
+        stack = self.undo_stack
+        if stack.canRedo() and self._allowed(stack.index(), undoing=False):
+            stack.redo()
+
+    def _allowed(self, index: int, *, undoing: bool) -> bool:
+        """Whether undo step *index* can be undone (or redone) now; if not, :attr:`notice` says why.
+
+        Only a settings change can be refused: it may need a span beyond
+        the session's :data:`~rnnviz.session.MAX_PARAM_SPANS`.
+        """
+        command = self.undo_stack.command(index)
+        if not isinstance(command, _ParamsChange):
+            return True
+        try:
+            self._session.check_params(command.before if undoing else command.after)
+        except InputError as error:
+            self.notice.emit(f"{'Undo' if undoing else 'Redo'} refused: {error}")
+            return False
+        return True
 
     @staticmethod
     def _checked_index(index: int, length: int) -> int:
