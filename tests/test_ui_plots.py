@@ -657,3 +657,31 @@ def test_left_axes_leave_the_data_area_all_the_room_their_labels_allow(qtbot, ad
     assert len(lefts) == 1  # the four data areas line up
     # And no room is wasted between a title and the widest label of the four.
     assert min(gaps) <= 0.6 * QFontMetricsF(axis.style["tickFont"]).height(), gaps
+
+
+@pytest.mark.parametrize("stream", ["1^10 0^10", "(10)^30", "(10)^30 1^40", "random(300, 0.5, seed=1)"])
+@pytest.mark.parametrize("width,scale", [(380, 1.0), (600, 1.0), (420, 1.5), (700, 1.5), (1000, 2.25)])
+def test_change_markers_never_overlap(qtbot, adapter, stream, width, scale):
+    # At 4-10 px between ticks the + and − markers (7 px × the font scale) ran into one band.
+    adapter.replace(stream)
+    adapter.run_to_end()
+    plots = make_plots(qtbot, adapter, (width, 600))
+    plots.set_font_scale(scale)
+    for weight in WEIGHTS:
+        plot = plots.plot_item(weight)
+        markers = next(item for item in plot.items if isinstance(item, pg.ScatterPlotItem))
+        spacing = _pixels_apart(plot, 0, 1)
+        x, _, signs = plots.marker_data(weight)
+        legend = plots.side.findChild(QLabel, "signalsLegend").text()
+        if not plots.markers_visible():
+            assert spacing < 8 and not len(x)  # too close to read: the legend says to zoom in
+            assert f"zoom in to see each tick's +/{MINUS}" in legend
+            continue
+        assert "zoom in" not in legend
+        assert len(x) == adapter.session.n_ticks
+        for spot in markers.points():
+            # What is painted: the symbol and, when it has one, the rim drawn over its edge.
+            rim = spot.pen().widthF() if spot.pen().style() != Qt.PenStyle.NoPen else 0.0
+            assert spot.size() + rim <= spacing - 0.5, (weight, spot.size(), rim, spacing)
+            if spot.symbol() != "o":  # a + or a −, not the grey dot of "no change"
+                assert spot.size() >= 5  # big enough to tell a + from a −

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QSettings, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QDialog, QPushButton, QVBoxLayout, QWidget
 
@@ -107,7 +107,12 @@ def test_presentation_mode_makes_the_change_markers_larger(qtbot, window):
     window.adapter.step(5)
     normal = window.plots._rows["ho"].markers.data["size"].max()
     window.presentation.set_active(True)
-    assert window.plots._rows["ho"].markers.data["size"].max() >= 1.4 * normal
+    larger = window.plots._rows["ho"].markers.data["size"].max()
+    vb = window.plots.plot_item("ho").vb
+    spacing = vb.mapViewToScene(QPointF(1, 0)).x() - vb.mapViewToScene(QPointF(0, 0)).x()
+    # As much larger as the text, unless two markers would then touch.
+    assert larger >= 1.4 * normal or larger >= 0.75 * spacing
+    assert larger > 1.2 * normal and larger + 1 < spacing
     window.presentation.set_active(False)
     # The plots take their old width back when the layout settles.
     qtbot.waitUntil(lambda: window.plots._rows["ho"].markers.data["size"].max() == normal)

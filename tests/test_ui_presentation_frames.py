@@ -87,3 +87,26 @@ def test_the_tape_ends_under_its_ruler_and_a_message_moves_nothing(film, size, s
     tape.clear_message()
     settle()
     assert [rect_in(view, window) for view in views] == layout
+
+
+# -- the plots' legend ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(("stream", "ticks"), [("1^10 0^10", 12), ("(10)^30 1^40", 99), ("(10)^400", 799)])
+def test_the_legend_is_never_cut_off(film, size, stream, ticks):
+    # At 1280x720 the note "zoom in to see each tick's +/− and target" was cut in half
+    # at the bottom of the frame.
+    window = film(stream, ticks, size)
+    legend = window.plots.side.findChild(QWidget, "signalsLegend")
+    assert legend.isVisible()
+    needed = legend.heightForWidth(legend.width())
+    assert needed <= legend.height(), (needed, legend.height())
+    assert window.plots.rect().contains(rect_in(legend, window.plots))
+    # Still readable: not shrunk below three quarters of the plots' text.
+    tick_font = window.plots.plot_item("ih").getAxis("left").style["tickFont"]
+    assert QFontInfo(legend.font()).pointSizeF() >= 0.75 * tick_font.pointSizeF()
+    text = legend.text()
+    assert "sign flip" in text and "target" in text
+    if stream != "1^10 0^10":
+        assert "zoom in" in text

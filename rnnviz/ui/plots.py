@@ -79,8 +79,18 @@ MIN_BAR_PIXELS: Final[float] = 0.6
 Y_PADDING: Final[float] = 0.08
 #: The y range stays while the visible data fills at least this share of it.
 Y_KEEP_SHARE: Final[float] = 0.7
+#: A marker's size is at most this share of the tick spacing, so a gap always
+#: parts two neighbours (at 4-10 px spacing they merged into a band), and at
+#: most MARKER_PX × the font scale.
+MARKER_SHARE: Final[float] = 0.8
+MARKER_PX: Final[float] = 11.0
+#: The smallest + or − that still reads as one (a smaller − is a speck on the
+#: curve): closer ticks show no markers, and the legend says to zoom in.
+MARKER_MIN_PX: Final[float] = 5.0
 #: The +/−/0 markers show only when ticks are at least this many pixels apart.
-MARKER_MIN_SPACING_PX: Final[float] = 4.0
+MARKER_MIN_SPACING_PX: Final[float] = MARKER_MIN_PX / MARKER_SHARE
+#: Below this size a marker has no white rim: it would eat most of the colour.
+MARKER_RIM_MIN_PX: Final[float] = 7.0
 #: Crossing marks show only while they are on average this many pixels apart.
 CROSSING_MIN_SPACING_PX: Final[float] = 6.0
 #: Target dots show only when ticks are at least this many pixels apart;
@@ -90,6 +100,8 @@ TARGET_MIN_SPACING_PX: Final[float] = 4.0
 #: gap always parts two neighbours, and at most TARGET_DOT_PX × the font scale.
 TARGET_DOT_SHARE: Final[float] = 0.65
 TARGET_DOT_PX: Final[float] = 5.0
+#: Font sizes the legend tries, as shares of the plots' text, until all of it fits beside the signals plot.
+LEGEND_SHRINK: Final[tuple[float, ...]] = (1.0, 0.9, 0.8)
 #: The longest tooltip text (the end of the notation is kept).
 TOOLTIP_CHARS: Final[int] = 3000
 #: Side box width, in multiples of the font's average character width.
@@ -477,6 +489,8 @@ class WeightPlots(QWidget):
         self._cached = 0  # ticks every cache below covers
         self._markers_shown = True
         self._marker_symbols, self._marker_brushes = _marker_styles()
+        self._marker_rim = pg.mkPen("w", width=1)
+        self._legend_fit: tuple | None = None  # what the legend was last fitted to
 
         self._view = pg.GraphicsLayoutWidget()
         self._view.setBackground("w")
@@ -750,6 +764,7 @@ class WeightPlots(QWidget):
         self._fit_left_axes()
         for child in self._side.findChildren(QLabel):
             child.setFont(font)
+        self._legend_fit = None  # the legend's font was just reset: fit it again
         self._side.setFixedWidth(metrics.averageCharWidth() * SIDE_WIDTH_CHARS + 10)
         self._update_legend()
 
@@ -1028,10 +1043,13 @@ class WeightPlots(QWidget):
         y = np.asarray(values[first:last], dtype=np.float64)
         signs = change_signs(y, before)
         x = np.arange(first + 1, last + 1, dtype=np.float64)
-        big = float(min(11.0, max(7.0, spacing * 0.7))) * self._font_scale
+        big = min(MARKER_PX * self._font_scale, MARKER_SHARE * spacing)
         symbols, brushes = self._marker_symbols[signs + 1], self._marker_brushes[signs + 1]
         sizes = np.where(signs == 0, big * 0.45, big)
-        row.markers.setData(x=x, y=y, symbol=symbols, brush=brushes, size=sizes)
+        # The rim keeps a marker apart from the curve it sits on; it is drawn
+        # over the marker's edge, so small ones go without.
+        pen = self._marker_rim if big >= MARKER_RIM_MIN_PX else None
+        row.markers.setData(x=x, y=y, symbol=symbols, brush=brushes, size=sizes, pen=pen)
         row.markers.setVisible(True)
         row.marker_signs = signs
 
@@ -1071,13 +1089,46 @@ class WeightPlots(QWidget):
         ]
         notes = []
         if not self._markers_shown:
-            notes.append(f"zoom in to see each tick's +/{MINUS} and target")
+            # Target dots stay down to a closer spacing than the markers.
+            hidden = f"+/{MINUS}" if self._targets.isVisible() else f"+/{MINUS} and target"
+            notes.append(f"zoom in to see each tick's {hidden}")
         if any(row.crossings_dense for row in self._rows.values()):
             notes.append("sign flips too dense to mark")
         lines += [f"<span style='color:{_NOTE_COLOR}'>{note}</span>" for note in notes]
-        text = "<br>".join(lines)
-        if text != self._legend.text():
-            self._legend.setText(text)
+        self._legend_lines = lines
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """Write the legend so that all of it fits its box.
+
+        Beside a short signals plot (a 1280×720 frame) the notes were cut off
+        at the bottom: the blank line goes first, then the text shrinks in
+        steps down to LEGEND_MIN_SHARE of the plots' text.
+        """
+        lines = getattr(self, "_legend_lines", None)
+        if lines is None:
+            return  # the fonts are applied while the plots are being built
+        box = self._signals_box
+        margins = box.layout().contentsMargins()
+        width = max(box.width() - margins.left() - margins.right(), 1)
+        height = box.height() - margins.top() - margins.bottom()
+        base = theme.scaled_font(self.font(), self._font_scale)
+        key = (tuple(lines), width, height, base.key())
+        if key == self._legend_fit:
+            return
+        self._legend_fit = key
+        legend = self._legend
+        spaced = "<br>".join(lines)
+        tight = "<br>".join(line for line in lines if line)
+        for factor in LEGEND_SHRINK:
+            font = theme.scaled_font(base, factor) if factor != 1.0 else base
+            for text in (spaced, tight):
+                if legend.font() != font:
+                    legend.setFont(font)
+                if text != legend.text():
+                    legend.setText(text)
+                if legend.heightForWidth(width) <= height:
+                    return
 
     # -- side box text -----------------------------------------------------------------
     def _weights_shown(self) -> dict[str, float]:
@@ -1163,6 +1214,7 @@ class WeightPlots(QWidget):
         if resized:
             # The labels format only as much notation as fits: a bigger box needs more.
             self._refresh_text()
+            self._fit_legend()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
