@@ -10,12 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QFontInfo, QFontMetricsF, QImage
+from PySide6.QtGui import QColor, QFontInfo, QFontMetricsF, QImage, QTextCursor
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rnnviz.session import Session
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.app import offscreen_window
+from rnnviz.ui.theme import STAGE_TINT
 
 SIZES = [(1280, 720), (1920, 1080)]
 
@@ -110,3 +111,81 @@ def test_the_legend_is_never_cut_off(film, size, stream, ticks):
     assert "sign flip" in text and "target" in text
     if stream != "1^10 0^10":
         assert "zoom in" in text
+
+
+# -- the equations (issue 12 §3: the last line cut in half at the bottom edge) ---------------------
+
+
+def text_lines(panel) -> list[tuple[float, float, bool]]:
+    """Every line of text of the panel: (top, bottom) in viewport pixels, and
+    whether it is a line of the stage shown (tinted)."""
+    document = panel.document()
+    layout = document.documentLayout()
+    layout.documentSize()  # laid out in full
+    scroll = panel.verticalScrollBar().value()
+    lines = []
+    block = document.begin()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        cursor = QTextCursor(block)
+        table = cursor.currentTable()
+        tinted = table is not None and table.cellAt(cursor).format().background().color().name() == STAGE_TINT
+        text_layout = block.layout()
+        for i in range(text_layout.lineCount()):
+            line = text_layout.lineAt(i)
+            top = rect.top() + line.y() - scroll
+            lines.append((top, top + line.height(), tinted))
+        block = block.next()
+    return lines
+
+
+def check_whole_lines(panel) -> None:
+    """No line of the panel shows in part: cut by an edge, it is not drawn at all."""
+    image = pixels(panel.viewport())
+    paper = QColor("#ffffff").rgba()  # the panel's page
+    height = image.shape[0]
+    whole = 0
+    for top, bottom, _ in text_lines(panel):
+        if bottom <= 0 or top >= height:
+            continue
+        if top >= 0 and bottom <= height:
+            whole += 1
+            continue
+        shown = image[max(int(top), 0) : min(int(np.ceil(bottom)), height)]
+        assert (shown == paper).all(), f"a line at {top:.0f}–{bottom:.0f} is cut by the edge at 0 or {height}"
+    assert whole >= 5
+
+
+def stage_lines_shown(panel) -> bool:
+    """Whether every line of the stage shown is whole in view, and tinted on screen."""
+    height = panel.viewport().height()
+    lines = [(top, bottom) for top, bottom, tinted in text_lines(panel) if tinted]
+    tint = QColor(STAGE_TINT).rgba()
+    return bool(lines) and (pixels(panel.viewport()) == tint).any() and all(
+        0 <= top and bottom <= height for top, bottom in lines[:2])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_equations_show_whole_lines_only(film, size):
+    window = film("1^10 0^10", 12, size)
+    panel = window.equations
+    assert panel.verticalScrollBar().maximum() > 0  # more text than room: something is cut
+    check_whole_lines(panel)
+    panel.verticalScrollBar().setValue(panel.verticalScrollBar().maximum() // 3)
+    settle()
+    check_whole_lines(panel)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("rule", ["sequential", "simultaneous"])
+def test_slow_motion_keeps_the_stage_shown_in_view(film, size, rule):
+    window = film("1^10 0^10", 12, size)
+    adapter = window.adapter
+    adapter.set_params(rule=rule)
+    panel = window.equations
+    for _ in range(2 * 7):  # every stage of two ticks
+        adapter.advance_stage()
+        settle()
+        assert adapter.stage is not None
+        assert stage_lines_shown(panel), adapter.stage.name
+        check_whole_lines(panel)

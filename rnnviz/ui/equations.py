@@ -16,7 +16,12 @@ panel and the engine agree. At the end of the stream a last section gives
 the forward pass that predicts the next, unknown bit.
 
 In slow motion the lines of the stage shown are tinted and the lines of the
-stages still to come are dimmed, their numbers not yet filled in.
+stages still to come are dimmed, their numbers not yet filled in. The panel
+scrolls, as little as it can, to keep the tinted lines (and their section's
+title, when both fit) in view.
+
+The panel shows whole lines only: a line cut by the top or bottom edge is
+not drawn (a short panel in presentation mode showed half a line).
 
 While play runs faster than anyone reads (more than one tick per
 :data:`~rnnviz.ui.throttle.READABLE_INTERVAL_MS`, i.e. above 20 ticks/s), the panel is veiled and
@@ -43,6 +48,7 @@ from typing import Final
 from PySide6.QtCore import QMimeData, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPaintEvent, QResizeEvent, QShowEvent,
+    QTextCursor,
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -70,6 +76,8 @@ _DIM: Final[str] = "#a0a0a0"
 _MUTED: Final[str] = theme.MUTED
 _INK: Final[str] = theme.INK
 _OK: Final[str] = "#1b7837"
+#: The panel's page (its style sheet's background).
+_PAPER: Final[str] = "#ffffff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,16 @@ class _Line:
     result: str       # HTML
     stage: Stage
     note: str = ""    # HTML shown under the line
+
+
+@dataclass(frozen=True, slots=True)
+class _TextLine:
+    """One laid-out line of the panel's text, in document pixels."""
+
+    top: float
+    bottom: float
+    table: int | None  # the table it is in (its first position), None outside tables
+    tinted: bool       # a line of the stage shown
 
 
 #: Operators a formula may break before (never after: the operator goes with its term).
@@ -322,8 +340,9 @@ class EquationPanel(QTextBrowser):
         self.setOpenLinks(False)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the arrows stay the window's
-        self.setStyleSheet(f"QTextBrowser {{ background: #ffffff; color: {_INK}; }}")
+        self.setStyleSheet(f"QTextBrowser {{ background: {_PAPER}; color: {_INK}; }}")
         self._veil = _UpdatingVeil(self)
+        self._line_cache: tuple[object, list[_TextLine]] | None = None
         self._apply_font()
         # setHtml costs 3–7 ms: every tick at a readable pace, and faster play
         # veiled (see the module notes); stages, pauses and edits at once.
@@ -423,6 +442,97 @@ class EquationPanel(QTextBrowser):
         scroll = self.verticalScrollBar().value()
         self.setHtml(self._html())
         self.verticalScrollBar().setValue(scroll)
+        if self._adapter.stage is not None:
+            self._show_stage()
+
+    # -- whole lines, and the stage in view ----------------------------------------
+    def _lines(self) -> list[_TextLine]:
+        """Every line of text, in document order (cached until the text or its width changes)."""
+        document = self.document()
+        layout = document.documentLayout()
+        key = (document.revision(), document.textWidth())
+        if self._line_cache is not None and self._line_cache[0] == key:
+            return self._line_cache[1]
+        layout.documentSize()  # lay the whole text out, so every position is known
+        tint = QColor(_STAGE_TINT)
+        lines = []
+        block = document.begin()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            cursor = QTextCursor(block)
+            table = cursor.currentTable()
+            tinted = table is not None and table.cellAt(cursor).format().background().color() == tint
+            where = None if table is None else table.firstPosition()
+            text_layout = block.layout()
+            for i in range(text_layout.lineCount()):
+                line = text_layout.lineAt(i)
+                top = rect.top() + line.y()
+                lines.append(_TextLine(top, top + line.height(), where, tinted))
+            block = block.next()
+        self._line_cache = (key, lines)
+        return lines
+
+    def _cut_lines(self) -> tuple[int, int]:
+        """The rows of the viewport that hold no cut line: ``(first, end)``.
+
+        Above *first* ends a line cut by the top edge, from *end* on starts a
+        line cut by the bottom edge (``0`` and the height when none is cut).
+        """
+        scroll = self.verticalScrollBar().value()
+        height = self.viewport().height()
+        first, end = 0.0, float(height)
+        for line in self._lines():
+            top, bottom = line.top - scroll, line.bottom - scroll
+            if top < 0 < bottom:
+                first = max(first, bottom)
+            if top < height < bottom:
+                end = min(end, top)
+        return math.ceil(first), math.floor(end)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        first, end = self._cut_lines()
+        width, height = self.viewport().width(), self.viewport().height()
+        if first <= 0 and end >= height:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            # Paper over the parts of cut lines: only whole lines are shown.
+            if first > 0:
+                painter.fillRect(0, 0, width, first, QColor(_PAPER))
+            if end < height:
+                painter.fillRect(0, end, width, height - end, QColor(_PAPER))
+        finally:
+            painter.end()
+
+    def _show_stage(self) -> None:
+        """Scroll, as little as needed, so that the lines of the stage shown are in view.
+
+        The tinted lines of the first table that has any (the sign rules and
+        the update repeat a stage's weight further down), with the title of
+        their section above them when both fit; the top line shown is whole.
+        """
+        lines = self._lines()
+        first = next((i for i, line in enumerate(lines) if line.tinted), None)
+        if first is None:
+            return
+        table = lines[first].table
+        stage = [line for line in lines[first:] if line.tinted and line.table == table]
+        start, stop = stage[0].top, max(line.bottom for line in stage)
+        # The section's title: the last line before the table that is in none.
+        title = next((line.top for line in reversed(lines[:first]) if line.table is None), start)
+        height = self.viewport().height()
+        bar = self.verticalScrollBar()
+        view = bar.value()
+        want = title if stop - title <= height else start
+        if want >= view and stop <= view + height:
+            return  # in view already: nothing moves
+        if want < view or stop - want > height:
+            view = want
+        else:
+            # Down just far enough, to the top of a line, so the top line is whole.
+            view = min((line.top for line in lines if line.top >= stop - height), default=want)
+        bar.setValue(math.floor(view))
 
     # -- the text ----------------------------------------------------------------
     def _html(self) -> str:
