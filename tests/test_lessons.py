@@ -57,6 +57,22 @@ def test_the_caption_shown_is_the_last_one_at_or_before_the_cursor() -> None:
     assert shown[14] == 14 and shown[18] == 15 and shown[19] == 19
 
 
+def test_a_caption_describes_its_own_tick_or_the_ticks_up_to_its_until() -> None:
+    lesson = BY_KEY["03-streak-that-breaks"]
+    described = {cursor: [c.tick for c in lesson.captions if c.describes(cursor)]
+                 for cursor in range(lesson.n_ticks + 1)}
+    assert all(described[cursor] == [0] for cursor in range(9))  # "the first nine ticks …"
+    assert [described[c] for c in (9, 10, 11, 12, 13, 14, 15)] == [[9], [10], [11], [11], [11], [14], [15]]
+    assert [described[c] for c in (16, 17, 18, 19)] == [[], [], [], [19]]
+
+
+def described_ticks(key: str, tick: int) -> range:
+    """The ticks the caption written for *tick* describes (its own, or up to its until)."""
+    found = BY_KEY[key].caption_at(tick)
+    assert found is not None and found.tick == tick
+    return range(found.tick, found.last + 1)
+
+
 # -- the captions' claims, checked against the engine ---------------------------------
 def at(key: str, cursor: int) -> Session:
     session = BY_KEY[key].session()
@@ -94,7 +110,12 @@ def test_streak_of_ones_claims() -> None:
     assert first.yhat == 0.5 and first.err == 0.5 and first.d_hh == 0.0 and first.d_ih > 0
     assert first.ho > 0 and f"ho rises to {r2(first.ho)}" in caption(key, 1)
     assert row(key, 1).h == 0.5 and row(key, 2).d_hh > 0  # "h before the tick is 0.5"
-    assert r2(row(key, 5).yhat) in caption(key, 5)
+    # Ticks 5 to 8: ŷ climbs from 0.67 to 0.77, the error shrinks, ho's steps shrink.
+    assert described_ticks(key, 5) == range(5, 9)
+    assert f"from {r2(row(key, 5).yhat)} at tick 5 to {r2(row(key, 8).yhat)} at tick 8" in caption(key, 5)
+    stretch = [row(key, t) for t in range(4, 9)]
+    assert all(a.yhat < b.yhat and a.err > b.err and a.d_ho > b.d_ho > 0
+               for a, b in zip(stretch, stretch[1:]))
     d_ho = at(key, 9).history["d_ho"]
     assert (np.diff(d_ho) < 0).all()  # each step up of ho smaller than the last
     end = at(key, 9)
@@ -109,8 +130,11 @@ def test_streak_of_zeros_claims() -> None:
     key = "02-streak-of-zeros"
     first = row(key, 1)
     assert first.err == -0.5 and r2(first.ho) == "\u22120.31" and r2(first.ho) in caption(key, 1)
-    second = row(key, 2)
-    assert second.err < 0 and at(key, 1).state.ho < 0 and second.d_hh > 0
+    # "From tick 2 on, hh rises although the error is negative … ho is negative now",
+    # on every tick it is shown at (the sequential rule uses ho as updated in the tick).
+    assert described_ticks(key, 2) == range(2, 9)
+    for tick in described_ticks(key, 2):
+        assert row(key, tick).err < 0 and row(key, tick).ho < 0 and row(key, tick).d_hh > 0
     end = at(key, 9)
     assert (end.history["d_ih"] == 0).all() and end.notation("ih") == "0⁹"
     assert f"ho = {r2(end.state.ho)}" in caption(key, 9) and f"hh = {r2(end.state.hh)}" in caption(key, 9)
@@ -127,9 +151,18 @@ def test_streak_that_breaks_claims() -> None:
     assert surprise.x == 1 and surprise.target == 0
     assert f"ŷ = {r2(surprise.yhat)}" in caption(key, 10) and f"e = {r2(surprise.err)}" in caption(key, 10)
     assert surprise.d_ih < 0 and surprise.d_hh < 0 and surprise.d_ho < 0
-    eleven = at(key, 11)
-    assert row(key, 11).d_ih == 0 and eleven.notation("ih").endswith(" 0")
-    assert r2(row(key, 11).yhat) in caption(key, 11)
+    assert described_ticks(key, 0) == range(0, 9)  # "the first nine ticks repeat the streak of 1s"
+    assert all(row(key, t).x == row(key, t).target == 1 for t in range(1, 9))
+    assert at(key, 8).notation("ho") == at("01-streak-of-ones", 8).notation("ho") == "+⁸"
+    # Ticks 11 to 13: input 0, ih still; ŷ falls from 0.70 to 0.59, above 0.5, the guess still 1.
+    assert described_ticks(key, 11) == range(11, 14)
+    assert f"from {r2(row(key, 11).yhat)} at tick 11 to {r2(row(key, 13).yhat)} at tick 13" in caption(key, 11)
+    for tick in described_ticks(key, 11):
+        shown = at(key, tick)
+        assert row(key, tick).x == 0 and row(key, tick).d_ih == 0
+        assert shown.notation("ih").endswith(" 0" if tick == 11 else f" 0{'²³'[tick - 12]}")
+        assert row(key, tick).yhat > 0.5 and shown.guess()[1] == 1
+    assert row(key, 12).yhat < row(key, 11).yhat and row(key, 13).yhat < row(key, 12).yhat
     fourteen = at(key, 14)
     assert fourteen.state.ho > 0 and r2(fourteen.state.ho) in caption(key, 14)
     assert fourteen.guess()[1] == 1
@@ -155,6 +188,12 @@ def test_alternating_learned_claims() -> None:
     session = at(key, 19)
     yhat = session.history["yhat"]
     assert 0.44 <= yhat.min() and yhat.max() <= 0.51
+    # "Watch ŷ: it stays between 0.44 and 0.51 …", shown from tick 6 to 15.
+    assert described_ticks(key, 6) == range(6, 16)
+    assert all(0.44 <= row(key, t).yhat <= 0.51 for t in described_ticks(key, 6))
+    # "From tick 16 on ho stays negative and the guess is 0", shown at ticks 16 to 18.
+    assert described_ticks(key, 16) == range(16, 19)
+    assert all(at(key, t).state.ho < 0 and at(key, t).guess()[1] == 0 for t in described_ticks(key, 16))
     guessed, targets = guesses(key)
     x = session.history["x"]
     assert (guessed[:16] == x[:16]).all() and (guessed[:16] != targets[:16]).all()
@@ -249,6 +288,19 @@ BAD_LESSONS = {
     "10-caption-type.json": (with_(captions=[{"tick": 0, "text": 5}]), r"'captions\[0\]\.text' must be text"),
     "11-truncated.json": (json.dumps(GOOD)[:60], "truncated"),
     "12-generator.json": (with_(generator={"ih": "x"}), r"'generator\.ih' must be a number"),
+    "13-until-before.json": (with_(captions=[{"tick": 2, "until": 1, "text": "x"}]),
+                             r"^'captions\[0\]\.until' is 1, before the caption's own tick 2$"),
+    "14-until-beyond.json": (with_(captions=[{"tick": 0, "until": 5, "text": "x"}]),
+                             r"^'captions\[0\]\.until' is 5, outside the stream's ticks 0 … 4$"),
+    "15-until-overlaps.json": (with_(captions=[{"tick": 0, "until": 2, "text": "a"}, {"tick": 2, "text": "b"}]),
+                               r"^'captions\[0\]\.until' is 2, not before the next caption's tick 2; "
+                               "captions must not overlap$"),
+    "16-until-type.json": (with_(captions=[{"tick": 0, "until": "3", "text": "x"}]),
+                           r"^'captions\[0\]\.until' must be a whole number, not '3'$"),
+    "17-until-bool.json": (with_(captions=[{"tick": 0, "until": True, "text": "x"}]),
+                           r"^'captions\[0\]\.until' must be a whole number, not True$"),
+    "18-caption-key.json": (with_(captions=[{"tick": 0, "to": 3, "text": "x"}]),
+                            r"^'captions\[0\]' must be an object with 'tick' and 'text', and optionally 'until'$"),
     "no-number.json": (GOOD, "the name must look like 07-some-name.json"),
 }
 
@@ -267,6 +319,26 @@ def test_malformed_lessons_are_reported_and_skipped(tmp_path: Path) -> None:
     for name, (_, message) in BAD_LESSONS.items():
         assert re.search(message, reported[name]), (name, reported[name])
         assert "\n" not in reported[name]
+
+
+def test_a_caption_with_until_describes_that_stretch_and_no_more(tmp_path: Path) -> None:
+    captions = [{"tick": 0, "text": "start"}, {"tick": 1, "until": 3, "text": "middle"}]
+    write(tmp_path, "07-until.json", with_(captions=captions))
+    lesson = load_lesson(tmp_path / "07-until.json")
+    assert [(c.tick, c.until, c.last) for c in lesson.captions] == [(0, None, 0), (1, 3, 3)]
+    assert [c.text for c in lesson.captions if c.describes(0)] == ["start"]
+    assert all([c.text for c in lesson.captions if c.describes(t)] == ["middle"] for t in (1, 2, 3))
+    assert not any(c.describes(4) for c in lesson.captions)
+    assert lesson.caption_at(4).text == "middle"  # the last at or before the cursor, as before
+
+
+def test_a_bad_until_is_one_line_naming_the_file_and_the_entry(tmp_path: Path) -> None:
+    write(tmp_path, "07-overlap.json", with_(captions=[{"tick": 0, "until": 3, "text": "a"},
+                                                       {"tick": 2, "text": "b"}]))
+    _, problems = load_lessons(tmp_path)
+    assert [str(problem) for problem in problems] == [
+        "07-overlap.json: 'captions[0].until' is 3, not before the next caption's tick 2; "
+        "captions must not overlap"]
 
 
 def test_a_missing_lessons_folder_is_one_problem(tmp_path: Path) -> None:

@@ -438,6 +438,23 @@ def test_a_caption_shows_only_at_the_tick_it_describes(qtbot) -> None:
     assert bar.caption.text() == texts[15]
 
 
+def test_a_caption_with_an_until_shows_over_its_stretch_and_then_says_where_the_next_is(qtbot) -> None:
+    window, controller, _ = make_window(qtbot)
+    controller.open_lesson(3)  # the streak that breaks: tick 0 until 8, tick 11 until 13
+    lesson, bar, adapter = controller.lessons[2], controller.lesson_bar, window.adapter
+    texts = {c.tick: c.text for c in lesson.captions}
+    shown = {}
+    for tick in range(lesson.n_ticks + 1):
+        adapter.seek(tick)
+        shown[tick] = bar.caption.text()
+    assert all(shown[tick] == texts[0] for tick in range(9))
+    assert [shown[tick] for tick in (9, 10)] == [texts[9], texts[10]]
+    assert all(shown[tick] == texts[11] for tick in (11, 12, 13))
+    assert shown[16] == "(No caption for tick 16: the next is at tick 19.)"
+    adapter.seek(12)  # going back into a stretch shows its caption again
+    assert bar.caption.text() == texts[11]
+
+
 def test_a_replaced_stream_shows_no_caption_of_the_lesson(qtbot) -> None:
     window, controller, _ = make_window(qtbot)
     controller.open_lesson(3)

@@ -10,12 +10,17 @@ the number orders the Lessons menu. Its fields::
       "params": {"eta": 5, "rule": "sequential"}, (optional; missing fields take defaults)
       "generator": {"ih": -1, "hh": 0, "ho": 1,   (optional: a hand-built network run
                     "gain": 10, "x0": 1, "h0": 0.5, "steps": 8},   freely to compare with)
-      "captions": [{"tick": 0, "text": "…"}, {"tick": 9, "text": "…"}]
+      "captions": [{"tick": 0, "until": 8, "text": "…"}, {"tick": 9, "text": "…"}]
     }
 
-A caption shows from its tick until the next caption's tick: at cursor *c*
-the lesson shows the last caption whose tick is ≤ *c*. Tick numbers count
-ticks done, as the cursor does (0 … bits − 1).
+A caption describes the tick it is written for, or with ``until`` every
+tick from ``tick`` to ``until``: the numbers it quotes must be what the
+views show there, so it is shown there and nowhere else
+(:meth:`Caption.describes`). Tick numbers count ticks done, as the cursor
+does (0 … bits − 1). Captions come in rising order and do not overlap: a
+caption's ``until`` lies before the next caption's ``tick``, and within the
+stream. :meth:`Lesson.caption_at` is the last caption whose tick is ≤ the
+cursor, whether or not it still describes it.
 
 A malformed lesson gives a :class:`LessonProblem` naming the file and the
 field at fault; the other lessons still load, and so does the window: a
@@ -62,10 +67,21 @@ _GENERATOR_FIELDS: Final[tuple[str, ...]] = ("ih", "hh", "ho", "gain", "x0", "h0
 
 @dataclass(frozen=True)
 class Caption:
-    """A line for the learner, shown from tick *tick* on."""
+    """A line for the learner about tick *tick*, or about the ticks *tick* … *until*."""
 
     tick: int
     text: str
+    #: The last tick the caption describes; ``None``: its own tick only.
+    until: int | None = None
+
+    @property
+    def last(self) -> int:
+        """The last tick the caption describes."""
+        return self.tick if self.until is None else self.until
+
+    def describes(self, cursor: int) -> bool:
+        """Whether the caption is about what the views show after *cursor* ticks."""
+        return self.tick <= cursor <= self.last
 
 
 @dataclass(frozen=True)
@@ -210,21 +226,39 @@ def _captions(value: object, n_ticks: int) -> tuple[Caption, ...]:
     captions: list[Caption] = []
     for index, entry in enumerate(value):
         where = f"captions[{index}]"
-        if not isinstance(entry, dict) or set(entry) != {"tick", "text"}:
-            raise InputError(f"'{where}' must be an object with exactly 'tick' and 'text'")
-        tick = entry["tick"]
-        if isinstance(tick, bool) or not isinstance(tick, int):
-            raise InputError(f"'{where}.tick' must be a whole number, not {tick!r}")
-        if not 0 <= tick <= n_ticks:
+        if not isinstance(entry, dict) or set(entry) not in ({"tick", "text"}, {"tick", "until", "text"}):
             raise InputError(
-                f"'{where}.tick' is {tick}, outside the stream's ticks 0 … {n_ticks}"
+                f"'{where}' must be an object with 'tick' and 'text', and optionally 'until'"
             )
+        tick = _tick(entry, "tick", where, n_ticks)
         if captions and tick <= captions[-1].tick:
             raise InputError(
                 f"'{where}.tick' is {tick}; captions must come in rising tick order"
             )
-        captions.append(Caption(tick, _text(entry, "text", MAX_CAPTION, f"{where}.text")))
+        if captions and tick <= captions[-1].last:
+            raise InputError(
+                f"'captions[{index - 1}].until' is {captions[-1].last}, not before the next "
+                f"caption's tick {tick}; captions must not overlap"
+            )
+        until = _tick(entry, "until", where, n_ticks) if "until" in entry else None
+        if until is not None and until < tick:
+            raise InputError(
+                f"'{where}.until' is {until}, before the caption's own tick {tick}"
+            )
+        captions.append(Caption(tick, _text(entry, "text", MAX_CAPTION, f"{where}.text"), until))
     return tuple(captions)
+
+
+def _tick(entry: dict[str, Any], name: str, where: str, n_ticks: int) -> int:
+    """The whole number *entry[name]*, a tick of the stream (0 … *n_ticks*)."""
+    value = entry[name]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"'{where}.{name}' must be a whole number, not {value!r}")
+    if not 0 <= value <= n_ticks:
+        raise InputError(
+            f"'{where}.{name}' is {value}, outside the stream's ticks 0 … {n_ticks}"
+        )
+    return value
 
 
 def _generator(value: object) -> dict[str, float]:

@@ -100,13 +100,7 @@ def caption_on_screen(lesson: Lesson, cursor: int) -> Caption | None:
     zero" must not stay up while the diagram shows tick 17.
     """
     caption = lesson.caption_at(cursor)
-    if caption is None:
-        return None
-    # ``until`` is the lesson's declared last tick; without it a caption
-    # covers its own tick only.
-    until = getattr(caption, "until", None)
-    last = caption.tick if until is None else until
-    return caption if cursor <= last else None
+    return caption if caption is not None and caption.describes(cursor) else None
 
 
 def lesson_matches(session: Session, lesson: Lesson) -> bool:
