@@ -425,6 +425,8 @@ class EquationPanel(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self._place_veil()
+        if self._adapter.stage is not None and self.isVisible():
+            self._show_stage()  # a shorter panel (presentation mode) may have hidden the stage
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
         if self._stale:
