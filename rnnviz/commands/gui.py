@@ -2,6 +2,15 @@
 
 Qt is imported only when one of these runs, so the headless commands start
 fast and work on machines without a display.
+
+A session file named on the command line is checked before any window (a
+file that cannot be opened is one line on standard error, exit status 2, as
+for every command). Opening it also replays every tick up to its cursor,
+which for a session saved ten million ticks in takes a minute: a replay that
+is still running after :data:`CHECK_BUDGET_S` is stopped once the file has
+passed every check, and the window opens at once and reads the file as
+File ▸ Open does, with progress and Cancel (:meth:`SessionFiles.open_loaded
+<rnnviz.ui.files.SessionFiles.open_loaded>` given no contents).
 """
 
 from __future__ import annotations
@@ -11,7 +20,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -24,9 +34,14 @@ from rnnviz.commands.options import (
     params_from_args,
 )
 from rnnviz.commands.paths import path_problem
-from rnnviz.engine.errors import InputError
+from rnnviz.engine import progress
+from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.io import sessionfile
 from rnnviz.session import DEFAULT_STREAM, Session
+
+#: Seconds a session file named on the command line may take to open before
+#: the window shows; a longer replay is left to the window, with progress.
+CHECK_BUDGET_S: Final[float] = 0.25
 
 
 def add_parser(subparsers) -> None:
@@ -193,10 +208,7 @@ def _run_gui(args: argparse.Namespace | None) -> int:
     session_file = _session_file(args)
     if session_file is not None:
         # Checked here, before any window: a bad file is one line on stderr.
-        try:
-            loaded = sessionfile.load(session_file)
-        except InputError as error:
-            raise InputError(f"cannot open {session_file}: {error}") from None
+        loaded = check_session_file(session_file)
         restore = False
     elif args is not None:
         _refuse_other_files(args)
@@ -213,6 +225,52 @@ def _run_gui(args: argparse.Namespace | None) -> int:
 
     opened = None if session_file is None else (session_file, loaded)
     return start(session, restore_settings=restore, stream_text=text, opened=opened)
+
+
+class _LeftToTheWindow(Cancelled):
+    """The replay of a checked session file stopped, to be done again in the window."""
+
+
+def check_session_file(
+    path: str, *, clock: Callable[[], float] = time.monotonic, budget_s: float | None = None
+) -> sessionfile.SessionFile | None:
+    """Read and check the session file at *path* before any window opens.
+
+    Parameters
+    ----------
+    path
+        The file named on the command line.
+    clock
+        Seconds, rising (injectable for tests).
+    budget_s
+        How long opening may take here (default :data:`CHECK_BUDGET_S`).
+
+    Returns
+    -------
+    SessionFile or None
+        The opened file; or None when its replay was still running after
+        *budget_s*: the file passed every check (they all come before the
+        replay), and the window replays it with progress and Cancel.
+
+    Raises
+    ------
+    InputError
+        One line naming the file and what is wrong with it.
+    """
+    budget = CHECK_BUDGET_S if budget_s is None else budget_s
+    started = clock()
+
+    def on_progress(_done: int, _total: int) -> None:
+        if clock() - started > budget:
+            raise _LeftToTheWindow(f"replaying {path}")
+
+    try:
+        with progress.reporting(on_progress):
+            return sessionfile.load(path)
+    except InputError as error:
+        raise InputError(f"cannot open {path}: {error}") from None
+    except _LeftToTheWindow:
+        return None
 
 
 def _refuse_paths(args: argparse.Namespace | None, wanted: str) -> None:

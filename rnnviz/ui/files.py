@@ -296,6 +296,8 @@ class SessionFiles(QObject):
             self._timer.timeout.connect(self.autosave)
         #: True once the window has finished building (settings restored).
         self.started = False
+        #: A file to open once the window shows (see :meth:`open_loaded`).
+        self._open_at_start: Path | None = None
         # The window restores the last stream and settings after install():
         # what counts as "unchanged", and the crash check, come after that.
         QTimer.singleShot(0, self, self._start)
@@ -390,6 +392,10 @@ class SessionFiles(QObject):
             return
         self.started = True
         self._mark_clean()
+        path, self._open_at_start = self._open_at_start, None
+        if path is not None:
+            # The window is on screen now: the replay shows its progress over it.
+            self._open_path(path)
         if self._timer is not None:
             self._timer.start()
             self.offer_recovery()
@@ -453,9 +459,22 @@ class SessionFiles(QObject):
             return False
         return self.open_loaded(path, loaded)
 
-    def open_loaded(self, path: str | os.PathLike[str], loaded: sessionfile.SessionFile) -> bool:
-        """Show the session file *loaded* from *path* (already read and checked)."""
+    def open_loaded(self, path: str | os.PathLike[str], loaded: sessionfile.SessionFile | None) -> bool:
+        """Show the session file *loaded* from *path* (already read and checked).
+
+        *loaded* None means the file was checked but its replay was left to
+        the window (``rnnviz gui FILE`` with a cursor far in): before the
+        window has started, it is opened as soon as the window shows, as
+        File ▸ Open would, with progress and Cancel; afterwards at once. The
+        return value then says whether it was opened, or for a window not
+        started yet True.
+        """
         path = Path(path)
+        if loaded is None:
+            if not self.started:
+                self._open_at_start = path
+                return True
+            return self._open_path(path)
         if not self._may_replace(f"Open {path.name}"):
             return False
         self._install(loaded)
