@@ -566,3 +566,79 @@ def test_a_start_with_saved_settings_leaves_nothing_to_undo(qtbot, stream):
     assert not window.adapter.undo_stack.canUndo()
     assert not window.actions_by_name["undo"].isEnabled()
     assert window.actions_by_name["undo"].text() == "Undo"
+
+
+# -- closing while long work runs ------------------------------------------------------------------
+class StepClock:
+    """Moves *step* seconds per reading: long work's pace without waiting."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def long_work_window(qtbot) -> MainWindow:
+    adapter = SessionAdapter(Session("random(300000, 0.5, seed=3)"), clock=StepClock(0.05))
+    window = MainWindow(adapter, settings=QSettings())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def close_like(window: MainWindow, how: str) -> None:
+    """Close *window* as the window manager's close button does, or as Ctrl+Q's action does."""
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtGui import QCloseEvent
+
+    if how == "window manager":
+        # What Qt posts when the window manager asks a window to close.
+        QCoreApplication.postEvent(window.windowHandle(), QCloseEvent())
+    else:
+        QTimer.singleShot(0, window.actions_by_name["quit"].trigger)
+
+
+@pytest.mark.parametrize("how", ["window manager", "quit action"])
+def test_closing_during_long_work_stops_the_work_then_closes(qtbot, how):
+    from rnnviz.engine.learner import trace
+    from rnnviz.ui import work
+
+    window = long_work_window(qtbot)
+    session = window.adapter.session
+    notices: list[str] = []
+    window.adapter.notice.connect(notices.append)
+    close_like(window, how)  # handled inside the work, which lets events in as it goes
+    window.adapter.run_to_end()
+    # The work stopped as Cancel stops it, consistently, and the window waited for that.
+    assert 0 < session.cursor < session.n_ticks and notices[-1].startswith("Cancelled: stopped at tick")
+    expected = trace(session.bits[: len(session.history) + 1])
+    np.testing.assert_array_equal(session.history["ho"], expected["ho"])
+    assert window.isVisible() and not work.running()
+    qtbot.waitUntil(lambda: not window.isVisible())  # then it closed, saving as ever
+    assert QSettings().value("run/speed", type=int) == window.adapter.speed
+    assert not window.adapter.playing
+
+
+def test_a_close_during_long_work_asks_about_unsaved_changes_only_after_the_work(qtbot, tmp_path):
+    from rnnviz.ui import work
+
+    window = long_work_window(qtbot)
+    files = window.session_files
+    qtbot.waitUntil(lambda: files.started)
+    assert files.save_as(tmp_path / "lecture.rnnviz.json")
+    window.adapter.toggle(299_000)  # beyond the cursor: a change, no work
+    asked: list[tuple[bool, int]] = []
+    files.ask_unsaved = lambda what: asked.append((work.running(), window.adapter.session.cursor)) or "cancel"
+    close_like(window, "window manager")
+    window.adapter.run_to_end()
+    stopped = window.adapter.session.cursor
+    assert stopped < window.adapter.session.n_ticks and asked == []
+    qtbot.waitUntil(lambda: bool(asked))
+    assert asked == [(False, stopped)]  # asked once the session stood still
+    assert window.isVisible()  # Cancel keeps it open, with the session where the work stopped
+    files.ask_unsaved = lambda what: "discard"
+    window.close()
+    assert not window.isVisible()

@@ -121,3 +121,48 @@ def test_a_job_inside_a_job_runs_under_the_outer_dialog(qtbot):
                                                                       clock=clock),
                              clock=clock) == "inner"
     assert counts == [1]
+
+
+def test_cancel_running_stops_the_job_at_its_next_report_and_then_runs_the_callback(qtbot):
+    from rnnviz.ui.work import cancel_running, running
+
+    assert not running() and not cancel_running(lambda: pytest.fail("no job ran"))
+    reports: list[int] = []
+    afterwards: list[tuple[bool, int]] = []
+
+    def job() -> None:
+        for done in range(100):
+            progress.report(done, 100)
+            reports.append(done)
+            if done == 10:
+                # As a close arriving through the events the job lets in.
+                assert running() and cancel_running(lambda: afterwards.append((running(), len(reports))))
+
+    with pytest.raises(Cancelled):
+        run_with_progress(None, "Working", job, clock=FakeClock(EVENTS_PERIOD_S / 4))
+    assert reports[-1] == 10 and not running()  # the very next report stopped it
+    assert afterwards == []  # not inside the job, nor in its caller's handling of the Cancel
+    qtbot.waitUntil(lambda: bool(afterwards))
+    assert afterwards == [(False, 11)]
+
+
+def test_a_callback_whose_context_is_gone_is_dropped(qtbot):
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    from rnnviz.ui.work import cancel_running
+
+    context = QObject()
+    called: list[str] = []
+
+    def job() -> None:
+        progress.report(0, 2)
+        cancel_running(lambda: called.append("callback"), context=context)
+        progress.report(1, 2)
+
+    with pytest.raises(Cancelled):
+        run_with_progress(None, "Working", job, clock=FakeClock(EVENTS_PERIOD_S))
+    shiboken6.delete(context)  # a window closed and deleted before the event loop turned
+    QTimer.singleShot(0, lambda: called.append("later"))  # queued after the callback
+    qtbot.waitUntil(lambda: "later" in called)
+    assert called == ["later"]

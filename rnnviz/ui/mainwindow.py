@@ -9,6 +9,12 @@ At every start the window fits the screen it opens on (its free area, with
 room for the window manager's title bar): the default size and a
 remembered one alike, so the status line and the last settings row are never
 below the screen edge on a small or scaled display.
+
+Closing the window while long work runs (:mod:`rnnviz.ui.work`: End on a
+long stream, an edit's recompute, opening a file far in) first stops the
+work, as its Cancel does, and closes once it has ended: nothing is saved or
+torn down in the middle of a move. Ctrl+Q, the close button and the window
+manager all come this way.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 from typing import Final
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QMargins, QRect, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,7 +43,7 @@ from rnnviz import __version__
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.resources import examples
-from rnnviz.ui import equations, files, presentation, recording, theme
+from rnnviz.ui import equations, files, presentation, recording, theme, work
 from rnnviz.ui.adapter import DEFAULT_SPEED, SPEEDS, STAGE_TITLES, Change, SessionAdapter, Stage
 from rnnviz.ui.bitstream import BitStreamEditor
 from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
@@ -200,6 +206,10 @@ class MainWindow(QMainWindow):
         files.install(self)
         presentation.install(self)
         recording.install(self)
+        # Last installed, so it sees a close before every filter above
+        # (which save the session, stop a recording, leave presentation).
+        self._close_pending = False
+        self.installEventFilter(self)
 
         self.adapter.changed.connect(self._on_changed)
         self.adapter.playingChanged.connect(self._on_playing)
@@ -569,6 +579,21 @@ class MainWindow(QMainWindow):
         s.setValue("run/speed", self.adapter.speed)
         self._save_learning()
         s.sync()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self and event.type() == QEvent.Type.Close and work.running():
+            # Long work handles events as it goes, so a close can arrive in
+            # the middle of a move: stop the work first, close after it.
+            event.ignore()
+            if not self._close_pending:
+                self._close_pending = work.cancel_running(self._close_after_work, context=self)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _close_after_work(self) -> None:
+        """The work a close stopped has ended: close now (asking about unsaved changes as ever)."""
+        self._close_pending = False
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.adapter.shutdown()

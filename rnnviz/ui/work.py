@@ -19,6 +19,13 @@ listens:
 A job that never reports still runs to the end, without a dialog. A job
 started while another runs (from inside it) just runs: the outer dialog shows
 the whole.
+
+Events handled during a job reach the rest of the app, and some cannot wait
+for it: closing the main window (its close button, before the dialog blocks
+it) would save and tear down a session in the middle of a move.
+:func:`running` tells such code a job is under way, and
+:func:`cancel_running` stops the job as its Cancel does and runs a callback
+once the job has ended, from the event loop (the main window closes then).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ import time
 from collections.abc import Callable
 from typing import Final, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -44,6 +51,10 @@ EVENTS_PERIOD_S: Final[float] = 0.05
 _STEPS: Final[int] = 1000
 
 _running = False
+#: The running job's watcher, while one runs.
+_watcher: "_Watcher | None" = None
+#: What to run once the running job has ended: (context, callback) pairs.
+_after: list[tuple[QObject | None, Callable[[], None]]] = []
 
 
 class _Watcher:
@@ -58,8 +69,12 @@ class _Watcher:
         self._started = clock()
         self._next_events = self._started + EVENTS_PERIOD_S
         self.dialog: QProgressDialog | None = None
+        #: Set by :func:`cancel_running`: the next report stops the job.
+        self.cancel_requested = False
 
     def __call__(self, done: int, total: int) -> None:
+        if self.cancel_requested:
+            raise Cancelled(f"{self._title}: cancelled")
         now = self._clock()
         if now < self._next_events:
             return  # cheap: called every few milliseconds of work
@@ -74,7 +89,7 @@ class _Watcher:
         self.dialog.setValue(min(_STEPS - 1, _STEPS * max(done, 0) // max(total, 1)))
         # The dialog is application-modal: input reaches only it (its Cancel).
         QCoreApplication.processEvents()
-        if self.dialog.wasCanceled():
+        if self.cancel_requested or (self.dialog is not None and self.dialog.wasCanceled()):
             raise Cancelled(f"{self._title}: cancelled")
 
     def _open(self) -> None:
@@ -131,14 +146,51 @@ def run_with_progress(
     Cancelled
         The user pressed Cancel; the job stopped at its next report.
     """
-    global _running
+    global _running, _watcher
     if _running:
         return job()
     watcher = _Watcher(parent, title, clock, delay_s)
-    _running = True
+    _running, _watcher = True, watcher
     try:
         with progress.reporting(watcher):
             return job()
     finally:
-        _running = False
+        _running, _watcher = False, None
         watcher.close()
+        after, _after[:] = list(_after), []
+        for context, callback in after:
+            # From the event loop, once the caller has dealt with the end
+            # (a notice that the job was cancelled) and its stack is gone.
+            if context is None:
+                QTimer.singleShot(0, callback)
+            else:
+                QTimer.singleShot(0, context, callback)
+
+
+def running() -> bool:
+    """Whether a job runs under :func:`run_with_progress` now (events are handled inside it)."""
+    return _running
+
+
+def cancel_running(then: Callable[[], None] | None = None, *, context: QObject | None = None) -> bool:
+    """Stop the running job at its next report, as its Cancel button does.
+
+    Parameters
+    ----------
+    then
+        Called from the event loop once the job has ended (and its caller
+        has handled the :class:`~rnnviz.engine.errors.Cancelled`).
+    context
+        A QObject whose destruction drops *then* (a window closed meanwhile).
+
+    Returns
+    -------
+    bool
+        False, and *then* is not kept, when no job runs.
+    """
+    if not _running or _watcher is None:
+        return False
+    _watcher.cancel_requested = True
+    if then is not None:
+        _after.append((context, then))
+    return True
