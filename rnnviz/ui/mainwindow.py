@@ -421,8 +421,18 @@ class MainWindow(QMainWindow):
             self.open_stream(dialog.call_text(), f"Generate {generator.key}")
 
     def restore_defaults(self) -> None:
-        """Learning settings, speed and window layout back to the defaults; the stream stays."""
-        self.adapter.set_params(LearnerParams())
+        """Learning settings, speed and window layout back to the defaults; the stream stays.
+
+        The learning settings stay as they are when the session refuses
+        another change (it holds as many as a session file may); the status
+        bar says so.
+        """
+        try:
+            self.adapter.set_params(LearnerParams())
+        except InputError as error:
+            kept: str | None = str(error)
+        else:
+            kept = None
         self.adapter.set_speed(DEFAULT_SPEED)
         self.resize(*DEFAULT_SIZE)
         if self._fit_screen:
@@ -435,10 +445,14 @@ class MainWindow(QMainWindow):
         split.setSizes([2 * rest // 5, 3 * rest // 5, *extra])
         self.plots.fit()
         if self._settings is not None:
-            self._settings.remove("learning")
+            if kept is None:
+                self._settings.remove("learning")
             self._settings.remove("window")
             self._settings.remove("run")
-        self.tell("Settings restored to their defaults (the stream is kept).")
+        if kept is None:
+            self.tell("Settings restored to their defaults (the stream is kept).")
+        else:
+            self.tell(f"Speed and layout restored; the learning settings were kept: {kept}", 10_000)
 
     def _about(self) -> None:
         QMessageBox.about(
