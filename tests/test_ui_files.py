@@ -629,3 +629,20 @@ def test_opening_a_long_session_shows_progress_and_cancel_leaves_everything_as_i
     # Not cancelled, the same open goes through.
     assert controller.open(path)
     assert window.adapter.session.cursor == 60_000
+
+
+def test_a_quit_cancelled_at_the_unsaved_question_keeps_a_live_recording(qtbot, tmp_path) -> None:
+    window, controller, dialogs, path = edited_file_session(qtbot, tmp_path)
+    recorder = window.recording_controller
+    recorder.report = lambda title, text: None
+    video = tmp_path / "talk.mp4"
+    try:
+        assert recorder.start_recording(str(video))
+        dialogs.unsaved_answer = "cancel"
+        assert not window.close()
+        assert recorder.recording  # the lecture goes on being filmed
+        dialogs.unsaved_answer = "discard"
+        assert window.close()
+        assert not recorder.recording and not recorder.busy
+    finally:
+        recorder.shutdown()

@@ -57,7 +57,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.sequences import MAX_BITS, format_sequence, parse_sequence
 from rnnviz.io.export import describe_os_error, replace_atomically
 from rnnviz.io.reading import NotAFileError, decode_text, read_regular_file
-from rnnviz.session import SPEEDS, Session, check_length
+from rnnviz.session import MAX_PARAM_SPANS, SPEEDS, Session, check_length
 
 FORMAT: Final[str] = "rnnviz-session"
 VERSION: Final[int] = 1
@@ -72,8 +72,9 @@ MAX_CAPTION: Final[int] = 2000
 MAX_SPEED: Final[int] = 1000
 #: Most entries a ``param_log`` may have: one per change of the settings
 #: that took effect, which a lesson makes a handful of times. Opening a file
-#: replays every entry, so the bound keeps opening quick.
-MAX_PARAM_LOG: Final[int] = 10_000
+#: replays every entry, so the bound keeps opening quick; it is the session's
+#: own bound, so every session rnnviz can save, it can open.
+MAX_PARAM_LOG: Final[int] = MAX_PARAM_SPANS
 #: Longest whole number read, in digits. No field needs more (the longest
 #: stream has ten million ticks); Python cannot even read one of more than
 #: 4,300 digits, and converting long ones takes time that grows with the square

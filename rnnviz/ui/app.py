@@ -146,11 +146,12 @@ def run_gui(
     *,
     restore_settings: bool = True,
     stream_text: str | None = None,
-    opened: tuple[str, SessionFile] | None = None,
+    opened: tuple[str, SessionFile | None] | None = None,
 ) -> int:
     """Open the main window on *session*, or on a session file already read
-    (*opened*: its path and contents), and run until it is closed; return the
-    exit status."""
+    (*opened*: its path and contents; contents None: the window replays the
+    file once shown, with progress and Cancel), and run until it is closed;
+    return the exit status."""
     from PySide6.QtCore import QSettings
 
     from rnnviz.ui.adapter import SessionAdapter

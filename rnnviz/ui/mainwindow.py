@@ -610,6 +610,9 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        # Reached only once no filter refused the close (unsaved changes, long
+        # work): a quit cancelled at its question must not stop a recording.
+        self.recording_controller.shutdown()  # no thread or file outlives the window
         self.adapter.shutdown()
         self.save_settings()
         super().closeEvent(event)

@@ -730,7 +730,6 @@ class RecordingController(QObject):
         separator = menu.insertSeparator(before) if before is not None else menu.addSeparator()
         menu.insertAction(separator, self.record_action)
         menu.insertAction(separator, self.render_action)
-        window.installEventFilter(self)
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -1018,12 +1017,6 @@ class RecordingController(QObject):
             self.live.stop()
             self.live = None
         self.cancel_finishing()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        # The window is closing: cancel, so no thread or file outlives it.
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.shutdown()
-        return super().eventFilter(watched, event)
 
 
 def install(window) -> None:
