@@ -1,5 +1,6 @@
-"""Tests for the command-line contract (DESIGN §4): ``rnnviz trace``,
-``rnnviz generate``, ``rnnviz examples``, ``--version`` and bad input.
+"""Tests for the command-line contract (docs/architecture.md, 'The
+command-line contract'): ``rnnviz trace``, ``rnnviz generate``, ``rnnviz
+examples``, ``--version`` and bad input.
 
 Most cases call :func:`rnnviz.cli.main` in-process; a few run the real
 ``python -m rnnviz`` and ``rnnviz`` console script end to end. The oracle for

@@ -1,4 +1,4 @@
-"""The +/− notation of DESIGN §2."""
+"""The +/− notation (docs/architecture.md, 'The +/− notation')."""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
-"""One tick taken apart: every intermediate number of DESIGN §1, for the equation panel.
+"""One tick taken apart: every intermediate number of the tick, for the equation panel.
 
 :func:`explain_tick` returns what tick *t* computed — the forward pass, the
 error and, per weight, the factors whose product is its change — together
-with the sign rules of DESIGN §1 checked against this tick's actual signs.
+with the sign rules checked against this tick's actual signs. The tick and
+its sign rules are written out in docs/architecture.md, 'The one-neuron
+tick', 'The update rules' and 'The sign rules'.
 
 The numbers are the engine's own. Whatever the history stores (``h``, ``ŷ``,
 ``e``, the weights and their changes) is read from it; a tick not computed
@@ -83,7 +85,7 @@ class Update:
 
 @dataclass(frozen=True, slots=True)
 class SignRule:
-    """A sign rule of DESIGN §1 with this tick's signs.
+    """A sign rule (docs/architecture.md, 'The sign rules') with this tick's signs.
 
     ``terms`` are the quantities whose signs the rule multiplies, each with
     its sign in this tick; ``predicted`` is their product, ``actual`` the sign
@@ -286,7 +288,10 @@ def _sign_rules(
     row: Tick, before: State, ho_used: float, ho_name: str, sequential: bool, eta: float,
     matches: bool, act_name: str,
 ) -> dict[str, SignRule]:
-    """The sign rules of DESIGN §1 with this tick's signs, and why one does not hold."""
+    """The sign rules with this tick's signs, and why one does not hold.
+
+    The rules and when they fail are in docs/architecture.md, 'The sign rules'.
+    """
     e, h = sign(row.err), sign(row.h)
 
     flipped = ""
@@ -316,8 +321,9 @@ def _sign_rules(
         note = "; ".join(part for part in (reason, later) if part)
         return SignRule(weight, terms, predicted, actual, note)
 
-    # h is positive for the sigmoid, so sign(Δho) = sign(e) there (DESIGN §1);
-    # tanh and bipolar hidden values can be negative and then flip it.
+    # h is positive for the sigmoid, so sign(Δho) = sign(e) there; tanh and
+    # bipolar hidden values can be negative and then flip it (docs/architecture.md,
+    # 'The sign rules').
     ho_terms = (("e", e),) if act_name == "sigmoid" else (("e", e), ("h", h))
     ho_rule = rule("ho", ho_terms, row.d_ho)
     ih_rule = rule("ih", (("e", e), (ho_name, sign(ho_used)), ("x", sign(row.x))), row.d_ih,

@@ -2,7 +2,7 @@
 
 One input ``x``, one hidden neuron ``h`` with a self-loop, one output ``ŷ``
 and three weights ``ih``, ``hh``, ``ho``. Tick *t* reads ``x[t]``, predicts
-``x[t+1]`` and learns from its error (DESIGN §1)::
+``x[t+1]`` and learns from its error (docs/architecture.md, 'The one-neuron tick')::
 
     h_prev = h
     h  = f(hh·h_prev + ih·x[t])
@@ -14,6 +14,7 @@ published experiments: ``ho`` moves first and the ``ih``/``hh`` updates then
 use the *new* ``ho`` with the output derivative taken at the new ``ho`` (``e``
 is not recomputed). ``simultaneous`` is plain gradient descent on the
 one-tick loss, truncated at ``h_prev``: every delta uses the pre-tick weights.
+Both rules are written out in docs/architecture.md, 'The update rules'.
 
 The inner loop works on Python floats, not numpy scalars: for a single neuron
 a scalar ``math.exp`` or ``math.tanh`` is several times cheaper than any numpy

@@ -1,4 +1,4 @@
-"""The +/− notation: a weight's whole history in a few symbols (DESIGN §2).
+"""The +/− notation: a weight's whole history in a few symbols.
 
 For a weight's values after each tick ``w1, w2, …`` (``w0`` its initial
 value), each change ``w_i − w_{i−1}`` is ``+``, ``−`` or ``0``. Equal
@@ -7,6 +7,8 @@ consecutive signs form a run, written with its length as a superscript
 the weight's sign (``w_{i−1}`` and ``w_i`` both non-zero, of opposite signs)
 and splits the run it falls in. On ``1^10 0^10`` (η = 5, sequential rule) the
 output weight reads ``+⁹ −⁵ , −⁵``; in ASCII ``+^9 -^5 , -^5``.
+The same definition, with the other weights' readings, is in
+docs/architecture.md, 'The +/− notation'.
 
 Everything here is vectorised, and :class:`NotationBuilder` takes the values a
 chunk at a time so that ten million ticks need not be held at once.

@@ -1,4 +1,6 @@
-"""An incremental cache of a weight's +/− notation (DESIGN §2), cut at any tick.
+"""An incremental cache of a weight's +/− notation, cut at any tick.
+
+The notation itself is defined in docs/architecture.md, 'The +/− notation'.
 
 A view that shows the notation up to a cursor cannot afford to rebuild it from
 a million ticks on every frame. :class:`NotationIndex` keeps the run-length

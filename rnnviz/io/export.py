@@ -57,8 +57,9 @@ def trace_rows(
 def write_trace_csv(out: TextIO, history: Mapping[str, np.ndarray], stop: int | None = None) -> None:
     """Write the header and ticks ``0 … stop − 1`` (all by default) as CSV.
 
-    Columns ``t,x,target,h,yhat,err,ih,hh,ho,d_ih,d_hh,d_ho`` (DESIGN §4);
-    weights are the values after the tick, floats at full precision.
+    Columns ``t,x,target,h,yhat,err,ih,hh,ho,d_ih,d_hh,d_ho``; weights are
+    the values after the tick, floats at full precision (the contract of
+    docs/architecture.md, 'The command-line contract').
     """
     count = len(history["x"])
     stop = count if stop is None else min(max(int(stop), 0), count)

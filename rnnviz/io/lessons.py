@@ -6,12 +6,15 @@ the number orders the Lessons menu. Its fields::
     {
       "title": "A streak of 1s",
       "summary": "one line for the menu's tooltip",
-      "sequence": "1^10",                        (the sequence language, DESIGN §3)
+      "sequence": "1^10",                        (the sequence language)
       "params": {"eta": 5, "rule": "sequential"}, (optional; missing fields take defaults)
       "generator": {"ih": -1, "hh": 0, "ho": 1,   (optional: a hand-built network run
                     "gain": 10, "x0": 1, "h0": 0.5, "steps": 8},   freely to compare with)
       "captions": [{"tick": 0, "until": 8, "text": "…"}, {"tick": 9, "text": "…"}]
     }
+
+``sequence`` is written in the sequence language (docs/architecture.md,
+'The sequence syntax').
 
 A caption describes the tick it is written for, or with ``until`` every
 tick from ``tick`` to ``until``: the numbers it quotes must be what the

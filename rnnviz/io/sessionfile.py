@@ -17,8 +17,9 @@ speed, plus the lesson that was open and a caption, if any::
       "caption": "Watch ho now"            (optional)
     }
 
-``sequence`` is text in the sequence language (DESIGN §3), so a file stays
-readable and a generator call stays a call. ``params`` are the parameters in
+``sequence`` is text in the sequence language (docs/architecture.md,
+'The sequence syntax'), so a file stays readable and a generator call stays
+a call. ``params`` are the parameters in
 use; ``param_log`` lists, for the ticks already done, the tick from which each
 set of parameters applied (the first at tick 0). Opening a file recomputes
 those ticks with those parameters, so every stored number equals the saved

@@ -1,8 +1,9 @@
 """The equation panel: one tick's forward pass and updates with the numbers put in.
 
 The panel shows the tick the diagram shows — the last one done, or before
-the first tick a preview of tick 1 — as the equations of DESIGN §1 with this
-tick's numbers substituted::
+the first tick a preview of tick 1 — as the equations of the tick and its
+update rule (docs/architecture.md, 'The one-neuron tick' and 'The update
+rules') with this tick's numbers substituted::
 
     o   = hh·h_prev + ih·x
         = 0.0372·0.516 + 0.583·0 = 0.0192
@@ -223,7 +224,10 @@ def _update_lines(tick: TickExplanation) -> list[_Line]:
 
 
 def _sign_lines(tick: TickExplanation) -> list[_Line]:
-    """The sign rules of DESIGN §1, each with this tick's signs and whether it holds."""
+    """The sign rules, each with this tick's signs and whether it holds.
+
+    See docs/architecture.md, 'The sign rules'.
+    """
     lines = []
     for weight in ("ho", "ih", "hh"):
         rule = tick.signs[weight]

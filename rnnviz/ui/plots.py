@@ -10,7 +10,7 @@ tick produced: the newest tick sits on the cursor line, and a click at
 ``x = k`` (a seek to cursor *k*) shows in the diagram the tick drawn there.
 Its input is a step held over the tick, from ``t`` to ``t + 1``. Beside each
 weight plot a side box gives the current value (written as the diagram writes
-it) and the notation of DESIGN §2, exactly as
+it) and the notation (docs/architecture.md, 'The +/− notation'), exactly as
 :meth:`rnnviz.session.Session.notation` writes it. Every axis writes its
 minus signs as U+2212; the shared tick axis shows whole ticks only, with
 thousands separators.
