@@ -119,7 +119,7 @@ def quoted(value: float) -> str:
     f"every {work.EVENTS_PERIOD_S} s of work (`EVENTS_PERIOD_S`",
     f"has run {work.PROGRESS_DELAY_S} s (`PROGRESS_DELAY_S`)",
     # Every panel at the same tick
-    f"one per {quoted(throttle.READABLE_INTERVAL_MS)} ms\n(`READABLE_INTERVAL_MS`",
+    f"sooner than {quoted(throttle.READABLE_INTERVAL_MS)} ms (`READABLE_INTERVAL_MS`)",
     f"every {throttle.TEXT_REFRESH_PERIOD_MS} ms\n(`TEXT_REFRESH_PERIOD_MS`)",
     # Recording and files
     f"{quoted(video.DEFAULT_FPS)} frames\n  per second, {quoted(video.DEFAULT_SPEED)} ticks per second,"
