@@ -120,7 +120,7 @@ def test_a_missing_x11_library_is_named_in_one_line_before_qt_stops(tmp_path):
 
 
 def test_the_missing_library_check_finds_nothing_missing_in_a_whole_qt(tmp_path):
-    from rnnviz.commands.gui import missing_x11_libraries
+    from rnnviz.ui.display import missing_x11_libraries
 
     plugin, _ = _x11_plugin()
     assert missing_x11_libraries([os.path.dirname(os.path.dirname(plugin))]) == []
@@ -128,7 +128,7 @@ def test_the_missing_library_check_finds_nothing_missing_in_a_whole_qt(tmp_path)
 
 
 def test_every_x11_library_of_the_plugin_has_its_package_named():
-    from rnnviz.commands.gui import X11_PACKAGES, x11_libraries_message
+    from rnnviz.ui.display import X11_PACKAGES, x11_libraries_message
 
     plugin, libraries = _x11_plugin()
     listed = subprocess.run(["ldd", plugin], capture_output=True, text=True, check=True).stdout

@@ -18,10 +18,8 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.io.sessionfile import SessionFile
 from rnnviz.session import Session
-
-#: The largest picture rendered (an 8K slide). The smallest is the window's
-#: own minimum size, which its layout decides (see :func:`check_size`).
-MAX_SCREENSHOT: tuple[int, int] = (7680, 4320)
+from rnnviz.ui import offscreen
+from rnnviz.ui.display import display_problem
 
 
 def has_terminal() -> bool:
@@ -48,8 +46,6 @@ def startup_failed(message: str, details: str | None = None) -> None:
 
 def _error_dialog(title: str, text: str) -> bool:
     """Show *text* in a dialog when a window can open here; whether it was shown."""
-    from rnnviz.commands.gui import display_problem
-
     if display_problem() is not None or os.environ.get("QT_QPA_PLATFORM") in ("offscreen", "minimal"):
         return False  # nobody could see it, and it would wait for a click for ever
     try:
@@ -202,7 +198,7 @@ def parse_size(text: str) -> tuple[int, int]:
     """``"1280x720"`` → ``(1280, 720)``: two whole numbers of pixels.
 
     Whether the window can be laid out at that size is checked when it is
-    built (:func:`check_size`), against its real minimum.
+    built (:func:`~rnnviz.ui.offscreen.check_size`), against its real minimum.
     """
     parts = text.lower().replace("×", "x").split("x")
     try:
@@ -212,28 +208,6 @@ def parse_size(text: str) -> tuple[int, int]:
     if width < 1 or height < 1:
         raise InputError(f"--size needs a width and a height of at least 1 pixel, not {text!r}")
     return width, height
-
-
-def check_size(size: tuple[int, int], smallest: tuple[int, int]) -> None:
-    """Refuse *size* unless it lies within *smallest* … :data:`MAX_SCREENSHOT`.
-
-    *smallest* is the window's minimum size as its layout computes it, so
-    the range named in the message is the one really accepted.
-
-    Raises
-    ------
-    InputError
-        One line naming the range and why: smaller than the window can be
-        laid out in, or larger than rnnviz renders.
-    """
-    (width, height), (low_w, low_h), (high_w, high_h) = size, smallest, MAX_SCREENSHOT
-    if low_w <= width <= high_w and low_h <= height <= high_h:
-        return
-    reason = ("smaller than the window can be laid out in" if width < low_w or height < low_h
-              else "larger than rnnviz renders")
-    raise InputError(
-        f"--size {width}x{height} is {reason}: it is outside {low_w}x{low_h} … {high_w}x{high_h}"
-    )
 
 
 def screenshot(
@@ -291,40 +265,11 @@ def screenshot(
 def offscreen_window(
     adapter, size: tuple[int, int], *, stream_text: str | None = None, presentation: bool = False
 ):
-    """A main window laid out at exactly *size*, shown without appearing on screen.
+    """The main window laid out at exactly *size*, shown without appearing on screen.
 
-    With *presentation* it is in presentation mode: no menus, toolbar or
-    settings, and text and markers enlarged for the size.
-
-    Reads and writes no settings. Raises :class:`InputError` (and builds
-    nothing lasting) when the window cannot be laid out that small.
+    :func:`rnnviz.ui.offscreen.offscreen_window` with the main window (see there).
     """
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
     from rnnviz.ui.mainwindow import MainWindow
 
-    window = MainWindow(adapter, settings=None, restore_settings=False, stream_text=stream_text)
-    smallest = window.minimumSizeHint()
-    try:
-        check_size(size, (smallest.width(), smallest.height()))
-    except InputError:
-        window.close()
-        window.deleteLater()
-        raise
-    # Not on the desktop even on a real platform: the in-app render must not
-    # flash a second window in front of the teacher.
-    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    window.setFixedSize(*size)
-    window.show()
-    QApplication.processEvents()
-    if presentation:
-        window.presentation.set_active(True)
-        QApplication.processEvents()
-    window.plots.fit()
-    # No text caret or focus frame in a picture meant for slides or a video.
-    focused = QApplication.focusWidget()
-    if focused is not None and focused.window() is window:
-        focused.clearFocus()
-    QApplication.processEvents()
-    return window
+    return offscreen.offscreen_window(adapter, size, stream_text=stream_text,
+                                      presentation=presentation, window_class=MainWindow)

@@ -43,7 +43,8 @@ from rnnviz import __version__
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.resources import examples
-from rnnviz.ui import equations, files, presentation, recording, theme, work
+from rnnviz.session import Session
+from rnnviz.ui import equations, files, offscreen, presentation, recording, theme, work
 from rnnviz.ui.adapter import DEFAULT_SPEED, SPEEDS, STAGE_TITLES, Change, SessionAdapter, Stage
 from rnnviz.ui.bitstream import BitStreamEditor
 from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
@@ -616,6 +617,11 @@ class MainWindow(QMainWindow):
         self.adapter.shutdown()
         self.save_settings()
         super().closeEvent(event)
+
+
+# Renders of a session (rnnviz record, File ▸ Render video, the self-test)
+# film this window; recording.py finds it here, as it cannot import it.
+offscreen.register_window(Session, MainWindow)
 
 
 def application() -> QApplication:

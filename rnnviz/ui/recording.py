@@ -63,7 +63,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.io.video import DEFAULT_FPS, DEFAULT_SIZE, DEFAULT_SPEED, VideoWriter, check_fps
 from rnnviz.session import Session
 from rnnviz.ui import folders
-from rnnviz.ui.app import offscreen_window
+from rnnviz.ui.offscreen import WindowClass, offscreen_window
 
 #: Seconds the first and the last picture stay on screen.
 HOLD_SECONDS: Final[float] = 1.0
@@ -349,12 +349,16 @@ class StreamRenderer:
         (width, height) of every frame.
     fps, speed
         Frames per second, and ticks per second of the video.
+    window_class
+        The window to film; by default the one registered for a session
+        (:func:`rnnviz.ui.offscreen.window_for`: the main window).
     """
 
     def __init__(
         self, bits, params: LearnerParams, ticks: int, size: tuple[int, int], *,
         fps: float = DEFAULT_FPS, speed: float = DEFAULT_SPEED, stream_text: str | None = None,
         hold_s: float = HOLD_SECONDS, presentation: bool = False,
+        window_class: WindowClass | None = None,
     ) -> None:
         from rnnviz.ui.adapter import SessionAdapter
 
@@ -365,7 +369,7 @@ class StreamRenderer:
         self.size = size
         self.adapter = SessionAdapter(session)
         self.window = offscreen_window(self.adapter, size, stream_text=stream_text,
-                                       presentation=presentation)
+                                       presentation=presentation, window_class=window_class)
         self._animations = VirtualAnimations(self.window)
         self._watch = PaintWatch(self.window, read_painted=True)
         self._last: np.ndarray | None = None
@@ -927,8 +931,11 @@ class RecordingController(QObject):
                 return False
         ticks = session.n_ticks if options.ticks is None else options.ticks
         try:
+            # A window of the same kind as this one, built here without
+            # importing the main window (which imports this module).
             renderer = StreamRenderer(session.bits, session.params, ticks, options.size,
-                                      fps=options.fps, speed=options.speed)
+                                      fps=options.fps, speed=options.speed,
+                                      window_class=type(self.window))
         except InputError as error:
             self._warn("Cannot render the video", str(error))
             return False
