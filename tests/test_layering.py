@@ -162,16 +162,30 @@ def qt_imports(graph: Iterable[Import]) -> list[str]:
 
 
 def cycles(graph: Iterable[Import]) -> list[list[Import]]:
-    """The import circles: for each strongly connected set of modules, the imports inside it.
+    """The import circles, each as its chain of imports.
 
-    Tarjan's algorithm, iterative (the graph of a large package would
-    otherwise come near Python's recursion limit).
+    The strongly connected sets of modules come from Tarjan's algorithm; in
+    each, the shortest circle through every module not yet on a circle shown
+    is given, so every module caught in a circle appears in at least one.
     """
     edges: dict[str, list[Import]] = {}
     for found in graph:
         if found.internal and found.target != found.source:
             edges.setdefault(found.source, []).append(found)
             edges.setdefault(found.target, [])
+    circles: list[list[Import]] = []
+    for component in strongly_connected(edges):
+        shown: set[str] = set()
+        for start in sorted(component):
+            if start not in shown:
+                circle = shortest_circle(start, component, edges)
+                circles.append(circle)
+                shown.update(found.source for found in circle)
+    return circles
+
+
+def strongly_connected(edges: dict[str, list[Import]]) -> list[set[str]]:
+    """The sets of two or more modules that all reach each other through imports."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -211,8 +225,28 @@ def cycles(graph: Iterable[Import]) -> list[list[Import]]:
                             break
                     if len(component) > 1:
                         components.append(component)
-    return [[found for member in sorted(component) for found in edges[member]
-             if found.target in component] for component in components]
+    return components
+
+
+def shortest_circle(start: str, component: set[str], edges: dict[str, list[Import]]) -> list[Import]:
+    """The shortest chain of imports inside *component* from *start* back to it."""
+    # Breadth first: the first import back to start closes the shortest circle.
+    came_by: dict[str, Import | None] = {start: None}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for found in edges[node]:
+                if found.target == start:
+                    chain = [found]
+                    while (step := came_by[chain[0].source]) is not None:
+                        chain.insert(0, step)
+                    return chain
+                if found.target in component and found.target not in came_by:
+                    came_by[found.target] = found
+                    following.append(found.target)
+        frontier = following
+    raise AssertionError(f"{start} is on no circle of its component")  # Tarjan guarantees one
 
 
 def describe(problems: list[str]) -> str:
@@ -322,19 +356,26 @@ def test_qt_in_io_and_relative_imports_are_found(tmp_path: Path) -> None:
         "(siblings io and tasks never import each other)"]
 
 
-def test_a_circle_within_one_layer_is_found(tmp_path: Path) -> None:
+def test_the_two_circles_of_one_set_are_both_named(tmp_path: Path) -> None:
+    # The circles rnnviz had (issue 13): they share ui/app.py.
     root = plant(tmp_path, {
-        "ui/app.py": "def run():\n    from rnnviz.ui.mainwindow import MainWindow\n",
+        "commands/gui.py": "def run():\n    from rnnviz.ui.app import start\n",
+        "ui/app.py": ("def start():\n    from rnnviz.ui.mainwindow import MainWindow\n\n\n"
+                      "def problem():\n    from rnnviz.commands.gui import display_problem\n"),
         "ui/mainwindow.py": "from rnnviz.ui import recording\n",
-        "ui/recording.py": "from rnnviz.ui.app import run\n",
+        "ui/recording.py": "from rnnviz.ui.app import start\n",
         "ui/plots.py": "from rnnviz.ui import app\n",
     })
     graph = import_graph(root)
-    assert layer_violations(graph) == []
-    circles = cycles(graph)
-    assert len(circles) == 1
-    assert {found.source for found in circles[0]} == {
-        "rnnviz.ui.app", "rnnviz.ui.mainwindow", "rnnviz.ui.recording"}
+    assert layer_violations(graph) == [
+        "rnnviz/ui/app.py:6: rnnviz.ui.app imports rnnviz.commands.gui (upward: ui is below commands)"]
+    assert [[str(found) for found in circle] for circle in cycles(graph)] == [
+        ["rnnviz/commands/gui.py:2: rnnviz.commands.gui imports rnnviz.ui.app",
+         "rnnviz/ui/app.py:6: rnnviz.ui.app imports rnnviz.commands.gui"],
+        ["rnnviz/ui/mainwindow.py:1: rnnviz.ui.mainwindow imports rnnviz.ui.recording",
+         "rnnviz/ui/recording.py:1: rnnviz.ui.recording imports rnnviz.ui.app",
+         "rnnviz/ui/app.py:2: rnnviz.ui.app imports rnnviz.ui.mainwindow"],
+    ]
 
 
 @pytest.mark.parametrize("module, layer", [
