@@ -8,7 +8,9 @@ A module may import its own layer and the layers below it, never one above.
 ``io`` and ``tasks`` sit side by side just above the session: they may import
 the session and the engine but not each other. The Qt-free layers (engine,
 runs, present, io, tasks and the small shared modules) never import Qt, not
-even inside a function. No set of rnnviz modules imports itself in a circle.
+even inside a function. One model kind's part of a ``workspaces`` package
+never imports another kind's. No set of rnnviz modules imports itself in a
+circle.
 
 The import graph is read from the source with :mod:`ast`, so an import inside
 a function counts as much as one at the top of the file (it runs as soon as
@@ -52,6 +54,11 @@ LAYERS: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
 
 #: The layers that never import Qt.
 QT_FREE = ("present", "io", "tasks", "session", "engine", "package")
+
+#: Every package of this name holds one part per model kind (its views, or
+#: its view-models), and one kind's part never imports another's, so a kind
+#: can be added or removed alone. A part is a direct child, module or package.
+INDEPENDENT_NAME = "workspaces"
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,28 @@ def layer_violations(graph: Iterable[Import]) -> list[str]:
         elif target[0] == source[0] and target[1] != source[1]:
             problems.append(f"{found} (siblings {source[1]} and {target[1]} never import each other)")
     return problems
+
+
+def crossings(graph: Iterable[Import]) -> list[str]:
+    """Imports from one model kind's part of a ``workspaces`` package into another's."""
+    graph = list(graph)
+    modules = {found.source for found in graph}
+    independent = sorted({name.rpartition("." + INDEPENDENT_NAME + ".")[0] + "." + INDEPENDENT_NAME
+                          for name in modules if "." + INDEPENDENT_NAME + "." in name})
+    problems = []
+    for found in graph:
+        for package in independent:
+            source, target = part_of(found.source, package), part_of(found.target, package)
+            if source and target and source != target:
+                problems.append(f"{found} ({package} parts never import each other)")
+    return problems
+
+
+def part_of(module: str, package: str) -> str | None:
+    """The direct child of *package* that holds *module*, if any."""
+    if not module.startswith(package + "."):
+        return None
+    return module[len(package) + 1 :].split(".")[0]
 
 
 def qt_imports(graph: Iterable[Import]) -> list[str]:
@@ -270,6 +299,11 @@ def test_no_layer_imports_one_above_it_or_a_sibling() -> None:
     assert not problems, "imports against the layers:" + describe(problems)
 
 
+def test_the_workspaces_of_different_model_kinds_never_import_each_other() -> None:
+    problems = crossings(GRAPH)
+    assert not problems, "imports between independent parts:" + describe(problems)
+
+
 def test_the_qt_free_layers_never_import_qt_even_inside_a_function() -> None:
     problems = qt_imports(GRAPH)
     assert not problems, "Qt imported where it must not be:" + describe(problems)
@@ -376,6 +410,18 @@ def test_the_two_circles_of_one_set_are_both_named(tmp_path: Path) -> None:
          "rnnviz/ui/recording.py:1: rnnviz.ui.recording imports rnnviz.ui.app",
          "rnnviz/ui/app.py:2: rnnviz.ui.app imports rnnviz.ui.mainwindow"],
     ]
+
+
+def test_one_workspace_importing_another_is_named(tmp_path: Path) -> None:
+    root = plant(tmp_path, {
+        "ui/workspaces/elman/views.py": "from rnnviz.ui.workspaces.neuron import views\n",
+        "ui/workspaces/elman/docks.py": "from rnnviz.ui.workspaces.elman import views\n",
+        "ui/workspaces/neuron/views.py": "from rnnviz.ui import theme\n",
+        "ui/theme.py": "",
+    })
+    assert crossings(import_graph(root)) == [
+        "rnnviz/ui/workspaces/elman/views.py:1: rnnviz.ui.workspaces.elman.views imports "
+        "rnnviz.ui.workspaces.neuron.views (rnnviz.ui.workspaces parts never import each other)"]
 
 
 @pytest.mark.parametrize("module, layer", [
