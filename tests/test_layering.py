@@ -37,7 +37,9 @@ QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "pyqtgraph")
 
 #: Each layer (a name and the module prefixes it holds), top to bottom. The
 #: layers of one row are siblings: same height, and they never import each
-#: other. A prefix names a module and everything under it.
+#: other. A prefix names a module and everything under it, except the bare
+#: package name, which names only rnnviz/__init__.py: a new top-level module
+#: must be given its layer here.
 LAYERS: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
     (("cli", ("rnnviz.cli", "rnnviz.__main__")),),
     # The self-test is run by the command line and drives the window as a command does.
@@ -134,12 +136,12 @@ def import_graph(root: Path = PACKAGE) -> list[Import]:
 
 
 def layer_of(module: str) -> tuple[int, str] | None:
-    """(height, layer name) of an rnnviz *module*: 0 is the top; None for other packages."""
+    """(height, layer name) of an rnnviz *module*: 0 is the top; None when no layer holds it."""
     best: tuple[int, int, str] | None = None  # (prefix length, height, name)
     for height, row in enumerate(LAYERS):
         for name, prefixes in row:
             for prefix in prefixes:
-                if module == prefix or module.startswith(prefix + "."):
+                if module == prefix or (prefix != "rnnviz" and module.startswith(prefix + ".")):
                     if best is None or len(prefix) > best[0]:
                         best = (len(prefix), height, name)
     return None if best is None else (best[1], best[2])
@@ -294,6 +296,12 @@ def test_the_graph_sees_imports_inside_functions() -> None:
                for found in GRAPH)
 
 
+def test_every_module_has_a_layer() -> None:
+    homeless = [module_name(path) for path in sorted(PACKAGE.rglob("*.py"))
+                if layer_of(module_name(path)) is None]
+    assert not homeless, f"modules in no layer (add them to LAYERS): {homeless}"
+
+
 def test_no_layer_imports_one_above_it_or_a_sibling() -> None:
     problems = layer_violations(GRAPH)
     assert not problems, "imports against the layers:" + describe(problems)
@@ -410,6 +418,13 @@ def test_the_two_circles_of_one_set_are_both_named(tmp_path: Path) -> None:
          "rnnviz/ui/recording.py:1: rnnviz.ui.recording imports rnnviz.ui.app",
          "rnnviz/ui/app.py:2: rnnviz.ui.app imports rnnviz.ui.mainwindow"],
     ]
+
+
+def test_a_new_top_level_module_must_be_given_a_layer(tmp_path: Path) -> None:
+    root = plant(tmp_path, {"plugins.py": "from rnnviz.ui import app\n", "ui/app.py": ""})
+    assert layer_of("rnnviz.plugins") is None
+    assert layer_violations(import_graph(root)) == [
+        "rnnviz/plugins.py:1: rnnviz.plugins imports rnnviz.ui.app (a module in no layer: add it to LAYERS)"]
 
 
 def test_one_workspace_importing_another_is_named(tmp_path: Path) -> None:
