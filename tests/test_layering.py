@@ -96,7 +96,9 @@ def imports_in(path: Path, modules: set[str], root: Path = PACKAGE) -> Iterator[
     """Every import in the file at *path*, at any depth (functions, classes, ``if`` blocks).
 
     ``from a import b`` imports the module ``a.b`` when there is one, else ``a``.
-    Imports of other packages are given by their top-level name.
+    ``importlib.import_module("a.b")`` and ``__import__("a.b")`` with a written
+    name count too, so a circle cannot be hidden by spelling its import as a
+    call. Imports of other packages are given by their top-level name.
     """
     module = module_name(path, root)
     file = path.relative_to(root.parent).as_posix()
@@ -115,6 +117,17 @@ def imports_in(path: Path, modules: set[str], root: Path = PACKAGE) -> Iterator[
                 child = f"{base}.{alias.name}"
                 yield Import(module, child if child in modules else resolve(base, modules),
                              file, node.lineno)
+        elif (isinstance(node, ast.Call) and called_name(node.func) in ("import_module", "__import__")
+              and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str)):
+            yield Import(module, resolve(node.args[0].value, modules), file, node.lineno)
+
+
+def called_name(func: ast.expr) -> str | None:
+    """``f`` for a call of ``f(...)`` or ``x.f(...)``."""
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
 
 
 def resolve(name: str, modules: set[str]) -> str:
@@ -382,6 +395,16 @@ def test_an_upward_import_inside_a_function_is_named_by_file_and_line(tmp_path: 
     assert [[str(found) for found in circle] for circle in cycles(graph)] == [[
         "rnnviz/engine/learner.py:5: rnnviz.engine.learner imports rnnviz.ui.app",
         "rnnviz/ui/app.py:1: rnnviz.ui.app imports rnnviz.engine.learner"]]
+
+
+def test_an_import_spelt_as_a_call_counts(tmp_path: Path) -> None:
+    root = plant(tmp_path, {
+        "session.py": ("import importlib\n\n\ndef window():\n"
+                       "    return importlib.import_module('rnnviz.ui.mainwindow')\n"),
+        "ui/mainwindow.py": "",
+    })
+    assert layer_violations(import_graph(root)) == [
+        "rnnviz/session.py:5: rnnviz.session imports rnnviz.ui.mainwindow (upward: session is below ui)"]
 
 
 def test_qt_in_io_and_relative_imports_are_found(tmp_path: Path) -> None:
