@@ -298,13 +298,14 @@ def _check_video() -> str:
     from rnnviz.engine.learner import LearnerParams
     from rnnviz.engine.sequences import parse_sequence
     from rnnviz.io.video import probe
+    from rnnviz.ui.mainwindow import MainWindow
     from rnnviz.ui.recording import record_stream
 
     with tempfile.TemporaryDirectory(prefix="rnnviz-self-test-") as folder:
         out = Path(folder) / "self-test.mp4"
         result = record_stream(out, parse_sequence(STREAM), LearnerParams(), VIDEO_TICKS,
                                VIDEO_SIZE, fps=VIDEO_FPS, speed=VIDEO_FPS, stream_text=STREAM,
-                               hold_s=VIDEO_HOLD_S)
+                               hold_s=VIDEO_HOLD_S, window_class=MainWindow)
         info = probe(result.path)
         size = out.stat().st_size
     wanted = ("h264", VIDEO_SIZE[0], VIDEO_SIZE[1], result.frames)

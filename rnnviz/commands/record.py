@@ -71,7 +71,7 @@ def run_record(args: argparse.Namespace) -> int:
     # Offscreen, as rnnviz screenshot: no display needed, no window flashes
     # up, and the frame size is exactly the one asked for.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from rnnviz.ui.mainwindow import application
+    from rnnviz.ui.mainwindow import MainWindow, application
     from rnnviz.ui.recording import record_stream
 
     application()
@@ -98,7 +98,7 @@ def run_record(args: argparse.Namespace) -> int:
     try:
         result = record_stream(args.out, bits, params, ticks, size, fps=args.fps,
                                speed=args.speed, stream_text=text, progress=progress,
-                               presentation=args.presentation)
+                               presentation=args.presentation, window_class=MainWindow)
     except RecordingError as error:
         if shown:
             print(file=sys.stderr)

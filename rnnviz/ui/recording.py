@@ -490,7 +490,7 @@ def record_stream(
     out: str | os.PathLike[str], bits, params: LearnerParams, ticks: int, size: tuple[int, int], *,
     fps: float = DEFAULT_FPS, speed: float = DEFAULT_SPEED, stream_text: str | None = None,
     progress: Callable[[int, int], None] | None = None, hold_s: float = HOLD_SECONDS,
-    presentation: bool = False,
+    presentation: bool = False, window_class: WindowClass | None = None,
 ) -> RecordResult:
     """Render *ticks* ticks of the stream to *out* (blocking; the encoder has its own thread).
 
@@ -498,9 +498,11 @@ def record_stream(
     :class:`StreamRenderer`, the output by :class:`VideoWriter`. *progress* is
     called with (frames done, frames in all) after each frame. On any
     exception — including KeyboardInterrupt — nothing is left at *out*.
+    *window_class* is the window filmed (see :class:`StreamRenderer`).
     """
     renderer = StreamRenderer(bits, params, ticks, size, fps=fps, speed=speed,
-                              stream_text=stream_text, hold_s=hold_s, presentation=presentation)
+                              stream_text=stream_text, hold_s=hold_s, presentation=presentation,
+                              window_class=window_class)
     try:
         with VideoWriter(out, size, fps) as writer:
             for frame in renderer:
