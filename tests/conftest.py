@@ -1,7 +1,10 @@
-"""Fixtures shared by the GUI tests.
+"""Fixtures shared by the tests.
 
 Every test runs with Qt offscreen, with its own empty settings (never the
-user's), and fails if it leaves a QTimer running.
+user's), and fails if it leaves a QTimer running. ``window`` is the main
+window as a user meets it, ``adapter`` a bare session adapter, ``cli`` the
+command line run in-process. Helpers that are not fixtures live beside this
+file: ``windows.py`` (``make_window``, ``press``) and ``clocks.py``.
 """
 
 from __future__ import annotations
@@ -37,6 +40,33 @@ def adapter(qtbot):
     adapter = SessionAdapter()
     yield adapter
     adapter.shutdown()
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window on ``1^10 0^10``, shown and active, keyboard on the tape; stopped afterwards."""
+    from windows import make_window
+
+    window = make_window(qtbot)
+    yield window
+    window.adapter.shutdown()
+
+
+@pytest.fixture
+def cli(capsys):
+    """``cli(*args)`` runs ``rnnviz args…`` in-process: ``(status, stdout, stderr)``."""
+    from rnnviz.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            status = main(list(args))
+        except SystemExit as exit_:  # argparse's --version / --help exit
+            status = 0 if exit_.code is None else exit_.code
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams, trace
 from rnnviz.session import Session
 from rnnviz.ui.adapter import MAX_SPEED, SPEEDS, Change, SessionAdapter
+from clocks import SteppingClock
 
 
 @pytest.fixture
@@ -336,18 +337,6 @@ def test_a_drag_back_to_where_it_started_leaves_no_undo_step(adapter):
 # -- long work: progress, Cancel, a consistent stop -----------------------------------
 
 
-class FakeClock:
-    """Moves *step* seconds per reading: work time that costs no waiting."""
-
-    def __init__(self, step: float) -> None:
-        self.now = 0.0
-        self.step = step
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
-
-
 @pytest.fixture
 def cancel_clicker(qtbot):
     """Clicks Cancel on the progress dialog as soon as one is showing."""
@@ -383,7 +372,7 @@ def long_adapter(seed: int, *, run: bool = False) -> SessionAdapter:
     session = Session(f"random(300000, 0.5, seed={seed})")
     if run:
         session.run_to_end()
-    return SessionAdapter(session, clock=FakeClock(0.05))
+    return SessionAdapter(session, clock=SteppingClock(0.05))
 
 
 def test_end_on_a_long_stream_shows_progress_and_cancel_stops_at_the_tick_reached(
@@ -465,7 +454,7 @@ def test_loading_a_session_far_in_shows_it_in_slices_and_lands_on_its_cursor(qtb
     session = Session("random(300000, 0.5, seed=11)")
     session.seek(280_000)
     stored = session.history["ho"].copy()
-    adapter = SessionAdapter(clock=FakeClock(0.05))
+    adapter = SessionAdapter(clock=SteppingClock(0.05))
     cursors: list[int] = []
     adapter.changed.connect(lambda _: cursors.append(adapter.session.cursor))
     adapter.load(session)
@@ -479,7 +468,7 @@ def test_loading_a_session_far_in_shows_it_in_slices_and_lands_on_its_cursor(qtb
 def test_cancel_while_a_loaded_session_is_shown_stops_where_it_got_to(qtbot, cancel_clicker):
     session = Session("random(300000, 0.5, seed=12)")
     session.run_to_end()
-    adapter = SessionAdapter(clock=FakeClock(0.2))  # each slice of showing takes "long"
+    adapter = SessionAdapter(clock=SteppingClock(0.2))  # each slice of showing takes "long"
     notices: list[str] = []
     adapter.notice.connect(notices.append)
     adapter.load(session)
@@ -492,7 +481,7 @@ def test_cancel_while_a_loaded_session_is_shown_stops_where_it_got_to(qtbot, can
 def test_short_work_is_one_emission_even_after_long_work_taught_small_slices(qtbot, monkeypatch):
     import rnnviz.ui.adapter as adapter_module
 
-    adapter = SessionAdapter(Session("random(300000, 0.5, seed=13)"), clock=FakeClock(0.05))
+    adapter = SessionAdapter(Session("random(300000, 0.5, seed=13)"), clock=SteppingClock(0.05))
     adapter.run_to_end()  # long work: its slices adapt to the (fake, slow) clock
     adapter.load(Session("random(200000, 0.5, seed=14)"))
     monkeypatch.setattr(adapter_module, "BUSY_TICKS", 10**9)  # everything counts as short now

@@ -10,7 +10,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.equations import EquationPanel
-from windows import make_window
+from clocks import ManualClock
 
 MINUS = "\u2212"
 STREAM = "1^10 0^10 (10)^5"
@@ -198,13 +198,6 @@ def test_font_scale_enlarges_the_text(make_panel):
         panel.set_font_scale(0)
 
 
-@pytest.fixture
-def window(qtbot):
-    window = make_window(qtbot)
-    yield window
-    window.adapter.shutdown()
-
-
 def test_view_menu_shows_and_hides_the_panel(qtbot, window):
     toggle = window.actions_by_name["equations"]
     assert toggle in window.menus["view"].actions()
@@ -230,23 +223,10 @@ def test_the_panel_fits_its_width_in_the_window(qtbot, window, size):
     assert window.plots.width() >= 300 and window.diagram.width() >= 380
 
 
-class FakeClock:
-    """A clock that moves only when told to (seconds, like ``time.perf_counter``)."""
-
-    def __init__(self) -> None:
-        self.seconds = 100.0
-
-    def __call__(self) -> float:
-        return self.seconds
-
-    def advance_ms(self, ms: float) -> None:
-        self.seconds += ms / 1000
-
-
 def test_the_panel_follows_every_readable_tick_and_says_when_play_is_faster(qtbot, make_panel):
     # It used to show ticks at most every 200 ms without a word, so at 10
     # ticks/s every other frame showed the previous tick's equations as current.
-    clock = FakeClock()
+    clock = ManualClock()
     panel = make_panel(bits="random(201, 0.5, seed=4)", clock=clock)
     adapter = panel._adapter
     veil = panel.findChild(QWidget, "equationsUpdating")

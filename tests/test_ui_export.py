@@ -16,11 +16,6 @@ from windows import make_window
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture
-def window(qtbot):
-    return make_window(qtbot)
-
-
 def answer(window, path):
     """Make the save dialog answer *path* (None: cancelled); return the questions asked."""
     asked = []

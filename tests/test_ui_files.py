@@ -64,8 +64,13 @@ class Dialogs:
         return self.restore_answer
 
 
-def make_window(qtbot, stream: str = "1^10 0^10", settings: QSettings | None = None,
-                before_start=None) -> tuple[MainWindow, files.SessionFiles, Dialogs]:
+def open_files_window(qtbot, stream: str = "1^10 0^10", settings: QSettings | None = None,
+                      before_start=None) -> tuple[MainWindow, files.SessionFiles, Dialogs]:
+    """A shown window whose file dialogs are *Dialogs*, once its start-up (recovery) has run.
+
+    Unlike ``windows.make_window`` it answers the dialogs before the window
+    starts (*before_start*), which the recovery question at start-up needs.
+    """
     window = MainWindow(SessionAdapter(Session(stream)), settings=settings)
     controller = window.session_files
     dialogs = Dialogs(controller)
@@ -87,7 +92,7 @@ def snapshot(window: MainWindow) -> tuple:
 
 # -- menus and keys --------------------------------------------------------------------
 def test_file_menu_offers_open_recent_save_and_save_as_above_quit(qtbot) -> None:
-    window, _, _ = make_window(qtbot)
+    window, _, _ = open_files_window(qtbot)
     texts = [a.text() for a in window.menus["file"].actions() if not a.isSeparator()]
     mine = ["&Open…", "Open &Recent", "&Save", "Save &As…"]
     assert [t for t in texts if t in mine] == mine and texts[-1] == "Quit"
@@ -99,7 +104,7 @@ def test_file_menu_offers_open_recent_save_and_save_as_above_quit(qtbot) -> None
 
 # -- saving and opening -------------------------------------------------------------------
 def test_save_as_then_open_restores_stream_params_cursor_speed_and_history(qtbot, tmp_path) -> None:
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     adapter = window.adapter
     adapter.step(6)
     adapter.set_params(eta=2.0)
@@ -140,7 +145,7 @@ def test_file_dialogs_open_in_the_last_folder_saved_or_recorded_into(qtbot, tmp_
     lectures, videos = tmp_path / "lectures", tmp_path / "videos"
     lectures.mkdir()
     videos.mkdir()
-    window, controller, dialogs = make_window(qtbot, settings=QSettings())
+    window, controller, dialogs = open_files_window(qtbot, settings=QSettings())
     dialogs.save_path = str(lectures / "lecture.rnnviz.json")
     window.actions_by_name["save_as"].trigger()
     window.actions_by_name["open"].trigger()  # cancelled
@@ -153,7 +158,7 @@ def test_file_dialogs_open_in_the_last_folder_saved_or_recorded_into(qtbot, tmp_
     assert dialogs.save_suggestions[-1] == str(videos.resolve() / "lecture.rnnviz.json")
     window.close()
     # The next start opens there too.
-    second, _, second_dialogs = make_window(qtbot, settings=QSettings())
+    second, _, second_dialogs = open_files_window(qtbot, settings=QSettings())
     second.actions_by_name["open"].trigger()
     assert second_dialogs.open_folders == [str(videos.resolve())]
 
@@ -161,7 +166,7 @@ def test_file_dialogs_open_in_the_last_folder_saved_or_recorded_into(qtbot, tmp_
 def test_save_writes_to_the_file_the_session_came_from(qtbot, tmp_path) -> None:
     path = tmp_path / "mine.rnnviz.json"
     sessionfile.save(path, Session("(10)^5"))
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     assert controller.open(path)
     window.adapter.toggle(0)
     assert window.isWindowModified()
@@ -174,7 +179,7 @@ def test_save_writes_to_the_file_the_session_came_from(qtbot, tmp_path) -> None:
 def test_saving_in_presentation_mode_is_confirmed_under_the_tape(qtbot, tmp_path) -> None:
     path = tmp_path / "mine.rnnviz.json"
     sessionfile.save(path, Session("(10)^5"))
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     assert controller.open(path)
     window.presentation.set_active(True)  # the status bar is hidden
     window.adapter.toggle(0)
@@ -183,7 +188,7 @@ def test_saving_in_presentation_mode_is_confirmed_under_the_tape(qtbot, tmp_path
 
 
 def test_opening_a_bad_file_says_why_and_leaves_the_session_alone(qtbot, tmp_path) -> None:
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     window.adapter.step(4)
     before = snapshot(window)
     cases = {
@@ -214,7 +219,7 @@ def test_cancelling_the_unsaved_changes_question_keeps_the_session(qtbot, tmp_pa
     sessionfile.save(path, Session("0^8"))
     mine = tmp_path / "mine.rnnviz.json"
     sessionfile.save(mine, Session("1^10 0^10"))
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     assert controller.open(mine)
     window.adapter.set_params(eta=1.0)
     before = snapshot(window)
@@ -235,7 +240,7 @@ def test_a_failed_save_at_the_question_keeps_the_session(qtbot, tmp_path) -> Non
     sessionfile.save(mine, Session("1^10 0^10"))
     other = tmp_path / "other.rnnviz.json"
     sessionfile.save(other, Session("0^8"))
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     assert controller.open(mine)
     window.adapter.toggle(2)
     before = snapshot(window)
@@ -249,14 +254,14 @@ def test_a_failed_save_at_the_question_keeps_the_session(qtbot, tmp_path) -> Non
 def test_moving_the_cursor_alone_asks_nothing(qtbot, tmp_path) -> None:
     path = tmp_path / "x.rnnviz.json"
     sessionfile.save(path, Session("0^8"))
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     window.adapter.run_to_end()
     assert controller.open(path) and dialogs.questions == []
 
 
 # -- recent files ----------------------------------------------------------------------------
 def test_recent_files_keep_the_newest_eight_across_windows(qtbot, tmp_path) -> None:
-    window, controller, _ = make_window(qtbot, settings=QSettings())
+    window, controller, _ = open_files_window(qtbot, settings=QSettings())
     paths = []
     for number in range(10):
         path = tmp_path / f"s{number}.rnnviz.json"
@@ -265,7 +270,7 @@ def test_recent_files_keep_the_newest_eight_across_windows(qtbot, tmp_path) -> N
         paths.append(str(path.resolve()))
     assert controller.recent_files() == paths[::-1][:8]
     window.close()
-    second, controller2, _ = make_window(qtbot, settings=QSettings())
+    second, controller2, _ = open_files_window(qtbot, settings=QSettings())
     assert controller2.recent_files() == paths[::-1][:8]
     controller2._fill_recent_menu()
     entries = [a.text() for a in controller2.recent_menu.actions() if not a.isSeparator()]
@@ -275,7 +280,7 @@ def test_recent_files_keep_the_newest_eight_across_windows(qtbot, tmp_path) -> N
 
 
 def test_a_recent_file_that_is_gone_is_dropped_with_a_message(qtbot, tmp_path) -> None:
-    window, controller, dialogs = make_window(qtbot, settings=QSettings())
+    window, controller, dialogs = open_files_window(qtbot, settings=QSettings())
     kept, gone = tmp_path / "kept.rnnviz.json", tmp_path / "gone.rnnviz.json"
     for path in (kept, gone):
         sessionfile.save(path, Session("1^4"))
@@ -291,7 +296,7 @@ def test_a_recent_file_that_is_gone_is_dropped_with_a_message(qtbot, tmp_path) -
 def test_a_session_file_dropped_on_the_window_opens(qtbot, tmp_path) -> None:
     path = tmp_path / "dropped.rnnviz.json"
     sessionfile.save(path, Session("(110)^4"))
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     point = QPointF(window.width() / 2, window.height() / 2)
@@ -308,7 +313,7 @@ def test_a_session_file_dropped_on_the_window_opens(qtbot, tmp_path) -> None:
 
 # -- autosave and crash recovery ---------------------------------------------------------------
 def test_autosave_writes_only_after_changes_and_a_clean_quit_leaves_no_marker(qtbot, data_dir) -> None:
-    window, controller, _ = make_window(qtbot, settings=QSettings())
+    window, controller, _ = open_files_window(qtbot, settings=QSettings())
     timer = controller.findChild(type(controller._timer), "autosaveTimer")
     assert timer.isActive() and timer.interval() == 60_000
     window.adapter.step(5)
@@ -334,7 +339,7 @@ def test_after_a_crash_the_autosave_is_offered_back(qtbot, data_dir) -> None:
     def restore(dialogs):
         dialogs.restore_answer = True
 
-    window, controller, dialogs = make_window(qtbot, settings=QSettings(), before_start=restore)
+    window, controller, dialogs = open_files_window(qtbot, settings=QSettings(), before_start=restore)
     assert len(dialogs.questions) == 1 and "did not quit cleanly" in dialogs.questions[0]
     assert "12 bits, at tick 7 of 11" in dialogs.questions[0]
     session = window.adapter.session
@@ -348,23 +353,23 @@ def test_discarding_the_offer_removes_the_autosave(qtbot, data_dir) -> None:
     data_dir.mkdir(parents=True)
     sessionfile.save(data_dir / "autosave.rnnviz.json", Session("0^12"))
     (data_dir / "autosave.running").write_text("1\n", encoding="utf-8")
-    window, _, dialogs = make_window(qtbot, settings=QSettings())  # answers Discard
+    window, _, dialogs = open_files_window(qtbot, settings=QSettings())  # answers Discard
     assert len(dialogs.questions) == 1
     np.testing.assert_array_equal(window.adapter.session.bits, [1] * 10 + [0] * 10)
     assert not (data_dir / "autosave.rnnviz.json").exists()
 
 
 def test_no_offer_after_a_clean_quit(qtbot, data_dir) -> None:
-    first, _, _ = make_window(qtbot, settings=QSettings())
+    first, _, _ = open_files_window(qtbot, settings=QSettings())
     first.adapter.step(3)
     first.close()
     assert (data_dir / "autosave.rnnviz.json").exists()
-    _, _, dialogs = make_window(qtbot, settings=QSettings())
+    _, _, dialogs = open_files_window(qtbot, settings=QSettings())
     assert dialogs.questions == []
 
 
 def test_without_settings_nothing_is_autosaved(qtbot, data_dir) -> None:
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     window.adapter.step(3)
     assert not controller.autosave()
     window.close()
@@ -373,7 +378,7 @@ def test_without_settings_nothing_is_autosaved(qtbot, data_dir) -> None:
 
 # -- lessons ------------------------------------------------------------------------------------
 def test_the_lessons_menu_opens_a_lesson_with_its_caption_bar(qtbot) -> None:
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     lessons, _ = load_lessons()
     entries = [a for a in window.menus["lessons"].actions() if not a.isSeparator()]
     assert [a.text() for a in entries[:-1]] == [f"&{n}  {l.title}" for n, l in enumerate(lessons, 1)]
@@ -398,7 +403,7 @@ def test_the_lessons_menu_opens_a_lesson_with_its_caption_bar(qtbot) -> None:
 
 
 def test_the_generator_lesson_shows_the_hand_built_network(qtbot) -> None:
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     controller.open_lesson(4)
     compare = controller.lesson_bar.compare
     assert compare.isVisible()
@@ -408,7 +413,7 @@ def test_the_generator_lesson_shows_the_hand_built_network(qtbot) -> None:
 
 
 def test_editing_the_lesson_stream_is_noted_on_the_bar(qtbot) -> None:
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     controller.open_lesson(1)
     bar = controller.lesson_bar
     assert "changed" not in bar.heading.text()
@@ -421,7 +426,7 @@ def test_editing_the_lesson_stream_is_noted_on_the_bar(qtbot) -> None:
 
 
 def test_a_caption_shows_only_at_the_tick_it_describes(qtbot) -> None:
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     controller.open_lesson(3)  # the streak that breaks: captions at ticks 14, 15, then 19
     lesson, bar = controller.lessons[2], controller.lesson_bar
     texts = {c.tick: c.text for c in lesson.captions}
@@ -439,7 +444,7 @@ def test_a_caption_shows_only_at_the_tick_it_describes(qtbot) -> None:
 
 
 def test_a_caption_with_an_until_shows_over_its_stretch_and_then_says_where_the_next_is(qtbot) -> None:
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     controller.open_lesson(3)  # the streak that breaks: tick 0 until 8, tick 11 until 13
     lesson, bar, adapter = controller.lessons[2], controller.lesson_bar, window.adapter
     texts = {c.tick: c.text for c in lesson.captions}
@@ -456,7 +461,7 @@ def test_a_caption_with_an_until_shows_over_its_stretch_and_then_says_where_the_
 
 
 def test_a_replaced_stream_shows_no_caption_of_the_lesson(qtbot) -> None:
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     controller.open_lesson(3)
     lesson, bar = controller.lessons[2], controller.lesson_bar
     texts = [c.text for c in lesson.captions]
@@ -469,7 +474,7 @@ def test_a_replaced_stream_shows_no_caption_of_the_lesson(qtbot) -> None:
 
 
 def test_settings_changed_for_a_stretch_and_back_still_do_not_match(qtbot) -> None:
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     controller.open_lesson(3)
     bar, adapter = controller.lesson_bar, window.adapter
     adapter.step(3)
@@ -483,7 +488,7 @@ def test_settings_changed_for_a_stretch_and_back_still_do_not_match(qtbot) -> No
 
 
 def test_a_lesson_asks_only_when_changes_to_a_file_would_be_lost(qtbot, tmp_path) -> None:
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     controller.open_lesson(1)
     window.adapter.set_params(eta=2.0)  # trying what the lesson suggests; nothing was saved
     assert controller.open_lesson(2) and dialogs.questions == []
@@ -505,7 +510,7 @@ def test_a_lesson_asks_only_when_changes_to_a_file_would_be_lost(qtbot, tmp_path
 def edited_file_session(qtbot, tmp_path):
     path = tmp_path / "lesson3.rnnviz.json"
     sessionfile.save(path, Session("1^10 0^10"))
-    window, controller, dialogs = make_window(qtbot, settings=QSettings())
+    window, controller, dialogs = open_files_window(qtbot, settings=QSettings())
     assert controller.open(path)
     window.adapter.set_params(eta=2.0)
     assert window.windowTitle().startswith("lesson3.rnnviz.json[*]") and window.isWindowModified()
@@ -547,13 +552,13 @@ def test_quit_asks_nothing_when_no_work_would_be_lost(qtbot, tmp_path) -> None:
     window.actions_by_name["save"].trigger()
     window.adapter.step(5)  # the cursor alone is no change
     assert window.close() and dialogs.questions == []
-    never_saved, _, dialogs2 = make_window(qtbot)
+    never_saved, _, dialogs2 = open_files_window(qtbot)
     never_saved.adapter.toggle(3)  # never saved: no file to lose changes to
     assert never_saved.close() and dialogs2.questions == []
 
 
 def test_a_saved_lesson_reopens_with_its_bar(qtbot, tmp_path) -> None:
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     controller.open_lesson(6)
     window.adapter.step(13)
     assert controller.save_as(tmp_path / "noisy.rnnviz.json")
@@ -567,7 +572,7 @@ def test_a_saved_lesson_reopens_with_its_bar(qtbot, tmp_path) -> None:
 
 
 def test_the_presenters_caption_travels_in_the_file(qtbot, tmp_path) -> None:
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     line = getattr(getattr(window, "presentation", None), "caption", None)
     if line is None:
         pytest.skip("this build has no presentation caption line")
@@ -584,7 +589,7 @@ def test_a_malformed_lesson_shows_as_a_disabled_entry(qtbot, tmp_path, monkeypat
     (tmp_path / "01-good.json").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "02-broken.json").write_text('{"title": "x"', encoding="utf-8")
     monkeypatch.setattr(files, "load_lessons", lambda: load_lessons(tmp_path))
-    window, controller, _ = make_window(qtbot)
+    window, controller, _ = open_files_window(qtbot)
     entries = [a for a in window.menus["lessons"].actions() if not a.isSeparator()]
     assert entries[0].text() == "&1  A streak of 1s" and entries[0].isEnabled()
     assert entries[1].text().startswith("02-broken.json: the file ends too early")
@@ -606,7 +611,7 @@ def test_opening_a_long_session_shows_progress_and_cancel_leaves_everything_as_i
     long_one.seek(60_000)  # replayed on open: several chunks of work, each reporting
     path = tmp_path / "long.rnnviz.json"
     sessionfile.save(path, long_one, sequence="random(60001, 0.5, seed=3)")
-    window, controller, dialogs = make_window(qtbot)
+    window, controller, dialogs = open_files_window(qtbot)
     window.adapter.step(4)
     before = snapshot(window)
     # A clock where every report is a second later: the dialog shows at once.

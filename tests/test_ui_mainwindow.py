@@ -17,16 +17,8 @@ from rnnviz.session import Session
 from rnnviz.ui.adapter import SPEEDS, SessionAdapter
 from rnnviz.ui.dialogs import GENERATORS, GenerateDialog
 from rnnviz.ui.mainwindow import MainWindow
-from windows import make_window
-
-
-@pytest.fixture
-def window(qtbot):
-    return make_window(qtbot)
-
-
-def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
-    qtbot.keyClick(window.focusWidget() or window, key, modifier)
+from windows import make_window, press
+from clocks import SteppingClock
 
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_Right, Qt.Key.Key_Period])
@@ -569,19 +561,8 @@ def test_a_start_with_saved_settings_leaves_nothing_to_undo(qtbot, stream):
 
 
 # -- closing while long work runs ------------------------------------------------------------------
-class StepClock:
-    """Moves *step* seconds per reading: long work's pace without waiting."""
-
-    def __init__(self, step: float) -> None:
-        self.now, self.step = 0.0, step
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
-
-
 def long_work_window(qtbot) -> MainWindow:
-    adapter = SessionAdapter(Session("random(300000, 0.5, seed=3)"), clock=StepClock(0.05))
+    adapter = SessionAdapter(Session("random(300000, 0.5, seed=3)"), clock=SteppingClock(0.05))
     window = MainWindow(adapter, settings=QSettings())
     qtbot.addWidget(window)
     window.show()

@@ -11,16 +11,7 @@ from rnnviz.session import Session
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.app import offscreen_window
 from rnnviz.ui.presentation import BORDER_COLOR, KEY_HOLD_MS, key_label
-from windows import make_window
-
-
-@pytest.fixture
-def window(qtbot):
-    return make_window(qtbot)
-
-
-def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
-    qtbot.keyClick(window.focusWidget() or window, key, modifier)
+from windows import make_window, press
 
 
 def learning_box(window):

@@ -26,6 +26,7 @@ from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.mainwindow import MainWindow
 from rnnviz.ui.recording import RenderOptions, make_timeline, record_stream
 from rnnviz.session import Session
+from clocks import ManualClock
 
 #: Small but above the window's smallest layout, so renders stay quick.
 SIZE = (760, 600)
@@ -249,19 +250,9 @@ def test_record_and_render_are_in_the_file_menu_with_ctrl_r(window):
     assert act["record"].isCheckable() and act["record"].shortcut().toString() == "Ctrl+R"
 
 
-class FakeClock:
-    """Seconds that move only when the test says so."""
-
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_live_recording_holds_the_picture_while_nothing_happens(window, qtbot, tmp_path):
     controller = window.recording_controller
-    controller.clock = clock = FakeClock(100.0)
+    controller.clock = clock = ManualClock(100.0)
     out = tmp_path / "live"
     assert controller.start_recording(f"{out}/")
     assert controller.recording and window.actions_by_name["record"].isChecked()
@@ -290,7 +281,7 @@ def test_live_recording_holds_the_picture_while_nothing_happens(window, qtbot, t
 
 def test_live_frames_are_even_sized_and_missed_frames_repeat_the_last_picture(window, qtbot, tmp_path):
     controller = window.recording_controller
-    controller.clock = clock = FakeClock(5.0)
+    controller.clock = clock = ManualClock(5.0)
     assert controller.start_recording(str(tmp_path / "live.mp4"))
     assert controller.live.size == (800, 600)
     window.adapter.step()
@@ -306,7 +297,7 @@ def test_live_frames_are_even_sized_and_missed_frames_repeat_the_last_picture(wi
 
 def test_an_odd_sized_window_is_filmed_pixel_for_pixel_not_scaled(window, qtbot, tmp_path):
     controller = window.recording_controller
-    controller.clock = FakeClock(1.0)
+    controller.clock = ManualClock(1.0)
     assert (window.width(), window.height()) == (801, 601)
     grabbed = recording.image_to_array(window.grab().toImage())
     assert controller.start_recording(f"{tmp_path / 'live'}/")
@@ -425,7 +416,7 @@ def test_a_held_picture_repeats_only_as_far_as_the_encoder_is_behind(window, qtb
 def test_stop_returns_at_once_and_the_message_says_how_many_frames_were_dropped(long_window, qtbot, tmp_path):
     window = long_window
     controller = window.recording_controller
-    controller.clock = clock = FakeClock(0.0)
+    controller.clock = clock = ManualClock(0.0)
     gate = threading.Event()
     controller.open_writer = functools.partial(VideoWriter, wrap_encoder=lambda inner: GatedEncoder(inner, gate))
     out = tmp_path / "live.mp4"
@@ -473,7 +464,7 @@ def test_the_record_and_render_dialogs_open_in_the_last_folder_used_and_remember
     window = MainWindow(SessionAdapter(Session("1^10 0^10")), settings=QSettings(), restore_settings=False)
     qtbot.addWidget(window)
     controller = window.recording_controller
-    controller.clock = FakeClock(1.0)
+    controller.clock = ManualClock(1.0)
     asked = []
 
     def choose(title: str, suggested: str) -> str | None:
@@ -568,7 +559,7 @@ def test_the_render_options_dialog_offers_the_stream_length(window):
 
 def test_closing_the_window_while_recording_leaves_no_file(window, qtbot, tmp_path):
     controller = window.recording_controller
-    controller.clock = FakeClock(1.0)
+    controller.clock = ManualClock(1.0)
     assert controller.start_recording(str(tmp_path / "live.mp4"))
     window.close()
     assert not controller.busy

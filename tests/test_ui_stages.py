@@ -11,13 +11,6 @@ from rnnviz.ui.theme import format_number
 from windows import make_window
 
 
-@pytest.fixture
-def window(qtbot):
-    window = make_window(qtbot)
-    yield window
-    window.adapter.shutdown()
-
-
 def shift_right(qtbot, window) -> None:
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
 

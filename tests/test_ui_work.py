@@ -12,18 +12,7 @@ from rnnviz.engine.errors import Cancelled
 from rnnviz.engine.learner import trace
 from rnnviz.session import Session
 from rnnviz.ui.work import EVENTS_PERIOD_S, PROGRESS_DELAY_S, run_with_progress
-
-
-class FakeClock:
-    """A clock that moves *step* seconds each time it is read: work time without waiting."""
-
-    def __init__(self, step: float) -> None:
-        self.now = 0.0
-        self.step = step
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
+from clocks import SteppingClock
 
 
 class PaintCounter(QWidget):
@@ -49,7 +38,7 @@ def test_a_short_job_returns_its_value_without_a_dialog(qtbot):
             seen.append(progress_dialogs())
         return 42
 
-    clock = FakeClock(PROGRESS_DELAY_S / 20)  # ten reports: half the delay
+    clock = SteppingClock(PROGRESS_DELAY_S / 20)  # ten reports: half the delay
     assert run_with_progress(None, "Counting", job, clock=clock) == 42
     assert seen == [[]] * 10
 
@@ -59,7 +48,7 @@ def test_the_window_keeps_painting_and_the_dialog_shows_after_the_delay(qtbot):
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
-    clock = FakeClock(EVENTS_PERIOD_S)  # every report is due for events
+    clock = SteppingClock(EVENTS_PERIOD_S)  # every report is due for events
     paints: list[int] = []
     shown: list[float] = []
 
@@ -92,7 +81,7 @@ def test_cancel_raises_cancelled_and_the_session_stops_at_the_tick_reached(qtbot
     try:
         with pytest.raises(Cancelled):
             run_with_progress(None, "Running to the end", session.run_to_end,
-                              clock=FakeClock(EVENTS_PERIOD_S))
+                              clock=SteppingClock(EVENTS_PERIOD_S))
     finally:
         clicker.stop()
     reached = session.cursor
@@ -108,7 +97,7 @@ def test_cancel_raises_cancelled_and_the_session_stops_at_the_tick_reached(qtbot
 
 
 def test_a_job_inside_a_job_runs_under_the_outer_dialog(qtbot):
-    clock = FakeClock(EVENTS_PERIOD_S)
+    clock = SteppingClock(EVENTS_PERIOD_S)
     counts: list[int] = []
 
     def inner() -> str:
@@ -139,7 +128,7 @@ def test_cancel_running_stops_the_job_at_its_next_report_and_then_runs_the_callb
                 assert running() and cancel_running(lambda: afterwards.append((running(), len(reports))))
 
     with pytest.raises(Cancelled):
-        run_with_progress(None, "Working", job, clock=FakeClock(EVENTS_PERIOD_S / 4))
+        run_with_progress(None, "Working", job, clock=SteppingClock(EVENTS_PERIOD_S / 4))
     assert reports[-1] == 10 and not running()  # the very next report stopped it
     assert afterwards == []  # not inside the job, nor in its caller's handling of the Cancel
     qtbot.waitUntil(lambda: bool(afterwards))
@@ -161,7 +150,7 @@ def test_a_callback_whose_context_is_gone_is_dropped(qtbot):
         progress.report(1, 2)
 
     with pytest.raises(Cancelled):
-        run_with_progress(None, "Working", job, clock=FakeClock(EVENTS_PERIOD_S))
+        run_with_progress(None, "Working", job, clock=SteppingClock(EVENTS_PERIOD_S))
     shiboken6.delete(context)  # a window closed and deleted before the event loop turned
     QTimer.singleShot(0, lambda: called.append("later"))  # queued after the callback
     qtbot.waitUntil(lambda: "later" in called)

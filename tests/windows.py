@@ -1,8 +1,8 @@
-"""Building a main window the way a user meets it, for the GUI tests."""
+"""Building a main window the way a user meets it, and pressing its keys, for the GUI tests."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
@@ -26,3 +26,9 @@ def make_window(
     qtbot.waitUntil(window.isActiveWindow)
     window.tape.setFocus()
     return window
+
+
+def press(qtbot, window: MainWindow, key: Qt.Key,
+          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """Press *key* where the keyboard is, as a user does (the window itself if nothing has focus)."""
+    qtbot.keyClick(window.focusWidget() or window, key, modifier)
