@@ -1,15 +1,10 @@
 """rnnviz — watch the simplest interesting recurrent neural network learn.
 
-The package is layered (see "Layout" in the README); lower layers never
-import higher ones:
-
-``rnnviz.engine``
-    numpy-only maths: activations, the one-neuron online learner, history,
-    the +/− notation and the sequence language.
-``rnnviz.session``
-    the pure state of a teaching session (sequence, learner, cursor, history).
-``rnnviz.cli``
-    the command-line front door.
+The package is layered, and lower layers never import higher ones: the
+engine (numpy only) below the run layer (``rnnviz.session``), io and tasks
+beside each other above it, then the Qt ui, the commands and the
+command-line front door. docs/architecture.md, "Layers", says what each
+holds; tests/test_layering.py enforces the order.
 """
 
 __version__ = "0.1.0"
