@@ -612,7 +612,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         # Reached only once no filter refused the close (unsaved changes, long
-        # work): a quit cancelled at its question must not stop a recording.
+        # work): a quit cancelled at its question must not stop a recording
+        # or take a lecture out of presentation mode.
+        if self.presentation.active:
+            # Left first, so that the normal layout (toolbars shown, not full
+            # screen) is what is saved for next time.
+            self.presentation.set_active(False)
         self.recording_controller.shutdown()  # no thread or file outlives the window
         self.adapter.shutdown()
         self.save_settings()

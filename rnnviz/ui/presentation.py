@@ -499,8 +499,9 @@ class Presentation(QObject):
         self.canvas.resized.connect(self._on_canvas_resized)
         self.caption.textChanged.connect(self._update_caption)
         self.caption.focusChanged.connect(self._update_caption)
-        # Closing in presentation mode leaves it first, so the window saves
-        # its normal layout (toolbars shown, not full screen) for next time.
+        # The window's resizes end the wait for the window manager (see
+        # _reveal_when_resized). Closing leaves presentation mode in the
+        # window's closeEvent, once no one refused the close.
         window.installEventFilter(self)
         self.watcher = KeyWatcher(window, self.key_overlay.show_key, self)
 
@@ -547,15 +548,11 @@ class Presentation(QObject):
         window.menus["canvas_size"] = sizes
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if watched is self._window:
-            kind = event.type()
-            if kind == QEvent.Type.Close and self.active:
-                self.set_active(False)
-            elif kind == QEvent.Type.Resize and self._awaiting_resize:
-                # The window manager has given the window its new size; the
-                # layouts follow during this event, the first paint after it.
-                self._awaiting_resize = False
-                self._reveal_timer.start(0)
+        if watched is self._window and event.type() == QEvent.Type.Resize and self._awaiting_resize:
+            # The window manager has given the window its new size; the
+            # layouts follow during this event, the first paint after it.
+            self._awaiting_resize = False
+            self._reveal_timer.start(0)
         return False
 
     # -- presentation mode ------------------------------------------------------
