@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from rnnviz.engine.learner import LearnerParams
+from rnnviz.session import Session
 from rnnviz.ui.adapter import NO_STAGE, Change, Stage
 from rnnviz.ui.theme import format_number
 from windows import make_window
@@ -122,22 +123,29 @@ def test_back_at_tick_zero_still_ends_the_stages(qtbot, window):
     assert window.adapter.stage is None and window.adapter.session.cursor == 0
 
 
-@pytest.mark.parametrize("action", [
-    lambda a: a.step(),
-    lambda a: a.seek(3),
-    lambda a: a.reset(),
-    lambda a: a.toggle(15),
-    lambda a: a.set_params(eta=2.0),
-    lambda a: a.run_to_end(),
-], ids=["step", "seek", "reset", "edit", "setting", "end"])
-def test_any_other_action_ends_the_stages(qtbot, window, action):
+OTHER_ACTIONS = {
+    "step": lambda a: a.step(),
+    "seek": lambda a: a.seek(3),
+    "reset": lambda a: a.reset(),
+    "edit": lambda a: a.toggle(15),
+    "setting": lambda a: a.set_params(eta=2.0),
+    "end": lambda a: a.run_to_end(),
+}
+
+
+def test_any_other_action_ends_the_stages(qtbot, window):
+    # One window for every action (a window costs more than the checks), each
+    # on a fresh session of the same stream.
     adapter = window.adapter
-    adapter.step(5)
-    adapter.advance_stage()
-    adapter.advance_stage()
-    action(adapter)
-    assert adapter.stage is None and adapter.stage_tick is None
-    assert window.diagram.highlighted() == frozenset()
+    for name, action in OTHER_ACTIONS.items():
+        adapter.load(Session("1^10 0^10"))
+        adapter.step(5)
+        adapter.advance_stage()
+        adapter.advance_stage()
+        assert adapter.stage is not None and window.diagram.highlighted(), name
+        action(adapter)
+        assert adapter.stage is None and adapter.stage_tick is None, name
+        assert window.diagram.highlighted() == frozenset(), name
 
 
 def test_a_step_during_the_stages_does_the_whole_tick_once(qtbot, window):
