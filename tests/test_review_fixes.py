@@ -33,3 +33,19 @@ def test_a_quit_cancelled_at_the_unsaved_question_stays_in_presentation_mode(qtb
     dialogs.unsaved_answer = "discard"
     assert window.close()
     assert not presentation.active
+
+
+def test_a_work_folder_naming_an_impossible_process_does_not_stop_a_recording(tmp_path) -> None:
+    # A hidden work folder whose process id is larger than any (a crafted or
+    # garbled name) made VideoWriter fail with OverflowError from os.kill,
+    # an "internal error" for rnnviz record. It cannot belong to a running
+    # process, so it is stale like any other.
+    from rnnviz.io.video import PART_SUFFIX, VideoWriter, part_prefix
+
+    host_prefix = part_prefix("talk.mp4").rsplit("-", 1)[0]  # ".talk.mp4.HOST"
+    stale = tmp_path / f"{host_prefix}-{10**30}.abcdefgh{PART_SUFFIX}"
+    stale.mkdir()
+    writer = VideoWriter(f"{tmp_path}/frames/", (64, 48), 10)
+    writer.cancel()
+    assert not stale.exists()
+    assert list(tmp_path.iterdir()) == []

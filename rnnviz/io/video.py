@@ -62,6 +62,7 @@ from typing import IO, Final, Protocol
 import numpy as np
 
 from rnnviz.engine.errors import InputError
+from rnnviz.io.export import process_running
 
 #: Output kinds by file extension; a folder of PNG frames is ``"png"``.
 EXTENSIONS: Final[dict[str, str]] = {".mp4": "mp4", ".webm": "webm", ".gif": "gif"}
@@ -603,19 +604,6 @@ def part_prefix(name: str) -> str:
     return f".{name}.{_this_host()}-{os.getpid()}."
 
 
-def _process_gone(pid: int) -> bool:
-    """True when no process *pid* runs on this computer (never true for this process)."""
-    if pid == os.getpid() or os.name != "posix":
-        return False  # os.kill(pid, 0) is no harmless probe on Windows
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # it runs, as someone else (EPERM)
-        return False
-    return False
-
-
 def _untouched_for(folder: Path, seconds: float) -> bool:
     """True when neither *folder* nor anything directly in it changed in the last *seconds*."""
     newest = folder.stat().st_mtime
@@ -648,7 +636,9 @@ def remove_stale_parts(folder: Path) -> list[str]:
             if not entry.is_dir() or entry.is_symlink():
                 continue
             if match is not None:
-                stale = match.group(1) == host and _process_gone(int(match.group(2)))
+                # The test stale part files use: a running process (another
+                # user's too) keeps its folder, an id no process has does not.
+                stale = match.group(1) == host and not process_running(int(match.group(2)))
             else:
                 stale = _untouched_for(entry, OLD_PART_AGE_S)
             if stale:
