@@ -50,8 +50,7 @@ EVENTS_PERIOD_S: Final[float] = 0.05
 #: The progress bar's range: per mille, so totals beyond an int32 cannot overflow it.
 _STEPS: Final[int] = 1000
 
-_running = False
-#: The running job's watcher, while one runs.
+#: The running job's watcher, while one runs (None: no job runs).
 _watcher: "_Watcher | None" = None
 #: What to run once the running job has ended: (context, callback) pairs.
 _after: list[tuple[QObject | None, Callable[[], None]]] = []
@@ -146,16 +145,16 @@ def run_with_progress(
     Cancelled
         The user pressed Cancel; the job stopped at its next report.
     """
-    global _running, _watcher
-    if _running:
+    global _watcher
+    if _watcher is not None:
         return job()
     watcher = _Watcher(parent, title, clock, delay_s)
-    _running, _watcher = True, watcher
+    _watcher = watcher
     try:
         with progress.reporting(watcher):
             return job()
     finally:
-        _running, _watcher = False, None
+        _watcher = None
         watcher.close()
         after, _after[:] = list(_after), []
         for context, callback in after:
@@ -169,7 +168,7 @@ def run_with_progress(
 
 def running() -> bool:
     """Whether a job runs under :func:`run_with_progress` now (events are handled inside it)."""
-    return _running
+    return _watcher is not None
 
 
 def cancel_running(then: Callable[[], None] | None = None, *, context: QObject | None = None) -> bool:
@@ -188,7 +187,7 @@ def cancel_running(then: Callable[[], None] | None = None, *, context: QObject |
     bool
         False, and *then* is not kept, when no job runs.
     """
-    if not _running or _watcher is None:
+    if _watcher is None:
         return False
     _watcher.cancel_requested = True
     if then is not None:
