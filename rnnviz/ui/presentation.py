@@ -44,7 +44,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QApplication, QComboBox, QFrame, QLineEdit, QPlainTextEdit,
-    QScrollArea, QSizePolicy, QTextEdit, QToolBar, QVBoxLayout, QWidget,
+    QScrollArea, QSizePolicy, QSplitter, QTextEdit, QToolBar, QVBoxLayout, QWidget,
 )
 
 from rnnviz.ui import export, theme
@@ -751,28 +751,22 @@ class Presentation(QObject):
         audience reads, and the diagram needs only a band of the height.
         """
         w = self._window
-        split, left = w.main_split, w.left
-        plots = split.indexOf(w.plots)
-        shown = [i for i in range(split.count()) if not split.widget(i).isHidden()]
-        others = [i for i in shown if i != plots]
-        handles = sum(split.handleWidth() for _ in shown[1:])
-        width = max(split.width() - handles, 1)
-        plot_width = round(width * PLOT_SHARE) if others else width
-        sizes = [0] * split.count()
-        sizes[plots] = plot_width
-        for i in others:
-            sizes[i] = (width - plot_width) // len(others)
-        split.setSizes(sizes)
+        self._give_share(w.main_split, w.plots, PLOT_SHARE)
+        self._give_share(w.left, w.diagram, DIAGRAM_SHARE)
 
-        diagram = left.indexOf(w.diagram)
-        stacked = [i for i in range(left.count()) if i != diagram and not left.widget(i).isHidden()]
-        height = max(left.height() - left.handleWidth() * len(stacked), 1)
-        diagram_height = round(height * DIAGRAM_SHARE) if stacked else height
-        heights = [0] * left.count()
-        heights[diagram] = diagram_height
-        for i in stacked:
-            heights[i] = (height - diagram_height) // len(stacked)
-        left.setSizes(heights)
+    @staticmethod
+    def _give_share(split: QSplitter, main: QWidget, share: float) -> None:
+        """Give *main* *share* of *split*'s room (all of it when alone); the other shown panes share the rest."""
+        index = split.indexOf(main)
+        others = [i for i in range(split.count()) if i != index and not split.widget(i).isHidden()]
+        extent = split.width() if split.orientation() == Qt.Orientation.Horizontal else split.height()
+        room = max(extent - split.handleWidth() * len(others), 1)
+        own = round(room * share) if others else room
+        sizes = [0] * split.count()
+        sizes[index] = own
+        for i in others:
+            sizes[i] = (room - own) // len(others)
+        split.setSizes(sizes)
 
     def _apply_scale(self, scale: float) -> None:
         if scale == self.scale:
