@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import sys
 from typing import TextIO
 
 import numpy as np
@@ -23,9 +24,7 @@ from rnnviz.commands.options import (
 from rnnviz.engine.history import COLUMNS, WEIGHTS, History
 from rnnviz.engine.learner import LearnerParams, OnlineLearner, Prediction, State, summarize
 from rnnviz.engine.notation import notation as notation_text
-from rnnviz.io.export import (
-    BLOCK_ROWS, notation_lines, standard_output, trace_rows, write_trace_csv,
-)
+from rnnviz.io.export import BLOCK_ROWS, notation_lines, trace_rows, write_trace_csv
 from rnnviz.io.sessionfile import params_to_json
 
 FORMATS = ("table", "csv", "json")
@@ -50,17 +49,18 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Standard output as rnnviz.cli.main hands it to every command: a full
+    # disk or a failing device is one line and status 2 (io.export.standard_output).
+    out = sys.stdout
     params = params_from_args(args)
     bits = read_sequence(args)
     if args.summary or args.notation:
         state, builders = summarize(bits, params)
         notation = {w: builder.text(ascii=args.ascii) for w, builder in builders.items()}
-        # A full disk or a failing device is one line and status 2, not an internal error.
-        with standard_output() as out:
-            if args.summary:
-                _write_summary(out, args.format, len(bits) - 1, state, notation)
-            else:
-                _write_notation(out, args.format, notation)
+        if args.summary:
+            _write_summary(out, args.format, len(bits) - 1, state, notation)
+        else:
+            _write_notation(out, args.format, notation)
         return 0
 
     learner = OnlineLearner(params)
@@ -68,13 +68,12 @@ def run(args: argparse.Namespace) -> int:
     state = learner.run(bits, history=history)
     notation = {w: notation_text(history[w], w0, ascii=args.ascii) for w, w0 in zip(WEIGHTS, params.init)}
     prediction = learner.predict(float(bits[-1]), state)
-    with standard_output() as out:
-        if args.format == "csv":
-            write_trace_csv(out, history)
-        elif args.format == "json":
-            _write_json(out, history, params, bits, state, notation, prediction)
-        else:
-            _write_table(out, history, prediction, int(bits[-1]), args.ascii)
+    if args.format == "csv":
+        write_trace_csv(out, history)
+    elif args.format == "json":
+        _write_json(out, history, params, bits, state, notation, prediction)
+    else:
+        _write_table(out, history, prediction, int(bits[-1]), args.ascii)
     return 0
 
 
