@@ -101,3 +101,22 @@ def _no_dangling_timers(request, monkeypatch):
         except RuntimeError:  # the C++ object is gone, so is its timer
             pass
     assert not running, f"QTimer(s) left running: {running}"
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected what will not run
+def pytest_collection_modifyitems(config, items):
+    """Start the documented shell commands in the background as soon as the tests are known.
+
+    They are child processes the test process would only wait for; started
+    now (one at a time, see shell_runs.py) they use the second core while the
+    tests before them run. A pytest-xdist worker runs only its share, so it
+    starts each command when its test asks for it.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.getoption("collectonly"):
+        return
+    import shell_runs
+
+    for item in items:
+        planned = getattr(getattr(item, "module", None), "shell_run", None)
+        if planned is not None and (run := planned(item)) is not None:
+            shell_runs.start(*run)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import platform
 import re
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import rnnviz
+import shell_runs
 from rnnviz.resources import example, examples, resources_dir
 from rnnviz.engine.sequences import parse_sequence
 
@@ -70,14 +70,30 @@ def console_examples(*documents: str) -> list[tuple[str, str, str]]:
     return examples
 
 
+def shell_env(variant: str | None) -> dict[str, str]:
+    """What a documented command's shell adds to the environment: this venv's rnnviz first
+    on PATH, UTF-8 output, and the CPU *variant*'s settings (None: this CPU's best kernels)."""
+    bin_dir = str(Path(sys.executable).parent)
+    kernels = cpu_kernel_variants()[variant] if variant is not None else {}
+    return {**kernels, "PYTHONIOENCODING": "utf-8", "PATH": bin_dir + os.pathsep + os.environ["PATH"]}
+
+
+def shell_run(item: pytest.Item) -> tuple[str, dict[str, str]] | None:
+    """The shell command a collected test of this module will run, to start it ahead (conftest.py)."""
+    params = getattr(item, "callspec", None)
+    if params is None or "command" not in params.params:
+        return None
+    variant = params.params.get("variant")
+    if item.originalname == "test_documented_training_runs_print_the_same_digits_with_other_cpu_kernels":
+        if variant is None:
+            return None  # skipped
+    return params.params["command"], shell_env(variant)
+
+
 @pytest.mark.parametrize("document,command,expected", console_examples("README.md", "docs/bptt.md"))
 def test_documented_examples_print_what_the_documents_show(document, command, expected) -> None:
     # Through a shell, as a reader would type it (some examples add `; echo $?`).
-    bin_dir = str(Path(sys.executable).parent)
-    result = subprocess.run(
-        ["bash", "-c", command], capture_output=True, text=True, timeout=300,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8", "PATH": bin_dir + os.pathsep + os.environ["PATH"]},
-    )
+    result = shell_runs.result(command, shell_env(None))
     assert (result.stdout + result.stderr).rstrip("\n") == expected
 
 
@@ -125,12 +141,7 @@ def test_documented_training_runs_print_the_same_digits_with_other_cpu_kernels(
     # whose printed digits survive them (docs/bptt.md says so).
     if variant is None:
         pytest.skip("other CPU kernels can be forced only with OpenBLAS on x86-64")
-    bin_dir = str(Path(sys.executable).parent)
-    result = subprocess.run(
-        ["bash", "-c", command], capture_output=True, text=True, timeout=300,
-        env={**os.environ, **cpu_kernel_variants()[variant], "PYTHONIOENCODING": "utf-8",
-             "PATH": bin_dir + os.pathsep + os.environ["PATH"]},
-    )
+    result = shell_runs.result(command, shell_env(variant))
     assert (result.stdout + result.stderr).rstrip("\n") == expected
 
 
