@@ -76,6 +76,11 @@ from rnnviz.engine.sequences import MAX_BITS, parse_sequence
 
 #: Parameters whose change moves the starting point of tick 0.
 _START_PARAMS: Final[frozenset[str]] = frozenset({"init", "h0"})
+
+
+def _same_start(a: LearnerParams, b: LearnerParams) -> bool:
+    """Whether *a* and *b* start tick 0 from the same point (:data:`_START_PARAMS`)."""
+    return all(getattr(a, name) == getattr(b, name) for name in _START_PARAMS)
 #: Most spans :attr:`Session.param_log` holds: the most a session file keeps
 #: (``rnnviz.io.sessionfile.MAX_PARAM_LOG``), so every session saved opens again.
 MAX_PARAM_SPANS: Final[int] = 10_000
@@ -198,7 +203,7 @@ class Session:
                     f"beyond the stream's {n_ticks:,} ticks"
                 )
             first = spans[0].params
-            if (params.init, params.h0) != (first.init, first.h0):
+            if not _same_start(params, first):
                 raise InputError(
                     f"parameter log entry {number} changes the initial weights or h0; "
                     "only the first entry sets them"
@@ -374,7 +379,7 @@ class Session:
             return
         self.check_params(new)
         self._learner = OnlineLearner(new)
-        if any(getattr(old, name) != getattr(new, name) for name in _START_PARAMS):
+        if not _same_start(old, new):
             self._recompute_from_tick(0)
         else:
             self._history.truncate(self._cursor)
@@ -389,8 +394,7 @@ class Session:
         span before the cursor already has *params*. A new start recomputes
         from tick 0 with one span, which always fits.
         """
-        old = self.params
-        if (params.init, params.h0) != (old.init, old.h0):
+        if not _same_start(self.params, params):
             return
         log, cursor = self._param_log, self._cursor
         # Spans starting before the cursor stay; ticks rise along the log, so
