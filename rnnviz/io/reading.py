@@ -23,7 +23,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from pathlib import Path
 
 #: ``os.open`` flags: read only, never wait for a writer, no inheritance by
 #: child processes, and binary mode where the platform has text modes.

@@ -300,7 +300,7 @@ class _UpdatingVeil(QWidget):
             band = note.bottom() + margin
             # An opaque band for the message, so no faded line runs through it;
             # below it the text shows through, pale, as what it is: catching up.
-            painter.fillRect(0, 0, self.width(), band, QColor("#ffffff"))
+            painter.fillRect(0, 0, self.width(), band, QColor(_PAPER))
             painter.fillRect(0, band, self.width(), self.height() - band,
                              QColor(255, 255, 255, _VEIL_ALPHA))
             painter.setPen(QColor(_DIM))

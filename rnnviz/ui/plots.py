@@ -1103,7 +1103,7 @@ class WeightPlots(QWidget):
 
         Beside a short signals plot (a 1280×720 frame) the notes were cut off
         at the bottom: the blank line goes first, then the text shrinks in
-        steps down to LEGEND_MIN_SHARE of the plots' text.
+        steps (:data:`LEGEND_SHRINK` of the plots' text).
         """
         lines = getattr(self, "_legend_lines", None)
         if lines is None:
