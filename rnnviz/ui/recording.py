@@ -548,8 +548,6 @@ class LiveRecorder(QObject):
         self.due = 0
         #: Frames handed to the writer.
         self.frames = 0
-        #: Frames left out because the encoder could not keep up.
-        self.dropped = 0
         #: Frames that were new pictures (the rest repeat the one before).
         self.grabs = 0
 
@@ -583,8 +581,12 @@ class LiveRecorder(QObject):
         elif room > 0:
             written += self._writer.offer(self._last, min(missing, room))
         self.frames += written
-        self.dropped += missing - written
         return written
+
+    @property
+    def dropped(self) -> int:
+        """Frames left out because the encoder could not keep up."""
+        return self.due - self.frames
 
     def seconds(self) -> float:
         """The time filmed so far (dropped frames included)."""
