@@ -49,3 +49,21 @@ def test_a_work_folder_naming_an_impossible_process_does_not_stop_a_recording(tm
     writer.cancel()
     assert not stale.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_home_after_settings_changed_and_back_matches_the_lesson_again(qtbot) -> None:
+    # η changed for a stretch and back: the stretch's ticks are not the
+    # lesson's, so its captions are withheld. Home forgets those ticks; from
+    # tick 0 the run is the lesson's own again and its captions are true.
+    window, controller, _ = open_files_window(qtbot)
+    controller.open_lesson(3)
+    lesson, bar, adapter = controller.lessons[2], controller.lesson_bar, window.adapter
+    adapter.step(3)
+    adapter.set_params(eta=1.0)
+    adapter.step(3)
+    adapter.set_params(eta=5.0)
+    assert "no longer matches" in bar.heading.text()
+    adapter.reset()  # Home
+    assert adapter.session.param_log == ((0, lesson.params),)
+    assert "no longer matches" not in bar.heading.text()
+    assert bar.caption.text() == lesson.caption_at(0).text

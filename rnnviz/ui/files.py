@@ -211,7 +211,9 @@ class LessonBar(QFrame):
             return
         session = self._adapter.session
         heading = self._heading
-        if flags & (Change.STREAM | Change.PARAMS):
+        # Forgetting stored ticks (Home, an edit) can drop the spans of other
+        # settings from the log, and the run is the lesson's own again.
+        if flags & (Change.STREAM | Change.PARAMS | Change.HISTORY):
             self._edited = not lesson_matches(session, lesson)
         if self._edited:
             self.heading.setText(heading + "   (no longer matches: the stream or settings changed)")
