@@ -37,18 +37,23 @@ def _key(command: str, env: dict[str, str]) -> tuple[str, tuple[tuple[str, str],
 
 
 def _run(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **env}
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
-        full_env[name] = os.path.join(_home.name, name.lower())
     return subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300,
-                          env=full_env, stdin=subprocess.DEVNULL)
+                          env=env, stdin=subprocess.DEVNULL)
 
 
 def start(command: str, env: dict[str, str]) -> None:
-    """Run ``bash -c command`` with *env* added to this process's environment, in the background."""
+    """Run ``bash -c command`` with *env* added to this process's environment, in the background.
+
+    The environment is read now, in the calling thread: tests that run
+    meanwhile change ``os.environ`` (monkeypatch.setenv) and must not leak
+    into a command started before them.
+    """
     key = _key(command, env)
     if key not in _runs:
-        _runs[key] = _executor.submit(_run, command, env)
+        full_env = {**os.environ, **env}
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+            full_env[name] = os.path.join(_home.name, name.lower())
+        _runs[key] = _executor.submit(_run, command, full_env)
 
 
 def result(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
