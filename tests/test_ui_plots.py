@@ -7,7 +7,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.learner import LearnerParams
@@ -560,24 +560,39 @@ def _pixels_apart(plot: pg.PlotItem, a: float, b: float) -> float:
     return abs(plot.vb.mapViewToScene(QPointF(b, 0)).x() - plot.vb.mapViewToScene(QPointF(a, 0)).x())
 
 
+def resize_plots(qtbot, plots: WeightPlots, size: tuple[int, int], scale: float) -> None:
+    """Give shown *plots* another text scale and size, and let the layout settle.
+
+    Settled, a widget resized this way has the same tick spacing, markers
+    and dots as one built at that size and scale: the tests check every
+    size and scale on one widget (building one costs more than the checks).
+    """
+    plots.set_font_scale(scale)
+    plots.resize(*size)
+    qtbot.waitUntil(lambda: (plots.width(), plots.height()) == size)
+    for _ in range(3):  # the layout requests the resize and the new fonts posted
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
 @pytest.mark.parametrize("stream", ["1^10 0^10", "(10)^50", "random(300, 0.5, seed=1)"])
-@pytest.mark.parametrize("width,scale", [(380, 1.0), (420, 1.5), (700, 1.5), (1000, 2.0)])
-def test_target_dots_stay_apart_at_any_width(qtbot, adapter, stream, width, scale):
+def test_target_dots_stay_apart_at_any_width(qtbot, adapter, stream):
     # At 1280x720 in presentation mode the dots were wider than a tick and merged into bars.
     adapter.replace(stream)
     adapter.run_to_end()
-    plots = make_plots(qtbot, adapter, (width, 600))
-    plots.set_font_scale(scale)
+    plots = make_plots(qtbot, adapter, (380, 600))
     signals = plots.plot_item("signals")
     dots = next(item for item in signals.items if isinstance(item, pg.ScatterPlotItem))
-    x, _ = plots.curve_data("target")
-    spacing = _pixels_apart(signals, 0, 1)
-    if not len(x):
-        assert spacing < 4  # too close for dots: the input steps show the bits
-        return
-    assert len(x) == adapter.session.n_ticks
-    for spot in dots.points():
-        assert 2.5 <= spot.size() <= spacing - 1  # a dot, and a gap to the next one
+    for width, scale in [(380, 1.0), (420, 1.5), (700, 1.5), (1000, 2.0)]:
+        resize_plots(qtbot, plots, (width, 600), scale)
+        x, _ = plots.curve_data("target")
+        spacing = _pixels_apart(signals, 0, 1)
+        if not len(x):
+            assert spacing < 4, (width, scale)  # too close for dots: the input steps show the bits
+            continue
+        assert len(x) == adapter.session.n_ticks
+        for spot in dots.points():
+            assert 2.5 <= spot.size() <= spacing - 1, (width, scale)  # a dot, and a gap to the next one
 
 
 @pytest.mark.parametrize("width,scale", [(380, 1.0), (420, 1.5), (700, 1.5), (1000, 2.0)])
@@ -660,28 +675,29 @@ def test_left_axes_leave_the_data_area_all_the_room_their_labels_allow(qtbot, ad
 
 
 @pytest.mark.parametrize("stream", ["1^10 0^10", "(10)^30", "(10)^30 1^40", "random(300, 0.5, seed=1)"])
-@pytest.mark.parametrize("width,scale", [(380, 1.0), (600, 1.0), (420, 1.5), (700, 1.5), (1000, 2.25)])
-def test_change_markers_never_overlap(qtbot, adapter, stream, width, scale):
+def test_change_markers_never_overlap(qtbot, adapter, stream):
     # At 4-10 px between ticks the + and − markers (7 px × the font scale) ran into one band.
     adapter.replace(stream)
     adapter.run_to_end()
-    plots = make_plots(qtbot, adapter, (width, 600))
-    plots.set_font_scale(scale)
-    for weight in WEIGHTS:
-        plot = plots.plot_item(weight)
-        markers = next(item for item in plot.items if isinstance(item, pg.ScatterPlotItem))
-        spacing = _pixels_apart(plot, 0, 1)
-        x, _, signs = plots.marker_data(weight)
-        legend = plots.side.findChild(QLabel, "signalsLegend").text()
-        if not plots.markers_visible():
-            assert spacing < 8 and not len(x)  # too close to read: the legend says to zoom in
-            assert f"zoom in to see each tick's +/{MINUS}" in legend
-            continue
-        assert "zoom in" not in legend
-        assert len(x) == adapter.session.n_ticks
-        for spot in markers.points():
-            # What is painted: the symbol and, when it has one, the rim drawn over its edge.
-            rim = spot.pen().widthF() if spot.pen().style() != Qt.PenStyle.NoPen else 0.0
-            assert spot.size() + rim <= spacing - 0.5, (weight, spot.size(), rim, spacing)
-            if spot.symbol() != "o":  # a + or a −, not the grey dot of "no change"
-                assert spot.size() >= 5  # big enough to tell a + from a −
+    plots = make_plots(qtbot, adapter, (380, 600))
+    for width, scale in [(380, 1.0), (600, 1.0), (420, 1.5), (700, 1.5), (1000, 2.25)]:
+        resize_plots(qtbot, plots, (width, 600), scale)
+        for weight in WEIGHTS:
+            case = (weight, width, scale)
+            plot = plots.plot_item(weight)
+            markers = next(item for item in plot.items if isinstance(item, pg.ScatterPlotItem))
+            spacing = _pixels_apart(plot, 0, 1)
+            x, _, signs = plots.marker_data(weight)
+            legend = plots.side.findChild(QLabel, "signalsLegend").text()
+            if not plots.markers_visible():
+                assert spacing < 8 and not len(x), case  # too close to read: the legend says to zoom in
+                assert f"zoom in to see each tick's +/{MINUS}" in legend, case
+                continue
+            assert "zoom in" not in legend, case
+            assert len(x) == adapter.session.n_ticks, case
+            for spot in markers.points():
+                # What is painted: the symbol and, when it has one, the rim drawn over its edge.
+                rim = spot.pen().widthF() if spot.pen().style() != Qt.PenStyle.NoPen else 0.0
+                assert spot.size() + rim <= spacing - 0.5, (case, spot.size(), rim, spacing)
+                if spot.symbol() != "o":  # a + or a −, not the grey dot of "no change"
+                    assert spot.size() >= 5, case  # big enough to tell a + from a −
