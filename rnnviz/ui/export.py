@@ -134,16 +134,14 @@ class Exports(QObject):
         super().__init__(window)
         self._window = window
         self.ask_path: AskPath = _ask_path(window)
-        # A window without settings (screenshots, tests) remembers the folder
-        # only while it lives; with settings the remembered one wins.
-        self._fallback_folder = Path.home()
+        self._folders = folders.FolderMemory(window._settings, Path.home())
         #: The last message box about a failed export (tests read it).
         self.last_error: QMessageBox | None = None
 
     @property
     def folder(self) -> Path:
         """Where the next file dialog opens: the last folder opened, saved, exported or recorded into."""
-        return Path(folders.last_folder(self._window._settings, str(self._fallback_folder)))
+        return Path(self._folders.folder)
 
     # -- commands --------------------------------------------------------------
     def plots_png(self) -> Path | None:
@@ -190,8 +188,7 @@ class Exports(QObject):
         if not chosen:
             return None
         path = Path(chosen)
-        folders.remember_folder(self._window._settings, path)
-        self._fallback_folder = path.parent
+        self._folders.remember(path.parent)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
         return path

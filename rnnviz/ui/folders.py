@@ -8,7 +8,9 @@ too. The folder is kept in QSettings under ``files/folder`` (the key File ▸
 Open has always used, so a folder remembered by an older rnnviz carries over).
 
 A window without settings (screenshots, benchmarks, tests passing
-``settings=None``) remembers nothing and always gets the fallback.
+``settings=None``) keeps nothing in QSettings: :func:`last_folder` gives it the
+fallback, and a :class:`FolderMemory` (exports, recordings) the last folder
+chosen in that window while it lives.
 """
 
 from __future__ import annotations
@@ -69,3 +71,33 @@ def remember_folder(settings: QSettings | None, path: str | os.PathLike[str]) ->
     except OSError:  # a loop of symlinks: the path as given still names the folder
         folder = Path(os.path.abspath(folder))
     settings.setValue(FOLDER_KEY, str(folder))
+
+
+class FolderMemory:
+    """Where one window's file dialogs open, and the folder each choice leaves for the next.
+
+    :func:`last_folder` of the window's *settings*; a window without settings
+    (screenshots, tests) still opens its next dialog where the last one was
+    answered, for as long as it lives.
+
+    Parameters
+    ----------
+    settings
+        The window's settings, or ``None``.
+    fallback
+        The folder before anything was chosen (the home or Videos folder).
+    """
+
+    def __init__(self, settings: QSettings | None, fallback: str | os.PathLike[str]) -> None:
+        self._settings = settings
+        self._fallback = str(fallback)
+
+    @property
+    def folder(self) -> str:
+        """The folder the next dialog opens in."""
+        return last_folder(self._settings, self._fallback)
+
+    def remember(self, folder: str | os.PathLike[str]) -> None:
+        """Open the next dialog in *folder*: the one the file just chosen goes in."""
+        remember_folder(self._settings, folder)
+        self._fallback = str(folder)

@@ -694,9 +694,7 @@ class RecordingController(QObject):
         self.choose_options: Callable[[int], RenderOptions | None] = self._ask_options
         self.clock: Callable[[], float] = time.monotonic
         self.open_writer: Callable[..., VideoWriter] = VideoWriter
-        # A window without settings (screenshots, tests) remembers the folder
-        # only while it lives; with settings the remembered one wins.
-        self._fallback_folder = videos_folder()
+        self._folders = folders.FolderMemory(window._settings, videos_folder())
         #: Called with (title, message) when something went wrong; by default a
         #: message box that does not block (tests collect the messages instead).
         self.report: Callable[[str, str], None] = self._show_problem
@@ -988,14 +986,10 @@ class RecordingController(QObject):
     # -- asking the user --------------------------------------------------------------------------------
     def _choose(self, title: str, name: str) -> str | None:
         """Ask for a path, suggesting *name* in the last folder used; remember the folder chosen."""
-        settings = self.window._settings
-        suggested = Path(folders.last_folder(settings, self._fallback_folder)) / name
-        path = self.choose_path(title, str(suggested))
+        path = self.choose_path(title, str(Path(self._folders.folder) / name))
         if path:
             # The folder the output goes in (for PNG frames, the one holding their folder).
-            folder = Path(path).expanduser().parent
-            folders.remember_folder(settings, folder)
-            self._fallback_folder = str(folder)
+            self._folders.remember(Path(path).expanduser().parent)
         return path
 
     def _ask_path(self, title: str, suggested: str) -> str | None:
