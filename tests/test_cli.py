@@ -25,7 +25,6 @@ import numpy as np
 import pytest
 
 import rnnviz
-from rnnviz.cli import main
 from rnnviz.engine.generator import free_run
 from rnnviz.engine.learner import LearnerParams, trace
 
@@ -40,22 +39,6 @@ MINUS = "\u2212"
 
 
 # -- helpers -------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli(capsys):
-    """``cli(*args)`` runs ``rnnviz args…`` in-process: (status, stdout, stderr)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            status = main(list(args))
-        except SystemExit as exit_:  # argparse's --version / --help exit
-            status = 0 if exit_.code is None else exit_.code
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
 
 
 def ok(result: tuple[int, str, str]) -> str:

@@ -21,22 +21,6 @@ def rnnviz(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
                           env=env if env is not None else no_display())
 
 
-@pytest.fixture
-def cli(capsys):
-    """``cli(*args)``: (status, stdout, stderr) of ``rnnviz args…`` in-process."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            status = main(list(args))
-        except SystemExit as exit_:  # --help
-            status = 0 if exit_.code is None else exit_.code
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
-
-
 # -- rnnviz SEQ [options] --------------------------------------------------------------------
 def test_a_stream_without_a_command_goes_to_the_window():
     # Without a display the window's own check answers: proof the stream went to `gui`,

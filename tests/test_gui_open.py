@@ -13,21 +13,10 @@ from rnnviz.commands import gui
 from rnnviz.engine.errors import InputError
 from rnnviz.io import sessionfile
 from rnnviz.session import Session
+from clocks import SteppingClock
 
 STREAM = "random(300000, 0.5, seed=4)"
 CURSOR = 250_000
-
-
-class FakeClock:
-    """Moves *step* seconds per reading: work time that costs no waiting."""
-
-    def __init__(self, step: float) -> None:
-        self.now = 0.0
-        self.step = step
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
 
 
 @pytest.fixture(scope="module")
@@ -46,19 +35,19 @@ def far_file(tmp_path, far_session) -> Path:
 
 # -- the check before any window ---------------------------------------------------------------
 def test_a_file_that_opens_within_the_budget_is_opened_before_the_window(far_file, far_session):
-    loaded = gui.check_session_file(str(far_file), clock=FakeClock(0.0))
+    loaded = gui.check_session_file(str(far_file), clock=SteppingClock(0.0))
     assert loaded is not None and loaded.session.cursor == CURSOR and loaded.speed == 20
     np.testing.assert_array_equal(loaded.session.history["ho"], far_session.history["ho"])
 
 
 def test_a_long_replay_is_left_to_the_window_once_every_check_has_passed(far_file):
-    assert gui.check_session_file(str(far_file), clock=FakeClock(1.0)) is None
+    assert gui.check_session_file(str(far_file), clock=SteppingClock(1.0)) is None
 
 
 def test_every_check_comes_before_the_replay_is_left_to_the_window(tmp_path, far_session):
     path = sessionfile.save(tmp_path / "fast.rnnviz.json", far_session, sequence=STREAM, speed=7)
     with pytest.raises(InputError, match=rf"^cannot open {path}: 'speed' is 7; the speeds offered"):
-        gui.check_session_file(str(path), clock=FakeClock(1.0), budget_s=0.0)
+        gui.check_session_file(str(path), clock=SteppingClock(1.0), budget_s=0.0)
 
 
 # -- the window opens first and replays the file with progress ------------------------------------
@@ -75,7 +64,7 @@ def started(qtbot, monkeypatch, tmp_path):
     monkeypatch.setattr(gui, "CHECK_BUDGET_S", 0.0)  # any replay at all goes to the window
     # Progress paced by a fake clock: the dialog shows after 0.5 s of work, not waited for.
     monkeypatch.setattr(files, "run_with_progress",
-                        functools.partial(work.run_with_progress, clock=FakeClock(0.05)))
+                        functools.partial(work.run_with_progress, clock=SteppingClock(0.05)))
 
     def run(args: list[str], event_loop) -> int:
         monkeypatch.setattr(QApplication, "exec", lambda app: event_loop())
