@@ -154,7 +154,7 @@ def test_a_link_to_dev_full_is_refused_in_one_line_with_status_2_and_stays_a_lin
     ("out", "message"),
     [
         ("/proc/self/talk.mp4", "rnnviz: cannot write in the folder /proc/self (permission denied)\n"),
-        ("/proc/talk.mp4", "rnnviz: cannot write in /proc: No such file or directory\n"),
+        ("/proc/talk.mp4", "rnnviz: cannot write in /proc: no such file or folder\n"),
     ],
 )
 def test_a_folder_nothing_can_be_written_in_is_one_line_and_status_2(run, qtbot, out, message):
@@ -170,7 +170,7 @@ def test_a_disk_that_fills_up_while_recording_is_one_plain_line_and_status_1(run
     out = tmp_path / "frames"
     status, stdout, stderr = run(f"{out}/", "1^5", *FAST)
     assert (status, stdout) == (1, "")
-    assert stderr == f"rnnviz: cannot write {out}: no space left on the disk\n"
+    assert stderr == f"rnnviz: cannot write {out}: no space left on the device\n"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -62,7 +62,7 @@ from typing import IO, Final, Protocol
 import numpy as np
 
 from rnnviz.engine.errors import InputError
-from rnnviz.io.export import process_running
+from rnnviz.io.export import describe_os_error, process_running
 
 #: Output kinds by file extension; a folder of PNG frames is ``"png"``.
 EXTENSIONS: Final[dict[str, str]] = {".mp4": "mp4", ".webm": "webm", ".gif": "gif"}
@@ -125,19 +125,11 @@ class UnwritableOutput(RecordingError):
     """Nothing at all can be written where the recording was to go (found before its first frame)."""
 
 
-#: Plain words for the file errors a user can do something about.
-_OS_REASONS: Final[dict[int, str]] = {
-    errno.ENOSPC: "no space left on the disk",
-    errno.EDQUOT: "no space left in your disk quota",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "permission denied (the disk is read-only)",
-}
-
-
-def os_reason(error: OSError) -> str:
-    """Why *error* happened, in plain words (``"no space left on the disk"``)."""
-    return _OS_REASONS.get(error.errno or 0) or error.strerror or str(error)
+#: Errors that mean "nothing can be written there": said in one plain line
+#: (in the words of :func:`~rnnviz.io.export.describe_os_error`), not as a failure.
+_UNWRITABLE: Final[frozenset[int]] = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS}
+)
 
 
 @dataclass(frozen=True)
@@ -805,7 +797,7 @@ class VideoWriter:
                 prefix=part_prefix(destination.name), suffix=PART_SUFFIX, dir=parent
             ))
         except OSError as error:
-            raise UnwritableOutput(f"cannot write in {parent}: {os_reason(error)}") from None
+            raise UnwritableOutput(f"cannot write in {parent}: {describe_os_error(error)}") from None
         try:
             if self.plan.is_folder:
                 self._target = self._work / "frames"
@@ -822,8 +814,8 @@ class VideoWriter:
             self._encoder = wrap_encoder(encoder) if wrap_encoder is not None else encoder
         except BaseException as error:
             self._remove_work()
-            if isinstance(error, OSError) and error.errno in _OS_REASONS:
-                raise UnwritableOutput(f"cannot write in {parent}: {os_reason(error)}") from None
+            if isinstance(error, OSError) and error.errno in _UNWRITABLE:
+                raise UnwritableOutput(f"cannot write in {parent}: {describe_os_error(error)}") from None
             if isinstance(error, Exception) and not isinstance(error, RecordingError):
                 raise self._explain(error) from None
             raise
@@ -989,8 +981,8 @@ class VideoWriter:
         """A message for the user about *error*, naming the output."""
         out = self.plan.path
         if isinstance(error, OSError):  # PyAV's file errors are OSErrors too
-            if error.errno in _OS_REASONS:
-                return RecordingError(f"cannot write {out}: {os_reason(error)}")
+            if error.errno in _UNWRITABLE:
+                return RecordingError(f"cannot write {out}: {describe_os_error(error)}")
             if type(error).__module__ == "av.error" and not error.filename:
                 return RecordingError(f"the video encoder failed while writing {out}: {error.strerror}")
             reason = error.strerror or str(error)
