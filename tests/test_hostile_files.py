@@ -488,7 +488,7 @@ def test_saving_into_a_read_only_folder_says_permission_denied(tmp_path):
 
 
 def test_the_part_file_of_a_killed_save_is_removed_by_the_next_save_there(tmp_path):
-    """kill -9 while writing leaves ``.<name>.<pid>.part``; the next write into the folder removes it."""
+    """kill -9 while writing leaves ``.<name>.<pid>.rnnviz-part``; the next write into the folder removes it."""
     target = tmp_path / "lecture.rnnviz.json"
     sessionfile.save(target, Session("1^5"))
     before = target.read_bytes()
@@ -504,7 +504,7 @@ def test_the_part_file_of_a_killed_save_is_removed_by_the_next_save_there(tmp_pa
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     assert writer.stdout.readline() == "writing\n"
-    part = tmp_path / f".{target.name}.{writer.pid}.part"
+    part = tmp_path / f".{target.name}.{writer.pid}.rnnviz-part"
     assert part.is_file()
     writer.kill()
     writer.wait(timeout=60)
@@ -516,12 +516,30 @@ def test_the_part_file_of_a_killed_save_is_removed_by_the_next_save_there(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lecture.rnnviz.json", "other.rnnviz.json"]
 
 
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=60)
+    return child.pid
+
+
+def test_an_earlier_version_s_part_files_go_but_another_program_s_stay(tmp_path):
+    pid = dead_pid()
+    ours = tmp_path / f".lecture.rnnviz.json.{pid}.part"  # as rnnviz 0.1.0 named them
+    theirs = tmp_path / f".thesis.tex.{pid}.part"  # a shape another program may use
+    ours.write_text("half a session")
+    theirs.write_text("someone else's work")
+    save_trace_csv(tmp_path / "trace.csv", Session("1^3").history, 0)
+    assert not ours.exists()
+    assert theirs.read_text() == "someone else's work"
+
+
 def test_a_running_process_part_file_is_left_alone(tmp_path):
     live = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
-        part = tmp_path / f".slides.png.{live.pid}.part"
+        part = tmp_path / f".slides.png.{live.pid}.rnnviz-part"
         part.write_text("being written")
-        mine = tmp_path / f".notes.csv.{os.getpid()}.part"
+        mine = tmp_path / f".notes.csv.{os.getpid()}.rnnviz-part"
         mine.write_text("being written by this process")
         save_trace_csv(tmp_path / "trace.csv", Session("1^3").history, 0)
         assert part.read_text() == "being written" and mine.is_file()

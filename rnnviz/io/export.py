@@ -12,10 +12,13 @@ turns an :class:`OSError` into the few plain words a message line ends
 with ("no space left on the device", "permission denied"), for files and
 for standard output (:func:`standard_output`) alike.
 
-Temporary files are named ``.<name>.<pid>.part``. A process killed while
-writing (``kill -9``, a power cut) leaves its part file behind; the next
-write into that folder removes the part files of processes that no longer
-run (:func:`remove_stale_parts`), never a running one's.
+Temporary files are named ``.<name>.<pid>.rnnviz-part``. A process killed
+while writing (``kill -9``, a power cut) leaves its part file behind; the
+next write into that folder removes the part files of processes that no
+longer run (:func:`remove_stale_parts`), never a running one's. The suffix
+is rnnviz's own, so no other program's file is taken for one; the plain
+``.part`` names of earlier versions are removed only for the kinds of file
+rnnviz writes (``LEGACY_SUFFIXES``).
 """
 
 from __future__ import annotations
@@ -75,8 +78,12 @@ def notation_lines(notation: Mapping[str, str]) -> list[str]:
     return [f"{weight}: {notation[weight]}" for weight in WEIGHTS]
 
 
-#: ``.<name>.<pid>.part``: a file being written by process *pid*, to be renamed to *name*.
-PART_PATTERN: Final[re.Pattern[str]] = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d{1,10})\.part$")
+#: ``.<name>.<pid>.rnnviz-part``: a file being written by process *pid*, to be renamed to *name*.
+PART_PATTERN: Final[re.Pattern[str]] = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d{1,10})\.rnnviz-part$")
+#: ``.<name>.<pid>.part``, as rnnviz 0.1.0 named its part files; such a name
+#: is rnnviz's only when *name* is a kind of file rnnviz writes.
+LEGACY_PART_PATTERN: Final[re.Pattern[str]] = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d{1,10})\.part$")
+LEGACY_SUFFIXES: Final[tuple[str, ...]] = (".rnnviz.json", ".csv", ".png", ".svg")
 
 #: Plain words for the failures a user can do something about; any other
 #: error is told in the system's own words.
@@ -118,8 +125,8 @@ def describe_os_error(error: OSError) -> str:
 
 
 def part_path(path: Path) -> Path:
-    """The temporary name this process writes *path* under: ``.<name>.<pid>.part`` beside it."""
-    return path.with_name(f".{path.name}.{os.getpid()}.part")
+    """The temporary name this process writes *path* under: ``.<name>.<pid>.rnnviz-part`` beside it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.rnnviz-part")
 
 
 def remove_stale_parts(folder: Path) -> list[Path]:
@@ -137,6 +144,10 @@ def remove_stale_parts(folder: Path) -> list[Path]:
     with entries:
         for entry in entries:
             match = PART_PATTERN.match(entry.name)
+            if match is None:
+                match = LEGACY_PART_PATTERN.match(entry.name)
+                if match is not None and not match["name"].endswith(LEGACY_SUFFIXES):
+                    continue  # perhaps another program's: not ours to remove
             if match is None or process_running(int(match["pid"])):
                 continue
             try:
