@@ -71,12 +71,15 @@ from PySide6.QtWidgets import QWidget
 from rnnviz.engine import progress
 from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.engine.learner import LearnerParams
+# MAX_SPEED and speed_label now live in rnnviz.present.format; MAX_SPEED runs as many
+# ticks per frame as fit in MAX_SPEED_BUDGET_S. Re-exported for old imports.
+from rnnviz.present.format import MAX_SPEED, speed_label  # noqa: F401
+# The slow-motion stages now live in rnnviz.present.stages (Qt-free); re-exported for old imports.
+from rnnviz.present.stages import GRAD_STAGES, NO_STAGE, STAGE_TITLES, Stage  # noqa: F401
 from rnnviz.session import SPEEDS, Session, as_bits, check_length
 from rnnviz.ui.work import run_with_progress
 
-#: ``MAX_SPEED`` (in :data:`~rnnviz.session.SPEEDS`) runs as many ticks per
-#: frame as fit in :data:`MAX_SPEED_BUDGET_S`.
-MAX_SPEED: Final[int] = 0
+#: Ticks per second Play runs at until the user picks another speed.
 DEFAULT_SPEED: Final[int] = 10
 #: Frame period while playing at "max" (about 60 frames per second).
 FRAME_PERIOD_MS: Final[int] = 16
@@ -119,53 +122,6 @@ class Change(enum.IntFlag):
     #: The slow-motion stage changed (:attr:`SessionAdapter.stage`).
     STAGE = enum.auto()
     ALL = CURSOR | STREAM | PARAMS | HISTORY
-
-
-class Stage(enum.IntEnum):
-    """The stages of one tick in slow motion, in the order the tick computes them.
-
-    In the sequential rule ``ho`` moves in :attr:`GRAD_HO`, before the ih and
-    hh changes are taken with the new ``ho``; ih and hh move in :attr:`UPDATE`.
-    In the simultaneous rule every weight moves in :attr:`UPDATE`.
-    """
-
-    #: ``o = hh·h_prev + ih·x``, ``h = f(o)``.
-    FORWARD_H = 0
-    #: ``ŷ = g(ho·h)``.
-    FORWARD_Y = 1
-    #: ``e = y − ŷ``.
-    ERROR = 2
-    #: ``Δho`` (and, sequential rule, ``ho`` updated at once).
-    GRAD_HO = 3
-    #: ``Δih``.
-    GRAD_IH = 4
-    #: ``Δhh``.
-    GRAD_HH = 5
-    #: The weights change; the session has stepped one tick.
-    UPDATE = 6
-
-
-#: What each stage is called in menus, captions and the equation panel.
-STAGE_TITLES: Final[dict[Stage, str]] = {
-    Stage.FORWARD_H: "forward x → h",
-    Stage.FORWARD_Y: "forward h → ŷ",
-    Stage.ERROR: "error",
-    Stage.GRAD_HO: "change of ho",
-    Stage.GRAD_IH: "change of ih",
-    Stage.GRAD_HH: "change of hh",
-    Stage.UPDATE: "update",
-}
-#: The stage at which each weight's change is worked out.
-GRAD_STAGES: Final[dict[str, Stage]] = {"ho": Stage.GRAD_HO, "ih": Stage.GRAD_IH, "hh": Stage.GRAD_HH}
-#: :attr:`SessionAdapter.stageChanged` carries this when no stage is shown.
-NO_STAGE: Final[int] = -1
-
-
-def speed_label(speed: int) -> str:
-    """``"10 ticks/s"``, ``"1 tick/s"`` or ``"max"``."""
-    if speed == MAX_SPEED:
-        return "max"
-    return f"{speed} tick{'s' if speed != 1 else ''}/s"
 
 
 class _Bits:

@@ -20,7 +20,9 @@ from typing import Final
 import numpy as np
 from PySide6.QtGui import QColor, QFont, QIcon
 
-from rnnviz.engine.notation import MINUS
+from rnnviz.engine.notation import MINUS  # noqa: F401 (views write theme.MINUS)
+# Number and guess texts now live in rnnviz.present.format (Qt-free); re-exported for old imports.
+from rnnviz.present.format import fixed, format_number, guess_text, plain  # noqa: F401
 from rnnviz.resources import icon_files
 
 #: PuOr, purple (low) → light grey → orange (high).
@@ -57,48 +59,6 @@ MUTED: Final[str] = "#555555"
 
 
 
-def format_number(value: float, *, signed: bool = False) -> str:
-    """A weight or change in at most eight characters, readable from 1e-7 to 1e6.
-
-    Three significant digits in plain notation from 0.001 to 999
-    (``"1.98"``, ``"0.0485"``), whole numbers up to ``"9999"``, two digits in a
-    short scientific form outside (``"1.0e6"``, ``"2.5e−7"``); exact zero is
-    ``"0"``. The minus is U+2212.
-
-    Parameters
-    ----------
-    value
-        The number.
-    signed
-        Write ``+`` in front of positive numbers (for changes).
-    """
-    if math.isnan(value):
-        return "nan"
-    sign = MINUS if value < 0 else ("+" if signed and value > 0 else "")
-    if math.isinf(value):
-        return f"{sign}∞"
-    if value == 0:
-        return "0"
-    # Round first, so that 9.996 is written "10.0", not "10.00".
-    magnitude = float(f"{abs(value):.2e}")
-    exponent = math.floor(math.log10(magnitude))
-    if exponent == 3:  # four digits are as short as "1.2e3" and exact
-        return f"{sign}{abs(value):.0f}"
-    if -3 <= exponent <= 2:
-        return f"{sign}{magnitude:.{2 - exponent}f}"
-    mantissa, power = f"{magnitude:.1e}".split("e")
-    power_text = str(int(power)).replace("-", MINUS)
-    return f"{sign}{mantissa}e{power_text}"
-
-
-def fixed(value: float, decimals: int = 3, *, signed: bool = False) -> str:
-    """*value* with a fixed number of decimals and a true minus (activations, errors)."""
-    text = f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
-    if float(text) == 0:  # "-0.000" would suggest a sign that is not there
-        text = text.replace("-", "+" if signed else "")
-    return text.replace("-", MINUS)
-
-
 def check_font_scale(scale: float) -> float:
     """*scale* as a float, refused unless it is a positive finite number."""
     scale = float(scale)
@@ -115,16 +75,6 @@ def scaled_font(font: QFont, factor: float) -> QFont:
     else:
         font.setPixelSize(max(round(font.pixelSize() * factor), 1))
     return font
-
-
-def plain(value: float) -> str:
-    """A setting as the user typed it: ``5``, ``0.5``, ``−1``, ``1e+03`` (true minus)."""
-    return f"{value:g}".replace("-", MINUS)
-
-
-def guess_text(yhat: float, bit: int | None) -> str:
-    """``"ŷ = 0.870 → 1"``: the network's guess for the next bit, as every view writes it."""
-    return f"ŷ = {fixed(yhat)} → {'?' if bit is None else bit}"
 
 
 _STOPS_RGB: Final[np.ndarray] = np.array(
