@@ -124,14 +124,15 @@ def quoted(value: float) -> str:
     f"sooner than {quoted(throttle.READABLE_INTERVAL_MS)} ms (`READABLE_INTERVAL_MS`)",
     f"every {throttle.TEXT_REFRESH_PERIOD_MS} ms\n(`TEXT_REFRESH_PERIOD_MS`)",
     # Recording and files
-    f"{quoted(video.DEFAULT_FPS)} frames\n  per second, {quoted(video.DEFAULT_SPEED)} ticks per second,"
-    f" {video.DEFAULT_SIZE[0]}×{video.DEFAULT_SIZE[1]}",
+    f"{quoted(video.DEFAULT_VIDEO_FPS)} frames\n  per second, {quoted(video.DEFAULT_VIDEO_PACE)} ticks per second,"
+    f" {video.DEFAULT_VIDEO_SIZE[0]}×{video.DEFAULT_VIDEO_SIZE[1]} (`DEFAULT_VIDEO_FPS`",
+    f"play speed of {adapter.DEFAULT_SPEED} ticks/s (`DEFAULT_SPEED` in `ui/adapter.py`)",
+    f"start at {mainwindow.DEFAULT_WINDOW_SIZE[0]}×{mainwindow.DEFAULT_WINDOW_SIZE[1]}"
+    " (`DEFAULT_WINDOW_SIZE` in `ui/mainwindow.py`)",
     f"{recording.LIVE_FPS} frames per\n  second on the GUI thread",
     f"at most {recording.LIVE_QUEUE} frames queued, `LIVE_QUEUE`",
     f"at most {recording.LIVE_PICTURES} distinct pictures, `LIVE_PICTURES`",
     f"longer than {sessionfile.MAX_DIGITS} digits",
-    f"{mainwindow.DEFAULT_SIZE[0]}×{mainwindow.DEFAULT_SIZE[1]} in `ui/mainwindow.py`",
-    f"a limit\n    of {sessionfile.MAX_SPEED} ticks/s",
 ])
 def test_the_figures_quoted_are_the_codes_own(phrase: str) -> None:
     # Compared with line breaks as spaces: the document is wrapped at will.

@@ -235,6 +235,16 @@ MALFORMED = {
 }
 
 
+def test_the_speeds_offered_are_the_only_rule_for_a_files_speed() -> None:
+    # With the app's own speeds, a speed outside them gets the one message that lists them.
+    for speed in (1000, 5000, -1):
+        with pytest.raises(InputError, match=f"'speed' is {speed}; the speeds offered are"):
+            sessionfile.loads(edited(_set("speed", speed)))
+    # A caller offering a faster speed gets it: no second limit (there was one of
+    # 1000 ticks/s, named like the window's "max" sentinel) stands in the way.
+    assert sessionfile.loads(edited(_set("speed", 5000)), speeds=(10, 5000)).speed == 5000
+
+
 @pytest.mark.parametrize("case", list(MALFORMED))
 def test_each_malformed_file_gets_a_one_line_message_naming_the_problem(case: str) -> None:
     text, message = MALFORMED[case]

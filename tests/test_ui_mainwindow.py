@@ -647,3 +647,12 @@ def test_restore_defaults_with_a_full_settings_log_keeps_the_settings_and_says_w
     assert window.adapter.speed == 10  # the rest is restored
     assert window.statusBar().currentMessage().startswith(
         "Speed and layout restored; the learning settings were kept: the settings already changed")
+
+
+def test_a_screenshot_is_by_default_the_size_the_window_opens_at() -> None:
+    # commands/gui.py writes the size out (it may not import Qt to read it); they must agree.
+    from rnnviz.cli import build_parser
+    from rnnviz.ui.mainwindow import DEFAULT_WINDOW_SIZE
+
+    args = build_parser().parse_args(["screenshot", "out.png"])
+    assert args.size == "{}x{}".format(*DEFAULT_WINDOW_SIZE) == "1280x800"

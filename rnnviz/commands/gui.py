@@ -36,6 +36,10 @@ from rnnviz.io import sessionfile
 from rnnviz.session import DEFAULT_STREAM, Session
 from rnnviz.ui.display import display_problem
 
+#: Default size of ``rnnviz screenshot``: the window's own first size,
+#: ``rnnviz.ui.mainwindow.DEFAULT_WINDOW_SIZE``, written out because this
+#: module is imported without Qt (tests/test_ui_mainwindow.py checks the two agree).
+SCREENSHOT_SIZE_TEXT: Final[str] = "1280x800"
 #: Seconds a session file named on the command line may take to open before
 #: the window shows; a longer replay is left to the window, with progress.
 CHECK_BUDGET_S: Final[float] = 0.25
@@ -65,7 +69,8 @@ def add_parser(subparsers) -> None:
     shot.add_argument("out", metavar="OUT.png", help="where to write the picture")
     add_sequence_arguments(shot)
     shot.add_argument("--ticks", type=int, default=None, help="ticks to run first (default: to the end)")
-    shot.add_argument("--size", default="1280x800", help="WIDTHxHEIGHT in pixels (default 1280x800)")
+    shot.add_argument("--size", default=SCREENSHOT_SIZE_TEXT,
+                      help=f"WIDTHxHEIGHT in pixels (default {SCREENSHOT_SIZE_TEXT})")
     add_learning_arguments(shot)
     shot.set_defaults(func=run_screenshot)
 

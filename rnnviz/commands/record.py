@@ -18,9 +18,9 @@ from rnnviz.commands.options import (
     given_sequence_text,
     params_from_args,
 )
-from rnnviz.io.video import DEFAULT_FPS, DEFAULT_SIZE, DEFAULT_SPEED
+from rnnviz.io.video import DEFAULT_VIDEO_FPS, DEFAULT_VIDEO_PACE, DEFAULT_VIDEO_SIZE
 
-SIZE_TEXT = "{}x{}".format(*DEFAULT_SIZE)
+SIZE_TEXT = "{}x{}".format(*DEFAULT_VIDEO_SIZE)
 
 
 def add_parser(subparsers) -> None:
@@ -40,10 +40,10 @@ def add_parser(subparsers) -> None:
     video = parser.add_argument_group("video")
     video.add_argument("--ticks", type=int, default=None,
                        help="ticks to show from the start (default: every tick of the stream)")
-    video.add_argument("--fps", type=float, default=DEFAULT_FPS,
-                       help=f"frames per second (default {DEFAULT_FPS:g})")
-    video.add_argument("--speed", type=float, default=DEFAULT_SPEED,
-                       help=f"ticks per second of video, at most --fps (default {DEFAULT_SPEED:g})")
+    video.add_argument("--fps", type=float, default=DEFAULT_VIDEO_FPS,
+                       help=f"frames per second (default {DEFAULT_VIDEO_FPS:g})")
+    video.add_argument("--speed", type=float, default=DEFAULT_VIDEO_PACE,
+                       help=f"ticks per second of video, at most --fps (default {DEFAULT_VIDEO_PACE:g})")
     video.add_argument("--size", default=SIZE_TEXT,
                        help=f"WIDTHxHEIGHT in pixels, even for mp4/webm (default {SIZE_TEXT})")
     video.add_argument("--presentation", action="store_true",

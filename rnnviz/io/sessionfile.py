@@ -69,8 +69,6 @@ SUFFIX: Final[str] = ".rnnviz.json"
 MAX_FILE_BYTES: Final[int] = 64 * 1024 * 1024
 #: The longest caption kept (a line on screen, not an essay).
 MAX_CAPTION: Final[int] = 2000
-#: Fastest play speed a file may ask for, in ticks per second (0 means "max").
-MAX_SPEED: Final[int] = 1000
 #: Most entries a ``param_log`` may have: one per change of the settings
 #: that took effect, which a lesson makes a handful of times. Opening a file
 #: replays every entry, so the bound keeps opening quick; it is the session's
@@ -293,8 +291,6 @@ def loads(text: str, *, speeds: Collection[int] = SPEEDS) -> SessionFile:
     if speed not in speeds:
         offered = ", ".join("max (0)" if s == 0 else str(s) for s in sorted(speeds))
         raise InputError(f"'speed' is {speed}; the speeds offered are {offered} ticks/s")
-    if not 0 <= speed <= MAX_SPEED:
-        raise InputError(f"'speed' must lie between 0 (max) and {MAX_SPEED}, not {speed}")
     lesson = _optional_string(data, "lesson", 200)
     caption = _optional_string(data, "caption", MAX_CAPTION)
 

@@ -71,10 +71,16 @@ EXTENSIONS: Final[dict[str, str]] = {".mp4": "mp4", ".webm": "webm", ".gif": "gi
 MIN_FPS: Final[float] = 1.0
 MAX_FPS: Final[float] = 120.0
 #: Defaults of a rendered video (``rnnviz record`` and File ▸ Render video…):
-#: frames per second, the teaching pace in ticks per second, and (width, height).
-DEFAULT_FPS: Final[float] = 30.0
-DEFAULT_SPEED: Final[float] = 2.0
-DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 720)
+#: frames per second, the pace in ticks per second, and (width, height).
+DEFAULT_VIDEO_FPS: Final[float] = 30.0
+#: Slower than the window's play speed (``rnnviz.ui.adapter.DEFAULT_SPEED``,
+#: 10 ticks/s): a viewer of a video cannot pause to read a tick, so each one
+#: stays on screen for half a second, long enough to follow the diagram's glow.
+DEFAULT_VIDEO_PACE: Final[float] = 2.0
+#: 720p rather than the window's 1280×800 (``rnnviz.ui.mainwindow.DEFAULT_WINDOW_SIZE``):
+#: the 16:9 frame that players and slides show without black bars, and the
+#: size presentation mode's canvas is drawn for.
+DEFAULT_VIDEO_SIZE: Final[tuple[int, int]] = (1280, 720)
 #: Frames waiting for the worker at most; a producer that is faster waits.
 DEFAULT_QUEUE: Final[int] = 8
 #: The end of the hidden work folder's name, ``.NAME.HOST-PID.xxxxxxxx.rnnviz-part``.

@@ -54,7 +54,12 @@ from rnnviz.ui.plots import WeightPlots
 
 #: Ticks over which the status line averages e².
 MSE_WINDOW: Final[int] = 20
-DEFAULT_SIZE: Final[tuple[int, int]] = (1280, 800)
+#: The window's size when it first opens and after a layout reset, and the
+#: default of ``rnnviz screenshot`` (``SCREENSHOT_SIZE_TEXT`` in
+#: commands/gui.py, which may not import Qt to read it): 80 pixels taller than
+#: a rendered video's 16:9 frame (``rnnviz.io.video.DEFAULT_VIDEO_SIZE``),
+#: which a window has room for and which spares the settings a scroll bar.
+DEFAULT_WINDOW_SIZE: Final[tuple[int, int]] = (1280, 800)
 #: Room kept for the title bar and borders a window manager adds around the
 #: window while their real size is not known yet (before the first show).
 FRAME_ALLOWANCE: Final[QMargins] = QMargins(8, 40, 8, 8)
@@ -225,7 +230,7 @@ class MainWindow(QMainWindow):
 
         if stream_text is not None:
             self.stream_line.set_text(stream_text)
-        self.resize(*DEFAULT_SIZE)
+        self.resize(*DEFAULT_WINDOW_SIZE)
         if settings is not None:
             self._restore_geometry()
             if restore_settings:
@@ -435,7 +440,7 @@ class MainWindow(QMainWindow):
         else:
             kept = None
         self.adapter.set_speed(DEFAULT_SPEED)
-        self.resize(*DEFAULT_SIZE)
+        self.resize(*DEFAULT_WINDOW_SIZE)
         if self._fit_screen:
             self.fit_to_screen()
         # Columns after the plots (the equations) get their own width; the

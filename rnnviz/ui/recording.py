@@ -60,7 +60,7 @@ from PySide6.QtWidgets import (
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.io.video import DEFAULT_FPS, DEFAULT_SIZE, DEFAULT_SPEED, VideoWriter, check_fps
+from rnnviz.io.video import DEFAULT_VIDEO_FPS, DEFAULT_VIDEO_PACE, DEFAULT_VIDEO_SIZE, VideoWriter, check_fps
 from rnnviz.session import Session
 from rnnviz.ui import folders
 from rnnviz.ui.offscreen import WindowClass, offscreen_window
@@ -356,7 +356,7 @@ class StreamRenderer:
 
     def __init__(
         self, bits, params: LearnerParams, ticks: int, size: tuple[int, int], *,
-        fps: float = DEFAULT_FPS, speed: float = DEFAULT_SPEED, stream_text: str | None = None,
+        fps: float = DEFAULT_VIDEO_FPS, speed: float = DEFAULT_VIDEO_PACE, stream_text: str | None = None,
         hold_s: float = HOLD_SECONDS, presentation: bool = False,
         window_class: WindowClass | None = None,
     ) -> None:
@@ -488,7 +488,7 @@ class RecordResult:
 
 def record_stream(
     out: str | os.PathLike[str], bits, params: LearnerParams, ticks: int, size: tuple[int, int], *,
-    fps: float = DEFAULT_FPS, speed: float = DEFAULT_SPEED, stream_text: str | None = None,
+    fps: float = DEFAULT_VIDEO_FPS, speed: float = DEFAULT_VIDEO_PACE, stream_text: str | None = None,
     progress: Callable[[int, int], None] | None = None, hold_s: float = HOLD_SECONDS,
     presentation: bool = False, window_class: WindowClass | None = None,
 ) -> RecordResult:
@@ -620,9 +620,9 @@ class RecIndicator(QLabel):
 # -- the window's actions ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RenderOptions:
-    size: tuple[int, int] = DEFAULT_SIZE
-    fps: float = DEFAULT_FPS
-    speed: float = DEFAULT_SPEED
+    size: tuple[int, int] = DEFAULT_VIDEO_SIZE
+    fps: float = DEFAULT_VIDEO_FPS
+    speed: float = DEFAULT_VIDEO_PACE
     ticks: int | None = None  # None: every tick of the stream
 
 
@@ -630,6 +630,7 @@ class RenderOptionsDialog(QDialog):
     """Size, frame rate, pace and length of File ▸ Render video of this stream…."""
 
     SIZES: Final[tuple[tuple[int, int], ...]] = ((1280, 720), (1920, 1080), (1280, 800), (960, 540))
+    FRAME_RATES: Final[tuple[int, ...]] = (24, 25, 30, 50, 60)
     PACES: Final[tuple[float, ...]] = (1, 2, 5, 10, 20, 30)
 
     def __init__(self, n_ticks: int, parent: QWidget | None = None) -> None:
@@ -639,14 +640,16 @@ class RenderOptionsDialog(QDialog):
         self.size_box = QComboBox()
         for w, h in self.SIZES:
             self.size_box.addItem(f"{w} × {h}", (w, h))
+        # Chosen at first: the defaults of ``rnnviz record``, so the menu and the command agree.
+        self.size_box.setCurrentIndex(self.SIZES.index(DEFAULT_VIDEO_SIZE))
         self.fps_box = QComboBox()
-        for fps in (24, 25, 30, 50, 60):
+        for fps in self.FRAME_RATES:
             self.fps_box.addItem(f"{fps} frames/s", fps)
-        self.fps_box.setCurrentIndex(2)
+        self.fps_box.setCurrentIndex(self.FRAME_RATES.index(DEFAULT_VIDEO_FPS))
         self.pace_box = QComboBox()
         for pace in self.PACES:
             self.pace_box.addItem(f"{pace:g} tick{'s' if pace != 1 else ''}/s", pace)
-        self.pace_box.setCurrentIndex(self.PACES.index(DEFAULT_SPEED))
+        self.pace_box.setCurrentIndex(self.PACES.index(DEFAULT_VIDEO_PACE))
         self.ticks_box = QSpinBox()
         self.ticks_box.setRange(0, max(n_ticks, 0))
         self.ticks_box.setValue(n_ticks)
