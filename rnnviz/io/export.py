@@ -1,4 +1,4 @@
-"""Exports that need no Qt: the trace as CSV, and writing any file safely.
+"""Writing files with no Qt, for the commands and the window alike: the trace as CSV, and safe writing.
 
 The CSV writer is the one ``rnnviz trace --format csv`` uses, so a trace
 saved from the app and one printed by the command line are the same bytes

@@ -1,4 +1,4 @@
-"""File ▸ Export: the plots as PNG, the diagram as SVG, the trace as CSV, the notation copied.
+"""File ▸ Export in the window, drawn with Qt: plots as PNG, diagram as SVG, trace as CSV, notation copied.
 
 This module renders with Qt (PNG through pyqtgraph's ``ImageExporter``, SVG
 through ``QSvgGenerator``); the CSV and the safe temp-name-then-rename
