@@ -68,9 +68,11 @@ from rnnviz.ui.offscreen import WindowClass, offscreen_window
 #: Seconds the first and the last picture stay on screen.
 HOLD_SECONDS: Final[float] = 1.0
 #: The slowest pace of a rendered video, in ticks per second (the fastest is its fps:
-#: a tick may not be shown for less than one frame).
-MIN_SPEED: Final[float] = 0.1
-#: Frames per second of a live recording.
+#: a tick may not be shown for less than one frame). A pace, like
+#: ``DEFAULT_VIDEO_PACE``, not a play speed of the window (``SPEEDS``).
+MIN_VIDEO_PACE: Final[float] = 0.1
+#: Frames per second of a live recording (File ▸ Record); a rendered video's
+#: rate is the user's choice, ``DEFAULT_VIDEO_FPS`` unless they pick another.
 LIVE_FPS: Final[int] = 30
 #: Frames a live recording may queue ahead of the encoder (held frames are
 #: the same array, so a long pause costs no memory): two seconds of a GUI
@@ -211,8 +213,8 @@ class Timeline:
 def make_timeline(ticks: int, fps: float, speed: float, hold_s: float = HOLD_SECONDS) -> Timeline:
     """A checked :class:`Timeline` (:class:`InputError` for an impossible pace)."""
     fps = check_fps(fps)
-    if not (isinstance(speed, (int, float)) and math.isfinite(speed) and speed >= MIN_SPEED):
-        raise InputError(f"--speed must be at least {MIN_SPEED:g} ticks per second, not {speed}")
+    if not (isinstance(speed, (int, float)) and math.isfinite(speed) and speed >= MIN_VIDEO_PACE):
+        raise InputError(f"--speed must be at least {MIN_VIDEO_PACE:g} ticks per second, not {speed}")
     if speed > fps:
         raise InputError(
             f"--speed {speed:g} ticks/s is faster than --fps {fps:g}: every tick needs a frame; "
