@@ -9,34 +9,15 @@ for a negative one, and its width grows with ``|w|``. When the cursor moves
 forward onto a tick, every weight that changed glows briefly in the colour of
 the sign of its change, so the eye catches *what* the tick taught.
 
-Which tick is shown
--------------------
-After ``c > 0`` ticks the diagram shows tick ``c − 1`` as the history stored
-it: its input and target, the ``h`` and ``ŷ`` it computed, the error and the
-weights *after* its update with the changes it made. A change is the
-difference of the stored weights, ``w_after − w_before`` (``w_before`` the
-previous tick's weight, or the initial one), as the +/− notation counts it: a
-computed change too small to move the float (η = 1000 saturates the output
-and gives Δho ≈ 3.6e−25 on a weight near 1000) shows as 0 and does not glow.
-Before any tick
-(``c = 0``) it previews tick 0: the first bit, its target, and what the
-untrained network would answer, with the initial weights and no changes.
-
-Slow motion
------------
-While the adapter shows a :class:`~rnnviz.ui.adapter.Stage` of a tick, the
-diagram shows that tick (the one the next step does) as far as it has got:
-values not computed yet read "?", the weights keep their pre-tick values
-until the update (except ``ho`` in the sequential rule, which really does
-move first), each change appears in its own stage, and the nodes, edges and
-labels the stage works on are ringed in :data:`STAGE_HIGHLIGHT`. At the
-update stage the session has stepped and the diagram shows the finished
-tick as usual, its three weights highlighted.
-
-The widget reads the session only in :meth:`NetworkDiagram._refresh` (on
-:attr:`SessionAdapter.changed`, which also says when the stage changed) and
-keeps a small cached state; painting draws that state and never asks the
-engine anything.
+What is shown
+-------------
+Which tick is shown, its numbers and texts, and what a slow-motion stage
+highlights are worked out without Qt by :func:`rnnviz.present.diagram.diagram_state`
+(read its module for the rules). The widget calls it only in
+:meth:`NetworkDiagram._refresh` (on :attr:`SessionAdapter.changed`, which
+also says when the stage changed), turns the values into colours, lays the
+texts out and paints; painting never asks the session or the engine anything.
+The glow of a change is the widget's own: it follows moves of the cursor.
 """
 
 from __future__ import annotations
@@ -63,31 +44,31 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from rnnviz.engine.explain import explain_session, sign
-from rnnviz.engine.learner import state_after
+from rnnviz.engine.explain import sign
+from rnnviz.present.diagram import (
+    EDGES,
+    MAX_EDGE_WIDTH,
+    NODES,
+    STAGE_HIGHLIGHTS,
+    DiagramState,
+    EdgeState,
+    NodeState,
+    diagram_state,
+)
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import GRAD_STAGES, STAGE_TITLES, Change, SessionAdapter, Stage
+from rnnviz.ui.adapter import Change, SessionAdapter
 
-#: Node names accepted by the ``node_*`` accessors.
-NODES: Final[tuple[str, ...]] = ("x", "h", "yhat", "target")
-#: Edge names accepted by the ``edge_*`` accessors (the weights).
-EDGES: Final[tuple[str, ...]] = ("ih", "hh", "ho")
+__all__ = [
+    "EDGES", "MAX_EDGE_WIDTH", "NODES", "NODE_NAMES", "STAGE_HIGHLIGHT", "STAGE_HIGHLIGHTS",
+    "NetworkDiagram",
+]
+
 #: What is written under each node: its role and its symbol.
 NODE_NAMES: Final[dict[str, str]] = {
     "x": "input x", "h": "hidden h", "yhat": "output ŷ", "target": "target y",
 }
 #: The ring and halo of what a slow-motion stage works on.
 STAGE_HIGHLIGHT: Final[str] = theme.STAGE_HIGHLIGHT
-#: What each stage highlights: node names, edge names and "error".
-STAGE_HIGHLIGHTS: Final[dict[Stage, frozenset[str]]] = {
-    Stage.FORWARD_H: frozenset({"x", "h", "ih", "hh"}),
-    Stage.FORWARD_Y: frozenset({"h", "yhat", "ho"}),
-    Stage.ERROR: frozenset({"yhat", "target", "error"}),
-    Stage.GRAD_HO: frozenset({"ho"}),
-    Stage.GRAD_IH: frozenset({"ih"}),
-    Stage.GRAD_HH: frozenset({"hh"}),
-    Stage.UPDATE: frozenset({"ih", "hh", "ho"}),
-}
 #: How long the glow of a changed weight takes to fade.
 FLASH_MS: Final[int] = 350
 #: The smallest size at which everything fits without overlapping.
@@ -99,9 +80,6 @@ BASE_FONT_PX: Final[int] = 11
 MAX_GROWTH: Final[float] = 1.8
 #: Below this the layout stops shrinking text and accepts clipping instead.
 MIN_FONT_PX: Final[int] = 7
-#: Edge width is 1.5 + 3·|w| px at stroke scale 1, up to this: a weight of 1e6
-#: must not turn an edge into a wall.
-MAX_EDGE_WIDTH: Final[float] = 12.0
 
 # A fixed white page and near-black ink: the PuOr map and the sign colours
 # are tuned for a light background, and a projector washes out dark themes.
@@ -138,40 +116,6 @@ def _ink_for_sign(value: float | None) -> QColor:
     if value is None or value == 0 or math.isnan(value):
         return QColor(_MUTED)
     return theme.sign_color(value)
-
-
-@dataclass(frozen=True, slots=True)
-class _Node:
-    value: float | None
-    text: str
-    fill: QColor
-    ink: QColor
-
-
-@dataclass(frozen=True, slots=True)
-class _Edge:
-    value: float
-    label: str
-    delta: float | None
-    delta_text: str
-    #: 1.5 + 3·|w| clamped, before the layout's stroke scale.
-    width_units: float
-
-
-@dataclass(slots=True)
-class _State:
-    """Everything painting needs from the session, computed in one place."""
-
-    nodes: dict[str, _Node]
-    edges: dict[str, _Edge]
-    caption: str
-    next_bit: str
-    error: float | None
-    error_text: str
-    low: float
-    high: float
-    #: Nodes, edges and "error" ringed for the slow-motion stage shown.
-    highlight: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -224,9 +168,9 @@ class NetworkDiagram(QWidget):
 
     Notes
     -----
-    The accessors (:meth:`node_value`, :meth:`edge_label`, …) return the
-    cached state the widget paints, so tests and screen readers see exactly
-    what is drawn.
+    :meth:`state` and the accessors (:meth:`node_value`, :meth:`edge_label`,
+    …) return the state the widget paints, so tests and screen readers see
+    exactly what is drawn.
     """
 
     def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
@@ -247,6 +191,7 @@ class NetworkDiagram(QWidget):
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._state = self._read_state()
+        self._colors = self._read_colors()
         self._layout = self._fit_layout()
         adapter.changed.connect(self._on_changed)
 
@@ -277,6 +222,10 @@ class NetworkDiagram(QWidget):
         """The factor set by :meth:`set_font_scale`."""
         return self._font_scale
 
+    def state(self) -> DiagramState:
+        """What the diagram shows now, as :func:`~rnnviz.present.diagram.diagram_state` gave it."""
+        return self._state
+
     def node_value(self, name: str) -> float | None:
         """The value shown in node *name* (``"x"``, ``"h"``, ``"yhat"``, ``"target"``).
 
@@ -286,7 +235,8 @@ class NetworkDiagram(QWidget):
 
     def node_color(self, name: str) -> QColor:
         """The fill colour of node *name*."""
-        return QColor(self._node(name).fill)
+        self._node(name)  # names an unknown node in the error
+        return QColor(self._colors[name][0])
 
     def node_text(self, name: str) -> str:
         """The text written inside node *name* (``"none"`` for a missing target)."""
@@ -365,127 +315,28 @@ class NetworkDiagram(QWidget):
     def _refresh(self) -> None:
         """Re-read the session into the cached state, lay out and schedule a repaint."""
         self._state = self._read_state()
+        self._colors = self._read_colors()
         self._layout = self._fit_layout()
         self.update()
 
-    def _read_state(self) -> _State:
-        stage = self._adapter.stage
-        if stage is not None and stage != Stage.UPDATE:
-            return self._read_stage_state(stage)
-        state = self._read_tick_state()
-        if stage == Stage.UPDATE:
-            state.caption += f"\nstage {stage + 1} of {len(Stage)}: update, weights change"
-            state.highlight = STAGE_HIGHLIGHTS[stage]
-        return state
+    def _read_state(self) -> DiagramState:
+        return diagram_state(self._adapter.session, self._adapter.stage, self._adapter.stage_tick)
 
-    def _read_stage_state(self, stage: Stage) -> _State:
-        """The tick the next step does, computed as far as *stage*."""
-        session = self._adapter.session
-        t = self._adapter.stage_tick
-        assert t is not None
-        tick = explain_session(session, t)
-        sequential = tick.rule == "sequential"
-        yhat = tick.forward.yhat if stage >= Stage.FORWARD_Y else None
-        error = tick.err if stage >= Stage.ERROR else None
-        weights, deltas = [], []
-        for name in EDGES:
-            update = tick.updates[name]
-            known = stage >= GRAD_STAGES[name]
-            moved = known and name == "ho" and sequential
-            weights.append(update.after if moved else update.before)
-            # As in the whole-tick view: the change the stored weight shows.
-            deltas.append(update.after - update.before if known else None)
-        title = STAGE_TITLES[stage]
-        if stage == Stage.GRAD_HO and sequential:
-            title += ", and ho moves at once"
-        elif stage in (Stage.GRAD_IH, Stage.GRAD_HH) and sequential:
-            title += " (with the new ho)"
-        caption = (
-            f"tick {t + 1:,} of {session.n_ticks:,}: input x = {tick.forward.x}, "
-            f"target y = {tick.target}\nstage {stage + 1} of {len(Stage)}: {title}"
-        )
-        return self._make_state(
-            x=tick.forward.x, target=tick.target, h=tick.forward.h, yhat=yhat, error=error,
-            weights=weights, deltas=deltas, caption=caption, next_bit="",
-            highlight=STAGE_HIGHLIGHTS[stage],
-        )
-
-    def _read_tick_state(self) -> _State:
-        session = self._adapter.session
-        params = session.params
-        bits = session.bits
-        n_ticks = session.n_ticks
-        tick = session.current_tick()
-        deltas: tuple[float, ...] | None
-        if tick is not None:
-            x, target = int(tick.x), int(tick.target)
-            h, yhat, error = tick.h, tick.yhat, tick.err
-            weights = (tick.ih, tick.hh, tick.ho)
-            before = state_after(session.history, tick.t, params)[:3]
-            # A change too small to move the stored float is 0, as in the notation.
-            deltas = tuple(after - earlier for after, earlier in zip(weights, before))
-            caption = f"tick {tick.t + 1:,} of {n_ticks:,}: input x = {x}, target y = {target}"
-        else:
-            # Before the first tick: what tick 0 will see and what the
-            # untrained network answers, nothing learned yet.
-            prediction = session.prediction()
-            x = int(bits[0])
-            target = int(bits[1]) if n_ticks >= 1 else None
-            h, yhat = prediction.h, prediction.yhat
-            error = None if target is None else target - yhat
-            weights = params.init
-            deltas = None
-            if target is None:
-                caption = f"a one-bit stream has no tick: input x = {x}, y: none"
+    def _read_colors(self) -> dict[str, tuple[QColor, QColor]]:
+        """Fill and text colour of each node: its value on the activation map, white without one."""
+        state = self._state
+        colors = {}
+        for name, node in state.nodes.items():
+            if node.value is None:
+                colors[name] = (QColor(_BACKGROUND), QColor(_MUTED))
             else:
-                caption = (
-                    f"before tick 1 of {n_ticks:,} (nothing learned yet): "
-                    f"input x = {x}, target y = {target}"
-                )
-        next_bit = ""
-        if session.at_end and n_ticks >= 1:
-            next_bit = f"next bit (unknown): {theme.guess_text(*session.guess())}"
-        return self._make_state(
-            x=x, target=target, h=h, yhat=yhat, error=error, weights=weights,
-            deltas=None if deltas is None else list(deltas), caption=caption, next_bit=next_bit,
-        )
-
-    def _make_state(
-        self, *, x: int, target: int | None, h: float, yhat: float | None, error: float | None,
-        weights, deltas: list[float | None] | None, caption: str, next_bit: str,
-        highlight: frozenset[str] = frozenset(),
-    ) -> _State:
-        low, high = self._adapter.session.params.act.range
-
-        def node(value: float | None, text: str) -> _Node:
-            if value is None:
-                fill = QColor(_BACKGROUND)
-                return _Node(None, text, fill, QColor(_MUTED))
-            fill = theme.activation_color(value, low, high)
-            return _Node(value, text, fill, theme.text_color_on(fill))
-
-        nodes = {
-            "x": node(float(x), str(x)),
-            "h": node(h, theme.fixed(h)),
-            "yhat": node(yhat, "?" if yhat is None else theme.fixed(yhat)),
-            "target": node(None if target is None else float(target),
-                           "none" if target is None else str(target)),
-        }
-        edges = {}
-        for index, name in enumerate(EDGES):
-            weight = float(weights[index])
-            delta = None if deltas is None or deltas[index] is None else float(deltas[index])
-            delta_text = "" if delta is None else f"Δ {theme.format_number(delta, signed=True)}"
-            width = min(1.5 + 3.0 * abs(weight), MAX_EDGE_WIDTH) if math.isfinite(weight) \
-                else MAX_EDGE_WIDTH
-            edges[name] = _Edge(weight, f"{name} = {theme.format_number(weight)}", delta, delta_text,
-                                width)
-        error_text = "" if error is None else f"e = y {theme.MINUS} ŷ = {theme.fixed(error, signed=True)}"
-        return _State(nodes, edges, caption, next_bit, error, error_text, low, high, highlight)
+                fill = theme.activation_color(node.value, state.low, state.high)
+                colors[name] = (fill, theme.text_color_on(fill))
+        return colors
 
     # -- the glow of a change ------------------------------------------------------------
     def _start_flash(self) -> None:
-        if not any(edge.delta for edge in self._state.edges.values()) or not self.isVisible():
+        if not self._state.changed or not self.isVisible():
             self._stop_flash()
             return
         self._flash_level = 1.0
@@ -920,10 +771,11 @@ class NetworkDiagram(QWidget):
                 # The target is the teacher's answer, not part of the network.
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
-            painter.setBrush(node.fill)
+            fill, ink = self._colors[name]
+            painter.setBrush(fill)
             painter.drawEllipse(centre, r, r)
             painter.setFont(layout.bold)
-            painter.setPen(node.ink)
+            painter.setPen(ink)
             painter.drawText(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r),
                              Qt.AlignmentFlag.AlignCenter, node.text)
             painter.setFont(layout.font)
@@ -1032,13 +884,13 @@ class NetworkDiagram(QWidget):
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, item.text)
 
     # -- helpers ---------------------------------------------------------------------------
-    def _node(self, name: str) -> _Node:
+    def _node(self, name: str) -> NodeState:
         try:
             return self._state.nodes[name]
         except KeyError:
             raise KeyError(f"unknown node {name!r}; choose one of {', '.join(NODES)}") from None
 
-    def _edge(self, name: str) -> _Edge:
+    def _edge(self, name: str) -> EdgeState:
         try:
             return self._state.edges[name]
         except KeyError:
