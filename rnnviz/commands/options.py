@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from typing import Final
 
 import numpy as np
 
@@ -119,8 +120,10 @@ def given_sequence_text(args: argparse.Namespace) -> str | None:
     return read_sequence_text(args) if given else None
 
 
-#: The largest stream file read: ten million bits with generous separators.
-MAX_FILE_BYTES = 64 * 1024 * 1024
+#: The largest stream file read (``--file``): ten million bits with generous
+#: separators. A session file has its own bound of the same size
+#: (``rnnviz.io.sessionfile.MAX_FILE_BYTES``), which holds such a stream too.
+MAX_STREAM_FILE_BYTES: Final[int] = 64 * 1024 * 1024
 
 
 def _read_text_file(name: str) -> str:
@@ -132,9 +135,9 @@ def _read_text_file(name: str) -> str:
     """
     try:
         if name == "-":
-            raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+            raw = sys.stdin.buffer.read(MAX_STREAM_FILE_BYTES + 1)
         else:
-            raw = read_regular_file(name, MAX_FILE_BYTES)
+            raw = read_regular_file(name, MAX_STREAM_FILE_BYTES)
     except FileNotFoundError:
         raise InputError(f"no such file: {name}") from None
     except IsADirectoryError:
@@ -147,8 +150,8 @@ def _read_text_file(name: str) -> str:
     except OSError as error:
         raise InputError(f"cannot read {name}: {describe_os_error(error)}") from None
     where = "standard input" if name == "-" else name
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"{where} holds more than {MAX_FILE_BYTES // 2**20} MB; a stream file is smaller")
+    if len(raw) > MAX_STREAM_FILE_BYTES:
+        raise InputError(f"{where} holds more than {MAX_STREAM_FILE_BYTES // 2**20} MB; a stream file is smaller")
     try:
         # Windows editors write a byte-order mark (Notepad: UTF-8, PowerShell: UTF-16).
         return decode_text(raw)
