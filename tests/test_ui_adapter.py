@@ -8,8 +8,60 @@ import pytest
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams, trace
 from rnnviz.session import Session
-from rnnviz.ui.adapter import MAX_SPEED, SPEEDS, Change, SessionAdapter
+from rnnviz.ui.adapter import FRAME_PERIOD_MS, MAX_SPEED, SPEEDS, Change, SessionAdapter
 from clocks import SteppingClock
+
+
+class ManualTimer:
+    """A play timer that fires only when the test says so (``SessionAdapter(timer_factory=)``).
+
+    Play is then driven period by period, without waiting for a real
+    :class:`QTimer`; :attr:`interval` is the period the adapter asked for.
+    """
+
+    def __init__(self, parent, callback) -> None:
+        self._callback = callback
+        self.interval: int | None = None
+        self.active = False
+
+    def start(self, msec: int) -> None:
+        self.interval = msec
+        self.active = True
+
+    def stop(self) -> None:
+        self.active = False
+
+    def setInterval(self, msec: int) -> None:  # noqa: N802 (QTimer's name)
+        self.interval = msec
+
+    def isActive(self) -> bool:  # noqa: N802 (QTimer's name)
+        return self.active
+
+    def fire(self, times: int = 1) -> int:
+        """Let *times* periods pass (fewer if the timer stops); return how many fired."""
+        fired = 0
+        while fired < times and self.active:
+            self._callback()
+            fired += 1
+        return fired
+
+    def run_out(self, limit: int = 1_000_000) -> int:
+        """Fire until the timer stops (at most *limit* times); return how many fired."""
+        fired = self.fire(limit)
+        assert not self.active, f"still playing after {limit} periods"
+        return fired
+
+
+def manual_adapter(session: Session | None = None) -> tuple[SessionAdapter, ManualTimer]:
+    """An adapter whose play timer is a :class:`ManualTimer`, and that timer."""
+    timers: list[ManualTimer] = []
+
+    def factory(parent, callback) -> ManualTimer:
+        timers.append(ManualTimer(parent, callback))
+        return timers[-1]
+
+    adapter = SessionAdapter(session, timer_factory=factory)
+    return adapter, timers[0]
 
 
 @pytest.fixture
@@ -41,17 +93,44 @@ def test_batch_collects_changes_into_one_emission(adapter, emitted):
     assert emitted == [Change.CURSOR | Change.STREAM]
 
 
-def test_play_runs_to_the_end_and_stops(qtbot, adapter):
+def test_play_runs_to_the_end_one_tick_per_period_and_stops(qtbot):
+    adapter, timer = manual_adapter()
+    playing: list[bool] = []
+    adapter.playingChanged.connect(playing.append)
     adapter.set_speed(60)
-    with qtbot.waitSignal(adapter.playingChanged, timeout=5000) as started:
-        adapter.play()
-    assert started.args == [True]
-    with qtbot.waitSignal(adapter.playingChanged, timeout=5000) as stopped:
-        pass
-    assert stopped.args == [False]
+    adapter.play()
+    assert playing == [True] and adapter.playing and timer.interval == round(1000 / 60)
+    assert timer.run_out() == adapter.session.n_ticks == 19
+    assert playing == [True, False]
     assert adapter.session.at_end and not adapter.playing
     expected = trace(adapter.session.bits)
     np.testing.assert_array_equal(adapter.session.history["ho"], expected["ho"])
+
+
+def test_the_play_period_follows_the_speed_while_playing(qtbot):
+    adapter, timer = manual_adapter()
+    adapter.set_speed(1)
+    adapter.play()
+    assert timer.interval == 1000
+    adapter.set_speed(20)
+    assert timer.interval == 50 and adapter.playing
+    adapter.set_speed(MAX_SPEED)
+    assert timer.interval == FRAME_PERIOD_MS  # about 60 frames a second
+    adapter.pause()
+    assert not timer.active and not adapter.playing
+
+
+def test_the_window_plays_on_a_precise_qt_timer(qtbot, adapter):
+    from PySide6.QtCore import Qt, QTimer
+
+    adapter.set_speed(30)
+    adapter.play()
+    (timer,) = adapter.findChildren(QTimer)
+    assert timer.isActive() and timer.interval() == 33
+    assert timer.timerType() == Qt.TimerType.PreciseTimer  # 33 ms, not "33 ms ± 5%"
+    qtbot.waitUntil(lambda: adapter.session.cursor >= 1, timeout=5000)  # it does play
+    adapter.pause()
+    assert not timer.isActive()
 
 
 def test_play_at_the_end_stays_there_and_says_how_to_play_again(qtbot, adapter):
@@ -72,13 +151,12 @@ def test_play_at_the_end_stays_there_and_says_how_to_play_again(qtbot, adapter):
 
 
 def test_max_speed_runs_many_ticks_per_frame(qtbot):
-    adapter = SessionAdapter(Session("random(200000, 0.5, seed=4)"))
+    adapter, timer = manual_adapter(Session("random(200000, 0.5, seed=4)"))
     frames: list[int] = []
     adapter.changed.connect(lambda _: frames.append(adapter.session.cursor))
     adapter.set_speed(MAX_SPEED)
     adapter.play()
-    qtbot.waitUntil(lambda: not adapter.playing, timeout=20000)
-    adapter.shutdown()
+    timer.run_out()
     assert adapter.session.at_end
     # Far fewer redraws than ticks: each frame carried many ticks.
     assert len(frames) < adapter.session.n_ticks / 50
@@ -312,11 +390,13 @@ def test_changes_with_something_done_in_between_are_separate_steps(adapter):
     assert adapter.session.params == LearnerParams(eta=2.0)
 
 
-def test_a_drag_while_playing_is_one_step_but_a_step_by_hand_separates(qtbot, adapter):
+def test_a_drag_while_playing_is_one_step_but_a_step_by_hand_separates(qtbot):
+    adapter, timer = manual_adapter()
     adapter.set_speed(60)
     adapter.play()
     adapter.set_params(eta=5.5)
-    qtbot.waitUntil(lambda: adapter.session.cursor >= 3, timeout=5000)  # Play moved on
+    timer.fire(3)  # Play moved on
+    assert adapter.session.cursor == 3
     adapter.set_params(eta=6.0)
     adapter.pause()
     assert adapter.undo_stack.count() == 1

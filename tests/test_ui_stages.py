@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
 from rnnviz.ui.adapter import NO_STAGE, Change, Stage
+from rnnviz.ui.mainwindow import MainWindow
 from rnnviz.ui.theme import format_number
+from test_ui_adapter import manual_adapter
 from windows import make_window
 
 
@@ -157,8 +158,10 @@ def test_a_step_during_the_stages_does_the_whole_tick_once(qtbot, window):
     assert adapter.session.cursor == 6 and adapter.stage is None
 
 
-def test_slow_motion_play_advances_one_stage_per_period(qtbot, window):
-    adapter = window.adapter
+def test_slow_motion_play_advances_one_stage_per_period(qtbot):
+    adapter, timer = manual_adapter(Session("1^10 0^10"))
+    window = MainWindow(adapter, settings=None)
+    qtbot.addWidget(window)
     slow = window.actions_by_name["slowmo"]
     assert slow.isCheckable() and slow in window.menus["run"].actions()
     slow.trigger()
@@ -168,21 +171,25 @@ def test_slow_motion_play_advances_one_stage_per_period(qtbot, window):
     seen: list[int] = []
     adapter.stageChanged.connect(seen.append)
     adapter.play()
-    qtbot.waitUntil(lambda: adapter.session.cursor == 5, timeout=5000)
+    assert timer.fire(2 * len(Stage)) == 2 * len(Stage)
     adapter.pause()
-    # Two ticks, each in all of its stages, in order.
-    assert seen[: 2 * len(Stage)] == list(range(len(Stage))) * 2
+    # Two ticks, each in all of its stages, in order, one stage per period.
+    assert adapter.session.cursor == 5
+    assert seen == list(range(len(Stage))) * 2
     slow.trigger()
     assert not adapter.slow_motion
 
 
-def test_slow_motion_play_stops_after_the_last_update(qtbot, window):
-    adapter = window.adapter
+def test_slow_motion_play_stops_after_the_last_update(qtbot):
+    adapter, timer = manual_adapter(Session("1^10 0^10"))
+    playing: list[bool] = []
+    adapter.playingChanged.connect(playing.append)
     adapter.set_slow_motion(True)
     adapter.set_speed(60)
     adapter.step(18)
-    with qtbot.waitSignal(adapter.playingChanged, timeout=5000, check_params_cb=lambda p: not p):
-        adapter.play()
+    adapter.play()
+    assert timer.run_out() == len(Stage)  # the last tick, in all of its stages
+    assert playing == [True, False]
     assert adapter.session.at_end and adapter.stage == Stage.UPDATE
     assert not adapter.advance_stage() and adapter.stage is None
 

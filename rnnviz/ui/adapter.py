@@ -61,7 +61,7 @@ import enum
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Final
+from typing import Final, Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -102,6 +102,40 @@ MIN_SLICE: Final[int] = 1 << 12
 MAX_CHUNK: Final[int] = 1 << 16
 #: Undo steps kept; each stores only the bits an edit removed and inserted.
 UNDO_LIMIT: Final[int] = 500
+
+
+class PlayTimer(Protocol):
+    """What the adapter needs of its play timer; a :class:`QTimer` is one.
+
+    The adapter calls :meth:`start` on Play, :meth:`setInterval` when the
+    speed changes while playing and :meth:`stop` on Pause; the timer calls
+    the function it was made with (see :data:`TimerFactory`) once per period.
+    """
+
+    def start(self, msec: int, /) -> None:
+        """Call back every *msec* milliseconds from now on."""
+
+    def stop(self) -> None:
+        """Stop calling back."""
+
+    def setInterval(self, msec: int, /) -> None:  # noqa: N802 (QTimer's name)
+        """Call back every *msec* milliseconds (a running timer keeps running)."""
+
+    def isActive(self) -> bool:  # noqa: N802 (QTimer's name)
+        """Whether the timer is running."""
+
+
+#: Makes the play timer from its parent (the adapter, whose end ends the
+#: timer) and the function to call once per period.
+TimerFactory = Callable[[QObject, Callable[[], None]], PlayTimer]
+
+
+def precise_timer(parent: QObject, callback: Callable[[], None]) -> QTimer:
+    """The play timer of the window: a precise :class:`QTimer` (a coarse one may be 5% off the period)."""
+    timer = QTimer(parent)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(callback)
+    return timer
 
 
 class Change(enum.IntFlag):
@@ -297,6 +331,9 @@ class SessionAdapter(QObject):
     clock
         Seconds, rising: paces long work and its progress dialog (injectable
         for tests).
+    timer_factory
+        Makes the play timer (:func:`precise_timer` by default); a test
+        passes one it fires by hand, so Play is driven without waiting.
     """
 
     #: Emitted once per user action or frame, with :class:`Change` flags (as int).
@@ -319,6 +356,7 @@ class SessionAdapter(QObject):
         parent: QObject | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        timer_factory: TimerFactory = precise_timer,
     ) -> None:
         super().__init__(parent)
         self._session = session or Session()
@@ -332,9 +370,7 @@ class SessionAdapter(QObject):
         self._slice = FIRST_SLICE
         self._show_slice = FIRST_SLICE
         self._speed = DEFAULT_SPEED
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._on_timer)
+        self._timer: PlayTimer = timer_factory(self, self._on_timer)
         self._chunk = 64  # ticks per frame at "max", adapted to the budget
         self._pending = Change.NONE
         self._batch_depth = 0
