@@ -67,8 +67,10 @@ SUFFIX: Final[str] = ".rnnviz.json"
 #: Larger files are refused before they are read: ten million random bits
 #: written in the sequence language take about 10 MB.
 MAX_FILE_BYTES: Final[int] = 64 * 1024 * 1024
-#: The longest caption kept (a line on screen, not an essay).
-MAX_CAPTION: Final[int] = 2000
+#: The longest presenter's caption kept (the caption line of presentation
+#: mode: a line on screen, not an essay). Not a lesson's captions, which a
+#: lesson file bounds by ``rnnviz.io.lessons.MAX_CAPTION``.
+MAX_PRESENTER_CAPTION: Final[int] = 2000
 #: Most entries a ``param_log`` may have: one per change of the settings
 #: that took effect, which a lesson makes a handful of times. Opening a file
 #: replays every entry, so the bound keeps opening quick; it is the session's
@@ -292,7 +294,7 @@ def loads(text: str, *, speeds: Collection[int] = SPEEDS) -> SessionFile:
         offered = ", ".join("max (0)" if s == 0 else str(s) for s in sorted(speeds))
         raise InputError(f"'speed' is {speed}; the speeds offered are {offered} ticks/s")
     lesson = _optional_string(data, "lesson", 200)
-    caption = _optional_string(data, "caption", MAX_CAPTION)
+    caption = _optional_string(data, "caption", MAX_PRESENTER_CAPTION)
 
     try:
         session = Session.replay(bits, spans, cursor)
