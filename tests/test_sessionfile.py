@@ -232,6 +232,7 @@ MALFORMED = {
     "param_log bad params": (edited(_set("param_log.1.params.gain", 0)), r"'param_log\[1\]\.params': the gain must be above 0"),
     "speed not offered": (edited(_set("speed", 7)), "'speed' is 7; the speeds offered are"),
     "caption as a list": (edited(_set("caption", ["a"])), "'caption' must be text"),
+    "lesson key too long": (edited(_set("lesson", "k" * 201)), "'lesson' is 201 characters long; the limit is 200"),
     "caption too long": (edited(_set("caption", "a" * 2001)), "'caption' is 2,001 characters long; the limit is 2,000"),
 }
 

@@ -67,6 +67,9 @@ SUFFIX: Final[str] = ".rnnviz.json"
 #: Larger files are refused before they are read: ten million random bits
 #: written in the sequence language take about 10 MB.
 MAX_FILE_BYTES: Final[int] = 64 * 1024 * 1024
+#: The longest lesson key kept: a key is a lesson file's name without
+#: ``.json`` (``03-streak-that-breaks``), far shorter than this.
+MAX_LESSON_KEY: Final[int] = 200
 #: The longest presenter's caption kept (the caption line of presentation
 #: mode: a line on screen, not an essay). Not a lesson's captions, which a
 #: lesson file bounds by ``rnnviz.io.lessons.MAX_CAPTION``.
@@ -293,7 +296,7 @@ def loads(text: str, *, speeds: Collection[int] = SPEEDS) -> SessionFile:
     if speed not in speeds:
         offered = ", ".join("max (0)" if s == 0 else str(s) for s in sorted(speeds))
         raise InputError(f"'speed' is {speed}; the speeds offered are {offered} ticks/s")
-    lesson = _optional_string(data, "lesson", 200)
+    lesson = _optional_string(data, "lesson", MAX_LESSON_KEY)
     caption = _optional_string(data, "caption", MAX_PRESENTER_CAPTION)
 
     try:
