@@ -74,6 +74,8 @@ from rnnviz.engine.learner import LearnerParams
 # MAX_SPEED and speed_label now live in rnnviz.present.format; MAX_SPEED runs as many
 # ticks per frame as fit in MAX_SPEED_BUDGET_S. Re-exported for old imports.
 from rnnviz.present.format import MAX_SPEED, speed_label  # noqa: F401
+# The Undo texts of settings changes now live in rnnviz.present.params (Qt-free).
+from rnnviz.present.params import changed_settings, describe_change
 # The slow-motion stages now live in rnnviz.present.stages (Qt-free); re-exported for old imports.
 from rnnviz.present.stages import GRAD_STAGES, NO_STAGE, STAGE_TITLES, Stage  # noqa: F401
 from rnnviz.session import SPEEDS, Session, as_bits, check_length
@@ -229,37 +231,6 @@ class _Splice(QUndoCommand):
         self._adapter._splice(self._start, self._inserted.size, self._removed.bits())
 
 
-#: How each learning parameter is named in the Edit menu's "Undo …" text.
-_PARAM_NAMES: Final[dict[str, str]] = {
-    "eta": "η", "rule": "update rule", "activation": "activation", "gain": "gain k",
-    "init.ih": "start ih", "init.hh": "start hh", "init.ho": "start ho", "h0": "h0",
-    "learning": "learning",
-}
-
-
-def _changed_settings(before: LearnerParams, after: LearnerParams) -> tuple[str, ...]:
-    """Names of the settings that differ (a start weight counts on its own)."""
-    names = [name for name in ("eta", "rule", "activation", "gain", "h0", "learning")
-             if getattr(before, name) != getattr(after, name)]
-    names += [f"init.{weight}" for weight, old, new in zip(("ih", "hh", "ho"), before.init, after.init)
-              if old != new]
-    return tuple(names)
-
-
-def _describe_change(before: LearnerParams, after: LearnerParams) -> str:
-    """``"Set η to 2"`` for one setting, ``"Change learning settings"`` for several."""
-    names = _changed_settings(before, after)
-    if len(names) != 1:
-        return "Change learning settings"
-    (name,) = names
-    if name == "learning":
-        return f"Turn learning {'on' if after.learning else 'off'}"
-    value = after.init[("init.ih", "init.hh", "init.ho").index(name)] if name.startswith(
-        "init.") else getattr(after, name)
-    shown = f"{value:g}" if isinstance(value, float) else str(value)
-    return f"Set {_PARAM_NAMES[name]} to {shown}"
-
-
 class _ParamsChange(QUndoCommand):
     """Change the learning parameters from *before* to *after* (and back on undo).
 
@@ -275,7 +246,7 @@ class _ParamsChange(QUndoCommand):
     PARAMS_ID: Final[int] = 2
 
     def __init__(self, adapter: "SessionAdapter", before: LearnerParams, after: LearnerParams) -> None:
-        super().__init__(_describe_change(before, after))
+        super().__init__(describe_change(before, after))
         self._adapter = adapter
         self._before = before
         self._after = after
@@ -288,14 +259,14 @@ class _ParamsChange(QUndoCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt API)
         if not isinstance(other, _ParamsChange):
             return False
-        settings = _changed_settings(self._before, self._after)
-        if len(settings) != 1 or _changed_settings(other._before, other._after) != settings:
+        settings = changed_settings(self._before, self._after)
+        if len(settings) != 1 or changed_settings(other._before, other._after) != settings:
             return False
         if other._moves_before != self._moves_after or other._before != self._after:
             return False  # the user did something in between: a step of its own
         self._after = other._after
         self._moves_after = other._moves_after
-        self.setText(_describe_change(self._before, self._after))
+        self.setText(describe_change(self._before, self._after))
         # Dragged back to where it started: no step at all.
         self.setObsolete(self._after == self._before)
         return True
