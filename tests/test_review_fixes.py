@@ -67,3 +67,19 @@ def test_home_after_settings_changed_and_back_matches_the_lesson_again(qtbot) ->
     assert adapter.session.param_log == ((0, lesson.params),)
     assert "no longer matches" not in bar.heading.text()
     assert bar.caption.text() == lesson.caption_at(0).text
+
+
+def test_a_presenter_caption_typed_in_full_is_one_a_session_file_reopens(qtbot, tmp_path):
+    from rnnviz.io import sessionfile
+    from rnnviz.session import Session
+    from rnnviz.ui.adapter import SessionAdapter
+    from rnnviz.ui.mainwindow import MainWindow
+
+    window = MainWindow(SessionAdapter(Session("1^5")), settings=None, restore_settings=False)
+    qtbot.addWidget(window)
+    line = window.presentation.caption
+    line.setText("a" * 40_000)  # a paste longer than any caption
+    path = tmp_path / "talk.rnnviz.json"
+    sessionfile.save(path, window.adapter.session, caption=line.text())
+    assert sessionfile.load(path).caption == line.text()
+    window.adapter.shutdown()

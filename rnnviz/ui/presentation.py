@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QScrollArea, QSizePolicy, QSplitter, QTextEdit, QToolBar, QVBoxLayout, QWidget,
 )
 
+from rnnviz.io import sessionfile
 from rnnviz.ui import export, theme
 
 #: Text and markers grow by this factor in presentation mode on a canvas up
@@ -257,6 +258,8 @@ class CaptionLine(QLineEdit):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAccessibleName("Caption")
         self.setToolTip(self.HINT)
+        # No longer than a session file may hold, so every saved caption reopens.
+        self.setMaxLength(sessionfile.MAX_PRESENTER_CAPTION)
         self.returnPressed.connect(self.give_back)
 
     def give_back(self) -> None:
