@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
@@ -58,23 +57,21 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from rnnviz.engine.envelope import MinMaxPyramid, joined_bars
-from rnnviz.engine.explain import explain_session
 from rnnviz.engine.history import WEIGHTS
-from rnnviz.engine.notation import MINUS, change_signs
-from rnnviz.engine.notation_index import NotationIndex
+from rnnviz.engine.notation import MINUS
+from rnnviz.present.series import (
+    CROSSING_MIN_SPACING_PX, ELLIPSIS as _ELLIPSIS, EXACT_POINTS, MIN_BAR_PIXELS, POINTS_PER_PIXEL,
+    SIGNAL_CURVES, TOOLTIP_CHARS, SeriesCache, ticks_near_view, weights_shown,
+)
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import GRAD_STAGES, Change, SessionAdapter, Stage
+from rnnviz.ui.adapter import Change, SessionAdapter
 from rnnviz.ui.theme import format_number
 
-#: Up to this many points a curve gets every point, whatever the zoom.
-EXACT_POINTS: Final[int] = 4096
-#: Beyond EXACT_POINTS, a curve gets every visible point while there are at
-#: most this many per pixel column, and a min/max envelope otherwise.
-POINTS_PER_PIXEL: Final[float] = 2.0
-#: Envelope bars are at least this many pixels tall (a zero-length line is
-#: not drawn at all; a whole pixel would make flat stretches look bold).
-MIN_BAR_PIXELS: Final[float] = 0.6
+__all__ = [
+    "CROSSING_MIN_SPACING_PX", "EXACT_POINTS", "MIN_BAR_PIXELS", "POINTS_PER_PIXEL", "TOOLTIP_CHARS",
+    "NotationLabel", "TickAxis", "ValueAxis", "WeightPlots",
+]
+
 #: Room above and below the visible data, as a share of its span.
 Y_PADDING: Final[float] = 0.08
 #: The y range stays while the visible data fills at least this share of it.
@@ -91,8 +88,6 @@ MARKER_MIN_PX: Final[float] = 5.0
 MARKER_MIN_SPACING_PX: Final[float] = MARKER_MIN_PX / MARKER_SHARE
 #: Below this size a marker has no white rim: it would eat most of the colour.
 MARKER_RIM_MIN_PX: Final[float] = 7.0
-#: Crossing marks show only while they are on average this many pixels apart.
-CROSSING_MIN_SPACING_PX: Final[float] = 6.0
 #: Target dots show only when ticks are at least this many pixels apart;
 #: closer, they would touch and read as a bar (the input steps still show the bits).
 TARGET_MIN_SPACING_PX: Final[float] = 4.0
@@ -102,8 +97,6 @@ TARGET_DOT_SHARE: Final[float] = 0.65
 TARGET_DOT_PX: Final[float] = 5.0
 #: Font sizes the legend tries, as shares of the plots' text, until all of it fits beside the signals plot.
 LEGEND_SHRINK: Final[tuple[float, ...]] = (1.0, 0.9, 0.8)
-#: The longest tooltip text (the end of the notation is kept).
-TOOLTIP_CHARS: Final[int] = 3000
 #: Side box width, in multiples of the font's average character width.
 SIDE_WIDTH_CHARS: Final[int] = 24
 #: Space between an axis title's text and the widest tick label, in multiples
@@ -119,7 +112,6 @@ _SIGNAL_LABELS: Final[dict[str, str]] = {
 _CURVE_COLOR: Final[str] = "#3a3a3a"
 _AXIS_COLOR: Final[str] = "#404040"
 _NOTE_COLOR: Final[str] = "#6b6b6b"
-_ELLIPSIS: Final[str] = "… "
 
 
 #: Bar thickness of the + and − marker symbols, as a share of their size
@@ -444,7 +436,7 @@ class NotationLabel(QLabel):
 
 @dataclass(eq=False)
 class _WeightRow:
-    """The items of one weight plot and the caches behind them."""
+    """The items of one weight plot (its caches are in the widget's SeriesCache)."""
 
     name: str
     plot: pg.PlotItem
@@ -455,8 +447,6 @@ class _WeightRow:
     box: QWidget
     header: QLabel
     notation: NotationLabel
-    index: NotationIndex
-    pyramid: MinMaxPyramid
     marker_signs: np.ndarray
     text_cursor: int = 0
     crossings_dense: bool = False
@@ -484,9 +474,8 @@ class WeightPlots(QWidget):
         self._adapter = adapter
         self._fitted = True  # the x range follows the stream's length
         self._setting_range = False  # our own setXRange, not the user's zoom
-        self._seen_history = adapter.session.history
-        self._seen_forgets = adapter.session.history.forgets
-        self._cached = 0  # ticks every cache below covers
+        # What is drawn (points, markers, crossings, notation) comes from here.
+        self._cache = SeriesCache(adapter.session, WEIGHTS, SIGNAL_CURVES)
         self._markers_shown = True
         self._marker_symbols, self._marker_brushes = _marker_styles()
         self._marker_rim = pg.mkPen("w", width=1)
@@ -599,7 +588,7 @@ class WeightPlots(QWidget):
         return _WeightRow(
             name=name, plot=plot, curve=curve, markers=markers, crossings=crossings,
             cursor=cursor, box=box, header=header, notation=notation,
-            index=NotationIndex(0.0), pyramid=MinMaxPyramid(), marker_signs=np.empty(0, np.int8),
+            marker_signs=np.empty(0, np.int8),
         )
 
     def _build_signals_plot(self, row: int) -> None:
@@ -607,12 +596,10 @@ class WeightPlots(QWidget):
         plot.setLabel("bottom", "tick")
         self._tick_axis: TickAxis = plot.getAxis("bottom")
         self._signal_curves: dict[str, pg.PlotCurveItem] = {}
-        self._signal_pyramids: dict[str, MinMaxPyramid] = {}
-        for name in ("x", "h", "yhat"):
+        for name in SIGNAL_CURVES:
             curve = pg.PlotCurveItem(pen=pg.mkPen(theme.SIGNALS[name], width=1))
             plot.addItem(curve)
             self._signal_curves[name] = curve
-            self._signal_pyramids[name] = MinMaxPyramid()
         self._signal_curves["x"].setZValue(-2)  # the input steps sit behind h and ŷ
         self._targets = pg.ScatterPlotItem(
             pen=None, brush=pg.mkBrush(theme.SIGNALS["target"]), size=5, symbol="o", hoverable=False,
@@ -703,7 +690,7 @@ class WeightPlots(QWidget):
         Tick *t* leads from point *t* to point *t + 1*; its crossing mark is
         drawn between them, at ``x = t + 0.5``.
         """
-        return self._rows[weight].index.flip_ticks(self._adapter.session.cursor)
+        return self._cache.indexes[weight].flip_ticks(self._adapter.session.cursor)
 
     def crossing_data(self, weight: str) -> tuple[np.ndarray, np.ndarray]:
         """The x positions of the crossing marks drawn (two points per mark) and their y ends."""
@@ -714,8 +701,8 @@ class WeightPlots(QWidget):
 
     def notation_text(self, weight: str) -> str:
         """The whole notation the side box of *weight* represents (not elided)."""
-        row = self._rows[weight]
-        return row.index.text(min(row.text_cursor, len(row.index)))
+        index = self._cache.indexes[weight]
+        return index.text(min(self._rows[weight].text_cursor, len(index)))
 
     def notation_label(self, weight: str) -> NotationLabel:
         """The label showing *weight*'s notation (elided at the start when long)."""
@@ -780,52 +767,8 @@ class WeightPlots(QWidget):
         self._refresh_text()
 
     def _sync_caches(self) -> None:
-        """Bring the notation indexes and pyramids up to the cursor.
-
-        Rows the history has forgotten since the last sync are dropped from the
-        caches (``History.kept_since`` says how many are still valid), so an
-        edit near the end of a long history costs only the ticks after it. A
-        new start value forgets every tick, so it lands in the ``keep == 0`` case.
-        """
-        session = self._adapter.session
-        history = session.history
-        cursor = session.cursor
-        keep = min(self._cached, len(history))
-        if history is not self._seen_history:  # another session was loaded
-            keep, self._seen_history, self._seen_forgets = 0, history, history.forgets
-        kept = history.kept_since(self._seen_forgets)
-        if kept is not None:
-            keep = min(keep, kept)
-        self._seen_forgets = history.forgets
-        if keep == 0:
-            for weight, initial in zip(WEIGHTS, session.params.init):
-                self._rows[weight].index.clear(initial)
-                self._rows[weight].pyramid.clear()
-            for pyramid in self._signal_pyramids.values():
-                pyramid.clear()
-            self._cached = 0
-        elif keep < self._cached:
-            self._truncate_caches(keep)
-        if cursor > self._cached:
-            room = session.n_ticks  # the pyramids' size, known in advance
-            for weight in WEIGHTS:
-                row = self._rows[weight]
-                values = history[weight][:cursor]
-                row.index.sync(values)
-                row.pyramid.sync(values, room)
-            for name, pyramid in self._signal_pyramids.items():
-                pyramid.sync(history[name][:cursor], room)
-            self._cached = cursor
-
-    def _truncate_caches(self, keep: int) -> None:
-        history = self._adapter.session.history
-        for weight in WEIGHTS:
-            row = self._rows[weight]
-            row.index.truncate(keep, float(history[weight][keep - 1]) if keep else None)
-            row.pyramid.truncate(keep)
-        for pyramid in self._signal_pyramids.values():
-            pyramid.truncate(keep)
-        self._cached = keep
+        """Bring the pyramids and notation indexes up to the cursor (cut back first on forgotten ticks)."""
+        self._cache.sync(self._adapter.session)
 
     def _apply_signals_y_range(self) -> None:
         """A fixed y range for the signals: the bits 0 and 1 and the activation's whole range."""
@@ -873,56 +816,6 @@ class WeightPlots(QWidget):
         width = max(float(self._master.width()), 100.0)
         return x0, x1, width
 
-    def _series(
-        self,
-        values: np.ndarray,
-        pyramid: MinMaxPyramid,
-        count: int,
-        initial: float | None,
-        visible: tuple[float, float, float],
-        pixel_height: float,
-    ) -> tuple[np.ndarray, np.ndarray, bool]:
-        """Points for values ``0 … count−1`` drawn at ``x = i + 1`` (and *initial* at 0).
-
-        Value *i* belongs to tick *i*, which leaves the weights at x = i + 1.
-
-        *pixel_height* is a pixel's height in data units: no envelope bar is
-        shorter than :data:`MIN_BAR_PIXELS` of it (Qt draws nothing for a
-        zero-length line, so a flat stretch would come out dotted).
-
-        Returns ``x, y, exact`` where *exact* says every point is one tick.
-        """
-        x0, x1, width = visible
-        head = 0 if initial is None else 1
-        if count + head <= EXACT_POINTS:
-            y = np.asarray(values[:count], dtype=np.float64)
-            if initial is not None:
-                y = np.concatenate(([initial], y))
-            return np.arange(len(y), dtype=np.float64) + (1 - head), y, True
-        # One tick beyond each edge, so lines run off the sides of the plot.
-        start = min(max(math.floor(x0) - 2, 0), count)
-        stop = max(min(math.ceil(x1) + 1, count), start)
-        with_initial = initial is not None and x0 <= 0
-        if stop - start <= POINTS_PER_PIXEL * width:
-            y = np.asarray(values[start:stop], dtype=np.float64)
-            x = np.arange(start, stop, dtype=np.float64) + 1
-            exact = True
-        else:
-            # One bar per pixel column, each joined to the next: half the
-            # lines of a min/max zigzag, and the same picture.
-            x, y = joined_bars(*pyramid.columns(values, start, stop, max(int(width), 1)))
-            x = x + 1
-            short = (y[1::2] - y[0::2]) < MIN_BAR_PIXELS * pixel_height
-            y[0::2][short] -= MIN_BAR_PIXELS * pixel_height / 2
-            y[1::2][short] += MIN_BAR_PIXELS * pixel_height / 2
-            exact = False
-        if with_initial:
-            # A bar of its own (as pairs) or the first point of the line.
-            head_x, head_y = ([0.0], [initial]) if exact else ([0.0, 0.0], [initial, initial])
-            x = np.concatenate((head_x, x))
-            y = np.concatenate((head_y, y))
-        return x, y, exact
-
     def _refresh_plots(self) -> None:
         session = self._adapter.session
         history = session.history
@@ -932,27 +825,21 @@ class WeightPlots(QWidget):
         spacing = width / max(x1 - x0, 1e-9)  # pixels per tick
         self._markers_shown = spacing >= MARKER_MIN_SPACING_PX
         # The ticks whose marks and dots may be in view (tick t stands at x = t + 1).
-        first = min(max(math.floor(x0) - 2, 0), cursor)
-        last = max(min(math.ceil(x1) + 1, cursor), first)
-        for i, weight in enumerate(WEIGHTS):
+        first, last = ticks_near_view(visible, cursor)
+        for weight in WEIGHTS:
             row = self._rows[weight]
-            initial = session.params.init[i]
-            x, y, exact = self._series(
-                history[weight], row.pyramid, cursor, initial, visible, _pixel_height(row.plot)
-            )
+            x, y, exact = self._cache.points(session, weight, visible, _pixel_height(row.plot))
             row.curve.setData(
                 x, y, connect="all" if exact else "pairs", antialias=exact and len(x) <= EXACT_POINTS
             )
             row.cursor.setValue(cursor)
             self._fit_y(row.plot, x, y, x0, x1)
-            self._update_markers(row, history, first, last, spacing)
+            self._update_markers(row, first, last, spacing)
             self._update_crossings(row, visible)
         signal_pixel = _pixel_height(self._plots[SIGNALS_PLOT])
         for name, curve in self._signal_curves.items():
             # Tick t's signals stand at x = t + 1, beside the weights it produced.
-            x, y, exact = self._series(
-                history[name], self._signal_pyramids[name], cursor, None, visible, signal_pixel
-            )
+            x, y, exact = self._cache.points(session, name, visible, signal_pixel)
             if name == "x" and exact and len(x):
                 # Input bits are steps held over their tick, from t to t + 1
                 # (pyqtgraph's "center" steps take the boundaries: one more x
@@ -1028,21 +915,13 @@ class WeightPlots(QWidget):
             # moves would ask for a second paint of the whole view.
             plot.vb.updateMatrix()
 
-    def _update_markers(
-        self, row: _WeightRow, history, first: int, last: int, spacing: float
-    ) -> None:
+    def _update_markers(self, row: _WeightRow, first: int, last: int, spacing: float) -> None:
         if not self._markers_shown:
             row.markers.setData([], [])
             row.markers.setVisible(False)
             row.marker_signs = np.empty(0, np.int8)
             return
-        # The sign of the change in the stored weight, as the notation counts
-        # it: a computed change too small to move the float is a 0.
-        values = history[row.name]
-        before = float(values[first - 1]) if first else row.index.initial
-        y = np.asarray(values[first:last], dtype=np.float64)
-        signs = change_signs(y, before)
-        x = np.arange(first + 1, last + 1, dtype=np.float64)
+        x, y, signs = self._cache.markers(self._adapter.session, row.name, first, last)
         big = min(MARKER_PX * self._font_scale, MARKER_SHARE * spacing)
         symbols, brushes = self._marker_symbols[signs + 1], self._marker_brushes[signs + 1]
         sizes = np.where(signs == 0, big * 0.45, big)
@@ -1054,18 +933,10 @@ class WeightPlots(QWidget):
         row.marker_signs = signs
 
     def _update_crossings(self, row: _WeightRow, visible: tuple[float, float, float]) -> None:
-        cursor = self._adapter.session.cursor
-        if cursor > len(row.index):
+        found = self._cache.crossings(row.name, self._adapter.session.cursor, visible)
+        if found is None:
             return  # a resize before the first sync: caches catch up before the next draw
-        x0, x1, width = visible
-        # The mark of tick t stands at t + 0.5: ticks ⌈x0 − 0.5⌉ … ⌊x1 − 0.5⌋ show.
-        first = max(math.ceil(x0 - 0.5), 0)
-        last = min(math.floor(x1 - 0.5) + 1, cursor)
-        marks = row.index.flip_ticks(max(last, first), first) + 0.5
-        row.crossings_dense = len(marks) > width / CROSSING_MIN_SPACING_PX
-        if row.crossings_dense:
-            # Marks this close would paint the plot red and hide the curve.
-            marks = marks[:0]
+        marks, row.crossings_dense = found
         y0, y1 = row.plot.vb.viewRange()[1]
         x = np.repeat(marks, 2)
         y = np.tile(np.array([y0, y1]), len(marks))
@@ -1133,25 +1004,12 @@ class WeightPlots(QWidget):
     # -- side box text -----------------------------------------------------------------
     def _weights_shown(self) -> dict[str, float]:
         """Each weight as the diagram shows it: after the ticks done, or at the stage shown."""
-        session = self._adapter.session
-        cursor = session.cursor
-        history = session.history
-        values = {
-            weight: float(history[weight][cursor - 1]) if cursor else float(session.params.init[i])
-            for i, weight in enumerate(WEIGHTS)
-        }
-        stage = self._adapter.stage
-        if stage is not None and stage != Stage.UPDATE and stage >= GRAD_STAGES["ho"]:
-            # The stage's tick is not done yet, but in the sequential rule ho
-            # really moves at its own stage (the diagram and the equations say so).
-            tick = explain_session(session, self._adapter.stage_tick)
-            if tick is not None and tick.rule == "sequential":
-                values["ho"] = float(tick.updates["ho"].after)
-        return values
+        adapter = self._adapter
+        return weights_shown(adapter.session, adapter.stage, adapter.stage_tick)
 
     def _refresh_text(self) -> None:
         cursor = self._adapter.session.cursor
-        if any(cursor > len(row.index) for row in self._rows.values()):
+        if any(cursor > len(index) for index in self._cache.indexes.values()):
             return  # not synced yet (only during construction)
         for weight, value in self._weights_shown().items():
             row = self._rows[weight]
@@ -1171,27 +1029,11 @@ class WeightPlots(QWidget):
         per_line = max(rect.width(), 1) / max(metrics.averageCharWidth(), 1)
         lines = max(rect.height(), metrics.height()) / max(metrics.lineSpacing(), 1)
         max_tokens = int(per_line * (lines + 1) / 2) + 2
-        return row.index.tail(cursor, max_tokens)
+        return self._cache.indexes[row.name].tail(cursor, max_tokens)
 
     def notation_tooltip(self, weight: str) -> str:
         """The tooltip of *weight*'s notation: the whole text, or its last few thousand characters."""
-        row = self._rows[weight]
-        return self._tooltip(row, min(row.text_cursor, len(row.index)))
-
-    def _tooltip(self, row: _WeightRow, cursor: int) -> str:
-        text, omitted = row.index.tail(cursor, TOOLTIP_CHARS // 2)
-        if len(text) > TOOLTIP_CHARS:
-            text = text[len(text) - TOOLTIP_CHARS :]
-            text = text[text.find(" ") + 1 :]
-            omitted = 1
-        if not text:
-            return f"{row.name}: no ticks yet"
-        total = row.index.token_count(cursor)
-        heading = f"{row.name}: {total:,} token{'s' if total != 1 else ''}"
-        if omitted:
-            heading += ", the end shown"
-            text = _ELLIPSIS + text
-        return heading + "\n" + textwrap.fill(text, 72, break_long_words=False, break_on_hyphens=False)
+        return self._cache.tooltip(weight, self._rows[weight].text_cursor)
 
     # -- side boxes ----------------------------------------------------------------------
     def _place_side_boxes(self, *_args) -> None:
