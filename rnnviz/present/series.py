@@ -182,7 +182,7 @@ def notation_tooltip(index: NotationIndex, name: str, cursor: int) -> str:
     return heading + "\n" + textwrap.fill(text, 72, break_long_words=False, break_on_hyphens=False)
 
 
-def weights_shown(session: Session, stage: Stage | None, stage_tick: int) -> dict[str, float]:
+def weights_shown(session: Session, stage: Stage | None, stage_tick: int | None) -> dict[str, float]:
     """Each weight as the diagram shows it: after the ticks done, or at the slow-motion stage shown.
 
     In slow motion the stage's tick is not done yet, so the weights are those
