@@ -3,8 +3,11 @@
 Every test runs with Qt offscreen, with its own empty settings (never the
 user's), and fails if it leaves a QTimer running. ``window`` is the main
 window as a user meets it, ``adapter`` a bare session adapter, ``cli`` the
-command line run in-process. Helpers that are not fixtures live beside this
-file: ``windows.py`` (``make_window``, ``press``) and ``clocks.py``.
+command line run in-process. A test that also asks for ``play_timer`` gets
+its ``window`` or ``adapter`` playing on that :class:`clocks.ManualTimer`,
+fired period by period instead of waited for. Helpers that are not fixtures
+live beside this file: ``windows.py`` (``make_window``, ``press``) and
+``clocks.py``.
 """
 
 from __future__ import annotations
@@ -33,21 +36,36 @@ def _fresh_settings(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def adapter(qtbot):
+def play_timer():
+    """The play timer of this test's ``window`` or ``adapter``: it fires only when told to."""
+    from clocks import ManualTimer
+
+    return ManualTimer()
+
+
+def _timer_factory(request) -> dict:
+    """``timer_factory=`` for the test's adapter: its ``play_timer`` if it asked for one."""
+    if "play_timer" in request.fixturenames:
+        return {"timer_factory": request.getfixturevalue("play_timer")}
+    return {}  # the window's own precise QTimer
+
+
+@pytest.fixture
+def adapter(qtbot, request):
     """A SessionAdapter on the default stream ``1^10 0^10``; its timer is stopped afterwards."""
     from rnnviz.ui.adapter import SessionAdapter
 
-    adapter = SessionAdapter()
+    adapter = SessionAdapter(**_timer_factory(request))
     yield adapter
     adapter.shutdown()
 
 
 @pytest.fixture
-def window(qtbot):
+def window(qtbot, request):
     """The main window on ``1^10 0^10``, shown and active, keyboard on the tape; stopped afterwards."""
     from windows import make_window
 
-    window = make_window(qtbot)
+    window = make_window(qtbot, **_timer_factory(request))
     yield window
     window.adapter.shutdown()
 

@@ -9,59 +9,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams, trace
 from rnnviz.session import Session
 from rnnviz.ui.adapter import FRAME_PERIOD_MS, MAX_SPEED, SPEEDS, Change, SessionAdapter
-from clocks import SteppingClock
-
-
-class ManualTimer:
-    """A play timer that fires only when the test says so (``SessionAdapter(timer_factory=)``).
-
-    Play is then driven period by period, without waiting for a real
-    :class:`QTimer`; :attr:`interval` is the period the adapter asked for.
-    """
-
-    def __init__(self, parent, callback) -> None:
-        self._callback = callback
-        self.interval: int | None = None
-        self.active = False
-
-    def start(self, msec: int) -> None:
-        self.interval = msec
-        self.active = True
-
-    def stop(self) -> None:
-        self.active = False
-
-    def setInterval(self, msec: int) -> None:  # noqa: N802 (QTimer's name)
-        self.interval = msec
-
-    def isActive(self) -> bool:  # noqa: N802 (QTimer's name)
-        return self.active
-
-    def fire(self, times: int = 1) -> int:
-        """Let *times* periods pass (fewer if the timer stops); return how many fired."""
-        fired = 0
-        while fired < times and self.active:
-            self._callback()
-            fired += 1
-        return fired
-
-    def run_out(self, limit: int = 1_000_000) -> int:
-        """Fire until the timer stops (at most *limit* times); return how many fired."""
-        fired = self.fire(limit)
-        assert not self.active, f"still playing after {limit} periods"
-        return fired
-
-
-def manual_adapter(session: Session | None = None) -> tuple[SessionAdapter, ManualTimer]:
-    """An adapter whose play timer is a :class:`ManualTimer`, and that timer."""
-    timers: list[ManualTimer] = []
-
-    def factory(parent, callback) -> ManualTimer:
-        timers.append(ManualTimer(parent, callback))
-        return timers[-1]
-
-    adapter = SessionAdapter(session, timer_factory=factory)
-    return adapter, timers[0]
+from clocks import SteppingClock, manual_adapter
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
-from rnnviz.ui.adapter import SPEEDS, SessionAdapter
+from rnnviz.ui.adapter import MAX_SPEED, SPEEDS, SessionAdapter
 from rnnviz.ui.dialogs import GENERATORS, GenerateDialog
 from rnnviz.ui.mainwindow import MainWindow
 from windows import make_window, press
@@ -52,8 +52,19 @@ def test_space_plays_and_pauses(qtbot, window):
     assert window.actions_by_name["play"].text() == "Play"
 
 
-def test_play_stops_at_the_end(qtbot, window):
+def test_play_stops_at_the_end(qtbot, window, play_timer):
     window.adapter.set_speed(60)
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert window.actions_by_name["play"].text() == "Pause"
+    assert play_timer.run_out() == 19  # one tick a period, and no period after the last tick
+    assert window.adapter.session.at_end and not window.adapter.playing
+    assert window.actions_by_name["play"].text() == "Play"
+    assert "tick 19 of 19" in window.status.text()
+
+
+def test_play_on_the_windows_own_timer_runs_to_the_end(qtbot, window):
+    # The real wiring: Space starts the window's QTimer, which plays on its own.
+    window.adapter.set_speed(MAX_SPEED)  # the 19 ticks in a frame or two
     press(qtbot, window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not window.adapter.playing, timeout=5000)
     assert window.adapter.session.at_end

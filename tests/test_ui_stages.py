@@ -9,7 +9,7 @@ from rnnviz.session import Session
 from rnnviz.ui.adapter import NO_STAGE, Change, Stage
 from rnnviz.ui.mainwindow import MainWindow
 from rnnviz.ui.theme import format_number
-from test_ui_adapter import manual_adapter
+from clocks import manual_adapter
 from windows import make_window
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
-from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.adapter import SessionAdapter, TimerFactory
 from rnnviz.ui.mainwindow import MainWindow
 
 
@@ -15,10 +15,20 @@ def make_window(
     stream: str = "1^10 0^10",
     settings: QSettings | None = None,
     params: LearnerParams | None = None,
+    *,
+    timer_factory: TimerFactory | None = None,
     **kw,
 ) -> MainWindow:
-    """A shown, active main window on *stream*, with the keyboard on the tape."""
-    window = MainWindow(SessionAdapter(Session(stream, params)), settings=settings, **kw)
+    """A shown, active main window on *stream*, with the keyboard on the tape.
+
+    *timer_factory* makes the adapter's play timer: a ``clocks.ManualTimer``
+    lets the test fire Play period by period; the window's own precise
+    QTimer without it.
+    """
+    session = Session(stream, params)
+    adapter = (SessionAdapter(session) if timer_factory is None
+               else SessionAdapter(session, timer_factory=timer_factory))
+    window = MainWindow(adapter, settings=settings, **kw)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
