@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QAbstractAnimation, QVariantAnimation
 from PySide6.QtGui import QColor
 
 from rnnviz.engine.learner import LearnerParams
@@ -44,6 +45,19 @@ def shown(qtbot, adapter: SessionAdapter, size: tuple[int, int] = (560, 380)) ->
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+def end_glow(widget: NetworkDiagram) -> None:
+    """Let the glow's animation run to its end at once, as its 350 ms would.
+
+    Only test_a_step_forward_glows_by_the_sign_of_each_change_then_fades
+    waits for the real fade.
+    """
+    running = [animation for animation in widget.findChildren(QVariantAnimation)
+               if animation.state() == QAbstractAnimation.State.Running]
+    assert running, "no glow is fading"
+    for animation in running:
+        animation.setCurrentTime(animation.totalDuration())
 
 
 def fixed(value: float, *, signed: bool = False) -> str:
@@ -149,20 +163,21 @@ def test_a_step_back_shows_the_stored_tick_without_a_glow(qtbot, adapter):
     assert all(widget.flash_sign(name) == 0 for name in EDGES)
 
 
-def test_fast_play_restarts_the_glow_and_leaves_no_timer_running(qtbot, adapter):
+def test_fast_play_restarts_the_glow_and_leaves_no_timer_running(qtbot, adapter, play_timer):
     widget = shown(qtbot, adapter)
     glowing: list[int] = []
     # Connected after the widget, so this sees the glow each tick started.
     adapter.changed.connect(lambda _: glowing.append(widget.flash_sign("ho")))
     adapter.set_speed(60)
     adapter.play()
-    qtbot.waitUntil(lambda: not adapter.playing, timeout=5000)
+    play_timer.run_out()
     assert adapter.session.at_end
     assert widget.caption().startswith("tick 19 of 19")
     # ho changes on every tick of 1^10 0^10: each step restarts the glow in its sign.
     expected = np.sign(np.diff(np.concatenate(([0.0], adapter.session.history["ho"]))))
     assert glowing == expected.astype(int).tolist()
-    qtbot.waitUntil(lambda: widget.flash_sign("ho") == 0, timeout=3000)
+    end_glow(widget)
+    assert widget.flash_sign("ho") == 0
 
 
 def test_hiding_the_widget_ends_the_glow(qtbot, adapter):
@@ -178,7 +193,8 @@ def test_hiding_the_widget_ends_the_glow(qtbot, adapter):
 def test_new_initial_weights_recompute_the_shown_tick_without_a_glow(qtbot, adapter):
     widget = shown(qtbot, adapter)
     adapter.step(3)
-    qtbot.waitUntil(lambda: widget.flash_sign("ho") == 0, timeout=3000)
+    end_glow(widget)
+    assert widget.flash_sign("ho") == 0
     adapter.set_params(init=(1.0, 1.0, 1.0))
     tick = adapter.session.current_tick()
     assert widget.edge_value("ho") == tick.ho
