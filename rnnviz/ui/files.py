@@ -34,207 +34,52 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Final
 
 import numpy as np
-import platformdirs
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu
 
 from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.io import sessionfile
 from rnnviz.io.export import describe_os_error
-from rnnviz.engine.generator import DEFAULTS as GENERATOR_DEFAULTS
-from rnnviz.io.lessons import Caption, Lesson, LessonProblem, load_lessons
-from rnnviz.session import Session
-from rnnviz.ui import folders, theme
+from rnnviz.io.lessons import Lesson, LessonProblem, load_lessons
+from rnnviz.ui import file_dialogs, folders
 from rnnviz.ui.adapter import Change, SessionAdapter
+# Several names are re-exported (see __all__): this module has always offered them.
+from rnnviz.ui.autosave import (
+    AUTOSAVE_NAME,
+    AUTOSAVE_PERIOD_MS,
+    DATA_DIR_VARIABLE,
+    RUNNING_MARKER,
+    AutosaveFiles,
+    data_dir,
+    recovery_question,
+)
+from rnnviz.ui.caption_seam import presenter_caption, set_presenter_caption
+from rnnviz.ui.file_dialogs import FILE_FILTER
+from rnnviz.ui.filedrop import FileDrop
+from rnnviz.ui.filetitle import FileTitle
+from rnnviz.ui.lessonbar import LessonBar, caption_on_screen, fill_lessons_menu, lesson_matches
+from rnnviz.ui.recent import MAX_RECENT, RecentFiles
 from rnnviz.ui.work import run_with_progress
 
-#: How often the session is autosaved while it changes.
-AUTOSAVE_PERIOD_MS: Final[int] = 60_000
-AUTOSAVE_NAME: Final[str] = "autosave" + sessionfile.SUFFIX
-#: Present while a session runs; left behind by a crash.
-RUNNING_MARKER: Final[str] = "autosave.running"
-MAX_RECENT: Final[int] = 8
-#: Environment variable that moves the user data folder (tests, portable installs).
-DATA_DIR_VARIABLE: Final[str] = "RNNVIZ_DATA_DIR"
-FILE_FILTER: Final[str] = "rnnviz sessions (*.rnnviz.json);;JSON files (*.json);;All files (*)"
+__all__ = [
+    "AUTOSAVE_NAME", "AUTOSAVE_PERIOD_MS", "DATA_DIR_VARIABLE", "FILE_FILTER", "MAX_BOX_TEXT",
+    "MAX_RECENT", "RUNNING_MARKER", "LessonBar", "SessionFiles", "caption_on_screen", "data_dir",
+    "install", "lesson_matches",
+]
+
 #: Stream text longer than this is not put in the stream box (a QLineEdit holds 32767).
 MAX_BOX_TEXT: Final[int] = 10_000
-_RECENT_KEY: Final[str] = "files/recent"
-
-
-def data_dir() -> Path:
-    """The folder for autosaves: ``$RNNVIZ_DATA_DIR`` if set, else the platform's user data folder."""
-    override = os.environ.get(DATA_DIR_VARIABLE)
-    return Path(override) if override else Path(platformdirs.user_data_dir("rnnviz", appauthor=False))
 
 
 def install(window) -> None:
     """Add session files, autosave, recent files and lessons to *window*."""
     window.session_files = SessionFiles(window)
-
-
-# -- the lesson bar ----------------------------------------------------------------
-def caption_on_screen(lesson: Lesson, cursor: int) -> Caption | None:
-    """The lesson's caption that describes tick *cursor*, or None.
-
-    A caption describes the tick it is written for, and the ticks up to its
-    ``until`` when the lesson declares one (a caption such as "from tick 11
-    on the input is 0" that holds for a stretch). Past that the numbers it
-    quotes are no longer on screen, so it is not shown: "Tick 15: ho crosses
-    zero" must not stay up while the diagram shows tick 17.
-    """
-    caption = lesson.caption_at(cursor)
-    return caption if caption is not None and caption.describes(cursor) else None
-
-
-def lesson_matches(session: Session, lesson: Lesson) -> bool:
-    """Whether *session* runs the lesson's own stream with the lesson's own settings.
-
-    Every stored tick counts: η changed for a few ticks and changed back
-    leaves ticks the lesson's numbers no longer describe.
-    """
-    # The last span holds the current parameters, so this covers them too.
-    return np.array_equal(session.bits, lesson.bits) and all(
-        span.params == lesson.params for span in session.param_log
-    )
-
-
-class LessonBar(QFrame):
-    """A strip above the tape: which lesson, its caption for the current tick, Close.
-
-    A caption shows only while it describes what is on screen: at its own
-    tick (or the stretch of ticks the lesson declares for it, see
-    :func:`caption_on_screen`), and only while the session is the lesson's
-    own stream and settings. Between captions the strip says where the next
-    one is; once the stream or the settings differ from the lesson's, it says
-    the lesson no longer matches instead of quoting numbers that are not on
-    screen.
-    """
-
-    #: The Close button was pressed.
-    closeRequested = Signal()
-
-    def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("lessonBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#lessonBar { background: #fff6e0; border: 1px solid #e0c890; border-radius: 3px; }"
-        )
-        self._adapter = adapter
-        self._lesson: Lesson | None = None
-        self._heading = ""
-        self._edited = False
-        self.heading = QLabel()
-        self.heading.setObjectName("lessonHeading")
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.caption = QLabel()
-        self.caption.setObjectName("lessonCaption")
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.compare = QLabel()
-        self.compare.setObjectName("lessonCompare")
-        self.compare.setWordWrap(True)
-        self.compare.setTextFormat(Qt.TextFormat.PlainText)
-        self.compare.setStyleSheet("color: #5a4a20;")
-        self.close_button = QToolButton()
-        self.close_button.setText("Close")
-        self.close_button.setToolTip("close the lesson (the session stays as it is)")
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.close_button.clicked.connect(self.closeRequested)
-
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 3, 4, 4)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.compare)
-        self.hide()
-        adapter.changed.connect(self._on_changed)
-
-    @property
-    def lesson(self) -> Lesson | None:
-        return self._lesson
-
-    def show_lesson(self, lesson: Lesson, number: int, count: int) -> None:
-        """Show *lesson*, the *number*-th of *count*, from the caption for the current tick."""
-        self._lesson = lesson
-        self._heading = f"Lesson {number} of {count}: {lesson.title}"
-        run = lesson.free_run()
-        if run is None:
-            self.compare.hide()
-        else:
-            g = {**GENERATOR_DEFAULTS, **(lesson.generator or {})}
-            shown = run.y[:6].tolist()
-            values = "  ".join(theme.fixed(y, 2, signed=True) for y in shown)
-            bits = " ".join(str(int(v > 0)) for v in [g["x0"], *shown])
-            self.compare.setText(
-                f"Built by hand (ih {theme.plain(g['ih'])}, hh {theme.plain(g['hh'])}, ho {theme.plain(g['ho'])}, "
-                f"output gain {theme.plain(g['gain'])}, from x = {theme.plain(g['x0'])}, each output fed back "
-                f"as the next input):  {values}  …   read above 0 as 1:  {bits} …"
-            )
-            self.compare.show()
-        self.show()
-        self._on_changed(int(Change.ALL))
-
-    def clear(self) -> None:
-        self._lesson = None
-        self.hide()
-
-    def _on_changed(self, flags: int) -> None:
-        lesson = self._lesson
-        if lesson is None:
-            return
-        session = self._adapter.session
-        heading = self._heading
-        # Forgetting stored ticks (Home, an edit) can drop the spans of other
-        # settings from the log, and the run is the lesson's own again.
-        if flags & (Change.STREAM | Change.PARAMS | Change.HISTORY):
-            self._edited = not lesson_matches(session, lesson)
-        if self._edited:
-            self.heading.setText(heading + "   (no longer matches: the stream or settings changed)")
-            self.caption.setText(
-                "The stream or the learning settings are no longer the lesson's, so its captions "
-                "would not describe what you see. Undo the change, or open the lesson again from "
-                "the Lessons menu."
-            )
-            return
-        self.heading.setText(heading)
-        cursor = session.cursor
-        caption = caption_on_screen(lesson, cursor)
-        if caption is not None:
-            self.caption.setText(caption.text)
-            return
-        later = [c.tick for c in lesson.captions if c.tick > cursor]
-        self.caption.setText(
-            f"(No caption for tick {cursor:,}: the next is at tick {later[0]:,}.)" if later
-            else f"(No caption for tick {cursor:,}: the lesson's last is at tick "
-            f"{lesson.captions[-1].tick:,}.)"
-        )
 
 
 # -- the controller -------------------------------------------------------------------
@@ -258,21 +103,19 @@ class SessionFiles(QObject):
         self.path: Path | None = None
         self._baseline: tuple[np.ndarray, object] | None = None
         self._autosave_due = False
-        self._marked_running = False
+        self._autosave_files = AutosaveFiles()
         self._shut_down = False
-        self._recent_memory: list[str] = []
-        self._title_base = window.windowTitle()
-        self._title_shown = ""
+        self._recent = RecentFiles(self._settings)
 
-        self.choose_open_path: Callable[[str], str | None] = self._dialog_open_path
-        self.choose_save_path: Callable[[str], str | None] = self._dialog_save_path
+        self.choose_open_path: Callable[[str], str | None] = partial(file_dialogs.choose_open_path, window)
+        self.choose_save_path: Callable[[str], str | None] = partial(file_dialogs.choose_save_path, window)
         self.ask_unsaved: Callable[[str], str] = self._dialog_unsaved
-        self.ask_restore: Callable[[str], bool] = self._dialog_restore
-        self.warn: Callable[[str], None] = self._dialog_warn
+        self.ask_restore: Callable[[str], bool] = partial(file_dialogs.ask_restore, window)
+        self.warn: Callable[[str], None] = partial(file_dialogs.warn, window)
         #: Runs long work with a progress dialog and Cancel (tests pass a clock to it).
         self.run_work: Callable[..., sessionfile.SessionFile] = run_with_progress
-        self.caption_getter: Callable[[], str | None] | None = self._presenter_caption
-        self.caption_setter: Callable[[str], None] | None = self._set_presenter_caption
+        self.caption_getter: Callable[[], str | None] | None = partial(presenter_caption, window)
+        self.caption_setter: Callable[[str], None] | None = partial(set_presenter_caption, window)
 
         self.lesson_bar = LessonBar(self._adapter)
         layout = window.centralWidget().layout()
@@ -280,14 +123,14 @@ class SessionFiles(QObject):
         self.lessons: list[Lesson] = []
         self.lesson_problems: list[LessonProblem] = []
 
-        self._build_file_menu()
+        self.recent_menu = _build_file_menu(window, self)
         self._build_lessons_menu()
         self.lesson_bar.closeRequested.connect(self.close_lesson)
 
         self._adapter.changed.connect(self._on_changed)
         self._adapter.speedChanged.connect(self._on_speed)
-        window.windowTitleChanged.connect(self._on_title)
-        window.setAcceptDrops(True)
+        self._title = FileTitle(window, lambda: self.path, lambda: self.unsaved)
+        self.file_drop = FileDrop(window, lambda path: self.open(path))
         window.installEventFilter(self)
 
         self._timer: QTimer | None = None
@@ -305,63 +148,17 @@ class SessionFiles(QObject):
         QTimer.singleShot(0, self, self._start)
 
     # -- menus -------------------------------------------------------------------------
-    def _build_file_menu(self) -> None:
-        w = self._window
-        menu: QMenu = w.menus["file"]
-        quit_action = w.actions_by_name["quit"]
-        keys = QKeySequence.StandardKey
-        open_action = w._action(
-            "open", "&Open…", lambda: self.open(), [QKeySequence(keys.Open)], "open a saved session"
-        )
-        save_action = w._action("save", "&Save", self.save, [QKeySequence(keys.Save)], "save the session")
-        save_as_action = w._action(
-            "save_as", "Save &As…", lambda: self.save_as(), [QKeySequence("Ctrl+Shift+S")],
-            "save the session under a new name",
-        )
-        self.recent_menu = QMenu("Open &Recent", menu)
-        self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._fill_recent_menu()
-        # Above Quit, below "Open example": Open, Recent, —, Save, Save As, —.
-        for action in (open_action, self.recent_menu.menuAction(), None, save_action, save_as_action, None):
-            if action is None:
-                menu.insertSeparator(quit_action)
-            else:
-                menu.insertAction(quit_action, action)
-
     def _fill_recent_menu(self) -> None:
-        menu = self.recent_menu
-        menu.clear()
-        paths = self.recent_files()
-        for number, path in enumerate(paths, 1):
-            action = menu.addAction(f"&{number}  {Path(path).name}")
-            action.setToolTip(path)
-            action.setStatusTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_recent(p))
-        if not paths:
-            menu.addAction("no recent files").setEnabled(False)
-        else:
-            menu.addSeparator()
-            menu.addAction("Clear this list").triggered.connect(self._clear_recent)
+        self._recent.fill_menu(self.recent_menu, self.open_recent)
 
     def _build_lessons_menu(self) -> None:
-        menu: QMenu = self._window.menus["lessons"]
         try:
             self.lessons, self.lesson_problems = load_lessons()
         except OSError as error:  # a damaged install: no resources folder
             self.lessons, self.lesson_problems = [], [LessonProblem("lessons", str(error))]
-        for number, lesson in enumerate(self.lessons, 1):
-            action = menu.addAction(f"&{number}  {lesson.title}")
-            action.setObjectName(f"lesson:{lesson.key}")
-            action.setToolTip(lesson.summary)
-            action.setStatusTip(lesson.summary)
-            action.triggered.connect(lambda _=False, n=number: self.open_lesson(n))
-        for problem in self.lesson_problems:
-            action = menu.addAction(f"{problem.name}: {problem.message}")
-            action.setEnabled(False)
-        menu.addSeparator()
-        self.close_lesson_action = menu.addAction("&Close lesson")
-        self.close_lesson_action.setEnabled(False)
+        self.close_lesson_action = fill_lessons_menu(
+            self._window.menus["lessons"], self.lessons, self.lesson_problems, self.open_lesson
+        )
         self.close_lesson_action.triggered.connect(self.close_lesson)
         if self.lesson_problems:
             self._status(f"{len(self.lesson_problems)} lesson file(s) skipped: {self.lesson_problems[0]}")
@@ -410,20 +207,8 @@ class SessionFiles(QObject):
     def _on_speed(self, _speed: int) -> None:
         self._autosave_due = True
 
-    # -- window title: "name.rnnviz.json[*] — <the window's own title>" ----------------------
-    def _on_title(self, title: str) -> None:
-        if title == self._title_shown:
-            return
-        self._title_base = title
-        self._update_title()
-
     def _update_title(self) -> None:
-        window = self._window
-        title = f"{self.path.name}[*] — {self._title_base}" if self.path else self._title_base
-        self._title_shown = title
-        if window.windowTitle() != title:
-            window.setWindowTitle(title)
-        window.setWindowModified(self.unsaved)
+        self._title.update()
 
     # -- opening ---------------------------------------------------------------------------
     def open(self, path: str | os.PathLike[str] | None = None) -> bool:
@@ -445,7 +230,7 @@ class SessionFiles(QObject):
     def open_recent(self, path: str) -> bool:
         """Open a file from the recent list; a file that is gone is dropped from it."""
         if not Path(path).is_file():
-            self._remove_recent(path)
+            self._recent.remove(path)
             self._status(f"{Path(path).name} no longer exists; it was removed from the recent files.")
             return False
         return self.open(path)
@@ -482,7 +267,7 @@ class SessionFiles(QObject):
         self._install(loaded)
         self.path = path
         self._remember_folder(path)
-        self._add_recent(str(path.resolve()))
+        self._recent.add(str(path.resolve()))
         self._mark_clean()
         self._status(f"Opened {path.name}: tick {loaded.session.cursor:,} of {loaded.session.n_ticks:,}.")
         return True
@@ -555,7 +340,7 @@ class SessionFiles(QObject):
             return False
         self.path = path
         self._remember_folder(path)
-        self._add_recent(str(path.resolve()))
+        self._recent.add(str(path.resolve()))
         self._mark_clean()
         self._status(f"Saved {path.name}.")
         return True
@@ -577,12 +362,8 @@ class SessionFiles(QObject):
 
     def _suggested_path(self) -> Path:
         """Save As's suggestion: the file's own name (or the lesson's), in the last folder used."""
-        if self.path is not None:
-            name = self.path.name
-        else:
-            lesson = self.lesson_bar.lesson
-            name = f"{lesson.key}{sessionfile.SUFFIX}" if lesson else f"session{sessionfile.SUFFIX}"
-        return Path(self._dialog_folder()) / name
+        lesson = self.lesson_bar.lesson
+        return file_dialogs.suggested_save_path(self._dialog_folder(), self.path, lesson.key if lesson else None)
 
     def _may_replace(self, what: str) -> bool:
         """Ask before the session is replaced or closed with unsaved changes; False to stop."""
@@ -622,30 +403,7 @@ class SessionFiles(QObject):
     # -- recent files ---------------------------------------------------------------------------
     def recent_files(self) -> list[str]:
         """The recently opened or saved files, newest first (at most :data:`MAX_RECENT`)."""
-        if self._settings is None:
-            return list(self._recent_memory)
-        value = self._settings.value(_RECENT_KEY, [])
-        # QSettings' INI files give a one-item list back as a plain string.
-        items = [value] if isinstance(value, str) else list(value or [])
-        return [str(item) for item in items if item][:MAX_RECENT]
-
-    def _store_recent(self, paths: list[str]) -> None:
-        paths = paths[:MAX_RECENT]
-        if self._settings is None:
-            self._recent_memory = paths
-        elif paths:
-            self._settings.setValue(_RECENT_KEY, paths)
-        else:
-            self._settings.remove(_RECENT_KEY)
-
-    def _add_recent(self, path: str) -> None:
-        self._store_recent([path] + [p for p in self.recent_files() if p != path])
-
-    def _remove_recent(self, path: str) -> None:
-        self._store_recent([p for p in self.recent_files() if p != path])
-
-    def _clear_recent(self) -> None:
-        self._store_recent([])
+        return self._recent.items()
 
     def _remember_folder(self, path: Path) -> None:
         folders.remember_folder(self._settings, path)
@@ -653,23 +411,18 @@ class SessionFiles(QObject):
     # -- autosave and recovery ------------------------------------------------------------------
     @property
     def autosave_path(self) -> Path:
-        return data_dir() / AUTOSAVE_NAME
+        return self._autosave_files.path
 
     @property
     def running_marker(self) -> Path:
-        return data_dir() / RUNNING_MARKER
+        return self._autosave_files.marker
 
     def autosave(self) -> bool:
         """Write the autosave if anything changed since the last write; True if written."""
         if self._settings is None or not self._autosave_due:
             return False
-        path = self.autosave_path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            sessionfile.save(path, self._adapter.session, **self._extras())
-            if not self._marked_running:
-                self.running_marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
-                self._marked_running = True
+            self._autosave_files.write(self._adapter.session, self._extras())
         except OSError as error:
             # Once per failure is enough: the next change tries again.
             self._status(f"Autosave failed: {describe_os_error(error)}")
@@ -685,42 +438,22 @@ class SessionFiles(QObject):
         if self._settings is None:
             return
         self.autosave()
-        try:
-            self.running_marker.unlink(missing_ok=True)
-        except OSError:
-            pass
-        self._marked_running = False
+        self._autosave_files.mark_clean_quit()
 
     def offer_recovery(self) -> bool:
         """After an unclean quit, offer the autosaved session back; True if restored."""
-        marker, path = self.running_marker, self.autosave_path
-        if not marker.exists():
+        if not self._autosave_files.left_by_crash():
             return False
         try:
-            marker.unlink()
-        except OSError:
-            pass
-        if not path.is_file():
-            return False
-        try:
-            loaded = self._load(path, "Reading the autosaved session")
+            loaded = self._load(self.autosave_path, "Reading the autosaved session")
         except InputError as error:
             self._status(f"The autosaved session could not be restored: {error}")
             return False
         except Cancelled:
             self._status("Reading the autosaved session cancelled: it was not restored.")
             return False
-        session = loaded.session
-        question = (
-            "rnnviz did not quit cleanly last time. Restore the session it saved "
-            f"automatically ({len(session.bits):,} bits, at tick {session.cursor:,} of "
-            f"{session.n_ticks:,})?"
-        )
-        if not self.ask_restore(question):
-            try:
-                path.unlink()
-            except OSError:
-                pass
+        if not self.ask_restore(recovery_question(loaded.session)):
+            self._autosave_files.discard()
             return False
         self._install(loaded)
         self.path = None
@@ -732,8 +465,7 @@ class SessionFiles(QObject):
     # -- events ---------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if watched is self._window:
-            kind = event.type()
-            if kind == QEvent.Type.Close:
+            if event.type() == QEvent.Type.Close:
                 # Before the window's own closeEvent (which stops the run and
                 # saves the settings): on Cancel it never runs, so the window
                 # stays exactly as it was.
@@ -741,82 +473,35 @@ class SessionFiles(QObject):
                     event.ignore()
                     return True
                 self.shutdown()
-            elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-                if self._dropped_path(event) is not None:  # type: ignore[arg-type]
-                    event.acceptProposedAction()  # type: ignore[attr-defined]
-                    return True
-            elif kind == QEvent.Type.Drop:
-                path = self._dropped_path(event)  # type: ignore[arg-type]
-                if path is not None:
-                    event.acceptProposedAction()  # type: ignore[attr-defined]
-                    # After the drop has finished: opening may ask questions,
-                    # and a modal dialog inside a drop would hold the drag source.
-                    QTimer.singleShot(0, self, lambda: self.open(path))
-                    return True
         return super().eventFilter(watched, event)
-
-    @staticmethod
-    def _dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | None:
-        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if len(urls) != 1 or not urls[0].isLocalFile():
-            return None
-        path = Path(urls[0].toLocalFile())
-        return path if path.name.endswith(".json") else None
-
-    # -- the presenter's caption line (installed after this module, if at all) -----------------------
-    def _caption_line(self):
-        return getattr(getattr(self._window, "presentation", None), "caption", None)
-
-    def _presenter_caption(self) -> str | None:
-        line = self._caption_line()
-        if line is None:
-            return None
-        return line.text().strip() or None
-
-    def _set_presenter_caption(self, text: str) -> None:
-        line = self._caption_line()
-        if line is not None:
-            line.setText(text)
 
     # -- dialogs (replaced in tests) ----------------------------------------------------------------
     def _status(self, message: str) -> None:
         self._window.tell(message, 8000)
 
-    def _dialog_open_path(self, folder: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self._window, "Open a session", folder, FILE_FILTER)
-        return path or None
-
-    def _dialog_save_path(self, suggestion: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self._window, "Save the session", suggestion, FILE_FILTER)
-        return path or None
-
     def _dialog_unsaved(self, what: str) -> str:
-        box = QMessageBox(self._window)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(what)
         name = self.path.name if self.path is not None else "the session"
-        box.setText(f"The stream or the learning settings changed since {name} was last saved.")
-        box.setInformativeText("Save the changes first? Discard loses them.")
-        box.setStandardButtons(
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        return {
-            QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard",
-        }.get(QMessageBox.StandardButton(answer), "cancel")
+        return file_dialogs.ask_unsaved(self._window, what, name)
 
-    def _dialog_restore(self, question: str) -> bool:
-        box = QMessageBox(self._window)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Restore the last session?")
-        box.setText(question)
-        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(restore)
-        box.exec()
-        return box.clickedButton() is restore
 
-    def _dialog_warn(self, message: str) -> None:
-        QMessageBox.warning(self._window, "rnnviz", message)
+def _build_file_menu(w, files: SessionFiles) -> QMenu:
+    """Add Open, Open Recent, Save and Save As to *w*'s File menu, above Quit; return Open Recent."""
+    menu: QMenu = w.menus["file"]
+    quit_action = w.actions_by_name["quit"]
+    keys = QKeySequence.StandardKey
+    open_action = w._action(
+        "open", "&Open…", lambda: files.open(), [QKeySequence(keys.Open)], "open a saved session"
+    )
+    save_action = w._action("save", "&Save", files.save, [QKeySequence(keys.Save)], "save the session")
+    save_as_action = w._action(
+        "save_as", "Save &As…", lambda: files.save_as(), [QKeySequence("Ctrl+Shift+S")],
+        "save the session under a new name",
+    )
+    recent_menu = files._recent.make_menu(menu, lambda path: files.open_recent(path))
+    # Above Quit, below "Open example": Open, Recent, —, Save, Save As, —.
+    for action in (open_action, recent_menu.menuAction(), None, save_action, save_as_action, None):
+        if action is None:
+            menu.insertSeparator(quit_action)
+        else:
+            menu.insertAction(quit_action, action)
+    return recent_menu
