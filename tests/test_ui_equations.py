@@ -1,13 +1,15 @@
-"""The equation panel: the numbers it shows are the engine's, read back from its text."""
+"""The equation panel as a widget: how it writes and colours the view it is handed, follows the
+adapter, veils fast play, breaks narrow lines. What it shows is tested in test_present_equations.py."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from PySide6.QtWidgets import QWidget
 
 from rnnviz.engine.learner import LearnerParams
+from rnnviz.present.equations import FAILS, HOLDS, equation_view
 from rnnviz.session import Session
+from rnnviz.ui import theme
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.equations import EquationPanel
 from clocks import ManualClock
@@ -36,120 +38,71 @@ def make_panel(qtbot):
         adapter.shutdown()
 
 
-def number(text: str) -> float:
-    """A number as the panel writes it: true minus, maybe in parentheses, maybe signed."""
-    return float(text.strip().strip("()").replace(MINUS, "-").replace("+", ""))
+def shown(spans) -> str:
+    """Spans as the panel writes them: a sign rule's verdict a space after its sign."""
+    return "".join(f" {span.text}" if span.role in (HOLDS, FAILS) else span.text for span in spans)
 
 
-def equation(text: str, lhs: str, occurrence: int = 0) -> tuple[str, str, float]:
-    """The symbolic side, the substituted side (as text) and the result of the equation of *lhs*."""
-    lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if line.strip() == lhs]
-    i = starts[occurrence]
-    symbolic = lines[i + 1].removeprefix("= ")
-    numbers, result = lines[i + 2].removeprefix("= ").rsplit(" = ", 1)
-    return symbolic, numbers, number(result)
+def view_of(panel: EquationPanel):
+    adapter = panel._adapter
+    return equation_view(adapter.session, adapter.stage, adapter.stage_tick)
 
 
-def terms(numbers: str, separator: str) -> list[float]:
-    """``"5·(−0.640)·0.230"`` split on ``"·"`` (or ``" + "``, ``" − "``) into numbers."""
-    return [number(part) for part in numbers.split(separator)]
-
-
-def close(shown: float, exact: float) -> bool:
-    """Whether *shown* is *exact* written with three significant digits (or three decimals)."""
-    return abs(shown - exact) <= max(5e-3 * abs(exact), 5e-4)
-
-
-def explained(panel: EquationPanel):
-    from rnnviz.engine.explain import explain_session
-
-    return explain_session(panel._adapter.session)
-
-
-@pytest.mark.parametrize("params, ticks", [
-    (LearnerParams(), [1, 6, 11, 12, 19, 24]),
-    (LearnerParams(rule="simultaneous"), [1, 11, 21]),
-    (LearnerParams(activation="tanh", gain=2.0, init=(0.5, -0.3, 0.2)), [2, 9, 15]),
-    (LearnerParams(learning=False, init=(1.0, 0.5, -2.0)), [4]),
-], ids=["sequential", "simultaneous", "tanh", "learning-off"])
-def test_the_numbers_shown_are_the_engines(make_panel, params, ticks):
+@pytest.mark.parametrize("params", [LearnerParams(), LearnerParams(rule="simultaneous"),
+                                    LearnerParams(learning=False)],
+                         ids=["sequential", "simultaneous", "learning-off"])
+def test_each_equation_is_written_on_its_lines(make_panel, params):
+    # What is shown is tested on equation_view (test_present_equations.py);
+    # here, that the panel writes each equation as "lhs", "= formula", "= numbers = result".
     panel = make_panel(params)
     adapter = panel._adapter
-    for cursor in ticks:
-        adapter.seek(cursor)
-        text = panel.text()
-        row = adapter.session.history.tick(cursor - 1)
-        assert f"Tick {cursor} of {adapter.session.n_ticks}" in text
-        _, _, h = equation(text, "h")
-        _, _, yhat = equation(text, "ŷ")
-        _, difference, err = equation(text, "e")
-        target = terms(difference, f" {MINUS} ")[0]
-        assert close(h, row.h) and close(yhat, row.yhat) and close(err, row.err)
-        assert target == row.target
-        ex = explained(panel)
-        for name in ("ih", "hh", "ho"):
-            symbolic, product, delta = equation(text, f"Δ{name}")
-            factors = terms(product, "·")
-            update = ex.updates[name]
-            assert symbolic == "·".join(f.symbol for f in update.factors)
-            assert len(factors) == len(update.factors)
-            assert all(close(s, f.value) for s, f in zip(factors, update.factors))
-            assert close(delta, getattr(row, f"d_{name}"))
-            _, sum_, after = equation(text, name)
-            before, change = terms(sum_, " + ")
-            assert close(before, update.before)
-            assert close(after, getattr(row, name)) and close(change, getattr(row, f"d_{name}"))
-        if not params.learning:
-            assert "learning off" in text
-            assert all(equation(text, f"Δ{n}")[2] == 0 for n in ("ih", "hh", "ho"))
+    for move in (lambda: adapter.step(12), adapter.advance_stage, adapter.advance_stage,
+                 adapter.advance_stage, adapter.advance_stage, adapter.run_to_end):
+        move()
+        view = view_of(panel)
+        lines = panel.text().replace("\xa0", " ").splitlines()
+        assert lines[0] == view.heading.title
+        at = 0
+        for line in view.lines():
+            at = lines.index(line.symbol, at)
+            written = [f"= {line.formula}"]
+            if line.state != "later":
+                if line.numbers:
+                    written.append(f"= {shown(line.numbers)} = {shown(line.result)}")
+                else:
+                    written = [f"= {line.formula} = {shown(line.result)}"]
+            assert lines[at + 1: at + 1 + len(written)] == written, line.symbol
+            for title in (section.title for section in view.sections):
+                assert title in lines
 
 
-def test_the_sequential_rule_shows_the_new_ho_and_the_output_at_it(make_panel):
-    panel = make_panel()
-    panel._adapter.seek(12)
-    text = panel.text()
-    row = panel._adapter.session.history.tick(11)
-    _, sum_, new = equation(text, "ho′")
-    old, change = terms(sum_, " + ")
-    assert close(new, row.ho) and close(change, row.d_ho)
-    _, _, y2 = equation(text, "ŷ′")
-    assert close(y2, 1 / (1 + np.exp(-row.ho * row.h)))
-    # The ih/hh changes multiply by the new ho.
-    _, product, _ = equation(text, "Δhh")
-    assert close(terms(product, "·")[3], row.ho)
+def colour_of(panel: EquationPanel, text: str, after: str = "") -> tuple[str, int]:
+    """The colour and weight of the first *text* in the panel (after the first *after*)."""
+    document = panel.document()
+    start = document.find(after).position() if after else 0
+    cursor = document.find(text, start)
+    assert not cursor.isNull(), text
+    fmt = cursor.charFormat()
+    return fmt.foreground().color().name(), fmt.fontWeight()
 
 
-def test_x_zero_shows_the_sign_rule_and_why_ih_stays(make_panel):
-    panel = make_panel()
-    panel._adapter.seek(13)  # tick 13 reads bit 12, a 0
-    text = panel.text()
-    assert "sign(Δih)" in text and "ih cannot learn from zeros" in text
-    lines = text.splitlines()
-    i = lines.index("sign(Δih)")
-    assert lines[i + 1] == "= sign(e)·sign(ho′)·sign(x)"
-    assert lines[i + 2] == f"= {MINUS}·+·0 = 0 ✓"
-
-
-def test_before_the_first_tick_it_previews_what_the_step_will_do(make_panel):
-    panel = make_panel()
-    text = panel.text()
-    assert "Tick 1 of 29, not done yet" in text and "press →" in text
-    _, _, shown = equation(text, "Δho")
-    assert shown == 0.312  # η·e·ŷ(1−ŷ)·h = 5·0.5·0.25·0.5 = 0.3125
-    panel._adapter.step()
-    assert close(shown, panel._adapter.session.history.tick(0).d_ho)
-
-
-def test_at_the_end_it_shows_the_prediction_of_the_unknown_bit(make_panel):
-    panel = make_panel()
-    panel._adapter.run_to_end()
-    text = panel.text()
-    assert "Next bit (unknown)" in text
-    _, _, yhat = equation(text, "ŷ", occurrence=1)
-    guess, bit = panel._adapter.session.guess()
-    assert close(yhat, guess)
-    assert f"→ {bit}" in text
+def test_signs_and_verdicts_are_painted_in_the_themes_colours(make_panel):
+    panel = make_panel(LearnerParams(learning=False, init=(1.0, 0.5, -2.0)))
+    panel._adapter.seek(4)
+    view = view_of(panel)
+    err = shown(next(line for line in view.lines() if line.symbol == "e").result)
+    assert err.startswith("+")  # ho = −2 keeps ŷ below ½ and the target is 1
+    assert colour_of(panel, err) == (theme.POSITIVE, 600)
+    # Learning off: every change is a grey 0 and every sign rule fails in the error colour.
+    assert colour_of(panel, "0.802 = 0", after="Δho") == (theme.MUTED, 600)  # Δho = … = 0
+    assert colour_of(panel, "✗")[0] == theme.ERROR_TEXT
+    assert "✓" not in panel.text()
+    panel._adapter.set_params(learning=True)
+    panel._adapter.seek(13)  # x = 0: ih's rule holds, with its check mark in green
+    assert colour_of(panel, "✓")[0] == "#1b7837"
+    err = shown(next(line for line in view_of(panel).lines() if line.symbol == "e").result)
+    assert err.startswith(MINUS)  # a 0 after ten 1s: the error is negative
+    assert colour_of(panel, err) == (theme.NEGATIVE, 600)
 
 
 def test_it_follows_each_step_and_a_new_setting(make_panel):
@@ -166,19 +119,6 @@ def test_it_follows_each_step_and_a_new_setting(make_panel):
     assert "ŷ′" not in panel.text() and "Sign rules" not in panel.text()
     adapter.step()
     assert "simultaneous rule" in panel.text() and "ŷ′" not in panel.text()
-
-
-def test_a_tick_done_before_a_new_rate_is_shown_without_factors(make_panel):
-    panel = make_panel()
-    panel._adapter.step(5)
-    panel._adapter.set_params(eta=1.0)
-    text = panel.text()
-    row = panel._adapter.session.history.tick(4)
-    assert "settings before your last change" in text
-    lines = text.splitlines()
-    shown = lines[lines.index("Δho") + 1]
-    assert shown.startswith("= (stored) = ")
-    assert close(number(shown.rsplit(" = ", 1)[1]), row.d_ho)
 
 
 def test_a_hidden_panel_catches_up_when_shown(make_panel):

@@ -11,10 +11,15 @@ rules') with this tick's numbers substituted::
         = 5·(−0.592)·0.242·0.505 = −0.361
 
 then the update rule's ih and hh lines (the sequential rule's ``ho′`` and
-``ŷ′`` included) and the sign rules with this tick's signs. Every number comes
-from :mod:`rnnviz.engine.explain`, which reads the engine's history, so the
-panel and the engine agree. At the end of the stream a last section gives
-the forward pass that predicts the next, unknown bit.
+``ŷ′`` included) and the sign rules with this tick's signs. At the end of the
+stream a last section gives the forward pass that predicts the next, unknown
+bit.
+
+*What* is shown is :func:`rnnviz.present.equations.equation_view`'s, worked
+out without Qt from :mod:`rnnviz.engine.explain`, which reads the engine's
+history, so the panel and the engine agree. This module turns that view into
+rich text (:func:`view_html`: a sign role becomes the theme's sign colour, a
+stage's lines a tint) and lays it out, veils it and scrolls it.
 
 In slow motion the lines of the stage shown are tinted and the lines of the
 stages still to come are dimmed, their numbers not yet filled in. The panel
@@ -53,17 +58,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from rnnviz.engine.explain import (
-    SIGN_SYMBOLS,
-    ForwardPass,
-    TickExplanation,
-    explain_next,
-    explain_prediction,
-    explain_session,
+from rnnviz.present.equations import (
+    FAILS, HOLDS, SIGNED, STRONG, EquationLine, EquationView, Heading, Section, Span, equation_view,
 )
-from rnnviz.engine.learner import predicted_bit
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import GRAD_STAGES, STAGE_TITLES, Change, SessionAdapter, Stage
+from rnnviz.ui.adapter import Change, SessionAdapter
 from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
 
 MINUS: Final[str] = theme.MINUS
@@ -79,18 +78,6 @@ _INK: Final[str] = theme.INK
 _OK: Final[str] = "#1b7837"
 #: The panel's page (its style sheet's background).
 _PAPER: Final[str] = "#ffffff"
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """One equation: its left side, symbolic right side, substituted numbers and result."""
-
-    lhs: str          # HTML
-    symbolic: str     # HTML, without the leading "= "
-    numbers: str      # HTML, without the leading "= "; "" when the symbolic side is all
-    result: str       # HTML
-    stage: Stage
-    note: str = ""    # HTML shown under the line
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,136 +119,76 @@ def _whole(text: str) -> str:
     return html.escape(text).replace(" ", _NBSP)
 
 
-def _factor(value: float, symbol: str = "") -> str:
-    """A factor inside a product: negative ones in parentheses, ``5·(−0.592)``.
-
-    η and the input bit are written plainly (``5``, not ``5.00``).
-    """
-    text = theme.plain(value) if symbol in ("η", "x") else theme.format_number(value)
-    return f"({text})" if value < 0 else text
-
-
-def _coloured(text: str, value: float, *, bold: bool = True) -> str:
-    """*text* in the sign colour of *value* (dark grey for zero)."""
-    colour = _MUTED if value == 0 or math.isnan(value) else theme.sign_color(value).name()
-    weight = "font-weight:600;" if bold else ""
-    return f'<span style="color:{colour};{weight}">{html.escape(text)}</span>'
+def _span(span: Span) -> str:
+    """One :class:`~rnnviz.present.equations.Span` as markup, in its role's colour."""
+    if span.role == STRONG:
+        return f"<b>{html.escape(span.text)}</b>"
+    if span.role == SIGNED:
+        colour = _MUTED if span.sign == 0 else theme.sign_color(span.sign).name()
+        return f'<span style="color:{colour};font-weight:600;">{html.escape(span.text)}</span>'
+    if span.role == HOLDS:
+        return f'&nbsp;<span style="color:{_OK}">{_whole(span.text)}</span>'
+    if span.role == FAILS:
+        return f'&nbsp;<span style="color:{theme.ERROR_TEXT}">{_whole(span.text)}</span>'
+    return html.escape(span.text)
 
 
-def _sign_text(s: int) -> str:
-    return _coloured(SIGN_SYMBOLS[s], float(s))
+def _spans(spans: tuple[Span, ...]) -> str:
+    return "".join(_span(span) for span in spans)
 
 
-def _function_text(activation, argument: str, *, symbolic: bool = False) -> str:
-    """``σ(o)``, ``σ(k·o)`` (*symbolic*) or ``σ(2·o)``, ``tanh(o)``, ``2σ(o)−1``."""
-    name, gain = activation.name, activation.gain
-    if gain == 1.0:
-        inner = argument
-    else:
-        inner = f"k·{argument}" if symbolic else f"{theme.plain(gain)}·{argument}"
-    if name == "sigmoid":
-        return f"σ({inner})"
-    if name == "tanh":
-        return f"tanh({inner})"
-    return f"2σ({inner}){MINUS}1"
+def _heading_html(heading: Heading) -> str:
+    # Each item stays whole on a narrow panel ("η = 5", never "η =" and "5").
+    said = ("computed with earlier settings" if heading.earlier_settings
+            else " · ".join(_whole(item) for item in heading.settings))
+    bits = " ".join(_whole(bit) for bit in heading.bits)
+    return (
+        f'<p style="margin:0 0 2px 0"><b>{html.escape(heading.title)}</b><br>'
+        f'{bits} <span style="color:{_MUTED}">· {said}</span></p>'
+    )
 
 
-def _activity(value: float) -> str:
-    """An activation inside a product: three decimals, negative ones in parentheses."""
-    text = theme.fixed(value)
-    return f"({text})" if text.startswith(MINUS) else text
+def _note_html(text: str, whole: str = "") -> str:
+    """A muted paragraph: *text*, then *whole*, a formula kept on one line."""
+    return f'<p style="margin:0 0 4px 0; color:{_MUTED}">{html.escape(text)}{_whole(whole)}</p>'
 
 
-def _forward_lines(forward: ForwardPass, activation, output: str = "ŷ") -> list[_Line]:
-    f = _function_text
-    # σ(−1.72) needs no parentheses, σ(2·(−1.72)) does.
-    o_text = theme.format_number(forward.o) if activation.gain == 1.0 else _factor(forward.o)
-    return [
-        _Line("o", "hh·h_prev + ih·x",
-              f"{_factor(forward.hh)}·{_factor(forward.h_prev)} + {_factor(forward.ih)}·{forward.x}",
-              theme.format_number(forward.o), Stage.FORWARD_H),
-        _Line("h", f(activation, "o", symbolic=True), f(activation, o_text),
-              f"<b>{theme.fixed(forward.h)}</b>", Stage.FORWARD_H),
-        _Line(output, f(activation, "ho·h", symbolic=True),
-              f(activation, f"{_factor(forward.ho)}·{_activity(forward.h)}"),
-              f"<b>{theme.fixed(forward.yhat)}</b>", Stage.FORWARD_Y),
-    ]
+def _section_html(section: Section) -> str:
+    title = (f'<p style="margin:8px 0 2px 0; color:{_MUTED}; font-weight:600">'
+             f"{html.escape(section.title)}</p>")
+    parts = [title, _table_html(section.lines)]
+    if section.note or section.note_whole:
+        parts.append(_note_html(section.note, whole=section.note_whole))
+    return "".join(parts)
 
 
-def _update_lines(tick: TickExplanation) -> list[_Line]:
-    """The error, the three changes (in the rule's order) and the new weights."""
-    fwd = tick.forward
-    lines = [
-        _Line("e", f"y {MINUS} ŷ", f"{tick.target} {MINUS} {theme.fixed(fwd.yhat)}",
-              _coloured(theme.fixed(tick.err, signed=True), tick.err), Stage.ERROR),
-    ]
-
-    def change(weight: str) -> _Line:
-        update = tick.updates[weight]
-        result = _coloured(theme.format_number(update.delta, signed=True), update.delta)
-        if not update.factors:
-            return _Line(f"Δ{weight}", "(stored)", "", result, GRAD_STAGES[weight])
-        symbolic = "·".join(factor.symbol for factor in update.factors)
-        numbers = "·".join(_factor(factor.value, factor.symbol) for factor in update.factors)
-        return _Line(f"Δ{weight}", html.escape(symbolic), numbers, result, GRAD_STAGES[weight])
-
-    lines.append(change("ho"))
-    if tick.ho_new is not None:  # the sequential rule, on a tick its settings reproduce
-        ho = tick.updates["ho"]
-        lines.append(_Line(
-            "ho′", "ho + Δho", f"{theme.format_number(ho.before)} + {_factor(ho.delta)}",
-            _coloured(theme.format_number(tick.ho_new), tick.ho_new), Stage.GRAD_HO,
-            note="sequential rule: ho moves first; ih and hh use ho′ and ŷ′",
-        ))
-        lines.append(_Line(
-            "ŷ′", _function_text(tick.activation, "ho′·h", symbolic=True),
-            _function_text(tick.activation, f"{_factor(tick.ho_new)}·{_activity(fwd.h)}"),
-            theme.fixed(tick.yhat_new), Stage.GRAD_IH,
-        ))
-    lines.append(change("ih"))
-    lines.append(change("hh"))
-    return lines
+def _table_html(lines: tuple[EquationLine, ...]) -> str:
+    rows = []
+    for line in lines:
+        colour = _DIM if line.state == "later" else _INK
+        background = f" background-color:{_STAGE_TINT};" if line.state == "now" else ""
+        cell = f'style="color:{colour};{background} padding:1px 4px"'
+        right = f"= {html.escape(line.formula)}"
+        if line.state != "later":
+            if line.numbers:
+                right += f"<br>= {_spans(line.numbers)} = {_spans(line.result)}"
+            else:
+                right += f" = {_spans(line.result)}"
+        right = _formula(right)
+        if line.note and line.state != "later":
+            right += f'<br><span style="color:{_MUTED}">{html.escape(line.note)}</span>'
+        rows.append(f'<tr><td {cell} align="right"><b>{html.escape(line.symbol)}</b></td>'
+                    f"<td {cell}>{right}</td></tr>")
+    return '<table cellspacing="0" cellpadding="0">' + "".join(rows) + "</table>"
 
 
-def _sign_lines(tick: TickExplanation) -> list[_Line]:
-    """The sign rules, each with this tick's signs and whether it holds.
+def view_html(view: EquationView) -> str:
+    """The panel's rich text for *view*: its heading, notes and sections, in the theme's colours."""
+    parts = [] if view.heading is None else [_heading_html(view.heading)]
+    parts.extend(_note_html(note) for note in view.notes)
+    parts.extend(_section_html(section) for section in view.sections)
+    return f'<div style="color:{_INK}">' + "".join(parts) + "</div>"
 
-    See docs/architecture.md, 'The sign rules'.
-    """
-    lines = []
-    for weight in ("ho", "ih", "hh"):
-        rule = tick.signs[weight]
-        symbolic = "·".join(f"sign({name})" for name, _ in rule.terms)
-        signs = "·".join(_sign_text(s) for _, s in rule.terms)
-        # The verdict stays on the line of the sign it judges.
-        verdict = (f'&nbsp;<span style="color:{_OK}">✓</span>' if rule.holds
-                   else f'&nbsp;<span style="color:{theme.ERROR_TEXT}">✗&nbsp;Δ{weight}&nbsp;is&nbsp;'
-                        f'{SIGN_SYMBOLS[rule.actual]}</span>')
-        if len(rule.terms) == 1:
-            numbers, result = "", signs + verdict
-        else:
-            numbers, result = signs, _sign_text(rule.predicted) + verdict
-        lines.append(_Line(f"sign(Δ{weight})", html.escape(symbolic), numbers, result,
-                           GRAD_STAGES[weight], note=rule.note))
-    return lines
-
-
-def _weight_lines(tick: TickExplanation) -> list[_Line]:
-    """Each weight before and after the tick.
-
-    They move at the update stage, except ho in the sequential rule, which
-    moved when its change was computed.
-    """
-    lines = []
-    for name in ("ih", "hh", "ho"):
-        update = tick.updates[name]
-        moved_early = name == "ho" and tick.rule == "sequential"
-        lines.append(_Line(
-            name, f"{name} + Δ{name}", f"{theme.format_number(update.before)} + {_factor(update.delta)}",
-            _coloured(theme.format_number(update.after), update.after),
-            Stage.GRAD_HO if moved_early else Stage.UPDATE,
-        ))
-    return lines
 
 
 #: The veil's say while the panel is updating under it.
@@ -446,7 +373,8 @@ class EquationPanel(QTextBrowser):
     def _refresh(self) -> None:
         self._stale = False
         scroll = self.verticalScrollBar().value()
-        self.setHtml(self._html())
+        adapter = self._adapter
+        self.setHtml(view_html(equation_view(adapter.session, adapter.stage, adapter.stage_tick)))
         self.verticalScrollBar().setValue(scroll)
         if self._adapter.stage is not None:
             self._show_stage()
@@ -539,130 +467,6 @@ class EquationPanel(QTextBrowser):
             # Down just far enough, to the top of a line, so the top line is whole.
             view = min((line.top for line in lines if line.top >= stop - height), default=want)
         bar.setValue(math.floor(view))
-
-    # -- the text ----------------------------------------------------------------
-    def _html(self) -> str:
-        adapter = self._adapter
-        session = adapter.session
-        stage = adapter.stage
-        parts: list[str] = []
-        tick: TickExplanation | None
-        if stage is not None:
-            t = adapter.stage_tick
-            assert t is not None
-            tick = explain_session(session, t)
-            heading = (f"Tick {t + 1:,} of {session.n_ticks:,} in slow motion: "
-                       f"stage {stage + 1} of {len(Stage)}, {STAGE_TITLES[stage]}")
-            parts.append(self._heading(heading, tick))
-            if stage != Stage.UPDATE:
-                parts.append(self._note("Shift+→ shows the next stage; the weights change "
-                                        "at the update."))
-        elif session.cursor:
-            tick = explain_session(session)
-            assert tick is not None
-            parts.append(self._heading(f"Tick {tick.t + 1:,} of {session.n_ticks:,}", tick))
-        else:
-            tick = explain_next(session)
-            if tick is not None:
-                parts.append(self._heading(f"Tick 1 of {session.n_ticks:,}, not done yet", tick))
-                parts.append(self._note("What the first tick will compute: press → to do it, "
-                                        "Shift+→ to take it in stages."))
-        if tick is not None:
-            parts.append(self._tick_html(tick, stage))
-        if session.at_end and stage in (None, Stage.UPDATE):
-            parts.append(self._prediction_html(session))
-        return (
-            f'<div style="color:{_INK}">' + "".join(parts) + "</div>"
-        )
-
-    def _heading(self, text: str, tick: TickExplanation) -> str:
-        act = tick.activation
-        # Each item stays whole on a narrow panel ("η = 5", never "η =" and "5").
-        gain = "" if act.gain == 1.0 else f", k = {act.gain:g}"
-        settings = [f"{tick.rule} rule", f"{act.name}{gain}", f"η = {theme.plain(tick.eta)}"]
-        if not tick.learning:
-            settings[-1] += " (learning off)"
-        said = " · ".join(_whole(item) for item in settings)
-        if not tick.matches_settings:
-            said = "computed with earlier settings"
-        bits = f"{_whole(f'input x = {tick.forward.x},')} {_whole(f'target y = {tick.target}')}"
-        return (
-            f'<p style="margin:0 0 2px 0"><b>{html.escape(text)}</b><br>'
-            f'{bits} <span style="color:{_MUTED}">· {said}</span></p>'
-        )
-
-    @staticmethod
-    def _note(text: str, whole: str = "") -> str:
-        """A muted paragraph: *text*, then *whole*, a formula kept on one line."""
-        return f'<p style="margin:0 0 4px 0; color:{_MUTED}">{html.escape(text)}{_whole(whole)}</p>'
-
-    @staticmethod
-    def _section(title: str) -> str:
-        return (f'<p style="margin:8px 0 2px 0; color:{_MUTED}; font-weight:600">'
-                f"{html.escape(title)}</p>")
-
-    def _tick_html(self, tick: TickExplanation, stage: Stage | None) -> str:
-        parts = []
-        if not tick.matches_settings:
-            parts.append(self._note(
-                "This tick was computed with the settings before your last change (they "
-                "apply from the next tick): its stored numbers are shown without factors."
-            ))
-        parts.append(self._section("Forward pass"))
-        parts.append(self._table(_forward_lines(tick.forward, tick.activation), stage))
-        if not tick.matches_settings:
-            parts.append(self._section("Error and changes (as stored)"))
-            parts.append(self._table(_update_lines(tick) + _weight_lines(tick), stage))
-            return "".join(parts)
-        rule = "ho first, then ih and hh with the new ho" if tick.rule == "sequential" \
-            else "all three from the weights before the tick"
-        parts.append(self._section(f"Error and changes ({tick.rule} rule: {rule})"))
-        parts.append(self._table(_update_lines(tick), stage))
-        parts.append(self._section("The update: w + Δw"))
-        parts.append(self._table(_weight_lines(tick), stage))
-        parts.append(self._section("Sign rules with this tick's signs"))
-        parts.append(self._table(_sign_lines(tick), stage))
-        return "".join(parts)
-
-    def _prediction_html(self, session) -> str:
-        forward = explain_prediction(session)
-        bit = predicted_bit(forward.yhat)
-        lines = _forward_lines(forward, session.params.act)
-        parts = [self._section("Next bit (unknown): forward pass only, nothing to learn")]
-        parts.append(self._table(lines, None))
-        parts.append(self._note("prediction: ", whole=theme.guess_text(forward.yhat, bit)))
-        return "".join(parts)
-
-    @staticmethod
-    def _state_of(line_stage: Stage, stage: Stage | None) -> str:
-        """"now" (the stage shown), "later" (not computed yet) or "done"."""
-        if stage is None:
-            return "done"
-        if line_stage == stage:
-            return "now"
-        return "later" if line_stage > stage else "done"
-
-    def _table(self, lines: list[_Line], stage: Stage | None) -> str:
-        rows = []
-        for line in lines:
-            state = self._state_of(line.stage, stage)
-            colour = _DIM if state == "later" else _INK
-            background = f" background-color:{_STAGE_TINT};" if state == "now" else ""
-            cell = f'style="color:{colour};{background} padding:1px 4px"'
-            right = f"= {line.symbolic}"
-            if state != "later":
-                if line.numbers:
-                    right += f"<br>= {line.numbers} = {line.result}"
-                else:
-                    right += f" = {line.result}"
-            right = _formula(right)
-            if line.note and state != "later":
-                right += f'<br><span style="color:{_MUTED}">{html.escape(line.note)}</span>'
-            rows.append(f'<tr><td {cell} align="right"><b>{line.lhs}</b></td>'
-                        f"<td {cell}>{right}</td></tr>")
-        return '<table cellspacing="0" cellpadding="0">' + "".join(rows) + "</table>"
-
-
 
 def install(window) -> None:
     """Add the equation panel, View ▸ Equations and the slow-motion actions to *window*."""
