@@ -23,11 +23,13 @@ the forward pass that predicts the next, unknown bit.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from rnnviz.engine.activations import Activation
 from rnnviz.engine.explain import (
     SIGN_SYMBOLS,
     ForwardPass,
@@ -243,9 +245,7 @@ def _at_stage(line: EquationLine, stage: Stage | None) -> EquationLine:
     """*line* marked "now" (the stage shown), "later" (not computed yet) or "done"."""
     if stage is None or line.stage < stage:
         return line
-    state: LineState = "now" if line.stage == stage else "later"
-    return EquationLine(line.symbol, line.formula, line.numbers, line.result, line.stage,
-                        state, line.note)
+    return dataclasses.replace(line, state="now" if line.stage == stage else "later")
 
 
 # -- the equations ---------------------------------------------------------------------
@@ -269,7 +269,7 @@ def _factor(value: float, symbol: str = "") -> str:
     return f"({text})" if value < 0 else text
 
 
-def _function_text(activation, argument: str, *, symbolic: bool = False) -> str:
+def _function_text(activation: Activation, argument: str, *, symbolic: bool = False) -> str:
     """``σ(o)``, ``σ(k·o)`` (*symbolic*) or ``σ(2·o)``, ``tanh(o)``, ``2σ(o)−1``."""
     name, gain = activation.name, activation.gain
     if gain == 1.0:
@@ -289,7 +289,7 @@ def _activity(value: float) -> str:
     return f"({text})" if text.startswith(MINUS) else text
 
 
-def _forward_lines(forward: ForwardPass, activation, output: str = "ŷ") -> list[EquationLine]:
+def _forward_lines(forward: ForwardPass, activation: Activation, output: str = "ŷ") -> list[EquationLine]:
     f = _function_text
     # σ(−1.72) needs no parentheses, σ(2·(−1.72)) does.
     o_text = format_number(forward.o) if activation.gain == 1.0 else _factor(forward.o)
