@@ -32,7 +32,6 @@ import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QContextMenuEvent,
     QFocusEvent,
     QFont,
@@ -45,7 +44,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QResizeEvent,
     QWheelEvent,
 )
@@ -55,51 +53,27 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.sequences import format_sequence, parse_sequence
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
+# EDIT_HINT and the ruler's steps are re-exported: this module has always offered them.
+from rnnviz.ui.tape_layout import LEFT_PAD_PX
+from rnnviz.ui.tape_paint import EDIT_HINT, RULER_LABEL_EVERY, RULER_MARK_EVERY, TapePainter
+
+__all__ = [
+    "BORDER_GRAB_PX", "EDIT_HINT", "FOLLOW_MARGIN_CELLS", "LEFT_PAD_PX", "MESSAGE_TIMEOUT_MS",
+    "RULER_LABEL_EVERY", "RULER_MARK_EVERY", "WHEEL_CELLS", "BitStreamEditor",
+]
 
 #: How long a refused edit's message stays under the tape.
 MESSAGE_TIMEOUT_MS: Final[int] = 6000
-#: Shown in the message strip while there is no message.
-EDIT_HINT: Final[str] = (
-    "click a bit to flip it  ·  click on the numbers below to place the caret, then type 0 or 1"
-    "  ·  Backspace / Delete remove  ·  Ctrl+V pastes a stream such as 1^10 0^10"
-)
 #: Clicks this close to a cell border place the caret instead of toggling.
 BORDER_GRAB_PX: Final[int] = 4
 #: Cells kept visible beyond the highlighted ones when the view follows the cursor.
 FOLLOW_MARGIN_CELLS: Final[int] = 3
 #: Cells one wheel notch scrolls.
 WHEEL_CELLS: Final[int] = 3
-#: Empty space left of bit 1, so the caret before it and its "x" label fit.
-LEFT_PAD_PX: Final[int] = 6
-#: Every this many bits the ruler prints a number, with a short mark half-way.
-RULER_LABEL_EVERY: Final[int] = 10
-RULER_MARK_EVERY: Final[int] = 5
-
-# Cell colours: calm greys, so the two highlight colours are the only hues on
-# the tape. 1s are a shade darker than 0s; bits the network has not reached
-# yet are drawn paler, so "done" and "to come" read at a glance.
-_ZERO_FILL: Final[str] = "#ffffff"
-_ONE_FILL: Final[str] = "#d4d4d4"
-_ONE_FILL_FUTURE: Final[str] = "#e9e9e9"
-_BORDER: Final[str] = "#b4b4b4"
-_BORDER_FUTURE: Final[str] = "#d2d2d2"
-_TEXT: Final[str] = "#1a1a1a"
-_TEXT_FUTURE: Final[str] = "#9a9a9a"
-_INFO_TEXT: Final[str] = "#505050"
 
 _GHOST_HINT: Final[str] = (
     "the network's guess for the next, unknown bit appears when the run reaches the end"
 )
-
-
-def _blend(colour: str, weight: float, base: str = "#ffffff") -> QColor:
-    """*colour* mixed with *base*, ``weight`` of the way towards *colour*."""
-    a, b = QColor(colour), QColor(base)
-    return QColor(
-        round(b.red() + (a.red() - b.red()) * weight),
-        round(b.green() + (a.green() - b.green()) * weight),
-        round(b.blue() + (a.blue() - b.blue()) * weight),
-    )
 
 
 class BitStreamEditor(QAbstractScrollArea):
@@ -124,6 +98,7 @@ class BitStreamEditor(QAbstractScrollArea):
     def __init__(self, adapter: SessionAdapter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._adapter = adapter
+        self._painter = TapePainter(self)
         self._caret = 0
         self._message = ""
         self._message_is_error = True
@@ -736,153 +711,6 @@ class BitStreamEditor(QAbstractScrollArea):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
         try:
-            self._paint(painter)
+            self._painter.paint(painter)
         finally:
             painter.end()
-
-    def _paint(self, painter: QPainter) -> None:
-        session = self._adapter.session
-        bits = session.bits
-        length = len(bits)
-        width = self.viewport().width()
-        palette = self.palette()
-        painter.fillRect(self.viewport().rect(), palette.base())
-
-        first, last = self.visible_range()
-        x_bit, y_bit = self.highlighted()
-        seen_up_to = x_bit + 1  # bits after the target of the tick shown are still to come
-        visible = bits[first : last + 1] if last >= first else bits[:0]
-        self.last_painted_cells = len(visible)
-
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setFont(self.font())
-        for offset, value in enumerate(visible.tolist()):
-            index = first + offset
-            if index == x_bit:
-                fill, border, text = QColor(theme.INPUT_HIGHLIGHT), QColor(theme.INPUT_HIGHLIGHT).darker(130), None
-            elif index == y_bit:
-                fill, border, text = QColor(theme.TARGET_HIGHLIGHT), QColor(theme.TARGET_HIGHLIGHT).darker(130), None
-            elif index <= seen_up_to:
-                fill = QColor(_ONE_FILL if value else _ZERO_FILL)
-                border, text = QColor(_BORDER), QColor(_TEXT)
-            else:
-                fill = QColor(_ONE_FILL_FUTURE if value else _ZERO_FILL)
-                border, text = QColor(_BORDER_FUTURE), QColor(_TEXT_FUTURE)
-            if text is None:
-                text = theme.text_color_on(fill)
-            rect = self.cell_rect(index).adjusted(1, 1, -1, -1)
-            painter.setPen(QPen(border, 1))
-            painter.setBrush(fill)
-            painter.drawRoundedRect(rect, 3, 3)
-            painter.setPen(text)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "1" if value else "0")
-
-        self._paint_ghost(painter, length, width)
-        self._paint_labels(painter, x_bit, y_bit)
-        self._paint_ruler(painter, first, last, length)
-        self._paint_caret(painter)
-        self._paint_message(painter, width)
-
-    def _paint_ghost(self, painter: QPainter, length: int, width: int) -> None:
-        rect = self.cell_rect(length)
-        if rect.left() >= width or rect.right() < 0:
-            return
-        session = self._adapter.session
-        inner = rect.adjusted(1, 1, -1, -1)
-        if session.at_end:
-            yhat, bit = session.guess()
-            colour = QColor(theme.SIGNALS["yhat"])
-            painter.setPen(QPen(colour, 1))
-            painter.setBrush(_blend(theme.SIGNALS["yhat"], 0.25))
-            painter.drawRoundedRect(inner, 3, 3)
-            painter.setPen(QColor(_TEXT))
-            painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, "?" if bit is None else str(bit))
-            painter.setFont(self._small_font)
-            painter.setPen(colour.darker(140))
-            caption = QRect(rect.left() + 1, 0, self._caption_w + 4, self._label_h)
-            painter.drawText(caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             f"ŷ {theme.fixed(yhat, 2)}")
-            painter.setFont(self.font())
-        else:
-            pen = QPen(QColor(theme.NEUTRAL), 1, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(inner, 3, 3)
-            painter.setPen(QColor(theme.NEUTRAL))
-            painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, "?")
-
-    def _paint_labels(self, painter: QPainter, x_bit: int, y_bit: int | None) -> None:
-        # The letters name the two highlight colours, so the tape needs no legend.
-        painter.setFont(self._label_font)
-        for index, letter, colour in ((x_bit, "x", theme.INPUT_HIGHLIGHT),
-                                      (y_bit, "y", theme.TARGET_HIGHLIGHT)):
-            if index is None:
-                continue
-            cell = self.cell_rect(index)
-            painter.setPen(QColor(colour).darker(170))
-            painter.drawText(QRect(cell.left(), 0, cell.width(), self._label_h),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, letter)
-        painter.setFont(self.font())
-
-    def _paint_ruler(self, painter: QPainter, first: int, last: int, length: int) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setFont(self._small_font)
-        metrics = self._small_metrics
-        colour = self.palette().color(self.foregroundRole())
-        mark_colour = QColor(colour)
-        mark_colour.setAlpha(110)
-        top = self._ruler_top
-        # Numbers are wider than a cell, so those of cells just out of view
-        # may still show their edge: widen the loop by a few cells.
-        spill = 4
-        for index in range(max(first - spill, 0), min(last + spill, length - 1) + 1):
-            number = index + 1
-            labelled = number % RULER_LABEL_EVERY == 0 or number == 1
-            if not labelled and number % RULER_MARK_EVERY:
-                continue
-            centre = self.cell_rect(index).center().x()
-            painter.setPen(mark_colour)
-            painter.drawLine(centre, top + 1, centre, top + (4 if labelled else 2))
-            if labelled:
-                text = f"{number:,}"
-                text_w = metrics.horizontalAdvance(text)
-                painter.setPen(colour)
-                painter.drawText(QRect(centre - text_w // 2 - 2, top + 4, text_w + 4, metrics.height()),
-                                 Qt.AlignmentFlag.AlignCenter, text)
-        painter.setFont(self.font())
-
-    def _paint_caret(self, painter: QPainter) -> None:
-        if not self.hasFocus() or not self._editing_hints:
-            return
-        x = LEFT_PAD_PX + self._caret * self._cell_w - self.horizontalScrollBar().value()
-        if not -2 <= x <= self.viewport().width() + 2:
-            return
-        painter.fillRect(QRect(x - 1, self._cells_top - 2, 2, self._cell_h + 4), QColor(theme.CURSOR))
-
-    def _paint_message(self, painter: QPainter, width: int) -> None:
-        rect = QRect(LEFT_PAD_PX, self._message_top, width - 2 * LEFT_PAD_PX, self._message_h)
-        colour = QColor(theme.ERROR_TEXT if self._message_is_error else _INFO_TEXT)
-        if self._message and not self._editing_hints:
-            # No strip: an opaque box over the ruler, so no number runs through the text.
-            box = self.message_rect()
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(QPen(_blend(colour.name(), 0.45), 1))
-            painter.setBrush(self.palette().base())
-            painter.drawRoundedRect(box.adjusted(0, 0, -1, -1), 3, 3)
-            rect = box.adjusted(self._message_pad, 0, -self._message_pad, 0)
-            painter.setFont(self.font())
-            painter.setPen(colour)
-            message = self._message
-        elif self._message:
-            painter.setFont(self.font())
-            painter.setPen(colour)
-            message = self._message
-        elif not self._editing_hints:
-            return
-        else:
-            # With nothing to report, the strip says how to edit the tape.
-            painter.setFont(self._small_font)
-            painter.setPen(QColor(theme.NEUTRAL).darker(115))
-            message = EDIT_HINT
-        text = painter.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
