@@ -8,16 +8,14 @@ widget's editing and its drawing can each be read on their own.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QAbstractScrollArea
 
 from rnnviz.ui import theme
 from rnnviz.ui.tape_layout import LEFT_PAD_PX
-
-if TYPE_CHECKING:
-    from rnnviz.ui.bitstream import BitStreamEditor
 
 #: Shown in the message strip while there is no message.
 EDIT_HINT: Final[str] = (
@@ -53,7 +51,8 @@ def _blend(colour: str, weight: float, base: str = "#ffffff") -> QColor:
 class TapePainter:
     """Paints *editor*'s viewport; :meth:`paint` is called from its ``paintEvent``."""
 
-    def __init__(self, editor: BitStreamEditor) -> None:
+    # The editor is not imported, even for its type: it imports this module.
+    def __init__(self, editor: QAbstractScrollArea) -> None:
         self._editor = editor
 
     def paint(self, painter: QPainter) -> None:
