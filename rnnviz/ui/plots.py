@@ -17,10 +17,10 @@ thousands separators.
 
 Long histories
 --------------
-A million ticks must not cost a million points per frame. Every series keeps
-a min/max pyramid (:mod:`rnnviz.engine.envelope`) and every weight a
-notation index (:mod:`rnnviz.engine.notation_index`), both extended with the
-new ticks only and cut back to what the history still holds when it forgets
+A million ticks must not cost a million points per frame. What is drawn
+comes from a :class:`rnnviz.present.series.SeriesCache` (Qt-free): a min/max
+pyramid per series and a notation index per weight, extended with the new
+ticks only and cut back to what the history still holds when it forgets
 ticks (``History.kept_since``). A curve then receives either
 every point (short histories, or a zoom that shows few ticks) or the min/max
 envelope of the visible range as one vertical bar per pixel column. Markers
