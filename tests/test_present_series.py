@@ -15,7 +15,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.notation import change_signs, sign_flips
 from rnnviz.present.series import (
     EXACT_POINTS, MIN_BAR_PIXELS, SIGNAL_CURVES, TOOLTIP_CHARS, SeriesCache, change_markers,
-    crossings_in_view, series_points, ticks_near_view, weights_shown,
+    crossings_in_view, fitted_y_range, series_points, signals_y_range, ticks_near_view, weights_shown,
 )
 from rnnviz.present.stages import Stage
 from rnnviz.session import Session
@@ -265,3 +265,24 @@ def test_in_slow_motion_the_side_values_are_those_before_the_tick_except_a_seque
         assert shown["ho"] == float(ahead.history["ho"][4]) != before["ho"]
     else:
         assert shown["ho"] == before["ho"]
+
+
+def test_the_y_range_fits_the_visible_points_and_stays_while_it_still_fits():
+    x = np.arange(0.0, 11.0)
+    y = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 4.0, 3.0, 2.0, 1.0, 10.0])
+    low, high = fitted_y_range(x, y, 0.0, 9.0, (-100.0, 100.0))  # x = 10 (y = 10) is out of view
+    assert low < 0.0 < 5.0 < high < 10.0  # every visible point inside, the one out of view not
+    assert fitted_y_range(x, y, 0.0, 9.0, (low, high)) is None  # a range that fits is kept
+    # a little more room, still most of it filled: kept, so the axis is not redrawn every frame
+    assert fitted_y_range(x, y, 0.0, 9.0, (low - 0.3, high + 0.3)) is None
+    # data filling too little of the old range: fitted again
+    assert fitted_y_range(x, y, 0.0, 9.0, (-20.0, 20.0)) == (low, high)
+    assert fitted_y_range(x, y, 20.0, 30.0, (-1.0, 1.0)) is None  # nothing in view: kept
+    flat_low, flat_high = fitted_y_range(x, np.full(11, 2.0), 0.0, 10.0, (-1.0, 1.0))
+    assert flat_low < 2.0 < flat_high  # a flat curve is not drawn on the edge
+
+
+@pytest.mark.parametrize(("activation", "covers"), [((0.0, 1.0), (0.0, 1.0)), ((-1.0, 1.0), (-1.0, 1.0))])
+def test_the_signals_range_holds_both_bits_and_the_activations_range(activation, covers):
+    low, high = signals_y_range(activation)
+    assert low < min(covers[0], 0.0) and max(covers[1], 1.0) < high

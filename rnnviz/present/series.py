@@ -47,6 +47,10 @@ POINTS_PER_PIXEL: Final[float] = 2.0
 MIN_BAR_PIXELS: Final[float] = 0.6
 #: Crossing marks show only while they are on average this many pixels apart.
 CROSSING_MIN_SPACING_PX: Final[float] = 6.0
+#: Room above and below the visible data, as a share of its span.
+Y_PADDING: Final[float] = 0.08
+#: The y range stays while the visible data fills at least this share of it.
+Y_KEEP_SHARE: Final[float] = 0.7
 #: The longest tooltip text (the end of the notation is kept).
 TOOLTIP_CHARS: Final[int] = 3000
 #: What stands for the leading tokens left out of a notation.
@@ -123,6 +127,41 @@ def series_points(
         x = np.concatenate((head_x, x))
         y = np.concatenate((head_y, y))
     return x, y, exact
+
+
+def fitted_y_range(
+    x: np.ndarray, y: np.ndarray, x0: float, x1: float, old: tuple[float, float]
+) -> tuple[float, float] | None:
+    """The y range for the points of a curve inside ``x0 … x1``, with padding; None to keep *old*.
+
+    *x* is sorted (ticks, or envelope bar positions twice each). The range
+    stays while it still fits well (the data inside it with half a padding to
+    spare and filling at least :data:`Y_KEEP_SHARE` of it): a new range on
+    every frame would redraw the axis on every frame for a change no one can
+    see. With nothing visible the range stays too. A flat stretch gets a
+    tenth of its value (at least 0.05) each side, so it is not drawn on the edge.
+    """
+    shown = y[np.searchsorted(x, x0, side="left") : np.searchsorted(x, x1, side="right")]
+    shown = shown[np.isfinite(shown)]
+    if not len(shown):
+        return None
+    low, high = float(shown.min()), float(shown.max())
+    old_low, old_high = old
+    span = high - low
+    pad = span * Y_PADDING if span > 1e-12 * max(1.0, abs(high)) else max(abs(high) * 0.1, 0.05)
+    if old_low <= low - pad / 2 and high + pad / 2 <= old_high and span >= Y_KEEP_SHARE * (old_high - old_low):
+        return None
+    if (low - pad, high + pad) == (old_low, old_high):
+        return None
+    return low - pad, high + pad
+
+
+def signals_y_range(activation_range: tuple[float, float]) -> tuple[float, float]:
+    """The signals' fixed y range: the bits 0 and 1 and the activation's whole range, with padding."""
+    low, high = activation_range
+    low, high = min(0.0, float(low)), max(1.0, float(high))
+    pad = (high - low) * Y_PADDING
+    return low - pad, high + pad
 
 
 def ticks_near_view(visible: Visible, cursor: int) -> tuple[int, int]:

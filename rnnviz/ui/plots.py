@@ -61,7 +61,8 @@ from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.notation import MINUS
 from rnnviz.present.series import (
     CROSSING_MIN_SPACING_PX, ELLIPSIS as _ELLIPSIS, EXACT_POINTS, MIN_BAR_PIXELS, POINTS_PER_PIXEL,
-    SIGNAL_CURVES, TOOLTIP_CHARS, SeriesCache, ticks_near_view, weights_shown,
+    SIGNAL_CURVES, TOOLTIP_CHARS, Y_KEEP_SHARE, Y_PADDING, SeriesCache, fitted_y_range, signals_y_range,
+    ticks_near_view, weights_shown,
 )
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
@@ -69,13 +70,10 @@ from rnnviz.ui.theme import format_number
 
 __all__ = [
     "CROSSING_MIN_SPACING_PX", "EXACT_POINTS", "MIN_BAR_PIXELS", "POINTS_PER_PIXEL", "TOOLTIP_CHARS",
+    "Y_KEEP_SHARE", "Y_PADDING",
     "NotationLabel", "TickAxis", "ValueAxis", "WeightPlots",
 ]
 
-#: Room above and below the visible data, as a share of its span.
-Y_PADDING: Final[float] = 0.08
-#: The y range stays while the visible data fills at least this share of it.
-Y_KEEP_SHARE: Final[float] = 0.7
 #: A marker's size is at most this share of the tick spacing, so a gap always
 #: parts two neighbours (at 4-10 px spacing they merged into a band), and at
 #: most MARKER_PX × the font scale.
@@ -772,12 +770,10 @@ class WeightPlots(QWidget):
 
     def _apply_signals_y_range(self) -> None:
         """A fixed y range for the signals: the bits 0 and 1 and the activation's whole range."""
-        low, high = self._adapter.session.params.act.range
-        low, high = min(0.0, float(low)), max(1.0, float(high))
-        pad = (high - low) * Y_PADDING
+        low, high = signals_y_range(self._adapter.session.params.act.range)
         vb = self._plots[SIGNALS_PLOT].vb
-        if tuple(vb.viewRange()[1]) != (low - pad, high + pad):
-            vb.setYRange(low - pad, high + pad, padding=0)
+        if tuple(vb.viewRange()[1]) != (low, high):
+            vb.setYRange(low, high, padding=0)
             vb.updateMatrix()
 
     # -- x range --------------------------------------------------------------------
@@ -892,25 +888,9 @@ class WeightPlots(QWidget):
     @staticmethod
     def _fit_y(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, x0: float, x1: float) -> None:
         """Fit the y range to the points of the curve inside ``x0 … x1``, with padding."""
-        # x is sorted (ticks, or envelope bin centres twice each)
-        shown = y[np.searchsorted(x, x0, side="left") : np.searchsorted(x, x1, side="right")]
-        shown = shown[np.isfinite(shown)]
-        if not len(shown):
-            return  # nothing visible: keep the range
-        low, high = float(shown.min()), float(shown.max())
-        old_low, old_high = plot.vb.viewRange()[1]
-        span = high - low
-        pad = span * Y_PADDING if span > 1e-12 * max(1.0, abs(high)) else max(abs(high) * 0.1, 0.05)
-        if (
-            old_low <= low - pad / 2
-            and high + pad / 2 <= old_high
-            and span >= Y_KEEP_SHARE * (old_high - old_low)
-        ):
-            # Still a good fit: a new range on every frame would redraw the axis
-            # on every frame for a change no one can see.
-            return
-        if (low - pad, high + pad) != (old_low, old_high):
-            plot.vb.setYRange(low - pad, high + pad, padding=0)
+        fitted = fitted_y_range(x, y, x0, x1, tuple(plot.vb.viewRange()[1]))
+        if fitted is not None:
+            plot.vb.setYRange(*fitted, padding=0)
             # Apply the new transform now: left to the paint, the items it
             # moves would ask for a second paint of the whole view.
             plot.vb.updateMatrix()
