@@ -25,13 +25,10 @@ costs the same per frame as a twenty-bit one.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Final
 
-import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import (
-    QAction,
     QContextMenuEvent,
     QFocusEvent,
     QFont,
@@ -40,7 +37,6 @@ from PySide6.QtGui import (
     QGuiApplication,
     QHelpEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -49,12 +45,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QSizePolicy, QToolTip, QWidget
 
-from rnnviz.engine.errors import InputError
-from rnnviz.engine.sequences import format_sequence, parse_sequence
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
-# EDIT_HINT and the ruler's steps are re-exported: this module has always offered them.
+from rnnviz.ui.tape_edit import TapeEditing
 from rnnviz.ui.tape_layout import LEFT_PAD_PX
+# EDIT_HINT and the ruler's steps are re-exported: this module has always offered them.
 from rnnviz.ui.tape_paint import EDIT_HINT, RULER_LABEL_EVERY, RULER_MARK_EVERY, TapePainter
 
 __all__ = [
@@ -99,6 +94,7 @@ class BitStreamEditor(QAbstractScrollArea):
         super().__init__(parent)
         self._adapter = adapter
         self._painter = TapePainter(self)
+        self._editing_ops = TapeEditing(self)
         self._caret = 0
         self._message = ""
         self._message_is_error = True
@@ -300,44 +296,12 @@ class BitStreamEditor(QAbstractScrollArea):
             self.viewport().update()
 
     def paste_text(self, text: str) -> bool:
-        """Insert *text*, read in the sequence language, at the caret.
-
-        Parameters
-        ----------
-        text : str
-            E.g. ``"1^10 0^10"``, ``"(10)^5"`` or ``"random(20, 0.3, seed=2)"``.
-
-        Returns
-        -------
-        bool
-            True if the bits were inserted (the caret then follows them);
-            False if the text was refused, in which case the message names
-            the problem and neither the stream nor the undo stack changed.
-        """
-        try:
-            bits = parse_sequence(text)
-        except InputError as exc:
-            self.show_message(f"Cannot paste: {exc}")
-            return False
-        caret = self._caret
-        if not self._edit("paste", lambda: self._adapter.insert(caret, bits)):
-            return False
-        self.set_caret(caret + len(bits))
-        return True
+        """Insert *text*, read in the sequence language, at the caret; see :meth:`TapeEditing.paste_text`."""
+        return self._editing_ops.paste_text(text)
 
     def copy_stream(self) -> str:
-        """Put the whole stream on the clipboard in the compressed sequence language.
-
-        Returns
-        -------
-        str
-            The text copied, e.g. ``"1^10 0^10"``.
-        """
-        text = format_sequence(self._adapter.session.bits)
-        QGuiApplication.clipboard().setText(text)
-        count = len(self._adapter.session.bits)
-        self.show_message(f"Copied the stream ({count:,} bits) to the clipboard", error=False)
-        return text
+        """Put the whole stream on the clipboard in the sequence language; return the text."""
+        return self._editing_ops.copy_stream()
 
     def tooltip_at(self, pos: QPoint) -> str:
         """The tooltip for *pos* (viewport coordinates); ``""`` where there is none."""
@@ -497,7 +461,7 @@ class BitStreamEditor(QAbstractScrollArea):
         if event.type() == QEvent.Type.ShortcutOverride:
             # Claim only the editor's own keys; everything else (plain arrows,
             # Space, Home, End, , . + -) must reach the window's shortcuts.
-            if self._key_action(event) is not None:  # type: ignore[arg-type]
+            if self._editing_ops.key_action(event) is not None:  # type: ignore[arg-type]
                 event.accept()
                 return True
             event.ignore()
@@ -526,7 +490,7 @@ class BitStreamEditor(QAbstractScrollArea):
             return  # the message strip is not part of the tape
         index = self._toggles_at(pos)
         if index is not None:
-            self._edit("flip", lambda: self._adapter.toggle(index))
+            self._editing_ops.edit("flip", lambda: self._adapter.toggle(index))
         else:
             self.set_caret(self._caret_at(pos))
 
@@ -572,7 +536,7 @@ class BitStreamEditor(QAbstractScrollArea):
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        action = self._key_action(event)
+        action = self._editing_ops.key_action(event)
         if action is None:
             event.ignore()  # let the window (or a parent) have it
             return
@@ -585,115 +549,8 @@ class BitStreamEditor(QAbstractScrollArea):
         menu.deleteLater()
 
     def context_menu(self, pos: QPoint) -> QMenu:
-        """Build the context menu for a right click at *pos* (viewport coordinates).
-
-        Returns
-        -------
-        QMenu
-            Copy stream, Paste at caret, then Toggle / Delete for the bit under
-            *pos* (disabled elsewhere) and Insert 0 / Insert 1 at the gap
-            nearest *pos*. The caller shows and deletes it.
-        """
-        menu = QMenu(self)
-        index = self.index_at(pos)
-        gap = self._caret_at(pos)
-
-        def add(text: str, slot: Callable[[], None], enabled: bool = True,
-                keys: QKeySequence.StandardKey | None = None) -> QAction:
-            if keys is not None:
-                # Only a hint after the tab: the keys work on the tape itself,
-                # and a real shortcut here could clash with the window's.
-                hint = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
-                text = f"{text}\t{hint.split(', ')[0]}" if hint else text
-            action = menu.addAction(text)
-            action.triggered.connect(slot)
-            action.setEnabled(enabled)
-            return action
-
-        add("Copy stream", self.copy_stream, keys=QKeySequence.StandardKey.Copy)
-        add("Paste at caret", self._paste_clipboard, keys=QKeySequence.StandardKey.Paste)
-        menu.addSeparator()
-        bit = "this bit" if index is None else f"bit {index + 1:,}"
-        add(f"Toggle {bit}", lambda: self._edit("flip", lambda: self._adapter.toggle(index)),
-            enabled=index is not None)
-        add(f"Delete {bit}", lambda: self._delete_bit(index), enabled=index is not None)
-        menu.addSeparator()
-        add("Insert 0 here", lambda: self._insert_bit(gap, 0, typing=False))
-        add("Insert 1 here", lambda: self._insert_bit(gap, 1, typing=False))
-        return menu
-
-    # ------------------------------------------------------------------ editing
-    def _key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
-        """What a key does on the tape, or None for a key the editor leaves alone."""
-        key = event.key()
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        plain = modifiers == Qt.KeyboardModifier.NoModifier
-        shift = modifiers == Qt.KeyboardModifier.ShiftModifier
-        ctrl = modifiers == Qt.KeyboardModifier.ControlModifier
-        # Shift+Insert is spelled out because not every platform theme lists it.
-        if event.matches(QKeySequence.StandardKey.Paste) or (shift and key == Qt.Key.Key_Insert):
-            return self._paste_clipboard
-        if event.matches(QKeySequence.StandardKey.Copy):
-            return self.copy_stream
-        if plain and event.text() in ("0", "1"):
-            bit = int(event.text())
-            return lambda: self._insert_bit(self._caret, bit)
-        if (plain or shift) and key == Qt.Key.Key_Backspace:
-            return self._backspace
-        if (plain or shift) and key == Qt.Key.Key_Delete:
-            return self._delete_forward
-        if ctrl and key == Qt.Key.Key_Left:
-            return lambda: self.set_caret(self._caret - 1)
-        if ctrl and key == Qt.Key.Key_Right:
-            return lambda: self.set_caret(self._caret + 1)
-        if ctrl and key == Qt.Key.Key_Home:
-            return lambda: self.set_caret(0)
-        if ctrl and key == Qt.Key.Key_End:
-            return lambda: self.set_caret(self._length())
-        return None
-
-    def _edit(self, verb: str, change: Callable[[], None]) -> bool:
-        """Run one adapter edit; on refusal show why. True if it was applied."""
-        self._editing = True
-        try:
-            change()
-        except InputError as exc:
-            self.show_message(f"Cannot {verb}: {exc}")
-            return False
-        finally:
-            self._editing = False
-        self.clear_message()
-        return True
-
-    def _insert_bit(self, at: int, bit: int, *, typing: bool = True) -> None:
-        # Key presses merge into one undo step; a menu choice is a step of its own.
-        value = np.array([bit], np.uint8)
-        if self._edit("insert", lambda: self._adapter.insert(at, value, typing=typing)):
-            self.set_caret(at + 1)
-
-    def _delete_bit(self, index: int | None) -> None:
-        if index is None:
-            return
-        caret = self._caret
-        if self._edit("delete", lambda: self._adapter.delete(index)) and caret > index:
-            self.set_caret(caret - 1)  # the caret stays between the same two bits
-
-    def _backspace(self) -> None:
-        caret = self._caret
-        if caret == 0:
-            return
-        if self._edit("delete", lambda: self._adapter.delete(caret - 1, typing=True)):
-            self.set_caret(caret - 1)
-
-    def _delete_forward(self) -> None:
-        caret = self._caret
-        if caret >= self._length():
-            return
-        if self._edit("delete", lambda: self._adapter.delete(caret, typing=True)):
-            self.set_caret(caret)
-
-    def _paste_clipboard(self) -> None:
-        self.paste_text(QGuiApplication.clipboard().text())
+        """The context menu for a right click at *pos*; see :meth:`TapeEditing.context_menu`."""
+        return self._editing_ops.context_menu(pos)
 
     # ------------------------------------------------------------------ model changes
     def _on_changed(self, flags: int) -> None:

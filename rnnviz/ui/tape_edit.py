@@ -1,0 +1,186 @@
+"""Editing the bit tape: keys, the context menu, paste and copy, each edit through the adapter.
+
+:class:`TapeEditing` is the part of :class:`rnnviz.ui.bitstream.BitStreamEditor`
+that turns a key press or a menu choice into one undoable adapter call; a
+refused edit shows its reason under the tape and changes nothing. The editor
+keeps the caret, the message and the geometry; this class asks it for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractScrollArea, QMenu
+
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.sequences import format_sequence, parse_sequence
+
+
+class TapeEditing:
+    """The editing commands of *editor* (a :class:`~rnnviz.ui.bitstream.BitStreamEditor`)."""
+
+    # The editor is not imported, even for its type: it imports this module.
+    def __init__(self, editor: QAbstractScrollArea) -> None:
+        self._editor = editor
+
+    def paste_text(self, text: str) -> bool:
+        """Insert *text*, read in the sequence language, at the caret.
+
+        Parameters
+        ----------
+        text : str
+            E.g. ``"1^10 0^10"``, ``"(10)^5"`` or ``"random(20, 0.3, seed=2)"``.
+
+        Returns
+        -------
+        bool
+            True if the bits were inserted (the caret then follows them);
+            False if the text was refused, in which case the message names
+            the problem and neither the stream nor the undo stack changed.
+        """
+        e = self._editor
+        try:
+            bits = parse_sequence(text)
+        except InputError as exc:
+            e.show_message(f"Cannot paste: {exc}")
+            return False
+        caret = e._caret
+        if not self.edit("paste", lambda: e._adapter.insert(caret, bits)):
+            return False
+        e.set_caret(caret + len(bits))
+        return True
+
+    def copy_stream(self) -> str:
+        """Put the whole stream on the clipboard in the compressed sequence language.
+
+        Returns
+        -------
+        str
+            The text copied, e.g. ``"1^10 0^10"``.
+        """
+        e = self._editor
+        text = format_sequence(e._adapter.session.bits)
+        QGuiApplication.clipboard().setText(text)
+        count = len(e._adapter.session.bits)
+        e.show_message(f"Copied the stream ({count:,} bits) to the clipboard", error=False)
+        return text
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """Build the context menu for a right click at *pos* (viewport coordinates).
+
+        Returns
+        -------
+        QMenu
+            Copy stream, Paste at caret, then Toggle / Delete for the bit under
+            *pos* (disabled elsewhere) and Insert 0 / Insert 1 at the gap
+            nearest *pos*. The caller shows and deletes it.
+        """
+        e = self._editor
+        menu = QMenu(e)
+        index = e.index_at(pos)
+        gap = e._caret_at(pos)
+
+        def add(text: str, slot: Callable[[], None], enabled: bool = True,
+                keys: QKeySequence.StandardKey | None = None) -> QAction:
+            if keys is not None:
+                # Only a hint after the tab: the keys work on the tape itself,
+                # and a real shortcut here could clash with the window's.
+                hint = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+                text = f"{text}\t{hint.split(', ')[0]}" if hint else text
+            action = menu.addAction(text)
+            action.triggered.connect(slot)
+            action.setEnabled(enabled)
+            return action
+
+        add("Copy stream", self.copy_stream, keys=QKeySequence.StandardKey.Copy)
+        add("Paste at caret", self._paste_clipboard, keys=QKeySequence.StandardKey.Paste)
+        menu.addSeparator()
+        bit = "this bit" if index is None else f"bit {index + 1:,}"
+        add(f"Toggle {bit}", lambda: self.edit("flip", lambda: e._adapter.toggle(index)),
+            enabled=index is not None)
+        add(f"Delete {bit}", lambda: self._delete_bit(index), enabled=index is not None)
+        menu.addSeparator()
+        add("Insert 0 here", lambda: self._insert_bit(gap, 0, typing=False))
+        add("Insert 1 here", lambda: self._insert_bit(gap, 1, typing=False))
+        return menu
+
+    def key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
+        """What a key does on the tape, or None for a key the editor leaves alone."""
+        e = self._editor
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        plain = modifiers == Qt.KeyboardModifier.NoModifier
+        shift = modifiers == Qt.KeyboardModifier.ShiftModifier
+        ctrl = modifiers == Qt.KeyboardModifier.ControlModifier
+        # Shift+Insert is spelled out because not every platform theme lists it.
+        if event.matches(QKeySequence.StandardKey.Paste) or (shift and key == Qt.Key.Key_Insert):
+            return self._paste_clipboard
+        if event.matches(QKeySequence.StandardKey.Copy):
+            return self.copy_stream
+        if plain and event.text() in ("0", "1"):
+            bit = int(event.text())
+            return lambda: self._insert_bit(e._caret, bit)
+        if (plain or shift) and key == Qt.Key.Key_Backspace:
+            return self._backspace
+        if (plain or shift) and key == Qt.Key.Key_Delete:
+            return self._delete_forward
+        if ctrl and key == Qt.Key.Key_Left:
+            return lambda: e.set_caret(e._caret - 1)
+        if ctrl and key == Qt.Key.Key_Right:
+            return lambda: e.set_caret(e._caret + 1)
+        if ctrl and key == Qt.Key.Key_Home:
+            return lambda: e.set_caret(0)
+        if ctrl and key == Qt.Key.Key_End:
+            return lambda: e.set_caret(e._length())
+        return None
+
+    def edit(self, verb: str, change: Callable[[], None]) -> bool:
+        """Run one adapter edit; on refusal show why. True if it was applied."""
+        e = self._editor
+        e._editing = True
+        try:
+            change()
+        except InputError as exc:
+            e.show_message(f"Cannot {verb}: {exc}")
+            return False
+        finally:
+            e._editing = False
+        e.clear_message()
+        return True
+
+    def _insert_bit(self, at: int, bit: int, *, typing: bool = True) -> None:
+        e = self._editor
+        # Key presses merge into one undo step; a menu choice is a step of its own.
+        value = np.array([bit], np.uint8)
+        if self.edit("insert", lambda: e._adapter.insert(at, value, typing=typing)):
+            e.set_caret(at + 1)
+
+    def _delete_bit(self, index: int | None) -> None:
+        e = self._editor
+        if index is None:
+            return
+        caret = e._caret
+        if self.edit("delete", lambda: e._adapter.delete(index)) and caret > index:
+            e.set_caret(caret - 1)  # the caret stays between the same two bits
+
+    def _backspace(self) -> None:
+        e = self._editor
+        caret = e._caret
+        if caret == 0:
+            return
+        if self.edit("delete", lambda: e._adapter.delete(caret - 1, typing=True)):
+            e.set_caret(caret - 1)
+
+    def _delete_forward(self) -> None:
+        e = self._editor
+        caret = e._caret
+        if caret >= e._length():
+            return
+        if self.edit("delete", lambda: e._adapter.delete(caret, typing=True)):
+            e.set_caret(caret)
+
+    def _paste_clipboard(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
