@@ -15,7 +15,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.notation import change_signs, sign_flips
 from rnnviz.present.series import (
     EXACT_POINTS, MIN_BAR_PIXELS, SIGNAL_CURVES, TOOLTIP_CHARS, SeriesCache, change_markers,
-    crossings_in_view, fitted_y_range, series_points, signals_y_range, ticks_near_view, weights_shown,
+    crossings_in_view, fitted_y_range, legend_notes, series_points, signals_y_range, ticks_near_view, weights_shown,
 )
 from rnnviz.present.stages import Stage
 from rnnviz.session import Session
@@ -286,3 +286,10 @@ def test_the_y_range_fits_the_visible_points_and_stays_while_it_still_fits():
 def test_the_signals_range_holds_both_bits_and_the_activations_range(activation, covers):
     low, high = signals_y_range(activation)
     assert low < min(covers[0], 0.0) and max(covers[1], 1.0) < high
+
+
+def test_the_legend_says_what_this_zoom_leaves_out():
+    assert legend_notes(True, True, False) == []
+    assert legend_notes(False, True, False) == ["zoom in to see each tick's +/\u2212"]
+    assert legend_notes(False, False, False) == ["zoom in to see each tick's +/\u2212 and target"]
+    assert legend_notes(True, True, True) == ["sign flips too dense to mark"]

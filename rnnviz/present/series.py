@@ -32,7 +32,7 @@ import numpy as np
 from rnnviz.engine.envelope import MinMaxPyramid, joined_bars
 from rnnviz.engine.explain import explain_session
 from rnnviz.engine.history import WEIGHTS
-from rnnviz.engine.notation import change_signs
+from rnnviz.engine.notation import MINUS, change_signs
 from rnnviz.engine.notation_index import NotationIndex
 from rnnviz.present.stages import GRAD_STAGES, Stage
 from rnnviz.session import Session
@@ -219,6 +219,21 @@ def notation_tooltip(index: NotationIndex, name: str, cursor: int) -> str:
         heading += ", the end shown"
         text = ELLIPSIS + text
     return heading + "\n" + textwrap.fill(text, 72, break_long_words=False, break_on_hyphens=False)
+
+
+def legend_notes(markers_shown: bool, targets_shown: bool, crossings_dense: bool) -> list[str]:
+    """The notes under the legend: what the plots leave out at this zoom, and how to see it.
+
+    Target dots stay down to a closer spacing than the +/− markers, so the
+    first note names them only once they are gone too.
+    """
+    notes = []
+    if not markers_shown:
+        hidden = f"+/{MINUS}" if targets_shown else f"+/{MINUS} and target"
+        notes.append(f"zoom in to see each tick's {hidden}")
+    if crossings_dense:
+        notes.append("sign flips too dense to mark")
+    return notes
 
 
 def weights_shown(session: Session, stage: Stage | None, stage_tick: int | None) -> dict[str, float]:

@@ -61,8 +61,8 @@ from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.notation import MINUS
 from rnnviz.present.series import (
     CROSSING_MIN_SPACING_PX, ELLIPSIS as _ELLIPSIS, EXACT_POINTS, MIN_BAR_PIXELS, POINTS_PER_PIXEL,
-    SIGNAL_CURVES, TOOLTIP_CHARS, Y_KEEP_SHARE, Y_PADDING, SeriesCache, fitted_y_range, signals_y_range,
-    ticks_near_view, weights_shown,
+    SIGNAL_CURVES, TOOLTIP_CHARS, Y_KEEP_SHARE, Y_PADDING, SeriesCache, fitted_y_range, legend_notes,
+    signals_y_range, ticks_near_view, weights_shown,
 )
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
@@ -938,13 +938,9 @@ class WeightPlots(QWidget):
             f"<span style='color:{theme.NEUTRAL}'>•</span> same",
             line(theme.CROSSING, "│", "sign flip (a comma)"),
         ]
-        notes = []
-        if not self._markers_shown:
-            # Target dots stay down to a closer spacing than the markers.
-            hidden = f"+/{MINUS}" if self._targets.isVisible() else f"+/{MINUS} and target"
-            notes.append(f"zoom in to see each tick's {hidden}")
-        if any(row.crossings_dense for row in self._rows.values()):
-            notes.append("sign flips too dense to mark")
+        notes = legend_notes(
+            self._markers_shown, self._targets.isVisible(), any(row.crossings_dense for row in self._rows.values())
+        )
         lines += [f"<span style='color:{_NOTE_COLOR}'>{note}</span>" for note in notes]
         self._legend_lines = lines
         self._fit_legend()
