@@ -24,7 +24,6 @@ costs the same per frame as a twenty-bit one.
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
@@ -32,7 +31,6 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QFocusEvent,
     QFont,
-    QFontMetrics,
     QFontMetricsF,
     QGuiApplication,
     QHelpEvent,
@@ -47,10 +45,10 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QSizePolicy, Q
 
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
-from rnnviz.ui.tape_edit import TapeEditing
-from rnnviz.ui.tape_layout import LEFT_PAD_PX
+from rnnviz.ui.tape_edit import BORDER_GRAB_PX, WHEEL_CELLS, TapeEditing, wheel_step
+from rnnviz.ui.tape_layout import LEFT_PAD_PX, TapeLayout
 # EDIT_HINT and the ruler's steps are re-exported: this module has always offered them.
-from rnnviz.ui.tape_paint import EDIT_HINT, RULER_LABEL_EVERY, RULER_MARK_EVERY, TapePainter
+from rnnviz.ui.tape_paint import EDIT_HINT, RULER_LABEL_EVERY, RULER_MARK_EVERY, TapePainter, tooltip_text
 
 __all__ = [
     "BORDER_GRAB_PX", "EDIT_HINT", "FOLLOW_MARGIN_CELLS", "LEFT_PAD_PX", "MESSAGE_TIMEOUT_MS",
@@ -59,16 +57,9 @@ __all__ = [
 
 #: How long a refused edit's message stays under the tape.
 MESSAGE_TIMEOUT_MS: Final[int] = 6000
-#: Clicks this close to a cell border place the caret instead of toggling.
-BORDER_GRAB_PX: Final[int] = 4
 #: Cells kept visible beyond the highlighted ones when the view follows the cursor.
 FOLLOW_MARGIN_CELLS: Final[int] = 3
-#: Cells one wheel notch scrolls.
-WHEEL_CELLS: Final[int] = 3
 
-_GHOST_HINT: Final[str] = (
-    "the network's guess for the next, unknown bit appears when the run reaches the end"
-)
 
 
 class BitStreamEditor(QAbstractScrollArea):
@@ -216,18 +207,13 @@ class BitStreamEditor(QAbstractScrollArea):
         ``index == len(bits)`` gives the ghost cell of the predicted next bit.
         The rectangle may lie outside the viewport.
         """
-        x = LEFT_PAD_PX + index * self._cell_w - self.horizontalScrollBar().value()
-        return QRect(x, self._cells_top, self._cell_w, self._cell_h)
+        layout = self._layout
+        x = layout.cell_x(index, self.horizontalScrollBar().value())
+        return QRect(x, layout.cells_top, layout.cell_w, layout.cell_h)
 
     def index_at(self, pos: QPoint) -> int | None:
         """The bit whose cell contains *pos* (viewport coordinates), or None."""
-        if not self._cells_top <= pos.y() < self._cells_top + self._cell_h:
-            return None
-        offset = pos.x() + self.horizontalScrollBar().value() - LEFT_PAD_PX
-        if offset < 0:
-            return None
-        index = offset // self._cell_w
-        return index if index < self._length() else None
+        return self._layout.index_at(pos.x(), pos.y(), self.horizontalScrollBar().value(), self._length())
 
     def visible_range(self) -> tuple[int, int]:
         """The first and last bit index with a cell at least partly in view.
@@ -237,11 +223,9 @@ class BitStreamEditor(QAbstractScrollArea):
         tuple of int
             ``(first, last)``; ``last < first`` when no bit is in view.
         """
-        left = self.horizontalScrollBar().value() - LEFT_PAD_PX
-        width = max(self.viewport().width(), 1)
-        first = max(left // self._cell_w, 0)
-        last = min((left + width - 1) // self._cell_w, self._length() - 1)
-        return first, last
+        return self._layout.visible_range(
+            self.horizontalScrollBar().value(), self.viewport().width(), self._length()
+        )
 
     def highlighted(self) -> tuple[int, int | None]:
         """The input and target bit of the tick shown (target None when there is none).
@@ -279,14 +263,9 @@ class BitStreamEditor(QAbstractScrollArea):
         """
         if not self._message:
             return QRect()
-        width = self.viewport().width() - 2 * LEFT_PAD_PX
-        if self._editing_hints:
-            return QRect(LEFT_PAD_PX, self._message_top, width, self._message_h)
-        pad = self._message_pad
-        # Rounded up: a box a fraction of a pixel short would elide the last word.
-        text_w = math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self._message)) + 2 * pad
-        bottom = self._message_top  # the viewport's bottom: the strip is gone
-        return QRect(LEFT_PAD_PX, bottom - self._message_h, min(text_w, width), self._message_h)
+        hints = self._editing_hints
+        advance = 0.0 if hints else QFontMetricsF(self.font()).horizontalAdvance(self._message)
+        return self._layout.message_rect(self.viewport().width(), hints, advance)
 
     def clear_message(self) -> None:
         """Remove the inline message (if any)."""
@@ -305,34 +284,7 @@ class BitStreamEditor(QAbstractScrollArea):
 
     def tooltip_at(self, pos: QPoint) -> str:
         """The tooltip for *pos* (viewport coordinates); ``""`` where there is none."""
-        session = self._adapter.session
-        length = len(session.bits)
-        if self.message_rect().contains(pos):
-            return self._message
-        if self.cell_rect(length).contains(pos):
-            if not session.at_end:
-                return _GHOST_HINT
-            guess = theme.guess_text(*session.guess())
-            return f"the network's guess for bit {length + 1:,}, the next, unknown one: {guess}"
-        index = self.index_at(pos)
-        if index is None:
-            return ""
-        number = index + 1
-        roles = []
-        if index < length - 1:  # bit i is the input of tick i (human number i + 1)
-            roles.append(f"input of tick {number:,}")
-        if index > 0:  # …and the target of tick i − 1
-            roles.append(f"target of tick {index:,}")
-        text = f"bit {number:,} = {int(session.bits[index])} · {', '.join(roles)}"
-        if index == length - 1:
-            text += " · input of the guess for the next bit"
-        x_bit, y_bit = self.highlighted()
-        tick = x_bit + 1
-        if index == x_bit:
-            text += f"\nx of the tick shown (tick {tick:,})"
-        elif index == y_bit:
-            text += f"\ny of the tick shown (tick {tick:,})"
-        return text
+        return tooltip_text(self, pos)
 
     # ------------------------------------------------------------------ geometry
     def _length(self) -> int:
@@ -340,33 +292,10 @@ class BitStreamEditor(QAbstractScrollArea):
 
     def _update_metrics(self) -> None:
         """Derive every size from the font, so the tape scales with it (e.g. on a projector)."""
-        font = self.font()
-        metrics = QFontMetrics(font)
-        self._small_font = QFont(font)
-        if font.pointSizeF() > 0:
-            self._small_font.setPointSizeF(font.pointSizeF() * 0.85)
-        else:
-            self._small_font.setPixelSize(max(round(font.pixelSize() * 0.85), 8))
-        self._label_font = QFont(self._small_font)
-        self._label_font.setBold(True)
-        small = QFontMetrics(self._small_font)
-        self._small_metrics = small
-        self._cell_w = max(metrics.horizontalAdvance("0") * 2 + 10, 20)
-        self._cell_h = max(self._cell_w, metrics.height() + 10)
-        self._label_h = small.height() + 2
-        self._cells_top = self._label_h
-        self._ruler_top = self._cells_top + self._cell_h
-        self._ruler_h = small.height() + 6
-        self._message_top = self._ruler_top + self._ruler_h
-        self._message_h = metrics.height() + 4
-        self._message_pad = max(metrics.averageCharWidth() // 2, 3)  # text to box edge, without hints
-        self._caption_w = small.horizontalAdvance("ŷ 0.00") + 4
+        self._layout = TapeLayout.for_font(self.font())
 
     def _content_width(self) -> int:
-        # Bits, the ghost cell, and room for the "ŷ 0.87" caption that starts
-        # at the ghost cell and is wider than it.
-        tail = max(self._caption_w - self._cell_w, 0) + LEFT_PAD_PX
-        return LEFT_PAD_PX + (self._length() + 1) * self._cell_w + tail
+        return self._layout.content_width(self._length())
 
     def _update_scroll_range(self) -> None:
         bar = self.horizontalScrollBar()
@@ -376,22 +305,14 @@ class BitStreamEditor(QAbstractScrollArea):
         if not self._editing_hints and (bar.maximum() > 0) != scrolls:
             self.updateGeometry()  # the bar comes or goes, and with it its room
         bar.setPageStep(max(width, 1))
-        bar.setSingleStep(self._cell_w)
+        bar.setSingleStep(self._layout.cell_w)
 
     def _ensure_visible(self, first: int, last: int, margin: int) -> None:
         """Scroll as little as possible so cells *first … last* (± *margin*) are in view."""
         bar = self.horizontalScrollBar()
-        width = self.viewport().width()
-        value = bar.value()
-        for cells in (margin, 0):  # drop the margin when the view is too narrow for it
-            left = LEFT_PAD_PX + (first - cells) * self._cell_w
-            right = LEFT_PAD_PX + (last + 1 + cells) * self._cell_w
-            if right - left <= width:
-                break
-        if left < value or right - left > width:
-            bar.setValue(max(left, 0))
-        elif right > value + width:
-            bar.setValue(right - width)
+        value = self._layout.scroll_to_show(first, last, margin, bar.value(), self.viewport().width())
+        if value is not None:
+            bar.setValue(value)
 
     def _follow_cursor(self) -> None:
         x_bit, y_bit = self.highlighted()
@@ -401,37 +322,26 @@ class BitStreamEditor(QAbstractScrollArea):
         self._ensure_visible(x_bit, last, FOLLOW_MARGIN_CELLS)
 
     def _caret_at(self, pos: QPoint) -> int:
-        offset = pos.x() + self.horizontalScrollBar().value() - LEFT_PAD_PX
-        return min(max(round(offset / self._cell_w), 0), self._length())
-
-    def _toggles_at(self, pos: QPoint) -> int | None:
-        """The bit a click at *pos* flips, or None when it should place the caret."""
-        index = self.index_at(pos)
-        if index is None:
-            return None
-        rect = self.cell_rect(index)
-        if pos.x() - rect.left() < BORDER_GRAB_PX or rect.right() - pos.x() < BORDER_GRAB_PX:
-            return None
-        return index
+        return self._layout.caret_at(pos.x(), self.horizontalScrollBar().value(), self._length())
 
     # ------------------------------------------------------------------ Qt overrides
     def sizeHint(self) -> QSize:
-        return QSize(40 * self._cell_w, self._fixed_height())
+        return QSize(40 * self._layout.cell_w, self._fixed_height())
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(8 * self._cell_w, self._fixed_height())
+        return QSize(8 * self._layout.cell_w, self._fixed_height())
 
     def _fixed_height(self) -> int:
         bar = self.horizontalScrollBar().sizeHint().height()
         if self._editing_hints:
             # The strip, and room for the scroll bar kept even while it is
             # hidden: typing bits never moves the layout.
-            return self._message_top + self._message_h + bar + 2 * self.frameWidth()
+            return self._layout.message_top + self._layout.message_h + bar + 2 * self.frameWidth()
         # For an audience no band of background: the scroll bar takes room
         # only while the stream is wider than the tape.
         if self.horizontalScrollBar().maximum() == 0:
             bar = 0
-        return self._message_top + bar + 2 * self.frameWidth()
+        return self._layout.message_top + bar + 2 * self.frameWidth()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
@@ -485,14 +395,7 @@ class BitStreamEditor(QAbstractScrollArea):
             super().mousePressEvent(event)
             return
         self.setFocus(Qt.FocusReason.MouseFocusReason)
-        pos = event.position().toPoint()
-        if pos.y() >= self._message_top:
-            return  # the message strip is not part of the tape
-        index = self._toggles_at(pos)
-        if index is not None:
-            self._editing_ops.edit("flip", lambda: self._adapter.toggle(index))
-        else:
-            self.set_caret(self._caret_at(pos))
+        self._editing_ops.click(event.position().toPoint())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         # Qt's default treats the second click of a double-click as another
@@ -506,28 +409,14 @@ class BitStreamEditor(QAbstractScrollArea):
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        # The pointer tells what a click will do: a hand flips, a bar places the caret.
-        pos = event.position().toPoint()
-        if self._toggles_at(pos) is not None:
-            shape = Qt.CursorShape.PointingHandCursor
-        elif pos.y() < self._message_top:
-            shape = Qt.CursorShape.IBeamCursor
-        else:
-            shape = Qt.CursorShape.ArrowCursor
+        shape = self._editing_ops.pointer_at(event.position().toPoint())
         if self.viewport().cursor().shape() != shape:
             self.viewport().setCursor(shape)
         super().mouseMoveEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         # The tape has no vertical extent, so the ordinary wheel scrolls sideways.
-        pixels = event.pixelDelta()
-        if not pixels.isNull():
-            delta = pixels.x() if abs(pixels.x()) > abs(pixels.y()) else pixels.y()
-            step = float(delta)
-        else:
-            angle = event.angleDelta()
-            delta = angle.x() if abs(angle.x()) > abs(angle.y()) else angle.y()
-            step = delta / 120 * WHEEL_CELLS * self._cell_w
+        step = wheel_step(event, self._layout.cell_w)
         if step == 0:
             event.ignore()
             return

@@ -9,14 +9,31 @@ keeps the caret, the message and the geometry; this class asks it for them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QMenu
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.sequences import format_sequence, parse_sequence
+
+#: Clicks this close to a cell border place the caret instead of toggling.
+BORDER_GRAB_PX: Final[int] = 4
+#: Cells one wheel notch scrolls.
+WHEEL_CELLS: Final[int] = 3
+
+
+def wheel_step(event: QWheelEvent, cell_w: int) -> float:
+    """How many pixels *event* scrolls the tape sideways (either wheel axis, the larger one)."""
+    pixels = event.pixelDelta()
+    if not pixels.isNull():
+        delta = pixels.x() if abs(pixels.x()) > abs(pixels.y()) else pixels.y()
+        return float(delta)
+    angle = event.angleDelta()
+    delta = angle.x() if abs(angle.x()) > abs(angle.y()) else angle.y()
+    return delta / 120 * WHEEL_CELLS * cell_w
 
 
 class TapeEditing:
@@ -184,3 +201,33 @@ class TapeEditing:
 
     def _paste_clipboard(self) -> None:
         self.paste_text(QGuiApplication.clipboard().text())
+
+    def toggles_at(self, pos: QPoint) -> int | None:
+        """The bit a click at *pos* flips, or None when it should place the caret."""
+        e = self._editor
+        index = e.index_at(pos)
+        if index is None:
+            return None
+        rect = e.cell_rect(index)
+        if pos.x() - rect.left() < BORDER_GRAB_PX or rect.right() - pos.x() < BORDER_GRAB_PX:
+            return None
+        return index
+
+    def click(self, pos: QPoint) -> None:
+        """A left click at *pos*: flip the bit under it, or place the caret at the nearest gap."""
+        e = self._editor
+        if pos.y() >= e._layout.message_top:
+            return  # the message strip is not part of the tape
+        index = self.toggles_at(pos)
+        if index is not None:
+            self.edit("flip", lambda: e._adapter.toggle(index))
+        else:
+            e.set_caret(e._caret_at(pos))
+
+    def pointer_at(self, pos: QPoint) -> Qt.CursorShape:
+        """The mouse pointer over *pos*: it tells what a click will do (a hand flips, a bar places the caret)."""
+        if self.toggles_at(pos) is not None:
+            return Qt.CursorShape.PointingHandCursor
+        if pos.y() < self._editor._layout.message_top:
+            return Qt.CursorShape.IBeamCursor
+        return Qt.CursorShape.ArrowCursor

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QAbstractScrollArea
 
@@ -115,9 +115,9 @@ class TapePainter:
             painter.drawRoundedRect(inner, 3, 3)
             painter.setPen(QColor(_TEXT))
             painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, "?" if bit is None else str(bit))
-            painter.setFont(e._small_font)
+            painter.setFont(e._layout.small_font)
             painter.setPen(colour.darker(140))
-            caption = QRect(rect.left() + 1, 0, e._caption_w + 4, e._label_h)
+            caption = QRect(rect.left() + 1, 0, e._layout.caption_w + 4, e._layout.label_h)
             painter.drawText(caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              f"ŷ {theme.fixed(yhat, 2)}")
             painter.setFont(e.font())
@@ -132,26 +132,26 @@ class TapePainter:
     def _paint_labels(self, painter: QPainter, x_bit: int, y_bit: int | None) -> None:
         e = self._editor
         # The letters name the two highlight colours, so the tape needs no legend.
-        painter.setFont(e._label_font)
+        painter.setFont(e._layout.label_font)
         for index, letter, colour in ((x_bit, "x", theme.INPUT_HIGHLIGHT),
                                       (y_bit, "y", theme.TARGET_HIGHLIGHT)):
             if index is None:
                 continue
             cell = e.cell_rect(index)
             painter.setPen(QColor(colour).darker(170))
-            painter.drawText(QRect(cell.left(), 0, cell.width(), e._label_h),
+            painter.drawText(QRect(cell.left(), 0, cell.width(), e._layout.label_h),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, letter)
         painter.setFont(e.font())
 
     def _paint_ruler(self, painter: QPainter, first: int, last: int, length: int) -> None:
         e = self._editor
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setFont(e._small_font)
-        metrics = e._small_metrics
+        painter.setFont(e._layout.small_font)
+        metrics = e._layout.small_metrics
         colour = e.palette().color(e.foregroundRole())
         mark_colour = QColor(colour)
         mark_colour.setAlpha(110)
-        top = e._ruler_top
+        top = e._layout.ruler_top
         # Numbers are wider than a cell, so those of cells just out of view
         # may still show their edge: widen the loop by a few cells.
         spill = 4
@@ -175,14 +175,14 @@ class TapePainter:
         e = self._editor
         if not e.hasFocus() or not e._editing_hints:
             return
-        x = LEFT_PAD_PX + e._caret * e._cell_w - e.horizontalScrollBar().value()
+        x = LEFT_PAD_PX + e._caret * e._layout.cell_w - e.horizontalScrollBar().value()
         if not -2 <= x <= e.viewport().width() + 2:
             return
-        painter.fillRect(QRect(x - 1, e._cells_top - 2, 2, e._cell_h + 4), QColor(theme.CURSOR))
+        painter.fillRect(QRect(x - 1, e._layout.cells_top - 2, 2, e._layout.cell_h + 4), QColor(theme.CURSOR))
 
     def _paint_message(self, painter: QPainter, width: int) -> None:
         e = self._editor
-        rect = QRect(LEFT_PAD_PX, e._message_top, width - 2 * LEFT_PAD_PX, e._message_h)
+        rect = QRect(LEFT_PAD_PX, e._layout.message_top, width - 2 * LEFT_PAD_PX, e._layout.message_h)
         colour = QColor(theme.ERROR_TEXT if e._message_is_error else _INFO_TEXT)
         if e._message and not e._editing_hints:
             # No strip: an opaque box over the ruler, so no number runs through the text.
@@ -191,7 +191,7 @@ class TapePainter:
             painter.setPen(QPen(_blend(colour.name(), 0.45), 1))
             painter.setBrush(e.palette().base())
             painter.drawRoundedRect(box.adjusted(0, 0, -1, -1), 3, 3)
-            rect = box.adjusted(e._message_pad, 0, -e._message_pad, 0)
+            rect = box.adjusted(e._layout.message_pad, 0, -e._layout.message_pad, 0)
             painter.setFont(e.font())
             painter.setPen(colour)
             message = e._message
@@ -203,8 +203,45 @@ class TapePainter:
             return
         else:
             # With nothing to report, the strip says how to edit the tape.
-            painter.setFont(e._small_font)
+            painter.setFont(e._layout.small_font)
             painter.setPen(QColor(theme.NEUTRAL).darker(115))
             message = EDIT_HINT
         text = painter.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+
+
+_GHOST_HINT: Final[str] = (
+    "the network's guess for the next, unknown bit appears when the run reaches the end"
+)
+
+
+def tooltip_text(editor: QAbstractScrollArea, pos: QPoint) -> str:
+    """The tooltip of *editor*'s tape at *pos* (viewport coordinates); ``""`` where there is none."""
+    session = editor.adapter.session
+    length = len(session.bits)
+    if editor.message_rect().contains(pos):
+        return editor.message
+    if editor.cell_rect(length).contains(pos):
+        if not session.at_end:
+            return _GHOST_HINT
+        guess = theme.guess_text(*session.guess())
+        return f"the network's guess for bit {length + 1:,}, the next, unknown one: {guess}"
+    index = editor.index_at(pos)
+    if index is None:
+        return ""
+    number = index + 1
+    roles = []
+    if index < length - 1:  # bit i is the input of tick i (human number i + 1)
+        roles.append(f"input of tick {number:,}")
+    if index > 0:  # …and the target of tick i − 1
+        roles.append(f"target of tick {index:,}")
+    text = f"bit {number:,} = {int(session.bits[index])} · {', '.join(roles)}"
+    if index == length - 1:
+        text += " · input of the guess for the next bit"
+    x_bit, y_bit = editor.highlighted()
+    tick = x_bit + 1
+    if index == x_bit:
+        text += f"\nx of the tick shown (tick {tick:,})"
+    elif index == y_bit:
+        text += f"\ny of the tick shown (tick {tick:,})"
+    return text
