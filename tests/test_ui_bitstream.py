@@ -455,3 +455,44 @@ def test_without_hints_the_tape_ends_under_the_ruler_and_a_message_never_moves_i
     # With the hints back, the strip is back under the ruler.
     tape.set_editing_hints(True)
     assert tape.sizeHint().height() == with_hints
+
+
+# -- TapeLayout: the bit <-> pixel mapping, without a widget ----------------------------------
+def _layout(qapp):
+    from PySide6.QtGui import QFont
+
+    from rnnviz.ui.tape_layout import TapeLayout
+
+    font = QFont()
+    font.setPixelSize(14)
+    return TapeLayout.for_font(font)
+
+
+def test_layout_maps_every_cell_centre_back_to_its_bit_and_its_edges_to_the_gaps(qapp) -> None:
+    layout = _layout(qapp)
+    y = layout.cells_top + layout.cell_h // 2
+    for scroll in (0, 7, 5 * layout.cell_w + 3):
+        for index in range(20):
+            left = layout.cell_x(index, scroll)
+            assert layout.index_at(left + layout.cell_w // 2, y, scroll, 20) == index
+            assert layout.caret_at(left, scroll, 20) == index  # a cell's left edge is the gap before it
+    # Past the last bit (the ghost cell) and off the cell row there is no bit.
+    assert layout.index_at(layout.cell_x(20, 0) + 2, y, 0, 20) is None
+    assert layout.index_at(layout.cell_x(3, 0) + 2, layout.cells_top - 1, 0, 20) is None
+    assert layout.caret_at(10_000, 0, 20) == 20
+
+
+def test_layout_scrolls_least_to_show_cells_and_drops_the_margin_when_too_narrow(qapp) -> None:
+    layout = _layout(qapp)
+    w = layout.cell_w
+    width = 10 * w
+    # Already in view: no scrolling.
+    assert layout.scroll_to_show(2, 3, 1, 0, width) is None
+    # Far right: the view's right edge lands one margin cell past the last one shown.
+    value = layout.scroll_to_show(30, 30, 1, 0, width)
+    first, last = layout.visible_range(value, width, 100)
+    assert last == 31
+    assert first <= 30
+    # A view one cell wide cannot hold the margin: it shows the cell itself.
+    value = layout.scroll_to_show(30, 30, 3, 0, w)
+    assert layout.visible_range(value, w, 100)[0] == 30
