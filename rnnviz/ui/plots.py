@@ -432,6 +432,89 @@ class NotationLabel(QLabel):
         self.setText(_ELLIPSIS + " ".join(tokens[high:]) if high < count else "…")
 
 
+class SignalsLegend:
+    """The signals' legend in the side column, written so that all of it fits its box.
+
+    Parameters
+    ----------
+    parent
+        The side column that holds its box.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        box = QWidget(parent)
+        box.setObjectName("side_signals")
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(6, 0, 4, 0)
+        box_layout.setSpacing(1)
+        label = QLabel(box)
+        label.setObjectName("signalsLegend")
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        box_layout.addWidget(label, 1)
+        self.box = box
+        self.label = label
+        self._lines: list[str] | None = None  # None until the first notes are set
+        self._fitted: tuple | None = None  # what the text was last fitted to
+
+    def set_notes(self, notes: list[str]) -> None:
+        """The legend's entries followed by *notes* (see :func:`rnnviz.present.series.legend_notes`)."""
+
+        def line(color: str, glyph: str, text: str) -> str:
+            return f"<span style='color:{color}'>{glyph}</span> {text}"
+
+        lines = [
+            line(theme.SIGNALS["x"], "━", _SIGNAL_LABELS["x"]),
+            line(theme.SIGNALS["target"], "●", _SIGNAL_LABELS["target"]),
+            line(theme.SIGNALS["h"], "━", _SIGNAL_LABELS["h"]),
+            line(theme.SIGNALS["yhat"], "━", _SIGNAL_LABELS["yhat"]),
+            "",
+            f"<b style='color:{theme.POSITIVE}'>+</b> up &nbsp;"
+            f"<b style='color:{theme.NEGATIVE}'>{MINUS}</b> down &nbsp;"
+            f"<span style='color:{theme.NEUTRAL}'>•</span> same",
+            line(theme.CROSSING, "│", "sign flip (a comma)"),
+        ]
+        lines += [f"<span style='color:{_NOTE_COLOR}'>{note}</span>" for note in notes]
+        self._lines = lines
+
+    def refit(self) -> None:
+        """Fit the text again at the next :meth:`fit` (its font was reset from outside)."""
+        self._fitted = None
+
+    def fit(self, base: QFont) -> None:
+        """Write the legend so that all of it fits its box, in *base* or a smaller font.
+
+        Beside a short signals plot (a 1280×720 frame) the notes were cut off
+        at the bottom: the blank line goes first, then the text shrinks in
+        steps (:data:`LEGEND_SHRINK` of *base*).
+        """
+        lines = self._lines
+        if lines is None:
+            return  # the fonts are applied while the plots are being built
+        box = self.box
+        margins = box.layout().contentsMargins()
+        width = max(box.width() - margins.left() - margins.right(), 1)
+        height = box.height() - margins.top() - margins.bottom()
+        key = (tuple(lines), width, height, base.key())
+        if key == self._fitted:
+            return
+        self._fitted = key
+        legend = self.label
+        spaced = "<br>".join(lines)
+        tight = "<br>".join(line for line in lines if line)
+        for factor in LEGEND_SHRINK:
+            font = theme.scaled_font(base, factor) if factor != 1.0 else base
+            for text in (spaced, tight):
+                if legend.font() != font:
+                    legend.setFont(font)
+                if text != legend.text():
+                    legend.setText(text)
+                if legend.heightForWidth(width) <= height:
+                    return
+
+
 @dataclass(eq=False)
 class _WeightRow:
     """The items of one weight plot (its caches are in the widget's SeriesCache)."""
@@ -475,9 +558,9 @@ class WeightPlots(QWidget):
         # What is drawn (points, markers, crossings, notation) comes from here.
         self._cache = SeriesCache(adapter.session, WEIGHTS, SIGNAL_CURVES)
         self._markers_shown = True
+        self._font_scale = 1.0
         self._marker_symbols, self._marker_brushes = _marker_styles()
         self._marker_rim = pg.mkPen("w", width=1)
-        self._legend_fit: tuple | None = None  # what the legend was last fitted to
 
         self._view = pg.GraphicsLayoutWidget()
         self._view.setBackground("w")
@@ -516,7 +599,6 @@ class WeightPlots(QWidget):
         # one only when a release follows it, which not every source sends.
         self._view.viewport().installEventFilter(self)
 
-        self._font_scale = 1.0
         self._apply_fonts()
         adapter.changed.connect(self._on_changed)
         self._on_changed(int(Change.ALL))
@@ -608,19 +690,8 @@ class WeightPlots(QWidget):
         plot.addItem(self._signals_cursor, ignoreBounds=True)
 
         # The legend lives in the side column, so it never covers data.
-        box = QWidget(self._side)
-        box.setObjectName("side_signals")
-        box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(6, 0, 4, 0)
-        box_layout.setSpacing(1)
-        self._legend = QLabel(box)
-        self._legend.setObjectName("signalsLegend")
-        self._legend.setTextFormat(Qt.TextFormat.RichText)
-        self._legend.setWordWrap(True)
-        self._legend.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self._legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        box_layout.addWidget(self._legend, 1)
-        self._signals_box = box
+        self._legend = SignalsLegend(self._side)
+        self._signals_box = self._legend.box
 
     @staticmethod
     def _cursor_line() -> pg.InfiniteLine:
@@ -749,7 +820,7 @@ class WeightPlots(QWidget):
         self._fit_left_axes()
         for child in self._side.findChildren(QLabel):
             child.setFont(font)
-        self._legend_fit = None  # the legend's font was just reset: fit it again
+        self._legend.refit()  # its font was just reset
         self._side.setFixedWidth(metrics.averageCharWidth() * SIDE_WIDTH_CHARS + 10)
         self._update_legend()
 
@@ -924,58 +995,12 @@ class WeightPlots(QWidget):
         row.crossings.setVisible(len(x) > 0)
 
     def _update_legend(self) -> None:
-        def line(color: str, glyph: str, text: str) -> str:
-            return f"<span style='color:{color}'>{glyph}</span> {text}"
-
-        lines = [
-            line(theme.SIGNALS["x"], "━", _SIGNAL_LABELS["x"]),
-            line(theme.SIGNALS["target"], "●", _SIGNAL_LABELS["target"]),
-            line(theme.SIGNALS["h"], "━", _SIGNAL_LABELS["h"]),
-            line(theme.SIGNALS["yhat"], "━", _SIGNAL_LABELS["yhat"]),
-            "",
-            f"<b style='color:{theme.POSITIVE}'>+</b> up &nbsp;"
-            f"<b style='color:{theme.NEGATIVE}'>{MINUS}</b> down &nbsp;"
-            f"<span style='color:{theme.NEUTRAL}'>•</span> same",
-            line(theme.CROSSING, "│", "sign flip (a comma)"),
-        ]
-        notes = legend_notes(
-            self._markers_shown, self._targets.isVisible(), any(row.crossings_dense for row in self._rows.values())
-        )
-        lines += [f"<span style='color:{_NOTE_COLOR}'>{note}</span>" for note in notes]
-        self._legend_lines = lines
+        dense = any(row.crossings_dense for row in self._rows.values())
+        self._legend.set_notes(legend_notes(self._markers_shown, self._targets.isVisible(), dense))
         self._fit_legend()
 
     def _fit_legend(self) -> None:
-        """Write the legend so that all of it fits its box.
-
-        Beside a short signals plot (a 1280×720 frame) the notes were cut off
-        at the bottom: the blank line goes first, then the text shrinks in
-        steps (:data:`LEGEND_SHRINK` of the plots' text).
-        """
-        lines = getattr(self, "_legend_lines", None)
-        if lines is None:
-            return  # the fonts are applied while the plots are being built
-        box = self._signals_box
-        margins = box.layout().contentsMargins()
-        width = max(box.width() - margins.left() - margins.right(), 1)
-        height = box.height() - margins.top() - margins.bottom()
-        base = theme.scaled_font(self.font(), self._font_scale)
-        key = (tuple(lines), width, height, base.key())
-        if key == self._legend_fit:
-            return
-        self._legend_fit = key
-        legend = self._legend
-        spaced = "<br>".join(lines)
-        tight = "<br>".join(line for line in lines if line)
-        for factor in LEGEND_SHRINK:
-            font = theme.scaled_font(base, factor) if factor != 1.0 else base
-            for text in (spaced, tight):
-                if legend.font() != font:
-                    legend.setFont(font)
-                if text != legend.text():
-                    legend.setText(text)
-                if legend.heightForWidth(width) <= height:
-                    return
+        self._legend.fit(theme.scaled_font(self.font(), self._font_scale))
 
     # -- side box text -----------------------------------------------------------------
     def _weights_shown(self) -> dict[str, float]:
