@@ -900,7 +900,7 @@ class WeightPlots(QWidget):
                 x, y, connect="all" if exact else "pairs", antialias=exact and len(x) <= EXACT_POINTS
             )
             row.cursor.setValue(cursor)
-            self._fit_y(row.plot, x, y, x0, x1)
+            _fit_y(row.plot, x, y, x0, x1)
             self._update_markers(row, first, last, spacing)
             self._update_crossings(row, visible)
         signal_pixel = _pixel_height(self._plots[SIGNALS_PLOT])
@@ -933,38 +933,7 @@ class WeightPlots(QWidget):
         self._fit_left_axes()
 
     def _fit_left_axes(self) -> None:
-        """Give the left axes the room their title and widest tick label need, no more.
-
-        One width for all four, so their data areas line up. A room made for
-        the widest label any zoom could need left the titles far from their
-        axes and the data area half the plot at presentation sizes.
-        """
-        axes: list[ValueAxis] = [plot.getAxis("left") for plot in self._plots.values()]
-        font = QFont(axes[0].style["tickFont"] or self.font())
-        style = axes[0].style
-        title = max(axis.title_ink_right() for axis in axes)
-        gap = AXIS_TITLE_GAP * QFontMetricsF(font).height()
-        labels = max(axis.label_width() for axis in axes)
-        # Tick labels end tickTextOffset short of the axis line (the ticks point inwards).
-        width = math.ceil(title + gap + labels + style["tickTextOffset"][0] + max(0, style["tickLength"]) + 1)
-        if all(axis.fixedWidth == width for axis in axes):
-            return
-        for axis in axes:
-            axis.setWidth(width)
-        # Laid out now, not at the next turn of the event loop: the frame
-        # about to be painted has the data area the labels leave.
-        for plot in self._plots.values():
-            plot.layout.activate()
-
-    @staticmethod
-    def _fit_y(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, x0: float, x1: float) -> None:
-        """Fit the y range to the points of the curve inside ``x0 … x1``, with padding."""
-        fitted = fitted_y_range(x, y, x0, x1, tuple(plot.vb.viewRange()[1]))
-        if fitted is not None:
-            plot.vb.setYRange(*fitted, padding=0)
-            # Apply the new transform now: left to the paint, the items it
-            # moves would ask for a second paint of the whole view.
-            plot.vb.updateMatrix()
+        _fit_left_axes(list(self._plots.values()), self.font())
 
     def _update_markers(self, row: _WeightRow, first: int, last: int, spacing: float) -> None:
         if not self._markers_shown:
@@ -1092,3 +1061,38 @@ def _pixel_height(plot: pg.PlotItem) -> float:
     """The height of one pixel of *plot*, in data units (its y range as it stands)."""
     low, high = plot.vb.viewRange()[1]
     return (high - low) / max(plot.vb.height(), 1.0)
+
+
+def _fit_left_axes(plots: list[pg.PlotItem], default_font: QFont) -> None:
+    """Give the left axes the room their title and widest tick label need, no more.
+
+    One width for all of them, so their data areas line up. A room made for
+    the widest label any zoom could need left the titles far from their
+    axes and the data area half the plot at presentation sizes.
+    """
+    axes: list[ValueAxis] = [plot.getAxis("left") for plot in plots]
+    font = QFont(axes[0].style["tickFont"] or default_font)
+    style = axes[0].style
+    title = max(axis.title_ink_right() for axis in axes)
+    gap = AXIS_TITLE_GAP * QFontMetricsF(font).height()
+    labels = max(axis.label_width() for axis in axes)
+    # Tick labels end tickTextOffset short of the axis line (the ticks point inwards).
+    width = math.ceil(title + gap + labels + style["tickTextOffset"][0] + max(0, style["tickLength"]) + 1)
+    if all(axis.fixedWidth == width for axis in axes):
+        return
+    for axis in axes:
+        axis.setWidth(width)
+    # Laid out now, not at the next turn of the event loop: the frame
+    # about to be painted has the data area the labels leave.
+    for plot in plots:
+        plot.layout.activate()
+
+
+def _fit_y(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, x0: float, x1: float) -> None:
+    """Fit the y range to the points of the curve inside ``x0 … x1``, with padding."""
+    fitted = fitted_y_range(x, y, x0, x1, tuple(plot.vb.viewRange()[1]))
+    if fitted is not None:
+        plot.vb.setYRange(*fitted, padding=0)
+        # Apply the new transform now: left to the paint, the items it
+        # moves would ask for a second paint of the whole view.
+        plot.vb.updateMatrix()
