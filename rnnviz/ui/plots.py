@@ -51,7 +51,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
-    QColor, QFont, QFontMetrics, QFontMetricsF, QPainterPath, QPalette, QPolygonF, QResizeEvent, QShowEvent,
+    QColor, QFont, QFontMetrics, QFontMetricsF, QPainterPath, QPalette, QPen, QPolygonF, QResizeEvent, QShowEvent,
 )
 from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget,
@@ -532,6 +532,34 @@ class _WeightRow:
     text_cursor: int = 0
     crossings_dense: bool = False
 
+    def draw_markers(
+        self, x: np.ndarray | None, y: np.ndarray | None, signs: np.ndarray | None, size: float,
+        styles: tuple[np.ndarray, np.ndarray], rim: QPen,
+    ) -> None:
+        """Markers of *size* px at ``x, y`` for the change *signs* (a 0 is a smaller dot); None: no markers."""
+        if signs is None:
+            self.markers.setData([], [])
+            self.markers.setVisible(False)
+            self.marker_signs = np.empty(0, np.int8)
+            return
+        symbols, brushes = styles[0][signs + 1], styles[1][signs + 1]
+        sizes = np.where(signs == 0, size * 0.45, size)
+        # The rim keeps a marker apart from the curve it sits on; it is drawn
+        # over the marker's edge, so small ones go without.
+        pen = rim if size >= MARKER_RIM_MIN_PX else None
+        self.markers.setData(x=x, y=y, symbol=symbols, brush=brushes, size=sizes, pen=pen)
+        self.markers.setVisible(True)
+        self.marker_signs = signs
+
+    def draw_crossings(self, marks: np.ndarray, dense: bool) -> None:
+        """A red line across the plot's y range at each x of *marks*; *dense* says some were left out."""
+        self.crossings_dense = dense
+        y0, y1 = self.plot.vb.viewRange()[1]
+        x = np.repeat(marks, 2)
+        y = np.tile(np.array([y0, y1]), len(marks))
+        self.crossings.setData(x, y)
+        self.crossings.setVisible(len(x) > 0)
+
 
 class WeightPlots(QWidget):
     """Weight trajectories with their +/− notation, and the signals, over ticks.
@@ -936,32 +964,19 @@ class WeightPlots(QWidget):
         _fit_left_axes(list(self._plots.values()), self.font())
 
     def _update_markers(self, row: _WeightRow, first: int, last: int, spacing: float) -> None:
+        styles = (self._marker_symbols, self._marker_brushes)
         if not self._markers_shown:
-            row.markers.setData([], [])
-            row.markers.setVisible(False)
-            row.marker_signs = np.empty(0, np.int8)
+            row.draw_markers(None, None, None, 0.0, styles, self._marker_rim)
             return
         x, y, signs = self._cache.markers(self._adapter.session, row.name, first, last)
         big = min(MARKER_PX * self._font_scale, MARKER_SHARE * spacing)
-        symbols, brushes = self._marker_symbols[signs + 1], self._marker_brushes[signs + 1]
-        sizes = np.where(signs == 0, big * 0.45, big)
-        # The rim keeps a marker apart from the curve it sits on; it is drawn
-        # over the marker's edge, so small ones go without.
-        pen = self._marker_rim if big >= MARKER_RIM_MIN_PX else None
-        row.markers.setData(x=x, y=y, symbol=symbols, brush=brushes, size=sizes, pen=pen)
-        row.markers.setVisible(True)
-        row.marker_signs = signs
+        row.draw_markers(x, y, signs, big, styles, self._marker_rim)
 
     def _update_crossings(self, row: _WeightRow, visible: tuple[float, float, float]) -> None:
         found = self._cache.crossings(row.name, self._adapter.session.cursor, visible)
         if found is None:
             return  # a resize before the first sync: caches catch up before the next draw
-        marks, row.crossings_dense = found
-        y0, y1 = row.plot.vb.viewRange()[1]
-        x = np.repeat(marks, 2)
-        y = np.tile(np.array([y0, y1]), len(marks))
-        row.crossings.setData(x, y)
-        row.crossings.setVisible(len(x) > 0)
+        row.draw_crossings(*found)
 
     def _update_legend(self) -> None:
         dense = any(row.crossings_dense for row in self._rows.values())
