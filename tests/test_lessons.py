@@ -245,12 +245,12 @@ def test_noisy_streak_claims() -> None:
     assert after.d_ih == 0 and after.d_ho > 0 and after.d_hh > 0
     assert at(key, 15).state.ho < eleven.state.ho < at(key, 16).state.ho
     assert r2(at(key, 16).state.ho) in caption(key, 16)
-    second = row(key, 25)
-    assert second.target == 0 and -second.d_ho < -dent.d_ho
-    assert f"{r2(-second.d_ho)} instead of {r2(-dent.d_ho)}" in caption(key, 25)
-    assert f"ŷ was {r2(second.yhat)}" in caption(key, 25)
+    second_dent = row(key, 25)
+    assert second_dent.target == 0 and -second_dent.d_ho < -dent.d_ho
+    assert f"{r2(-second_dent.d_ho)} instead of {r2(-dent.d_ho)}" in caption(key, 25)
+    assert f"ŷ was {r2(second_dent.yhat)}" in caption(key, 25)
     slope = lambda t: t.yhat * (1 - t.yhat)  # noqa: E731
-    assert slope(second) < slope(dent)
+    assert slope(second_dent) < slope(dent)
     guessed, targets = guesses(key)
     assert int((guessed == targets).sum()) == 35 and len(targets) == 37
     assert (targets[guessed != targets] == 0).all()  # only the two 0s were missed
