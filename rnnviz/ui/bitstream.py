@@ -45,15 +45,11 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QSizePolicy, Q
 
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
-from rnnviz.ui.tape_edit import BORDER_GRAB_PX, WHEEL_CELLS, TapeEditing, wheel_step
-from rnnviz.ui.tape_layout import LEFT_PAD_PX, TapeLayout
-# EDIT_HINT and the ruler's steps are re-exported: this module has always offered them.
-from rnnviz.ui.tape_paint import EDIT_HINT, RULER_LABEL_EVERY, RULER_MARK_EVERY, TapePainter, tooltip_text
+from rnnviz.ui.tape_edit import TapeEditing, wheel_step
+from rnnviz.ui.tape_layout import TapeLayout
+from rnnviz.ui.tape_paint import TapePainter, tooltip_text
 
-__all__ = [
-    "BORDER_GRAB_PX", "EDIT_HINT", "FOLLOW_MARGIN_CELLS", "LEFT_PAD_PX", "MESSAGE_TIMEOUT_MS",
-    "RULER_LABEL_EVERY", "RULER_MARK_EVERY", "WHEEL_CELLS", "BitStreamEditor",
-]
+__all__ = ["FOLLOW_MARGIN_CELLS", "MESSAGE_TIMEOUT_MS", "BitStreamEditor"]
 
 #: How long a refused edit's message stays under the tape.
 MESSAGE_TIMEOUT_MS: Final[int] = 6000

@@ -49,29 +49,15 @@ from rnnviz.io.export import describe_os_error
 from rnnviz.io.lessons import Lesson, LessonProblem, load_lessons
 from rnnviz.ui import file_dialogs, folders
 from rnnviz.ui.adapter import Change, SessionAdapter
-# Several names are re-exported (see __all__): this module has always offered them.
-from rnnviz.ui.autosave import (
-    AUTOSAVE_NAME,
-    AUTOSAVE_PERIOD_MS,
-    DATA_DIR_VARIABLE,
-    RUNNING_MARKER,
-    AutosaveFiles,
-    data_dir,
-    recovery_question,
-)
+from rnnviz.ui.autosave import AUTOSAVE_PERIOD_MS, AutosaveFiles, recovery_question
 from rnnviz.ui.caption_seam import presenter_caption, set_presenter_caption
-from rnnviz.ui.file_dialogs import FILE_FILTER
 from rnnviz.ui.filedrop import FileDrop
 from rnnviz.ui.filetitle import FileTitle
-from rnnviz.ui.lessonbar import LessonBar, caption_on_screen, fill_lessons_menu, lesson_matches
-from rnnviz.ui.recent import MAX_RECENT, RecentFiles
+from rnnviz.ui.lessonbar import LessonBar, fill_lessons_menu
+from rnnviz.ui.recent import RecentFiles
 from rnnviz.ui.work import run_with_progress
 
-__all__ = [
-    "AUTOSAVE_NAME", "AUTOSAVE_PERIOD_MS", "DATA_DIR_VARIABLE", "FILE_FILTER", "MAX_BOX_TEXT",
-    "MAX_RECENT", "RUNNING_MARKER", "LessonBar", "SessionFiles", "caption_on_screen", "data_dir",
-    "install", "lesson_matches",
-]
+__all__ = ["MAX_BOX_TEXT", "SessionFiles", "install"]
 
 #: Stream text longer than this is not put in the stream box (a QLineEdit holds 32767).
 MAX_BOX_TEXT: Final[int] = 10_000
@@ -402,7 +388,7 @@ class SessionFiles(QObject):
 
     # -- recent files ---------------------------------------------------------------------------
     def recent_files(self) -> list[str]:
-        """The recently opened or saved files, newest first (at most :data:`MAX_RECENT`)."""
+        """The recently opened or saved files, newest first (at most :data:`rnnviz.ui.recent.MAX_RECENT`)."""
         return self._recent.items()
 
     def _remember_folder(self, path: Path) -> None:
