@@ -64,8 +64,8 @@ class TapeEditing:
         except InputError as exc:
             e.show_message(f"Cannot paste: {exc}")
             return False
-        caret = e._caret
-        if not self.edit("paste", lambda: e._adapter.insert(caret, bits)):
+        caret = e.caret
+        if not self.edit("paste", lambda: e.adapter.insert(caret, bits)):
             return False
         e.set_caret(caret + len(bits))
         return True
@@ -79,9 +79,9 @@ class TapeEditing:
             The text copied, e.g. ``"1^10 0^10"``.
         """
         e = self._editor
-        text = format_sequence(e._adapter.session.bits)
+        text = format_sequence(e.adapter.session.bits)
         QGuiApplication.clipboard().setText(text)
-        count = len(e._adapter.session.bits)
+        count = len(e.adapter.session.bits)
         e.show_message(f"Copied the stream ({count:,} bits) to the clipboard", error=False)
         return text
 
@@ -116,7 +116,7 @@ class TapeEditing:
         add("Paste at caret", self._paste_clipboard, keys=QKeySequence.StandardKey.Paste)
         menu.addSeparator()
         bit = "this bit" if index is None else f"bit {index + 1:,}"
-        add(f"Toggle {bit}", lambda: self.edit("flip", lambda: e._adapter.toggle(index)),
+        add(f"Toggle {bit}", lambda: self.edit("flip", lambda: e.adapter.toggle(index)),
             enabled=index is not None)
         add(f"Delete {bit}", lambda: self._delete_bit(index), enabled=index is not None)
         menu.addSeparator()
@@ -139,15 +139,15 @@ class TapeEditing:
             return self.copy_stream
         if plain and event.text() in ("0", "1"):
             bit = int(event.text())
-            return lambda: self._insert_bit(e._caret, bit)
+            return lambda: self._insert_bit(e.caret, bit)
         if (plain or shift) and key == Qt.Key.Key_Backspace:
             return self._backspace
         if (plain or shift) and key == Qt.Key.Key_Delete:
             return self._delete_forward
         if ctrl and key == Qt.Key.Key_Left:
-            return lambda: e.set_caret(e._caret - 1)
+            return lambda: e.set_caret(e.caret - 1)
         if ctrl and key == Qt.Key.Key_Right:
-            return lambda: e.set_caret(e._caret + 1)
+            return lambda: e.set_caret(e.caret + 1)
         if ctrl and key == Qt.Key.Key_Home:
             return lambda: e.set_caret(0)
         if ctrl and key == Qt.Key.Key_End:
@@ -172,31 +172,31 @@ class TapeEditing:
         e = self._editor
         # Key presses merge into one undo step; a menu choice is a step of its own.
         value = np.array([bit], np.uint8)
-        if self.edit("insert", lambda: e._adapter.insert(at, value, typing=typing)):
+        if self.edit("insert", lambda: e.adapter.insert(at, value, typing=typing)):
             e.set_caret(at + 1)
 
     def _delete_bit(self, index: int | None) -> None:
         e = self._editor
         if index is None:
             return
-        caret = e._caret
-        if self.edit("delete", lambda: e._adapter.delete(index)) and caret > index:
+        caret = e.caret
+        if self.edit("delete", lambda: e.adapter.delete(index)) and caret > index:
             e.set_caret(caret - 1)  # the caret stays between the same two bits
 
     def _backspace(self) -> None:
         e = self._editor
-        caret = e._caret
+        caret = e.caret
         if caret == 0:
             return
-        if self.edit("delete", lambda: e._adapter.delete(caret - 1, typing=True)):
+        if self.edit("delete", lambda: e.adapter.delete(caret - 1, typing=True)):
             e.set_caret(caret - 1)
 
     def _delete_forward(self) -> None:
         e = self._editor
-        caret = e._caret
+        caret = e.caret
         if caret >= e._length():
             return
-        if self.edit("delete", lambda: e._adapter.delete(caret, typing=True)):
+        if self.edit("delete", lambda: e.adapter.delete(caret, typing=True)):
             e.set_caret(caret)
 
     def _paste_clipboard(self) -> None:
@@ -220,7 +220,7 @@ class TapeEditing:
             return  # the message strip is not part of the tape
         index = self.toggles_at(pos)
         if index is not None:
-            self.edit("flip", lambda: e._adapter.toggle(index))
+            self.edit("flip", lambda: e.adapter.toggle(index))
         else:
             e.set_caret(e._caret_at(pos))
 

@@ -58,7 +58,7 @@ class TapePainter:
     def paint(self, painter: QPainter) -> None:
         """Paint the tape's visible part, the ghost cell, labels, ruler, caret and message."""
         e = self._editor
-        session = e._adapter.session
+        session = e.adapter.session
         bits = session.bits
         length = len(bits)
         width = e.viewport().width()
@@ -105,7 +105,7 @@ class TapePainter:
         rect = e.cell_rect(length)
         if rect.left() >= width or rect.right() < 0:
             return
-        session = e._adapter.session
+        session = e.adapter.session
         inner = rect.adjusted(1, 1, -1, -1)
         if session.at_end:
             yhat, bit = session.guess()
@@ -173,9 +173,9 @@ class TapePainter:
 
     def _paint_caret(self, painter: QPainter) -> None:
         e = self._editor
-        if not e.hasFocus() or not e._editing_hints:
+        if not e.hasFocus() or not e.editing_hints:
             return
-        x = LEFT_PAD_PX + e._caret * e._layout.cell_w - e.horizontalScrollBar().value()
+        x = LEFT_PAD_PX + e.caret * e._layout.cell_w - e.horizontalScrollBar().value()
         if not -2 <= x <= e.viewport().width() + 2:
             return
         painter.fillRect(QRect(x - 1, e._layout.cells_top - 2, 2, e._layout.cell_h + 4), QColor(theme.CURSOR))
@@ -184,7 +184,7 @@ class TapePainter:
         e = self._editor
         rect = QRect(LEFT_PAD_PX, e._layout.message_top, width - 2 * LEFT_PAD_PX, e._layout.message_h)
         colour = QColor(theme.ERROR_TEXT if e._message_is_error else _INFO_TEXT)
-        if e._message and not e._editing_hints:
+        if e.message and not e.editing_hints:
             # No strip: an opaque box over the ruler, so no number runs through the text.
             box = e.message_rect()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -194,12 +194,12 @@ class TapePainter:
             rect = box.adjusted(e._layout.message_pad, 0, -e._layout.message_pad, 0)
             painter.setFont(e.font())
             painter.setPen(colour)
-            message = e._message
-        elif e._message:
+            message = e.message
+        elif e.message:
             painter.setFont(e.font())
             painter.setPen(colour)
-            message = e._message
-        elif not e._editing_hints:
+            message = e.message
+        elif not e.editing_hints:
             return
         else:
             # With nothing to report, the strip says how to edit the tape.
