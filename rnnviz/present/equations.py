@@ -24,7 +24,6 @@ the forward pass that predicts the next, unknown bit.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -37,6 +36,7 @@ from rnnviz.engine.explain import (
     explain_next,
     explain_prediction,
     explain_session,
+    sign,
 )
 from rnnviz.engine.learner import predicted_bit
 from rnnviz.engine.notation import MINUS
@@ -255,9 +255,8 @@ def _text(text: str) -> tuple[Span, ...]:
 
 
 def _signed(text: str, value: float) -> Span:
-    """*text* in the colour of *value*'s sign (that of zero for NaN)."""
-    sign = 0 if value == 0 or math.isnan(value) else (1 if value > 0 else -1)
-    return Span(text, SIGNED, sign)
+    """*text* in the colour of *value*'s sign (that of zero for NaN: it compares as neither)."""
+    return Span(text, SIGNED, sign(value))
 
 
 def _factor(value: float, symbol: str = "") -> str:
