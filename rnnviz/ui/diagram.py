@@ -108,16 +108,6 @@ _LOOP_HALF_WIDTH: Final[float] = 0.7
 _STRAIGHT_EDGES: Final[dict[str, tuple[str, str]]] = {"ih": ("x", "h"), "ho": ("h", "yhat")}
 
 
-def _ink_for_sign(value: float | None) -> QColor:
-    """Text colour for a signed number: the sign colours, dark grey for zero.
-
-    The neutral grey of the theme is too light for text on white.
-    """
-    if value is None or value == 0 or math.isnan(value):
-        return QColor(_MUTED)
-    return theme.sign_color(value)
-
-
 @dataclass(slots=True)
 class _LegendItem:
     kind: str  # "bar", "positive", "negative", "width", "glow"
@@ -791,10 +781,10 @@ class NetworkDiagram(QWidget):
             rect = layout.labels[name]
             top = QRectF(rect.left(), rect.top(), rect.width(), rect.height() / 2)
             bottom = top.translated(0, rect.height() / 2)
-            painter.setPen(_ink_for_sign(edge.value))
+            painter.setPen(theme.sign_ink(edge.value))
             painter.drawText(_widened(top), Qt.AlignmentFlag.AlignCenter, edge.label)
             if edge.delta_text:
-                painter.setPen(_ink_for_sign(edge.delta))
+                painter.setPen(theme.sign_ink(edge.delta))
                 painter.drawText(_widened(bottom), Qt.AlignmentFlag.AlignCenter, edge.delta_text)
 
     def _paint_error(self, painter: QPainter) -> None:
@@ -805,7 +795,7 @@ class NetworkDiagram(QWidget):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPolyline(QPolygonF(list(layout.bracket)))
         painter.setFont(layout.bold)
-        painter.setPen(_ink_for_sign(state.error))
+        painter.setPen(theme.sign_ink(state.error))
         painter.drawText(_widened(layout.error_rect), Qt.AlignmentFlag.AlignCenter, state.error_text)
 
     def _paint_legend(self, painter: QPainter) -> None:

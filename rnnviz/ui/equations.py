@@ -124,7 +124,7 @@ def _span(span: Span) -> str:
     if span.role == STRONG:
         return f"<b>{html.escape(span.text)}</b>"
     if span.role == SIGNED:
-        colour = _MUTED if span.sign == 0 else theme.sign_color(span.sign).name()
+        colour = theme.sign_ink(span.sign).name()
         return f'<span style="color:{colour};font-weight:600;">{html.escape(span.text)}</span>'
     if span.role == HOLDS:
         return f'&nbsp;<span style="color:{_OK}">{_whole(span.text)}</span>'

@@ -105,6 +105,16 @@ def sign_color(value: float) -> QColor:
     return QColor(NEUTRAL)
 
 
+def sign_ink(value: float | None) -> QColor:
+    """Text colour for a signed number: the sign colours, :data:`MUTED` for zero, NaN or none.
+
+    The :data:`NEUTRAL` grey of :func:`sign_color` is too light for text on white.
+    """
+    if value is None or not (value > 0 or value < 0):  # zero, or NaN, which compares as neither
+        return QColor(MUTED)
+    return sign_color(value)
+
+
 def text_color_on(background: QColor) -> QColor:
     """Black or white, whichever reads better on *background* (WCAG luminance)."""
     def channel(c: int) -> float:
