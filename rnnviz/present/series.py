@@ -281,11 +281,6 @@ class SeriesCache:
         self.indexes: dict[str, NotationIndex] = {w: NotationIndex(0.0) for w in weights}
         self.pyramids: dict[str, MinMaxPyramid] = {name: MinMaxPyramid() for name in (*weights, *signals)}
 
-    @property
-    def cached(self) -> int:
-        """How many ticks every cache covers."""
-        return self._cached
-
     def sync(self, session: Session) -> None:
         """Bring the notation indexes and pyramids up to the session's cursor.
 
