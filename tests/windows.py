@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
-from rnnviz.ui.adapter import SessionAdapter, TimerFactory
+from rnnviz.ui.adapter import SessionAdapter, TimerFactory, precise_timer
 from rnnviz.ui.mainwindow import MainWindow
 
 
@@ -16,18 +16,16 @@ def make_window(
     settings: QSettings | None = None,
     params: LearnerParams | None = None,
     *,
-    timer_factory: TimerFactory | None = None,
+    timer_factory: TimerFactory = precise_timer,
     **kw,
 ) -> MainWindow:
     """A shown, active main window on *stream*, with the keyboard on the tape.
 
     *timer_factory* makes the adapter's play timer: a ``clocks.ManualTimer``
     lets the test fire Play period by period; the window's own precise
-    QTimer without it.
+    QTimer (``precise_timer``, the adapter's default) without it.
     """
-    session = Session(stream, params)
-    adapter = (SessionAdapter(session) if timer_factory is None
-               else SessionAdapter(session, timer_factory=timer_factory))
+    adapter = SessionAdapter(Session(stream, params), timer_factory=timer_factory)
     window = MainWindow(adapter, settings=settings, **kw)
     qtbot.addWidget(window)
     window.show()
