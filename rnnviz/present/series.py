@@ -104,9 +104,8 @@ def series_points(
         if initial is not None:
             y = np.concatenate(([initial], y))
         return np.arange(len(y), dtype=np.float64) + (1 - head), y, True
-    # One tick beyond each edge, so lines run off the sides of the plot.
-    start = min(max(math.floor(x0) - 2, 0), count)
-    stop = max(min(math.ceil(x1) + 1, count), start)
+    # The ticks near the view reach beyond each edge, so lines run off the sides of the plot.
+    start, stop = ticks_near_view(visible, count)
     with_initial = initial is not None and x0 <= 0
     if stop - start <= POINTS_PER_PIXEL * width:
         y = np.asarray(values[start:stop], dtype=np.float64)
@@ -165,7 +164,11 @@ def signals_y_range(activation_range: tuple[float, float]) -> tuple[float, float
 
 
 def ticks_near_view(visible: Visible, cursor: int) -> tuple[int, int]:
-    """The ticks ``first … last−1`` whose markers and dots may be in view (tick t stands at x = t + 1)."""
+    """The ticks ``first … last−1`` whose points, markers and dots may be in view (tick t at x = t + 1).
+
+    One tick more than in view each side, so a curve's lines run off the
+    sides of the plot; never beyond the *cursor* ticks done.
+    """
     x0, x1, _width = visible
     first = min(max(math.floor(x0) - 2, 0), cursor)
     last = max(min(math.ceil(x1) + 1, cursor), first)
