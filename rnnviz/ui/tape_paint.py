@@ -175,7 +175,7 @@ class TapePainter:
         e = self._editor
         if not e.hasFocus() or not e.editing_hints:
             return
-        x = LEFT_PAD_PX + e.caret * e._layout.cell_w - e.horizontalScrollBar().value()
+        x = e._layout.cell_x(e.caret, e.horizontalScrollBar().value())
         if not -2 <= x <= e.viewport().width() + 2:
             return
         painter.fillRect(QRect(x - 1, e._layout.cells_top - 2, 2, e._layout.cell_h + 4), QColor(theme.CURSOR))
