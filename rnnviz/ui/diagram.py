@@ -49,7 +49,6 @@ from rnnviz.present.diagram import (
     EDGES,
     MAX_EDGE_WIDTH,
     NODES,
-    STAGE_HIGHLIGHTS,
     DiagramState,
     EdgeState,
     NodeState,
@@ -59,7 +58,7 @@ from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
 
 __all__ = [
-    "EDGES", "MAX_EDGE_WIDTH", "NODES", "NODE_NAMES", "STAGE_HIGHLIGHT", "STAGE_HIGHLIGHTS",
+    "EDGES", "MAX_EDGE_WIDTH", "NODES", "NODE_NAMES", "STAGE_HIGHLIGHT",
     "NetworkDiagram",
 ]
 

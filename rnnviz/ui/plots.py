@@ -60,19 +60,14 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.notation import MINUS
 from rnnviz.present.series import (
-    CROSSING_MIN_SPACING_PX, ELLIPSIS as _ELLIPSIS, EXACT_POINTS, MIN_BAR_PIXELS, POINTS_PER_PIXEL,
-    SIGNAL_CURVES, TOOLTIP_CHARS, Y_KEEP_SHARE, Y_PADDING, SeriesCache, fitted_y_range, legend_notes,
-    signals_y_range, ticks_near_view, weights_shown,
+    ELLIPSIS as _ELLIPSIS, EXACT_POINTS, SIGNAL_CURVES, TOOLTIP_CHARS, SeriesCache, fitted_y_range,
+    legend_notes, signals_y_range, ticks_near_view, weights_shown,
 )
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
 from rnnviz.ui.theme import format_number
 
-__all__ = [
-    "CROSSING_MIN_SPACING_PX", "EXACT_POINTS", "MIN_BAR_PIXELS", "POINTS_PER_PIXEL", "TOOLTIP_CHARS",
-    "Y_KEEP_SHARE", "Y_PADDING",
-    "NotationLabel", "TickAxis", "ValueAxis", "WeightPlots",
-]
+__all__ = ["EXACT_POINTS", "TOOLTIP_CHARS", "NotationLabel", "TickAxis", "ValueAxis", "WeightPlots"]
 
 #: A marker's size is at most this share of the tick spacing, so a gap always
 #: parts two neighbours (at 4-10 px spacing they merged into a band), and at
