@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QAbstractScrollArea
 
 from rnnviz.ui import theme
-from rnnviz.ui.tape_layout import LEFT_PAD_PX
 
 #: Shown in the message strip while there is no message.
 EDIT_HINT: Final[str] = (
@@ -182,7 +181,7 @@ class TapePainter:
 
     def _paint_message(self, painter: QPainter, width: int) -> None:
         e = self._editor
-        rect = QRect(LEFT_PAD_PX, e._layout.message_top, width - 2 * LEFT_PAD_PX, e._layout.message_h)
+        rect = e._layout.message_rect(width, hints=True, text_advance=0.0)  # the strip under the ruler
         colour = QColor(theme.ERROR_TEXT if e._message_is_error else _INFO_TEXT)
         if e.message and not e.editing_hints:
             # No strip: an opaque box over the ruler, so no number runs through the text.
