@@ -502,7 +502,7 @@ def _contrast_on_white(linear: np.ndarray) -> float:
 def test_hidden_and_prediction_differ_in_lightness_and_for_colour_blind_viewers(plots):
     # "h hidden" (blue) and "ŷ prediction" (teal) were hard to tell apart on a
     # projector: 12 L* apart, and 17 ΔE apart under tritanopia.
-    colours = {name: QColor(theme.SIGNALS[name]) for name in ("h", "yhat")}
+    colours = {name: QColor(theme.SIGNAL_COLOURS[name]) for name in ("h", "yhat")}
     h, yhat = (_linear(colours[name]) for name in ("h", "yhat"))
     assert abs(_lab(h)[0] - _lab(yhat)[0]) >= 20  # apart in lightness, as in greyscale
     for name, simulate in _CVD.items():

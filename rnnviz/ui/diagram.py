@@ -75,7 +75,7 @@ MIN_WIDTH: Final[int] = 380
 MIN_HEIGHT: Final[int] = 280
 #: Text size at the minimum size and font scale 1; it grows with the widget up
 #: to MAX_GROWTH times (projected in lectures, recorded at 1080p).
-BASE_FONT_PX: Final[int] = 11
+DIAGRAM_FONT_PX: Final[int] = 11
 MAX_GROWTH: Final[float] = 1.8
 #: Below this the layout stops shrinking text and accepts clipping instead.
 MIN_FONT_PX: Final[int] = 7
@@ -362,7 +362,7 @@ class NetworkDiagram(QWidget):
         """The layout with the largest text (up to the preferred size) that fits."""
         width, height = max(self.width(), 1), max(self.height(), 1)
         growth = min(max(min(width / MIN_WIDTH, height / MIN_HEIGHT), 1.0), MAX_GROWTH)
-        preferred = max(round(BASE_FONT_PX * growth * self._font_scale), MIN_FONT_PX)
+        preferred = max(round(DIAGRAM_FONT_PX * growth * self._font_scale), MIN_FONT_PX)
         layout = None
         for px in range(preferred, MIN_FONT_PX - 1, -1):
             layout = self._compute_layout(width, height, px)
@@ -390,7 +390,7 @@ class NetworkDiagram(QWidget):
         fm, fm_bold = QFontMetricsF(font), QFontMetricsF(bold)
         fm_small, fm_small_bold = QFontMetricsF(small), QFontMetricsF(small_bold)
         fm_title = QFontMetricsF(title)
-        stroke = px / BASE_FONT_PX
+        stroke = px / DIAGRAM_FONT_PX
         line = fm.height()
         small_line = fm_small.height()
         pad = 0.5 * line

@@ -98,7 +98,7 @@ SIDE_WIDTH_CHARS: Final[int] = 24
 AXIS_TITLE_GAP: Final[float] = 0.35
 
 SIGNALS_PLOT: Final[str] = "signals"
-SIGNALS: Final[tuple[str, ...]] = ("x", "target", "h", "yhat")
+SIGNAL_NAMES: Final[tuple[str, ...]] = ("x", "target", "h", "yhat")
 _SIGNAL_LABELS: Final[dict[str, str]] = {
     "x": "x input", "target": "target (next bit)", "h": "h hidden", "yhat": "ŷ prediction",
 }
@@ -461,10 +461,10 @@ class SignalsLegend:
             return f"<span style='color:{color}'>{glyph}</span> {text}"
 
         lines = [
-            line(theme.SIGNALS["x"], "━", _SIGNAL_LABELS["x"]),
-            line(theme.SIGNALS["target"], "●", _SIGNAL_LABELS["target"]),
-            line(theme.SIGNALS["h"], "━", _SIGNAL_LABELS["h"]),
-            line(theme.SIGNALS["yhat"], "━", _SIGNAL_LABELS["yhat"]),
+            line(theme.SIGNAL_COLOURS["x"], "━", _SIGNAL_LABELS["x"]),
+            line(theme.SIGNAL_COLOURS["target"], "●", _SIGNAL_LABELS["target"]),
+            line(theme.SIGNAL_COLOURS["h"], "━", _SIGNAL_LABELS["h"]),
+            line(theme.SIGNAL_COLOURS["yhat"], "━", _SIGNAL_LABELS["yhat"]),
             "",
             f"<b style='color:{theme.POSITIVE}'>+</b> up &nbsp;"
             f"<b style='color:{theme.NEGATIVE}'>{MINUS}</b> down &nbsp;"
@@ -700,12 +700,12 @@ class WeightPlots(QWidget):
         self._tick_axis: TickAxis = plot.getAxis("bottom")
         self._signal_curves: dict[str, pg.PlotCurveItem] = {}
         for name in SIGNAL_CURVES:
-            curve = pg.PlotCurveItem(pen=pg.mkPen(theme.SIGNALS[name], width=1))
+            curve = pg.PlotCurveItem(pen=pg.mkPen(theme.SIGNAL_COLOURS[name], width=1))
             plot.addItem(curve)
             self._signal_curves[name] = curve
         self._signal_curves["x"].setZValue(-2)  # the input steps sit behind h and ŷ
         self._targets = pg.ScatterPlotItem(
-            pen=None, brush=pg.mkBrush(theme.SIGNALS["target"]), size=5, symbol="o", hoverable=False,
+            pen=None, brush=pg.mkBrush(theme.SIGNAL_COLOURS["target"]), size=5, symbol="o", hoverable=False,
         )
         self._targets.setZValue(11)  # above the cursor line, like the weights' markers
         plot.addItem(self._targets)
@@ -726,7 +726,7 @@ class WeightPlots(QWidget):
     # -- public API ---------------------------------------------------------------
     def plot_item(self, name: str) -> pg.PlotItem:
         """The PlotItem of ``"ih"``, ``"hh"``, ``"ho"`` or ``"signals"`` (a signal's name works too)."""
-        if name in SIGNALS:
+        if name in SIGNAL_NAMES:
             name = SIGNALS_PLOT
         return self._plots[name]
 

@@ -38,12 +38,14 @@ ZERO_LINE: Final[str] = "#b0b0b0"
 
 #: Colours of the signals plot. h and ŷ run side by side: a dark blue
 #: (L* 27) and a mid green (L* 56), both at least 3:1 on white.
-SIGNALS: Final[dict[str, str]] = {
+SIGNAL_COLOURS: Final[dict[str, str]] = {
     "x": "#7f7f7f",       # input bit, grey steps
     "target": "#000000",  # the bit to predict, black dots
     "h": "#173a8c",       # hidden activation, dark blue
     "yhat": "#2e9a2e",    # prediction ŷ, green
 }
+#: The old name, still read by ui/tape_paint.py (whose owner moves it to SIGNAL_COLOURS).
+SIGNALS: Final[dict[str, str]] = SIGNAL_COLOURS
 #: Background of the current tick's cells in the bit stream editor.
 INPUT_HIGHLIGHT: Final[str] = "#56B4E9"   # sky blue: the input x of the tick shown
 TARGET_HIGHLIGHT: Final[str] = "#E69F00"  # amber: its target y
