@@ -167,19 +167,19 @@ def test_delta_norms_are_the_norms_of_the_deltas():
 
 
 def numeric_delta(net: ElmanNetwork, x, y, h0, t: int) -> np.ndarray:
-    """∂E/∂z_t by central differences, shifting z_t through an input at step t only."""
+    """∂E/∂a_t by central differences, shifting a_t through an input at step t only."""
     out = np.zeros(net.n_hidden)
     for j in range(net.n_hidden):
         def loss(shift: float) -> float:
-            # run step by step so that only z_t moves
+            # run step by step so that only a_t moves
             state, total = h0.copy(), 0.0
             for s in range(len(x)):
-                z = net.w_xh @ x[s] + net.w_hh @ state + net.b_h
+                a = net.w_xh @ x[s] + net.w_hh @ state + net.b_h
                 if s == t:
-                    z[j] += shift
-                state = net.hidden_activation(z)
-                a = net.w_hy @ state + net.b_y
-                p = 0.5 * np.tanh(0.5 * a) + 0.5
+                    a[j] += shift
+                state = net.hidden_activation(a)
+                z = net.w_hy @ state + net.b_y
+                p = 0.5 * np.tanh(0.5 * z) + 0.5
                 total += 0.5 * float(((p - y[s]) ** 2).sum())
             return total
         out[j] = (loss(EPS) - loss(-EPS)) / (2 * EPS)

@@ -2,12 +2,15 @@
 
 For a sequence ``x_1 … x_T`` (each a vector of N numbers) the network computes::
 
-    z_t = W_xh·x_t + W_hh·h_{t−1} + b_h        hidden pre-activation
-    h_t = f(z_t)                               f: sigmoid, tanh or bipolar
-    a_t = W_hy·h_t + b_y                       output pre-activation
-    ŷ_t = g(a_t)                               g: sigmoid, linear or softmax
+    a_t = W_xh·x_t + W_hh·h_{t−1} + b_h        hidden pre-activation
+    h_t = f(a_t)                               f: sigmoid, tanh or bipolar
+    z_t = W_hy·h_t + b_y                       output pre-activation
+    ŷ_t = g(z_t)                               g: sigmoid, linear or softmax
 
-starting from a given state ``h_0`` (zeros unless said otherwise). The loss of
+starting from a given state ``h_0`` (zeros unless said otherwise). These are
+the letters of docs/architecture.md, "The Elman network and BPTT"; in code the
+matrices are ``w_xh``, ``w_hh``, ``w_hy`` and the biases ``b_h``, ``b_y``. The
+loss of
 a sequence is the sum of the per-step losses::
 
     squared error    L_t = c·Σ_m (t_{t,m} − ŷ_{t,m})²   (c = ½ by default)
@@ -18,12 +21,12 @@ and of seed 001, under which the output error is simply ``ŷ − t``; the worked
 example of seed 003 uses ``E = Σ (t − p)²``, which is ``c = 1``.
 
 Back-propagation through time (BPTT) sends, for every step, the error of the
-output pre-activation ``ε_t = ∂L_t/∂a_t`` back into the hidden layer and then
+output pre-activation ``ε_t = ∂L_t/∂z_t`` back into the hidden layer and then
 back in time through ``W_hh``::
 
-    δ_t = f'(z_t) ⊙ (W_hyᵀ·ε_t + W_hhᵀ·δ_{t+1}),      δ_{T+1} = 0
+    δ_t = f'(a_t) ⊙ (W_hyᵀ·ε_t + W_hhᵀ·δ_{t+1}),      δ_{T+1} = 0
 
-``δ_t = ∂E/∂z_t`` collects everything that ``z_t`` influences: its own output
+``δ_t = ∂E/∂a_t`` collects everything that ``a_t`` influences: its own output
 and every later step. The gradients are sums over time of outer products::
 
     ∂E/∂W_hy = Σ ε_t·h_tᵀ      ∂E/∂b_y = Σ ε_t
@@ -52,21 +55,21 @@ Learning modes (:data:`BPTT_MODES`), all plain gradient descent ``θ ← θ − 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
 
 from rnnviz.engine.activations import ACTIVATIONS, Activation
 from rnnviz.engine.clipping import Clipping, global_norm, row_norms
+from rnnviz.engine.elman_output import LOSSES, OUTPUTS, output_errors, output_values, step_losses
+from rnnviz.engine.elman_results import ForwardPass, Gradients, TrainingReport
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import choice, finite_number, positive_int
 
-#: Output functions, the default first.
-OUTPUTS: Final[tuple[str, ...]] = ("sigmoid", "linear", "softmax")
-
-#: Loss functions. ``cross_entropy`` needs the softmax output.
-LOSSES: Final[tuple[str, ...]] = ("squared", "cross_entropy")
+__all__ = [
+    "BIAS_NAMES", "BPTT_MODES", "LOSSES", "MAX_INIT_SCALE", "MAX_UNITS", "OUTPUTS", "WEIGHT_NAMES",
+    "ElmanNetwork", "ForwardPass", "Gradients", "TrainingReport", "bptt_gradients",
+]
 
 #: Learning modes, see the module docstring.
 BPTT_MODES: Final[tuple[str, ...]] = ("full", "truncated", "online")
@@ -127,131 +130,6 @@ def _vector(name: str, value: object, size: int) -> np.ndarray:
     if not np.isfinite(array).all():
         raise InputError(f"{name} must be finite numbers (no NaN or infinity)")
     return array
-
-
-# ------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True, slots=True)
-class ForwardPass:
-    """Everything the forward pass computed, kept for the backward pass and views.
-
-    Attributes
-    ----------
-    inputs
-        ``x_t``, shape (T, N).
-    pre_hidden
-        ``z_t``, shape (T, H).
-    hidden
-        ``h_0 … h_T``, shape (T + 1, H); row 0 is the starting state.
-    hidden_slope
-        ``f'(z_t)``, shape (T, H).
-    pre_outputs
-        ``a_t``, shape (T, M).
-    outputs
-        ``ŷ_t``, shape (T, M).
-    """
-
-    inputs: np.ndarray
-    pre_hidden: np.ndarray
-    hidden: np.ndarray
-    hidden_slope: np.ndarray
-    pre_outputs: np.ndarray
-    outputs: np.ndarray
-
-    @property
-    def steps(self) -> int:
-        """T, the number of time steps."""
-        return self.inputs.shape[0]
-
-    @property
-    def final_hidden(self) -> np.ndarray:
-        """``h_T``, the state to carry into whatever comes next."""
-        return self.hidden[-1]
-
-
-@dataclass(frozen=True, slots=True)
-class Gradients:
-    """The result of one backward pass.
-
-    Attributes
-    ----------
-    params
-        ``∂E/∂θ`` for every parameter name of the network (same shapes).
-    initial_state
-        ``∂E/∂h_0``, shape (H,).
-    output_errors
-        ``ε_t = ∂L_t/∂a_t``, shape (T, M).
-    deltas
-        ``δ_t = ∂E/∂z_t`` as used (after any per-step clipping), shape (T, H).
-    delta_norms
-        ``‖δ_t‖`` per step, shape (T,).
-    step_losses
-        ``L_t`` per step (0 where masked out), shape (T,).
-    """
-
-    params: dict[str, np.ndarray]
-    initial_state: np.ndarray
-    output_errors: np.ndarray
-    deltas: np.ndarray
-    delta_norms: np.ndarray
-    step_losses: np.ndarray
-
-    @property
-    def loss(self) -> float:
-        """E, the summed loss of the sequence."""
-        return float(self.step_losses.sum())
-
-    def norm(self) -> float:
-        """Global L2 norm of all parameter gradients together."""
-        return global_norm(list(self.params.values()))
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingReport:
-    """What happened while the network learned from one sequence.
-
-    Attributes
-    ----------
-    mode, window
-        The learning mode and the window length *k* actually used.
-    step_losses
-        ``L_t`` per step, each measured with the weights in force at that step
-        (before the update that used it), shape (T,).
-    outputs
-        ``ŷ_t`` as produced during the pass, shape (T, M).
-    hidden
-        ``h_0 … h_T`` as produced during the pass, shape (T + 1, H).
-    delta_norms
-        ``‖δ_t‖`` per step within its window, shape (T,).
-    gradient_norms
-        Global norm of each update's gradient before clipping, shape (updates,).
-    clipped
-        Whether clipping changed each update's gradient (or any of its window's
-        δ, for step-scope clipping), shape (updates,).
-    weights
-        The parameters after each update, only when recording was asked for.
-    """
-
-    mode: str
-    window: int
-    step_losses: np.ndarray
-    outputs: np.ndarray
-    hidden: np.ndarray
-    delta_norms: np.ndarray
-    gradient_norms: np.ndarray
-    clipped: np.ndarray
-    weights: tuple[dict[str, np.ndarray], ...] = field(default=())
-
-    @property
-    def loss(self) -> float:
-        """Summed loss of the sequence."""
-        return float(self.step_losses.sum())
-
-    @property
-    def updates(self) -> int:
-        """Number of weight updates made."""
-        return int(self.gradient_norms.shape[0])
 
 
 # ------------------------------------------------------------------- network
@@ -410,32 +288,24 @@ class ElmanNetwork:
     def _forward(self, x: np.ndarray, start: np.ndarray) -> ForwardPass:
         T, H = x.shape[0], self.n_hidden
         act = self.hidden_activation
-        # The input part of every z_t does not depend on the recurrence, so it
+        # The input part of every a_t does not depend on the recurrence, so it
         # is one matrix product for the whole sequence; only W_hh·h_{t−1} has
         # to wait for the previous step.
-        z = x @ self.w_xh.T
+        a = x @ self.w_xh.T
         if self.biases:
-            z += self.b_h
+            a += self.b_h
         hidden = np.empty((T + 1, H))
         hidden[0] = start
         w_hh = self.w_hh
         h = hidden[0]
         for t in range(T):
-            z[t] += w_hh @ h
-            h = hidden[t + 1] = act(z[t])
+            a[t] += w_hh @ h
+            h = hidden[t + 1] = act(a[t])
         slope = act.derivative_from_output(hidden[1:])
-        a = hidden[1:] @ self.w_hy.T
+        z = hidden[1:] @ self.w_hy.T
         if self.biases:
-            a += self.b_y
-        return ForwardPass(x, z, hidden, slope, a, self._output(a))
-
-    def _output(self, a: np.ndarray) -> np.ndarray:
-        if self.output == "sigmoid":
-            return Activation("sigmoid", self.output_gain)(a)
-        if self.output == "linear":
-            return a.copy()
-        shifted = np.exp(a - a.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
+            z += self.b_y
+        return ForwardPass(x, a, hidden, slope, z, output_values(z, self.output, self.output_gain))
 
     # -- loss -----------------------------------------------------------------
 
@@ -454,8 +324,7 @@ class ElmanNetwork:
             Optional booleans, shape (T,): which steps have a loss.
         """
         y = _matrix("the targets", targets, self.n_outputs, forward.steps)
-        keep = self._mask(mask, forward.steps)
-        return self._step_losses(forward, y, keep)
+        return self._step_losses(forward, y, _mask(mask, forward.steps))
 
     def sequence_loss(
         self,
@@ -471,45 +340,10 @@ class ElmanNetwork:
     def _step_losses(
         self, forward: ForwardPass, y: np.ndarray, keep: np.ndarray | None
     ) -> np.ndarray:
-        if self.loss_name == "squared":
-            diff = forward.outputs - y
-            losses = self.squared_error_factor * np.einsum("ij,ij->i", diff, diff)
-        else:
-            # log-softmax from the pre-activations: exact and overflow-free,
-            # unlike log(ŷ) when ŷ underflows to 0.
-            a = forward.pre_outputs
-            top = a.max(axis=1, keepdims=True)
-            log_y = a - top - np.log(np.exp(a - top).sum(axis=1, keepdims=True))
-            losses = -np.einsum("ij,ij->i", y, log_y)
-        return losses if keep is None else losses * keep
-
-    def _output_errors(
-        self, forward: ForwardPass, y: np.ndarray, keep: np.ndarray | None
-    ) -> np.ndarray:
-        """``ε_t = ∂L_t/∂a_t`` for all steps at once."""
-        out = forward.outputs
-        if self.loss_name == "cross_entropy":
-            # softmax + cross-entropy: ŷ·Σt − t (= ŷ − t for one-hot targets).
-            eps = out * y.sum(axis=1, keepdims=True) - y
-        else:
-            g = (2.0 * self.squared_error_factor) * (out - y)
-            if self.output == "sigmoid":
-                eps = g * (self.output_gain * out * (1.0 - out))
-            elif self.output == "linear":
-                eps = g
-            else:
-                # softmax Jacobian diag(ŷ) − ŷŷᵀ applied to g
-                eps = out * (g - np.einsum("ij,ij->i", g, out)[:, None])
-        return eps if keep is None else eps * keep[:, None]
-
-    @staticmethod
-    def _mask(mask: object | None, steps: int) -> np.ndarray | None:
-        if mask is None:
-            return None
-        array = np.asarray(mask)
-        if array.shape != (steps,) or array.dtype != np.bool_:
-            raise InputError(f"the mask must be {steps} booleans, one per step")
-        return array.astype(np.float64)
+        return step_losses(
+            forward.outputs, forward.pre_outputs, y, keep,
+            loss=self.loss_name, squared_error_factor=self.squared_error_factor,
+        )
 
     # -- backward -------------------------------------------------------------
 
@@ -544,7 +378,7 @@ class ElmanNetwork:
         Gradients
         """
         y = _matrix("the targets", targets, self.n_outputs, forward.steps)
-        keep = self._mask(mask, forward.steps)
+        keep = _mask(mask, forward.steps)
         if window is not None:
             window = positive_int("the truncation window k", window)
         step_clip = clipping if clipping is not None and clipping.scope == "step" else None
@@ -560,7 +394,11 @@ class ElmanNetwork:
         step_clip: Clipping | None,
     ) -> tuple[Gradients, bool]:
         T, H = forward.steps, self.n_hidden
-        eps = self._output_errors(forward, y, keep)
+        eps = output_errors(
+            forward.outputs, y, keep,
+            loss=self.loss_name, squared_error_factor=self.squared_error_factor,
+            output=self.output, gain=self.output_gain,
+        )
         # W_hyᵀ·ε_t for every step at once: the part of δ_t that comes from
         # the step's own output, independent of the backward recursion.
         from_output = eps @ self.w_hy
@@ -643,7 +481,7 @@ class ElmanNetwork:
         x = _matrix("the inputs", inputs, self.n_inputs)
         T = x.shape[0]
         y = _matrix("the targets", targets, self.n_outputs, T)
-        keep = self._mask(mask, T)
+        keep = _mask(mask, T)
         eta = finite_number("the learning rate", learning_rate, positive=True)
         mode = choice("learning mode", mode, BPTT_MODES)
         if mode == "truncated":
@@ -657,73 +495,86 @@ class ElmanNetwork:
         if clipping is not None and not isinstance(clipping, Clipping):
             raise InputError("clipping must be a Clipping rule")
         start = self.h0 if h0 is None else _vector("the starting state", h0, self.n_hidden)
-        return self._train_windows(
-            x, y, keep, eta, mode, min(k, T), clipping, start, record_weights
+        return _train_windows(
+            self, x, y, keep, eta, mode, min(k, T), clipping, start, record_weights
         )
 
-    def _train_windows(
-        self,
-        x: np.ndarray,
-        y: np.ndarray,
-        keep: np.ndarray | None,
-        eta: float,
-        mode: str,
-        k: int,
-        clipping: Clipping | None,
-        start: np.ndarray,
-        record_weights: bool,
-    ) -> TrainingReport:
-        T = x.shape[0]
-        step_clip = clipping if clipping is not None and clipping.scope == "step" else None
-        grad_clip = clipping if clipping is not None and clipping.scope == "gradient" else None
-        windows = range(0, T, k)
-        count = len(windows)
-        losses = np.empty(T)
-        outputs = np.empty((T, self.n_outputs))
-        hidden = np.empty((T + 1, self.n_hidden))
-        hidden[0] = start
-        delta_norms = np.empty(T)
-        gradient_norms = np.empty(count)
-        clipped = np.zeros(count, dtype=bool)
-        snapshots: list[dict[str, np.ndarray]] = []
-        state = np.array(start, dtype=np.float64)
-        names = self.parameter_names
-        for i, lo in enumerate(windows):
-            hi = min(lo + k, T)
-            forward = self._forward(x[lo:hi], state)
-            grads, step_clipped = self._backward(
-                forward, y[lo:hi], None if keep is None else keep[lo:hi], None, step_clip
-            )
-            arrays = [grads.params[name] for name in names]
-            gradient_norms[i] = global_norm(arrays)
-            if grad_clip is not None:
-                arrays, changed = grad_clip.apply(arrays)
-                clipped[i] = changed
-            else:
-                clipped[i] = step_clipped
-            for name, g in zip(names, arrays):
-                # in place, so that views holding the arrays see the update
-                getattr(self, name).__isub__(eta * g)
-            losses[lo:hi] = grads.step_losses
-            outputs[lo:hi] = forward.outputs
-            hidden[lo + 1 : hi + 1] = forward.hidden[1:]
-            delta_norms[lo:hi] = grads.delta_norms
-            # The next window starts from the state this one reached with the
-            # weights it ran with; only δ is cut, not the state.
-            state = forward.final_hidden
-            if record_weights:
-                snapshots.append(self.copy_parameters())
-        return TrainingReport(
-            mode=mode,
-            window=k,
-            step_losses=losses,
-            outputs=outputs,
-            hidden=hidden,
-            delta_norms=delta_norms,
-            gradient_norms=gradient_norms,
-            clipped=clipped,
-            weights=tuple(snapshots),
+
+def _mask(mask: object | None, steps: int) -> np.ndarray | None:
+    """*mask* checked and as 1.0 / 0.0 per step, or ``None`` when every step has a loss."""
+    if mask is None:
+        return None
+    array = np.asarray(mask)
+    if array.shape != (steps,) or array.dtype != np.bool_:
+        raise InputError(f"the mask must be {steps} booleans, one per step")
+    return array.astype(np.float64)
+
+
+def _train_windows(
+    network: ElmanNetwork,
+    x: np.ndarray,
+    y: np.ndarray,
+    keep: np.ndarray | None,
+    eta: float,
+    mode: str,
+    k: int,
+    clipping: Clipping | None,
+    start: np.ndarray,
+    record_weights: bool,
+) -> TrainingReport:
+    """The loop of :meth:`ElmanNetwork.train_sequence` over windows of *k* steps,
+    its arguments already checked: forward, backward and one update per window."""
+    T = x.shape[0]
+    step_clip = clipping if clipping is not None and clipping.scope == "step" else None
+    grad_clip = clipping if clipping is not None and clipping.scope == "gradient" else None
+    windows = range(0, T, k)
+    count = len(windows)
+    losses = np.empty(T)
+    outputs = np.empty((T, network.n_outputs))
+    hidden = np.empty((T + 1, network.n_hidden))
+    hidden[0] = start
+    delta_norms = np.empty(T)
+    gradient_norms = np.empty(count)
+    clipped = np.zeros(count, dtype=bool)
+    snapshots: list[dict[str, np.ndarray]] = []
+    state = np.array(start, dtype=np.float64)
+    names = network.parameter_names
+    for i, lo in enumerate(windows):
+        hi = min(lo + k, T)
+        forward = network._forward(x[lo:hi], state)
+        grads, step_clipped = network._backward(
+            forward, y[lo:hi], None if keep is None else keep[lo:hi], None, step_clip
         )
+        arrays = [grads.params[name] for name in names]
+        gradient_norms[i] = global_norm(arrays)
+        if grad_clip is not None:
+            arrays, changed = grad_clip.apply(arrays)
+            clipped[i] = changed
+        else:
+            clipped[i] = step_clipped
+        for name, g in zip(names, arrays):
+            # in place, so that views holding the arrays see the update
+            getattr(network, name).__isub__(eta * g)
+        losses[lo:hi] = grads.step_losses
+        outputs[lo:hi] = forward.outputs
+        hidden[lo + 1 : hi + 1] = forward.hidden[1:]
+        delta_norms[lo:hi] = grads.delta_norms
+        # The next window starts from the state this one reached with the
+        # weights it ran with; only δ is cut, not the state.
+        state = forward.final_hidden
+        if record_weights:
+            snapshots.append(network.copy_parameters())
+    return TrainingReport(
+        mode=mode,
+        window=k,
+        step_losses=losses,
+        outputs=outputs,
+        hidden=hidden,
+        delta_norms=delta_norms,
+        gradient_norms=gradient_norms,
+        clipped=clipped,
+        weights=tuple(snapshots),
+    )
 
 
 def bptt_gradients(
