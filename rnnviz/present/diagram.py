@@ -41,10 +41,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from rnnviz.engine.explain import explain_session
+from rnnviz.engine.explain import TickExplanation, explain_session
 from rnnviz.engine.learner import state_after
 from rnnviz.engine.notation import MINUS
-from rnnviz.present.format import fixed, format_number, guess_text
+from rnnviz.present.format import fixed, format_number, guess_text, plain
 from rnnviz.present.stages import GRAD_STAGES, STAGE_TITLES, Stage
 from rnnviz.session import Session
 
@@ -52,6 +52,20 @@ from rnnviz.session import Session
 NODES: Final[tuple[str, ...]] = ("x", "h", "yhat", "target")
 #: The edges (the weights), in the order of the learner's parameters.
 EDGES: Final[tuple[str, ...]] = ("ih", "hh", "ho")
+#: What is written under each node: its role and its symbol.
+NODE_NAMES: Final[Mapping[str, str]] = MappingProxyType({
+    "x": "input x", "h": "hidden h", "yhat": "output ŷ", "target": "target y",
+})
+#: The legend under the network, in reading order: (kind, text, lead, joined).
+#: The lead is written in bold before the sample; a joined entry stays on the
+#: row of the one before it ("w > 0" and "w < 0" read as one entry).
+LEGEND_ENTRIES: Final[tuple[tuple[str, str, str, bool], ...]] = (
+    ("bar", "", "activation", False),
+    ("positive", "w > 0", "edges", False),
+    ("negative", "w < 0", "", True),
+    ("width", "width ∝ |w|", "", False),
+    ("glow", "glow: sign of the last change", "", False),
+)
 #: What each stage highlights: node names, edge names and "error".
 STAGE_HIGHLIGHTS: Final[Mapping[Stage, frozenset[str]]] = MappingProxyType({
     Stage.FORWARD_H: frozenset({"x", "h", "ih", "hh"}),
@@ -189,21 +203,40 @@ def diagram_state(session: Session, stage: Stage | None = None,
     return state
 
 
+def scale_ticks(low: float, high: float) -> tuple[str, str, str]:
+    """The labels under the legend's activation bar: its two ends and its middle."""
+    return plain(low), plain((low + high) / 2), plain(high)
+
+
+def stage_weights(tick: TickExplanation, stage: Stage) -> list[float]:
+    """The weights shown at a slow-motion *stage* of the explained *tick* (ih, hh, ho).
+
+    The tick is not done yet, so they are the weights before it, except ``ho``
+    in the sequential rule, which really moves at its own stage. The one rule
+    for the diagram and the plots' side boxes
+    (:func:`rnnviz.present.series.weights_shown`).
+    """
+    sequential = tick.rule == "sequential"
+    weights = []
+    for name in EDGES:
+        update = tick.updates[name]
+        moved = stage >= GRAD_STAGES[name] and name == "ho" and sequential
+        weights.append(update.after if moved else update.before)
+    return weights
+
+
 def _stage_state(session: Session, stage: Stage, t: int) -> DiagramState:
     """Tick *t* computed as far as *stage*."""
     tick = explain_session(session, t)
     sequential = tick.rule == "sequential"
     yhat = tick.forward.yhat if stage >= Stage.FORWARD_Y else None
     error = tick.err if stage >= Stage.ERROR else None
-    weights: list[float] = []
+    weights = stage_weights(tick, stage)
     deltas: list[float | None] = []
     for name in EDGES:
         update = tick.updates[name]
-        known = stage >= GRAD_STAGES[name]
-        moved = known and name == "ho" and sequential
-        weights.append(update.after if moved else update.before)
         # As in the whole-tick view: the change the stored weight shows.
-        deltas.append(update.after - update.before if known else None)
+        deltas.append(update.after - update.before if stage >= GRAD_STAGES[name] else None)
     title = STAGE_TITLES[stage]
     if stage == Stage.GRAD_HO and sequential:
         title += ", and ho moves at once"

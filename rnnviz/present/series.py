@@ -34,7 +34,8 @@ from rnnviz.engine.explain import explain_session
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.notation import MINUS, change_signs
 from rnnviz.engine.notation_index import NotationIndex
-from rnnviz.present.stages import GRAD_STAGES, Stage
+from rnnviz.present.diagram import EDGES, stage_weights
+from rnnviz.present.stages import Stage
 from rnnviz.session import Session
 
 #: Up to this many points a curve gets every point, whatever the zoom.
@@ -242,21 +243,19 @@ def legend_notes(markers_shown: bool, targets_shown: bool, crossings_dense: bool
 def weights_shown(session: Session, stage: Stage | None, stage_tick: int | None) -> dict[str, float]:
     """Each weight as the diagram shows it: after the ticks done, or at the slow-motion stage shown.
 
-    In slow motion the stage's tick is not done yet, so the weights are those
-    before it, except ``ho`` in the sequential rule, which really moves at
-    its own stage (the diagram and the equations say so).
+    In slow motion the stage's tick is not done yet: the weights are those
+    the diagram shows at the stage (:func:`rnnviz.present.diagram.stage_weights`).
     """
+    if stage is not None and stage != Stage.UPDATE:
+        tick = explain_session(session, stage_tick)
+        if tick is not None:
+            return {weight: float(value) for weight, value in zip(EDGES, stage_weights(tick, stage))}
     cursor = session.cursor
     history = session.history
-    values = {
+    return {
         weight: float(history[weight][cursor - 1]) if cursor else float(session.params.init[i])
         for i, weight in enumerate(WEIGHTS)
     }
-    if stage is not None and stage != Stage.UPDATE and stage >= GRAD_STAGES["ho"]:
-        tick = explain_session(session, stage_tick)
-        if tick is not None and tick.rule == "sequential":
-            values["ho"] = float(tick.updates["ho"].after)
-    return values
 
 
 class SeriesCache:
