@@ -41,7 +41,7 @@ from rnnviz.tasks.addition import (
 )
 from rnnviz.tasks.hello import (
     MAX_EPOCHS,
-    MAX_INIT_SCALE,
+    MAX_HELLO_INIT_SCALE,
     VOCABULARY,
     HelloResult,
     HelloSettings,
@@ -51,7 +51,7 @@ from rnnviz.tasks.vanishing import (
     FACTOR_STEPS,
     MAX_CLIP,
     MAX_INPUT_SCALE,
-    MAX_SCALE,
+    MAX_W_HH_SCALE,
     MAX_STEPS,
     VanishingResult,
     VanishingSettings,
@@ -169,7 +169,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     hello.add_argument(
         "--init-scale",
         default="0.1",
-        help=f"initial weights uniform in [-x, x], 0..{MAX_INIT_SCALE:g} (default 0.1)",
+        help=f"initial weights uniform in [-x, x], 0..{MAX_HELLO_INIT_SCALE:g} (default 0.1)",
     )
     hello.set_defaults(task_runner=_run_hello)
 
@@ -189,12 +189,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     vanishing.add_argument(
         "--small",
         default="0.5",
-        help=f"small recurrent scale r, above 0, at most {MAX_SCALE:g} (default 0.5)",
+        help=f"small recurrent scale r, above 0, at most {MAX_W_HH_SCALE:g} (default 0.5)",
     )
     vanishing.add_argument(
         "--large",
         default="1.5",
-        help=f"large recurrent scale r, above 0, at most {MAX_SCALE:g} (default 1.5)",
+        help=f"large recurrent scale r, above 0, at most {MAX_W_HH_SCALE:g} (default 1.5)",
     )
     vanishing.add_argument(
         "--clip", default="5", help=f"clipping threshold, above 0, at most {MAX_CLIP:g} (default 5)"
@@ -300,7 +300,9 @@ def _run_hello(args: argparse.Namespace) -> int:
         learning_rate=_float("--lr", args.lr, maximum=MAX_LEARNING_RATE),
         max_epochs=_int("--max-epochs", args.max_epochs, maximum=MAX_EPOCHS),
         seed=_int("--seed", args.seed, minimum=0),
-        init_scale=_float("--init-scale", args.init_scale, positive=False, maximum=MAX_INIT_SCALE),
+        init_scale=_float(
+            "--init-scale", args.init_scale, positive=False, maximum=MAX_HELLO_INIT_SCALE
+        ),
     )
     result = _with_progress("hello", run_hello, settings)
     print(format_hello(result))
@@ -349,8 +351,8 @@ def _run_vanishing(args: argparse.Namespace) -> int:
     settings = VanishingSettings(
         steps=_int("--steps", args.steps, minimum=2, maximum=MAX_STEPS),
         hidden=_int("--hidden", args.hidden, maximum=MAX_HIDDEN),
-        small=_float("--small", args.small, maximum=MAX_SCALE),
-        large=_float("--large", args.large, maximum=MAX_SCALE),
+        small=_float("--small", args.small, maximum=MAX_W_HH_SCALE),
+        large=_float("--large", args.large, maximum=MAX_W_HH_SCALE),
         clip=_float("--clip", args.clip, maximum=MAX_CLIP),
         clip_kind=args.clip_kind,
         input_scale=_float(

@@ -15,7 +15,7 @@ learning rate up to :data:`~rnnviz.tasks.MAX_LEARNING_RATE` (100), at most
 :data:`MAX_EPOCHS` (100 000) epochs — and at most
 :data:`~rnnviz.tasks.MAX_TRAINING_WORK` (5·10¹⁰) for epochs × hidden units² —
 and an initial weight scale up to
-:data:`MAX_INIT_SCALE` (10).
+:data:`MAX_HELLO_INIT_SCALE` (10).
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ WORD = "hello"
 #: Most epochs (passes over the word) in one run.
 MAX_EPOCHS = 100_000
 
-#: Largest initial weight scale: weights of 10 already saturate every tanh unit.
-MAX_INIT_SCALE = 10.0
+#: Largest ``--init-scale`` of this task: weights of 10 already saturate every tanh
+#: unit. (Any Elman network accepts up to :data:`rnnviz.engine.elman.MAX_INIT_SCALE`.)
+MAX_HELLO_INIT_SCALE = 10.0
 
 #: Progress is reported at most about this many times over a run.
 _PROGRESS_TICKS = 200
@@ -79,7 +80,7 @@ class HelloSettings:
         whole_number("the maximum number of epochs", self.max_epochs, maximum=MAX_EPOCHS)
         check_training_work(self.max_epochs, self.hidden, "epochs")
         whole_number("the seed", self.seed, minimum=0)
-        bounded_number("the initial weight scale", self.init_scale, MAX_INIT_SCALE)
+        bounded_number("the initial weight scale", self.init_scale, MAX_HELLO_INIT_SCALE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 A tanh Elman network runs for *steps* steps with a loss on the last step only.
 BPTT carries that one error back: every step back multiplies δ by
-``diag(f'(z))·W_hhᵀ``. The recurrent matrix is a random orthogonal matrix
+``diag(f'(a))·W_hhᵀ``. The recurrent matrix is a random orthogonal matrix
 times a scale *r*, so all its singular values are exactly *r*; with inputs of
 0 the network stays at rest (``h = 0``, where ``tanh' = 1``) and each step back
 multiplies ‖δ‖ by exactly *r*: it fades for *r* < 1 and grows for *r* > 1.
@@ -19,7 +19,7 @@ meaning "overflowed", never a made-up number.
 
 Limits: 2 … :data:`MAX_STEPS` (10 000) steps, at most
 :data:`~rnnviz.tasks.MAX_HIDDEN` (1024) hidden units, scales *r* in
-(0, :data:`MAX_SCALE`], a clipping threshold up to :data:`MAX_CLIP` and an
+(0, :data:`MAX_W_HH_SCALE`], a clipping threshold up to :data:`MAX_CLIP` and an
 input scale up to :data:`MAX_INPUT_SCALE`.
 """
 
@@ -38,8 +38,8 @@ from rnnviz.tasks import MAX_HIDDEN, Progress
 #: Most time steps.
 MAX_STEPS = 10_000
 
-#: Largest recurrent scale r.
-MAX_SCALE = 100.0
+#: Largest recurrent scale r, the factor W_hh is a random orthogonal matrix times.
+MAX_W_HH_SCALE = 100.0
 
 #: Largest clipping threshold.
 MAX_CLIP = 1e6
@@ -86,8 +86,8 @@ class VanishingSettings:
     def __post_init__(self) -> None:
         whole_number("the number of steps", self.steps, minimum=2, maximum=MAX_STEPS)
         whole_number("the number of hidden units", self.hidden, maximum=MAX_HIDDEN)
-        bounded_number("the small recurrent scale", self.small, MAX_SCALE, positive=True)
-        bounded_number("the large recurrent scale", self.large, MAX_SCALE, positive=True)
+        bounded_number("the small recurrent scale", self.small, MAX_W_HH_SCALE, positive=True)
+        bounded_number("the large recurrent scale", self.large, MAX_W_HH_SCALE, positive=True)
         bounded_number("the clipping threshold", self.clip, MAX_CLIP, positive=True)
         choice("clipping kind", self.clip_kind, CLIP_KINDS)
         bounded_number("the input scale", self.input_scale, MAX_INPUT_SCALE)
