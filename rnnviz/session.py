@@ -267,6 +267,20 @@ class Session:
         return self._cursor >= self.n_ticks
 
     @property
+    def stored(self) -> int:
+        """Ticks computed and kept, perhaps beyond the cursor (the run protocol's name)."""
+        return len(self._history)
+
+    @property
+    def forgets(self) -> int:
+        """Grows by one each time stored ticks are forgotten (see :attr:`History.forgets`)."""
+        return self._history.forgets
+
+    def state_at(self, tick: int) -> State:
+        """Weights and hidden value after *tick* stored ticks (``0 ≤ tick ≤ stored``)."""
+        return state_after(self._history, tick, self.params)
+
+    @property
     def revision(self) -> int:
         """Grows by one with every change of anything a view shows."""
         return self._revision

@@ -11,7 +11,7 @@ import pytest
 from rnnviz.engine import learner, sequences
 from rnnviz.io import sessionfile, video
 from rnnviz.session import MAX_PARAM_SPANS, SPEEDS, Session
-from rnnviz.ui import adapter, mainwindow, recording, throttle, work
+from rnnviz.ui import mainwindow, recording, runadapter, throttle, work
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "architecture.md"
@@ -111,13 +111,13 @@ def quoted(value: float) -> str:
     f"{quoted(sequences.MAX_ITEMS)} groups, repeats and calls (`MAX_ITEMS`)",
     f"η ≤ {learner.MAX_ETA:g}".replace("e+", "e"),
     # The adapter and long work
-    f"starts at {adapter.DEFAULT_SPEED} ticks/s",
-    f"fires every {adapter.FRAME_PERIOD_MS} ms",
-    f"at most {quoted(adapter.MAX_SPEED_BUDGET_S * 1000)} ms of each frame",
-    f"{quoted(adapter.BUSY_TICKS)} ticks\nor more (`BUSY_TICKS`)",
-    f"about {adapter.SLICE_S} s of work (`SLICE_S`)",
-    f"slices of {adapter.SHOW_SLICE_S} s",
-    f"at most {adapter.UNDO_LIMIT} steps",
+    f"starts at {runadapter.DEFAULT_SPEED} ticks/s",
+    f"fires every {runadapter.FRAME_PERIOD_MS} ms",
+    f"at most {quoted(runadapter.MAX_SPEED_BUDGET_S * 1000)} ms of each frame",
+    f"{quoted(runadapter.BUSY_TICKS)} ticks\nor more (`BUSY_TICKS`)",
+    f"about {runadapter.SLICE_S} s of work (`SLICE_S`)",
+    f"slices of {runadapter.SHOW_SLICE_S} s",
+    f"at most {runadapter.UNDO_LIMIT} steps",
     f"every {work.EVENTS_PERIOD_S} s of work (`EVENTS_PERIOD_S`",
     f"has run {work.PROGRESS_DELAY_S} s (`PROGRESS_DELAY_S`)",
     # Every panel at the same tick
@@ -126,7 +126,7 @@ def quoted(value: float) -> str:
     # Recording and files
     f"{quoted(video.DEFAULT_VIDEO_FPS)} frames\n  per second, {quoted(video.DEFAULT_VIDEO_PACE)} ticks per second,"
     f" {video.DEFAULT_VIDEO_SIZE[0]}×{video.DEFAULT_VIDEO_SIZE[1]} (`DEFAULT_VIDEO_FPS`",
-    f"play speed of {adapter.DEFAULT_SPEED} ticks/s (`DEFAULT_SPEED` in `ui/adapter.py`)",
+    f"play speed of {runadapter.DEFAULT_SPEED} ticks/s (`DEFAULT_SPEED` in `ui/runadapter.py`)",
     f"start at {mainwindow.DEFAULT_WINDOW_SIZE[0]}×{mainwindow.DEFAULT_WINDOW_SIZE[1]}"
     " (`DEFAULT_WINDOW_SIZE` in `ui/mainwindow.py`)",
     f"{recording.LIVE_FPS} frames per\n  second on the GUI thread",
