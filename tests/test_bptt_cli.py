@@ -50,6 +50,11 @@ def seed_three_steps(x1, x2, x3, x4, u, v, w, s) -> float:
     return (x2 - p1) ** 2 + (x3 - p2) ** 2 + (x4 - p3) ** 2
 
 
+def seed_example(values, u, v, w, s):
+    """worked_example called with seed 003's names: u, v, w are W_hy, W_xh, W_hh, s is h_0."""
+    return worked_example(values, w_xh=v, w_hh=w, w_hy=u, h0=s)
+
+
 def central(f, x: float) -> float:
     return (f(x + EPS) - f(x - EPS)) / (2 * EPS)
 
@@ -75,12 +80,13 @@ CASES = [
 
 @pytest.mark.parametrize("values,u,v,w,s", CASES)
 def test_error_equals_the_seed_three_step_formulas(values, u, v, w, s):
-    result = worked_example(values, u, v, w, s)
-    assert len(result.p) == 3
+    result = seed_example(values, u, v, w, s)
+    assert len(result.outputs) == 3
     assert result.E == pytest.approx(seed_three_steps(*values, u, v, w, s), rel=1e-13)
     x1, x2 = values[0], values[1]
-    assert result.p[0] == pytest.approx(u * sigma(w * s + v * x1), rel=1e-13)
-    assert result.p[1] == pytest.approx(u * sigma(w * sigma(w * s + v * x1) + v * x2), rel=1e-13)
+    assert result.outputs[0] == pytest.approx(u * sigma(w * s + v * x1), rel=1e-13)
+    p2 = u * sigma(w * sigma(w * s + v * x1) + v * x2)
+    assert result.outputs[1] == pytest.approx(p2, rel=1e-13)
 
 
 LONGER = ([0.3, -1.1, 0.4, 0.9, 1.5, -0.2, 0.0], 0.9, -0.7, 1.4, 0.5)
@@ -88,11 +94,11 @@ LONGER = ([0.3, -1.1, 0.4, 0.9, 1.5, -0.2, 0.0], 0.9, -0.7, 1.4, 0.5)
 
 @pytest.mark.parametrize("values,u,v,w,s", CASES + [LONGER])
 def test_derivatives_match_finite_differences(values, u, v, w, s):
-    result = worked_example(values, u, v, w, s)
-    assert rel(result.dE_du, central(lambda q: seed_error(values, q, v, w, s), u)) < 1e-6
-    assert rel(result.dE_dv, central(lambda q: seed_error(values, u, q, w, s), v)) < 1e-6
-    assert rel(result.dE_dw, central(lambda q: seed_error(values, u, v, q, s), w)) < 1e-6
-    assert rel(result.dE_ds, central(lambda q: seed_error(values, u, v, w, q), s)) < 1e-6
+    result = seed_example(values, u, v, w, s)
+    assert rel(result.dE_dw_hy, central(lambda q: seed_error(values, q, v, w, s), u)) < 1e-6
+    assert rel(result.dE_dw_xh, central(lambda q: seed_error(values, u, q, w, s), v)) < 1e-6
+    assert rel(result.dE_dw_hh, central(lambda q: seed_error(values, u, v, q, s), w)) < 1e-6
+    assert rel(result.dE_dh0, central(lambda q: seed_error(values, u, v, w, q), s)) < 1e-6
     for t, delta in enumerate(result.deltas):
         numeric = central(lambda q, t=t: seed_error(values, u, v, w, s, t, q), 0.0)
         assert rel(delta, numeric) < 1e-6, t
@@ -100,7 +106,7 @@ def test_derivatives_match_finite_differences(values, u, v, w, s):
 
 def test_deltas_follow_the_recursion_with_the_error_factor():
     values, u, v, w, s = CASES[0]
-    r = worked_example(values, u, v, w, s)
+    r = seed_example(values, u, v, w, s)
     # δ_t = σ'(z_t)·(u·ε_t + w·δ_{t+1}), ε_t = 2(p_t − t_t), computed from scratch
     z = [w * s + v * values[0]]
     for t in (1, 2):
@@ -112,12 +118,12 @@ def test_deltas_follow_the_recursion_with_the_error_factor():
         following = sigma(z[t]) * (1 - sigma(z[t])) * (u * eps[t] + w * following)
         expected.insert(0, following)
     assert r.deltas.tolist() == pytest.approx(expected, rel=1e-13)
-    assert r.dE_ds == pytest.approx(w * expected[0], rel=1e-13)
-    assert r.dE_du == pytest.approx(sum(e * sigma(q) for e, q in zip(eps, z)), rel=1e-13)
+    assert r.dE_dh0 == pytest.approx(w * expected[0], rel=1e-13)
+    assert r.dE_dw_hy == pytest.approx(sum(e * sigma(q) for e, q in zip(eps, z)), rel=1e-13)
 
 
 def test_two_values_give_one_term():
-    r = worked_example([0.2, 0.9], 1.5, -0.5, 3.0, 0.1)
+    r = seed_example([0.2, 0.9], 1.5, -0.5, 3.0, 0.1)
     assert r.E == pytest.approx((0.9 - 1.5 * sigma(3.0 * 0.1 - 0.5 * 0.2)) ** 2, rel=1e-14)
     assert len(r.deltas) == 1
 
@@ -127,9 +133,12 @@ def test_json_output_holds_every_number(capsys):
     out = capsys.readouterr()
     assert code == 0 and out.err == ""
     data = json.loads(out.out)
-    direct = worked_example([1, 0.5, -1, 2], 0.7, 1.2, -0.4, 0.3)
-    for key in ("E", "dE_du", "dE_dv", "dE_dw", "dE_ds"):
-        assert data[key] == getattr(direct, key)
+    direct = seed_example([1, 0.5, -1, 2], 0.7, 1.2, -0.4, 0.3)
+    for key, name in (("E", "E"), ("dE_du", "dE_dw_hy"), ("dE_dv", "dE_dw_xh"),
+                      ("dE_dw", "dE_dw_hh"), ("dE_ds", "dE_dh0")):
+        assert data[key] == getattr(direct, name)
+    assert [step["z"] for step in data["steps"]] == direct.pre_hidden.tolist()
+    assert [step["p"] for step in data["steps"]] == direct.outputs.tolist()
     assert data["E"] == pytest.approx(seed_three_steps(*EXAMPLE), rel=1e-13)
     assert data["delta"] == direct.deltas.tolist()
     assert [step["t"] for step in data["steps"]] == [1, 2, 3]

@@ -8,12 +8,18 @@ VALUES is ``x1,x2,…,xT`` (at least two numbers); the network predicts each
 value from the ones before it with ``p_t = u·σ(w·y_{t−1} + v·x_t)``, ``y_0 = s``,
 and reports ``E = Σ (x_{t+1} − p_t)²`` with its derivatives and every δ_t.
 Negative numbers are written as they are: ``rnnviz bptt -1,2 --u -1e-3 …``.
+
+The letters are seed 003's, kept for what the user types and reads: the
+weights u, v, w are the network's W_hy, W_xh, W_hh, s is its h_0, and z_t,
+y_t, p_t are its a_t, h_t, ŷ_t (:mod:`rnnviz.tasks.worked_example`). This
+module is the only place that translates between the two.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from typing import Final
 
 from rnnviz.commands.options import allow_negative_values
 from rnnviz.engine.errors import InputError
@@ -21,6 +27,10 @@ from rnnviz.engine.validation import finite_number
 from rnnviz.tasks.worked_example import WorkedExample, worked_example
 
 FORMATS = ("json", "table")
+
+#: Seed 003's name of each option → the network's name for it: u is W_hy, v is
+#: W_xh, w is W_hh and s is h_0 (in the order the options are checked).
+SEED_003_NAMES: Final[dict[str, str]] = {"u": "w_hy", "v": "w_xh", "w": "w_hh", "s": "h0"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -86,32 +96,63 @@ def run(args: argparse.Namespace) -> int:
     if args.format not in FORMATS:
         raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")
     values = parse_values(args.values)
-    weights = {name: _weight(name, getattr(args, name)) for name in "uvws"}
+    weights = {mine: _weight(seed, getattr(args, seed)) for seed, mine in SEED_003_NAMES.items()}
     result = worked_example(values, **weights)
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        print(json.dumps(json_data(result), indent=2, allow_nan=False))
     else:
         print(format_table(result))
     return 0
 
 
+def json_data(result: WorkedExample) -> dict[str, object]:
+    """Every number of *result* under seed 003's names, ready for ``json.dumps``."""
+    steps = [
+        {
+            "t": t + 1,
+            "x": result.values[t],
+            "target": float(result.targets[t]),
+            "z": float(result.pre_hidden[t]),
+            "y": float(result.hidden[t]),
+            "p": float(result.outputs[t]),
+            "error": float(result.output_errors[t]),
+            "delta": float(result.deltas[t]),
+        }
+        for t in range(len(result.outputs))
+    ]
+    return {
+        "values": list(result.values),
+        "u": result.w_hy,
+        "v": result.w_xh,
+        "w": result.w_hh,
+        "s": result.h0,
+        "E": result.E,
+        "dE_du": result.dE_dw_hy,
+        "dE_dv": result.dE_dw_xh,
+        "dE_dw": result.dE_dw_hh,
+        "dE_ds": result.dE_dh0,
+        "delta": [float(d) for d in result.deltas],
+        "steps": steps,
+    }
+
+
 def format_table(result: WorkedExample) -> str:
-    """The worked example as a plain-text table (6 significant digits)."""
+    """The worked example as a plain-text table (6 significant digits), in seed 003's letters."""
     lines = [
         "p_t = u*sigmoid(w*y_(t-1) + v*x_t), y_0 = s, target t_t = x_(t+1), "
         "E = sum (t_t - p_t)^2",
-        f"u = {result.u:g}   v = {result.v:g}   w = {result.w:g}   s = {result.s:g}",
+        f"u = {result.w_hy:g}   v = {result.w_xh:g}   w = {result.w_hh:g}   s = {result.h0:g}",
         "",
         f"{'t':>3} {'x_t':>11} {'target':>11} {'z_t':>11} {'y_t':>11} "
         f"{'p_t':>11} {'dE/dp_t':>11} {'delta_t':>11}",
     ]
-    for t in range(len(result.p)):
+    for t in range(len(result.outputs)):
         row = (
             result.values[t],
             result.targets[t],
-            result.z[t],
-            result.y[t],
-            result.p[t],
+            result.pre_hidden[t],
+            result.hidden[t],
+            result.outputs[t],
             result.output_errors[t],
             result.deltas[t],
         )
@@ -119,10 +160,10 @@ def format_table(result: WorkedExample) -> str:
     lines.append("")
     for label, value in (
         ("E", result.E),
-        ("dE/du", result.dE_du),
-        ("dE/dv", result.dE_dv),
-        ("dE/dw", result.dE_dw),
-        ("dE/ds", result.dE_ds),
+        ("dE/du", result.dE_dw_hy),
+        ("dE/dv", result.dE_dw_xh),
+        ("dE/dw", result.dE_dw_hh),
+        ("dE/ds", result.dE_dh0),
     ):
         lines.append(f"{label:<6}= {value:.12g}")
     return "\n".join(lines)

@@ -1,19 +1,28 @@
 """The three-step BPTT example of seed 003, for any values and weights.
 
-One input, one sigmoid hidden unit, one linear output, no biases::
+One input, one sigmoid hidden unit, one linear output, no biases: an
+:class:`~rnnviz.engine.elman.ElmanNetwork` of shape 1-1-1 whose matrices are
+single numbers. In the engine's letters (docs/architecture.md, "The Elman
+network and BPTT")::
 
-    y_0 = s
-    z_t = w·y_{t−1} + v·x_t        y_t = σ(z_t)        p_t = u·y_t
+    a_t = W_hh·h_{t−1} + W_xh·x_t        h_t = σ(a_t)        ŷ_t = W_hy·h_t
 
 The sequence ``x_1 … x_T`` is its own target shifted by one (``t_t = x_{t+1}``),
 so there are T − 1 prediction steps, and the error is summed over them::
 
-    E = Σ_{t=1}^{T−1} (t_t − p_t)²
+    E = Σ_{t=1}^{T−1} (t_t − ŷ_t)²
 
-BPTT gives, with ``ε_t = ∂E/∂p_t = 2(p_t − t_t)`` and ``δ_t = ∂E/∂z_t``::
+BPTT gives, with ``ε_t = ∂E/∂ŷ_t = 2(ŷ_t − t_t)`` and ``δ_t = ∂E/∂a_t``::
 
-    δ_t = σ'(z_t)·(u·ε_t + w·δ_{t+1}),   δ_T = 0
-    ∂E/∂u = Σ ε_t·y_t     ∂E/∂v = Σ δ_t·x_t     ∂E/∂w = Σ δ_t·y_{t−1}     ∂E/∂s = w·δ_1
+    δ_t = σ'(a_t)·(W_hy·ε_t + W_hh·δ_{t+1}),   δ_T = 0
+    ∂E/∂W_hy = Σ ε_t·h_t     ∂E/∂W_xh = Σ δ_t·x_t
+    ∂E/∂W_hh = Σ δ_t·h_{t−1}     ∂E/∂h_0 = W_hh·δ_1
+
+Seed 003 names the same things differently: its weights ``u``, ``v``, ``w``
+are ``W_hy``, ``W_xh``, ``W_hh``, its starting state ``s`` is ``h_0``, and its
+``z_t``, ``y_t``, ``p_t`` are ``a_t``, ``h_t``, ``ŷ_t``. Those letters appear
+only where a user types or reads them, in ``rnnviz bptt`` (its options and
+output, :mod:`rnnviz.commands.bptt`).
 
 Seed 003 writes the recursion as ``δ_t = σ'(z_t)(u + w·δ_{t+1})`` and
 ``∂E/∂u = y_t``: those are the derivatives of ``Σ p_t``, the same formulas with
@@ -42,70 +51,40 @@ class WorkedExample:
     ----------
     values
         ``x_1 … x_T``.
-    u, v, w, s
-        The weights and the starting state.
-    z, y, p
-        Per prediction step t = 1 … T − 1: hidden input, hidden output, prediction.
+    w_xh, w_hh, w_hy, h0
+        The input, recurrent and output weight, and the starting state.
+    pre_hidden, hidden, outputs
+        Per prediction step t = 1 … T − 1: ``a_t``, ``h_t`` and the prediction ``ŷ_t``.
     targets
         ``t_t = x_{t+1}``.
     output_errors
-        ``ε_t = ∂E/∂p_t = 2(p_t − t_t)``.
+        ``ε_t = ∂E/∂ŷ_t = 2(ŷ_t − t_t)``.
     deltas
-        ``δ_t = ∂E/∂z_t``.
-    E, dE_du, dE_dv, dE_dw, dE_ds
+        ``δ_t = ∂E/∂a_t``.
+    E, dE_dw_xh, dE_dw_hh, dE_dw_hy, dE_dh0
         The error and its derivatives.
     """
 
     values: tuple[float, ...]
-    u: float
-    v: float
-    w: float
-    s: float
-    z: np.ndarray
-    y: np.ndarray
-    p: np.ndarray
+    w_xh: float
+    w_hh: float
+    w_hy: float
+    h0: float
+    pre_hidden: np.ndarray
+    hidden: np.ndarray
+    outputs: np.ndarray
     targets: np.ndarray
     output_errors: np.ndarray
     deltas: np.ndarray
     E: float
-    dE_du: float
-    dE_dv: float
-    dE_dw: float
-    dE_ds: float
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain numbers and lists, ready for ``json.dumps``."""
-        steps = [
-            {
-                "t": t + 1,
-                "x": self.values[t],
-                "target": float(self.targets[t]),
-                "z": float(self.z[t]),
-                "y": float(self.y[t]),
-                "p": float(self.p[t]),
-                "error": float(self.output_errors[t]),
-                "delta": float(self.deltas[t]),
-            }
-            for t in range(len(self.p))
-        ]
-        return {
-            "values": list(self.values),
-            "u": self.u,
-            "v": self.v,
-            "w": self.w,
-            "s": self.s,
-            "E": self.E,
-            "dE_du": self.dE_du,
-            "dE_dv": self.dE_dv,
-            "dE_dw": self.dE_dw,
-            "dE_ds": self.dE_ds,
-            "delta": [float(d) for d in self.deltas],
-            "steps": steps,
-        }
+    dE_dw_xh: float
+    dE_dw_hh: float
+    dE_dw_hy: float
+    dE_dh0: float
 
 
 def worked_example(
-    values: Sequence[float], u: float, v: float, w: float, s: float
+    values: Sequence[float], *, w_xh: float, w_hh: float, w_hy: float, h0: float
 ) -> WorkedExample:
     """Forward pass, error and BPTT of seed 003's network.
 
@@ -113,10 +92,10 @@ def worked_example(
     ----------
     values
         ``x_1 … x_T``, at least two finite numbers.
-    u, v, w
-        Output, input and recurrent weight.
-    s
-        The hidden state before the first step.
+    w_xh, w_hh, w_hy
+        Input, recurrent and output weight (seed 003's v, w and u).
+    h0
+        The hidden state before the first step (seed 003's s).
 
     Returns
     -------
@@ -133,7 +112,10 @@ def worked_example(
         raise InputError(
             f"need at least 2 values (each predicts the next), not {len(numbers)}"
         )
-    u, v, w, s = (finite_number(name, value) for name, value in zip("uvws", (u, v, w, s)))
+    w_xh, w_hh, w_hy, h0 = (
+        finite_number(name, value)
+        for name, value in (("w_xh", w_xh), ("w_hh", w_hh), ("w_hy", w_hy), ("h0", h0))
+    )
     network = ElmanNetwork(
         1,
         1,
@@ -144,7 +126,7 @@ def worked_example(
         squared_error_factor=1.0,
         biases=False,
     )
-    network.set_parameters({"w_xh": [[v]], "w_hh": [[w]], "w_hy": [[u]], "h0": [s]})
+    network.set_parameters({"w_xh": [[w_xh]], "w_hh": [[w_hh]], "w_hy": [[w_hy]], "h0": [h0]})
     series = np.array(numbers)
     inputs, targets = series[:-1], series[1:]
     # Huge but finite numbers may overflow on the way; that is reported below
@@ -154,23 +136,23 @@ def worked_example(
         grads = bptt_gradients(network, inputs, targets)
     result = WorkedExample(
         values=numbers,
-        u=u,
-        v=v,
-        w=w,
-        s=s,
-        z=forward.pre_hidden[:, 0].copy(),
-        y=forward.hidden[1:, 0].copy(),
-        p=forward.outputs[:, 0].copy(),
+        w_xh=w_xh,
+        w_hh=w_hh,
+        w_hy=w_hy,
+        h0=h0,
+        pre_hidden=forward.pre_hidden[:, 0].copy(),
+        hidden=forward.hidden[1:, 0].copy(),
+        outputs=forward.outputs[:, 0].copy(),
         targets=targets,
         output_errors=grads.output_errors[:, 0].copy(),
         deltas=grads.deltas[:, 0].copy(),
         E=grads.loss,
-        dE_du=float(grads.params["w_hy"][0, 0]),
-        dE_dv=float(grads.params["w_xh"][0, 0]),
-        dE_dw=float(grads.params["w_hh"][0, 0]),
-        dE_ds=float(grads.initial_state[0]),
+        dE_dw_xh=float(grads.params["w_xh"][0, 0]),
+        dE_dw_hh=float(grads.params["w_hh"][0, 0]),
+        dE_dw_hy=float(grads.params["w_hy"][0, 0]),
+        dE_dh0=float(grads.initial_state[0]),
     )
-    scalars = (result.E, result.dE_du, result.dE_dv, result.dE_dw, result.dE_ds)
+    scalars = (result.E, result.dE_dw_xh, result.dE_dw_hh, result.dE_dw_hy, result.dE_dh0)
     if not all(math.isfinite(x) for x in scalars) or not np.isfinite(result.deltas).all():
         raise InputError("the numbers are too large: the error or a derivative overflows")
     return result
