@@ -124,7 +124,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     allow_negative_values(parser)
     tasks = parser.add_subparsers(dest="task", metavar="TASK", required=True)
+    for add_task in (_add_addition_parser, _add_hello_parser, _add_vanishing_parser):
+        allow_negative_values(add_task(tasks))
+    parser.set_defaults(func=run)
 
+
+def _add_addition_parser(tasks: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """``rnnviz task addition`` and its options."""
     addition = tasks.add_parser(
         "addition",
         help="binary addition, bits least-significant first (seed 001)",
@@ -145,7 +151,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--bits", default="8", help=f"bits of the sum, {MIN_BITS}..{MAX_BITS} (default 8)"
     )
     addition.set_defaults(task_runner=_run_addition)
+    return addition
 
+
+def _add_hello_parser(tasks: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """``rnnviz task hello`` and its options."""
     hello = tasks.add_parser(
         "hello",
         help='next-character model of "hello" (seed 002)',
@@ -172,7 +182,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help=f"initial weights uniform in [-x, x], 0..{MAX_HELLO_INIT_SCALE:g} (default 0.1)",
     )
     hello.set_defaults(task_runner=_run_hello)
+    return hello
 
+
+def _add_vanishing_parser(tasks: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """``rnnviz task vanishing`` and its options."""
     vanishing = tasks.add_parser(
         "vanishing",
         help="delta norms back in time, with and without clipping (seed 004)",
@@ -207,10 +221,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     vanishing.add_argument("--every", default="5", help="print every n-th step back (default 5)")
     vanishing.set_defaults(task_runner=_run_vanishing)
-
-    for task_parser in (addition, hello, vanishing):
-        allow_negative_values(task_parser)
-    parser.set_defaults(func=run)
+    return vanishing
 
 
 def _add_size_options(
