@@ -5,7 +5,7 @@ One input, one sigmoid hidden unit, one linear output, no biases: an
 single numbers. In the engine's letters (docs/architecture.md, "The Elman
 network and BPTT")::
 
-    a_t = W_hh·h_{t−1} + W_xh·x_t        h_t = σ(a_t)        ŷ_t = W_hy·h_t
+    a_t = W_xh·x_t + W_hh·h_{t−1}        h_t = σ(a_t)        ŷ_t = W_hy·h_t
 
 The sequence ``x_1 … x_T`` is its own target shifted by one (``t_t = x_{t+1}``),
 so there are T − 1 prediction steps, and the error is summed over them::
