@@ -14,12 +14,13 @@ from PySide6.QtCore import QAbstractAnimation, QVariantAnimation
 from PySide6.QtGui import QColor
 
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.present.diagram import diagram_state
+from rnnviz.present.diagram import EDGES, MAX_EDGE_WIDTH, diagram_state
+from rnnviz.present.format import format_number
 from rnnviz.session import Session
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import SessionAdapter, Stage
-from rnnviz.ui.diagram import EDGES, MAX_EDGE_WIDTH, NetworkDiagram
-from rnnviz.ui.theme import format_number
+from rnnviz.ui.diagram import NetworkDiagram, node_colours
+from rnnviz.ui.diagram_layout import edge_width
 
 MINUS = "\u2212"
 
@@ -60,6 +61,21 @@ def end_glow(widget: NetworkDiagram) -> None:
         animation.setCurrentTime(animation.totalDuration())
 
 
+def fill(widget: NetworkDiagram, node: str) -> QColor:
+    """The colour *node* is filled with."""
+    return node_colours(widget.state())[node][0]
+
+
+def edge_colour(widget: NetworkDiagram, name: str) -> QColor:
+    """The colour edge *name* is drawn in: the sign of the weight shown."""
+    return theme.sign_color(widget.state().edges[name].value)
+
+
+def drawn_width(widget: NetworkDiagram, name: str) -> float:
+    """The stroke width of edge *name* in pixels, as laid out at the widget's size."""
+    return edge_width(widget._layout, widget.state().edges[name].width_units)
+
+
 def fixed(value: float, *, signed: bool = False) -> str:
     return (f"{value:+.3f}" if signed else f"{value:.3f}").replace("-", MINUS)
 
@@ -72,27 +88,19 @@ def test_it_paints_the_view_model_of_the_adapters_session(qtbot, adapter):
     tick = adapter.session.current_tick()
     state = diagram_state(adapter.session)
     assert widget.state() == state
-    assert widget.caption() == state.caption == "tick 5 of 19: input x = 1, target y = 1"
-    assert widget.node_value("h") == tick.h and widget.node_text("h") == fixed(tick.h)
-    assert widget.edge_delta_text("ho") == state.edges["ho"].delta_text != ""
-    assert widget.error_text() == state.error_text and widget.next_bit_text() == ""
-    assert widget.node_color("yhat") == theme.activation_color(tick.yhat, 0, 1)
-    assert widget.node_color("h") == theme.activation_color(tick.h, 0, 1)
-    assert widget.node_color("x") == theme.activation_color(1, 0, 1)
+    assert state.caption == "tick 5 of 19: input x = 1, target y = 1"
+    assert fill(widget, "yhat") == theme.activation_color(tick.yhat, 0, 1)
+    assert fill(widget, "h") == theme.activation_color(tick.h, 0, 1)
+    assert fill(widget, "x") == theme.activation_color(1, 0, 1)
     for name in EDGES:
-        assert widget.edge_value(name) == getattr(tick, name)
-        assert widget.edge_color(name) == theme.sign_color(getattr(tick, name))
-    with pytest.raises(KeyError, match="unknown node 'y'"):
-        widget.node_color("y")
-    with pytest.raises(KeyError, match="unknown edge 'hx'"):
-        widget.edge_label("hx")
+        assert edge_colour(widget, name) == theme.sign_color(getattr(tick, name))
 
 
 def test_before_the_first_tick_nothing_glows(qtbot, make_adapter):
     adapter = make_adapter("1^10 0^10", LearnerParams(init=(0.5, -0.25, 2.0)))
     widget = shown(qtbot, adapter)
     assert widget.state() == diagram_state(adapter.session)
-    assert widget.edge_color("hh") == QColor(theme.NEGATIVE)
+    assert edge_colour(widget, "hh") == QColor(theme.NEGATIVE)
     assert all(widget.flash_sign(name) == 0 for name in EDGES)
 
 
@@ -100,9 +108,9 @@ def test_at_the_end_of_zeros_ho_is_purple_and_ih_grey(qtbot, make_adapter):
     adapter = make_adapter("0^10")
     widget = shown(qtbot, adapter)
     adapter.run_to_end()
-    assert widget.next_bit_text() == diagram_state(adapter.session).next_bit != ""
-    assert widget.edge_color("ho") == QColor(theme.NEGATIVE)
-    assert widget.edge_color("ih") == QColor(theme.NEUTRAL)
+    assert widget.state().next_bit == diagram_state(adapter.session).next_bit != ""
+    assert edge_colour(widget, "ho") == QColor(theme.NEGATIVE)
+    assert edge_colour(widget, "ih") == QColor(theme.NEUTRAL)
 
 
 def test_a_stage_is_shown_with_its_placeholders_and_highlights(qtbot, adapter):
@@ -110,9 +118,9 @@ def test_a_stage_is_shown_with_its_placeholders_and_highlights(qtbot, adapter):
     adapter.step(3)
     adapter.advance_stage()
     assert widget.state() == diagram_state(adapter.session, Stage.FORWARD_H, 3)
-    assert widget.node_text("yhat") == "?" and widget.highlighted() == {"x", "h", "ih", "hh"}
+    assert widget.state().nodes["yhat"].text == "?" and widget.state().highlight == {"x", "h", "ih", "hh"}
     # ŷ not computed yet is left white, with grey text.
-    assert widget.node_color("yhat") == QColor("#ffffff")
+    assert fill(widget, "yhat") == QColor("#ffffff")
     assert all(widget.flash_sign(name) == 0 for name in EDGES)
 
 
@@ -139,7 +147,7 @@ def test_a_change_too_small_to_move_the_weight_is_zero_and_does_not_glow(qtbot, 
     adapter.step(1)
     tick = adapter.session.current_tick()
     assert tick.d_ho > 0 and tick.ho == adapter.session.history["ho"][0]
-    assert widget.edge_delta_text("ho") == "Δ 0"
+    assert widget.state().edges["ho"].delta_text == "Δ 0"
     assert widget.flash_sign("ho") == 0
     assert widget.flash_sign("ih") == np.sign(tick.d_ih) != 0  # the others still glow
 
@@ -148,8 +156,8 @@ def test_a_caption_with_thousands_separators_fits(qtbot, make_adapter):
     adapter = make_adapter("(10)^500 1")
     widget = shown(qtbot, adapter)
     adapter.run_to_end()
-    assert widget.caption() == "tick 1,000 of 1,000: input x = 0, target y = 1"
-    assert widget._layout_fits()
+    assert widget.state().caption == "tick 1,000 of 1,000: input x = 0, target y = 1"
+    assert widget._layout.fits
 
 
 def test_a_step_back_shows_the_stored_tick_without_a_glow(qtbot, adapter):
@@ -157,9 +165,9 @@ def test_a_step_back_shows_the_stored_tick_without_a_glow(qtbot, adapter):
     adapter.step(4)
     assert widget.flash_sign("ho") == 1
     adapter.back()
-    assert widget.caption().startswith("tick 3 of 19")
+    assert widget.state().caption.startswith("tick 3 of 19")
     assert widget.state() == diagram_state(adapter.session)
-    assert widget.edge_delta_text("ho") != ""
+    assert widget.state().edges["ho"].delta_text != ""
     assert all(widget.flash_sign(name) == 0 for name in EDGES)
 
 
@@ -172,7 +180,7 @@ def test_fast_play_restarts_the_glow_and_leaves_no_timer_running(qtbot, adapter,
     adapter.play()
     play_timer.run_out()
     assert adapter.session.at_end
-    assert widget.caption().startswith("tick 19 of 19")
+    assert widget.state().caption.startswith("tick 19 of 19")
     # ho changes on every tick of 1^10 0^10: each step restarts the glow in its sign.
     expected = np.sign(np.diff(np.concatenate(([0.0], adapter.session.history["ho"]))))
     assert glowing == expected.astype(int).tolist()
@@ -197,8 +205,8 @@ def test_new_initial_weights_recompute_the_shown_tick_without_a_glow(qtbot, adap
     assert widget.flash_sign("ho") == 0
     adapter.set_params(init=(1.0, 1.0, 1.0))
     tick = adapter.session.current_tick()
-    assert widget.edge_value("ho") == tick.ho
-    assert widget.node_value("h") == tick.h
+    assert widget.state().edges["ho"].value == tick.ho
+    assert widget.state().nodes["h"].value == tick.h
     assert all(widget.flash_sign(name) == 0 for name in EDGES)
 
 
@@ -206,7 +214,7 @@ def test_an_edit_of_the_shown_target_is_shown(qtbot, adapter):
     widget = shown(qtbot, adapter)
     adapter.step(3)
     adapter.toggle(3)  # bit 3 is the target of tick 2, the one shown
-    assert widget.node_value("target") == 0
+    assert widget.state().nodes["target"].value == 0
     assert widget.state() == diagram_state(adapter.session)
 
 
@@ -216,38 +224,38 @@ def test_tanh_colours_span_minus_one_to_one(qtbot, make_adapter):
     adapter.step(3)
     tick = adapter.session.current_tick()
     assert tick.target == 0
-    assert widget.node_color("h") == theme.activation_color(tick.h, -1, 1)
-    assert widget.node_color("yhat") == theme.activation_color(tick.yhat, -1, 1)
+    assert fill(widget, "h") == theme.activation_color(tick.h, -1, 1)
+    assert fill(widget, "yhat") == theme.activation_color(tick.yhat, -1, 1)
     # A 0 bit is the middle of a −1…1 range, not its purple end.
-    assert widget.node_color("target") == theme.activation_color(0, -1, 1)
-    assert widget.node_color("target") != theme.activation_color(0, 0, 1)
-    assert widget.node_color("x") == theme.activation_color(1, -1, 1)
+    assert fill(widget, "target") == theme.activation_color(0, -1, 1)
+    assert fill(widget, "target") != theme.activation_color(0, 0, 1)
+    assert fill(widget, "x") == theme.activation_color(1, -1, 1)
 
 
 def test_a_one_bit_stream_has_no_target_and_no_error(qtbot, make_adapter):
     adapter = make_adapter("1")
     widget = shown(qtbot, adapter)
-    assert widget.node_text("target") == "none" and widget.error_text() == ""
+    assert widget.state().nodes["target"].text == "none" and widget.state().error_text == ""
     # No target: the node is left white rather than given a colour of no value.
-    assert widget.node_color("target") == QColor("#ffffff")
-    assert widget._layout_fits()
+    assert fill(widget, "target") == QColor("#ffffff")
+    assert widget._layout.fits
 
 
 def test_huge_and_tiny_weights_get_clamped_widths_and_short_labels(qtbot, make_adapter):
     adapter = make_adapter("1^5", LearnerParams(init=(1e6, -1e6, 1e-7)))
     widget = shown(qtbot, adapter, (380, 280))
-    assert widget.edge_label("ih") == "ih = 1.0e6"
-    assert widget.edge_width("ih") == widget.edge_width("hh")
-    assert widget.edge_width("ih") <= MAX_EDGE_WIDTH * widget._layout.stroke
-    assert widget.edge_width("ho") == pytest.approx(1.5 * widget._layout.stroke, rel=1e-6)
+    assert widget.state().edges["ih"].label == "ih = 1.0e6"
+    assert drawn_width(widget, "ih") == drawn_width(widget, "hh")
+    assert drawn_width(widget, "ih") <= MAX_EDGE_WIDTH * widget._layout.stroke
+    assert drawn_width(widget, "ho") == pytest.approx(1.5 * widget._layout.stroke, rel=1e-6)
     adapter.step(2)
-    assert widget._layout_fits()
+    assert widget._layout.fits
 
 
 def test_width_grows_with_the_weight(qtbot, make_adapter):
     adapter = make_adapter("1^5", LearnerParams(init=(0.5, 1.0, 2.0)))
     widget = shown(qtbot, adapter, (900, 560))
-    widths = [widget.edge_width(name) for name in EDGES]
+    widths = [drawn_width(widget, name) for name in EDGES]
     assert widths[0] < widths[1] < widths[2]
     assert widths[1] / widths[0] == pytest.approx((1.5 + 3.0) / (1.5 + 1.5))
 
@@ -262,8 +270,8 @@ def test_nothing_overlaps_at_any_size(qtbot, make_adapter, size):
     adapter = make_adapter("1^10 0^10", LearnerParams(init=(-0.00888, 1e6, -0.00123)))
     adapter.run_to_end()
     widget = shown(qtbot, adapter, size)
-    assert widget._layout_fits()
-    boxes = widget._layout_boxes()
+    assert widget._layout.fits
+    boxes = widget._layout.boxes
     page = widget.rect().toRectF()
     assert all(page.contains(rect) for rect in boxes.values())
     texts = {n: r for n, r in boxes.items() if not n.startswith(("node.", "loop"))}
@@ -292,7 +300,7 @@ def test_text_grows_with_the_widget_and_the_font_scale(qtbot, adapter):
     widget.set_font_scale(1.3)
     assert widget.font_scale() == 1.3
     assert widget._layout.font.pixelSize() > large
-    assert widget._layout_fits()
+    assert widget._layout.fits
     with pytest.raises(ValueError):
         widget.set_font_scale(0)
 
@@ -338,7 +346,7 @@ def test_legend_entries_stay_whole(qtbot, make_adapter, size, scale):
     # "edges ━ w > 0" used to end a legend row with "━ w < 0" on the next.
     widget = shown(qtbot, make_adapter(), size)
     widget.set_font_scale(scale)
-    boxes = widget._layout_boxes()
+    boxes = widget._layout.boxes
     positive, negative = boxes["legend.positive"], boxes["legend.negative"]
     assert positive.top() == negative.top() and positive.right() < negative.left()
     page = widget.rect().toRectF()

@@ -65,7 +65,7 @@ def test_diagram_svg_is_valid_xml_with_the_node_labels(qtbot, window, tmp_path):
     texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
     for label in ("input x", "hidden h", "output ŷ", "target y"):
         assert label in texts
-    assert window.diagram.node_text("h") in texts  # the numbers of the tick shown
+    assert window.diagram.state().nodes["h"].text in texts  # the numbers of the tick shown
 
 
 def test_trace_csv_equals_the_trace_command_for_the_ticks_done(qtbot, window, tmp_path, capsys):

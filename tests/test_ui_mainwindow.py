@@ -354,7 +354,7 @@ def test_every_view_gives_the_same_guess_for_the_next_bit(qtbot, stream, params)
     bit = predicted_bit(window.adapter.session.prediction().yhat)
     ghost = window.tape.cell_rect(len(window.adapter.session.bits)).center()
     assert window.status.text().endswith(f"→ {bit}")
-    assert window.diagram.next_bit_text().endswith(f"→ {bit}")
+    assert window.diagram.state().next_bit.endswith(f"→ {bit}")
     assert window.tape.tooltip_at(ghost).endswith(f"→ {bit}")
 
 

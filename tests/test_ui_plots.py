@@ -132,12 +132,12 @@ def test_side_box_writes_numbers_as_the_diagram_does(qtbot):
         qtbot.addWidget(diagram)
         expected = {"ih": "0", "hh": f"{MINUS}2.1e{MINUS}10", "ho": "1.0e6"}
         for weight, text in expected.items():
-            assert diagram.edge_label(weight) == f"{weight} = {text}"
+            assert diagram.state().edges[weight].label == f"{weight} = {text}"
             assert plots.value_label(weight).text().endswith(f">{text}</span>")
         adapter.step(3)
         for weight in WEIGHTS:
             text = format_number(float(adapter.session.history[weight][2]))
-            assert diagram.edge_label(weight) == f"{weight} = {text}"
+            assert diagram.state().edges[weight].label == f"{weight} = {text}"
             assert plots.value_label(weight).text().endswith(f">{text}</span>")
     finally:
         adapter.shutdown()
@@ -218,20 +218,20 @@ def test_a_click_shows_in_the_diagram_the_tick_drawn_there(qtbot, plots, adapter
                      pos=_viewport_point(plots, "signals", 11))
     qtbot.waitUntil(lambda: adapter.session.cursor == 11)
     adapter.seek(19)  # the curves are drawn to the cursor: read them from the whole run
-    assert diagram.caption().startswith("tick 19 of 19")
+    assert diagram.state().caption.startswith("tick 19 of 19")
     adapter.seek(11)
-    assert diagram.caption() == "tick 11 of 19: input x = 0, target y = 0"
+    assert diagram.state().caption == "tick 11 of 19: input x = 0, target y = 0"
     values = {}
     for name in SIGNAL_NAMES:
         x, y = plots.curve_data(name)
         values[name] = y[list(x).index(11.0)]
-    assert values["x"] == diagram.node_value("x") == 0
-    assert values["target"] == diagram.node_value("target") == 0  # the first surprise: 1^10 then 0
-    assert values["h"] == diagram.node_value("h")
-    assert values["yhat"] == diagram.node_value("yhat")
+    assert values["x"] == diagram.state().nodes["x"].value == 0
+    assert values["target"] == diagram.state().nodes["target"].value == 0  # the first surprise: 1^10 then 0
+    assert values["h"] == diagram.state().nodes["h"].value
+    assert values["yhat"] == diagram.state().nodes["yhat"].value
     for weight in WEIGHTS:  # and the weights drawn at x = 11 are those the diagram shows
         x, y = plots.curve_data(weight)
-        assert y[list(x).index(11.0)] == diagram.edge_value(weight)
+        assert y[list(x).index(11.0)] == diagram.state().edges[weight].value
 
 
 def _signals_y_range(plots: WeightPlots) -> tuple[float, float]:

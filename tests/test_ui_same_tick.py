@@ -33,7 +33,7 @@ _HEADER_VALUE = re.compile(r"=\s*<span[^>]*>([^<]+)</span>")
 
 def shown(window) -> dict[str, object]:
     """What each panel displays now: tick (1-based), x, y and stage as each says it, and the weights."""
-    diagram = window.diagram.caption()
+    diagram = window.diagram.state().caption
     d_tick, d_x, d_y = _DIAGRAM_TICK.search(diagram).groups()
     d_stage = _STAGE.search(diagram)
     lines = window.equations.text().splitlines()
@@ -50,7 +50,7 @@ def shown(window) -> dict[str, object]:
         "tape": (x_bit + 1, int(bits[x_bit]), int(bits[y_bit]),
                  None if window.adapter.stage is None else int(window.adapter.stage) + 1),
         "updating": window.equations.updating,
-        "diagram weights": {w: window.diagram.edge_label(w).split(" = ")[1] for w in WEIGHTS},
+        "diagram weights": {w: window.diagram.state().edges[w].label.split(" = ")[1] for w in WEIGHTS},
         "plot weights": {w: _HEADER_VALUE.search(window.plots.value_label(w).text()).group(1)
                          for w in WEIGHTS},
     }

@@ -28,14 +28,14 @@ def test_shift_right_walks_one_tick_through_its_stages(qtbot, window):
         shift_right(qtbot, window)
         assert adapter.stage == expected and adapter.stage_tick == 11
         assert session.cursor == 11  # nothing is done before the update
-        assert "ih = " + format_number(before.ih) == diagram.edge_label("ih")
+        assert "ih = " + format_number(before.ih) == diagram.state().edges["ih"].label
     shift_right(qtbot, window)
     assert adapter.stage == Stage.UPDATE
     assert session.cursor == 12 and adapter.stage_tick == 11
     assert stages == list(range(len(Stage)))
     row = session.history.tick(11)
-    assert diagram.edge_label("hh") == f"hh = {format_number(row.hh)}"
-    assert diagram.highlighted() == {"ih", "hh", "ho"}
+    assert diagram.state().edges["hh"].label == f"hh = {format_number(row.hh)}"
+    assert diagram.state().highlight == {"ih", "hh", "ho"}
     # The next press starts the next tick.
     shift_right(qtbot, window)
     assert adapter.stage == Stage.FORWARD_H and adapter.stage_tick == 12 and session.cursor == 12
@@ -48,22 +48,22 @@ def test_the_diagram_reveals_each_value_in_its_stage(qtbot, window):
 
     tick = explain_next(adapter.session)
     adapter.advance_stage()
-    assert diagram.highlighted() == {"x", "h", "ih", "hh"}
-    assert diagram.node_value("h") == tick.forward.h
-    assert diagram.node_text("yhat") == "?" and diagram.error_text() == ""
-    assert diagram.edge_delta_text("ho") == ""
-    assert "stage 1 of 7: forward x → h" in diagram.caption()
+    assert diagram.state().highlight == {"x", "h", "ih", "hh"}
+    assert diagram.state().nodes["h"].value == tick.forward.h
+    assert diagram.state().nodes["yhat"].text == "?" and diagram.state().error_text == ""
+    assert diagram.state().edges["ho"].delta_text == ""
+    assert "stage 1 of 7: forward x → h" in diagram.state().caption
     adapter.advance_stage()
-    assert diagram.node_value("yhat") == tick.forward.yhat and diagram.highlighted() == {"h", "yhat", "ho"}
+    assert diagram.state().nodes["yhat"].value == tick.forward.yhat and diagram.state().highlight == {"h", "yhat", "ho"}
     adapter.advance_stage()
-    assert "error" in diagram.highlighted() and diagram.error_text().endswith(
+    assert "error" in diagram.state().highlight and diagram.state().error_text.endswith(
         format(tick.err, "+.3f").replace("-", "\u2212"))
     adapter.advance_stage()
     # Sequential rule: ho really moves now; ih and hh wait for the update.
-    assert diagram.edge_value("ho") == tick.updates["ho"].after
-    assert diagram.edge_delta_text("ho") != "" and diagram.edge_delta_text("hh") == ""
-    assert diagram.edge_value("hh") == tick.updates["hh"].before
-    assert "ho moves at once" in diagram.caption()
+    assert diagram.state().edges["ho"].value == tick.updates["ho"].after
+    assert diagram.state().edges["ho"].delta_text != "" and diagram.state().edges["hh"].delta_text == ""
+    assert diagram.state().edges["hh"].value == tick.updates["hh"].before
+    assert "ho moves at once" in diagram.state().caption
 
 
 def test_the_simultaneous_rule_keeps_every_weight_until_the_update(qtbot):
@@ -74,10 +74,10 @@ def test_the_simultaneous_rule_keeps_every_weight_until_the_update(qtbot):
     for _ in range(6):
         adapter.advance_stage()
     assert adapter.stage == Stage.GRAD_HH
-    assert window.diagram.edge_value("ho") == ho
-    assert window.diagram.edge_delta_text("ho").startswith("Δ")
+    assert window.diagram.state().edges["ho"].value == ho
+    assert window.diagram.state().edges["ho"].delta_text.startswith("Δ")
     adapter.advance_stage()
-    assert window.diagram.edge_value("ho") == adapter.session.history.tick(12).ho != ho
+    assert window.diagram.state().edges["ho"].value == adapter.session.history.tick(12).ho != ho
     adapter.shutdown()
 
 
@@ -113,9 +113,9 @@ def test_back_ends_the_stages(qtbot, window):
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Left)
     assert adapter.stage is None and ended == [NO_STAGE]
     assert adapter.session.cursor == 4
-    assert window.diagram.highlighted() == frozenset()
+    assert window.diagram.state().highlight == frozenset()
     assert "slow motion" not in window.equations.text()
-    assert window.diagram.caption().startswith("tick 4 of 19")
+    assert window.diagram.state().caption.startswith("tick 4 of 19")
 
 
 def test_back_at_tick_zero_still_ends_the_stages(qtbot, window):
@@ -143,10 +143,10 @@ def test_any_other_action_ends_the_stages(qtbot, window):
         adapter.step(5)
         adapter.advance_stage()
         adapter.advance_stage()
-        assert adapter.stage is not None and window.diagram.highlighted(), name
+        assert adapter.stage is not None and window.diagram.state().highlight, name
         action(adapter)
         assert adapter.stage is None and adapter.stage_tick is None, name
-        assert window.diagram.highlighted() == frozenset(), name
+        assert window.diagram.state().highlight == frozenset(), name
 
 
 def test_a_step_during_the_stages_does_the_whole_tick_once(qtbot, window):
