@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QApplication, QLabel
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.engine.notation import change_signs, notation, sign_flips
+from rnnviz.present.diagram import diagram_state
+from rnnviz.present.format import format_number
+from rnnviz.present.series import TOOLTIP_CHARS
 from rnnviz.session import Session
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.diagram import NetworkDiagram
-from rnnviz.ui.theme import format_number
-from rnnviz.ui.plots import TOOLTIP_CHARS, WeightPlots
+from rnnviz.ui.plots import WeightPlots
 
 MINUS = "\u2212"
 
@@ -128,16 +130,14 @@ def test_side_box_writes_numbers_as_the_diagram_does(qtbot):
     adapter = SessionAdapter(Session("1^10 0^10", LearnerParams(init=(0.0, -2.1e-10, 1.0e6))))
     try:
         plots = make_plots(qtbot, adapter)
-        diagram = NetworkDiagram(adapter)
-        qtbot.addWidget(diagram)
         expected = {"ih": "0", "hh": f"{MINUS}2.1e{MINUS}10", "ho": "1.0e6"}
         for weight, text in expected.items():
-            assert diagram.state().edges[weight].label == f"{weight} = {text}"
+            assert diagram_state(adapter.session).edges[weight].label == f"{weight} = {text}"
             assert plots.value_label(weight).text().endswith(f">{text}</span>")
         adapter.step(3)
         for weight in WEIGHTS:
             text = format_number(float(adapter.session.history[weight][2]))
-            assert diagram.state().edges[weight].label == f"{weight} = {text}"
+            assert diagram_state(adapter.session).edges[weight].label == f"{weight} = {text}"
             assert plots.value_label(weight).text().endswith(f">{text}</span>")
     finally:
         adapter.shutdown()

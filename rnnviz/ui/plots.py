@@ -41,33 +41,28 @@ except ``ho`` in the sequential rule, which moves at its own stage.
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import (
-    QColor, QFont, QFontMetrics, QFontMetricsF, QPainterPath, QPalette, QPen, QPolygonF, QResizeEvent, QShowEvent,
-)
-from PySide6.QtWidgets import (
-    QGraphicsSimpleTextItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPalette, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from rnnviz.engine.history import WEIGHTS
-from rnnviz.engine.notation import MINUS
 from rnnviz.present.series import (
-    ELLIPSIS as _ELLIPSIS, EXACT_POINTS, SIGNAL_CURVES, TOOLTIP_CHARS, SeriesCache, fitted_y_range,
-    legend_notes, signals_y_range, ticks_near_view, weights_shown,
+    EXACT_POINTS, SIGNAL_CURVES, SeriesCache, legend_notes, signals_y_range, ticks_near_view,
+    weights_shown,
 )
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
-from rnnviz.ui.theme import format_number
+from rnnviz.ui.plot_axes import TickAxis, fit_left_axes
+from rnnviz.ui.plot_items import (
+    AXIS_COLOR, NotationLabel, SignalItems, SignalsLegend, WeightRow, build_weight_row, fit_y,
+    marker_styles, new_plot, pixel_height,
+)
 
-__all__ = ["EXACT_POINTS", "TOOLTIP_CHARS", "NotationLabel", "TickAxis", "ValueAxis", "WeightPlots"]
+__all__ = ["SIGNAL_NAMES", "SIGNALS_PLOT", "WeightPlots"]
 
 #: A marker's size is at most this share of the tick spacing, so a gap always
 #: parts two neighbours (at 4-10 px spacing they merged into a band), and at
@@ -79,481 +74,11 @@ MARKER_PX: Final[float] = 11.0
 MARKER_MIN_PX: Final[float] = 5.0
 #: The +/−/0 markers show only when ticks are at least this many pixels apart.
 MARKER_MIN_SPACING_PX: Final[float] = MARKER_MIN_PX / MARKER_SHARE
-#: Below this size a marker has no white rim: it would eat most of the colour.
-MARKER_RIM_MIN_PX: Final[float] = 7.0
-#: Target dots show only when ticks are at least this many pixels apart;
-#: closer, they would touch and read as a bar (the input steps still show the bits).
-TARGET_MIN_SPACING_PX: Final[float] = 4.0
-#: A target dot's diameter is at most this share of the tick spacing, so a
-#: gap always parts two neighbours, and at most TARGET_DOT_PX × the font scale.
-TARGET_DOT_SHARE: Final[float] = 0.65
-TARGET_DOT_PX: Final[float] = 5.0
-#: Font sizes the legend tries, as shares of the plots' text, until all of it fits beside the signals plot.
-LEGEND_SHRINK: Final[tuple[float, ...]] = (1.0, 0.9, 0.8)
 #: Side box width, in multiples of the font's average character width.
 SIDE_WIDTH_CHARS: Final[int] = 24
-#: Space between an axis title's text and the widest tick label, in multiples
-#: of the font's height. The four left axes share one width, the least that
-#: fits the widest label drawn on any of them, so their data areas line up.
-AXIS_TITLE_GAP: Final[float] = 0.35
 
 SIGNALS_PLOT: Final[str] = "signals"
 SIGNAL_NAMES: Final[tuple[str, ...]] = ("x", "target", "h", "yhat")
-_SIGNAL_LABELS: Final[dict[str, str]] = {
-    "x": "x input", "target": "target (next bit)", "h": "h hidden", "yhat": "ŷ prediction",
-}
-_CURVE_COLOR: Final[str] = "#3a3a3a"
-_AXIS_COLOR: Final[str] = "#404040"
-_NOTE_COLOR: Final[str] = "#6b6b6b"
-
-
-#: Bar thickness of the + and − marker symbols, as a share of their size
-#: (pyqtgraph's own '+' uses 0.2, which reads as a thin line beside a curve).
-_BAR: Final[float] = 0.26
-
-
-def _bar_symbol(plus: bool) -> QPainterPath:
-    """A '+' or a '−' of equal bars in the unit square, as one outline (so a rim goes round it)."""
-    b = _BAR / 2
-    if plus:
-        corners = [(-0.5, -b), (-b, -b), (-b, -0.5), (b, -0.5), (b, -b), (0.5, -b),
-                   (0.5, b), (b, b), (b, 0.5), (-b, 0.5), (-b, b), (-0.5, b)]
-    else:
-        corners = [(-0.5, -b), (0.5, -b), (0.5, b), (-0.5, b)]
-    path = QPainterPath()
-    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in corners]))
-    path.closeSubpath()
-    return path
-
-
-def _marker_styles() -> tuple[np.ndarray, np.ndarray]:
-    """Symbols and brushes of the change markers, indexed by sign + 1 (−, 0, +)."""
-    symbols = np.empty(3, dtype=object)
-    symbols[:] = [_bar_symbol(plus=False), "o", _bar_symbol(plus=True)]
-    brushes = np.empty(3, dtype=object)
-    brushes[:] = [pg.mkBrush(c) for c in (theme.NEGATIVE, theme.NEUTRAL, theme.POSITIVE)]
-    return symbols, brushes
-
-
-_EXPONENT: Final[re.Pattern[str]] = re.compile(r"e([+-])0*(\d)")
-
-
-def _typographic(text: str) -> str:
-    """*text* with U+2212 for every minus and a short exponent (``1e+06`` → ``1e6``)."""
-    text = _EXPONENT.sub(lambda m: "e" + ("-" if m.group(1) == "-" else "") + m.group(2), text)
-    return text.replace("-", MINUS)
-
-
-class ValueAxis(pg.AxisItem):
-    """pyqtgraph's axis, writing a true minus sign (U+2212) and short exponents.
-
-    :meth:`label_width` tells, before anything is drawn, how wide the tick
-    labels of the present range will be, so the plots can give the axis
-    just that room (pyqtgraph silently leaves out a label that does not fit).
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._measured: tuple[object, float] | None = None  # (what it depends on, width)
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
-        return [_typographic(text) for text in super().tickStrings(values, scale, spacing)]
-
-    def title_ink_right(self) -> float:
-        """Where the rotated title's text ends on the right, in axis coordinates.
-
-        pyqtgraph puts the title (a text item turned a quarter left) at the
-        axis' left edge; its box has the text document's margin on each side.
-        """
-        box = self.label.mapRectToParent(self.label.boundingRect())
-        return box.right() - self.label.document().documentMargin()
-
-    def label_width(self) -> float:
-        """The width of the widest tick label drawn at the present range and height.
-
-        The levels of ticks and the crowding limits are pyqtgraph's own
-        (:meth:`pyqtgraph.AxisItem.generateDrawSpecs`), measured the same way,
-        without the check that drops labels wider than the axis.
-        """
-        bounds = self.mapRectFromParent(self.geometry())
-        span = (bounds.topRight() + QPointF(-1, -1), bounds.bottomRight() + QPointF(-1, 1))
-        points = [self.mapToDevice(point) for point in span]
-        if None in points:
-            length = bounds.height() + 2
-        else:
-            length = math.hypot(points[1].x() - points[0].x(), points[1].y() - points[0].y())
-        font = QFont(self.style["tickFont"] or self.font())
-        low, high = sorted(self.range)
-        key = (low, high, round(length, 3), round(bounds.height(), 3), font.key(), self.style["showValues"])
-        if self._measured is not None and self._measured[0] == key:
-            return self._measured[1]
-        width = self._widest_label(low, high, length, bounds.height(), font)
-        self._measured = (key, width)
-        return width
-
-    def _widest_label(self, low: float, high: float, length: float, height: float, font: QFont) -> float:
-        if not self.style["showValues"] or length <= 0 or high <= low:
-            return 0.0
-        metrics = QFontMetricsF(font)
-        room = QRectF(0, 0, 100, 100)
-        centre = int(Qt.AlignmentFlag.AlignCenter)
-        # How far past its ends the axis lets a label reach (pyqtgraph's boundingRect).
-        overlap = self.style["hideOverlappingLabels"]
-        reach = 15 if overlap is False else 0 if overlap is True else int(overlap)
-        widest, heights, drawn = 0.0, 0.0, 0
-        levels = self.tickValues(low, high, length)[: self.style["maxTextLevel"] + 1]
-        for i, (spacing, values) in enumerate(levels):
-            values = [v for v in values if low <= v <= high]
-            if not values:
-                continue
-            rects = [metrics.boundingRect(room, centre, text)
-                     for text in self.tickStrings(values, self.autoSIPrefixScale * self.scale, spacing)]
-            level_heights = heights + sum(rect.height() * 0.8 for rect in rects)
-            if i > 0 and any(drawn >= count and level_heights / length >= limit
-                             for count, limit in self.style["textFillLimits"]):
-                break  # too crowded: pyqtgraph writes no labels from this level on
-            heights = level_heights
-            for value, rect in zip(values, rects):
-                # Labels that would reach too far past the axis' ends are left out.
-                y = (high - value) / (high - low) * height
-                half = rect.height() * 0.8 / 2
-                if -reach <= y - half and y + half <= height + reach:
-                    widest = max(widest, rect.width())
-                    drawn += 1
-        return widest
-
-
-class TickAxis(pg.AxisItem):
-    """The shared tick axis: whole ticks only (no "0.5"), with thousands separators.
-
-    With :meth:`set_cursor` it writes the cursor's tick under the cursor line,
-    in the cursor's colour, where the line meets the axis; the tick labels
-    it would touch give way, so no number runs into the line. The cursor's
-    label is an item of its own: moving it costs no redraw of the axis,
-    unless another label has to give way or come back.
-    """
-
-    #: Room kept free on each side of the cursor's label, in multiples of its height.
-    CURSOR_GAP: Final[float] = 0.3
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._cursor: float | None = None
-        self._cursor_label = QGraphicsSimpleTextItem(self)
-        self._cursor_label.setBrush(QColor(theme.CURSOR))
-        self._cursor_label.hide()
-        self._labels: list[tuple[QRectF, str]] = []  # the tick labels of the last drawing
-        self._hidden: frozenset[int] = frozenset()  # …and those that gave way in it
-
-    def set_cursor(self, tick: float | None) -> None:
-        """Label the cursor at *tick* (None: no cursor label)."""
-        if tick == self._cursor:
-            return
-        self._cursor = tick
-        self._place_cursor_label()
-
-    def cursor_x(self) -> float | None:
-        """Where the cursor line meets the axis, in item coordinates (None when out of view)."""
-        low, high = self.range
-        if self._cursor is None or high <= low or not low <= self._cursor <= high:
-            return None
-        bounds = self.mapRectFromParent(self.geometry())
-        return bounds.left() + (self._cursor - low) / (high - low) * bounds.width()
-
-    @property
-    def drawn_labels(self) -> list[tuple[QRectF, str]]:
-        """The labels on show, ``(rect in item coordinates, text)``; the cursor's last."""
-        shown = [label for i, label in enumerate(self._labels) if i not in self._hidden]
-        if self._cursor_label.isVisible():
-            shown.append((self._cursor_rect(), self._cursor_label.text()))
-        return shown
-
-    # -- keeping the cursor's label in place ---------------------------------------------
-    def setRange(self, mn, mx):  # noqa: N802 (pyqtgraph override)
-        super().setRange(mn, mx)
-        self._place_cursor_label()
-
-    def resizeEvent(self, ev=None):  # noqa: N802 (pyqtgraph override)
-        super().resizeEvent(ev)
-        self._place_cursor_label()
-
-    def setStyle(self, **kwargs):  # noqa: N802 (pyqtgraph override)
-        super().setStyle(**kwargs)
-        self._place_cursor_label()
-
-    def _place_cursor_label(self) -> None:
-        label = getattr(self, "_cursor_label", None)
-        if label is None:
-            return  # pyqtgraph sizes and styles the axis while building it
-        x = self.cursor_x()
-        if x is None or not self.style["showValues"]:
-            label.hide()
-        else:
-            font = QFont(self.style["tickFont"] or self.font())
-            font.setBold(True)
-            label.setFont(font)
-            label.setText(self.tickStrings([self._cursor], 1.0, 1.0)[0])
-            size = label.boundingRect().size()
-            bounds = self.mapRectFromParent(self.geometry())
-            # Where pyqtgraph puts the tops of the tick labels.
-            top = bounds.top() + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1]
-            left = min(max(x - size.width() / 2, bounds.left()), bounds.right() - size.width())
-            label.setPos(left, top)
-            label.show()
-        if self._clashing() != self._hidden:
-            self.picture = None  # pyqtgraph redraws its cached picture only when told
-            self.update()
-
-    def _cursor_rect(self) -> QRectF:
-        label = self._cursor_label
-        return QRectF(label.pos(), label.boundingRect().size())
-
-    def _clashing(self) -> frozenset[int]:
-        """The tick labels within reach of the cursor's label."""
-        if not self._cursor_label.isVisible():
-            return frozenset()
-        own = self._cursor_rect()
-        gap = self.CURSOR_GAP * own.height()
-        keep_clear = own.adjusted(-gap, 0, gap, 0)
-        return frozenset(i for i, (rect, _) in enumerate(self._labels) if rect.intersects(keep_clear))
-
-    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802 (pyqtgraph override)
-        self._labels = [(QRectF(rect), text) for rect, _flags, text in textSpecs]
-        self._hidden = self._clashing()
-        kept = [spec for i, spec in enumerate(textSpecs) if i not in self._hidden]
-        super().drawPicture(p, axisSpec, tickSpecs, kept)
-
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph override)
-        levels = super().tickSpacing(minVal, maxVal, size)
-        # pyqtgraph's spacings are 1, 2 or 5 × 10^k: those of 1 or more are whole numbers.
-        whole = [(spacing, offset) for spacing, offset in levels if spacing >= 1 - 1e-9]
-        return whole or [(1.0, 0.0)]
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
-        return [f"{round(v * scale):,}".replace("-", MINUS) for v in values]
-
-
-class NotationLabel(QLabel):
-    """Word-wrapped text that, when too long for its box, shows its end after "… ".
-
-    The notation grows at its end, which is what a learner watches, so the
-    start is elided; cuts fall between tokens.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        # The box decides the size, never the text (a long notation would
-        # otherwise widen the whole window).
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.setMinimumSize(1, 1)
-        self._full = ""
-        self._first_token = 0
-        self._cut = 0  # absolute number of tokens the shown text leaves out
-        self._tooltip_source: Callable[[], str] | None = None
-
-    def set_tooltip_source(self, source: Callable[[], str] | None) -> None:
-        """Where the tooltip text comes from; asked only when a tooltip is about to show.
-
-        Formatting a few thousand characters on every frame would cost more
-        than drawing the plots.
-        """
-        self._tooltip_source = source
-
-    def event(self, event: QEvent) -> bool:  # Qt override
-        if event.type() == QEvent.Type.ToolTip and self._tooltip_source is not None:
-            self.setToolTip(self._tooltip_source())
-        return super().event(event)
-
-    def set_notation(self, text: str, *, first_token: int = 0) -> None:
-        """Show *text*, the notation from its token number *first_token* on.
-
-        A *first_token* above 0 says that earlier tokens were left out already,
-        so the label shows the leading "… " even when the rest fits.
-        """
-        if (text, first_token) == (self._full, self._first_token):
-            return
-        self._full = text
-        self._first_token = first_token
-        self._elide()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._elide()
-
-    def _fits(self, text: str) -> bool:
-        rect = self.contentsRect()
-        width, height = max(rect.width(), 1), max(rect.height(), 1)
-        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
-        used = self.fontMetrics().boundingRect(QRect(0, 0, width, 1 << 20), flags, text)
-        return used.height() <= height and used.width() <= width
-
-    def _elide(self) -> None:
-        text = self._full
-        if self._first_token == 0 and self._fits(text):
-            self._cut = 0
-            self.setText(text)
-            return
-        tokens = text.split(" ")
-        fits = lambda dropped: self._fits(_ELLIPSIS + " ".join(tokens[dropped:]))  # noqa: E731
-        # The fewest leading tokens to drop so that "… " + the rest fits. The
-        # notation grows at its end, so the last cut is the best first guess:
-        # gallop from it, then bisect (two or three measurements per frame).
-        lowest = 0 if self._first_token else 1
-        count = len(tokens)
-        guess = min(max(self._cut - self._first_token, lowest), count)
-        step = 1
-        if fits(guess):
-            high = guess
-            while high - step >= lowest and fits(high - step):
-                high -= step
-                step *= 2
-            low = max(high - step, lowest - 1)
-        else:
-            low = guess
-            while low + step < count and not fits(low + step):
-                low += step
-                step *= 2
-            high = min(low + step, count)
-        while high - low > 1:
-            middle = (low + high) // 2
-            if fits(middle):
-                high = middle
-            else:
-                low = middle
-        self._cut = self._first_token + high
-        self.setText(_ELLIPSIS + " ".join(tokens[high:]) if high < count else "…")
-
-
-class SignalsLegend:
-    """The signals' legend in the side column, written so that all of it fits its box.
-
-    Parameters
-    ----------
-    parent
-        The side column that holds its box.
-    """
-
-    def __init__(self, parent: QWidget) -> None:
-        box = QWidget(parent)
-        box.setObjectName("side_signals")
-        box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(6, 0, 4, 0)
-        box_layout.setSpacing(1)
-        label = QLabel(box)
-        label.setObjectName("signalsLegend")
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        box_layout.addWidget(label, 1)
-        self.box = box
-        self.label = label
-        self._lines: list[str] | None = None  # None until the first notes are set
-        self._fitted: tuple | None = None  # what the text was last fitted to
-
-    def set_notes(self, notes: list[str]) -> None:
-        """The legend's entries followed by *notes* (see :func:`rnnviz.present.series.legend_notes`)."""
-
-        def line(color: str, glyph: str, text: str) -> str:
-            return f"<span style='color:{color}'>{glyph}</span> {text}"
-
-        lines = [
-            line(theme.SIGNAL_COLOURS["x"], "━", _SIGNAL_LABELS["x"]),
-            line(theme.SIGNAL_COLOURS["target"], "●", _SIGNAL_LABELS["target"]),
-            line(theme.SIGNAL_COLOURS["h"], "━", _SIGNAL_LABELS["h"]),
-            line(theme.SIGNAL_COLOURS["yhat"], "━", _SIGNAL_LABELS["yhat"]),
-            "",
-            f"<b style='color:{theme.POSITIVE}'>+</b> up &nbsp;"
-            f"<b style='color:{theme.NEGATIVE}'>{MINUS}</b> down &nbsp;"
-            f"<span style='color:{theme.NEUTRAL}'>•</span> same",
-            line(theme.CROSSING, "│", "sign flip (a comma)"),
-        ]
-        lines += [f"<span style='color:{_NOTE_COLOR}'>{note}</span>" for note in notes]
-        self._lines = lines
-
-    def refit(self) -> None:
-        """Fit the text again at the next :meth:`fit` (its font was reset from outside)."""
-        self._fitted = None
-
-    def fit(self, base: QFont) -> None:
-        """Write the legend so that all of it fits its box, in *base* or a smaller font.
-
-        Beside a short signals plot (a 1280×720 frame) the notes were cut off
-        at the bottom: the blank line goes first, then the text shrinks in
-        steps (:data:`LEGEND_SHRINK` of *base*).
-        """
-        lines = self._lines
-        if lines is None:
-            return  # the fonts are applied while the plots are being built
-        box = self.box
-        margins = box.layout().contentsMargins()
-        width = max(box.width() - margins.left() - margins.right(), 1)
-        height = box.height() - margins.top() - margins.bottom()
-        key = (tuple(lines), width, height, base.key())
-        if key == self._fitted:
-            return
-        self._fitted = key
-        legend = self.label
-        spaced = "<br>".join(lines)
-        tight = "<br>".join(line for line in lines if line)
-        for factor in LEGEND_SHRINK:
-            font = theme.scaled_font(base, factor) if factor != 1.0 else base
-            for text in (spaced, tight):
-                if legend.font() != font:
-                    legend.setFont(font)
-                if text != legend.text():
-                    legend.setText(text)
-                if legend.heightForWidth(width) <= height:
-                    return
-
-
-@dataclass(eq=False)
-class _WeightRow:
-    """The items of one weight plot (its caches are in the widget's SeriesCache)."""
-
-    name: str
-    plot: pg.PlotItem
-    curve: pg.PlotCurveItem
-    markers: pg.ScatterPlotItem
-    crossings: pg.PlotCurveItem
-    cursor: pg.InfiniteLine
-    box: QWidget
-    header: QLabel
-    notation: NotationLabel
-    marker_signs: np.ndarray
-    text_cursor: int = 0
-    crossings_dense: bool = False
-
-    def draw_markers(
-        self, x: np.ndarray | None, y: np.ndarray | None, signs: np.ndarray | None, size: float,
-        styles: tuple[np.ndarray, np.ndarray], rim: QPen,
-    ) -> None:
-        """Markers of *size* px at ``x, y`` for the change *signs* (a 0 is a smaller dot); None: no markers."""
-        if signs is None:
-            self.markers.setData([], [])
-            self.markers.setVisible(False)
-            self.marker_signs = np.empty(0, np.int8)
-            return
-        symbols, brushes = styles[0][signs + 1], styles[1][signs + 1]
-        sizes = np.where(signs == 0, size * 0.45, size)
-        # The rim keeps a marker apart from the curve it sits on; it is drawn
-        # over the marker's edge, so small ones go without.
-        pen = rim if size >= MARKER_RIM_MIN_PX else None
-        self.markers.setData(x=x, y=y, symbol=symbols, brush=brushes, size=sizes, pen=pen)
-        self.markers.setVisible(True)
-        self.marker_signs = signs
-
-    def draw_crossings(self, marks: np.ndarray, dense: bool) -> None:
-        """A red line across the plot's y range at each x of *marks*; *dense* says some were left out."""
-        self.crossings_dense = dense
-        y0, y1 = self.plot.vb.viewRange()[1]
-        x = np.repeat(marks, 2)
-        y = np.tile(np.array([y0, y1]), len(marks))
-        self.crossings.setData(x, y)
-        self.crossings.setVisible(len(x) > 0)
 
 
 class WeightPlots(QWidget):
@@ -582,7 +107,7 @@ class WeightPlots(QWidget):
         self._cache = SeriesCache(adapter.session, WEIGHTS, SIGNAL_CURVES)
         self._markers_shown = True
         self._font_scale = 1.0
-        self._marker_symbols, self._marker_brushes = _marker_styles()
+        self._marker_symbols, self._marker_brushes = marker_styles()
         self._marker_rim = pg.mkPen("w", width=1)
 
         self._view = pg.GraphicsLayoutWidget()
@@ -604,11 +129,15 @@ class WeightPlots(QWidget):
         layout.addWidget(self._view, 1)
         layout.addWidget(self._side)
 
-        self._rows: dict[str, _WeightRow] = {}
+        self._rows: dict[str, WeightRow] = {}
         self._plots: dict[str, pg.PlotItem] = {}
         for row, name in enumerate(WEIGHTS):
             self._rows[name] = self._build_weight_row(name, row)
-        self._build_signals_plot(len(WEIGHTS))
+        self._plots[SIGNALS_PLOT] = new_plot(self._view, SIGNALS_PLOT, len(WEIGHTS), "signals")
+        self._signals = SignalItems.build(self._plots[SIGNALS_PLOT])
+        self._tick_axis: TickAxis = self._plots[SIGNALS_PLOT].getAxis("bottom")
+        # The legend lives in the side column, so it never covers data.
+        self._legend = SignalsLegend(self._side)
         self._master = self._plots[WEIGHTS[0]].vb
         for name, plot in self._plots.items():
             if plot.vb is not self._master:
@@ -626,102 +155,16 @@ class WeightPlots(QWidget):
         adapter.changed.connect(self._on_changed)
         self._on_changed(int(Change.ALL))
 
-    # -- building -----------------------------------------------------------
-    def _new_plot(self, name: str, row: int, label: str) -> pg.PlotItem:
-        axes = {"left": ValueAxis(orientation="left"), "bottom": TickAxis(orientation="bottom")}
-        plot = self._view.addPlot(row=row, col=0, axisItems=axes)
-        plot.setObjectName(f"plot_{name}")
-        plot.hideButtons()  # the auto-range button would fight the x-range policy
-        plot.setMenuEnabled(False)
-        plot.vb.setMouseEnabled(x=True, y=False)
-        # A weight's y range follows the visible data, set by _fit_y from the
-        # very arrays just drawn (the signals' range is fixed): pyqtgraph's
-        # auto-range would ask every item for its bounds several times per
-        # frame, which costs more than drawing.
-        plot.vb.disableAutoRange()
-        plot.setLabel("left", label)
-        for side in ("left", "bottom"):
-            axis = plot.getAxis(side)
-            axis.setPen(pg.mkPen(_AXIS_COLOR, width=1))
-            axis.setTextPen(pg.mkPen(_AXIS_COLOR, width=1))
-            axis.enableAutoSIPrefix(False)  # "ih (x0.001)" would hide the weight's real size
-        # No grid: on this machine grid lines cost more per frame than every
-        # curve together (alpha-blended lines across the whole plot).
-        self._plots[name] = plot
-        return plot
-
-    def _build_weight_row(self, name: str, row: int) -> _WeightRow:
-        plot = self._new_plot(name, row, name)
-        plot.getAxis("bottom").setStyle(showValues=False)
-        zero = pg.InfiniteLine(pos=0.0, angle=0, pen=pg.mkPen(theme.ZERO_LINE, width=1))
-        plot.addItem(zero, ignoreBounds=True)
-        crossings = pg.PlotCurveItem(
-            pen=pg.mkPen(QColor(theme.CROSSING), width=1), connect="pairs", antialias=False
-        )
-        crossings.setZValue(-5)  # under the curve, so a crossing never hides it
-        plot.addItem(crossings, ignoreBounds=True)
-        curve = pg.PlotCurveItem(pen=pg.mkPen(_CURVE_COLOR, width=1))
-        plot.addItem(curve)
-        # A white rim keeps each marker apart from the curve it sits on.
-        markers = pg.ScatterPlotItem(pen=pg.mkPen("w", width=1), pxMode=True, hoverable=False)
-        markers.setZValue(11)  # above the cursor line, which passes through the newest marker
-        plot.addItem(markers)
-        cursor = self._cursor_line()
-        plot.addItem(cursor, ignoreBounds=True)
+    def _build_weight_row(self, name: str, row: int) -> WeightRow:
+        plot = self._plots[name] = new_plot(self._view, name, row, name)
+        weight_row = build_weight_row(plot, self._side, name, lambda: self.notation_tooltip(name))
         # Crossing lines span the y range, so they follow it. (Keep this
         # connection: without any Python slot on this signal, pytest's
         # teardown of earlier windows ended in a segfault here, 2026-11-22.)
         plot.vb.sigYRangeChanged.connect(
             lambda *_: self._update_crossings(self._rows[name], self._visible())
         )
-
-        box = QWidget(self._side)
-        box.setObjectName(f"side_{name}")
-        box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(6, 0, 4, 0)
-        box_layout.setSpacing(1)
-        header = QLabel(box)
-        header.setObjectName(f"value_{name}")
-        header.setTextFormat(Qt.TextFormat.RichText)
-        notation = NotationLabel(box)
-        notation.setObjectName(f"notation_{name}")
-        notation.set_tooltip_source(lambda: self.notation_tooltip(name))
-        box_layout.addWidget(header)
-        box_layout.addWidget(notation, 1)
-        return _WeightRow(
-            name=name, plot=plot, curve=curve, markers=markers, crossings=crossings,
-            cursor=cursor, box=box, header=header, notation=notation,
-            marker_signs=np.empty(0, np.int8),
-        )
-
-    def _build_signals_plot(self, row: int) -> None:
-        plot = self._new_plot(SIGNALS_PLOT, row, "signals")
-        plot.setLabel("bottom", "tick")
-        self._tick_axis: TickAxis = plot.getAxis("bottom")
-        self._signal_curves: dict[str, pg.PlotCurveItem] = {}
-        for name in SIGNAL_CURVES:
-            curve = pg.PlotCurveItem(pen=pg.mkPen(theme.SIGNAL_COLOURS[name], width=1))
-            plot.addItem(curve)
-            self._signal_curves[name] = curve
-        self._signal_curves["x"].setZValue(-2)  # the input steps sit behind h and ŷ
-        self._targets = pg.ScatterPlotItem(
-            pen=None, brush=pg.mkBrush(theme.SIGNAL_COLOURS["target"]), size=5, symbol="o", hoverable=False,
-        )
-        self._targets.setZValue(11)  # above the cursor line, like the weights' markers
-        plot.addItem(self._targets)
-        self._signals_cursor = self._cursor_line()
-        plot.addItem(self._signals_cursor, ignoreBounds=True)
-
-        # The legend lives in the side column, so it never covers data.
-        self._legend = SignalsLegend(self._side)
-        self._signals_box = self._legend.box
-
-    @staticmethod
-    def _cursor_line() -> pg.InfiniteLine:
-        pen = pg.mkPen(theme.CURSOR, width=1, style=Qt.PenStyle.DashLine)
-        line = pg.InfiniteLine(pos=0.0, angle=90, pen=pen, movable=False)
-        line.setZValue(10)
-        return line
+        return weight_row
 
     # -- public API ---------------------------------------------------------------
     def plot_item(self, name: str) -> pg.PlotItem:
@@ -747,15 +190,7 @@ class WeightPlots(QWidget):
         curve holds the min/max envelope of the visible range, as one vertical
         bar per pixel column (point pairs, drawn with ``connect="pairs"``).
         """
-        if name in self._rows:
-            x, y = self._rows[name].curve.getData()
-        elif name == "target":
-            x, y = self._targets.getData()
-        else:
-            curve = self._signal_curves[name]
-            x, y = curve.getData()
-            if x is not None and curve.opts["stepMode"] == "center":
-                x = x[1:]  # the steps' right ends: tick t's point, x = t + 1
+        x, y = self._rows[name].curve.getData() if name in self._rows else self._signals.data(name)
         if x is None:
             return np.empty(0), np.empty(0)
         return np.asarray(x), np.asarray(y)
@@ -839,7 +274,7 @@ class WeightPlots(QWidget):
                 axis = plot.getAxis(side)
                 axis.setStyle(tickFont=font)
                 axis.label.setFont(font)
-                axis.setLabel(axis.labelText, **{"font-size": f"{size_pt:.1f}pt", "color": _AXIS_COLOR})
+                axis.setLabel(axis.labelText, **{"font-size": f"{size_pt:.1f}pt", "color": AXIS_COLOR})
         self._fit_left_axes()
         for child in self._side.findChildren(QLabel):
             child.setFont(font)
@@ -908,7 +343,6 @@ class WeightPlots(QWidget):
 
     def _refresh_plots(self) -> None:
         session = self._adapter.session
-        history = session.history
         cursor = session.cursor
         visible = self._visible()
         x0, x1, width = visible
@@ -918,47 +352,25 @@ class WeightPlots(QWidget):
         first, last = ticks_near_view(visible, cursor)
         for weight in WEIGHTS:
             row = self._rows[weight]
-            x, y, exact = self._cache.points(session, weight, visible, _pixel_height(row.plot))
+            x, y, exact = self._cache.points(session, weight, visible, pixel_height(row.plot))
             row.curve.setData(
                 x, y, connect="all" if exact else "pairs", antialias=exact and len(x) <= EXACT_POINTS
             )
             row.cursor.setValue(cursor)
-            _fit_y(row.plot, x, y, x0, x1)
+            fit_y(row.plot, x, y, x0, x1)
             self._update_markers(row, first, last, spacing)
             self._update_crossings(row, visible)
-        signal_pixel = _pixel_height(self._plots[SIGNALS_PLOT])
-        for name, curve in self._signal_curves.items():
-            # Tick t's signals stand at x = t + 1, beside the weights it produced.
-            x, y, exact = self._cache.points(session, name, visible, signal_pixel)
-            if name == "x" and exact and len(x):
-                # Input bits are steps held over their tick, from t to t + 1
-                # (pyqtgraph's "center" steps take the boundaries: one more x
-                # than y). An envelope is already a band.
-                curve.setData(np.concatenate(([x[0] - 1.0], x)), y, stepMode="center",
-                              connect="all", antialias=False)
-            else:
-                curve.setData(
-                    x, y, stepMode=None, connect="all" if exact else "pairs",
-                    antialias=exact and name != "x",
-                )
-        if spacing >= TARGET_MIN_SPACING_PX:
-            ticks = np.arange(first + 1, last + 1, dtype=np.float64)
-            targets = np.asarray(history["target"][first:last], dtype=np.float64)
-            size = min(TARGET_DOT_PX * self._font_scale, TARGET_DOT_SHARE * spacing)
-            self._targets.setData(ticks, targets, size=size)
-        else:
-            self._targets.setData([], [])
-        # An empty item still costs a paint and bounds on every frame.
-        self._targets.setVisible(len(self._targets.data) > 0)
-        self._signals_cursor.setValue(cursor)
+        self._signals.draw_curves(self._cache, session, visible)
+        self._signals.draw_targets(session.history["target"], first, last, spacing, self._font_scale)
+        self._signals.cursor.setValue(cursor)
         self._tick_axis.set_cursor(cursor)
         self._update_legend()
         self._fit_left_axes()
 
     def _fit_left_axes(self) -> None:
-        _fit_left_axes(list(self._plots.values()), self.font())
+        fit_left_axes(list(self._plots.values()), self.font())
 
-    def _update_markers(self, row: _WeightRow, first: int, last: int, spacing: float) -> None:
+    def _update_markers(self, row: WeightRow, first: int, last: int, spacing: float) -> None:
         styles = (self._marker_symbols, self._marker_brushes)
         if not self._markers_shown:
             row.draw_markers(None, None, None, 0.0, styles, self._marker_rim)
@@ -967,7 +379,7 @@ class WeightPlots(QWidget):
         big = min(MARKER_PX * self._font_scale, MARKER_SHARE * spacing)
         row.draw_markers(x, y, signs, big, styles, self._marker_rim)
 
-    def _update_crossings(self, row: _WeightRow, visible: tuple[float, float, float]) -> None:
+    def _update_crossings(self, row: WeightRow, visible: tuple[float, float, float]) -> None:
         found = self._cache.crossings(row.name, self._adapter.session.cursor, visible)
         if found is None:
             return  # a resize before the first sync: caches catch up before the next draw
@@ -975,7 +387,7 @@ class WeightPlots(QWidget):
 
     def _update_legend(self) -> None:
         dense = any(row.crossings_dense for row in self._rows.values())
-        self._legend.set_notes(legend_notes(self._markers_shown, self._targets.isVisible(), dense))
+        self._legend.set_notes(legend_notes(self._markers_shown, self._signals.targets.isVisible(), dense))
         self._fit_legend()
 
     def _fit_legend(self) -> None:
@@ -992,24 +404,7 @@ class WeightPlots(QWidget):
         if any(cursor > len(index) for index in self._cache.indexes.values()):
             return  # not synced yet (only during construction)
         for weight, value in self._weights_shown().items():
-            row = self._rows[weight]
-            row.text_cursor = cursor
-            color = theme.sign_color(value).name()
-            header = f"<b>{weight}</b> = <span style='color:{color}'>{format_number(value)}</span>"
-            if header != row.header.text():
-                row.header.setText(header)
-            text, first_token = self._label_tail(row, cursor)
-            row.notation.set_notation(text, first_token=first_token)
-
-    def _label_tail(self, row: _WeightRow, cursor: int) -> tuple[str, int]:
-        # Format only as many tokens as the box could show: a token takes at
-        # least two characters ("+ ").
-        rect = row.notation.contentsRect()
-        metrics = row.notation.fontMetrics()
-        per_line = max(rect.width(), 1) / max(metrics.averageCharWidth(), 1)
-        lines = max(rect.height(), metrics.height()) / max(metrics.lineSpacing(), 1)
-        max_tokens = int(per_line * (lines + 1) / 2) + 2
-        return self._cache.indexes[row.name].tail(cursor, max_tokens)
+            self._rows[weight].show_text(value, cursor, self._cache.indexes[weight])
 
     def notation_tooltip(self, weight: str) -> str:
         """The tooltip of *weight*'s notation: the whole text, or its last few thousand characters."""
@@ -1019,7 +414,7 @@ class WeightPlots(QWidget):
     def _place_side_boxes(self, *_args) -> None:
         """Put each side box level with its plot's data area."""
         boxes = {name: row.box for name, row in self._rows.items()}
-        boxes[SIGNALS_PLOT] = self._signals_box
+        boxes[SIGNALS_PLOT] = self._legend.box
         viewport = self._view.viewport()
         resized = False
         for name, box in boxes.items():
@@ -1065,44 +460,3 @@ class WeightPlots(QWidget):
             if plot.vb.sceneBoundingRect().contains(pos):
                 self._adapter.seek(round(plot.vb.mapSceneToView(pos).x()))
                 return
-
-
-def _pixel_height(plot: pg.PlotItem) -> float:
-    """The height of one pixel of *plot*, in data units (its y range as it stands)."""
-    low, high = plot.vb.viewRange()[1]
-    return (high - low) / max(plot.vb.height(), 1.0)
-
-
-def _fit_left_axes(plots: list[pg.PlotItem], default_font: QFont) -> None:
-    """Give the left axes the room their title and widest tick label need, no more.
-
-    One width for all of them, so their data areas line up. A room made for
-    the widest label any zoom could need left the titles far from their
-    axes and the data area half the plot at presentation sizes.
-    """
-    axes: list[ValueAxis] = [plot.getAxis("left") for plot in plots]
-    font = QFont(axes[0].style["tickFont"] or default_font)
-    style = axes[0].style
-    title = max(axis.title_ink_right() for axis in axes)
-    gap = AXIS_TITLE_GAP * QFontMetricsF(font).height()
-    labels = max(axis.label_width() for axis in axes)
-    # Tick labels end tickTextOffset short of the axis line (the ticks point inwards).
-    width = math.ceil(title + gap + labels + style["tickTextOffset"][0] + max(0, style["tickLength"]) + 1)
-    if all(axis.fixedWidth == width for axis in axes):
-        return
-    for axis in axes:
-        axis.setWidth(width)
-    # Laid out now, not at the next turn of the event loop: the frame
-    # about to be painted has the data area the labels leave.
-    for plot in plots:
-        plot.layout.activate()
-
-
-def _fit_y(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, x0: float, x1: float) -> None:
-    """Fit the y range to the points of the curve inside ``x0 … x1``, with padding."""
-    fitted = fitted_y_range(x, y, x0, x1, tuple(plot.vb.viewRange()[1]))
-    if fitted is not None:
-        plot.vb.setYRange(*fitted, padding=0)
-        # Apply the new transform now: left to the paint, the items it
-        # moves would ask for a second paint of the whole view.
-        plot.vb.updateMatrix()
