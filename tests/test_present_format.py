@@ -72,10 +72,10 @@ def test_speed_label_for_every_speed_the_slider_offers():
 
 
 def test_the_old_homes_hand_out_the_same_functions():
-    """ui.theme and ui.adapter re-export what moved, so views and tests importing them still work."""
+    """ui.theme and ui.adapter re-export what moved, for the views that still read them there."""
     pytest.importorskip("PySide6")
     from rnnviz.ui import adapter, theme
 
-    assert theme.format_number is format_number and theme.guess_text is guess_text
+    assert theme.guess_text is guess_text
     assert theme.fixed is fixed and theme.plain is plain and theme.MINUS == MINUS
     assert adapter.speed_label is speed_label and adapter.MAX_SPEED == MAX_SPEED

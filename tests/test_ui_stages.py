@@ -8,7 +8,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
 from rnnviz.ui.adapter import NO_STAGE, Change, Stage
 from rnnviz.ui.mainwindow import MainWindow
-from rnnviz.ui.theme import format_number
+from rnnviz.present.format import format_number
 from clocks import manual_adapter
 from windows import make_window
 

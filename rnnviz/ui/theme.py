@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QIcon
 
 from rnnviz.engine.notation import MINUS  # noqa: F401 (views write theme.MINUS)
 # Number and guess texts now live in rnnviz.present.format (Qt-free); re-exported for old imports.
-from rnnviz.present.format import fixed, format_number, guess_text, plain  # noqa: F401
+from rnnviz.present.format import fixed, guess_text, plain  # noqa: F401
 from rnnviz.resources import icon_files
 
 #: PuOr, purple (low) → light grey → orange (high).
