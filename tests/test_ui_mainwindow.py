@@ -511,7 +511,7 @@ def test_no_two_actions_share_a_key_and_ctrl_q_quits(qtbot, window):
 def test_a_key_given_twice_is_set_once(window):
     # The standard Quit key is Ctrl+Q on Linux: given with "Ctrl+Q" it made
     # the shortcut ambiguous, and Ctrl+Q did nothing.
-    action = window._action("twice", "Twice", lambda: None,
+    action = window.add_action("twice", "Twice", lambda: None,
                             [QKeySequence("Ctrl+Shift+F12"), QKeySequence(), QKeySequence("Ctrl+Shift+F12")])
     assert [k.toString() for k in action.shortcuts()] == ["Ctrl+Shift+F12"]
 

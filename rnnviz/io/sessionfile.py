@@ -17,6 +17,17 @@ speed, plus the lesson that was open and a caption, if any::
       "caption": "Watch ho now"            (optional)
     }
 
+A file of another model kind (docs/architecture.md, "Adding a model kind")
+has the same envelope and names its kind; what its run needs is the kind's
+own ``run`` object, which this module checks only for shape and size and
+the kind itself reads::
+
+    {"format": "rnnviz-session", "version": 1, "model": "counter",
+     "run": {…}, "speed": 10, "caption": "…" (optional)}
+
+A file without ``model`` (every file so far) is a one-neuron session, and
+so is one whose ``model`` is ``"neuron"``.
+
 ``sequence`` is text in the sequence language (docs/architecture.md,
 'The sequence syntax'), so a file stays readable and a generator call stays
 a call. ``params`` are the parameters in
@@ -91,7 +102,12 @@ _PARAM_FIELDS: Final[tuple[str, ...]] = (
 _REQUIRED: Final[tuple[str, ...]] = (
     "format", "version", "sequence", "params", "param_log", "cursor", "speed",
 )
-_OPTIONAL: Final[tuple[str, ...]] = ("lesson", "caption")
+_OPTIONAL: Final[tuple[str, ...]] = ("lesson", "caption", "model")
+#: The model kind of a file without a ``model`` field: the one-neuron learner.
+NEURON_MODEL: Final[str] = "neuron"
+#: The longest model kind name a file may give.
+MAX_MODEL_KEY: Final[int] = 40
+_MODEL_REQUIRED: Final[tuple[str, ...]] = ("format", "version", "model", "run", "speed")
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,16 @@ class SessionFile:
     sequence: str
     speed: int
     lesson: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A session file of another model kind: its kind, its run's own data, speed and caption."""
+
+    model: str
+    run: dict[str, Any]
+    speed: int
     caption: str | None = None
 
 
@@ -179,6 +205,26 @@ def dumps(session: Session, **extras: Any) -> str:
                       allow_nan=False) + "\n"
 
 
+def model_to_json(model: str, run: Mapping[str, Any], *, speed: int = 10,
+                  caption: str | None = None) -> dict[str, Any]:
+    """The JSON object of a session file of the model kind *model* whose run is *run*."""
+    data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "model": model,
+                            "run": dict(run), "speed": int(speed)}
+    if caption:
+        data["caption"] = caption
+    return data
+
+
+def save_model(path: str | os.PathLike[str], model: str, run: Mapping[str, Any], *,
+               speed: int = 10, caption: str | None = None) -> Path:
+    """Write a session file of the model kind *model* atomically (see :func:`save`)."""
+    path = Path(path)
+    text = json.dumps(model_to_json(model, run, speed=speed, caption=caption), ensure_ascii=False,
+                      indent=1, allow_nan=False) + "\n"
+    replace_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8", newline="\n"))
+    return path
+
+
 def save(path: str | os.PathLike[str], session: Session, **extras: Any) -> Path:
     """Write *session* to *path* atomically and return the path.
 
@@ -199,7 +245,7 @@ def save(path: str | os.PathLike[str], session: Session, **extras: Any) -> Path:
 
 # -- reading ---------------------------------------------------------------------
 def load(path: str | os.PathLike[str], *, speeds: Collection[int] = SPEEDS) -> SessionFile:
-    """Read and validate the session file at *path*.
+    """Read and validate the one-neuron session file at *path*.
 
     Parameters
     ----------
@@ -213,7 +259,16 @@ def load(path: str | os.PathLike[str], *, speeds: Collection[int] = SPEEDS) -> S
         If the file cannot be read or is not a valid session file; the
         message is one line and names the field at fault.
     """
-    path = Path(path)
+    return loads(_read_text(Path(path)), speeds=speeds)
+
+
+def load_any(path: str | os.PathLike[str], *, speeds: Collection[int] = SPEEDS) -> SessionFile | ModelFile:
+    """Read the session file at *path*, of any model kind (see :func:`load`)."""
+    return loads_any(_read_text(Path(path)), speeds=speeds)
+
+
+def _read_text(path: Path) -> str:
+    """The text of the file at *path*, read safely (regular files only, bounded size)."""
     try:
         raw = read_regular_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
@@ -228,14 +283,52 @@ def load(path: str | os.PathLike[str], *, speeds: Collection[int] = SPEEDS) -> S
         raise InputError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB, the most a "
                          "session file may be")
     try:
-        text = decode_text(raw)
+        return decode_text(raw)
     except UnicodeDecodeError as error:
         raise InputError(f"not a text file (byte {error.start + 1} is not UTF-8)") from None
-    return loads(text, speeds=speeds)
+
+
+def loads_any(text: str, *, speeds: Collection[int] = SPEEDS) -> SessionFile | ModelFile:
+    """Validate the text of a session file of any model kind (see :func:`load_any`)."""
+    data = _envelope(text)
+    if _model(data) == NEURON_MODEL:
+        return _session_file(data, speeds)
+    _check_fields(data, _MODEL_REQUIRED, ("caption",), "the session")
+    run = data["run"]
+    if not isinstance(run, dict):
+        raise InputError(f"'run' must be an object, not {_kind(run)}")
+    return ModelFile(_model(data), run, _speed(data, speeds),
+                     _optional_string(data, "caption", MAX_PRESENTER_CAPTION))
 
 
 def loads(text: str, *, speeds: Collection[int] = SPEEDS) -> SessionFile:
-    """Validate the text of a session file and build its session (see :func:`load`)."""
+    """Validate the text of a one-neuron session file and build its session (see :func:`load`)."""
+    data = _envelope(text)
+    model = _model(data)
+    if model != NEURON_MODEL:
+        raise InputError(f"this is a session of the {model!r} model, not of the one-neuron learner")
+    return _session_file(data, speeds)
+
+
+def _model(data: Mapping[str, object]) -> str:
+    if "model" not in data:
+        return NEURON_MODEL
+    model = _string(data, "model", "model")
+    if not model or len(model) > MAX_MODEL_KEY or not model.replace("-", "").isalnum():
+        raise InputError(f"'model' must be a model kind's name (letters, digits, -), not {_show(model)}")
+    return model
+
+
+def _speed(data: Mapping[str, object], speeds: Collection[int]) -> int:
+    speed = _whole(data, "speed", "speed")
+    if speed not in speeds:
+        offered = ", ".join("max (0)" if s == 0 else str(s) for s in sorted(speeds))
+        raise InputError(f"'speed' is {speed}; the speeds offered are {offered} ticks/s")
+    return speed
+
+
+def _envelope(text: str) -> dict[str, Any]:
+    """The top-level object of a session file, its format and version checked."""
     data = parse_json(text)
     if not isinstance(data, dict):
         raise InputError(f"not an rnnviz session file: the top level is {_kind(data)}, not an object")
@@ -253,6 +346,11 @@ def loads(text: str, *, speeds: Collection[int] = SPEEDS) -> SessionFile:
         )
     if version < 1:
         raise InputError(f"'version' must be 1 or more, not {version}")
+    return data
+
+
+def _session_file(data: dict[str, Any], speeds: Collection[int]) -> SessionFile:
+    """The one-neuron session *data* describes (format and version already checked)."""
     _check_fields(data, _REQUIRED, _OPTIONAL, "the session")
 
     sequence = _string(data, "sequence", "sequence")
@@ -292,10 +390,7 @@ def loads(text: str, *, speeds: Collection[int] = SPEEDS) -> SessionFile:
         raise InputError(f"'cursor' is {cursor:,}, beyond the stream's {n_ticks:,} ticks")
     if cursor < 0:
         raise InputError(f"'cursor' must not be negative, not {cursor}")
-    speed = _whole(data, "speed", "speed")
-    if speed not in speeds:
-        offered = ", ".join("max (0)" if s == 0 else str(s) for s in sorted(speeds))
-        raise InputError(f"'speed' is {speed}; the speeds offered are {offered} ticks/s")
+    speed = _speed(data, speeds)
     lesson = _optional_string(data, "lesson", MAX_LESSON_KEY)
     caption = _optional_string(data, "caption", MAX_PRESENTER_CAPTION)
 

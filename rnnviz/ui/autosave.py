@@ -11,10 +11,12 @@ and offers the autosaved session back; this module only knows the files.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
 import platformdirs
+from PySide6.QtCore import QObject, QTimer
 
 from rnnviz.io import sessionfile
 from rnnviz.session import Session
@@ -97,6 +99,15 @@ class AutosaveFiles:
             self.path.unlink()
         except OSError:
             pass
+
+
+def autosave_timer(parent: QObject, autosave: Callable[[], object]) -> QTimer:
+    """The timer that autosaves every :data:`AUTOSAVE_PERIOD_MS` (started once the window has)."""
+    timer = QTimer(parent)
+    timer.setObjectName("autosaveTimer")
+    timer.setInterval(AUTOSAVE_PERIOD_MS)
+    timer.timeout.connect(autosave)
+    return timer
 
 
 def recovery_question(session: Session) -> str:

@@ -63,6 +63,7 @@ from rnnviz.present.equations import (
 )
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.services import WindowServices
 from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
 
 MINUS: Final[str] = theme.MINUS
@@ -468,32 +469,32 @@ class EquationPanel(QTextBrowser):
             view = min((line.top for line in lines if line.top >= stop - height), default=want)
         bar.setValue(math.floor(view))
 
-def install(window) -> None:
-    """Add the equation panel, View ▸ Equations and the slow-motion actions to *window*."""
-    adapter: SessionAdapter = window.adapter
+def install(window: WindowServices, workspace) -> EquationPanel:
+    """Add the equation panel to *workspace*'s main splitter, and View ▸ Equations and the
+    slow-motion actions to *window*; return the panel."""
+    adapter: SessionAdapter = workspace.adapter
     panel = EquationPanel(adapter)
     panel.setObjectName("equations")
     panel.setMinimumWidth(120)  # the window still fits an 800-pixel-wide screen
     # A third column of the main splitter, not a dock: it is then part of the
     # canvas that presentation mode pins to 1280×720 and recordings film.
-    split = window.main_split
+    split = workspace.main_split
     split.addWidget(panel)
     split.setStretchFactor(split.indexOf(panel), 0)
-    window.equations = panel
 
-    toggle = window._action(
+    toggle = window.add_action(
         "equations", "Equations", lambda: panel.setVisible(toggle.isChecked()), [QKeySequence("F9")],
         "show or hide the equations of the tick",
     )
     toggle.setCheckable(True)
     toggle.setChecked(True)
-    window.menus["view"].addAction(toggle)
+    window.menu("view").addAction(toggle)
 
-    stage = window._action(
+    stage = window.add_action(
         "stage", "Next stage", adapter.advance_stage, [QKeySequence("Shift+Right")],
         "the next stage of the tick: forward, error, each weight's change, update",
     )
-    slow = window._action(
+    slow = window.add_action(
         "slowmo", "Slow-motion tick", lambda: adapter.set_slow_motion(slow.isChecked()),
         tip="Play shows each tick in stages, one stage per step of the speed",
     )
@@ -501,20 +502,20 @@ def install(window) -> None:
     slow.setChecked(adapter.slow_motion)
     adapter.slowMotionChanged.connect(slow.setChecked)
 
-    run_menu = window.menus["run"]
-    run_menu.insertAction(window.actions_by_name["back"], stage)
+    run_menu = window.menu("run")
+    run_menu.insertAction(window.action("back"), stage)
     run_menu.addSeparator()
     run_menu.addAction(slow)
 
-    toolbar = getattr(window, "toolbar", None)
-    if toolbar is not None:
-        # After "Run to end", before the speed control.
-        end = window.actions_by_name["end"]
-        following = toolbar.actions()
-        index = following.index(end) + 1 if end in following else len(following)
-        before = following[index] if index < len(following) else None
-        for action in (stage, slow):
-            toolbar.insertAction(before, action)
-            button = toolbar.widgetForAction(action)
-            if button is not None:
-                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    toolbar = window.toolbar
+    # After "Run to end", before the speed control.
+    end = window.action("end")
+    following = toolbar.actions()
+    index = following.index(end) + 1 if end in following else len(following)
+    before = following[index] if index < len(following) else None
+    for action in (stage, slow):
+        toolbar.insertAction(before, action)
+        button = toolbar.widgetForAction(action)
+        if button is not None:
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return panel

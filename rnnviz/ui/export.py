@@ -31,6 +31,7 @@ from rnnviz.ui import folders
 from rnnviz.ui.diagram import NetworkDiagram
 from rnnviz.ui.plots import WeightPlots
 from rnnviz.ui.pngfile import save_png
+from rnnviz.ui.services import WindowServices
 
 #: The plots are exported at this multiple of their on-screen size, sharp on a slide.
 PNG_SCALE: Final[float] = 2.0
@@ -130,11 +131,12 @@ class Exports(QObject):
         returns a path or None. A file dialog by default; tests put their own.
     """
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowServices, workspace) -> None:
+        super().__init__(window.widget())
         self._window = window
-        self.ask_path: AskPath = _ask_path(window)
-        self._folders = folders.FolderMemory(window._settings, Path.home())
+        self._workspace = workspace
+        self.ask_path: AskPath = _ask_path(window.widget())
+        self._folders = folders.FolderMemory(window.settings, Path.home())
         #: The last message box about a failed export (tests read it).
         self.last_error: QMessageBox | None = None
 
@@ -149,20 +151,20 @@ class Exports(QObject):
         path = self._ask("Export the plots as PNG", "rnnviz-plots.png", "PNG images (*.png)", ".png")
         if path is None:
             return None
-        return self._write(lambda: save_plots_png(self._window.plots, path), "the plots")
+        return self._write(lambda: save_plots_png(self._workspace.plots, path), "the plots")
 
     def diagram_svg(self) -> Path | None:
         """Ask for a file name and write the diagram there as SVG."""
         path = self._ask("Export the diagram as SVG", "rnnviz-diagram.svg", "SVG drawings (*.svg)", ".svg")
         if path is None:
             return None
-        cursor = self._window.adapter.session.cursor
+        cursor = self._workspace.adapter.session.cursor
         title = f"rnnviz network diagram after tick {cursor}"
-        return self._write(lambda: save_diagram_svg(self._window.diagram, path, title), "the diagram")
+        return self._write(lambda: save_diagram_svg(self._workspace.diagram, path, title), "the diagram")
 
     def trace_csv(self) -> Path | None:
         """Ask for a file name and write the ticks done so far there as CSV."""
-        session = self._window.adapter.session
+        session = self._workspace.adapter.session
         done = session.cursor
         if done == 0:
             self._tell("No ticks done yet: step or play first, then export the trace.")
@@ -176,7 +178,7 @@ class Exports(QObject):
 
     def copy_notation(self) -> str:
         """Put the three notation lines on the clipboard and say so."""
-        session = self._window.adapter.session
+        session = self._workspace.adapter.session
         text = notation_clip(session)
         QGuiApplication.clipboard().setText(text)
         self._tell(f"Copied the notation after tick {session.cursor} to the clipboard.")
@@ -199,7 +201,7 @@ class Exports(QObject):
         except InputError as error:
             box = QMessageBox(
                 QMessageBox.Icon.Warning, "Export failed", f"Could not export {what}.\n\n{error}",
-                QMessageBox.StandardButton.Ok, self._window,
+                QMessageBox.StandardButton.Ok, self._window.widget(),
             )
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.last_error = box
@@ -213,20 +215,19 @@ class Exports(QObject):
         self._window.tell(text, MESSAGE_MS)
 
 
-def install(window) -> Exports:
-    """Add File ▸ Export (above Quit) and Copy notation (Ctrl+Shift+C) to *window*."""
-    exports = Exports(window)
-    window.exports = exports
-    plots = window._action("export_plots", "Plots as PNG…", exports.plots_png,
+def install(window: WindowServices, workspace) -> Exports:
+    """Add File ▸ Export (above Quit) and Copy notation (Ctrl+Shift+C) for *workspace*'s views."""
+    exports = Exports(window, workspace)
+    plots = window.add_action("export_plots", "Plots as PNG…", exports.plots_png,
                            tip=f"the four plots and their notation, at {PNG_SCALE:g}× the size on screen")
-    diagram = window._action("export_diagram", "Diagram as SVG…", exports.diagram_svg,
+    diagram = window.add_action("export_diagram", "Diagram as SVG…", exports.diagram_svg,
                              tip="the network diagram as drawn now, as a vector drawing")
-    trace = window._action("export_trace", "Trace as CSV (ticks done so far)…", exports.trace_csv,
+    trace = window.add_action("export_trace", "Trace as CSV (ticks done so far)…", exports.trace_csv,
                            tip="one row per tick done, the columns of rnnviz trace --format csv")
-    copy = window._action("copy_notation", "Copy notation", exports.copy_notation,
+    copy = window.add_action("copy_notation", "Copy notation", exports.copy_notation,
                           [QKeySequence("Ctrl+Shift+C")], "the +/− notation of ih, hh, ho up to the cursor")
-    file_menu = window.menus["file"]
-    quit_action = window.actions_by_name["quit"]
+    file_menu = window.menu("file")
+    quit_action = window.action("quit")
     menu = QMenu("E&xport", file_menu)
     file_menu.insertMenu(quit_action, menu)
     file_menu.insertSeparator(quit_action)
@@ -234,5 +235,5 @@ def install(window) -> Exports:
         menu.addAction(action)
     menu.addSeparator()
     menu.addAction(copy)
-    window.menus["export"] = menu
+    window.add_menu("export", menu)
     return exports

@@ -47,13 +47,14 @@ from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.io import sessionfile
 from rnnviz.io.export import describe_os_error
 from rnnviz.io.lessons import Lesson, LessonProblem, load_lessons
+from rnnviz.io.sessionfile import NEURON_MODEL
 from rnnviz.ui import file_dialogs, folders
 from rnnviz.ui.adapter import Change, SessionAdapter
-from rnnviz.ui.autosave import AUTOSAVE_PERIOD_MS, AutosaveFiles, recovery_question
-from rnnviz.ui.caption_seam import presenter_caption, set_presenter_caption
+from rnnviz.ui.autosave import AutosaveFiles, autosave_timer, recovery_question
 from rnnviz.ui.filedrop import FileDrop
 from rnnviz.ui.filetitle import FileTitle
 from rnnviz.ui.lessonbar import LessonBar, fill_lessons_menu
+from rnnviz.ui.modelfiles import ModelFiles
 from rnnviz.ui.recent import RecentFiles
 from rnnviz.ui.work import run_with_progress
 
@@ -63,9 +64,14 @@ __all__ = ["MAX_BOX_TEXT", "SessionFiles", "install"]
 MAX_BOX_TEXT: Final[int] = 10_000
 
 
-def install(window) -> None:
-    """Add session files, autosave, recent files and lessons to *window*."""
-    window.session_files = SessionFiles(window)
+def install(window, home) -> "SessionFiles":
+    """Add session files, autosave, recent files and lessons to *window* and return them.
+
+    *home* is the one-neuron workspace, whose sessions the lessons and
+    autosave are; files of other model kinds go to their own workspaces
+    (:mod:`rnnviz.ui.modelfiles`).
+    """
+    return SessionFiles(window, home)
 
 
 # -- the controller -------------------------------------------------------------------
@@ -76,15 +82,17 @@ class SessionFiles(QObject):
     ``choose_save_path`` (given the suggested path), ``ask_unsaved``,
     ``ask_restore`` and ``warn`` are the dialogs; tests replace them.
     ``caption_getter``/``caption_setter`` carry a caption in session files;
-    by default the presentation mode's caption line (``window.presentation.caption``).
+    by default the window's caption slot (presentation mode's caption line).
     """
 
-    def __init__(self, window) -> None:
+    def __init__(self, window, home) -> None:
         super().__init__(window)
         self.setObjectName("sessionFiles")
         self._window = window
-        self._adapter: SessionAdapter = window.adapter
-        self._settings: QSettings | None = window._settings
+        self._home = home
+        self._adapter: SessionAdapter = home.adapter
+        self._models = ModelFiles(window)
+        self._settings: QSettings | None = window.settings
         #: The file the session was opened from or saved to.
         self.path: Path | None = None
         self._baseline: tuple[np.ndarray, object] | None = None
@@ -95,17 +103,18 @@ class SessionFiles(QObject):
 
         self.choose_open_path: Callable[[str], str | None] = partial(file_dialogs.choose_open_path, window)
         self.choose_save_path: Callable[[str], str | None] = partial(file_dialogs.choose_save_path, window)
-        self.ask_unsaved: Callable[[str], str] = self._dialog_unsaved
+        self.ask_unsaved: Callable[[str], str] = lambda what: file_dialogs.ask_unsaved(
+            window, what, self.path.name if self.path is not None else "the session")
         self.ask_restore: Callable[[str], bool] = partial(file_dialogs.ask_restore, window)
         self.warn: Callable[[str], None] = partial(file_dialogs.warn, window)
         #: Runs long work with a progress dialog and Cancel (tests pass a clock to it).
         self.run_work: Callable[..., sessionfile.SessionFile] = run_with_progress
-        self.caption_getter: Callable[[], str | None] | None = partial(presenter_caption, window)
-        self.caption_setter: Callable[[str], None] | None = partial(set_presenter_caption, window)
+        self.caption_getter: Callable[[], str | None] | None = window.caption_slot.text
+        self.caption_setter: Callable[[str], None] | None = window.caption_slot.set_text
 
         self.lesson_bar = LessonBar(self._adapter)
-        layout = window.centralWidget().layout()
-        layout.insertWidget(max(layout.indexOf(window.tape), 0), self.lesson_bar)
+        layout = home.widget.layout()
+        layout.insertWidget(max(layout.indexOf(home.tape), 0), self.lesson_bar)
         self.lessons: list[Lesson] = []
         self.lesson_problems: list[LessonProblem] = []
 
@@ -115,16 +124,12 @@ class SessionFiles(QObject):
 
         self._adapter.changed.connect(self._on_changed)
         self._adapter.speedChanged.connect(self._on_speed)
+        window.kindChanged.connect(self._follow_kind)
         self._title = FileTitle(window, lambda: self.path, lambda: self.unsaved)
         self.file_drop = FileDrop(window, lambda path: self.open(path))
         window.installEventFilter(self)
 
-        self._timer: QTimer | None = None
-        if self._settings is not None:
-            self._timer = QTimer(self)
-            self._timer.setObjectName("autosaveTimer")
-            self._timer.setInterval(AUTOSAVE_PERIOD_MS)
-            self._timer.timeout.connect(self.autosave)
+        self._timer = None if self._settings is None else autosave_timer(self, self.autosave)
         #: True once the window has finished building (settings restored).
         self.started = False
         #: A file to open once the window shows (see :meth:`open_loaded`).
@@ -142,9 +147,8 @@ class SessionFiles(QObject):
             self.lessons, self.lesson_problems = load_lessons()
         except OSError as error:  # a damaged install: no resources folder
             self.lessons, self.lesson_problems = [], [LessonProblem("lessons", str(error))]
-        self.close_lesson_action = fill_lessons_menu(
-            self._window.menus["lessons"], self.lessons, self.lesson_problems, self.open_lesson
-        )
+        self.close_lesson_action = fill_lessons_menu(self._window.menu("lessons"), self.lessons,
+                                                     self.lesson_problems, self.open_lesson)
         self.close_lesson_action.triggered.connect(self.close_lesson)
         if self.lesson_problems:
             self._status(f"{len(self.lesson_problems)} lesson file(s) skipped: {self.lesson_problems[0]}")
@@ -152,9 +156,10 @@ class SessionFiles(QObject):
     # -- state ----------------------------------------------------------------------------
     @property
     def modified(self) -> bool:
-        """The stream or the parameters differ from the last save, open or start."""
-        if self._baseline is None:
-            return False
+        """The stream or the parameters differ from the last save, open or start
+        (for a file of another model kind: its run's document differs)."""
+        if self._models.kind or self._baseline is None:
+            return self._models.modified
         bits, params = self._baseline
         session = self._adapter.session
         return session.params != params or not np.array_equal(session.bits, bits)
@@ -170,6 +175,7 @@ class SessionFiles(QObject):
     def _mark_clean(self) -> None:
         session = self._adapter.session
         self._baseline = (np.array(session.bits), session.params)
+        self._models.mark_clean()
         self._update_title()
 
     def _start(self) -> None:
@@ -189,6 +195,13 @@ class SessionFiles(QObject):
         self._autosave_due = True
         if flags & (Change.STREAM | Change.PARAMS):
             self._update_title()
+
+    def _follow_kind(self, key: str) -> None:
+        """A file of another kind shows its ``*`` as soon as its run changes."""
+        adapter = self._window.workspace_of(key).adapter
+        if adapter is not self._adapter and key not in self._models.followed:
+            self._models.followed.add(key)
+            adapter.changed.connect(self._update_title)
 
     def _on_speed(self, _speed: int) -> None:
         self._autosave_due = True
@@ -250,37 +263,35 @@ class SessionFiles(QObject):
             return self._open_path(path)
         if not self._may_replace(f"Open {path.name}"):
             return False
+        if isinstance(loaded, sessionfile.ModelFile):
+            try:
+                self._models.open(loaded, self.caption_setter)
+            except InputError as error:
+                self._refuse(path, str(error))
+                return False
+            self._finish_open(path, f"Opened {path.name}.")
+            return True
+        self._window.show_kind(NEURON_MODEL)
+        self._models.forget()
         self._install(loaded)
-        self.path = path
-        self._remember_folder(path)
-        self._recent.add(str(path.resolve()))
-        self._mark_clean()
-        self._status(f"Opened {path.name}: tick {loaded.session.cursor:,} of {loaded.session.n_ticks:,}.")
+        self._finish_open(path, f"Opened {path.name}: tick {loaded.session.cursor:,} of {loaded.session.n_ticks:,}.")
         return True
 
-    def _load(self, path: Path, title: str) -> sessionfile.SessionFile:
-        """Read and replay a session file; past half a second with progress and Cancel.
+    def _finish_open(self, path: Path, message: str) -> None:
+        """The session is *path*'s now (opened or saved): remember it and say *message*."""
+        self.path = path
+        folders.remember_folder(self._settings, path)
+        self._recent.add(str(path.resolve()))
+        self._mark_clean()
+        self._status(message)
 
-        A session saved at tick ten million takes a minute to replay: the
-        window keeps painting meanwhile, and Cancel raises
-        :class:`~rnnviz.engine.errors.Cancelled` with the session shown untouched
-        (the replay builds a new one).
-        """
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            return self.run_work(self._window, title, lambda: sessionfile.load(path))
-        finally:
-            QApplication.restoreOverrideCursor()
+    def _load(self, path: Path, title: str, read=sessionfile.load_any):
+        """Read and replay a session file (see :func:`load_with_progress`)."""
+        return load_with_progress(self.run_work, self._window, title, lambda: read(path))
 
     def _install(self, loaded: sessionfile.SessionFile) -> None:
         """Show a validated session with its speed, stream text, lesson and caption."""
-        window = self._window
-        if len(loaded.sequence) <= MAX_BOX_TEXT:
-            # Before load(): the box then keeps the file's wording (a generator
-            # call stays a call) instead of the bits written out.
-            window.stream_line.set_text(loaded.sequence)
-        self._adapter.load(loaded.session)
-        self._adapter.set_speed(loaded.speed)
+        self._home.show_loaded(loaded, MAX_BOX_TEXT)
         self.lesson_bar.clear()
         self.close_lesson_action.setEnabled(False)
         if loaded.lesson:
@@ -297,8 +308,9 @@ class SessionFiles(QObject):
 
     # -- saving ------------------------------------------------------------------------------
     def save(self) -> bool:
-        """Save to the file the session came from, or ask for a name."""
-        if self.path is None:
+        """Save to the file the session came from, or ask for a name (also for
+        another model kind's session than the file's)."""
+        if self.path is None or self._models.kind != self._models.shown_kind():
             return self.save_as()
         return self._write(self.path)
 
@@ -318,24 +330,25 @@ class SessionFiles(QObject):
 
     def _write(self, path: Path) -> bool:
         try:
-            sessionfile.save(path, self._adapter.session, **self._extras())
+            if self._window.kind_key == NEURON_MODEL:
+                sessionfile.save(path, self._adapter.session, **self._extras())
+                self._models.forget()
+            else:
+                caption = self.caption_getter() if self.caption_getter is not None else None
+                self._models.save(path, caption)
         except OSError as error:
             message = f"{path.name} was not saved: {describe_os_error(error)}"
             self._status(message)
             self.warn(message)
             return False
-        self.path = path
-        self._remember_folder(path)
-        self._recent.add(str(path.resolve()))
-        self._mark_clean()
-        self._status(f"Saved {path.name}.")
+        self._finish_open(path, f"Saved {path.name}.")
         return True
 
     def _extras(self) -> dict:
         lesson = self.lesson_bar.lesson
         caption = self.caption_getter() if self.caption_getter is not None else None
         return {
-            "sequence": self._window.stream_line.edit.text(),
+            "sequence": self._home.stream_line.edit.text(),
             "speed": self._adapter.speed,
             "lesson": lesson.key if lesson else None,
             "caption": caption or None,
@@ -366,13 +379,13 @@ class SessionFiles(QObject):
         lesson = self.lessons[number - 1]
         if not self._may_replace(f"Open lesson {number}"):
             return False
-        window = self._window
-        window.stream_line.set_text(lesson.sequence)
+        self._window.show_kind(NEURON_MODEL)
+        self._home.stream_line.set_text(lesson.sequence)
         self._adapter.load(lesson.session())
         self.path = None
         self._show_lesson(number)
         self._mark_clean()
-        window.tape.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._home.tape.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def _show_lesson(self, number: int) -> None:
@@ -390,9 +403,6 @@ class SessionFiles(QObject):
     def recent_files(self) -> list[str]:
         """The recently opened or saved files, newest first (at most :data:`rnnviz.ui.recent.MAX_RECENT`)."""
         return self._recent.items()
-
-    def _remember_folder(self, path: Path) -> None:
-        folders.remember_folder(self._settings, path)
 
     # -- autosave and recovery ------------------------------------------------------------------
     @property
@@ -431,7 +441,7 @@ class SessionFiles(QObject):
         if not self._autosave_files.left_by_crash():
             return False
         try:
-            loaded = self._load(self.autosave_path, "Reading the autosaved session")
+            loaded = self._load(self.autosave_path, "Reading the autosaved session", sessionfile.load)
         except InputError as error:
             self._status(f"The autosaved session could not be restored: {error}")
             return False
@@ -465,21 +475,32 @@ class SessionFiles(QObject):
     def _status(self, message: str) -> None:
         self._window.tell(message, 8000)
 
-    def _dialog_unsaved(self, what: str) -> str:
-        name = self.path.name if self.path is not None else "the session"
-        return file_dialogs.ask_unsaved(self._window, what, name)
+
+def load_with_progress(run_work, parent, title: str, read):
+    """Read and replay a session file with *read*; past half a second with progress and Cancel.
+
+    A session saved at tick ten million takes a minute to replay: the
+    window keeps painting meanwhile, and Cancel raises
+    :class:`~rnnviz.engine.errors.Cancelled` with the session shown untouched
+    (the replay builds a new one).
+    """
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        return run_work(parent, title, read)
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 def _build_file_menu(w, files: SessionFiles) -> QMenu:
     """Add Open, Open Recent, Save and Save As to *w*'s File menu, above Quit; return Open Recent."""
-    menu: QMenu = w.menus["file"]
-    quit_action = w.actions_by_name["quit"]
+    menu: QMenu = w.menu("file")
+    quit_action = w.action("quit")
     keys = QKeySequence.StandardKey
-    open_action = w._action(
+    open_action = w.add_action(
         "open", "&Open…", lambda: files.open(), [QKeySequence(keys.Open)], "open a saved session"
     )
-    save_action = w._action("save", "&Save", files.save, [QKeySequence(keys.Save)], "save the session")
-    save_as_action = w._action(
+    save_action = w.add_action("save", "&Save", files.save, [QKeySequence(keys.Save)], "save the session")
+    save_as_action = w.add_action(
         "save_as", "Save &As…", lambda: files.save_as(), [QKeySequence("Ctrl+Shift+S")],
         "save the session under a new name",
     )

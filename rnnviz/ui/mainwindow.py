@@ -1,9 +1,18 @@
-"""The main window: stream on top, network and controls on the left, plots on the right.
+"""The main window: a shell around one model kind's workspace at a time.
 
-The window builds the views around one :class:`SessionAdapter`, owns the
-actions (menus, toolbar and keyboard shortcuts share them) and keeps window
-geometry and the last settings in QSettings. It adds no logic of its own:
-every action is one adapter call.
+The window holds the menu bar, the transport toolbar and the status line,
+and shows one workspace (:mod:`rnnviz.ui.workspaces`): at first the first
+registered kind's (the one-neuron learner's), or the kind of the adapter it
+was given; the *Model* menu switches to another kind (it is shown once more
+than one kind is registered), and each kind keeps its run while another is
+shown. The transport actions (Play, Step, Back, Home, End, speed, Undo)
+drive the shown workspace's adapter. The window's features — session
+files, presentation mode, recording — and the workspaces reach the window
+only through its :class:`~rnnviz.ui.services.WindowServices` methods
+(:meth:`MainWindow.add_action`, :meth:`MainWindow.menu`, :meth:`MainWindow.tell`,
+:attr:`MainWindow.settings` …). It adds no logic of its own: every action is
+one adapter or workspace call. Geometry and the last settings are kept in
+QSettings.
 
 At every start the window fits the screen it opens on (its free area, with
 room for the window manager's title bar): the default size and a
@@ -19,41 +28,32 @@ manager all come this way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Final
 
-import numpy as np
-from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QRect, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QRect, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QGroupBox,
     QLabel,
     QMainWindow,
     QMenu,
-    QScrollArea,
     QMessageBox,
-    QSplitter,
+    QStackedWidget,
     QStyle,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from rnnviz import __version__
-from rnnviz.engine.errors import InputError
-from rnnviz.engine.learner import LearnerParams
-from rnnviz.resources import examples
-from rnnviz.session import Session
-from rnnviz.ui import equations, files, offscreen, presentation, recording, theme, work
-from rnnviz.ui.adapter import DEFAULT_SPEED, SPEEDS, STAGE_TITLES, Change, SessionAdapter, Stage
-from rnnviz.ui.bitstream import BitStreamEditor
-from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
-from rnnviz.ui.diagram import NetworkDiagram
-from rnnviz.ui.dialogs import GENERATORS, GenerateDialog, ShortcutsDialog
-from rnnviz.ui.plots import WeightPlots
+from rnnviz.session import SPEEDS, Session
+from rnnviz.ui import offscreen, presentation, recording, shipped_kinds, theme, work, workspaces  # noqa: F401 (shipped_kinds registers them)
+from rnnviz.ui.dialogs import ShortcutsDialog
+from rnnviz.ui.runadapter import DEFAULT_SPEED, Change, RunAdapter
+from rnnviz.ui.services import SETTINGS_VERSION, ActionSpec, CaptionSlot
+from rnnviz.ui.workspaces import ModelKind, Workspace
 
-#: Ticks over which the status line averages e².
-MSE_WINDOW: Final[int] = 20
 #: The window's size when it first opens and after a layout reset, and the
 #: default of ``rnnviz screenshot`` (``SCREENSHOT_SIZE_TEXT`` in
 #: commands/gui.py, which may not import Qt to read it): 80 pixels taller than
@@ -65,10 +65,6 @@ DEFAULT_WINDOW_SIZE: Final[tuple[int, int]] = (1280, 800)
 FRAME_ALLOWANCE: Final[QMargins] = QMargins(8, 40, 8, 8)
 #: How long a notice from the adapter ("at the end: …") stays in the status bar.
 NOTICE_MS: Final[int] = 5000
-#: The longest stream text kept in the settings.
-MAX_SAVED_STREAM: Final[int] = 100_000
-#: QSettings layout version: bump it when saved geometry would no longer fit.
-SETTINGS_VERSION: Final[int] = 1
 
 
 def _key(*sequences: str | QKeySequence.StandardKey) -> list[QKeySequence]:
@@ -110,12 +106,14 @@ def fitted_geometry(rect: QRect, area: QRect, frame: QMargins, minimum: QSize, *
 
 
 class MainWindow(QMainWindow):
-    """The rnnviz desktop window.
+    """The rnnviz desktop window (see the module docstring).
 
     Parameters
     ----------
     adapter
-        The session to show (a default one on :data:`~rnnviz.session.DEFAULT_STREAM` when omitted).
+        The run to show first; its kind's workspace is the one shown. By
+        default the first registered kind's on a new run (the one-neuron
+        learner on :data:`~rnnviz.session.DEFAULT_STREAM`).
     settings
         Where geometry and the last settings persist. ``None`` (screenshots,
         benchmarks, tests) neither reads nor writes any settings.
@@ -131,9 +129,12 @@ class MainWindow(QMainWindow):
         tests size their windows themselves).
     """
 
+    #: The model kind shown changed (its key).
+    kindChanged = Signal(str)
+
     def __init__(
         self,
-        adapter: SessionAdapter | None = None,
+        adapter: RunAdapter | None = None,
         *,
         settings: QSettings | None = None,
         restore_settings: bool = True,
@@ -141,115 +142,81 @@ class MainWindow(QMainWindow):
         fit_screen: bool | None = None,
     ) -> None:
         super().__init__()
-        self.adapter = adapter or SessionAdapter(parent=self)
-        if self.adapter.parent() is None:
-            self.adapter.setParent(self)
         self._settings = settings
+        self._caption_slot = CaptionSlot()
         self.setWindowTitle("rnnviz")
         self.setWindowIcon(theme.app_icon())
         self.setObjectName("rnnvizMainWindow")
-
-        self.stream_line = StreamLine(self.adapter)
-        self.tape = BitStreamEditor(self.adapter)
-        self.diagram = NetworkDiagram(self.adapter)
-        self.parameters = ParameterPanel(self.adapter)
-        self.plots = WeightPlots(self.adapter)
-        self.speed = SpeedControl(self.adapter)
-
-        learning_box = QGroupBox("Learning")
-        box_layout = QVBoxLayout(learning_box)
-        box_layout.setContentsMargins(2, 2, 2, 2)
-        box_layout.addWidget(self.parameters)
-        # On a small screen (or a 1280×720 recording) the settings scroll
-        # rather than push the window taller than the screen.
-        learning_scroll = QScrollArea()
-        learning_scroll.setWidget(learning_box)
-        learning_scroll.setWidgetResizable(True)
-        learning_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        learning_scroll.setMinimumHeight(90)
-        # Never narrower than the settings: a narrower column cut off the
-        # right edge of the boxes and their arrows. Only when a short window
-        # also needs the vertical scroll bar does a horizontal one appear.
-        learning_scroll.setMinimumWidth(learning_box.minimumSizeHint().width())
-        self.left = QSplitter(Qt.Orientation.Vertical)
-        self.left.setObjectName("leftSplitter")
-        self.left.addWidget(self.diagram)
-        self.left.addWidget(learning_scroll)
-        self.left.setStretchFactor(0, 3)
-        self.left.setStretchFactor(1, 0)
-        self.left.setChildrenCollapsible(False)
-        self.main_split = QSplitter(Qt.Orientation.Horizontal)
-        self.main_split.setObjectName("mainSplitter")
-        self.main_split.addWidget(self.left)
-        self.main_split.addWidget(self.plots)
-        self.main_split.setStretchFactor(0, 2)
-        self.main_split.setStretchFactor(1, 3)
-        self.main_split.setChildrenCollapsible(False)
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(4, 4, 4, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self.stream_line)
-        layout.addWidget(self.tape)
-        layout.addWidget(self.main_split, 1)
-        self.setCentralWidget(central)
-
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("workspaces")
+        self.setCentralWidget(self.stack)
         self.status = QLabel()
         self.status.setObjectName("tickStatus")
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().setSizeGripEnabled(False)
 
         self.actions_by_name: dict[str, QAction] = {}
-        #: The menus by name ("file", "edit", "generate", "run", "view", "lessons", "help").
+        #: The menus by name ("file", "edit", "model", "run", "view", "lessons", "help", and the kinds').
         self.menus: dict[str, QMenu] = {}
+        self._workspaces: dict[str, Workspace] = {}
+        self._kind_parts: dict[str, list[QAction]] = {}  # each kind's actions, menus and tool widgets
+        self._kind_key = ""
         self._build_actions()
         self._build_menus_and_toolbar()
-        # The teaching features add their own views, actions and menu entries.
-        # Presentation comes after the views it enlarges; recording last, so
-        # it films everything.
-        equations.install(self)
-        files.install(self)
+
+        # The window always holds the first kind's workspace: the session
+        # files, lessons and autosave are the one-neuron learner's.
+        first = workspaces.kinds()[0]
+        shown = first if adapter is None else workspaces.kind_for_run(adapter.run)
+        home = self._add_workspace(first, adapter if shown is first else None, stream_text)
+        for name, part in home.parts.items():
+            setattr(self, name, part)  # the first workspace's views and features, by name
+        self.adapter: RunAdapter = home.adapter
+        self.show_kind(first.key)
+        # The window's own features. Presentation comes after the views it
+        # enlarges; recording last, so it films everything.
         presentation.install(self)
         recording.install(self)
+        if shown is not first:
+            self._add_workspace(shown, adapter, None)
+            self.show_kind(shown.key)
         # Last installed, so it sees a close before every filter above
         # (which save the session, stop a recording, leave presentation).
         self._close_pending = False
         self.installEventFilter(self)
 
-        self.adapter.changed.connect(self._on_changed)
-        self.adapter.playingChanged.connect(self._on_playing)
-        # Bound methods, not lambdas: Qt drops a connection to a method of a
-        # destroyed window before it destroys the window's children, whose
-        # last signals would otherwise reach a half-deleted window.
-        self.adapter.undo_stack.canUndoChanged.connect(self._update_undo)
-        self.adapter.undo_stack.canRedoChanged.connect(self._update_undo)
-        self.adapter.undo_stack.indexChanged.connect(self._update_undo)
-        self.adapter.notice.connect(self._on_notice)
-        self.stream_line.accepted.connect(self._save_stream)
-
-        if stream_text is not None:
-            self.stream_line.set_text(stream_text)
         self.resize(*DEFAULT_WINDOW_SIZE)
         if settings is not None:
             self._restore_geometry()
             if restore_settings:
-                self._restore_learning()
+                for workspace in self._workspaces.values():
+                    workspace.restore_settings(settings)
         if fit_screen is None:
             fit_screen = QGuiApplication.platformName() not in ("offscreen", "minimal")
         self._fit_screen = fit_screen
         if fit_screen:
             self.fit_to_screen()
         self._on_changed(int(Change.ALL))
-        self._on_playing(False)
+        self._on_playing()
         self._update_undo()
         # Typing 0/1 edits the tape from the start; the window's keys work there too.
-        self.tape.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.workspace.focus_home().setFocus(Qt.FocusReason.OtherFocusReason)
 
-    # -- actions ------------------------------------------------------------
-    def _action(
-        self, name: str, text: str, slot, keys: list[QKeySequence] | None = None, tip: str = ""
+    # -- window services ------------------------------------------------------------
+    @property
+    def settings(self) -> QSettings | None:
+        """Where the window keeps its settings (None: nothing is kept)."""
+        return self._settings
+
+    @property
+    def caption_slot(self) -> CaptionSlot:
+        return self._caption_slot
+
+    def add_action(
+        self, name: str, text: str, slot: Callable[[], object],
+        keys: list[QKeySequence] | None = None, tip: str = "",
     ) -> QAction:
+        """A new action called *name*; its keys work even with the menu bar hidden."""
         action = QAction(text, self)
         action.setObjectName(name)
         # A key given twice (a standard key that is also spelled out) makes
@@ -267,67 +234,178 @@ class MainWindow(QMainWindow):
         self.actions_by_name[name] = action
         return action
 
+    def action(self, name: str) -> QAction:
+        return self.actions_by_name[name]
+
+    def menu(self, name: str) -> QMenu:
+        return self.menus[name]
+
+    def add_menu(self, name: str, menu: QMenu) -> None:
+        self.menus[name] = menu
+
+    def widget(self) -> QWidget:
+        return self
+
+    # -- workspaces ---------------------------------------------------------------------
+    @property
+    def workspace(self) -> Workspace:
+        """The workspace shown."""
+        return self._workspaces[self._kind_key]
+
+    @property
+    def kind_key(self) -> str:
+        """The key of the model kind shown (``"neuron"``)."""
+        return self._kind_key
+
+    def workspace_of(self, key: str) -> Workspace:
+        """The workspace of the kind *key*, made now if it was never shown."""
+        if key not in self._workspaces:
+            self._add_workspace(workspaces.kind(key), None, None)
+        return self._workspaces[key]
+
+    def _add_workspace(self, kind: ModelKind, adapter: RunAdapter | None, stream_text: str | None) -> Workspace:
+        parts: list[QAction] = []
+        for spec in kind.menus:
+            if spec.parent:
+                parent = self.menus[spec.parent]
+                first = parent.actions()[0] if parent.actions() else None
+                menu = QMenu(spec.title, parent)
+                parent.insertMenu(first, menu)
+                if first is not None:
+                    parent.insertSeparator(first)
+            else:
+                menu = QMenu(spec.title, self)
+                before = self.menus.get(spec.before)
+                self.menuBar().insertMenu(before.menuAction() if before else None, menu)
+            self.menus[spec.name] = menu
+            parts.append(menu.menuAction())
+        for spec in kind.actions:  # before the build, which may place actions after them
+            action = self.add_action(spec.name, spec.text, partial(self._run_spec, kind.key, spec),
+                                     _key(*spec.keys), spec.tip)
+            if spec.menu:
+                self.menus[spec.menu].addAction(action)
+            parts.append(action)
+        # Whatever the workspace adds while it is built (its features' actions
+        # and menus) is its own too: shown and enabled only while it is shown.
+        before = set(self.actions_by_name.values()) | {m.menuAction() for m in self.menus.values()}
+        workspace = kind.build(self, adapter, stream_text)
+        added = set(self.actions_by_name.values()) | {m.menuAction() for m in self.menus.values()}
+        parts.extend(added - before)
+        for tool in workspace.toolbar_widgets:
+            parts.append(self.toolbar.addWidget(tool))
+        self._kind_parts[kind.key] = parts
+        self._workspaces[kind.key] = workspace
+        self.stack.addWidget(workspace.widget)
+        a = workspace.adapter
+        a.changed.connect(self._on_changed)
+        a.playingChanged.connect(self._on_playing)
+        # Bound methods, not lambdas: Qt drops a connection to a method of a
+        # destroyed window before it destroys the window's children, whose
+        # last signals would otherwise reach a half-deleted window.
+        a.undo_stack.canUndoChanged.connect(self._update_undo)
+        a.undo_stack.canRedoChanged.connect(self._update_undo)
+        a.undo_stack.indexChanged.connect(self._update_undo)
+        a.notice.connect(self._on_notice)
+        self._fill_model_menu()
+        if self._kind_key:
+            self._show_parts()
+        return workspace
+
+    def _run_spec(self, key: str, spec: ActionSpec) -> None:
+        spec.slot(self._workspaces[key])
+
+    def show_kind(self, key: str) -> None:
+        """Show the workspace of the model kind *key* (made the first time); the other pauses."""
+        if key == self._kind_key:
+            return
+        workspace = self.workspace_of(key)
+        if self._kind_key:
+            self.workspace.adapter.pause()
+        self._kind_key = key
+        self.adapter = workspace.adapter
+        self._show_parts()
+        self.stack.setCurrentWidget(workspace.widget)
+        for kind_key, action in self._model_actions().items():
+            action.setChecked(kind_key == key)
+        self.setWindowTitle(workspace.title())
+        self._on_changed(int(Change.ALL))
+        self._on_playing()
+        self._update_undo()
+        self.kindChanged.emit(key)
+
+    def _show_parts(self) -> None:
+        """Each kind's actions, menus and tool widgets shown and enabled only while it is shown."""
+        for kind_key, parts in self._kind_parts.items():
+            for part in parts:
+                part.setVisible(kind_key == self._kind_key)
+                part.setEnabled(kind_key == self._kind_key)
+
+    def _model_actions(self) -> dict[str, QAction]:
+        return {a.data(): a for a in self.menus["model"].actions()}
+
+    def _fill_model_menu(self) -> None:
+        """One checkable entry per registered kind; the menu shows once there is a choice."""
+        menu = self.menus["model"]
+        have = self._model_actions()
+        for kind in workspaces.kinds():
+            if kind.key in have:
+                continue
+            action = menu.addAction(kind.title)
+            action.setData(kind.key)
+            action.setCheckable(True)
+            action.setChecked(kind.key == self._kind_key)
+            action.setStatusTip(kind.about)
+            action.triggered.connect(partial(self.show_kind, kind.key))
+        menu.menuAction().setVisible(len(workspaces.kinds()) > 1)
+
+    # -- actions ------------------------------------------------------------
     def _build_actions(self) -> None:
-        a = self.adapter
-        self._action("reset", "Reset", a.reset, _key("Home"), "back to tick 0, weights to their start values")
-        self._action("back", "Back", a.back, _key("Left", ","), "one tick back")
-        self._action("play", "Play", a.toggle_play, _key("Space"), "play / pause")
-        self._action("step", "Step", a.step, _key("Right", "."), "one tick forward")
-        self._action("end", "Run to end", a.run_to_end, _key("End"), "do every remaining tick")
-        self._action("faster", "Faster", a.faster, _key("+", "=", "Ctrl++"), "play faster")
-        self._action("slower", "Slower", a.slower, _key("-", "Ctrl+-"), "play slower")
-        self._action("undo", "Undo", a.undo, _key("Ctrl+Z"), "undo the last edit of the stream")
-        self._action("redo", "Redo", a.redo, _key("Ctrl+Shift+Z", "Ctrl+Y"), "redo")
-        self._action("restore", "Restore defaults", self.restore_defaults, tip="learning settings, speed and layout back to the defaults (the stream is kept)")
-        self._action("fit", "Show whole stream in plots", self.plots.fit, _key("Ctrl+0"), "fit the plots to the whole stream")
+        def run(name: str) -> Callable[[], object]:
+            return lambda: getattr(self.adapter, name)()  # the workspace shown now
+
+        act = self.add_action
+        act("reset", "Reset", run("reset"), _key("Home"), "back to tick 0, weights to their start values")
+        act("back", "Back", run("back"), _key("Left", ","), "one tick back")
+        act("play", "Play", run("toggle_play"), _key("Space"), "play / pause")
+        act("step", "Step", run("step"), _key("Right", "."), "one tick forward")
+        act("end", "Run to end", run("run_to_end"), _key("End"), "do every remaining tick")
+        act("faster", "Faster", run("faster"), _key("+", "=", "Ctrl++"), "play faster")
+        act("slower", "Slower", run("slower"), _key("-", "Ctrl+-"), "play slower")
+        act("undo", "Undo", run("undo"), _key("Ctrl+Z"), "undo the last edit of the stream")
+        act("redo", "Redo", run("redo"), _key("Ctrl+Shift+Z", "Ctrl+Y"), "redo")
+        act("restore", "Restore defaults", self.restore_defaults, tip="learning settings, speed and layout back to the defaults (the stream is kept)")
         # Ctrl+Q everywhere (⌘Q on macOS, where Qt's Ctrl is ⌘); the standard
         # key is the same key on Linux and none on Windows.
-        self._action("quit", "Quit", self.close, _key("Ctrl+Q"))
-        self._action("shortcuts", "Keyboard shortcuts", lambda: ShortcutsDialog(self).exec(), _key("F1"))
-        self._action("about", "About rnnviz", self._about)
+        act("quit", "Quit", self.close, _key("Ctrl+Q"))
+        act("shortcuts", "Keyboard shortcuts", lambda: ShortcutsDialog(self).exec(), _key("F1"))
+        act("about", "About rnnviz", self._about)
 
     def _build_menus_and_toolbar(self) -> None:
         act = self.actions_by_name
         menus = self.menus
-        file_menu = menus["file"] = self.menuBar().addMenu("&File")
-        example_menu = file_menu.addMenu("Open &example")
-        try:
-            for item in examples():
-                action = example_menu.addAction(f"{item['name']}  —  {item['sequence']}")
-                action.setToolTip(item["about"])
-                action.setStatusTip(item["about"])
-                action.triggered.connect(
-                    lambda _=False, item=item: self.open_stream(item["sequence"], f"Example {item['name']}")
-                )
-        except (OSError, ValueError, KeyError, InputError) as error:  # a damaged install
-            example_menu.addAction(f"examples unavailable: {error}").setEnabled(False)
-        file_menu.addSeparator()
+        bar = self.menuBar()
+        file_menu = menus["file"] = bar.addMenu("&File")
         file_menu.addAction(act["quit"])
 
-        edit_menu = menus["edit"] = self.menuBar().addMenu("&Edit")
+        edit_menu = menus["edit"] = bar.addMenu("&Edit")
         edit_menu.addAction(act["undo"])
         edit_menu.addAction(act["redo"])
         edit_menu.addSeparator()
         edit_menu.addAction(act["restore"])
 
-        generate_menu = menus["generate"] = self.menuBar().addMenu("&Generate")
-        for generator in GENERATORS:
-            action = generate_menu.addAction(generator.title)
-            action.setStatusTip(generator.about)
-            action.triggered.connect(lambda _=False, g=generator: self.generate(g))
+        menus["model"] = bar.addMenu("&Model")
+        menus["model"].menuAction().setVisible(False)  # until there is a second kind to choose
 
-        run_menu = menus["run"] = self.menuBar().addMenu("&Run")
+        run_menu = menus["run"] = bar.addMenu("&Run")
         for name in ("play", "step", "back", "reset", "end"):
             run_menu.addAction(act[name])
         run_menu.addSeparator()
         run_menu.addAction(act["faster"])
         run_menu.addAction(act["slower"])
 
-        view_menu = menus["view"] = self.menuBar().addMenu("&View")
-        view_menu.addAction(act["fit"])
-
-        menus["lessons"] = self.menuBar().addMenu("&Lessons")
-        help_menu = menus["help"] = self.menuBar().addMenu("&Help")
+        menus["view"] = bar.addMenu("&View")
+        menus["lessons"] = bar.addMenu("&Lessons")
+        help_menu = menus["help"] = bar.addMenu("&Help")
         help_menu.addAction(act["shortcuts"])
         help_menu.addAction(act["about"])
 
@@ -349,7 +427,6 @@ class MainWindow(QMainWindow):
         for name in ("reset", "back", "play", "step", "end"):
             toolbar.addAction(act[name])
         toolbar.addSeparator()
-        toolbar.addWidget(self.speed)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         # Play and Pause take the same room, so nothing on the toolbar moves
         # when one becomes the other.
@@ -363,8 +440,7 @@ class MainWindow(QMainWindow):
         # Buttons must not take the keyboard: Space and the arrows belong to
         # the shortcuts, whatever was clicked last.
         for button in toolbar.findChildren(QWidget):
-            if button is not self.speed and not self.speed.isAncestorOf(button):
-                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.toolbar = toolbar
 
     # -- user commands --------------------------------------------------------
@@ -373,7 +449,7 @@ class MainWindow(QMainWindow):
         when the status bar is hidden (presentation mode)."""
         self.statusBar().showMessage(text, ms)
         if self.statusBar().isHidden():
-            self.tape.show_message(text, error=False)
+            self.workspace.show_message(text)
 
     def _on_notice(self, text: str) -> None:
         self.tell(text, NOTICE_MS)
@@ -411,48 +487,23 @@ class MainWindow(QMainWindow):
             self.resize(fitted.size())
 
     def open_stream(self, text: str, what: str = "Replace stream") -> bool:
-        """Use the stream *text*; an invalid one is reported in the status bar and changes nothing."""
-        try:
-            self.adapter.replace(text, what)
-        except InputError as error:
-            self.tell(f"Not used: {error}", 8000)
-            return False
-        self.stream_line.set_text(text)
-        self._save_stream(text)
-        return True
-
-    def generate(self, generator) -> None:
-        dialog = GenerateDialog(generator, self)
-        if dialog.exec():
-            self.open_stream(dialog.call_text(), f"Generate {generator.key}")
+        """Use the stream *text* in the first workspace (the one-neuron learner's); see its open_stream."""
+        return self.workspace_of(workspaces.kinds()[0].key).open_stream(text, what)
 
     def restore_defaults(self) -> None:
-        """Learning settings, speed and window layout back to the defaults; the stream stays.
+        """The shown workspace's settings, the speed and the window layout back to the defaults.
 
-        The learning settings stay as they are when the session refuses
-        another change (it holds as many as a session file may); the status
-        bar says so.
+        The workspace keeps its settings when its run refuses another change
+        (a session holds as many as a session file may); the status bar says so.
         """
-        try:
-            self.adapter.set_params(LearnerParams())
-        except InputError as error:
-            kept: str | None = str(error)
-        else:
-            kept = None
+        workspace = self.workspace
+        kept = workspace.restore_defaults()
         self.adapter.set_speed(DEFAULT_SPEED)
         self.resize(*DEFAULT_WINDOW_SIZE)
         if self._fit_screen:
             self.fit_to_screen()
-        # Columns after the plots (the equations) get their own width; the
-        # diagram and the plots share the rest 2 : 3.
-        split = self.main_split
-        extra = [split.widget(i).sizeHint().width() for i in range(2, split.count())]
-        rest = self.width() - sum(extra)
-        split.setSizes([2 * rest // 5, 3 * rest // 5, *extra])
-        self.plots.fit()
+        workspace.restore_layout(self.width())
         if self._settings is not None:
-            if kept is None:
-                self._settings.remove("learning")
             self._settings.remove("window")
             self._settings.remove("run")
         if kept is None:
@@ -470,33 +521,15 @@ class MainWindow(QMainWindow):
 
     # -- following the adapter ----------------------------------------------------
     def _on_changed(self, flags: int) -> None:
-        session = self.adapter.session
-        c, n = session.cursor, session.n_ticks
-        parts = [f"tick {c:,} of {n:,}"]
-        if c:
-            err = session.history["err"][max(c - MSE_WINDOW, 0) : c]
-            parts.append(f"e = {theme.fixed(float(err[-1]), signed=True)}")
-            mse = float(np.mean(np.square(err)))
-            parts.append(f"mean e² over the last {len(err)} tick{'s' if len(err) != 1 else ''} = {mse:.4f}")
-        elif n:
-            parts.append("press Space to play or → to step")
-        else:
-            parts.append("one bit: nothing to learn from yet — add bits on the tape")
-        if session.at_end:
-            parts.append(f"next bit: {theme.guess_text(*session.guess())}")
-        stage = self.adapter.stage
-        if stage is not None:
-            parts.insert(1, f"slow motion: tick {self.adapter.stage_tick + 1:,}, stage {stage + 1} of "
-                         f"{len(Stage)} ({STAGE_TITLES[stage]})")
-        self.status.setText("   ·   ".join(parts))
+        if self.sender() not in (None, self.adapter):
+            return  # a workspace not shown (its long work, a load)
+        workspace = self.workspace
+        self.status.setText(workspace.status_text())
         if flags & Change.STREAM:
-            self.setWindowTitle(f"rnnviz — {len(session.bits):,} bits")
-        if flags & Change.PARAMS:
-            self._save_learning()
-        if flags & Change.STREAM:
-            self._save_stream()
+            self.setWindowTitle(workspace.title())
 
-    def _on_playing(self, playing: bool) -> None:
+    def _on_playing(self, *_: object) -> None:
+        playing = self.adapter.playing
         play = self.actions_by_name["play"]
         play.setText("Pause" if playing else "Play")
         play.setIcon(self.style().standardIcon(
@@ -517,74 +550,15 @@ class MainWindow(QMainWindow):
         assert s is not None
         if s.value("version", 0, int) != SETTINGS_VERSION:
             return
-        for key, restore in (
-            ("window/geometry", self.restoreGeometry),
-            ("window/state", self.restoreState),
-            ("window/main_split", self.main_split.restoreState),
-            ("window/left_split", self.left.restoreState),
-        ):
+        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState)):
             value = s.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
+        for workspace in self._workspaces.values():
+            workspace.restore_state(s)
         speed = s.value("run/speed", DEFAULT_SPEED, int)
         if speed in SPEEDS:
             self.adapter.set_speed(speed)
-
-    def _restore_learning(self) -> None:
-        s = self._settings
-        assert s is not None
-        if s.value("version", 0, int) != SETTINGS_VERSION:
-            return
-        defaults = LearnerParams()
-        try:
-            params = LearnerParams(
-                eta=float(s.value("learning/eta", defaults.eta)),
-                rule=str(s.value("learning/rule", defaults.rule)),
-                activation=str(s.value("learning/activation", defaults.activation)),
-                gain=float(s.value("learning/gain", defaults.gain)),
-                init=tuple(float(v) for v in str(s.value("learning/init", "0,0,0")).split(",")),
-                h0=float(s.value("learning/h0", defaults.h0)),
-                learning=str(s.value("learning/learning", "true")).lower() == "true",
-            )
-        except (InputError, ValueError, TypeError):
-            params = defaults  # settings edited by hand or from another version: ignore them
-        stream = s.value("stream/text", "")
-        with self.adapter.batch():
-            self.adapter.set_params(params)
-            if isinstance(stream, str) and stream.strip():
-                try:
-                    self.adapter.replace(stream, "Restore last stream")
-                    self.stream_line.set_text(stream)
-                except InputError:
-                    pass
-        # Settings changes are undo steps; restoring last time's is not a
-        # change the user made, with or without a saved stream.
-        self.adapter.undo_stack.clear()
-
-    def _save_learning(self) -> None:
-        if self._settings is None:
-            return
-        p, s = self.adapter.session.params, self._settings
-        s.setValue("version", SETTINGS_VERSION)
-        s.setValue("learning/eta", p.eta)
-        s.setValue("learning/rule", p.rule)
-        s.setValue("learning/activation", p.activation)
-        s.setValue("learning/gain", p.gain)
-        s.setValue("learning/init", ",".join(repr(v) for v in p.init))
-        s.setValue("learning/h0", p.h0)
-        s.setValue("learning/learning", "true" if p.learning else "false")
-
-    def _save_stream(self, text: str | None = None) -> None:
-        """Remember the stream for the next start: as typed when that text still
-        describes it, else compressed; a stream too long to write (a million
-        random bits) is not remembered."""
-        if self._settings is None:
-            return
-        text = text or self.stream_line.text_for_current()
-        if text and len(text) <= MAX_SAVED_STREAM:
-            self._settings.setValue("stream/text", text)
-        else:
-            self._settings.remove("stream/text")
 
     def save_settings(self) -> None:
         """Write geometry, speed and learning settings (also done on close)."""
@@ -594,10 +568,9 @@ class MainWindow(QMainWindow):
         s.setValue("version", SETTINGS_VERSION)
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
-        s.setValue("window/main_split", self.main_split.saveState())
-        s.setValue("window/left_split", self.left.saveState())
+        for workspace in self._workspaces.values():
+            workspace.save_state(s)
         s.setValue("run/speed", self.adapter.speed)
-        self._save_learning()
         s.sync()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
@@ -624,7 +597,8 @@ class MainWindow(QMainWindow):
             # screen) is what is saved for next time.
             self.presentation.set_active(False)
         self.recording_controller.shutdown()  # no thread or file outlives the window
-        self.adapter.shutdown()
+        for workspace in self._workspaces.values():
+            workspace.shutdown()
         self.save_settings()
         super().closeEvent(event)
 

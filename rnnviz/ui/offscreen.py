@@ -80,7 +80,7 @@ def offscreen_window(
     With *presentation* it is in presentation mode: no menus, toolbar or
     settings, and text and markers enlarged for the size. *window_class* is
     the window to build; by default the one registered for the adapter's
-    session (:func:`window_for`).
+    run (:func:`window_for`).
 
     Reads and writes no settings. Raises :class:`InputError` (and builds
     nothing lasting) when the window cannot be laid out that small.
@@ -88,7 +88,7 @@ def offscreen_window(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    build = window_class if window_class is not None else window_for(adapter.session)
+    build = window_class if window_class is not None else window_for(adapter.run)
     window = build(adapter, settings=None, restore_settings=False, stream_text=stream_text)
     smallest = window.minimumSizeHint()
     try:
@@ -106,7 +106,7 @@ def offscreen_window(
     if presentation:
         window.presentation.set_active(True)
         QApplication.processEvents()
-    window.plots.fit()
+    window.workspace.fit_views()
     # No text caret or focus frame in a picture meant for slides or a video.
     focused = QApplication.focusWidget()
     if focused is not None and focused.window() is window:

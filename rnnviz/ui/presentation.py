@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnnviz.io import sessionfile
-from rnnviz.ui import export, theme
+from rnnviz.ui import theme
 
 #: Text and markers grow by this factor in presentation mode on a canvas up
 #: to REFERENCE_HEIGHT pixels tall, and in proportion on a taller one (a
@@ -497,6 +497,8 @@ class Presentation(QObject):
         self.stage = Stage(self.canvas)
         window.setCentralWidget(self.stage)
         self.caption = self.canvas.caption
+        # Session files save and restore the caption through the window, not through us.
+        window.caption_slot.bind(self.caption.text, self.caption.setText)
         self.key_overlay = self.canvas.key_overlay
         self._update_fonts()
         self.canvas.resized.connect(self._on_canvas_resized)
@@ -508,7 +510,7 @@ class Presentation(QObject):
         window.installEventFilter(self)
         self.watcher = KeyWatcher(window, self.key_overlay.show_key, self)
 
-        act = window._action
+        act = window.add_action
         self.toggle_action = act("presentation", "Presentation mode", self.toggle, [QKeySequence("F11")],
                                  "large text, no menus or settings, full screen (Esc leaves)")
         self.toggle_action.setCheckable(True)
@@ -539,7 +541,7 @@ class Presentation(QObject):
             self.size_actions[name] = action
         self.size_actions["canvas_fit"].setChecked(True)
 
-        view = window.menus["view"]
+        view = window.menu("view")
         view.addSeparator()
         view.addAction(self.toggle_action)
         sizes = view.addMenu("Canvas &size")
@@ -548,7 +550,7 @@ class Presentation(QObject):
         view.addAction(self.keys_action)
         view.addAction(self.caption_action)
         view.addAction(self.caption_edit_action)
-        window.menus["canvas_size"] = sizes
+        window.add_menu("canvas_size", sizes)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if watched is self._window and event.type() == QEvent.Type.Resize and self._awaiting_resize:
@@ -845,9 +847,8 @@ class Presentation(QObject):
 
 
 def install(window) -> Presentation:
-    """Add presentation mode, canvas sizes, the key overlay, the caption line and the exports."""
+    """Add presentation mode, canvas sizes, the key overlay and the caption line."""
     presentation = Presentation(window)
     window.presentation = presentation
     window.canvas = presentation.canvas
-    export.install(window)
     return presentation

@@ -699,7 +699,7 @@ class RecordingController(QObject):
         self.choose_options: Callable[[int], RenderOptions | None] = self._ask_options
         self.clock: Callable[[], float] = time.monotonic
         self.open_writer: Callable[..., VideoWriter] = VideoWriter
-        self._folders = folders.FolderMemory(window._settings, videos_folder())
+        self._folders = folders.FolderMemory(window.settings, videos_folder())
         #: Called with (title, message) when something went wrong; by default a
         #: message box that does not block (tests collect the messages instead).
         self.report: Callable[[str, str], None] = self._show_problem
@@ -711,14 +711,14 @@ class RecordingController(QObject):
         self.indicator = RecIndicator()
         window.statusBar().addPermanentWidget(self.indicator)
 
-        self.record_action = window._action(
+        self.record_action = window.add_action(
             "record", "Record", self.toggle_record, [QKeySequence("Ctrl+R")],
             "record the window to a video while you step by hand; again to stop",
         )
         self.record_action.setCheckable(True)
         # _action connects triggered() to a slot without the check state; the
         # check state is read in toggle_record.
-        self.render_action = window._action(
+        self.render_action = window.add_action(
             "render_video", "Render video of this stream…", self.render_current,
             tip="render the whole stream to a video at a steady pace, frame by frame",
         )
@@ -735,8 +735,8 @@ class RecordingController(QObject):
         self._render_timer.timeout.connect(self._render_slice)
         self._title = ""
 
-        menu = window.menus["file"]
-        quit_action = window.actions_by_name.get("quit")
+        menu = window.menu("file")
+        quit_action = window.action("quit")
         before = quit_action if quit_action in menu.actions() else None
         separator = menu.insertSeparator(before) if before is not None else menu.addSeparator()
         menu.insertAction(separator, self.record_action)

@@ -239,6 +239,14 @@ class RunAdapter(QObject):
         self._other_change()
         self._flush()
 
+    def notify(self, flags: Change) -> None:
+        """Announce a change a model kind's own command made to the run.
+
+        One :attr:`changed` emission (or one per batch), with
+        :attr:`Change.HISTORY` added when stored ticks were forgotten.
+        """
+        self._notify(flags)
+
     def _flush(self) -> None:
         if self._batch_depth == 0 and self._pending:
             flags, self._pending = self._pending, Change.NONE
