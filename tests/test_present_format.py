@@ -69,13 +69,3 @@ def test_speed_label_for_every_speed_the_slider_offers():
     labels = {speed: speed_label(speed) for speed in SPEEDS}
     assert labels[1] == "1 tick/s" and labels[10] == "10 ticks/s" and labels[MAX_SPEED] == "max"
     assert len(set(labels.values())) == len(SPEEDS)
-
-
-def test_the_old_homes_hand_out_the_same_functions():
-    """ui.theme and ui.adapter re-export what moved, for the views that still read them there."""
-    pytest.importorskip("PySide6")
-    from rnnviz.ui import adapter, theme
-
-    assert theme.guess_text is guess_text
-    assert theme.fixed is fixed and theme.plain is plain and theme.MINUS == MINUS
-    assert adapter.speed_label is speed_label and adapter.MAX_SPEED == MAX_SPEED

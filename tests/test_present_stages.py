@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.present.stages import GRAD_STAGES, NO_STAGE, STAGE_TITLES, Stage
 
@@ -35,12 +33,3 @@ def test_the_weights_with_a_stage_are_the_weights_a_tick_updates():
 
 def test_no_stage_is_not_a_stage():
     assert NO_STAGE not in {int(stage) for stage in Stage}
-
-
-def test_the_adapter_hands_out_the_same_stages():
-    """ui.adapter re-exports the stages, so a Stage from either home is the same member."""
-    pytest.importorskip("PySide6")
-    from rnnviz.ui import adapter
-
-    assert adapter.Stage is Stage and adapter.STAGE_TITLES is STAGE_TITLES
-    assert adapter.GRAD_STAGES is GRAD_STAGES and adapter.NO_STAGE == NO_STAGE

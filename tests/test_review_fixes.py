@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings
 
 from rnnviz.io import sessionfile

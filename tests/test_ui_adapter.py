@@ -8,7 +8,10 @@ import pytest
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams, trace
 from rnnviz.session import Session
-from rnnviz.ui.adapter import FRAME_PERIOD_MS, MAX_SPEED, SPEEDS, Change, SessionAdapter
+from rnnviz.present.format import MAX_SPEED
+from rnnviz.session import SPEEDS
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.runadapter import Change, FRAME_PERIOD_MS
 from clocks import SteppingClock, manual_adapter
 
 

@@ -18,7 +18,8 @@ from rnnviz.present.diagram import EDGES, MAX_EDGE_WIDTH, diagram_state
 from rnnviz.present.format import format_number
 from rnnviz.session import Session
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import SessionAdapter, Stage
+from rnnviz.present.stages import Stage
+from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.diagram import NetworkDiagram, node_colours
 from rnnviz.ui.diagram_layout import edge_width
 

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
-from rnnviz.ui.adapter import MAX_SPEED, SPEEDS, SessionAdapter
+from rnnviz.present.format import MAX_SPEED
+from rnnviz.session import SPEEDS
+from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.dialogs import GENERATORS, GenerateDialog
 from rnnviz.ui.mainwindow import MainWindow
 from windows import make_window, press
@@ -485,7 +487,7 @@ def test_a_shown_window_fits_a_laptop_screen_with_its_frame(qtbot, window):
     ],
 )
 def test_fitted_geometry(rect, area, moved, expected):
-    from rnnviz.ui.mainwindow import FRAME_ALLOWANCE, fitted_geometry
+    from rnnviz.ui.shell import FRAME_ALLOWANCE, fitted_geometry
 
     assert fitted_geometry(rect, area, FRAME_ALLOWANCE, QSize(738, 579), move=moved) == expected
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import Stage
+from rnnviz.present.stages import Stage
 from clocks import ManualTimer
 from windows import make_window
 

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.present.diagram import STAGE_HIGHLIGHTS, diagram_state
 from rnnviz.session import Session
-from rnnviz.ui.adapter import NO_STAGE, Change, Stage
+from rnnviz.present.stages import NO_STAGE, Stage
+from rnnviz.ui.runadapter import Change
 from rnnviz.ui.mainwindow import MainWindow
 from rnnviz.present.format import format_number
 from clocks import manual_adapter

@@ -11,7 +11,6 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from clocks import ManualClock

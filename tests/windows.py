@@ -6,7 +6,8 @@ from PySide6.QtCore import QSettings, Qt
 
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.session import Session
-from rnnviz.ui.adapter import SessionAdapter, TimerFactory, precise_timer
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.runadapter import TimerFactory, precise_timer
 from rnnviz.ui.mainwindow import MainWindow
 
 

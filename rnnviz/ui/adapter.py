@@ -54,23 +54,11 @@ from PySide6.QtGui import QUndoCommand
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.present.format import MAX_SPEED, speed_label  # noqa: F401 (the speed names views use)
 # The Undo texts of settings changes live in rnnviz.present.params (Qt-free).
 from rnnviz.present.params import changed_settings, describe_change
-# The slow-motion stages live in rnnviz.present.stages (Qt-free); the views import them from there.
-from rnnviz.present.stages import GRAD_STAGES, NO_STAGE, STAGE_TITLES, Stage  # noqa: F401
-from rnnviz.session import SPEEDS, Session, as_bits, check_length  # noqa: F401 (SPEEDS: see below)
-# The shared adapter's names, imported from here by the one-neuron views.
-from rnnviz.ui.runadapter import (  # noqa: F401
-    BUSY_TICKS,
-    DEFAULT_SPEED,
-    FRAME_PERIOD_MS,
-    Change,
-    PlayTimer,
-    RunAdapter,
-    TimerFactory,
-    precise_timer,
-)
+from rnnviz.present.stages import NO_STAGE, Stage
+from rnnviz.session import Session, as_bits, check_length
+from rnnviz.ui.runadapter import BUSY_TICKS, Change, RunAdapter, TimerFactory, precise_timer
 
 
 class _Bits:

@@ -44,7 +44,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QSizePolicy, QToolTip, QWidget
 
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.runadapter import Change
 from rnnviz.ui.tape_edit import TapeEditing, wheel_step
 from rnnviz.ui.tape_layout import TapeLayout
 from rnnviz.ui.tape_paint import TapePainter, tooltip_text

@@ -32,9 +32,12 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.learner import MAX_ETA, MAX_GAIN, MAX_START, RULES, LearnerParams
 from rnnviz.engine.sequences import format_sequence, parse_sequence
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import SPEEDS, Change, SessionAdapter, speed_label
+from rnnviz.present.format import speed_label
+from rnnviz.session import SPEEDS
+from rnnviz.ui.adapter import SessionAdapter
 
 #: What each rule does, for the tooltip of the rule box.
+from rnnviz.ui.runadapter import Change
 RULE_HELP: Final[dict[str, str]] = {
     "sequential": "ho is updated first; ih and hh then use the new ho (the seed's published numbers)",
     "simultaneous": "all three changes from the weights before the tick (the true one-tick gradient)",

@@ -44,7 +44,8 @@ from PySide6.QtWidgets import QWidget
 from rnnviz.engine.explain import sign
 from rnnviz.present.diagram import EDGES, NODE_NAMES, DiagramState, diagram_state
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.runadapter import Change
 from rnnviz.ui.diagram_layout import (
     MIN_HEIGHT, MIN_WIDTH, DiagramLayout, arrow_length, arrowhead, edge_paths, edge_width,
     fit_layout, widened,

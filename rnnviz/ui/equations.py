@@ -58,17 +58,18 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from rnnviz.engine.notation import MINUS
 from rnnviz.present.equations import (
     FAILS, HOLDS, SIGNED, STRONG, EquationLine, EquationView, Heading, Section, Span, equation_view,
 )
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
 from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
 
-MINUS: Final[str] = theme.MINUS
 #: Text size of the panel at font scale 1, in pixels.
-BASE_FONT_PX: Final[int] = 13
+EQUATION_FONT_PX: Final[int] = 13
 #: Width the panel asks for: the longest substituted line at the base size.
 PANEL_WIDTH: Final[int] = 350
 #: Background of the lines of the stage shown.
@@ -367,7 +368,7 @@ class EquationPanel(QTextBrowser):
 
     def _apply_font(self) -> None:
         font = QFont(self.font())
-        font.setPixelSize(max(round(BASE_FONT_PX * self._font_scale), 6))
+        font.setPixelSize(max(round(EQUATION_FONT_PX * self._font_scale), 6))
         self.document().setDefaultFont(font)
         self._veil.setFont(font)
 

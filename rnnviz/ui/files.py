@@ -49,7 +49,8 @@ from rnnviz.io.export import describe_os_error
 from rnnviz.io.lessons import Lesson, LessonProblem, load_lessons
 from rnnviz.io.sessionfile import NEURON_MODEL
 from rnnviz.ui import file_dialogs, folders
-from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.runadapter import Change
 from rnnviz.ui.autosave import AutosaveFiles, autosave_timer, recovery_question
 from rnnviz.ui.filedrop import FileDrop
 from rnnviz.ui.filetitle import FileTitle

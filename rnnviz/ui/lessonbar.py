@@ -18,11 +18,12 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, Q
 from rnnviz.engine.generator import DEFAULTS as GENERATOR_DEFAULTS
 from rnnviz.io.lessons import Caption, Lesson, LessonProblem
 from rnnviz.session import Session
-from rnnviz.ui import theme
-from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.present.format import fixed, plain
+from rnnviz.ui.adapter import SessionAdapter
 
 
 # -- the lesson bar ----------------------------------------------------------------
+from rnnviz.ui.runadapter import Change
 def caption_on_screen(lesson: Lesson, cursor: int) -> Caption | None:
     """The lesson's caption that describes tick *cursor*, or None.
 
@@ -123,11 +124,11 @@ class LessonBar(QFrame):
         else:
             g = {**GENERATOR_DEFAULTS, **(lesson.generator or {})}
             shown = run.y[:6].tolist()
-            values = "  ".join(theme.fixed(y, 2, signed=True) for y in shown)
+            values = "  ".join(fixed(y, 2, signed=True) for y in shown)
             bits = " ".join(str(int(v > 0)) for v in [g["x0"], *shown])
             self.compare.setText(
-                f"Built by hand (ih {theme.plain(g['ih'])}, hh {theme.plain(g['hh'])}, ho {theme.plain(g['ho'])}, "
-                f"output gain {theme.plain(g['gain'])}, from x = {theme.plain(g['x0'])}, each output fed back "
+                f"Built by hand (ih {plain(g['ih'])}, hh {plain(g['hh'])}, ho {plain(g['ho'])}, "
+                f"output gain {plain(g['gain'])}, from x = {plain(g['x0'])}, each output fed back "
                 f"as the next input):  {values}  …   read above 0 as 1:  {bits} …"
             )
             self.compare.show()

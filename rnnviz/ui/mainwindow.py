@@ -32,7 +32,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Final
 
-from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QRect, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -42,14 +42,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QStyle,
-    QToolBar,
     QWidget,
 )
 
 from rnnviz import __version__
 from rnnviz.session import SPEEDS, Session
-from rnnviz.ui import offscreen, presentation, recording, shipped_kinds, theme, work, workspaces  # noqa: F401 (shipped_kinds registers them)
-from rnnviz.ui.dialogs import ShortcutsDialog
+from rnnviz.ui import offscreen, presentation, recording, shell, shipped_kinds, theme, work, workspaces  # noqa: F401 (shipped_kinds registers them)
 from rnnviz.ui.runadapter import DEFAULT_SPEED, Change, RunAdapter
 from rnnviz.ui.services import SETTINGS_VERSION, ActionSpec, CaptionSlot
 from rnnviz.ui.workspaces import ModelKind, Workspace
@@ -60,49 +58,8 @@ from rnnviz.ui.workspaces import ModelKind, Workspace
 #: a rendered video's 16:9 frame (``rnnviz.io.video.DEFAULT_VIDEO_SIZE``),
 #: which a window has room for and which spares the settings a scroll bar.
 DEFAULT_WINDOW_SIZE: Final[tuple[int, int]] = (1280, 800)
-#: Room kept for the title bar and borders a window manager adds around the
-#: window while their real size is not known yet (before the first show).
-FRAME_ALLOWANCE: Final[QMargins] = QMargins(8, 40, 8, 8)
 #: How long a notice from the adapter ("at the end: …") stays in the status bar.
 NOTICE_MS: Final[int] = 5000
-
-
-def _key(*sequences: str | QKeySequence.StandardKey) -> list[QKeySequence]:
-    return [QKeySequence(s) for s in sequences]
-
-
-def fitted_geometry(rect: QRect, area: QRect, frame: QMargins, minimum: QSize, *, move: bool) -> QRect:
-    """A window's inside *rect* made to fit *area* with *frame* around it.
-
-    Parameters
-    ----------
-    rect
-        The window's geometry (without its frame).
-    area
-        The free part of the screen (without panels and docks).
-    frame
-        The title bar and borders around the window.
-    minimum
-        The smallest size the window can be laid out in; on a screen smaller
-        than that the window keeps it and its top-left corner shows.
-    move
-        Also move the window into *area* (a remembered position); False keeps
-        the position, for the window manager to choose on a first start.
-
-    Returns
-    -------
-    QRect
-        The geometry to give the window.
-    """
-    width = max(min(rect.width(), area.width() - frame.left() - frame.right()), minimum.width())
-    height = max(min(rect.height(), area.height() - frame.top() - frame.bottom()), minimum.height())
-    x, y = rect.x(), rect.y()
-    if move:
-        right = area.x() + area.width() - frame.right() - width
-        bottom = area.y() + area.height() - frame.bottom() - height
-        x = max(min(x, right), area.x() + frame.left())
-        y = max(min(y, bottom), area.y() + frame.top())
-    return QRect(x, y, width, height)
 
 
 class MainWindow(QMainWindow):
@@ -161,8 +118,8 @@ class MainWindow(QMainWindow):
         self._workspaces: dict[str, Workspace] = {}
         self._kind_parts: dict[str, list[QAction]] = {}  # each kind's actions, menus and tool widgets
         self._kind_key = ""
-        self._build_actions()
-        self._build_menus_and_toolbar()
+        shell.add_shell_actions(self)
+        self.toolbar = shell.build_menus_and_toolbar(self)
 
         # The window always holds the first kind's workspace: the session
         # files, lessons and autosave are the one-neuron learner's.
@@ -281,7 +238,7 @@ class MainWindow(QMainWindow):
             parts.append(menu.menuAction())
         for spec in kind.actions:  # before the build, which may place actions after them
             action = self.add_action(spec.name, spec.text, partial(self._run_spec, kind.key, spec),
-                                     _key(*spec.keys), spec.tip)
+                                     shell.keys(*spec.keys), spec.tip)
             if spec.menu:
                 self.menus[spec.menu].addAction(action)
             parts.append(action)
@@ -359,90 +316,6 @@ class MainWindow(QMainWindow):
         menu.menuAction().setVisible(len(workspaces.kinds()) > 1)
 
     # -- actions ------------------------------------------------------------
-    def _build_actions(self) -> None:
-        def run(name: str) -> Callable[[], object]:
-            return lambda: getattr(self.adapter, name)()  # the workspace shown now
-
-        act = self.add_action
-        act("reset", "Reset", run("reset"), _key("Home"), "back to tick 0, weights to their start values")
-        act("back", "Back", run("back"), _key("Left", ","), "one tick back")
-        act("play", "Play", run("toggle_play"), _key("Space"), "play / pause")
-        act("step", "Step", run("step"), _key("Right", "."), "one tick forward")
-        act("end", "Run to end", run("run_to_end"), _key("End"), "do every remaining tick")
-        act("faster", "Faster", run("faster"), _key("+", "=", "Ctrl++"), "play faster")
-        act("slower", "Slower", run("slower"), _key("-", "Ctrl+-"), "play slower")
-        act("undo", "Undo", run("undo"), _key("Ctrl+Z"), "undo the last edit of the stream")
-        act("redo", "Redo", run("redo"), _key("Ctrl+Shift+Z", "Ctrl+Y"), "redo")
-        act("restore", "Restore defaults", self.restore_defaults, tip="learning settings, speed and layout back to the defaults (the stream is kept)")
-        # Ctrl+Q everywhere (⌘Q on macOS, where Qt's Ctrl is ⌘); the standard
-        # key is the same key on Linux and none on Windows.
-        act("quit", "Quit", self.close, _key("Ctrl+Q"))
-        act("shortcuts", "Keyboard shortcuts", lambda: ShortcutsDialog(self).exec(), _key("F1"))
-        act("about", "About rnnviz", self._about)
-
-    def _build_menus_and_toolbar(self) -> None:
-        act = self.actions_by_name
-        menus = self.menus
-        bar = self.menuBar()
-        file_menu = menus["file"] = bar.addMenu("&File")
-        file_menu.addAction(act["quit"])
-
-        edit_menu = menus["edit"] = bar.addMenu("&Edit")
-        edit_menu.addAction(act["undo"])
-        edit_menu.addAction(act["redo"])
-        edit_menu.addSeparator()
-        edit_menu.addAction(act["restore"])
-
-        menus["model"] = bar.addMenu("&Model")
-        menus["model"].menuAction().setVisible(False)  # until there is a second kind to choose
-
-        run_menu = menus["run"] = bar.addMenu("&Run")
-        for name in ("play", "step", "back", "reset", "end"):
-            run_menu.addAction(act[name])
-        run_menu.addSeparator()
-        run_menu.addAction(act["faster"])
-        run_menu.addAction(act["slower"])
-
-        menus["view"] = bar.addMenu("&View")
-        menus["lessons"] = bar.addMenu("&Lessons")
-        help_menu = menus["help"] = bar.addMenu("&Help")
-        help_menu.addAction(act["shortcuts"])
-        help_menu.addAction(act["about"])
-
-        toolbar = QToolBar("Transport")
-        toolbar.setObjectName("transportToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        # The style's own media icons: every platform draws them, unlike the
-        # ⏮ ⏭ characters, which many fonts lack.
-        icons = {
-            "reset": QStyle.StandardPixmap.SP_MediaSkipBackward,
-            "back": QStyle.StandardPixmap.SP_MediaSeekBackward,
-            "play": QStyle.StandardPixmap.SP_MediaPlay,
-            "step": QStyle.StandardPixmap.SP_MediaSeekForward,
-            "end": QStyle.StandardPixmap.SP_MediaSkipForward,
-        }
-        for name, icon in icons.items():
-            act[name].setIcon(self.style().standardIcon(icon))
-        for name in ("reset", "back", "play", "step", "end"):
-            toolbar.addAction(act[name])
-        toolbar.addSeparator()
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        # Play and Pause take the same room, so nothing on the toolbar moves
-        # when one becomes the other.
-        play = act["play"]
-        play_button = toolbar.widgetForAction(play)
-        widths = []
-        for text in ("Pause", "Play"):
-            play.setText(text)
-            widths.append(play_button.sizeHint().width())
-        play_button.setMinimumWidth(max(widths))
-        # Buttons must not take the keyboard: Space and the arrows belong to
-        # the shortcuts, whatever was clicked last.
-        for button in toolbar.findChildren(QWidget):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.toolbar = toolbar
-
     # -- user commands --------------------------------------------------------
     def tell(self, text: str, ms: int = 6000) -> None:
         """Say *text* in the status bar for *ms* milliseconds, or under the tape
@@ -455,36 +328,8 @@ class MainWindow(QMainWindow):
         self.tell(text, NOTICE_MS)
 
     def fit_to_screen(self, area: QRect | None = None) -> None:
-        """Shrink the window to fit *area*, and move a remembered position into it.
-
-        Parameters
-        ----------
-        area
-            The free part of the screen; by default that of the screen the
-            window is on (the primary screen for a new window), in the
-            device-independent pixels the window uses (QT_SCALE_FACTOR=2
-            on a 2560×1440 screen gives 1280×720).
-        """
-        if self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
-            return  # the window manager sizes it
-        if area is None:
-            screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
-            if screen is None:
-                return
-            area = screen.availableGeometry()
-        frame = FRAME_ALLOWANCE
-        if self.isVisible() and self.frameGeometry() != self.geometry():
-            outer, inner = self.frameGeometry(), self.geometry()
-            frame = QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
-                             outer.right() - inner.right(), outer.bottom() - inner.bottom())
-        # A position is the window's own only once set (a remembered
-        # geometry); a new window is placed by the window manager.
-        moved = self.testAttribute(Qt.WidgetAttribute.WA_Moved)
-        fitted = fitted_geometry(self.geometry(), area, frame, self.minimumSizeHint(), move=moved)
-        if moved:
-            self.setGeometry(fitted)
-        else:
-            self.resize(fitted.size())
+        """Shrink the window to fit *area* (by default its screen's free area); see :func:`shell.fit_to_screen`."""
+        shell.fit_to_screen(self, area)
 
     def open_stream(self, text: str, what: str = "Replace stream") -> bool:
         """Use the stream *text* in the first workspace (the one-neuron learner's); see its open_stream."""
@@ -511,7 +356,7 @@ class MainWindow(QMainWindow):
         else:
             self.tell(f"Speed and layout restored; the learning settings were kept: {kept}", 10_000)
 
-    def _about(self) -> None:
+    def about(self) -> None:
         QMessageBox.about(
             self, "About rnnviz",
             f"<b>rnnviz {__version__}</b><p>Watch the simplest interesting recurrent neural "

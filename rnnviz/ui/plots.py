@@ -55,7 +55,8 @@ from rnnviz.present.series import (
     weights_shown,
 )
 from rnnviz.ui import theme
-from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.runadapter import Change
 from rnnviz.ui.plot_axes import TickAxis, fit_left_axes
 from rnnviz.ui.plot_items import (
     AXIS_COLOR, NotationLabel, SignalItems, SignalsLegend, WeightRow, build_weight_row, fit_y,

@@ -58,7 +58,7 @@ REFERENCE_HEIGHT: Final[int] = 720
 #: The scale moves in steps this size, so dragging a window edge does not re-lay the text out every pixel.
 SCALE_STEP: Final[float] = 0.25
 #: The largest presentation scale (a 4K screen).
-MAX_SCALE: Final[float] = 3.0
+MAX_PRESENTATION_SCALE: Final[float] = 3.0
 #: The canvas sizes offered, by action name; None fits the window.
 CANVAS_SIZES: Final[dict[str, tuple[int, int] | None]] = {
     "canvas_fit": None,
@@ -737,7 +737,7 @@ class Presentation(QObject):
         """The presentation scale for a canvas *height* pixels tall."""
         ratio = max(height / REFERENCE_HEIGHT, 1.0)
         scale = round(PRESENTATION_SCALE * ratio / SCALE_STEP) * SCALE_STEP
-        return min(scale, MAX_SCALE)
+        return min(scale, MAX_PRESENTATION_SCALE)
 
     def _on_canvas_resized(self, height: int) -> None:
         if self.active:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QAbstractScrollArea
 
+from rnnviz.present.format import fixed, guess_text
 from rnnviz.ui import theme
 
 #: Shown in the message strip while there is no message.
@@ -108,9 +109,9 @@ class TapePainter:
         inner = rect.adjusted(1, 1, -1, -1)
         if session.at_end:
             yhat, bit = session.guess()
-            colour = QColor(theme.SIGNALS["yhat"])
+            colour = QColor(theme.SIGNAL_COLOURS["yhat"])
             painter.setPen(QPen(colour, 1))
-            painter.setBrush(_blend(theme.SIGNALS["yhat"], 0.25))
+            painter.setBrush(_blend(theme.SIGNAL_COLOURS["yhat"], 0.25))
             painter.drawRoundedRect(inner, 3, 3)
             painter.setPen(QColor(_TEXT))
             painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, "?" if bit is None else str(bit))
@@ -118,7 +119,7 @@ class TapePainter:
             painter.setPen(colour.darker(140))
             caption = QRect(rect.left() + 1, 0, e._layout.caption_w + 4, e._layout.label_h)
             painter.drawText(caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             f"ŷ {theme.fixed(yhat, 2)}")
+                             f"ŷ {fixed(yhat, 2)}")
             painter.setFont(e.font())
         else:
             pen = QPen(QColor(theme.NEUTRAL), 1, Qt.PenStyle.DashLine)
@@ -223,7 +224,7 @@ def tooltip_text(editor: QAbstractScrollArea, pos: QPoint) -> str:
     if editor.cell_rect(length).contains(pos):
         if not session.at_end:
             return _GHOST_HINT
-        guess = theme.guess_text(*session.guess())
+        guess = guess_text(*session.guess())
         return f"the network's guess for bit {length + 1:,}, the next, unknown one: {guess}"
     index = editor.index_at(pos)
     if index is None:

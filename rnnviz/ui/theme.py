@@ -20,9 +20,6 @@ from typing import Final
 import numpy as np
 from PySide6.QtGui import QColor, QFont, QIcon
 
-from rnnviz.engine.notation import MINUS  # noqa: F401 (views write theme.MINUS)
-# Number and guess texts now live in rnnviz.present.format (Qt-free); re-exported for old imports.
-from rnnviz.present.format import fixed, guess_text, plain  # noqa: F401
 from rnnviz.resources import icon_files
 
 #: PuOr, purple (low) → light grey → orange (high).
@@ -44,8 +41,6 @@ SIGNAL_COLOURS: Final[dict[str, str]] = {
     "h": "#173a8c",       # hidden activation, dark blue
     "yhat": "#2e9a2e",    # prediction ŷ, green
 }
-#: The old name, still read by ui/tape_paint.py (whose owner moves it to SIGNAL_COLOURS).
-SIGNALS: Final[dict[str, str]] = SIGNAL_COLOURS
 #: Background of the current tick's cells in the bit stream editor.
 INPUT_HIGHLIGHT: Final[str] = "#56B4E9"   # sky blue: the input x of the tick shown
 TARGET_HIGHLIGHT: Final[str] = "#E69F00"  # amber: its target y

@@ -24,7 +24,8 @@ from rnnviz.present.stages import STAGE_TITLES, Stage
 from rnnviz.resources import examples, lessons_dir
 from rnnviz.session import Session
 from rnnviz.ui import equations, export, files
-from rnnviz.ui.adapter import Change, SessionAdapter
+from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.runadapter import Change
 from rnnviz.ui.bitstream import BitStreamEditor
 from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
 from rnnviz.ui.diagram import NetworkDiagram
