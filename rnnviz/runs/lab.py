@@ -1,0 +1,817 @@
+"""The network lab's run: an Elman network trained example by example, every update kept.
+
+A :class:`LabRun` follows :class:`rnnviz.runs.Run`: a *tick* is one training
+update, made on one example of an :class:`ExampleSource` (update *t* learns
+from ``source.example(t)``). Each update is plain gradient descent on that
+example's sequence loss, one update per example::
+
+    forward pass → BPTT gradient g → (clipping) → θ ← θ − η·g
+
+With a window *k* (:attr:`LabSettings.window`) the gradient is truncated the
+engine's way (:meth:`ElmanNetwork.backward`): the sequence is cut into windows
+of *k* steps starting at steps 1, k + 1, …, the hidden state carries on across
+a window's start but δ does not flow back across it — Williams and Peng's
+BPTT(k, k) — and the windows' gradients are summed into the example's one
+update. Clipping acts on that summed gradient (``scope="gradient"``), by value
+(each component into [−c, c]) or by global norm (``n = sqrt(Σ_p ‖g_p‖²)``; if
+``n > c`` every ``g_p`` becomes ``g_p·c/n``, no ε added to n).
+
+Storage is compact. Per update only a few numbers are kept, in numpy arrays
+that grow by doubling (:class:`UpdateRecord`: the loss, the gradient's norm
+before and after clipping, whether it was clipped and ‖δ_t‖ for every step:
+``8·(3 + T) + 1`` bytes). A full copy of the parameters (a *checkpoint*) is
+made only every ``checkpoint_every`` updates and wherever the parameters or
+settings were changed; any other state is recomputed by replaying the updates
+from the nearest checkpoint before it, with the same float operations, so it
+comes back bit for bit.
+
+Divergence: the first update whose loss, gradient or new parameters are not
+all finite is not applied. :attr:`LabRun.diverged_at` is its index,
+:attr:`LabRun.n_ticks` becomes that index and the parameters stay the last
+finite ones; :meth:`LabRun.step` does nothing more (returns 0) until the
+parameters or settings change.
+
+Changes of the settings, of parameters (typed weights) and the W_hh knob act
+at the cursor: stored updates after it are forgotten, those before it keep
+their numbers. :meth:`LabRun.log` lists the run's start and every change as
+JSON-ready dicts (see :func:`LabRun.log` for the format) and
+:meth:`LabRun.replay` rebuilds the run from it exactly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Protocol
+
+import numpy as np
+
+from rnnviz.engine import progress
+from rnnviz.engine.clipping import CLIP_KINDS, Clipping, global_norm
+from rnnviz.engine.elman import ElmanNetwork
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.validation import finite_number, whole_number
+
+__all__ = [
+    "MAX_LAB_LEARNING_RATE", "MAX_LOG_ENTRIES", "MAX_UPDATES", "MAX_W_HH_FACTOR",
+    "ExampleSource", "LabRun", "LabSettings", "RepeatedExample", "UpdateRecord",
+]
+
+#: Most updates one run allows (about 100 bytes each for binary addition).
+MAX_UPDATES: Final[int] = 1_000_000
+
+#: Largest learning rate η the lab accepts; far beyond what ever trains, and a
+#: large η is how a lesson makes a run diverge on purpose.
+MAX_LAB_LEARNING_RATE: Final[float] = 1e6
+
+#: Largest factor one turn of the W_hh knob may scale by (and smallest 1/this).
+MAX_W_HH_FACTOR: Final[float] = 1e6
+
+#: Most entries in a run's log (its start and every change): what a file keeps.
+MAX_LOG_ENTRIES: Final[int] = 10_000
+
+#: Most updates between two checkpoints.
+MAX_CHECKPOINT_EVERY: Final[int] = 65_536
+
+#: Progress is reported after this many updates computed (when someone listens).
+_REPORT_EVERY: Final[int] = 32
+
+#: While replaying towards a state, a copy is kept every this many updates (of
+#: the last stretch replayed only), so that stepping back one update at a time
+#: replays at most this many instead of up to ``checkpoint_every``.
+_FINE: Final[int] = 16
+
+#: Most such copies kept at once (then they are all dropped and begun afresh).
+_MAX_FINE: Final[int] = 64
+
+#: Room for this many updates when the first is stored; then doubled as needed.
+_FIRST_CAPACITY: Final[int] = 256
+
+
+class ExampleSource(Protocol):
+    """Where a run's examples come from: ``example(t)`` is what update *t* learns from."""
+
+    steps: int
+
+    def example(self, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(inputs (T,N), targets (T,M), mask (T,) bool or None) of example *index*; deterministic."""
+        ...
+
+
+class RepeatedExample:
+    """One example, the same for every update (the worked example, "hello", vanishing)."""
+
+    def __init__(self, inputs: object, targets: object, mask: object | None = None) -> None:
+        self.inputs = np.array(inputs, dtype=np.float64)
+        self.targets = np.array(targets, dtype=np.float64)
+        self.mask = None if mask is None else np.array(mask, dtype=bool)
+        if self.inputs.ndim != 2 or self.targets.ndim != 2:
+            raise InputError("an example's inputs and targets must be tables (steps × units)")
+        self.steps = int(self.inputs.shape[0])
+        for array in (self.inputs, self.targets, self.mask):
+            if array is not None:
+                array.flags.writeable = False
+
+    def example(self, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        return self.inputs, self.targets, self.mask
+
+
+# ------------------------------------------------------------------ settings
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    """How the lab trains from some update on.
+
+    Parameters
+    ----------
+    learning_rate
+        η, above 0 and at most :data:`MAX_LAB_LEARNING_RATE`.
+    window
+        Truncation *k* (whole number ≥ 1; see the module docstring), or
+        ``None`` for full BPTT.
+    clipping
+        A :class:`~rnnviz.engine.clipping.Clipping` with ``scope="gradient"``,
+        or ``None`` for no clipping.
+    """
+
+    learning_rate: float
+    window: int | None = None
+    clipping: Clipping | None = None
+
+    def __post_init__(self) -> None:
+        rate = finite_number("the learning rate", self.learning_rate, positive=True)
+        if rate > MAX_LAB_LEARNING_RATE:
+            raise InputError(
+                f"the learning rate must be at most {MAX_LAB_LEARNING_RATE:g}, not {self.learning_rate!r}"
+            )
+        object.__setattr__(self, "learning_rate", rate)
+        if self.window is not None:
+            object.__setattr__(
+                self, "window", whole_number("the truncation window k", self.window, 1, MAX_UPDATES)
+            )
+        if self.clipping is not None:
+            if not isinstance(self.clipping, Clipping):
+                raise InputError("clipping must be a Clipping rule or None")
+            if self.clipping.scope != "gradient":
+                raise InputError("the lab clips each update's gradient: use scope='gradient'")
+
+    def as_json(self) -> dict[str, Any]:
+        """The settings as JSON-ready values (:meth:`from_json` reads them back exactly)."""
+        clip = self.clipping
+        return {
+            "learning_rate": self.learning_rate,
+            "window": self.window,
+            "clipping": None if clip is None else {"kind": clip.kind, "threshold": clip.threshold},
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> "LabSettings":
+        """Settings from :meth:`as_json`'s dict, or :class:`InputError` saying what is wrong."""
+        if not isinstance(data, Mapping) or set(data) != {"learning_rate", "window", "clipping"}:
+            raise InputError("lab settings have the fields learning_rate, window and clipping")
+        clip = data["clipping"]
+        if clip is not None:
+            if not isinstance(clip, Mapping) or set(clip) != {"kind", "threshold"}:
+                raise InputError("a clipping setting has the fields kind and threshold")
+            if clip["kind"] not in CLIP_KINDS:
+                raise InputError(f"unknown clipping kind {clip['kind']!r}; choose one of {', '.join(CLIP_KINDS)}")
+            clip = Clipping(clip["kind"], finite_number("the clipping threshold", clip["threshold"]))
+        rate = data["learning_rate"]
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)):
+            raise InputError(f"the learning rate must be a number, not {rate!r}")
+        return cls(rate, data["window"], clip)
+
+
+@dataclass(frozen=True)
+class UpdateRecord:
+    """What one training update did (all floats float64)."""
+
+    loss: float  # sequence loss before the update
+    grad_norm: float  # global norm of the gradient before clipping
+    clipped_norm: float  # global norm after clipping (== grad_norm when not clipped)
+    clipped: bool
+    delta_norms: np.ndarray  # ‖δ_t‖ per step, shape (T,)
+
+
+# ------------------------------------------------------------------ storage
+
+
+class _Records:
+    """The per-update numbers, in numpy arrays that grow by doubling."""
+
+    def __init__(self, steps: int) -> None:
+        self.steps = steps
+        self.count = 0
+        self._allocate(0)
+
+    _COLUMNS = ("loss", "grad_norm", "clipped_norm", "clipped", "delta_norms")
+
+    def _allocate(self, capacity: int) -> None:
+        self.loss = np.empty(capacity)
+        self.grad_norm = np.empty(capacity)
+        self.clipped_norm = np.empty(capacity)
+        self.clipped = np.zeros(capacity, dtype=bool)
+        self.delta_norms = np.empty((capacity, self.steps))
+
+    def _grow(self) -> None:
+        old = {name: getattr(self, name) for name in self._COLUMNS}
+        n = self.count
+        self._allocate(max(_FIRST_CAPACITY, 2 * n))
+        for name in self._COLUMNS:
+            getattr(self, name)[:n] = old[name][:n]
+
+    def append(self, loss: float, norm: float, after: float, clipped: bool, deltas: np.ndarray) -> None:
+        n = self.count
+        if n == self.loss.shape[0]:
+            self._grow()
+        self.loss[n] = loss
+        self.grad_norm[n] = norm
+        self.clipped_norm[n] = after
+        self.clipped[n] = clipped
+        self.delta_norms[n] = deltas
+        self.count = n + 1
+
+    def view(self, name: str) -> np.ndarray:
+        """The stored part of column *name*, read-only (no copy)."""
+        column = getattr(self, name)[: self.count]
+        column.flags.writeable = False
+        return column
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, name).nbytes for name in self._COLUMNS)
+
+
+class _Checkpoints:
+    """Full copies of the parameters (and h0) after some numbers of updates."""
+
+    def __init__(self) -> None:
+        self._ticks: list[int] = []
+        self._states: dict[int, dict[str, np.ndarray]] = {}
+
+    def put(self, tick: int, state: dict[str, np.ndarray]) -> None:
+        if tick not in self._states:
+            bisect.insort(self._ticks, tick)
+        self._states[tick] = state
+
+    def at_or_before(self, tick: int) -> tuple[int, dict[str, np.ndarray]]:
+        at = self._ticks[bisect.bisect_right(self._ticks, tick) - 1]
+        return at, self._states[at]
+
+    def has(self, tick: int) -> bool:
+        return tick in self._states
+
+    def drop_after(self, tick: int) -> None:
+        keep = bisect.bisect_right(self._ticks, tick)
+        for at in self._ticks[keep:]:
+            del self._states[at]
+        del self._ticks[keep:]
+
+    def __len__(self) -> int:
+        return len(self._ticks)
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for state in self._states.values() for a in state.values())
+
+
+# ------------------------------------------------------------------ one update
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One computed update: its record's numbers, or why it diverged (``failed``)."""
+
+    loss: float
+    grad_norm: float
+    clipped_norm: float
+    clipped: bool
+    delta_norms: np.ndarray
+    failed: str | None = None
+
+
+def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
+            source: ExampleSource, settings: LabSettings) -> _Outcome:
+    """Compute update *index* and apply it to *network* in place.
+
+    Live training and every replay run this same function, so the same start
+    gives the same numbers bit for bit. Not applied when the loss or the
+    gradient is not finite; applied (and to be undone by the caller) when
+    only the new parameters are not.
+    """
+    inputs, targets, mask = source.example(index)
+    try:
+        forward = network.forward(inputs)
+        grads = network.backward(forward, targets, mask=mask, window=settings.window)
+    except InputError as error:
+        raise InputError(f"example {index + 1:,}: {error}") from None
+    if forward.steps != source.steps:
+        raise InputError(f"example {index + 1:,} has {forward.steps} steps, not {source.steps}")
+    loss = grads.loss
+    arrays = [grads.params[name] for name in names]
+    norm = global_norm(arrays)
+    after, clipped = norm, False
+    deltas = grads.delta_norms
+    if not math.isfinite(loss):
+        return _Outcome(loss, norm, norm, False, deltas, "the loss")
+    if not math.isfinite(norm) and not all(np.isfinite(a).all() for a in arrays):
+        return _Outcome(loss, norm, norm, False, deltas, "the gradient")
+    if settings.clipping is not None:
+        arrays, clipped = settings.clipping.apply(arrays)
+        if clipped:
+            after = global_norm(arrays)
+    eta = settings.learning_rate
+    finite = True
+    for name, g in zip(names, arrays):
+        param = getattr(network, name)
+        param -= eta * g  # in place, so that views holding the arrays see the update
+        finite = finite and bool(np.isfinite(param).all())
+    return _Outcome(loss, norm, after, clipped, deltas, None if finite else "the new parameters")
+
+
+# ------------------------------------------------------------------ the run
+
+
+class LabRun:
+    """An Elman network trained update by update, every update kept (see the module docstring).
+
+    Parameters
+    ----------
+    network
+        The network; the run owns it from now on and keeps its parameters
+        those after :attr:`cursor` updates (changed in place).
+    source
+        Update *t* learns from ``source.example(t)``.
+    settings
+        How to train from update 0 on.
+    n_updates
+        How many updates the run allows, 1 … :data:`MAX_UPDATES`.
+    checkpoint_every
+        A full copy of the parameters every this many updates (1 … 65 536).
+    """
+
+    def __init__(self, network: ElmanNetwork, source: ExampleSource, settings: LabSettings,
+                 n_updates: int, *, checkpoint_every: int = 256) -> None:
+        if not isinstance(network, ElmanNetwork):
+            raise InputError("the lab trains an ElmanNetwork")
+        if not isinstance(settings, LabSettings):
+            raise InputError("the lab's settings must be LabSettings")
+        steps = getattr(source, "steps", None)
+        if not callable(getattr(source, "example", None)) or isinstance(steps, bool) \
+                or not isinstance(steps, (int, np.integer)) or steps < 1:
+            raise InputError("the examples' source must have whole-number steps ≥ 1 and example(index)")
+        self.n_updates = whole_number("the number of updates", n_updates, 1, MAX_UPDATES)
+        self.checkpoint_every = whole_number(
+            "the updates between checkpoints", checkpoint_every, 1, MAX_CHECKPOINT_EVERY)
+        self.network = network
+        self.source = source
+        self._names = network.parameter_names
+        self._state_names = self._names + ("h0",)
+        self._records = _Records(int(steps))
+        self._checkpoints = _Checkpoints()
+        self._fine: dict[int, dict[str, np.ndarray]] = {}
+        self._cursor = 0
+        self._forgets = 0
+        self.diverged_at: int | None = None
+        #: What made the update at :attr:`diverged_at` fail ("the loss", …), or None.
+        self.diverged_what: str | None = None
+        self._start(settings)
+        self._scratch: ElmanNetwork | None = None
+        self._scratch_tick = -1
+
+    def _start(self, settings: LabSettings) -> None:
+        """Tick 0: the network's parameters now, *settings* from update 0 on."""
+        state = self._copy_state(self.network)
+        self._checkpoints = _Checkpoints()
+        self._checkpoints.put(0, state)
+        self._start_state = {name: a.copy() for name, a in state.items()}
+        self._start_settings = settings
+        self._spans: list[tuple[int, LabSettings]] = [(0, settings)]
+        self._events: list[dict[str, Any]] = []
+
+    # -- the Run protocol ----------------------------------------------------------
+
+    @property
+    def cursor(self) -> int:
+        """Updates done: :attr:`network` holds the parameters after this many."""
+        return self._cursor
+
+    @property
+    def n_ticks(self) -> int:
+        """The updates the run allows: :attr:`n_updates`, or :attr:`diverged_at`."""
+        return self.n_updates if self.diverged_at is None else self.diverged_at
+
+    @property
+    def at_end(self) -> bool:
+        return self._cursor >= self.n_ticks
+
+    @property
+    def stored(self) -> int:
+        """Updates computed and kept."""
+        return self._records.count
+
+    @property
+    def forgets(self) -> int:
+        """Grows by one with every change that forgets stored updates or edits the state."""
+        return self._forgets
+
+    def step(self, count: int = 1) -> int:
+        before = self._cursor
+        self._move(min(before + max(int(count), 0), self.n_ticks))
+        return self._cursor - before
+
+    def back(self, count: int = 1) -> int:
+        before = self._cursor
+        self._move(max(before - max(int(count), 0), 0))
+        return before - self._cursor
+
+    def seek(self, tick: int) -> None:
+        self._move(min(max(int(tick), 0), self.n_ticks))
+
+    def reset(self) -> None:
+        """Back to update 0 with the parameters of tick 0; every stored update is forgotten.
+
+        The settings in effect at the cursor stay; the log starts afresh from here.
+        """
+        settings = self.settings
+        _, start = self._checkpoints.at_or_before(0)
+        self._write_state(self.network, start)
+        self._cursor = 0
+        self._forget_after(0)
+        self._start(settings)
+
+    def state_at(self, tick: int) -> dict[str, np.ndarray]:
+        """Copies of the parameters (and ``h0``) after *tick* updates, ``0 ≤ tick ≤ stored``."""
+        if isinstance(tick, bool) or not isinstance(tick, (int, np.integer)) \
+                or not 0 <= tick <= self.stored:
+            raise IndexError(f"no state after {tick} updates: {self.stored} are stored")
+        tick = int(tick)
+        if tick == self._cursor:
+            return self._copy_state(self.network)
+        scratch = self._scratch_network()
+        start, state = self._nearest(tick)
+        if not start <= self._scratch_tick <= tick:
+            self._write_state(scratch, state)
+            self._scratch_tick = start
+        with np.errstate(all="ignore"):
+            while self._scratch_tick < tick:
+                self._replay_one(scratch, self._scratch_tick)
+                self._scratch_tick += 1
+                self._keep_fine(self._scratch_tick, scratch)
+        return self._copy_state(scratch)
+
+    # -- what was stored ---------------------------------------------------------------
+
+    @property
+    def settings(self) -> LabSettings:
+        """The settings in effect from the cursor on."""
+        return self.settings_at(self._cursor)
+
+    def settings_at(self, update: int) -> LabSettings:
+        """The settings update *update* is (or will be) computed with."""
+        index = bisect.bisect_right([first for first, _ in self._spans], update) - 1
+        return self._spans[max(index, 0)][1]
+
+    def record(self, t: int) -> UpdateRecord:
+        """What update *t* (0-based, ``t < stored``) did."""
+        if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t < self.stored:
+            raise IndexError(f"no update {t}: {self.stored} are stored")
+        r = self._records
+        return UpdateRecord(float(r.loss[t]), float(r.grad_norm[t]), float(r.clipped_norm[t]),
+                            bool(r.clipped[t]), r.delta_norms[t].copy())
+
+    def losses(self) -> np.ndarray:
+        """Each stored update's loss before it, shape (stored,) (read-only view)."""
+        return self._records.view("loss")
+
+    def grad_norms(self) -> np.ndarray:
+        """Each stored update's gradient norm before clipping, shape (stored,)."""
+        return self._records.view("grad_norm")
+
+    def clipped_norms(self) -> np.ndarray:
+        """Each stored update's gradient norm after clipping, shape (stored,)."""
+        return self._records.view("clipped_norm")
+
+    def clipped(self) -> np.ndarray:
+        """Whether clipping changed each stored update's gradient, shape (stored,) bool."""
+        return self._records.view("clipped")
+
+    def delta_norm_matrix(self) -> np.ndarray:
+        """‖δ_t‖ for every stored update (rows) and step (columns), shape (stored, T)."""
+        return self._records.view("delta_norms")
+
+    def stored_bytes(self) -> int:
+        """Bytes held by the records and checkpoints (capacity included)."""
+        return self._records.nbytes() + self._checkpoints.nbytes()
+
+    def spectral_radius(self) -> float:
+        """ρ(W_hh): the largest |eigenvalue| of the current recurrent matrix."""
+        return float(np.max(np.abs(np.linalg.eigvals(self.network.w_hh))))
+
+    # -- changes at the cursor -----------------------------------------------------------
+
+    def set_settings(self, settings: LabSettings) -> None:
+        """Train with *settings* from the cursor on; stored updates after it are forgotten.
+
+        The same settings as in effect change nothing.
+        """
+        if not isinstance(settings, LabSettings):
+            raise InputError("the lab's settings must be LabSettings")
+        if settings == self.settings:
+            return
+        self._check_room()
+        self._change_at_cursor()
+        c = self._cursor
+        while self._spans and self._spans[-1][0] >= c:
+            self._spans.pop()
+        self._spans.append((c, settings))
+        self._events.append({"at": c, "kind": "settings", "settings": settings.as_json()})
+
+    def set_parameters(self, values: Mapping[str, object]) -> None:
+        """Overwrite some parameters (or ``h0``) at the cursor; stored updates after it are forgotten.
+
+        All values are checked before any is written (names, shapes, finite numbers).
+        """
+        if not isinstance(values, Mapping) or not values:
+            raise InputError("give the parameters to set by name, e.g. {'w_hh': [[0.5]]}")
+        checked = self._checked_values(values)
+        self._check_room()
+        self._change_at_cursor()
+        for name, array in checked.items():
+            getattr(self.network, name)[...] = array
+        self._checkpoints.put(self._cursor, self._copy_state(self.network))
+        self._events.append({"at": self._cursor, "kind": "parameters",
+                             "values": {name: array.tolist() for name, array in checked.items()}})
+
+    def scale_w_hh(self, factor: float) -> None:
+        """The vanish/explode knob: ``W_hh ← factor·W_hh`` at the cursor (ρ scales by *factor*)."""
+        if isinstance(factor, bool):
+            raise InputError(f"the W_hh factor must be a number, not {factor!r}")
+        s = finite_number("the W_hh factor", factor, positive=True)
+        if not 1 / MAX_W_HH_FACTOR <= s <= MAX_W_HH_FACTOR:
+            raise InputError(
+                f"the W_hh factor must lie between {1 / MAX_W_HH_FACTOR:g} and {MAX_W_HH_FACTOR:g}, not {factor!r}")
+        with np.errstate(all="ignore"):
+            scaled = self.network.w_hh * s
+        if not np.isfinite(scaled).all():
+            raise InputError(f"W_hh × {factor!r} is too large for a float; choose a smaller factor")
+        self._check_room()
+        self._change_at_cursor()
+        self.network.w_hh[...] = scaled
+        self._checkpoints.put(self._cursor, self._copy_state(self.network))
+        self._events.append({"at": self._cursor, "kind": "scale_w_hh", "factor": s})
+
+    def _checked_values(self, values: Mapping[str, object]) -> dict[str, np.ndarray]:
+        allowed = self._state_names
+        checked: dict[str, np.ndarray] = {}
+        for name, value in values.items():
+            if name not in allowed:
+                raise InputError(f"unknown parameter {name!r}; choose from {', '.join(allowed)}")
+            shape = getattr(self.network, name).shape
+            try:
+                array = np.array(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise InputError(f"parameter {name} must be numbers of shape {shape}") from None
+            if array.size != math.prod(shape):
+                raise InputError(f"parameter {name} must hold {math.prod(shape)} numbers of shape {shape}, not {array.size}")
+            if not np.isfinite(array).all():
+                raise InputError(f"parameter {name} must be finite numbers (no NaN or infinity)")
+            checked[name] = array.reshape(shape)
+        return checked
+
+    def _check_room(self) -> None:
+        kept = sum(1 for event in self._events if event["at"] <= self._cursor)
+        if kept + 2 > MAX_LOG_ENTRIES:
+            raise InputError(
+                f"this run already holds {MAX_LOG_ENTRIES:,} changes, the most a run keeps; reset it to change more")
+
+    def _change_at_cursor(self) -> None:
+        """Forget the stored updates after the cursor (and any divergence) before a change there."""
+        c = self._cursor
+        self._forget_after(c)
+        self._events = [event for event in self._events if event["at"] <= c]
+        self._spans = [span for span in self._spans if span[0] <= c]
+        self._checkpoints.put(c, self._copy_state(self.network))
+
+    def _forget_after(self, tick: int) -> None:
+        self._records.count = min(self._records.count, tick)
+        self._checkpoints.drop_after(tick)
+        self._fine.clear()
+        self.diverged_at = self.diverged_what = None
+        self._scratch_tick = -1
+        self._forgets += 1
+
+    # -- moving --------------------------------------------------------------------------
+
+    def _move(self, target: int) -> None:
+        """Put the cursor at *target* (``0 … n_ticks``), replaying or computing as needed."""
+        with np.errstate(all="ignore"):
+            if target > self.stored:
+                self._load(self.stored)
+                self._compute(target)
+            else:
+                self._load(target)
+
+    def _load(self, tick: int) -> None:
+        """Bring :attr:`network` to the state after *tick* stored updates."""
+        start, state = self._nearest(tick)
+        if not start <= self._cursor <= tick:
+            self._write_state(self.network, state)
+            self._cursor = start
+        while self._cursor < tick:
+            self._replay_one(self.network, self._cursor)
+            self._cursor += 1
+            self._keep_fine(self._cursor, self.network)
+
+    def _nearest(self, tick: int) -> tuple[int, Mapping[str, np.ndarray]]:
+        """The latest stored state (checkpoint or fine copy) at or before *tick*."""
+        start, state = self._checkpoints.at_or_before(tick)
+        fine = max((at for at in self._fine if start < at <= tick), default=None)
+        return (start, state) if fine is None else (fine, self._fine[fine])
+
+    def _keep_fine(self, tick: int, network: ElmanNetwork) -> None:
+        if tick % _FINE == 0 and tick % self.checkpoint_every and tick not in self._fine:
+            if len(self._fine) >= _MAX_FINE:
+                self._fine.clear()
+            self._fine[tick] = self._copy_state(network)
+
+    def _replay_one(self, network: ElmanNetwork, t: int) -> None:
+        outcome = _update(network, self._names, t, self.source, self.settings_at(t))
+        if outcome.failed is not None:  # cannot happen: only finite updates are stored
+            raise RuntimeError(f"stored update {t} no longer replays")
+
+    def _compute(self, target: int) -> None:
+        """Compute updates from :attr:`stored` (the cursor) up to *target*, storing each."""
+        total = target - self._cursor
+        listening = progress.listening()
+        first = self._cursor
+        every = self.checkpoint_every
+        while self._cursor < target:
+            t = self._cursor
+            outcome = _update(self.network, self._names, t, self.source, self.settings_at(t))
+            if outcome.failed is not None:
+                self._diverge(t, outcome.failed)
+                return
+            self._records.append(outcome.loss, outcome.grad_norm, outcome.clipped_norm,
+                                 outcome.clipped, outcome.delta_norms)
+            self._cursor = t + 1
+            if self._cursor % every == 0:
+                self._checkpoints.put(self._cursor, self._copy_state(self.network))
+            if listening and (self._cursor - first) % _REPORT_EVERY == 0:
+                progress.report(self._cursor - first, total)
+
+    def _diverge(self, t: int, what: str) -> None:
+        """Update *t* was not finite: the run ends there with the last finite parameters."""
+        if what == "the new parameters":  # applied in place: bring back the state after t updates
+            start, state = self._checkpoints.at_or_before(t)
+            self._write_state(self.network, state)
+            self._cursor = start
+            self._load(t)
+        self.diverged_at, self.diverged_what = t, what
+
+    @property
+    def divergence_message(self) -> str | None:
+        """One line for the user when the run diverged, else None."""
+        if self.diverged_at is None:
+            return None
+        return (f"diverged at update {self.diverged_at:,}: {self.diverged_what} would no longer be "
+                "finite numbers; the parameters shown are the last finite ones")
+
+    # -- state helpers ---------------------------------------------------------------------
+
+    def _copy_state(self, network: ElmanNetwork) -> dict[str, np.ndarray]:
+        return {name: getattr(network, name).copy() for name in self._state_names}
+
+    @staticmethod
+    def _write_state(network: ElmanNetwork, state: Mapping[str, np.ndarray]) -> None:
+        for name, array in state.items():
+            getattr(network, name)[...] = array
+
+    def _scratch_network(self) -> ElmanNetwork:
+        """A second network of the same kind, for states other than the cursor's."""
+        if self._scratch is None:
+            self._scratch = copy.deepcopy(self.network)
+        return self._scratch
+
+    # -- the log ---------------------------------------------------------------------------
+
+    def log(self) -> list[dict[str, Any]]:
+        """The run's start and every change since, JSON-ready (numbers as floats and lists).
+
+        Entries in order, each with ``"at"`` (the cursor it happened at) and ``"kind"``:
+
+        * ``{"at": 0, "kind": "start", "n_updates": n, "checkpoint_every": k,
+          "settings": {...}, "parameters": {"w_xh": [[…]], …, "h0": […]}}`` — always first;
+        * ``{"at": t, "kind": "settings", "settings": {"learning_rate": η, "window": k | None,
+          "clipping": None | {"kind": "norm" | "value", "threshold": c}}}``;
+        * ``{"at": t, "kind": "parameters", "values": {name: nested lists}}``;
+        * ``{"at": t, "kind": "scale_w_hh", "factor": s}``.
+        """
+        start = {
+            "at": 0, "kind": "start", "n_updates": self.n_updates,
+            "checkpoint_every": self.checkpoint_every,
+            "settings": self._start_settings.as_json(),
+            "parameters": {name: array.tolist() for name, array in self._start_state.items()},
+        }
+        return [start, *copy.deepcopy(self._events)]
+
+    @classmethod
+    def replay(cls, network_factory: Callable[[], ElmanNetwork], source: ExampleSource,
+               log: object, cursor: int) -> "LabRun":
+        """The run :meth:`log` describes, recomputed exactly, with the cursor at *cursor*.
+
+        Parameters
+        ----------
+        network_factory
+            Makes a network of the run's kind (its shape, functions and loss);
+            its parameters are replaced by the log's start.
+        source
+            The run's examples.
+        log
+            :meth:`log`'s list (as read back from JSON).
+        cursor
+            Updates done, ``0 … n_ticks``.
+
+        Raises
+        ------
+        InputError
+            One line naming the first thing in *log* or *cursor* that is wrong.
+        """
+        entries = _checked_log(log)
+        start = entries[0]
+        network = network_factory()
+        if not isinstance(network, ElmanNetwork):
+            raise InputError("the lab trains an ElmanNetwork")
+        run = cls(network, source, LabSettings.from_json(start["settings"]), start["n_updates"],
+                  checkpoint_every=start["checkpoint_every"])
+        run._replace_start(start["parameters"])
+        last = max([entry["at"] for entry in entries] + [_whole("the cursor", cursor)])
+        for number, entry in enumerate(entries[1:], 2):
+            with progress.part(run.cursor, last):
+                run.seek(entry["at"])
+            if run.cursor != entry["at"]:
+                raise InputError(f"log entry {number} is at update {entry['at']:,} but the run "
+                                 f"stops at update {run.cursor:,}")
+            try:
+                run._apply(entry)
+            except InputError as error:
+                raise InputError(f"log entry {number}: {error}") from None
+        with progress.part(run.cursor, last):
+            run.seek(cursor)
+        if run.cursor != cursor:
+            raise InputError(f"the cursor is at update {cursor:,} but the run stops at update {run.cursor:,}")
+        return run
+
+    def _replace_start(self, parameters: object) -> None:
+        """Tick 0 gets the log's starting parameters (all of them, checked first)."""
+        if not isinstance(parameters, Mapping) or set(parameters) != set(self._state_names):
+            raise InputError(f"the log's start needs the parameters {', '.join(self._state_names)}")
+        checked = self._checked_values(parameters)
+        self._write_state(self.network, checked)
+        self._start(self._start_settings)
+
+    def _apply(self, entry: Mapping[str, Any]) -> None:
+        kind = entry["kind"]
+        if kind == "settings":
+            self.set_settings(LabSettings.from_json(entry["settings"]))
+        elif kind == "parameters":
+            self.set_parameters(entry["values"])
+        else:
+            self.scale_w_hh(entry["factor"])
+
+
+_ENTRY_FIELDS: Final[dict[str, set[str]]] = {
+    "start": {"at", "kind", "n_updates", "checkpoint_every", "settings", "parameters"},
+    "settings": {"at", "kind", "settings"},
+    "parameters": {"at", "kind", "values"},
+    "scale_w_hh": {"at", "kind", "factor"},
+}
+
+
+def _whole(name: str, value: object) -> int:
+    return whole_number(name, value, 0)
+
+
+def _checked_log(log: object) -> list[Mapping[str, Any]]:
+    """*log*'s entries, each with known fields and "at" rising; or one line saying what is wrong."""
+    if not isinstance(log, list) or not log:
+        raise InputError("a lab log is a list of entries, the first being the start")
+    if len(log) > MAX_LOG_ENTRIES:
+        raise InputError(f"a lab log holds at most {MAX_LOG_ENTRIES:,} entries, not {len(log):,}")
+    previous = 0
+    for number, entry in enumerate(log, 1):
+        if not isinstance(entry, Mapping) or entry.get("kind") not in _ENTRY_FIELDS:
+            raise InputError(f"log entry {number} has no known kind ({', '.join(_ENTRY_FIELDS)})")
+        kind = entry["kind"]
+        if (kind == "start") != (number == 1):
+            raise InputError("a lab log starts with its one start entry")
+        if set(entry) != _ENTRY_FIELDS[kind]:
+            raise InputError(
+                f"log entry {number} ({kind}) has the fields {', '.join(sorted(_ENTRY_FIELDS[kind]))}")
+        at = _whole(f"log entry {number}'s update", entry["at"])
+        if at < previous or (number == 1 and at != 0):
+            raise InputError(f"log entry {number} is at update {at:,}, before the entry ahead of it")
+        previous = at
+    return log
