@@ -536,7 +536,7 @@ class LabRun:
         """
         if not isinstance(values, Mapping) or not values:
             raise InputError("give the parameters to set by name, e.g. {'w_hh': [[0.5]]}")
-        checked = self._checked_values(values)
+        checked = _checked_values(self.network, self._state_names, values)
         self._check_room()
         self._change_at_cursor()
         for name, array in checked.items():
@@ -562,24 +562,6 @@ class LabRun:
         self.network.w_hh[...] = scaled
         self._checkpoints.put(self._cursor, self._copy_state(self.network))
         self._events.append({"at": self._cursor, "kind": "scale_w_hh", "factor": s})
-
-    def _checked_values(self, values: Mapping[str, object]) -> dict[str, np.ndarray]:
-        allowed = self._state_names
-        checked: dict[str, np.ndarray] = {}
-        for name, value in values.items():
-            if name not in allowed:
-                raise InputError(f"unknown parameter {name!r}; choose from {', '.join(allowed)}")
-            shape = getattr(self.network, name).shape
-            try:
-                array = np.array(value, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise InputError(f"parameter {name} must be numbers of shape {shape}") from None
-            if array.size != math.prod(shape):
-                raise InputError(f"parameter {name} must hold {math.prod(shape)} numbers of shape {shape}, not {array.size}")
-            if not np.isfinite(array).all():
-                raise InputError(f"parameter {name} must be finite numbers (no NaN or infinity)")
-            checked[name] = array.reshape(shape)
-        return checked
 
     def _check_room(self) -> None:
         kept = sum(1 for event in self._events if event["at"] <= self._cursor)
@@ -676,8 +658,9 @@ class LabRun:
         """One line for the user when the run diverged, else None."""
         if self.diverged_at is None:
             return None
-        return (f"diverged at update {self.diverged_at:,}: {self.diverged_what} would no longer be "
-                "finite numbers; the parameters shown are the last finite ones")
+        verb = "are" if self.diverged_what == "the new parameters" else "is"
+        return (f"diverged at update {self.diverged_at:,}: {self.diverged_what} {verb} no longer "
+                "finite; the parameters shown are the last finite ones")
 
     # -- state helpers ---------------------------------------------------------------------
 
@@ -739,48 +722,15 @@ class LabRun:
         InputError
             One line naming the first thing in *log* or *cursor* that is wrong.
         """
-        entries = _checked_log(log)
-        start = entries[0]
-        network = network_factory()
-        if not isinstance(network, ElmanNetwork):
-            raise InputError("the lab trains an ElmanNetwork")
-        run = cls(network, source, LabSettings.from_json(start["settings"]), start["n_updates"],
-                  checkpoint_every=start["checkpoint_every"])
-        run._replace_start(start["parameters"])
-        last = max([entry["at"] for entry in entries] + [_whole("the cursor", cursor)])
-        for number, entry in enumerate(entries[1:], 2):
-            with progress.part(run.cursor, last):
-                run.seek(entry["at"])
-            if run.cursor != entry["at"]:
-                raise InputError(f"log entry {number} is at update {entry['at']:,} but the run "
-                                 f"stops at update {run.cursor:,}")
-            try:
-                run._apply(entry)
-            except InputError as error:
-                raise InputError(f"log entry {number}: {error}") from None
-        with progress.part(run.cursor, last):
-            run.seek(cursor)
-        if run.cursor != cursor:
-            raise InputError(f"the cursor is at update {cursor:,} but the run stops at update {run.cursor:,}")
-        return run
+        return _replay(cls, network_factory, source, log, cursor)
 
     def _replace_start(self, parameters: object) -> None:
         """Tick 0 gets the log's starting parameters (all of them, checked first)."""
         if not isinstance(parameters, Mapping) or set(parameters) != set(self._state_names):
             raise InputError(f"the log's start needs the parameters {', '.join(self._state_names)}")
-        checked = self._checked_values(parameters)
+        checked = _checked_values(self.network, self._state_names, parameters)
         self._write_state(self.network, checked)
         self._start(self._start_settings)
-
-    def _apply(self, entry: Mapping[str, Any]) -> None:
-        kind = entry["kind"]
-        if kind == "settings":
-            self.set_settings(LabSettings.from_json(entry["settings"]))
-        elif kind == "parameters":
-            self.set_parameters(entry["values"])
-        else:
-            self.scale_w_hh(entry["factor"])
-
 
 _ENTRY_FIELDS: Final[dict[str, set[str]]] = {
     "start": {"at", "kind", "n_updates", "checkpoint_every", "settings", "parameters"},
@@ -815,3 +765,63 @@ def _checked_log(log: object) -> list[Mapping[str, Any]]:
             raise InputError(f"log entry {number} is at update {at:,}, before the entry ahead of it")
         previous = at
     return log
+
+
+def _replay(cls: type[LabRun], network_factory: Callable[[], ElmanNetwork], source: ExampleSource,
+            log: object, cursor: int) -> LabRun:
+    """:meth:`LabRun.replay`'s work."""
+    entries = _checked_log(log)
+    start = entries[0]
+    network = network_factory()
+    if not isinstance(network, ElmanNetwork):
+        raise InputError("the lab trains an ElmanNetwork")
+    run = cls(network, source, LabSettings.from_json(start["settings"]), start["n_updates"],
+              checkpoint_every=start["checkpoint_every"])
+    run._replace_start(start["parameters"])
+    last = max([entry["at"] for entry in entries] + [_whole("the cursor", cursor)])
+    for number, entry in enumerate(entries[1:], 2):
+        with progress.part(run.cursor, last):
+            run.seek(entry["at"])
+        if run.cursor != entry["at"]:
+            raise InputError(f"log entry {number} is at update {entry['at']:,} but the run "
+                             f"stops at update {run.cursor:,}")
+        try:
+            _apply(run, entry)
+        except InputError as error:
+            raise InputError(f"log entry {number}: {error}") from None
+    with progress.part(run.cursor, last):
+        run.seek(cursor)
+    if run.cursor != cursor:
+        raise InputError(f"the cursor is at update {cursor:,} but the run stops at update {run.cursor:,}")
+    return run
+
+
+def _apply(run: LabRun, entry: Mapping[str, Any]) -> None:
+    """Make the change a log entry records."""
+    kind = entry["kind"]
+    if kind == "settings":
+        run.set_settings(LabSettings.from_json(entry["settings"]))
+    elif kind == "parameters":
+        run.set_parameters(entry["values"])
+    else:
+        run.scale_w_hh(entry["factor"])
+
+
+def _checked_values(network: ElmanNetwork, allowed: tuple[str, ...],
+                    values: Mapping[str, object]) -> dict[str, np.ndarray]:
+    """*values* by name as arrays of their parameters' shapes, all checked, nothing written."""
+    checked: dict[str, np.ndarray] = {}
+    for name, value in values.items():
+        if name not in allowed:
+            raise InputError(f"unknown parameter {name!r}; choose from {', '.join(allowed)}")
+        shape = getattr(network, name).shape
+        try:
+            array = np.array(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(f"parameter {name} must be numbers of shape {shape}") from None
+        if array.size != math.prod(shape):
+            raise InputError(f"parameter {name} must hold {math.prod(shape)} numbers of shape {shape}, not {array.size}")
+        if not np.isfinite(array).all():
+            raise InputError(f"parameter {name} must be finite numbers (no NaN or infinity)")
+        checked[name] = array.reshape(shape)
+    return checked
