@@ -503,8 +503,9 @@ class LabRun:
         return self._records.view("delta_norms")
 
     def stored_bytes(self) -> int:
-        """Bytes held by the records and checkpoints (capacity included)."""
-        return self._records.nbytes() + self._checkpoints.nbytes()
+        """Bytes held by the records, checkpoints and fine copies (capacity included)."""
+        fine = sum(a.nbytes for state in self._fine.values() for a in state.values())
+        return self._records.nbytes() + self._checkpoints.nbytes() + fine
 
     def spectral_radius(self) -> float:
         """ρ(W_hh): the largest |eigenvalue| of the current recurrent matrix."""
