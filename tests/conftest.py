@@ -87,6 +87,20 @@ def cli(capsys):
     return run
 
 
+@pytest.fixture
+def short_param_log(monkeypatch) -> int:
+    """A session's settings log holds 40 spans instead of 10,000; returns the limit.
+
+    For tests of what happens *at* the limit (refusals, undo and redo there),
+    which need not replay 10,000 ticks to reach it. The limit itself and its
+    message are checked at full size in test_session.py.
+    """
+    from rnnviz import session
+
+    monkeypatch.setattr(session, "MAX_PARAM_SPANS", 40)
+    return session.MAX_PARAM_SPANS
+
+
 @pytest.fixture(autouse=True)
 def _no_dangling_timers(request, monkeypatch):
     """Fail a GUI test that leaves a repeating QTimer running (napari's _dangling_qtimers).

@@ -524,25 +524,23 @@ def test_short_work_is_one_emission_even_after_long_work_taught_small_slices(qtb
 
 
 # -- never more settings changes than a session file holds -------------------------------------
-def full_log_adapter(qtbot) -> SessionAdapter:
-    """An adapter whose η changed at every one of its first 9,998 ticks, then twice by hand: full."""
-    from rnnviz.session import MAX_PARAM_SPANS
-
-    log = [(tick, LearnerParams(eta=1.0 + tick % 2)) for tick in range(MAX_PARAM_SPANS - 2)]
-    session = Session.replay("1" * (MAX_PARAM_SPANS + 10), log, MAX_PARAM_SPANS - 3)
+def full_log_adapter(qtbot, limit: int) -> SessionAdapter:
+    """An adapter whose η changed at every one of its first *limit* − 2 ticks, then twice by hand: full."""
+    log = [(tick, LearnerParams(eta=1.0 + tick % 2)) for tick in range(limit - 2)]
+    session = Session.replay("1" * (limit + 10), log, limit - 3)
     adapter = SessionAdapter(session)
     adapter.step()
-    adapter.set_params(eta=7.0)  # change A, at tick 9,998
+    adapter.set_params(eta=7.0)  # change A, at tick limit − 2
     adapter.step()
-    adapter.set_params(eta=3.0)  # change B, at tick 9,999: the 10,000th span
+    adapter.set_params(eta=3.0)  # change B, at tick limit − 1: the limit-th span
     adapter.step()
-    assert len(adapter.session.param_log) == MAX_PARAM_SPANS
+    assert len(adapter.session.param_log) == limit
     assert adapter.undo_stack.count() == 2
     return adapter
 
 
-def test_a_settings_change_beyond_what_a_file_holds_is_refused_and_leaves_no_step(qtbot):
-    adapter = full_log_adapter(qtbot)
+def test_a_settings_change_beyond_what_a_file_holds_is_refused_and_leaves_no_step(qtbot, short_param_log):
+    adapter = full_log_adapter(qtbot, short_param_log)
     params = adapter.session.params
     with pytest.raises(InputError, match="the most a session file keeps"):
         adapter.set_params(eta=4.0)
@@ -551,23 +549,24 @@ def test_a_settings_change_beyond_what_a_file_holds_is_refused_and_leaves_no_ste
     adapter.shutdown()
 
 
-def test_an_undo_or_redo_that_would_overfill_the_log_is_refused_with_a_line(qtbot):
-    adapter = full_log_adapter(qtbot)
+def test_an_undo_or_redo_that_would_overfill_the_log_is_refused_with_a_line(qtbot, short_param_log):
+    limit = short_param_log
+    adapter = full_log_adapter(qtbot, limit)
     notices: list[str] = []
     adapter.notice.connect(notices.append)
-    # Undoing B here would put η back from tick 10,000 on: one span more, refused.
+    # Undoing B here would put η back from tick `limit` on: one span more, refused.
     adapter.undo()
     assert adapter.session.params.eta == 3.0 and adapter.undo_stack.index() == 2
-    assert notices[-1].startswith("Undo refused: the settings already changed at 10,000")
+    assert notices[-1].startswith(f"Undo refused: the settings already changed at {limit} different ticks")
     # Back at the tick B was made, its undo replaces its span instead.
     adapter.back()
     adapter.undo()
     assert adapter.session.params.eta == 7.0 and adapter.undo_stack.index() == 1
     adapter.step()
-    adapter.undo()  # A, one tick later: the 10,000th span again
-    assert adapter.session.params.eta == 1.0 + 9_997 % 2 and adapter.undo_stack.index() == 0
+    adapter.undo()  # A, one tick later: the limit-th span again
+    assert adapter.session.params.eta == 1.0 + (limit - 3) % 2 and adapter.undo_stack.index() == 0
     adapter.step()
-    adapter.redo()  # A once more would be the 10,001st
+    adapter.redo()  # A once more would be one span beyond the limit
     assert adapter.undo_stack.index() == 0 and notices[-1].startswith("Redo refused: ")
     adapter.back()
     adapter.redo()

@@ -646,17 +646,16 @@ def test_a_close_during_long_work_asks_about_unsaved_changes_only_after_the_work
     assert not window.isVisible()
 
 
-def test_restore_defaults_with_a_full_settings_log_keeps_the_settings_and_says_why(qtbot):
-    from rnnviz.session import MAX_PARAM_SPANS
-
-    # η changed at each of 10,000 ticks: the most a session (and its file) keeps.
-    log = [(tick, LearnerParams(eta=1.0 + tick % 2)) for tick in range(MAX_PARAM_SPANS)]
-    session = Session.replay("1" * (MAX_PARAM_SPANS + 10), log, MAX_PARAM_SPANS)
+def test_restore_defaults_with_a_full_settings_log_keeps_the_settings_and_says_why(qtbot, short_param_log):
+    limit = short_param_log
+    # η changed at each of `limit` ticks: the most a session (and its file) keeps.
+    log = [(tick, LearnerParams(eta=1.0 + tick % 2)) for tick in range(limit)]
+    session = Session.replay("1" * (limit + 10), log, limit)
     window = make_window(qtbot, settings=None)
     window.adapter.load(session)
     window.adapter.set_speed(30)
     window.restore_defaults()
-    assert window.adapter.session.params.eta == 1.0 + (MAX_PARAM_SPANS - 1) % 2  # kept
+    assert window.adapter.session.params.eta == 1.0 + (limit - 1) % 2  # kept
     assert window.adapter.speed == 10  # the rest is restored
     assert window.statusBar().currentMessage().startswith(
         "Speed and layout restored; the learning settings were kept: the settings already changed")
