@@ -1,7 +1,7 @@
 """What the network lab's unrolled view and gradient-flow plot show, without Qt.
 
 One example runs through an Elman network (docs/architecture.md, "The Elman
-network and BPTT"; DESIGN §7's letters)::
+network and BPTT", whose letters these are)::
 
     a_t = W_xh x_t + W_hh h_{t−1} + b_h     h_t = f(a_t)
     z_t = W_hy h_t + b_y                    ŷ_t = g(z_t)
