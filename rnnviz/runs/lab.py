@@ -143,6 +143,8 @@ class LabSettings:
     clipping: Clipping | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.learning_rate, bool):
+            raise InputError(f"the learning rate must be a number, not {self.learning_rate!r}")
         rate = finite_number("the learning rate", self.learning_rate, positive=True)
         if rate > MAX_LAB_LEARNING_RATE:
             raise InputError(
@@ -203,8 +205,9 @@ class UpdateRecord:
 class _Records:
     """The per-update numbers, in numpy arrays that grow by doubling."""
 
-    def __init__(self, steps: int) -> None:
+    def __init__(self, steps: int, most: int) -> None:
         self.steps = steps
+        self.most = most  # never room for more than the run allows
         self.count = 0
         self._allocate(0)
 
@@ -220,7 +223,7 @@ class _Records:
     def _grow(self) -> None:
         old = {name: getattr(self, name) for name in self._COLUMNS}
         n = self.count
-        self._allocate(max(_FIRST_CAPACITY, 2 * n))
+        self._allocate(min(max(_FIRST_CAPACITY, 2 * n), self.most))
         for name in self._COLUMNS:
             getattr(self, name)[:n] = old[name][:n]
 
@@ -246,35 +249,51 @@ class _Records:
 
 
 class _Checkpoints:
-    """Full copies of the parameters (and h0) after some numbers of updates."""
+    """Full copies of the parameters (and h0) after some numbers of updates.
 
-    def __init__(self) -> None:
+    Beside the checkpoints proper, *fine* copies are kept every :data:`_FINE`
+    updates of the stretches last replayed (at most :data:`_MAX_FINE`), so
+    that stepping back one update at a time replays a few updates, not up to
+    a checkpoint's distance.
+    """
+
+    def __init__(self, every: int) -> None:
+        self._every = every
         self._ticks: list[int] = []
         self._states: dict[int, dict[str, np.ndarray]] = {}
+        self._fine: dict[int, dict[str, np.ndarray]] = {}
 
     def put(self, tick: int, state: dict[str, np.ndarray]) -> None:
         if tick not in self._states:
             bisect.insort(self._ticks, tick)
         self._states[tick] = state
+        self._fine.pop(tick, None)
 
-    def at_or_before(self, tick: int) -> tuple[int, dict[str, np.ndarray]]:
+    def nearest(self, tick: int) -> tuple[int, dict[str, np.ndarray]]:
+        """The latest state kept (checkpoint or fine copy) at or before *tick*."""
         at = self._ticks[bisect.bisect_right(self._ticks, tick) - 1]
-        return at, self._states[at]
+        fine = max((f for f in self._fine if at < f <= tick), default=None)
+        return (at, self._states[at]) if fine is None else (fine, self._fine[fine])
 
-    def has(self, tick: int) -> bool:
-        return tick in self._states
+    def wants_fine(self, tick: int) -> bool:
+        return tick % _FINE == 0 and tick not in self._states and tick not in self._fine
+
+    def put_fine(self, tick: int, state: dict[str, np.ndarray]) -> None:
+        if len(self._fine) >= _MAX_FINE:
+            self._fine.clear()
+        self._fine[tick] = state
 
     def drop_after(self, tick: int) -> None:
+        """Forget every checkpoint after *tick*, and every fine copy."""
         keep = bisect.bisect_right(self._ticks, tick)
         for at in self._ticks[keep:]:
             del self._states[at]
         del self._ticks[keep:]
-
-    def __len__(self) -> int:
-        return len(self._ticks)
+        self._fine.clear()
 
     def nbytes(self) -> int:
-        return sum(a.nbytes for state in self._states.values() for a in state.values())
+        states = [*self._states.values(), *self._fine.values()]
+        return sum(a.nbytes for state in states for a in state.values())
 
 
 # ------------------------------------------------------------------ one update
@@ -369,9 +388,7 @@ class LabRun:
         self.source = source
         self._names = network.parameter_names
         self._state_names = self._names + ("h0",)
-        self._records = _Records(int(steps))
-        self._checkpoints = _Checkpoints()
-        self._fine: dict[int, dict[str, np.ndarray]] = {}
+        self._records = _Records(int(steps), self.n_updates)
         self._cursor = 0
         self._forgets = 0
         self.diverged_at: int | None = None
@@ -384,11 +401,13 @@ class LabRun:
     def _start(self, settings: LabSettings) -> None:
         """Tick 0: the network's parameters now, *settings* from update 0 on."""
         state = self._copy_state(self.network)
-        self._checkpoints = _Checkpoints()
+        self._checkpoints = _Checkpoints(self.checkpoint_every)
         self._checkpoints.put(0, state)
         self._start_state = {name: a.copy() for name, a in state.items()}
         self._start_settings = settings
-        self._spans: list[tuple[int, LabSettings]] = [(0, settings)]
+        # The settings of updates span_firsts[i] … span_firsts[i + 1] − 1 are span_settings[i].
+        self._span_firsts: list[int] = [0]
+        self._span_settings: list[LabSettings] = [settings]
         self._events: list[dict[str, Any]] = []
 
     # -- the Run protocol ----------------------------------------------------------
@@ -436,7 +455,7 @@ class LabRun:
         The settings in effect at the cursor stay; the log starts afresh from here.
         """
         settings = self.settings
-        _, start = self._checkpoints.at_or_before(0)
+        _, start = self._checkpoints.nearest(0)
         self._write_state(self.network, start)
         self._cursor = 0
         self._forget_after(0)
@@ -451,15 +470,12 @@ class LabRun:
         if tick == self._cursor:
             return self._copy_state(self.network)
         scratch = self._scratch_network()
-        start, state = self._nearest(tick)
+        start, state = self._checkpoints.nearest(tick)
         if not start <= self._scratch_tick <= tick:
             self._write_state(scratch, state)
             self._scratch_tick = start
-        with np.errstate(all="ignore"):
-            while self._scratch_tick < tick:
-                self._replay_one(scratch, self._scratch_tick)
-                self._scratch_tick += 1
-                self._keep_fine(self._scratch_tick, scratch)
+        self._replay(scratch, self._scratch_tick, tick)
+        self._scratch_tick = tick
         return self._copy_state(scratch)
 
     # -- what was stored ---------------------------------------------------------------
@@ -471,8 +487,12 @@ class LabRun:
 
     def settings_at(self, update: int) -> LabSettings:
         """The settings update *update* is (or will be) computed with."""
-        index = bisect.bisect_right([first for first, _ in self._spans], update) - 1
-        return self._spans[max(index, 0)][1]
+        index = bisect.bisect_right(self._span_firsts, update) - 1
+        return self._span_settings[max(index, 0)]
+
+    def next_example(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The example update :attr:`cursor` learns from (at the end: the last update's)."""
+        return self.source.example(min(self._cursor, self.n_updates - 1))
 
     def record(self, t: int) -> UpdateRecord:
         """What update *t* (0-based, ``t < stored``) did."""
@@ -504,8 +524,7 @@ class LabRun:
 
     def stored_bytes(self) -> int:
         """Bytes held by the records, checkpoints and fine copies (capacity included)."""
-        fine = sum(a.nbytes for state in self._fine.values() for a in state.values())
-        return self._records.nbytes() + self._checkpoints.nbytes() + fine
+        return self._records.nbytes() + self._checkpoints.nbytes()
 
     def spectral_radius(self) -> float:
         """ρ(W_hh): the largest |eigenvalue| of the current recurrent matrix."""
@@ -525,9 +544,10 @@ class LabRun:
         self._check_room()
         self._change_at_cursor()
         c = self._cursor
-        while self._spans and self._spans[-1][0] >= c:
-            self._spans.pop()
-        self._spans.append((c, settings))
+        keep = bisect.bisect_left(self._span_firsts, c)
+        del self._span_firsts[keep:], self._span_settings[keep:]
+        self._span_firsts.append(c)
+        self._span_settings.append(settings)
         self._events.append({"at": c, "kind": "settings", "settings": settings.as_json()})
 
     def set_parameters(self, values: Mapping[str, object]) -> None:
@@ -575,13 +595,13 @@ class LabRun:
         c = self._cursor
         self._forget_after(c)
         self._events = [event for event in self._events if event["at"] <= c]
-        self._spans = [span for span in self._spans if span[0] <= c]
+        keep = bisect.bisect_right(self._span_firsts, c)
+        del self._span_firsts[keep:], self._span_settings[keep:]
         self._checkpoints.put(c, self._copy_state(self.network))
 
     def _forget_after(self, tick: int) -> None:
         self._records.count = min(self._records.count, tick)
         self._checkpoints.drop_after(tick)
-        self._fine.clear()
         self.diverged_at = self.diverged_what = None
         self._scratch_tick = -1
         self._forgets += 1
@@ -599,31 +619,21 @@ class LabRun:
 
     def _load(self, tick: int) -> None:
         """Bring :attr:`network` to the state after *tick* stored updates."""
-        start, state = self._nearest(tick)
+        start, state = self._checkpoints.nearest(tick)
         if not start <= self._cursor <= tick:
             self._write_state(self.network, state)
             self._cursor = start
-        while self._cursor < tick:
-            self._replay_one(self.network, self._cursor)
-            self._cursor += 1
-            self._keep_fine(self._cursor, self.network)
+        self._replay(self.network, self._cursor, tick)
+        self._cursor = tick
 
-    def _nearest(self, tick: int) -> tuple[int, Mapping[str, np.ndarray]]:
-        """The latest stored state (checkpoint or fine copy) at or before *tick*."""
-        start, state = self._checkpoints.at_or_before(tick)
-        fine = max((at for at in self._fine if start < at <= tick), default=None)
-        return (start, state) if fine is None else (fine, self._fine[fine])
-
-    def _keep_fine(self, tick: int, network: ElmanNetwork) -> None:
-        if tick % _FINE == 0 and tick % self.checkpoint_every and tick not in self._fine:
-            if len(self._fine) >= _MAX_FINE:
-                self._fine.clear()
-            self._fine[tick] = self._copy_state(network)
-
-    def _replay_one(self, network: ElmanNetwork, t: int) -> None:
-        outcome = _update(network, self._names, t, self.source, self.settings_at(t))
-        if outcome.failed is not None:  # cannot happen: only finite updates are stored
-            raise RuntimeError(f"stored update {t} no longer replays")
+    def _replay(self, network: ElmanNetwork, first: int, end: int) -> None:
+        """Redo stored updates *first* … *end* − 1 on *network*, keeping fine copies on the way."""
+        with np.errstate(all="ignore"):
+            for t in range(first, end):
+                if _update(network, self._names, t, self.source, self.settings_at(t)).failed:
+                    raise RuntimeError(f"stored update {t} no longer replays")  # only finite ones are stored
+                if self._checkpoints.wants_fine(t + 1):
+                    self._checkpoints.put_fine(t + 1, self._copy_state(network))
 
     def _compute(self, target: int) -> None:
         """Compute updates from :attr:`stored` (the cursor) up to *target*, storing each."""
@@ -648,10 +658,9 @@ class LabRun:
     def _diverge(self, t: int, what: str) -> None:
         """Update *t* was not finite: the run ends there with the last finite parameters."""
         if what == "the new parameters":  # applied in place: bring back the state after t updates
-            start, state = self._checkpoints.at_or_before(t)
+            start, state = self._checkpoints.nearest(t)
             self._write_state(self.network, state)
-            self._cursor = start
-            self._load(t)
+            self._replay(self.network, start, t)
         self.diverged_at, self.diverged_what = t, what
 
     @property
