@@ -171,7 +171,7 @@ class LabSettings:
         }
 
     @classmethod
-    def from_json(cls, data: object) -> "LabSettings":
+    def from_json(cls, data: object) -> LabSettings:
         """Settings from :meth:`as_json`'s dict, or :class:`InputError` saying what is wrong."""
         if not isinstance(data, Mapping) or set(data) != {"learning_rate", "window", "clipping"}:
             raise InputError("lab settings have the fields learning_rate, window and clipping")
@@ -712,7 +712,7 @@ class LabRun:
 
     @classmethod
     def replay(cls, network_factory: Callable[[], ElmanNetwork], source: ExampleSource,
-               log: object, cursor: int) -> "LabRun":
+               log: object, cursor: int) -> LabRun:
         """The run :meth:`log` describes, recomputed exactly, with the cursor at *cursor*.
 
         Parameters
