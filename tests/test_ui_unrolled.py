@@ -260,8 +260,7 @@ def test_the_view_calls_no_engine_code() -> None:
     import ast
     import inspect
 
-    import rnnviz.ui.workspaces.elman.unrolled as unrolled
-    import rnnviz.ui.workspaces.elman.unrolled_layout as unrolled_layout
+    from rnnviz.ui.workspaces.elman import unrolled, unrolled_layout
 
     for module in (unrolled, unrolled_layout):
         tree = ast.parse(inspect.getsource(module))

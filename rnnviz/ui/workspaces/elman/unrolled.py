@@ -24,21 +24,33 @@ Positions come from :mod:`.unrolled_layout`.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from typing import Final
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QBrush, QColor, QFont, QFontMetricsF, QLinearGradient, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent,
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QLinearGradient,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QWidget
 
 from rnnviz.present.lab import UnrolledState
 from rnnviz.ui import theme
+from rnnviz.ui.workspaces.elman.unrolled_edges import EdgeStamps
 from rnnviz.ui.workspaces.elman.unrolled_layout import (
-    LegendMark, TextItem, UnrolledLayout, unrolled_layout, visible_count,
+    LegendMark,
+    TextItem,
+    UnrolledLayout,
+    unrolled_layout,
+    visible_count,
 )
 
 #: The |δ| scale, small → large: ColorBrewer's sequential YlGnBu (apart from PuOr's hues).
@@ -50,39 +62,73 @@ SHADE: Final[str] = "#e2e2e2"
 #: The dashed line where δ is cut, and the node outline.
 CUT: Final[str] = theme.CROSSING
 OUTLINE: Final[str] = "#3c3c3c"
-#: The widest weight stroke, in node radii.
-MAX_STROKE_RADII: Final[float] = 0.55
 
 _DELTA_RGB: Final[np.ndarray] = np.array([QColor(c).getRgb()[:3] for c in DELTA_STOPS], dtype=float)
+_ACTIVATION_RGB: Final[np.ndarray] = np.array(
+    [QColor(c).getRgb()[:3] for c in theme.ACTIVATION_STOPS], dtype=float
+)
+_NEUTRAL_RGB: Final[tuple[int, ...]] = QColor(theme.NEUTRAL).getRgb()[:3]
+
+
+def _ramp(position: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """RGB (…, 3) of positions 0 … 1 along *stops*, interpolated as theme.activation_color does."""
+    scaled = position * (len(stops) - 1)
+    index = np.minimum(scaled.astype(int), len(stops) - 2)
+    fraction = (scaled - index)[..., None]
+    rgb = stops[index] * (1 - fraction) + stops[index + 1] * fraction
+    return np.round(rgb).astype(int)
+
+
+def _activation_rgb(values: np.ndarray, span: tuple[float, float]) -> np.ndarray:
+    """theme.activation_color for a whole array at once (NaN: neutral grey)."""
+    low, high = span
+    finite = np.isfinite(values)
+    position = (np.clip(np.where(finite, values, low), low, high) - low) / (high - low)
+    rgb = _ramp(position, _ACTIVATION_RGB)
+    rgb[~finite] = _NEUTRAL_RGB
+    return rgb
+
+
+def _delta_rgb(values: np.ndarray, scale: tuple[float, float]) -> np.ndarray:
+    """The |δ| colours of a whole array (0 white, ∞ the darkest, NaN neutral grey)."""
+    low, high = scale
+    magnitude = np.abs(values)
+    usable = np.isfinite(magnitude) & (magnitude > 0)
+    with np.errstate(divide="ignore"):
+        logs = np.log10(np.where(usable, magnitude, 1.0))
+    rgb = _ramp((np.clip(logs, low, high) - low) / (high - low), _DELTA_RGB)
+    rgb[magnitude == 0] = (255, 255, 255)
+    rgb[np.isinf(magnitude)] = _DELTA_RGB[-1].astype(int)
+    rgb[np.isnan(magnitude)] = _NEUTRAL_RGB
+    return rgb
 
 
 def delta_colour(value: float, scale: tuple[float, float]) -> QColor:
     """The colour of |*value*| on the log |δ| scale spanning 10^low … 10^high; 0 is white."""
-    magnitude = abs(value)
-    if magnitude == 0.0:
-        return QColor("#ffffff")
-    if not math.isfinite(magnitude):
-        return QColor(theme.NEUTRAL) if math.isnan(magnitude) else QColor(DELTA_STOPS[-1])
-    low, high = scale
-    position = (min(max(math.log10(magnitude), low), high) - low) / (high - low)
-    position *= len(_DELTA_RGB) - 1
-    index = min(int(position), len(_DELTA_RGB) - 2)
-    fraction = position - index
-    rgb = _DELTA_RGB[index] * (1 - fraction) + _DELTA_RGB[index + 1] * fraction
-    return QColor(*(int(round(c)) for c in rgb))
+    return QColor(*(int(c) for c in _delta_rgb(np.array([float(value)]), scale)[0]))
+
+
+def layer_fills(state: UnrolledState, name: str, steps: range) -> np.ndarray:
+    """RGB (len(steps), units, 3) of layer *name*'s nodes at 0-based *steps* (see :func:`node_fill`)."""
+    rows = np.arange(steps.start, steps.stop)
+    if name == "x":
+        return _activation_rgb(state.inputs[rows], state.input_range)
+    if name == "h":
+        rgb = _activation_rgb(state.hidden[rows + 1], state.hidden_range)
+        swept = state.swept[rows]
+        if swept.any():
+            rgb[swept] = _delta_rgb(state.deltas[rows][swept], state.delta_scale)
+        return rgb
+    rgb = _activation_rgb(state.outputs[rows], state.output_range)
+    erring = state.has_loss[rows] & state.backward
+    if erring.any():
+        rgb[erring] = _delta_rgb(state.output_errors[rows][erring], state.delta_scale)
+    return rgb
 
 
 def node_fill(state: UnrolledState, name: str, step: int, unit: int) -> QColor:
     """The fill of a node: its activation, or |δ| (swept hidden unit) or |ε| (output, backward)."""
-    if name == "x":
-        return theme.activation_color(float(state.inputs[step, unit]), *state.input_range)
-    if name == "h":
-        if state.swept[step]:
-            return delta_colour(float(state.deltas[step, unit]), state.delta_scale)
-        return theme.activation_color(float(state.hidden[step + 1, unit]), *state.hidden_range)
-    if state.backward and state.has_loss[step]:
-        return delta_colour(float(state.output_errors[step, unit]), state.delta_scale)
-    return theme.activation_color(float(state.outputs[step, unit]), *state.output_range)
+    return QColor(*(int(c) for c in layer_fills(state, name, range(step, step + 1))[0, unit]))
 
 
 class UnrolledView(QWidget):
@@ -99,6 +145,7 @@ class UnrolledView(QWidget):
         self._layout: UnrolledLayout | None = None
         self._drag: tuple[float, int] | None = None
         self._wheel_rest = 0
+        self._edges = EdgeStamps()
         self.setMinimumSize(360, 240)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
@@ -231,7 +278,7 @@ class UnrolledView(QWidget):
             return
         _paint_columns(painter, layout, state)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _paint_edges(painter, layout, state)
+        self._edges.paint(painter, layout, state)
         _paint_nodes(painter, layout, state)
         _paint_texts(painter, layout)
         _paint_scroll(painter, layout)
@@ -259,52 +306,12 @@ def _paint_columns(painter: QPainter, layout: UnrolledLayout, state: UnrolledSta
             painter.drawLine(QPointF(x, layout.top), QPointF(x, layout.bottom))
 
 
-def _paint_edges(painter: QPainter, layout: UnrolledLayout, state: UnrolledState) -> None:
-    """Every weight as a line, width ∝ |w|, batched by colour and width."""
-    w = state.weights
-    biggest = max(float(np.abs(w[name]).max()) for name in ("w_xh", "w_hh", "w_hy"))
-    if not (biggest > 0 and math.isfinite(biggest)):
-        return
-    edges_per_column = state.n_hidden * (state.n_in + state.n_out + state.n_hidden)
-    dense = edges_per_column > 40  # many strokes: thinner and lighter, so the nodes stay readable
-    widest = max((0.6 if dense else 1.0) * MAX_STROKE_RADII * layout.radius, 1.0)
-    alpha = 120 if dense else 230
-    batches: dict[tuple[bool, int], list[QLineF]] = defaultdict(list)
-
-    def add(value: float, a: QPointF, b: QPointF) -> None:
-        width = widest * abs(value) / biggest
-        if width >= 0.15:
-            batches[(value > 0, round(width * 4))].append(QLineF(a, b))
-
-    first, last = layout.first, layout.first + layout.count - 1
-    node = layout.node_point
-    for step in range(first, last + 2):
-        for i in range(state.n_hidden):
-            if step <= last:
-                target = node("h", step, i)
-                for j in range(state.n_in):
-                    add(w["w_xh"][i, j], node("x", step, j), target)
-                for m in range(state.n_out):
-                    add(w["w_hy"][m, i], target, node("y", step, m))
-            if 0 < step < state.steps:
-                for j in range(state.n_hidden):
-                    add(w["w_hh"][i, j], node("h", step - 1, j), node("h", step, i))
-    painter.save()
-    painter.setClipRect(QRectF(layout.left, layout.top, layout.count * layout.pitch,
-                               layout.bottom - layout.top))
-    for (positive, quarter), lines in batches.items():
-        color = QColor(theme.POSITIVE if positive else theme.NEGATIVE)
-        color.setAlpha(alpha)
-        painter.setPen(QPen(color, quarter / 4.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        painter.drawLines(lines)
-    painter.restore()
-
-
 def _paint_nodes(painter: QPainter, layout: UnrolledLayout, state: UnrolledState) -> None:
     painter.setPen(QPen(QColor(OUTLINE), 1.0))
     r = layout.radius
+    fills = {name: layer_fills(state, name, layout.steps_shown) for name in ("x", "h", "y")}
     for (name, step, unit), centre in layout.nodes.items():
-        painter.setBrush(QBrush(node_fill(state, name, step, unit)))
+        painter.setBrush(QColor(*fills[name][step - layout.first, unit].tolist()))
         painter.drawEllipse(centre, r, r)
 
 
