@@ -177,7 +177,7 @@ def test_an_exploding_setting_diverges_and_keeps_the_last_finite_state() -> None
     assert (run.n_ticks, run.stored, run.cursor, run.at_end) == (d, d, d, True)
     assert run.step(10) == 0
     assert run.divergence_message == (
-        f"diverged at update {d:,}: the loss is no longer finite; the parameters shown are "
+        f"diverged at update {d + 1:,}: the loss is no longer finite; the parameters shown are "
         "the last finite ones")
     assert all(np.isfinite(a).all() for a in params(run).values())
     assert np.isfinite(run.losses()).all()

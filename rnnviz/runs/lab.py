@@ -669,7 +669,8 @@ class LabRun:
         if self.diverged_at is None:
             return None
         verb = "are" if self.diverged_what == "the new parameters" else "is"
-        return (f"diverged at update {self.diverged_at:,}: {self.diverged_what} {verb} no longer "
+        # Counted from 1 for the reader, as "example N" is: update index d is the (d + 1)-th.
+        return (f"diverged at update {self.diverged_at + 1:,}: {self.diverged_what} {verb} no longer "
                 "finite; the parameters shown are the last finite ones")
 
     # -- state helpers ---------------------------------------------------------------------
