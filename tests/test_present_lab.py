@@ -250,3 +250,18 @@ def test_delta_colour_scale() -> None:
     assert delta_colour_scale([]) == (-1.0, 0.0)
     assert delta_colour_scale([1.0, 1.0]) == (-1.0, 0.0)  # never degenerate
     assert delta_colour_scale([-0.05]) == (-2.0, -1.0)  # magnitudes
+
+
+def test_huge_typed_weights_show_infinity_without_warnings(recwarn) -> None:
+    net, x, y, mask = vanishing(0.9, 0.0)  # at rest: every step back multiplies δ by ~1e100
+    net.set_parameters({"w_hh": 1e100 * np.sign(net.w_hh), "w_hy": np.full((1, 16), 1e100)})
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        state = unrolled_state(net, x, y, mask, stage=3)
+        flow = flow_series(state)
+    assert not recwarn.list
+    assert np.isinf(state.delta_norms[:-3]).all() and np.isfinite(state.delta_norms[-1])
+    assert not np.isnan(state.delta_norms).any()
+    assert np.isfinite(state.factor_norms).all() and state.factor_norms[0] > 1e100
+    lo, hi = state.delta_scale
+    assert math.isfinite(lo) and math.isfinite(hi) and lo < hi
+    assert flow.grad_norms.shape == (64,)

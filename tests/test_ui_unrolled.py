@@ -268,3 +268,16 @@ def test_the_view_calls_no_engine_code() -> None:
         assert not any(name.startswith("rnnviz.engine.") and name != "rnnviz.engine.notation"
                        for name in imported), module.__name__
     assert np  # numpy is used for the colour stops only
+
+
+def test_an_overflowed_sweep_is_painted_and_written_as_infinity(qtbot) -> None:
+    net, x, y, mask = vanishing(0.9, 0.0)
+    net.set_parameters({"w_hh": 1e100 * np.sign(net.w_hh), "w_hy": np.full((1, 16), 1e100)})
+    state = unrolled_state(net, x, y, mask, stage=10)
+    view = _view(qtbot, state)
+    image, layout = _image(view), view.unrolled_layout()
+    assert "∞" in [t.text for t in layout.texts if t.role == "delta"]
+    darkest = QColor("#081d58")
+    step = state.steps - 10  # 0-based front: its δ overflowed
+    assert np.isinf(state.delta_norms[step])
+    assert _near(_pixel(image, layout.nodes[("h", step, 0)]), darkest)

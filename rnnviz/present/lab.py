@@ -174,7 +174,15 @@ def _factor_norms(slopes: np.ndarray, w_hh: np.ndarray) -> np.ndarray:
     stack = slopes[:, :, None] * w_hh.T[None, :, :]
     if not np.isfinite(stack).all():
         return np.full(slopes.shape[0], np.inf)
-    return np.linalg.svd(stack, compute_uv=False)[:, 0]
+    # Scaled to a largest entry of 1 so that the SVD cannot overflow, then scaled back.
+    top = np.abs(stack).max(axis=(1, 2))
+    safe = np.where(top > 0, top, 1.0)
+    try:
+        norms = np.linalg.svd(stack / safe[:, None, None], compute_uv=False)[:, 0]
+    except np.linalg.LinAlgError:  # no convergence: say "unknown" rather than fail
+        return np.full(slopes.shape[0], np.nan)
+    with np.errstate(over="ignore"):
+        return norms * top
 
 
 def _backward(w_hh: np.ndarray, w_hy: np.ndarray, slopes: np.ndarray, eps: np.ndarray,
@@ -192,6 +200,9 @@ def _backward(w_hh: np.ndarray, w_hy: np.ndarray, slopes: np.ndarray, eps: np.nd
             hidden_grads[t] = from_output[t] + carried @ w_hh
             deltas[t] = slopes[t] * hidden_grads[t]
             carried = deltas[t]
+    # Past an overflow, ∞ − ∞ and 0·∞ give NaN: those components overflowed too.
+    deltas[np.isnan(deltas)] = np.inf
+    hidden_grads[np.isnan(hidden_grads)] = np.inf
     return deltas, hidden_grads
 
 
@@ -245,16 +256,19 @@ def unrolled_state(
     InputError
         A bad shape, stage or window, in one line.
     """
-    forward = network.forward(inputs)
+    # Typed weights may be huge but finite: what overflows is shown as ∞, without warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        forward = network.forward(inputs)
+        grads = network.backward(forward, targets, mask=mask, window=window)
     T = forward.steps
-    grads = network.backward(forward, targets, mask=mask, window=window)
     y = np.array(targets, dtype=np.float64).reshape(T, network.n_outputs)
     keep = None if mask is None else np.asarray(mask).astype(np.float64)
     stage = _stage(stage, T)
     k = None if window is None else positive_int("the truncation window k", window)
 
     slopes = activation_slope(network.hidden_activation, forward.pre_hidden)
-    eps = _output_errors(network, forward, y, keep)
+    with np.errstate(over="ignore", invalid="ignore"):
+        eps = _output_errors(network, forward, y, keep)
     deltas, hidden_grads = _backward(network.w_hh, network.w_hy, slopes, eps, k)
     H = network.n_hidden
 
