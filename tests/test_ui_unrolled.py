@@ -130,11 +130,16 @@ def test_losses_are_written_only_above_outputs_that_have_one(qtbot) -> None:
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize("size", [(560, 300), (900, 420), (1240, 560), (1400, 600), (1880, 900)])
-def test_no_text_overlaps_another_or_a_node_or_leaves_the_widget(qtbot, shape, size) -> None:
+@pytest.mark.parametrize("size,scale", [
+    ((560, 300), 1.0), ((900, 420), 1.0), ((1240, 560), 1.0), ((1400, 600), 1.0),
+    ((1880, 900), 1.0), ((480, 260), 1.5), ((1000, 330), 2.0), ((1600, 560), 2.0),
+])
+def test_no_text_overlaps_another_or_a_node_or_leaves_the_widget(qtbot, shape, size, scale) -> None:
+    # 1.5 and 2 are presentation mode's font scales: the text shrinks back where it must.
     net, x, y, mask = SHAPES[shape]()
     T = x.shape[0]
     view = _view(qtbot, None, size)
+    view.set_font_scale(scale)
     for stage in (None, 0, (T + 1) // 2, T):
         for window in (None, WINDOWS[shape]):
             view.set_state(unrolled_state(net, x, y, mask, stage=stage, window=window))

@@ -28,6 +28,9 @@ from rnnviz.present.lab import UnrolledState
 #: Text size at 900×420 and font scale 1; it grows with the widget up to MAX_GROWTH times.
 UNROLLED_FONT_PX: Final[int] = 11
 MAX_GROWTH: Final[float] = 1.6
+#: The text never gets smaller than this, nor the nodes (radius in pixels) before it shrinks.
+MIN_FONT_PX: Final[float] = 7.0
+MIN_RADIUS: Final[float] = 3.0
 #: Unit values are written beside the nodes of layers with at most this many units.
 MAX_LABELLED_UNITS: Final[int] = 8
 #: The widest number a slot holds (format_number writes at most eight characters).
@@ -112,18 +115,49 @@ class UnrolledLayout:
 
 
 def font_px(width: int, height: int, scale: float) -> float:
-    """The text size for a widget of *width* × *height* at font scale *scale*."""
+    """The text size wanted for a widget of *width* × *height* at font scale *scale*."""
     growth = min(max(min(width / 900.0, height / 420.0), 1.0), MAX_GROWTH)
     return UNROLLED_FONT_PX * growth * scale
 
 
+def fitted_font_px(state: UnrolledState, width: int, height: int, scale: float) -> float:
+    """:func:`font_px`, made smaller (down to :data:`MIN_FONT_PX`) until the picture has room.
+
+    Room: nodes of at least :data:`MIN_RADIUS` and the row names in the left
+    margin apart. What a state's numbers do not change (its shape, stage kind,
+    window and colour ranges) decides it, so it is worked out once per such
+    picture and size.
+    """
+    key = (width, height, scale, state.steps, state.n_in, state.n_hidden, state.n_out,
+           state.backward, state.window, tuple(_range_groups(state)))
+    px = _FITTED.get(key)
+    if px is None:
+        px = font_px(width, height, scale)
+        while px > MIN_FONT_PX and not _roomy(_layout_at(state, width, height, 0, px)):
+            px = max(0.9 * px, MIN_FONT_PX)
+        if len(_FITTED) >= 256:
+            _FITTED.clear()
+        _FITTED[key] = px
+    return px
+
+
+_FITTED: dict[tuple, float] = {}
+
+
+def _roomy(layout: UnrolledLayout) -> bool:
+    if layout.radius < MIN_RADIUS:
+        return False
+    names = [t.rect for t in layout.texts if t.role in ("gutter", "layer")]
+    return not any(boxes_overlap(a, b) for i, a in enumerate(names) for b in names[i + 1:])
+
+
 def visible_count(state: UnrolledState, width: int, height: int, scale: float) -> int:
     """How many columns fit in *width*."""
-    return _columns(state, width, *_fonts(width, height, scale))[0]
+    px = fitted_font_px(state, width, height, scale)
+    return _columns(state, width, *_fonts(px))[0]
 
 
-def _fonts(width: int, height: int, scale: float) -> tuple[QFont, QFont]:
-    px = font_px(width, height, scale)
+def _fonts(px: float) -> tuple[QFont, QFont]:
     font = QFont()
     font.setPixelSize(max(round(px), 6))
     small = QFont()
@@ -157,7 +191,12 @@ def _columns(state: UnrolledState, width: int, font: QFont,
 def unrolled_layout(state: UnrolledState, width: int, height: int, first: int,
                     scale: float = 1.0) -> UnrolledLayout:
     """The layout of *state* in a *width* × *height* widget from 0-based step *first* on."""
-    font, small = _fonts(width, height, scale)
+    return _layout_at(state, width, height, first, fitted_font_px(state, width, height, scale))
+
+
+def _layout_at(state: UnrolledState, width: int, height: int, first: int,
+               px: float) -> UnrolledLayout:
+    font, small = _fonts(px)
     fm, fs = QFontMetricsF(font), QFontMetricsF(small)
     line, small_line = fm.height(), fs.height()
     count, pitch, left = _columns(state, width, font, small)
@@ -281,8 +320,8 @@ def _gutter_texts(layout: UnrolledLayout, header: QRectF, loss_row: QRectF, delt
         ys = [p.y() for (n, _, _), p in layout.nodes.items() if n == name]
         if ys:
             middle = (min(ys) + max(ys)) / 2.0
-            layout.texts.append(TextItem(QRectF(x0, middle - line / 2, gutter_right - x0, line),
-                                         label, "layer"))
+            top = min(max(middle - line / 2, loss_row.bottom()), delta_row.top() - line)
+            layout.texts.append(TextItem(QRectF(x0, top, gutter_right - x0, line), label, "layer"))
     add(delta_row, "‖δ‖")
     add(factor_row, "×‖J‖")
 
