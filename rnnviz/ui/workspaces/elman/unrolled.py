@@ -44,7 +44,7 @@ from PySide6.QtWidgets import QWidget
 
 from rnnviz.present.lab import UnrolledState
 from rnnviz.ui import theme
-from rnnviz.ui.workspaces.elman.unrolled_edges import EdgeStamps
+from rnnviz.ui.workspaces.elman.unrolled_edges import EdgeStamps, is_dense, stroke_colour
 from rnnviz.ui.workspaces.elman.unrolled_layout import (
     LegendMark,
     TextItem,
@@ -283,7 +283,7 @@ class UnrolledView(QWidget):
         _paint_texts(painter, layout)
         _paint_scroll(painter, layout)
         for mark in layout.marks:
-            _paint_mark(painter, mark)
+            _paint_mark(painter, mark, is_dense(state))
         painter.end()
 
 
@@ -361,7 +361,7 @@ def _paint_scroll(painter: QPainter, layout: UnrolledLayout) -> None:
     painter.drawRoundedRect(layout.scroll_thumb, radius, radius)
 
 
-def _paint_mark(painter: QPainter, mark: LegendMark) -> None:
+def _paint_mark(painter: QPainter, mark: LegendMark, dense: bool) -> None:
     rect = mark.rect
     middle = rect.center().y()
     if mark.kind in ("activation", "delta"):
@@ -374,7 +374,7 @@ def _paint_mark(painter: QPainter, mark: LegendMark) -> None:
         painter.setBrush(QBrush(gradient))
         painter.drawRect(bar)
     elif mark.kind in ("positive", "negative"):
-        color = QColor(theme.POSITIVE if mark.kind == "positive" else theme.NEGATIVE)
+        color = stroke_colour(mark.kind == "positive", dense)  # as the weights are drawn
         painter.setPen(QPen(color, 3.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
         painter.drawLine(QPointF(rect.left(), middle), QPointF(rect.right(), middle))
     elif mark.kind == "shade":

@@ -37,6 +37,11 @@ DENSE_MIX: Final[float] = 0.5
 SPARSE_MIX: Final[float] = 0.92
 
 
+def is_dense(state: UnrolledState) -> bool:
+    """Whether a column has more than :data:`DENSE_EDGES` weight strokes."""
+    return state.n_hidden * (state.n_in + state.n_out + state.n_hidden) > DENSE_EDGES
+
+
 def stroke_colour(positive: bool, dense: bool) -> QColor:
     """The sign colour mixed with white: DENSE_MIX or SPARSE_MIX of it."""
     base = QColor(theme.POSITIVE if positive else theme.NEGATIVE)
@@ -82,7 +87,7 @@ class EdgeStamps:
         if not (biggest > 0 and math.isfinite(biggest)):
             self._column = self._gap = None
             return
-        dense = state.n_hidden * (state.n_in + state.n_out + state.n_hidden) > DENSE_EDGES
+        dense = is_dense(state)
         widest = max((0.6 if dense else 1.0) * MAX_STROKE_RADII * layout.radius, 1.0)
         node = layout.node_point
         column: list[tuple[float, QPointF, QPointF]] = []
