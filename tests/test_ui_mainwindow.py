@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 
 import numpy as np
@@ -309,15 +308,14 @@ def test_screenshot_has_exactly_the_requested_size(tmp_path):
     assert len(colours) > 20  # a real picture, not a blank window
 
 
-def test_screenshot_command(tmp_path):
+def test_screenshot_command(cli, tmp_path):
+    # In-process (``python -m rnnviz`` itself is tested in test_cli.py): a Qt
+    # warning on the way fails the test through pytest-qt, as it would show on stderr.
     out = tmp_path / "cli.png"
-    result = subprocess.run(
-        [sys.executable, "-m", "rnnviz", "screenshot", str(out), "(10)^10", "--ticks", "12",
-         "--size", "800x600", "--rule", "simultaneous"],
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    status, _, stderr = cli("screenshot", str(out), "(10)^10", "--ticks", "12",
+                            "--size", "800x600", "--rule", "simultaneous")
+    assert status == 0, stderr
+    assert stderr == ""
     image = QImage(str(out))
     assert (image.width(), image.height()) == (800, 600)
 
