@@ -56,11 +56,21 @@ def test_both_kinds_follow_the_run_protocol():
     assert not isinstance(object(), Run)
 
 
-def test_with_only_the_shipped_kind_there_is_no_model_menu(qtbot):
+def test_the_shipped_kinds_are_the_one_neuron_learner_then_the_lab(qtbot):
     from windows import make_window
 
     window = make_window(qtbot)
-    assert [k.key for k in workspaces.kinds()] == ["neuron"]
+    assert [k.key for k in workspaces.kinds()] == ["neuron", "elman"]
+    assert window.menu("model").menuAction().isVisible() and window.kind_key == "neuron"
+    window.adapter.shutdown()
+
+
+def test_with_a_single_kind_there_is_no_model_menu(qtbot, monkeypatch):
+    from windows import make_window
+
+    only = {"neuron": workspaces.kind("neuron")}
+    monkeypatch.setattr(workspaces, "_KINDS", only)
+    window = make_window(qtbot)
     assert not window.menu("model").menuAction().isVisible()
     window.adapter.shutdown()
 
@@ -69,7 +79,7 @@ def test_a_registered_kind_appears_in_the_model_menu_and_is_shown_when_chosen(wi
     menu = window.menu("model")
     assert menu.menuAction().isVisible()
     entries = model_entries(window)
-    assert list(entries) == ["One neuron", "Counter (test kind)"]
+    assert list(entries) == ["One neuron", "Elman network (BPTT lab)", "Counter (test kind)"]
     assert entries["One neuron"].isChecked() and not entries["Counter (test kind)"].isChecked()
     assert window.kind_key == "neuron" and window.stack.currentWidget() is window.workspace.widget
 
@@ -115,7 +125,7 @@ def test_each_kinds_menus_and_actions_are_there_only_while_it_is_shown(window):
     window.action("step").trigger()
     assert window.stack.currentWidget().text() == "12"  # the count is ticks × step: 2 × 6
     # Its menu bar order: File, Edit, Model, Counter, Run, View, Lessons, Help.
-    titles = [a.text() for a in window.menuBar().actions() if a.isVisible()]
+    titles = [a.text() for a in window.menuBar().actions() if a.isVisible()]  # not the lab's Lab menu
     assert titles == ["&File", "&Edit", "&Model", "&Counter", "&Run", "&View", "&Lessons", "&Help"]
 
 
@@ -228,7 +238,7 @@ def test_a_file_of_a_kind_this_rnnviz_does_not_know_is_refused_by_name(window, t
                                 "run": {}, "speed": 10}))
     assert not files.open(path)
     assert warnings == ["lstm.rnnviz.json was not opened: no model kind called 'lstm' "
-                        "(this rnnviz knows counter, neuron)"]
+                        "(this rnnviz knows counter, elman, neuron)"]
     assert window.kind_key == "neuron"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rnnviz.ui import workspaces
 from rnnviz.ui.workspaces import neuron
+from rnnviz.ui.workspaces.elman import workspace as elman
 
-for _kind in (neuron.KIND,):
+for _kind in (neuron.KIND, elman.KIND):
     workspaces.register(_kind)

@@ -1,0 +1,149 @@
+"""The lab's two plots: the loss over training, and the gradient flowing back through the example.
+
+Both are handed their numbers (the run's per-update losses, a
+:class:`~rnnviz.present.lab.FlowSeries`) and only draw them; every item is
+made once and updated with ``setData``.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Final
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+from rnnviz.present.lab import FlowSeries
+from rnnviz.ui import theme
+
+#: Updates the running mean of the loss is taken over.
+MEAN_WINDOW: Final[int] = 100
+LOSS_COLOUR: Final[str] = "#9a9a9a"
+MEAN_COLOUR: Final[str] = "#1f4e9a"
+CLIP_COLOUR: Final[str] = "#c0392b"
+GRAD_COLOUR: Final[str] = "#1f4e9a"
+FACTOR_COLOUR: Final[str] = theme.POSITIVE
+PRODUCT_COLOUR: Final[str] = theme.NEGATIVE
+
+
+def running_mean(values: np.ndarray, window: int = MEAN_WINDOW) -> np.ndarray:
+    """The mean of the last *window* values at each point (fewer at the start)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return values
+    sums = np.cumsum(values)
+    out = np.empty_like(values)
+    out[:window] = sums[:window] / np.arange(1, min(window, values.size) + 1)
+    if values.size > window:
+        out[window:] = (sums[window:] - sums[:-window]) / window
+    return out
+
+
+def _set(item, x: np.ndarray, y: np.ndarray) -> None:
+    """``item.setData(x, y)`` with non-finite points left out of lines and marks.
+
+    A curve with no finite point at all is emptied: pyqtgraph cannot bound
+    an all-NaN curve (a diverged run's last example, say).
+    """
+    keep = np.isfinite(y)
+    if not keep.any():
+        item.setData([], [])
+    elif keep.all():
+        item.setData(x, y)
+    else:
+        item.setData(x, np.where(keep, y, np.nan), connect="finite")
+
+
+def _legend_title(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
+    """A plot title that is its own legend: *title*, then each (colour, mark, text) in its colour.
+
+    A legend inside the plot would sit on the curves; in the title it never does.
+    """
+    marks = "  ".join(f'<span style="color:{colour}">{mark} {html.escape(text)}</span>'
+                      for colour, mark, text in entries)
+    return f'<span style="color:#303030">{html.escape(title)}:</span>&nbsp; {marks}'
+
+
+class LossPlot(pg.PlotWidget):
+    """Loss per update and its running mean; a red tick under every clipped update; the cursor."""
+
+    def __init__(self) -> None:
+        super().__init__(background="w")
+        item = self.getPlotItem()
+        item.setTitle(_legend_title("loss per update", (
+            (LOSS_COLOUR, "━", "the example's"), (MEAN_COLOUR, "━", f"mean of the last {MEAN_WINDOW}"),
+            (CLIP_COLOUR, "▲", "clipped"))), size="10pt")
+        item.setLabel("left", "loss")
+        item.setLabel("bottom", "update")
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        self.setMinimumSize(220, 140)
+        self.loss = item.plot(pen=pg.mkPen(LOSS_COLOUR, width=1))
+        self.mean = item.plot(pen=pg.mkPen(MEAN_COLOUR, width=1))
+        self.clips = pg.ScatterPlotItem(symbol="t1", size=7, pen=None, brush=pg.mkBrush(CLIP_COLOUR))
+        item.addItem(self.clips)
+        self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.CURSOR, width=1,
+                                                              style=pg.QtCore.Qt.PenStyle.DashLine))
+        item.addItem(self.cursor_line)
+
+    def show_run(self, losses: np.ndarray, clipped: np.ndarray, cursor: int) -> None:
+        """Draw updates 1 … len(losses); *cursor* updates are done."""
+        x = np.arange(1, losses.size + 1, dtype=np.float64)
+        finite = np.where(np.isfinite(losses), losses, np.nan)
+        _set(self.loss, x, finite)
+        _set(self.mean, x, running_mean(np.where(np.isfinite(losses), losses, 0.0)))
+        marks = np.flatnonzero(clipped)
+        low = float(np.nanmin(finite)) if np.isfinite(finite).any() else 0.0
+        self.clips.setData(x[marks], np.full(marks.size, low))
+        self.cursor_line.setValue(cursor)
+
+
+class FlowPlot(pg.PlotWidget):
+    """‖∂L/∂h_t‖ against the step, on a log axis, with the per-step factor and its running product."""
+
+    def __init__(self) -> None:
+        super().__init__(background="w")
+        item = self.getPlotItem()
+        item.setTitle(_legend_title("back through the example", (
+            (GRAD_COLOUR, "●", "‖∂L/∂h_t‖"), (FACTOR_COLOUR, "●", "‖diag f′(a_t)·W_hhᵀ‖"),
+            (PRODUCT_COLOUR, "┅", "their running product"))), size="10pt")
+        item.setLabel("left", "norm (log scale)")
+        item.setLabel("bottom", "step t")
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setLogMode(y=True)
+        self.setMinimumSize(220, 140)
+        symbol = dict(symbol="o", symbolSize=5)
+        self.grad = item.plot(pen=pg.mkPen(GRAD_COLOUR, width=1), symbolBrush=GRAD_COLOUR,
+                              symbolPen=None, **symbol)
+        self.factor = item.plot(pen=pg.mkPen(FACTOR_COLOUR, width=1), symbolBrush=FACTOR_COLOUR,
+                                symbolPen=None, **symbol)
+        self.product = item.plot(pen=pg.mkPen(PRODUCT_COLOUR, width=1,
+                                              style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.window_region = pg.LinearRegionItem(movable=False, brush=QColor(0, 0, 0, 18),
+                                                 pen=pg.mkPen(None))
+        self.window_region.hide()
+        item.addItem(self.window_region)
+
+    def show_flow(self, flow: FlowSeries, window: int | None) -> None:
+        """Draw *flow*; with a truncation window, shade the steps the last window leaves out."""
+        def positive(values: np.ndarray) -> np.ndarray:
+            values = np.asarray(values, dtype=np.float64)
+            return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+        steps = np.asarray(flow.steps, dtype=np.float64)
+        _set(self.grad, steps, positive(flow.grad_norms))
+        _set(self.factor, steps, positive(flow.factor_norms))
+        _set(self.product, steps, positive(flow.running_product))
+        last = int(steps[-1]) if steps.size else 0
+        if window is not None and window < last:
+            start = last - (last - 1) % window  # first step of the last window
+            self.window_region.setRegion((0.5, start - 0.5))
+            self.window_region.show()
+        else:
+            self.window_region.hide()

@@ -1,0 +1,222 @@
+"""The network lab's workspace: an Elman network trained by BPTT, its presets and its views.
+
+The layout: the controls (preset, η, truncation, clipping, ρ(W_hh)) beside
+the unrolled network of the example the next update learns from; under
+them the loss over training and the gradient flowing back through the
+example. One tick is one update; Shift+→ takes the backward sweep apart in
+stages (:mod:`rnnviz.ui.workspaces.elman.lab_adapter`). Every number shown
+comes from :mod:`rnnviz.present.lab` on the run's current parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QGroupBox, QSplitter, QVBoxLayout, QWidget
+
+from rnnviz.engine.errors import InputError
+from rnnviz.present.format import format_number
+from rnnviz.present.lab import backward_stages, flow_series, unrolled_state
+from rnnviz.runs.lab import LabRun
+from rnnviz.tasks.lab_presets import PRESETS
+from rnnviz.ui.controls import SpeedControl
+from rnnviz.ui.runadapter import Change
+from rnnviz.ui.services import ActionSpec, MenuSpec, WindowServices
+from rnnviz.ui.workspaces import ModelKind
+from rnnviz.ui.workspaces.elman.lab_adapter import LabAdapter
+from rnnviz.ui.workspaces.elman.lab_controls import LabControls
+from rnnviz.ui.workspaces.elman.lab_curves import LossPlot, FlowPlot
+from rnnviz.ui.workspaces.elman.unrolled import UnrolledView
+
+KEY: Final[str] = "elman"
+#: The preset a new lab opens on.
+DEFAULT_PRESET: Final[str] = "addition"
+
+
+class ElmanWorkspace:
+    """The lab's views around a :class:`LabAdapter` (see the module docstring)."""
+
+    def __init__(self, services: WindowServices, adapter: LabAdapter | None = None,
+                 preset: str = DEFAULT_PRESET) -> None:
+        self._services = services
+        if adapter is None:
+            adapter = LabAdapter(PRESETS[preset].make_run(), services.widget())
+            adapter.preset_key = preset
+        self.adapter = adapter
+        self.controls = LabControls(adapter, lambda text: services.tell(text, 8000))
+        self.unrolled = UnrolledView()
+        self.loss_plot = LossPlot()
+        self.flow_plot = FlowPlot()
+        self.toolbar_widgets: tuple[QWidget, ...] = (SpeedControl(adapter),)
+        self.widget = self._lay_out()
+        self.widget.setObjectName("labWorkspace")
+        adapter.changed.connect(self._refresh)
+        self.controls.presetChosen.connect(self.open_preset)
+        self._refresh(int(Change.ALL))
+
+    def _lay_out(self) -> QWidget:
+        box = QGroupBox("Training")
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(2, 2, 2, 2)
+        box_layout.addWidget(self.controls)
+        box_layout.addStretch(1)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(box)
+        top.addWidget(self.unrolled)
+        top.setStretchFactor(0, 0)
+        top.setStretchFactor(1, 1)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.loss_plot)
+        bottom.addWidget(self.flow_plot)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setObjectName("labSplitter")
+        self.split.addWidget(top)
+        self.split.addWidget(bottom)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        for splitter in (top, bottom, self.split):
+            splitter.setChildrenCollapsible(False)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.split)
+        return page
+
+    # -- what is shown ------------------------------------------------------------------
+    def example_index(self) -> int:
+        """The example on screen: the one the next update learns from (the last one at the end)."""
+        run = self.adapter.lab
+        if run.diverged_at is not None and run.at_end:
+            return run.diverged_at
+        return min(run.cursor, max(run.n_ticks - 1, 0))
+
+    def state(self):
+        """The unrolled example as the views show it now."""
+        run = self.adapter.lab
+        inputs, targets, mask = run.source.example(self.example_index())
+        # Typed weights or the knob may take numbers past the largest float:
+        # those show as ∞, which is what they are, not as a warning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return unrolled_state(run.network, inputs, targets, mask, stage=self.adapter.stage,
+                                  window=run.settings.window)
+
+    def _refresh(self, flags: int) -> None:
+        run = self.adapter.lab
+        state = self.state()
+        self.unrolled.set_state(state)
+        self.flow_plot.show_flow(flow_series(state), run.settings.window)
+        if flags & (Change.CURSOR | Change.HISTORY | Change.PARAMS | Change.STREAM):
+            self.loss_plot.show_run(run.losses(), run.clipped(), run.cursor)
+
+    # -- commands -----------------------------------------------------------------------
+    def open_preset(self, key: str) -> None:
+        """Start the lab again on preset *key* at update 0."""
+        self.adapter.pause()
+        self.adapter.load_preset(key, PRESETS[key].make_run())
+        self._services.tell(f"{PRESETS[key].title}: {PRESETS[key].about}", 8000)
+
+    def next_stage(self) -> None:
+        if not self.adapter.advance_stage():
+            self._services.tell("No update left to take apart: the training is at its end.", 6000)
+
+    # -- what the shell asks ------------------------------------------------------------
+    def status_text(self) -> str:
+        run = self.adapter.lab
+        parts = [f"update {run.cursor:,} of {run.n_ticks:,}"]
+        if run.cursor:
+            parts.append(f"loss {format_number(float(run.losses()[run.cursor - 1]))}")
+        parts.append(f"ρ(W_hh) = {format_number(run.spectral_radius())}")
+        stage = self.adapter.stage
+        if stage is not None:
+            total = backward_stages(run.source.steps)
+            where = "the error enters at the outputs" if stage == 0 else \
+                f"δ has flowed back to step {run.source.steps - stage + 1}"
+            parts.insert(1, f"backward sweep: stage {stage + 1} of {total} ({where})")
+        if run.diverged_at is not None:
+            parts.append(f"diverged at update {run.diverged_at + 1:,}: showing the last finite state")
+        return "   ·   ".join(parts)
+
+    def title(self) -> str:
+        preset = PRESETS.get(self.adapter.preset_key)
+        return f"rnnviz — network lab: {preset.title if preset else 'Elman network'}"
+
+    def document(self) -> dict[str, Any]:
+        run = self.adapter.lab
+        return {"preset": self.adapter.preset_key, "log": run.log(), "cursor": run.cursor}
+
+    def open_document(self, data: Mapping[str, Any]) -> None:
+        if set(data) != {"preset", "log", "cursor"}:
+            raise InputError("a lab run has the fields preset, log and cursor")
+        key, cursor = data["preset"], data["cursor"]
+        if key not in PRESETS:
+            raise InputError(f"no lab preset called {key!r} (there are {', '.join(PRESETS)})")
+        if isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0:
+            raise InputError(f"'cursor' must be a whole number from 0, not {cursor!r}")
+        run = PRESETS[key].replay(data["log"], cursor)
+        self.adapter.load_preset(key, run)
+
+    def focus_home(self) -> QWidget:
+        return self.unrolled
+
+    def show_message(self, text: str) -> None:
+        self.unrolled.setToolTip(text)
+
+    def fit_views(self) -> None:
+        for plot in (self.loss_plot, self.flow_plot):
+            plot.getPlotItem().enableAutoRange()
+
+    def restore_defaults(self) -> str | None:
+        try:
+            self.adapter.set_settings(PRESETS[self.adapter.preset_key].make_run().settings)
+        except (InputError, KeyError) as error:
+            return str(error)
+        return None
+
+    def restore_layout(self, width: int) -> None:
+        self.split.setSizes([3 * 1000, 2 * 1000])
+
+    def restore_settings(self, settings: QSettings) -> None:
+        pass  # the lab starts on its default preset every time
+
+    def restore_state(self, settings: QSettings) -> None:
+        value = settings.value("lab/split")
+        if value is not None:
+            self.split.restoreState(value)
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("lab/split", self.split.saveState())
+
+    def shutdown(self) -> None:
+        self.adapter.shutdown()
+
+
+def build(services: WindowServices, adapter: LabAdapter | None, stream_text: str | None = None) -> ElmanWorkspace:
+    return ElmanWorkspace(services, adapter)
+
+
+def _preset_actions() -> tuple[ActionSpec, ...]:
+    return tuple(
+        ActionSpec(f"lab_preset_{key}", preset.title, lambda ws, key=key: ws.open_preset(key),
+                   tip=preset.about, menu="lab")
+        for key, preset in PRESETS.items()
+    )
+
+
+KIND = ModelKind(
+    key=KEY,
+    title="Elman network (BPTT lab)",
+    about="an Elman network trained by back-propagation through time, live: "
+          "the worked example, binary addition, 'hello', vanishing and exploding gradients",
+    build=build,
+    run_type=LabRun,
+    menus=(MenuSpec("lab", "&Lab", before="run"),),
+    actions=(
+        *_preset_actions(),
+        ActionSpec("lab_stage", "Next stage of the backward sweep", lambda ws: ws.next_stage(),
+                   ("Shift+Right",), "the error enters at the outputs, then δ flows back one step "
+                   "per stage; the last stage is the update", menu="run"),
+    ),
+)

@@ -1,0 +1,172 @@
+"""The network lab in the real window: its kind, controls, backward sweep, divergence and files.
+
+Every number checked here is computed again from the engine in the test.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from clocks import ManualClock
+from rnnviz.engine.elman import ElmanNetwork  # noqa: F401 (the engine the numbers come from)
+from rnnviz.io.video import probe
+from rnnviz.present.lab import flow_series, unrolled_state
+from rnnviz.tasks.lab_presets import PRESETS
+from rnnviz.ui import recording
+
+
+@pytest.fixture
+def lab(window):
+    """The usual window showing the lab (addition preset, update 0)."""
+    window.show_kind("elman")
+    yield window
+    for key in list(window._workspaces):
+        window.workspace_of(key).shutdown()
+
+
+def test_the_lab_is_in_the_model_menu_and_opens_on_binary_addition(lab):
+    entries = {a.text(): a for a in lab.menu("model").actions()}
+    assert entries["Elman network (BPTT lab)"].isChecked()
+    assert lab.windowTitle() == "rnnviz — network lab: Binary addition"
+    assert lab.status.text().startswith("update 0 of 100,000")
+    assert lab.menu("lab").menuAction().isVisible() and not lab.menu("generate").menuAction().isVisible()
+
+
+def test_steps_train_and_the_views_show_the_next_example_at_the_current_weights(lab):
+    for _ in range(5):
+        lab.action("step").trigger()
+    ws, run = lab.workspace, lab.adapter.lab
+    assert run.cursor == 5 and ws.example_index() == 5
+    # The unrolled view shows exactly what present.lab computes from the engine now.
+    inputs, targets, mask = run.source.example(5)
+    expected = unrolled_state(run.network, inputs, targets, mask)
+    shown = ws.unrolled.state()
+    np.testing.assert_array_equal(shown.hidden, expected.hidden)
+    np.testing.assert_array_equal(shown.deltas, expected.deltas)
+    # The loss curve holds the five losses the run recorded, the cursor line at 5.
+    x, y = ws.loss_plot.loss.getData()
+    assert list(x) == [1, 2, 3, 4, 5] and np.array_equal(y, run.losses())
+    assert ws.loss_plot.cursor_line.value() == 5
+    flow = flow_series(expected)
+    _, grads = ws.flow_plot.grad.getOriginalDataset()
+    np.testing.assert_array_equal(grads, flow.grad_norms)
+    assert lab.status.text().startswith("update 5 of 100,000   ·   loss ")
+
+
+def test_the_backward_sweep_goes_step_by_step_and_its_last_stage_is_the_update(lab):
+    steps = lab.adapter.lab.source.steps  # 8 bits
+    stage = lab.action("lab_stage")
+    stage.trigger()
+    assert lab.adapter.stage == 0 and "stage 1 of 9 (the error enters at the outputs)" in lab.status.text()
+    stage.trigger()
+    assert lab.workspace.unrolled.state().stage == 1
+    assert f"δ has flowed back to step {steps}" in lab.status.text()
+    for _ in range(steps - 1):
+        stage.trigger()
+    assert lab.adapter.stage == steps and lab.adapter.lab.cursor == 0
+    stage.trigger()  # the update
+    assert lab.adapter.stage is None and lab.adapter.lab.cursor == 1
+    stage.trigger()
+    lab.action("back").trigger()  # any other move shows the example whole
+    assert lab.adapter.stage is None and lab.adapter.lab.cursor == 0
+
+
+def test_the_knob_sets_the_spectral_radius_of_w_hh_at_the_cursor(lab):
+    lab.action("step").trigger()
+    lab.action("step").trigger()
+    run = lab.adapter.lab
+    controls = lab.workspace.controls
+    controls.radius.setValue(0.5)
+    assert run.spectral_radius() == pytest.approx(0.5, rel=1e-12)
+    assert np.max(np.abs(np.linalg.eigvals(run.network.w_hh))) == pytest.approx(0.5, rel=1e-12)
+    assert run.cursor == 2 and run.stored == 2  # later updates would be forgotten; none yet
+    assert "ρ(W_hh) = 0.5" in lab.status.text()
+
+
+def test_clipping_from_the_controls_marks_the_clipped_updates(lab):
+    controls = lab.workspace.controls
+    controls.clip_kind.setCurrentIndex(2)  # by global norm
+    controls.clip_kind.activated.emit(2)
+    controls.threshold.setValue(0.01)
+    run = lab.adapter.lab
+    assert run.settings.clipping.kind == "norm" and run.settings.clipping.threshold == 0.01
+    for _ in range(3):
+        lab.action("step").trigger()
+    assert run.clipped().all() and np.allclose(run.clipped_norms(), 0.01)
+    x, _ = lab.workspace.loss_plot.clips.getData()
+    assert list(x) == [1, 2, 3]
+
+
+def test_a_diverging_run_stops_says_where_and_keeps_its_last_finite_state(lab):
+    lab.workspace.open_preset("vanishing")
+    controls = lab.workspace.controls
+    controls.radius.setValue(60.0)
+    controls.eta.setValue(100.0)
+    lab.action("end").trigger()
+    run = lab.adapter.lab
+    assert run.diverged_at is not None and run.at_end and run.cursor == run.diverged_at
+    assert all(np.isfinite(p).all() for p in run.network.parameters().values())
+    assert f"diverged at update {run.diverged_at + 1:,}" in lab.status.text()
+    lab.action("play").trigger()
+    assert lab.statusBar().currentMessage().startswith(f"Diverged at update {run.diverged_at + 1:,}")
+
+
+def test_a_bad_learning_rate_is_refused_in_one_line_and_changes_nothing(lab):
+    run = lab.adapter.lab
+    before = run.settings
+    lab.workspace.controls.eta.setValue(0.0)  # below the box's range: the box clamps it
+    assert run.settings.learning_rate > 0
+    lab.adapter.set_settings(before)
+    with pytest.raises(Exception, match="learning rate"):
+        from rnnviz.runs.lab import LabSettings
+
+        LabSettings(learning_rate=float("nan"))
+
+
+def test_each_preset_opens_from_the_lab_menu(lab):
+    for key, preset in PRESETS.items():
+        lab.action(f"lab_preset_{key}").trigger()
+        assert lab.adapter.preset_key == key and lab.windowTitle().endswith(preset.title)
+        assert lab.workspace.controls.preset.currentData() == key
+        lab.action("step").trigger()
+        assert lab.adapter.lab.cursor == 1
+
+
+def test_a_lab_session_file_reopens_at_the_same_update_with_the_same_weights(lab, qtbot, tmp_path):
+    lab.workspace.open_preset("hello")
+    lab.workspace.controls.radius.setValue(0.8)
+    for _ in range(7):
+        lab.action("step").trigger()
+    weights = {k: v.copy() for k, v in lab.adapter.lab.network.parameters().items()}
+    assert lab.session_files.save_as(tmp_path / "hello")
+    data = json.loads((tmp_path / "hello.rnnviz.json").read_text())
+    assert data["model"] == "elman" and data["run"]["preset"] == "hello" and data["run"]["cursor"] == 7
+
+    from windows import make_window
+
+    second = make_window(qtbot)
+    assert second.session_files.open(tmp_path / "hello.rnnviz.json")
+    assert second.kind_key == "elman" and second.adapter.lab.cursor == 7
+    for name, value in second.adapter.lab.network.parameters().items():
+        np.testing.assert_array_equal(value, weights[name])
+    for key in list(second._workspaces):
+        second.workspace_of(key).shutdown()
+
+
+def test_a_recording_of_the_lab_decodes(lab, qtbot, tmp_path):
+    controller = lab.recording_controller
+    controller.clock = clock = ManualClock(1.0)
+    out = tmp_path / "lab.mp4"
+    assert controller.start_recording(str(out))
+    for _ in range(2):
+        lab.action("step").trigger()
+        lab.repaint()
+        clock.now += 1 / 30
+        controller.capture_now()
+    controller.stop_recording()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
+    info = probe(out)
+    assert (info.width, info.height, info.frames) == (*recording.even_size(lab.width(), lab.height()), 3)
