@@ -170,3 +170,26 @@ def test_a_recording_of_the_lab_decodes(lab, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
     info = probe(out)
     assert (info.width, info.height, info.frames) == (*recording.even_size(lab.width(), lab.height()), 3)
+
+
+def test_rnnviz_screenshot_shows_the_lab_at_an_update_and_a_stage(cli, tmp_path):
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "lab.png"
+    status, stdout, stderr = cli("screenshot", str(out), "--lab", "worked", "--ticks", "3",
+                                 "--stage", "1", "--size", "1280x720")
+    assert (status, stderr) == (0, "")
+    assert stdout == f"wrote {out} (1280x720, the worked lab after 3 updates)\n"
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 720)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--lab", "worked", "--stage", "4"), "rnnviz: --stage must be 0 … 3 for the worked lab (3 steps), not 4\n"),
+    (("--lab", "hello", "--ticks", "1001"), "rnnviz: --ticks must be 0 … 1,000 for the hello lab, not 1,001\n"),
+    (("--stage", "1",), "rnnviz: --stage goes with --lab (the backward sweep of the network lab)\n"),
+])
+def test_bad_lab_screenshot_options_are_one_line(cli, tmp_path, args, message):
+    status, stdout, stderr = cli("screenshot", str(tmp_path / "x.png"), *args)
+    assert (status, stdout, stderr) == (2, "", message)
+    assert not (tmp_path / "x.png").exists()

@@ -40,6 +40,8 @@ from rnnviz.ui.display import display_problem
 #: ``rnnviz.ui.mainwindow.DEFAULT_WINDOW_SIZE``, written out because this
 #: module is imported without Qt (tests/test_ui_mainwindow.py checks the two agree).
 SCREENSHOT_SIZE_TEXT: Final[str] = "1280x800"
+#: The network lab's presets (rnnviz.tasks.lab_presets.PRESETS' keys), for --lab.
+LAB_PRESETS: Final[tuple[str, ...]] = ("worked", "addition", "hello", "vanishing")
 #: Seconds a session file named on the command line may take to open before
 #: the window shows; a longer replay is left to the window, with progress.
 CHECK_BUDGET_S: Final[float] = 0.25
@@ -71,6 +73,13 @@ def add_parser(subparsers) -> None:
     shot.add_argument("--ticks", type=int, default=None, help="ticks to run first (default: to the end)")
     shot.add_argument("--size", default=SCREENSHOT_SIZE_TEXT,
                       help=f"WIDTHxHEIGHT in pixels (default {SCREENSHOT_SIZE_TEXT})")
+    lab = shot.add_argument_group("network lab")
+    lab.add_argument("--lab", metavar="PRESET", choices=LAB_PRESETS, default=None,
+                     help="show the network lab (Model ▸ Elman network) on PRESET instead: "
+                     f"{', '.join(LAB_PRESETS)}; --ticks then counts training updates (default 0)")
+    lab.add_argument("--stage", type=int, default=None, metavar="S",
+                     help="with --lab: show stage S of the backward sweep (0: the error enters "
+                     "at the outputs; s: δ has flowed back s steps)")
     add_learning_arguments(shot)
     shot.set_defaults(func=run_screenshot)
 
@@ -202,9 +211,17 @@ def _session_file(args: argparse.Namespace | None) -> str | None:
 
 def run_screenshot(args: argparse.Namespace) -> int:
     from rnnviz.engine.sequences import parse_sequence
-    from rnnviz.ui.app import parse_size, screenshot
+    from rnnviz.ui.app import lab_screenshot, parse_size, screenshot
 
     size = parse_size(args.size)
+    if args.lab is not None:
+        updates = 0 if args.ticks is None else args.ticks
+        out = lab_screenshot(args.out, args.lab, updates, size, stage=args.stage)
+        print(f"wrote {out} ({size[0]}x{size[1]}, the {args.lab} lab after {updates:,} "
+              f"update{'s' if updates != 1 else ''})")
+        return 0
+    if args.stage is not None:
+        raise InputError("--stage goes with --lab (the backward sweep of the network lab)")
     _refuse_paths(args, "a stream")
     given = given_sequence_text(args)
     text = DEFAULT_STREAM if given is None else given  # "" is an empty stream, refused below

@@ -262,6 +262,58 @@ def screenshot(
     return save_png(image, out)
 
 
+def lab_screenshot(
+    out: str | os.PathLike[str], preset: str, updates: int, size: tuple[int, int], *,
+    stage: int | None = None,
+) -> Path:
+    """Render the window showing the network lab on *preset* after *updates* updates; save a PNG.
+
+    With *stage*, the backward sweep of the next update is shown at that
+    stage. Reads and writes no settings, so the same command always gives
+    the same picture.
+    """
+    out = Path(out)
+    if out.suffix.lower() != ".png":
+        raise InputError(f"the screenshot is written as PNG: name it *.png, not {out.name}")
+    if not out.parent.is_dir():
+        raise InputError(f"no such folder: {out.parent}")
+    from rnnviz.present.lab import backward_stages
+    from rnnviz.tasks.lab_presets import preset as lab_preset
+
+    run = lab_preset(preset).make_run()
+    if not 0 <= updates <= run.n_ticks:
+        raise InputError(f"--ticks must be 0 … {run.n_ticks:,} for the {preset} lab, not {updates:,}")
+    stages = backward_stages(run.source.steps)
+    if stage is not None and not 0 <= stage < stages:
+        raise InputError(f"--stage must be 0 … {stages - 1} for the {preset} lab "
+                         f"({run.source.steps} steps), not {stage}")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.ui.mainwindow import application
+    from rnnviz.ui.workspaces.elman.lab_adapter import LabAdapter
+
+    app = application()
+    adapter = LabAdapter(run)
+    adapter.preset_key = preset
+    window = offscreen_window(adapter, size)
+    adapter.seek(updates)
+    for _ in range(0 if stage is None else stage + 1):
+        adapter.advance_stage()
+    window.workspace.fit_views()
+    QApplication.processEvents()
+    image = window.grab().toImage()
+    if (image.width(), image.height()) != size:
+        image = image.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    window.close()
+    app.processEvents()
+    from rnnviz.ui.pngfile import save_png
+
+    return save_png(image, out)
+
+
 def offscreen_window(
     adapter, size: tuple[int, int], *, stream_text: str | None = None, presentation: bool = False
 ):

@@ -17,6 +17,8 @@ from PySide6.QtGui import QColor
 from rnnviz.present.lab import FlowSeries
 from rnnviz.ui import theme
 
+#: Up to this many steps, the flow plot labels every step.
+MAX_STEP_LABELS: Final[int] = 16
 #: Updates the running mean of the loss is taken over.
 MEAN_WINDOW: Final[int] = 100
 LOSS_COLOUR: Final[str] = "#9a9a9a"
@@ -140,6 +142,9 @@ class FlowPlot(pg.PlotWidget):
         _set(self.grad, steps, positive(flow.grad_norms))
         _set(self.factor, steps, positive(flow.factor_norms))
         _set(self.product, steps, positive(flow.running_product))
+        # Steps are whole numbers: label them so while they fit, else let the axis choose.
+        bottom = self.getPlotItem().getAxis("bottom")
+        bottom.setTicks([[(float(t), str(int(t))) for t in steps]] if steps.size <= MAX_STEP_LABELS else None)
         last = int(steps[-1]) if steps.size else 0
         if window is not None and window < last:
             start = last - (last - 1) % window  # first step of the last window
