@@ -10,7 +10,10 @@ import pytest
 from rnnviz.engine.errors import InputError
 from rnnviz.present.format import format_number
 from rnnviz.present.lab_weights import (
-    parse_value, typed_parameters, value_text, weights_view,
+    parse_value,
+    typed_parameters,
+    value_text,
+    weights_view,
 )
 from rnnviz.tasks.lab_presets import PRESETS
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLineEdit, QToolTip, QWidget
 
@@ -154,13 +154,13 @@ class _CellEditor(QLineEdit):
 
     cancelled = Signal()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.cancelled.emit()
             return
         super().keyPressEvent(event)
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802
+    def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         self.cancelled.emit()
 
@@ -213,7 +213,7 @@ class WeightsPanel(QWidget):
             self._slots_for = None
             self.update()
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._stale:
             self._refresh()
@@ -245,7 +245,7 @@ class WeightsPanel(QWidget):
 
     # -- painting -----------------------------------------------------------------------
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#ffffff"))
         view = self.view
@@ -323,24 +323,33 @@ class WeightsPanel(QWidget):
                 return (slot.name, slot.which, *found)
         return None
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         hover = self.cell_at(event.position())
         if hover != self._hover:
             self._hover = hover
             self.update()
-        if hover is None:
-            QToolTip.hideText()
-        else:
-            QToolTip.showText(event.globalPosition().toPoint(), self.status_text(), self)
         super().mouseMoveEvent(event)
 
-    def leaveEvent(self, event) -> None:  # noqa: N802
+    def event(self, event) -> bool:
+        """A tooltip with the hovered cell's name and value (the bottom line says it too)."""
+        if event.type() == QEvent.Type.ToolTip:
+            hover = self.cell_at(QPointF(event.pos()))
+            if hover is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                self._hover = hover
+                QToolTip.showText(event.globalPos(), self.status_text(), self)
+            return True
+        return super().event(event)
+
+    def leaveEvent(self, event) -> None:
         if self._hover is not None:
             self._hover = None
             self.update()
         super().leaveEvent(event)
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event) -> None:
         found = self.cell_at(event.position())
         if found is None:
             super().mouseDoubleClickEvent(event)
