@@ -193,3 +193,31 @@ def test_bad_lab_screenshot_options_are_one_line(cli, tmp_path, args, message):
     status, stdout, stderr = cli("screenshot", str(tmp_path / "x.png"), *args)
     assert (status, stdout, stderr) == (2, "", message)
     assert not (tmp_path / "x.png").exists()
+
+
+def test_side_by_side_trains_a_twin_with_the_clipping_flipped_and_draws_it_dashed(lab):
+    lab.workspace.open_preset("vanishing")
+    controls = lab.workspace.controls
+    controls.radius.setValue(3.0)
+    controls.compare.setChecked(True)
+    ws = lab.workspace
+    twin = ws.twin
+    assert twin is not None and twin.settings.clipping.kind == "norm" and twin.settings.clipping.threshold == 1.0
+    assert lab.adapter.lab.settings.clipping is None
+    for _ in range(4):
+        lab.action("step").trigger()
+    assert twin.cursor == 4
+    # The twin is the preset from update 0 with clipping on: its losses are those of such a run.
+    from dataclasses import replace
+
+    from rnnviz.engine.clipping import Clipping
+
+    again = PRESETS["vanishing"].make_run()
+    again.set_settings(replace(again.settings, clipping=Clipping(kind="norm", threshold=1.0)))
+    again.seek(4)
+    np.testing.assert_array_equal(twin.losses(), again.losses())
+    x, _ = ws.loss_plot.twin.getData()
+    assert list(x) == [1, 2, 3, 4]
+    assert "twin (clipping by global norm at 1): loss" in lab.status.text()
+    controls.compare.setChecked(False)
+    assert ws.twin is None and ws.loss_plot.twin.getData()[0] is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from rnnviz.engine.clipping import Clipping
 from rnnviz.engine.errors import InputError
@@ -32,6 +32,8 @@ class LabControls(QWidget):
 
     #: The user picked another preset (its key); the workspace makes its run.
     presetChosen = Signal(str)
+    #: "Side by side" was turned on or off: a twin run with the clipping flipped.
+    compareToggled = Signal(bool)
 
     def __init__(self, adapter: LabAdapter, tell: Callable[[str], None]) -> None:
         super().__init__()
@@ -68,6 +70,12 @@ class LabControls(QWidget):
         clip_row.addWidget(self.threshold, 1)
         form.addRow("clipping", clip_row)
         form.addRow("ρ(W_hh)", self.radius)
+        self.compare = QCheckBox("side by side: the same run with clipping flipped")
+        self.compare.setToolTip("train a twin from update 0 on the same preset, seed and data, "
+                                "with clipping off if it is on here and on (at the threshold) if off; "
+                                "its loss and gradient flow are drawn dashed")
+        form.addRow(self.compare)
+        self.compare.toggled.connect(self.compareToggled.emit)
 
         self.preset.activated.connect(lambda i: self.presetChosen.emit(self.preset.itemData(i)))
         self.eta.valueChanged.connect(lambda _v: self._apply_settings())

@@ -24,6 +24,8 @@ MEAN_WINDOW: Final[int] = 100
 LOSS_COLOUR: Final[str] = "#9a9a9a"
 MEAN_COLOUR: Final[str] = "#1f4e9a"
 CLIP_COLOUR: Final[str] = "#c0392b"
+#: The twin run (the same preset with the clipping flipped), dashed beside the main run.
+TWIN_COLOUR: Final[str] = "#2e9a2e"
 GRAD_COLOUR: Final[str] = "#1f4e9a"
 FACTOR_COLOUR: Final[str] = theme.POSITIVE
 PRODUCT_COLOUR: Final[str] = theme.NEGATIVE
@@ -84,10 +86,13 @@ class LossPlot(pg.PlotWidget):
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         self.setMinimumSize(220, 140)
+        item.getAxis("left").enableAutoSIPrefix(False)
         self.loss = item.plot(pen=pg.mkPen(LOSS_COLOUR, width=1))
         self.mean = item.plot(pen=pg.mkPen(MEAN_COLOUR, width=1))
         self.clips = pg.ScatterPlotItem(symbol="t1", size=7, pen=None, brush=pg.mkBrush(CLIP_COLOUR))
         item.addItem(self.clips)
+        self.twin = item.plot(pen=pg.mkPen(TWIN_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self._title = item.titleLabel.text
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.CURSOR, width=1,
                                                               style=pg.QtCore.Qt.PenStyle.DashLine))
         item.addItem(self.cursor_line)
@@ -102,6 +107,17 @@ class LossPlot(pg.PlotWidget):
         low = float(np.nanmin(finite)) if np.isfinite(finite).any() else 0.0
         self.clips.setData(x[marks], np.full(marks.size, low))
         self.cursor_line.setValue(cursor)
+
+    def show_twin(self, losses: np.ndarray | None) -> None:
+        """The twin run's running mean of the loss, dashed (none: hidden); the title says "twin"."""
+        item = self.getPlotItem()
+        if losses is None:
+            self.twin.setData([], [])
+            item.setTitle(self._title, size="10pt")
+            return
+        x = np.arange(1, losses.size + 1, dtype=np.float64)
+        _set(self.twin, x, running_mean(np.where(np.isfinite(losses), losses, 0.0)))
+        item.setTitle(self._title + f'&nbsp; <span style="color:{TWIN_COLOUR}">┅ twin</span>', size="10pt")
 
 
 class FlowPlot(pg.PlotWidget):
@@ -119,6 +135,7 @@ class FlowPlot(pg.PlotWidget):
         item.setMenuEnabled(False)
         item.hideButtons()
         item.setLogMode(y=True)
+        item.getAxis("left").enableAutoSIPrefix(False)
         self.setMinimumSize(220, 140)
         symbol = dict(symbol="o", symbolSize=5)
         self.grad = item.plot(pen=pg.mkPen(GRAD_COLOUR, width=1), symbolBrush=GRAD_COLOUR,
@@ -127,10 +144,20 @@ class FlowPlot(pg.PlotWidget):
                                 symbolPen=None, **symbol)
         self.product = item.plot(pen=pg.mkPen(PRODUCT_COLOUR, width=1,
                                               style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.twin = item.plot(pen=pg.mkPen(TWIN_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.window_region = pg.LinearRegionItem(movable=False, brush=QColor(0, 0, 0, 18),
                                                  pen=pg.mkPen(None))
         self.window_region.hide()
         item.addItem(self.window_region)
+
+    def show_twin(self, flow: FlowSeries | None) -> None:
+        """The twin run's ‖∂L/∂h_t‖ for the same example, dashed (none: hidden)."""
+        if flow is None:
+            self.twin.setData([], [])
+        else:
+            grads = np.asarray(flow.grad_norms, dtype=np.float64)
+            _set(self.twin, np.asarray(flow.steps, dtype=np.float64),
+                 np.where(np.isfinite(grads) & (grads > 0), grads, np.nan))
 
     def show_flow(self, flow: FlowSeries, window: int | None) -> None:
         """Draw *flow*; with a truncation window, shade the steps the last window leaves out."""

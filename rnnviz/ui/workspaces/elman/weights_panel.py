@@ -82,11 +82,14 @@ class Slot:
         return (row, column) if row < rows and column < columns else None
 
 
-def titles(view: WeightsView) -> list[tuple[str, str]]:
-    """Each parameter's two titles: ``("W_hh ±0.823", "ΔW_hh ±0.0031")``."""
-    return [(f"{m.label}  {m.range_text}",
-             f"Δ{m.label}  {m.delta_range_text if m.delta_range_text is not None else '—'}")
-            for m in view.matrices]
+#: The widest range texts format_number writes, so that a map's place does not move
+#: while its range changes (during play, say).
+RANGE_SAMPLES: Final[tuple[str, ...]] = ("±0.00888", "±8.8e−88", "±8888", "all 0", "—")
+
+
+def title_width(label: str, metrics: QFontMetricsF) -> float:
+    """The room a map's title ``"W_hh  ±0.823"`` may take, whatever its range."""
+    return max(metrics.horizontalAdvance(f"{label}  {r}") for r in RANGE_SAMPLES) + 2
 
 
 def _splits(count: int) -> list[list[list[int]]]:
@@ -131,8 +134,7 @@ def plan(shapes: list[tuple[int, int]], widths: list[tuple[float, float]], width
 def lay_out(view: WeightsView, width: float, height: float, metrics: QFontMetricsF) -> list[Slot]:
     """The slots of every map of *view* inside a *width* × *height* area from (MARGIN, MARGIN)."""
     shapes = [m.shape for m in view.matrices]
-    texts = titles(view)
-    widths = [(metrics.horizontalAdvance(a) + 2, metrics.horizontalAdvance(b) + 2) for a, b in texts]
+    widths = [(title_width(m.label, metrics), title_width("Δ" + m.label, metrics)) for m in view.matrices]
     text_height = metrics.height()
     cell, lines = plan(shapes, widths, width, height, text_height)
     slots, y = [], MARGIN
@@ -209,7 +211,11 @@ class WeightsPanel(QWidget):
     def _refresh(self) -> None:
         self._stale = False
         if self._run is not None:
+            shapes = None if self._view is None else [(m.name, m.shape) for m in self._view.matrices]
             self._view = weights_view(self._run)
+            if shapes != [(m.name, m.shape) for m in self._view.matrices]:
+                self._hover = None  # another network: the old cells may not exist
+                self._close_editor()
             self._slots_for = None
             self.update()
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QGroupBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from rnnviz.engine.errors import InputError
 from rnnviz.present.format import format_number
@@ -51,10 +51,14 @@ class ElmanWorkspace:
         self.loss_plot = LossPlot()
         self.flow_plot = FlowPlot()
         self.toolbar_widgets: tuple[QWidget, ...] = (SpeedControl(adapter),)
+        self._panels: list[QWidget] = []
+        #: The twin run shown side by side (the same preset with the clipping flipped), if any.
+        self.twin: LabRun | None = None
         self.widget = self._lay_out()
         self.widget.setObjectName("labWorkspace")
         adapter.changed.connect(self._refresh)
         self.controls.presetChosen.connect(self.open_preset)
+        self.controls.compareToggled.connect(self.set_compare)
         self._refresh(int(Change.ALL))
 
     def _lay_out(self) -> QWidget:
@@ -68,22 +72,64 @@ class ElmanWorkspace:
         top.addWidget(self.unrolled)
         top.setStretchFactor(0, 0)
         top.setStretchFactor(1, 1)
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.loss_plot)
-        bottom.addWidget(self.flow_plot)
+        curves = QSplitter(Qt.Orientation.Horizontal)
+        curves.addWidget(self.loss_plot)
+        curves.addWidget(self.flow_plot)
+        curves.setChildrenCollapsible(False)
+        # The training curves first; the panels (added with add_panel) beside them as tabs.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("labPanels")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(curves, "Loss and gradient flow")
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setObjectName("labSplitter")
         self.split.addWidget(top)
-        self.split.addWidget(bottom)
+        self.split.addWidget(self.tabs)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
-        for splitter in (top, bottom, self.split):
+        for splitter in (top, self.split):
             splitter.setChildrenCollapsible(False)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 0)
         layout.addWidget(self.split)
         return page
+
+    def set_compare(self, on: bool) -> None:
+        """Train a twin run beside this one (see :func:`twin_settings`), or drop it."""
+        if not on:
+            self.twin = None
+        else:
+            twin = PRESETS[self.adapter.preset_key].make_run()
+            twin.set_settings(twin_settings(twin.settings, self.controls.threshold.value()))
+            self.twin = twin
+        self._refresh(int(Change.ALL))
+        if on:
+            self._services.tell(f"Side by side: the dashed curves are the same run with {self.twin_what()}.", 8000)
+
+    def twin_what(self) -> str:
+        clipping = self.twin.settings.clipping if self.twin is not None else None
+        return "no clipping" if clipping is None else \
+            f"clipping {'by global norm' if clipping.kind == 'norm' else 'by value'} at {clipping.threshold:g}"
+
+    def add_panel(self, panel: QWidget, title: str) -> None:
+        """Add *panel* as a tab under the unrolled network; it is shown the lab on every change.
+
+        A panel offers ``show_lab(run, example_index)``; one that lets the user
+        type weights offers ``parametersTyped(dict)``, applied at the cursor.
+        """
+        self.tabs.addTab(panel, title)
+        self._panels.append(panel)
+        typed = getattr(panel, "parametersTyped", None)
+        if typed is not None:
+            typed.connect(self._apply_typed)
+        panel.show_lab(self.adapter.lab, self.example_index())
+
+    def _apply_typed(self, values: dict) -> None:
+        try:
+            self.adapter.set_parameters(values)
+        except InputError as error:
+            self._services.tell(f"Not used: {error}", 8000)
 
     # -- what is shown ------------------------------------------------------------------
     def example_index(self) -> int:
@@ -110,6 +156,24 @@ class ElmanWorkspace:
         self.flow_plot.show_flow(flow_series(state), run.settings.window)
         if flags & (Change.CURSOR | Change.HISTORY | Change.PARAMS | Change.STREAM):
             self.loss_plot.show_run(run.losses(), run.clipped(), run.cursor)
+        index = self.example_index()
+        for panel in self._panels:
+            panel.show_lab(run, index)
+        self._refresh_twin(state)
+
+    def _refresh_twin(self, state) -> None:
+        twin = self.twin
+        if twin is None:
+            self.loss_plot.show_twin(None)
+            self.flow_plot.show_twin(None)
+            return
+        # The twin follows the cursor (it stops where it diverged, if it did).
+        with np.errstate(over="ignore", invalid="ignore"):
+            twin.seek(min(self.adapter.lab.cursor, twin.n_ticks))
+            inputs, targets, mask = twin.source.example(min(self.example_index(), max(twin.n_ticks - 1, 0)))
+            twin_state = unrolled_state(twin.network, inputs, targets, mask, window=twin.settings.window)
+        self.loss_plot.show_twin(twin.losses()[: twin.cursor])
+        self.flow_plot.show_twin(flow_series(twin_state))
 
     # -- commands -----------------------------------------------------------------------
     def open_preset(self, key: str) -> None:
@@ -137,6 +201,12 @@ class ElmanWorkspace:
             parts.insert(1, f"backward sweep: stage {stage + 1} of {total} ({where})")
         if run.diverged_at is not None:
             parts.append(f"diverged at update {run.diverged_at + 1:,}: showing the last finite state")
+        twin = self.twin
+        if twin is not None:
+            if twin.diverged_at is not None and twin.cursor == twin.diverged_at:
+                parts.append(f"twin ({self.twin_what()}) diverged at update {twin.diverged_at + 1:,}")
+            elif twin.cursor:
+                parts.append(f"twin ({self.twin_what()}): loss {format_number(float(twin.losses()[twin.cursor - 1]))}")
         return "   ·   ".join(parts)
 
     def title(self) -> str:
@@ -191,6 +261,16 @@ class ElmanWorkspace:
 
     def shutdown(self) -> None:
         self.adapter.shutdown()
+
+
+def twin_settings(settings, threshold: float):
+    """The twin's settings: the same, with clipping off if it is on and by global norm at *threshold* if off."""
+    from dataclasses import replace
+
+    from rnnviz.engine.clipping import Clipping
+
+    clipping = Clipping(kind="norm", threshold=threshold) if settings.clipping is None else None
+    return replace(settings, clipping=clipping)
 
 
 def build(services: WindowServices, adapter: LabAdapter | None, stream_text: str | None = None) -> ElmanWorkspace:
