@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from rnnviz.engine.errors import InputError
-from rnnviz.present.lab_heatmap import HeatmapCache, bucket_size, flow_heatmap, log_range
+from rnnviz.present.lab_heatmap import (
+    HeatmapCache,
+    bucket_size,
+    flow_heatmap,
+    log_range,
+)
 from rnnviz.tasks.lab_presets import PRESETS
 
 

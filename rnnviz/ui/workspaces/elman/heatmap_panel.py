@@ -15,6 +15,7 @@ marks.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 from typing import Final
 
@@ -40,7 +41,7 @@ COLOUR_MAP: Final[pg.ColorMap] = pg.ColorMap(np.linspace(0.0, 1.0, len(DELTA_STO
 
 def decade_ticks(log_range: tuple[float, float]) -> list[tuple[float, str]]:
     """The colour bar's labels: whole decades from low to high, at most :data:`MAX_DECADE_LABELS`."""
-    low, high = (int(round(v)) for v in log_range)
+    low, high = (round(v) for v in log_range)
     every = max(1, -(-(high - low) // (MAX_DECADE_LABELS - 1)))
     return [(float(e), power_of_ten(e)) for e in range(high, low - 1, -every)]
 
@@ -150,7 +151,7 @@ class HeatmapPanel(QWidget):
         if heatmap is None or heatmap.stored == 0 or not view.sceneBoundingRect().contains(position):
             return
         point = view.mapSceneToView(position)
-        update, back = int(round(point.x())), int(point.y())
+        update, back = round(point.x()), math.floor(point.y())
         if not (1 <= update <= heatmap.stored and 0 <= back < heatmap.steps):
             return
         column = heatmap.column_of(update - 1)

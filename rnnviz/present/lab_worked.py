@@ -1,0 +1,224 @@
+"""BPTT by hand for the lab's worked example, without Qt: every δ_t and gradient term.
+
+For a network of the worked preset's kind — 1-1-1, sigmoid hidden unit (gain 1),
+linear output, squared error with c = 1, no biases — learning a sequence
+``x_1 … x_T`` that is its own target shifted by one (``t_t = x_{t+1}``),
+:func:`worked_view` writes every number of the forward pass, the error, the
+backward recursion and the gradient as ``symbol = formula = numbers = result``,
+as the one-neuron equation panel does for a tick (:mod:`rnnviz.present.equations`).
+
+Every result is :func:`~rnnviz.tasks.worked_example.worked_example`'s — the
+function behind ``rnnviz bptt`` — for the network's current weights and the
+example's values, so the panel and the command agree to the last bit
+(:attr:`WorkedLine.value`). The numbers put into a formula are written with
+:func:`~rnnviz.present.format.format_number` (three digits); each result with
+six significant digits, as ``rnnviz bptt --format table`` prints them. The
+view also gives the command that prints the same numbers.
+
+For any other network or example, :func:`worked_view` returns a view whose
+:attr:`WorkedView.unavailable` says, in one line, that the panel is for the
+worked example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from rnnviz.engine.elman import ElmanNetwork
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.notation import MINUS
+from rnnviz.present.format import format_number
+from rnnviz.tasks.worked_example import WorkedExample, worked_example
+
+__all__ = ["COMMAND_NOTE", "NOT_WORKED", "WorkedLine", "WorkedSection", "WorkedView", "bptt_command", "result_text",
+           "worked_view"]
+
+#: What the panel says before the command that prints the same numbers.
+COMMAND_NOTE: Final[str] = "The same numbers from the command line:"
+#: What the panel says for any network that is not the worked example's kind.
+NOT_WORKED: Final[str] = (
+    "BPTT by hand is for the worked example (1-1-1, sigmoid hidden, linear output, c = 1, "
+    "no biases): choose Lab ▸ Worked example."
+)
+
+
+@dataclass(frozen=True)
+class WorkedLine:
+    """``symbol = formula = numbers = result``.
+
+    Attributes
+    ----------
+    symbol, formula
+        The left side and the symbolic right side (``"δ_2"``, ``"σ′(a_2)·(W_hy·ε_2 + W_hh·δ_3)"``).
+    numbers
+        The formula with this example's numbers put in (three digits each).
+    result
+        :attr:`value` to six significant digits, the minus U+2212.
+    value
+        The result, exactly as :func:`~rnnviz.tasks.worked_example.worked_example` computes it.
+    """
+
+    symbol: str
+    formula: str
+    numbers: str
+    result: str
+    value: float
+
+
+@dataclass(frozen=True)
+class WorkedSection:
+    """A titled group of lines."""
+
+    title: str
+    lines: tuple[WorkedLine, ...]
+
+
+@dataclass(frozen=True)
+class WorkedView:
+    """Everything the worked-example panel shows.
+
+    ``unavailable`` is "" when the run is a worked example; otherwise it is the
+    one line shown and the rest is empty.
+    """
+
+    unavailable: str
+    heading: str = ""
+    notes: tuple[str, ...] = ()
+    sections: tuple[WorkedSection, ...] = ()
+    command: str = ""
+    example: WorkedExample | None = None
+
+
+def result_text(value: float) -> str:
+    """A result to six significant digits, as ``rnnviz bptt --format table`` writes it (true minus)."""
+    return f"{value:.6g}".replace("-", MINUS)
+
+
+def _n(value: float) -> str:
+    """A number put into a formula; negative ones in brackets after an operator."""
+    text = format_number(float(value))
+    return f"({text})" if value < 0 else text
+
+
+def _is_worked_network(network: ElmanNetwork) -> bool:
+    return (
+        (network.n_inputs, network.n_hidden, network.n_outputs) == (1, 1, 1)
+        and network.hidden_activation.name == "sigmoid" and network.hidden_activation.gain == 1.0
+        and network.output == "linear" and network.output_gain == 1.0
+        and network.loss_name == "squared" and network.squared_error_factor == 1.0
+        and not network.biases
+    )
+
+
+def _values(inputs: np.ndarray, targets: np.ndarray, mask: np.ndarray | None) -> tuple[float, ...] | None:
+    """``x_1 … x_T`` when *targets* are *inputs* shifted by one, else None."""
+    inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+    if inputs.shape != targets.shape or inputs.ndim != 2 or inputs.shape[1] != 1 or inputs.shape[0] < 1:
+        return None
+    if mask is not None and not np.all(mask):
+        return None
+    if not np.array_equal(inputs[1:, 0], targets[:-1, 0]):
+        return None
+    return tuple(float(x) for x in inputs[:, 0]) + (float(targets[-1, 0]),)
+
+
+def bptt_command(result: WorkedExample) -> str:
+    """The ``rnnviz bptt`` command that prints *result*'s numbers (shortest exact floats)."""
+    def exact(x: float) -> str:
+        return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+    values = ",".join(exact(x) for x in result.values)
+    return (f"rnnviz bptt {values} --u {exact(result.w_hy)} --v {exact(result.w_xh)} "
+            f"--w {exact(result.w_hh)} --s {exact(result.h0)} --format table")
+
+
+def _line(symbol: str, formula: str, numbers: str, value: float) -> WorkedLine:
+    return WorkedLine(symbol, formula, numbers, result_text(float(value)), float(value))
+
+
+def _forward(r: WorkedExample) -> WorkedSection:
+    lines = []
+    for i in range(r.outputs.size):
+        t = i + 1
+        h_prev = r.h0 if i == 0 else float(r.hidden[i - 1])
+        lines += [
+            _line(f"a_{t}", f"W_xh·x_{t} + W_hh·h_{t - 1}",
+                  f"{_n(r.w_xh)}·{_n(r.values[i])} + {_n(r.w_hh)}·{_n(h_prev)}", r.pre_hidden[i]),
+            _line(f"h_{t}", f"σ(a_{t}) = 1/(1 + e^(−a_{t}))", f"σ({format_number(float(r.pre_hidden[i]))})", r.hidden[i]),
+            _line(f"ŷ_{t}", f"W_hy·h_{t}", f"{_n(r.w_hy)}·{_n(r.hidden[i])}", r.outputs[i]),
+        ]
+    return WorkedSection("Forward: a_t, h_t and the prediction ŷ_t of x_(t+1)", tuple(lines))
+
+
+def _error(r: WorkedExample) -> WorkedSection:
+    steps = range(r.outputs.size)
+    squares = " + ".join(f"({_n(r.targets[i])} {MINUS} {_n(r.outputs[i])})²" for i in steps)
+    lines = [_line("E", " + ".join(f"(t_{i + 1} − ŷ_{i + 1})²" for i in steps), squares, r.E)]
+    lines += [
+        _line(f"ε_{i + 1}", f"∂E/∂ŷ_{i + 1} = 2(ŷ_{i + 1} − t_{i + 1})",
+              f"2·({_n(r.outputs[i])} {MINUS} {_n(r.targets[i])})", r.output_errors[i])
+        for i in steps
+    ]
+    return WorkedSection("Error: E and ε_t = ∂E/∂ŷ_t, with t_t = x_(t+1)", tuple(lines))
+
+
+def _backward(r: WorkedExample) -> WorkedSection:
+    lines = []
+    last = r.outputs.size
+    for i in reversed(range(last)):
+        t = i + 1
+        h = float(r.hidden[i])
+        after = 0.0 if t == last else float(r.deltas[i + 1])
+        lines.append(_line(
+            f"δ_{t}", f"σ′(a_{t})·(W_hy·ε_{t} + W_hh·δ_{t + 1}),  σ′(a_{t}) = h_{t}(1 − h_{t})",
+            f"{_n(h)}·(1 {MINUS} {_n(h)})·({_n(r.w_hy)}·{_n(r.output_errors[i])} + "
+            f"{_n(r.w_hh)}·{_n(after)})",
+            r.deltas[i]))
+    return WorkedSection(f"Backward through time: δ_t = ∂E/∂a_t, from t = {last} back to 1 "
+                         f"(δ_{last + 1} = 0)", tuple(lines))
+
+
+def _gradient(r: WorkedExample) -> WorkedSection:
+    steps = range(r.outputs.size)
+    before = [r.h0] + [float(h) for h in r.hidden[:-1]]
+
+    def terms(first, second) -> str:
+        return " + ".join(f"{_n(a)}·{_n(b)}" for a, b in zip(first, second, strict=True))
+
+    def symbols(a: str, b: str, shift: int = 0) -> str:
+        return " + ".join(f"{a}_{i + 1}·{b}_{i + 1 - shift}" for i in steps)
+
+    lines = (
+        _line("∂E/∂W_hy", symbols("ε", "h"), terms(r.output_errors, r.hidden), r.dE_dw_hy),
+        _line("∂E/∂W_xh", symbols("δ", "x"), terms(r.deltas, r.values[:-1]), r.dE_dw_xh),
+        _line("∂E/∂W_hh", symbols("δ", "h", 1), terms(r.deltas, before), r.dE_dw_hh),
+        _line("∂E/∂h_0", "W_hh·δ_1", f"{_n(r.w_hh)}·{_n(r.deltas[0])}", r.dE_dh0),
+    )
+    return WorkedSection("Gradient: each weight's terms summed over the steps", lines)
+
+
+def worked_view(network: ElmanNetwork, inputs: np.ndarray, targets: np.ndarray,
+                mask: np.ndarray | None = None) -> WorkedView:
+    """BPTT by hand for *network*'s current weights on this example (module docstring)."""
+    values = _values(inputs, targets, mask) if _is_worked_network(network) else None
+    if values is None:
+        return WorkedView(NOT_WORKED)
+    weights = {name: float(np.asarray(getattr(network, name)).ravel()[0])
+               for name in ("w_xh", "w_hh", "w_hy", "h0")}
+    try:
+        r = worked_example(values, **weights)
+    except InputError as error:
+        return WorkedView(f"BPTT by hand cannot be worked for these weights: {error}")
+    heading = (f"x = {', '.join(format_number(x) for x in values)};   W_xh = {format_number(r.w_xh)}, "
+               f"W_hh = {format_number(r.w_hh)}, W_hy = {format_number(r.w_hy)}, "
+               f"h_0 = {format_number(r.h0)}")
+    notes = (
+        "Each value predicts the next: ŷ_t = W_hy·σ(W_xh·x_t + W_hh·h_(t−1)), E = Σ (x_(t+1) − ŷ_t)².",
+        "Seed 003's letters: u = W_hy, v = W_xh, w = W_hh, s = h_0; z_t, y_t, p_t are a_t, h_t, ŷ_t.",
+        "Numbers put in to three digits; results to six, as rnnviz bptt prints them.",
+    )
+    return WorkedView("", heading, notes,
+                      (_forward(r), _error(r), _backward(r), _gradient(r)), bptt_command(r), r)

@@ -1,0 +1,106 @@
+"""The lab's worked example, BPTT by hand: every δ_t and gradient term with its numbers.
+
+It shows :func:`rnnviz.present.lab_worked.worked_view` for the run's current
+weights and the example on screen as rich text, each line as the one-neuron
+equation panel writes it::
+
+    δ_2 = σ′(a_2)·(W_hy·ε_2 + W_hh·δ_3),  σ′(a_2) = h_2(1 − h_2)
+        = 0.575·(1 − 0.575)·(0.700·2.80 + (−0.400)·(−0.407)) = 0.519613
+
+results in their sign's colour, then the ``rnnviz bptt`` command that prints
+the same numbers. For any other preset it says in one line that it is for the
+worked example.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Final
+
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from rnnviz.present.lab_worked import (
+    COMMAND_NOTE,
+    WorkedLine,
+    WorkedSection,
+    WorkedView,
+    worked_view,
+)
+from rnnviz.runs.lab import LabRun
+from rnnviz.ui import theme
+
+#: Text size of the panel at font scale 1, in pixels.
+WORKED_FONT_PX: Final[int] = 13
+
+
+_BRACKETED: Final[re.Pattern[str]] = re.compile(r"_\(([^()]*)\)")
+_PLAIN: Final[re.Pattern[str]] = re.compile(r"_([0-9A-Za-z]+)")
+
+
+def _math(text: str) -> str:
+    """*text* escaped, ``a_1``, ``W_hh`` and ``h_(t−1)`` with their indices set as subscripts."""
+    return _PLAIN.sub(r"<sub>\1</sub>", _BRACKETED.sub(r"<sub>\1</sub>", html.escape(text)))
+
+
+def _command_html(command: str) -> str:
+    """The command in a fixed font, one option a line (continued with backslashes, ready to paste)."""
+    parts = re.split(r" (?=--)", command)
+    return "<pre>" + html.escape(" \\\n    ".join(parts)) + "</pre>"
+
+
+def _line_html(line: WorkedLine) -> str:
+    colour = theme.sign_ink(line.value).name()
+    result = f'<span style="color:{colour};font-weight:600">{html.escape(line.result)}</span>'
+    return (f'<tr><td align="right" style="padding:1px 4px"><b>{_math(line.symbol)}</b></td>'
+            f'<td style="padding:1px 4px">= {_math(line.formula)}<br>'
+            f"= {html.escape(line.numbers)} = {result}</td></tr>")
+
+
+def _section_html(section: WorkedSection) -> str:
+    title = (f'<p style="margin:8px 0 2px 0; color:{theme.MUTED}; font-weight:600">'
+             f"{_math(section.title)}</p>")
+    rows = "".join(_line_html(line) for line in section.lines)
+    return f'{title}<table cellspacing="0" cellpadding="0">{rows}</table>'
+
+
+def view_html(view: WorkedView) -> str:
+    """The panel's rich text for *view*."""
+    if view.unavailable:
+        return f'<p style="color:{theme.MUTED}">{html.escape(view.unavailable)}</p>'
+    notes = "".join(f'<p style="margin:0 0 2px 0; color:{theme.MUTED}">{_math(note)}</p>'
+                    for note in view.notes)
+    command = (f'<p style="margin:8px 0 0 0; color:{theme.MUTED}">{html.escape(COMMAND_NOTE)}</p>'
+               + _command_html(view.command))
+    heading = f'<p style="margin:0 0 4px 0"><b>{_math(view.heading)}</b></p>'
+    sections = "".join(_section_html(section) for section in view.sections)
+    return f'<div style="color:{theme.INK}">{heading}{notes}{sections}{command}</div>'
+
+
+class WorkedPanel(QWidget):
+    """BPTT by hand for the worked preset, at the cursor's weights."""
+
+    def __init__(self, tell: Callable[[str], None]) -> None:
+        super().__init__()
+        self._tell = tell
+        self._html = ""
+        self.view: WorkedView | None = None
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.setStyleSheet(f"QTextBrowser {{ background:#ffffff; font-size:{WORKED_FONT_PX}px; }}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.text)
+
+    def show_lab(self, run: LabRun, example_index: int) -> None:
+        """Work the example *example_index* through with *run*'s current weights."""
+        inputs, targets, mask = run.source.example(example_index)
+        self.view = worked_view(run.network, inputs, targets, mask)
+        markup = view_html(self.view)
+        if markup != self._html:  # keep the reader's scroll position when nothing changed
+            bar = self.text.verticalScrollBar()
+            position = bar.value()
+            self.text.setHtml(markup)
+            bar.setValue(position)
+            self._html = markup
