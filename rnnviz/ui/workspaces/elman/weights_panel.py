@@ -21,7 +21,7 @@ from typing import Final
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLineEdit, QToolTip, QWidget
 
 from rnnviz.engine.errors import InputError
@@ -69,7 +69,8 @@ class Slot:
 
     name: str
     which: str
-    title: QPointF      # the title's baseline start
+    title: QPointF      # the name's baseline start
+    range_at: QPointF   # the range's baseline start (beside or under the name)
     cells: QRectF       # the map's cells (rows × cell, columns × cell)
     cell: float
 
@@ -108,16 +109,16 @@ def _splits(count: int) -> list[list[list[int]]]:
 
 
 def plan(shapes: list[tuple[int, int]], widths: list[tuple[float, float]], width: float,
-         height: float, text_height: float) -> tuple[int, list[list[int]]]:
+         height: float, title_height: float) -> tuple[int, list[list[int]]] | None:
     """The largest cell size and the split into lines at which every map fits *width* × *height*.
 
-    *widths* are each parameter's two title widths. When nothing fits, the
-    smallest cell on one line.
+    *widths* are each parameter's two title widths, *title_height* the
+    height of a title. None when nothing fits.
     """
     best: tuple[int, int, list[list[int]]] | None = None
     for lines in _splits(len(shapes)):
         for cell in range(MAX_CELL, MIN_CELL - 1, -1):
-            tall = sum(text_height + TITLE_GAP + max(shapes[i][0] for i in line) * cell
+            tall = sum(title_height + TITLE_GAP + max(shapes[i][0] for i in line) * cell
                        for line in lines) + LINE_GAP * (len(lines) - 1)
             wide = max(sum(max(shapes[i][1] * cell, widths[i][0]) + PAIR_INNER
                            + max(shapes[i][1] * cell, widths[i][1]) for i in line)
@@ -126,28 +127,43 @@ def plan(shapes: list[tuple[int, int]], widths: list[tuple[float, float]], width
                 if best is None or (cell, -len(lines)) > best[:2]:
                     best = (cell, -len(lines), lines)
                 break
-    if best is None:
-        return MIN_CELL, [list(range(len(shapes)))]
-    return best[0], best[2]
+    return None if best is None else (best[0], best[2])
 
 
 def lay_out(view: WeightsView, width: float, height: float, metrics: QFontMetricsF) -> list[Slot]:
-    """The slots of every map of *view* inside a *width* × *height* area from (MARGIN, MARGIN)."""
+    """The slots of every map of *view* inside a *width* × *height* area from (MARGIN, MARGIN).
+
+    A map's title is its name and range on one line, or (when that gives
+    larger cells) the range under the name.
+    """
     shapes = [m.shape for m in view.matrices]
-    widths = [(title_width(m.label, metrics), title_width("Δ" + m.label, metrics)) for m in view.matrices]
-    text_height = metrics.height()
-    cell, lines = plan(shapes, widths, width, height, text_height)
+    ranges = max(metrics.horizontalAdvance(r) for r in RANGE_SAMPLES) + 2
+    styles = {
+        1: [(title_width(m.label, metrics), title_width("Δ" + m.label, metrics)) for m in view.matrices],
+        2: [(max(metrics.horizontalAdvance(m.label) + 2, ranges),
+             max(metrics.horizontalAdvance("Δ" + m.label) + 2, ranges)) for m in view.matrices],
+    }
+    found = {lines: plan(shapes, styles[lines], width, height, lines * metrics.height())
+             for lines in styles}
+    fitting = [(fit[0], -len(fit[1]), -lines) for lines, fit in found.items() if fit is not None]
+    title_lines = -max(fitting)[2] if fitting else 1
+    cell, rows_of_maps = found[title_lines] or (MIN_CELL, [list(range(len(shapes)))])
+    widths, title_height = styles[title_lines], title_lines * metrics.height()
     slots, y = [], MARGIN
-    for line in lines:
+    for line in rows_of_maps:
         x = MARGIN
         for i in line:
             m = view.matrices[i]
-            for which, title_width in zip(("W", "ΔW"), widths[i]):
-                cells = QRectF(x, y + text_height + TITLE_GAP, m.shape[1] * cell, m.shape[0] * cell)
-                slots.append(Slot(m.name, which, QPointF(x, y + metrics.ascent()), cells, cell))
-                x += max(cells.width(), title_width) + PAIR_INNER
+            for which, room in zip(("W", "ΔW"), widths[i]):
+                label = m.label if which == "W" else "Δ" + m.label
+                cells = QRectF(x, y + title_height + TITLE_GAP, m.shape[1] * cell, m.shape[0] * cell)
+                title = QPointF(x, y + metrics.ascent())
+                range_at = (title + QPointF(metrics.horizontalAdvance(label + "  "), 0) if title_lines == 1
+                            else title + QPointF(0, metrics.height()))
+                slots.append(Slot(m.name, which, title, range_at, cells, cell))
+                x += max(cells.width(), room) + PAIR_INNER
             x += PAIR_GAP - PAIR_INNER
-        y += text_height + TITLE_GAP + max(shapes[i][0] for i in line) * cell + LINE_GAP
+        y += title_height + TITLE_GAP + max(shapes[i][0] for i in line) * cell + LINE_GAP
     return slots
 
 
@@ -179,10 +195,11 @@ class WeightsPanel(QWidget):
         self.setMinimumSize(200, 120)
         self._tell = tell
         self._run: LabRun | None = None
+        self._scale = 1.0
         self._view: WeightsView | None = None
         self._stale = False
         self._slots: list[Slot] = []
-        self._slots_for: tuple[int, int, int] | None = None
+        self._slots_for: tuple[int, int, int, float] | None = None
         self._hover: tuple[str, str, int, int] | None = None
         self._editing: tuple[str, int, int] | None = None
         self._editor = _CellEditor(self)
@@ -190,6 +207,23 @@ class WeightsPanel(QWidget):
         self._editor.hide()
         self._editor.returnPressed.connect(self._commit)
         self._editor.cancelled.connect(self._close_editor)
+
+    def set_font_scale(self, scale: float) -> None:
+        """Text *scale* times as large, for presentation mode (the maps make room for it)."""
+        scale = theme.check_font_scale(scale)
+        if scale != self._scale:
+            self._scale = scale
+            self._slots_for = None
+            self._editor.setFont(self.text_font())
+            self.update()
+
+    def font_scale(self) -> float:
+        """The factor set by :meth:`set_font_scale`."""
+        return self._scale
+
+    def text_font(self) -> QFont:
+        """The font of every text in the panel."""
+        return theme.scaled_font(self.font(), self._scale)
 
     # -- what it shows ------------------------------------------------------------------
 
@@ -229,9 +263,9 @@ class WeightsPanel(QWidget):
         view = self.view
         if view is None:
             return []
-        key = (id(view), self.width(), self.height())
+        key = (id(view), self.width(), self.height(), self._scale)
         if key != self._slots_for:
-            metrics = QFontMetricsF(self.font())
+            metrics = QFontMetricsF(self.text_font())
             room_h = self.height() - 2 * MARGIN - metrics.height() - 4
             self._slots = lay_out(view, self.width() - 2 * MARGIN, room_h, metrics)
             self._slots_for = key
@@ -256,7 +290,8 @@ class WeightsPanel(QWidget):
         painter.fillRect(self.rect(), QColor("#ffffff"))
         view = self.view
         if view is not None:
-            metrics = QFontMetricsF(self.font())
+            painter.setFont(self.text_font())
+            metrics = QFontMetricsF(self.text_font())
             for slot in self.slots():
                 self._paint_slot(painter, view, slot, metrics)
             painter.setPen(QColor(theme.MUTED))
@@ -273,7 +308,7 @@ class WeightsPanel(QWidget):
         painter.setPen(QColor(theme.INK))
         painter.drawText(slot.title, label)
         painter.setPen(QColor(theme.MUTED))
-        painter.drawText(slot.title + QPointF(metrics.horizontalAdvance(label + "  "), 0), range_text)
+        painter.drawText(slot.range_at, range_text)
         values = m.values if slot.which == "W" else m.delta
         if values is None:
             painter.fillRect(slot.cells, QColor(EMPTY))
@@ -373,7 +408,7 @@ class WeightsPanel(QWidget):
         if view is None or slot is None:
             return
         self._editing = (name, row, column)
-        metrics = QFontMetricsF(self.font())
+        metrics = QFontMetricsF(self.text_font())
         w, h = max(metrics.horizontalAdvance("−0.000000000000") + 12, slot.cell), metrics.height() + 8
         x = min(max(slot.cells.left() + column * slot.cell, 0), self.width() - w)
         y = min(max(slot.cells.top() + row * slot.cell, 0), self.height() - h)
