@@ -166,3 +166,14 @@ def test_the_worked_panel_renders_at_narrow_and_wide_sizes(qtbot, size) -> None:
     # Ink on the page: the text is painted.
     sample = [image.pixelColor(x, y).lightness() for x in range(0, size[0], 7) for y in range(0, 200, 5)]
     assert min(sample) < 100
+
+
+def test_a_new_width_maps_the_run_again(qtbot) -> None:
+    run = PRESETS["addition"].make_run()
+    run.step(3000)
+    panel, _ = _panel(qtbot, HeatmapPanel, size=(900, 380))
+    panel.show_lab(run, run.cursor)
+    wide = panel.heatmap
+    panel.resize(420, 380)
+    qtbot.waitUntil(lambda: panel.heatmap is not wide)
+    assert panel.heatmap.n_columns <= panel.columns() < wide.n_columns

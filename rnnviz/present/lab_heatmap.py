@@ -169,6 +169,11 @@ class HeatmapCache:
         self._columns = 1
         self._map: FlowHeatmap | None = None
 
+    @property
+    def columns(self) -> int:
+        """The most columns of the map last made."""
+        return self._columns
+
     def heatmap(self, delta_norms: np.ndarray, columns: int, key: object = None) -> FlowHeatmap:
         """The map of *delta_norms* (stored, T) in at most *columns* columns.
 

@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from rnnviz.present.format import format_number
@@ -70,6 +71,7 @@ class HeatmapPanel(QWidget):
         self._tell = tell
         self._cache = HeatmapCache()
         self._shown: FlowHeatmap | None = None
+        self._run: LabRun | None = None
         self.heatmap: FlowHeatmap | None = None
         self.plot = pg.PlotWidget(background="w")
         item = self.plot.getPlotItem()
@@ -107,6 +109,7 @@ class HeatmapPanel(QWidget):
 
     def show_lab(self, run: LabRun, example_index: int) -> None:
         """Show *run*'s stored updates and mark its cursor (*example_index* is not needed here)."""
+        self._run = run
         heatmap = self._cache.heatmap(run.delta_norm_matrix(), self.columns(),
                                       key=(id(run), run.forgets))
         self.heatmap = heatmap
@@ -114,6 +117,13 @@ class HeatmapPanel(QWidget):
             self._paint(heatmap)
             self._shown = heatmap
         self._mark(heatmap, run.cursor)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width may hold more or fewer columns: map the last run shown again."""
+        super().resizeEvent(event)
+        heatmap, run = self.heatmap, self._run
+        if run is not None and heatmap is not None and self._cache.columns != self.columns():
+            self.show_lab(run, 0)
 
     def _paint(self, heatmap: FlowHeatmap) -> None:
         low, high = heatmap.log_range
