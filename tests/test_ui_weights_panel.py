@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontInfo, QFontMetricsF, QImage, QMouseEvent
 
 from rnnviz.present.lab_weights import weights_view
 from rnnviz.tasks.lab_presets import PRESETS
@@ -61,6 +61,23 @@ def _send(panel: WeightsPanel, kind: QEvent.Type, point: QPointF) -> None:
      QEvent.Type.MouseButtonDblClick: panel.mouseDoubleClickEvent}[kind](event)
 
 
+def _boxes(panel: WeightsPanel) -> list[tuple[str, QRectF]]:
+    """Every map's cells, name and range as drawn, and the bottom line."""
+    metrics = QFontMetricsF(panel.fitted_font())
+    view, boxes = panel.view, []
+    for s in panel.slots():
+        m = view[s.name]
+        name = m.label if s.which == "W" else "Δ" + m.label
+        span = m.range_text if s.which == "W" else (m.delta_range_text or "—")
+        boxes.append((f"{name} cells", s.cells))
+        for what, corner, text in (("name", s.title, name), ("range", s.range_at, span)):
+            boxes.append((f"{name} {what}", QRectF(corner.x(), corner.y() - metrics.ascent(),
+                                                   metrics.horizontalAdvance(text), metrics.height())))
+    bottom = panel.height() - 6 - metrics.height()
+    boxes.append(("bottom line", QRectF(6, bottom, panel.width() - 12, metrics.height())))
+    return boxes
+
+
 @pytest.mark.parametrize("key, updates, least_cell", [
     ("addition", 300, 10), ("vanishing", 20, 10), ("hello", 50, 20), ("worked", 4, 40)])
 def test_every_map_fits_the_labs_room_without_overlap(qtbot, key, updates, least_cell):
@@ -68,14 +85,29 @@ def test_every_map_fits_the_labs_room_without_overlap(qtbot, key, updates, least
     slots = panel.slots()
     assert len(slots) == 2 * len(panel.view.matrices)
     assert min(s.cell for s in slots) >= least_cell
-    bottom_line = LAB_SIZE[1] - panel.fontMetrics().height() - 6
-    for s in slots:
-        assert 0 <= s.cells.left() and s.cells.right() <= LAB_SIZE[0]
-        assert s.title.y() - panel.fontMetrics().ascent() >= 0 and s.cells.bottom() <= bottom_line
-    for a in slots:
-        for b in slots:
-            if a is not b:
-                assert not a.cells.intersects(b.cells), (a, b)
+    assert panel.fitted_font() == panel.text_font()
+    _assert_apart(panel)
+
+
+def _assert_apart(panel: WeightsPanel) -> None:
+    boxes = _boxes(panel)
+    for name, box in boxes:
+        assert panel.rect().toRectF().contains(box), name
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            assert not box_a.intersects(box_b), (a, b)
+
+
+@pytest.mark.parametrize("scale", [1.5, 2.0])
+@pytest.mark.parametrize("size", [LAB_SIZE, (900, 380)])
+@pytest.mark.parametrize("key", ["addition", "hello", "vanishing"])
+def test_presentation_text_leaves_the_maps_readable(qtbot, key, size, scale):
+    panel = _panel(qtbot, _run(key, 10), size=size)
+    panel.set_font_scale(scale)
+    assert panel.font_scale() == scale
+    assert min(s.cell for s in panel.slots()) >= 8
+    assert QFontInfo(panel.fitted_font()).pixelSize() >= 7
+    _assert_apart(panel)
 
 
 def test_each_cell_is_painted_in_its_values_colour(qtbot):

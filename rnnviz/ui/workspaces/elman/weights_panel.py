@@ -21,7 +21,15 @@ from typing import Final
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPen,
+)
 from PySide6.QtWidgets import QLineEdit, QToolTip, QWidget
 
 from rnnviz.engine.errors import InputError
@@ -40,6 +48,9 @@ LINE_GAP: Final[float] = 8.0       # between lines of maps
 TITLE_GAP: Final[float] = 2.0
 GRID: Final[str] = "#e2e2e2"
 EMPTY: Final[str] = "#f2f2f2"
+#: Under this cell size the panel tries smaller text, down to MIN_TEXT_PX pixels.
+READABLE_CELL: Final[int] = 8
+MIN_TEXT_PX: Final[int] = 7
 HINT: Final[str] = "hover a cell: its value · double-click a weight: type a new one"
 
 _WHITE: Final[np.ndarray] = np.array([255.0, 255.0, 255.0])
@@ -143,12 +154,12 @@ def lay_out(view: WeightsView, width: float, height: float, metrics: QFontMetric
         2: [(max(metrics.horizontalAdvance(m.label) + 2, ranges),
              max(metrics.horizontalAdvance("Δ" + m.label) + 2, ranges)) for m in view.matrices],
     }
-    found = {lines: plan(shapes, styles[lines], width, height, lines * metrics.height())
+    found = {lines: plan(shapes, styles[lines], width, height, lines * (metrics.height() + 1))
              for lines in styles}
     fitting = [(fit[0], -len(fit[1]), -lines) for lines, fit in found.items() if fit is not None]
     title_lines = -max(fitting)[2] if fitting else 1
     cell, rows_of_maps = found[title_lines] or (MIN_CELL, [list(range(len(shapes)))])
-    widths, title_height = styles[title_lines], title_lines * metrics.height()
+    widths, title_height = styles[title_lines], title_lines * (metrics.height() + 1)
     slots, y = [], MARGIN
     for line in rows_of_maps:
         x = MARGIN
@@ -159,7 +170,7 @@ def lay_out(view: WeightsView, width: float, height: float, metrics: QFontMetric
                 cells = QRectF(x, y + title_height + TITLE_GAP, m.shape[1] * cell, m.shape[0] * cell)
                 title = QPointF(x, y + metrics.ascent())
                 range_at = (title + QPointF(metrics.horizontalAdvance(label + "  "), 0) if title_lines == 1
-                            else title + QPointF(0, metrics.height()))
+                            else title + QPointF(0, metrics.height() + 1))
                 slots.append(Slot(m.name, which, title, range_at, cells, cell))
                 x += max(cells.width(), room) + PAIR_INNER
             x += PAIR_GAP - PAIR_INNER
@@ -199,6 +210,7 @@ class WeightsPanel(QWidget):
         self._view: WeightsView | None = None
         self._stale = False
         self._slots: list[Slot] = []
+        self._fitted_font = self.font()
         self._slots_for: tuple[int, int, int, float] | None = None
         self._hover: tuple[str, str, int, int] | None = None
         self._editing: tuple[str, int, int] | None = None
@@ -214,7 +226,6 @@ class WeightsPanel(QWidget):
         if scale != self._scale:
             self._scale = scale
             self._slots_for = None
-            self._editor.setFont(self.text_font())
             self.update()
 
     def font_scale(self) -> float:
@@ -265,11 +276,30 @@ class WeightsPanel(QWidget):
             return []
         key = (id(view), self.width(), self.height(), self._scale)
         if key != self._slots_for:
-            metrics = QFontMetricsF(self.text_font())
-            room_h = self.height() - 2 * MARGIN - metrics.height() - 4
-            self._slots = lay_out(view, self.width() - 2 * MARGIN, room_h, metrics)
+            self._fitted_font, self._slots = self._fit(view)
             self._slots_for = key
         return self._slots
+
+    def fitted_font(self) -> QFont:
+        """The font the panel paints with: :meth:`text_font`, smaller where it would crowd the maps."""
+        self.slots()
+        return self._fitted_font
+
+    def _fit(self, view: WeightsView) -> tuple[QFont, list[Slot]]:
+        """The layout at :meth:`text_font`, or at a smaller font (down to :data:`MIN_TEXT_PX`)
+        when the cells would be under :data:`READABLE_CELL` pixels."""
+        font, best = self.text_font(), None
+        while True:
+            metrics = QFontMetricsF(font)
+            room_h = self.height() - 2 * MARGIN - metrics.height() - 4
+            slots = lay_out(view, self.width() - 2 * MARGIN, room_h, metrics)
+            cell = min(slot.cell for slot in slots)
+            if best is None or cell > best[0]:
+                best = (cell, font, slots)
+            smaller = theme.scaled_font(font, 0.85)
+            if cell >= READABLE_CELL or QFontInfo(smaller).pixelSize() < MIN_TEXT_PX:
+                return best[1], best[2]
+            font = smaller
 
     def status_text(self) -> str:
         """The bottom line: the hovered cell's name and value, or what ΔW is and the hint."""
@@ -290,8 +320,8 @@ class WeightsPanel(QWidget):
         painter.fillRect(self.rect(), QColor("#ffffff"))
         view = self.view
         if view is not None:
-            painter.setFont(self.text_font())
-            metrics = QFontMetricsF(self.text_font())
+            painter.setFont(self.fitted_font())
+            metrics = QFontMetricsF(self.fitted_font())
             for slot in self.slots():
                 self._paint_slot(painter, view, slot, metrics)
             painter.setPen(QColor(theme.MUTED))
@@ -408,7 +438,8 @@ class WeightsPanel(QWidget):
         if view is None or slot is None:
             return
         self._editing = (name, row, column)
-        metrics = QFontMetricsF(self.text_font())
+        metrics = QFontMetricsF(self.fitted_font())
+        self._editor.setFont(self.fitted_font())
         w, h = max(metrics.horizontalAdvance("−0.000000000000") + 12, slot.cell), metrics.height() + 8
         x = min(max(slot.cells.left() + column * slot.cell, 0), self.width() - w)
         y = min(max(slot.cells.top() + row * slot.cell, 0), self.height() - h)
