@@ -155,3 +155,18 @@ def test_bad_input_is_one_line(kwargs, message):
     assert message in str(info.value) and "\n" not in str(info.value)
     with pytest.raises(InputError, match="needs an Elman network"):
         gradient_check("net", x, y, mask)
+
+
+def test_too_much_work_for_extended_precision_runs_in_float64_and_says_so(monkeypatch):
+    import rnnviz.present.lab_gradcheck as module
+    run, (x, y, mask) = _example("hello")
+    wide = gradient_check(run.network, x, y, mask)
+    monkeypatch.setattr(module, "WIDE_WORK", 0.0)
+    narrow = gradient_check(run.network, x, y, mask)
+    assert (wide.precision, narrow.precision) == ("extended", "float64")
+    assert np.array_equal(wide.analytic, narrow.analytic)
+    assert np.allclose(narrow.numeric, wide.numeric, rtol=1e-5, atol=1e-9)
+    lines = check_lines(narrow)
+    assert lines[-1].startswith("Finite differences: central, step h = 1e−6·max(|θ|, 1), in float64;")
+    assert lines[-2].startswith("A network this large is differenced in float64: below about ")
+    assert "in extended precision;" in check_lines(wide)[-1]

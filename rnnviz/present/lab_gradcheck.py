@@ -61,6 +61,9 @@ ROUNDING_LEVEL: Final[float] = 1e-10
 #: The precision the finite differences are computed in (x86: a 64-bit
 #: mantissa, rounding 2,048 times finer than float64's; elsewhere it may be float64).
 WIDE: Final[type] = np.longdouble
+#: Above this many multiply-adds (extended precision has no fast matrix
+#: product: about 2 ns each) the finite differences run in float64 instead.
+WIDE_WORK: Final[float] = 3e8
 #: Nudged copies of the network run side by side in one batch of at most this many pairs.
 CHUNK: Final[int] = 512
 
@@ -98,6 +101,8 @@ class GradientCheck:
         Whether the rows are a random sample; *seed* is the sample's seed.
     loss
         L at θ.
+    precision
+        ``"extended"`` or ``"float64"``: what the finite differences were computed in.
     output_error
         The largest |ŷ_t − target_t| over the steps that have a loss: below
         :data:`ROUNDING_LEVEL` the gradient itself is mostly float64 rounding.
@@ -115,6 +120,7 @@ class GradientCheck:
     seed: int
     loss: float
     output_error: float
+    precision: str = "extended"
 
     @property
     def rows(self) -> int:
@@ -199,13 +205,16 @@ def gradient_check(network: ElmanNetwork, inputs: object, targets: object,
         y = np.asarray(targets, dtype=np.float64).reshape(-1, network.n_outputs)
         keep = None if mask is None else np.asarray(mask, dtype=np.float64)
         numeric = np.empty(len(rows))
+        work = 2.0 * len(rows) * x.shape[0] * network.n_hidden * (
+            network.n_hidden + network.n_outputs)
+        dtype = WIDE if work <= WIDE_WORK else np.float64
         for lo in range(0, len(rows), CHUNK):
             part = slice(lo, lo + CHUNK)
             nudges = np.concatenate([up[part], down[part]])
-            losses = nudged_losses(network, x, y, keep, rows[part] * 2, nudges)
+            losses = nudged_losses(network, x, y, keep, rows[part] * 2, nudges, dtype=dtype)
             half = losses.size // 2
             numeric[part] = (losses[:half] - losses[half:]) / (
-                np.asarray(up[part], dtype=WIDE) - np.asarray(down[part], dtype=WIDE))
+                np.asarray(up[part], dtype=dtype) - np.asarray(down[part], dtype=dtype))
         analytic_values = np.array([float(np.asarray(grads[name], dtype=np.float64).reshape(-1)[i])
                                     for name, i in rows])
         errors = np.abs(analytic_values - numeric) / np.maximum(
@@ -218,6 +227,7 @@ def gradient_check(network: ElmanNetwork, inputs: object, targets: object,
         values=values, analytic=analytic_values, numeric=numeric, errors=errors, steps=steps,
         total=total, sampled=len(rows) < total, seed=int(seed), loss=float(loss),
         output_error=output_error,
+        precision="extended" if np.finfo(dtype).eps < np.finfo(np.float64).eps else "float64",
     )
 
 
@@ -232,39 +242,42 @@ def _output_error(network: ElmanNetwork, inputs: object, targets: object,
 
 
 def nudged_losses(network: ElmanNetwork, x: np.ndarray, y: np.ndarray, keep: np.ndarray | None,
-                  rows: list[tuple[str, int]], nudged: np.ndarray) -> np.ndarray:
+                  rows: list[tuple[str, int]], nudged: np.ndarray, *,
+                  dtype: type = WIDE) -> np.ndarray:
     """L of the example for copies of *network* that differ from it in one entry each.
 
     Copy b has parameter entry ``rows[b]`` (name, flat index) set to
-    ``nudged[b]``; all copies run side by side in :data:`WIDE` precision
+    ``nudged[b]``; all copies run side by side in *dtype* (:data:`WIDE` by default)
     through the network's equations (module docstring of
     :mod:`rnnviz.engine.elman`), with the engine's own activation, output and
     loss functions. A copy differs from the network by d_b = nudged_b − θ in
     one entry, so each matrix product is the shared one plus d_b times one
     number: ``(W + d e_i e_jᵀ)·h = W·h + d·h_j e_i``.
     """
-    params = {name: np.asarray(getattr(network, name), dtype=WIDE)
+    params = {name: np.asarray(getattr(network, name), dtype=dtype)
               for name in ("w_xh", "w_hh", "w_hy", "b_h", "b_y")}
     count = len(rows)
     batch = np.arange(count)
-    shift = np.empty(count, dtype=WIDE)
+    shift = np.empty(count, dtype=dtype)
     where: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for name, array in params.items():
         picked = np.array([b for b in range(count) if rows[b][0] == name], dtype=np.intp)
         flat = np.array([rows[b][1] for b in picked], dtype=np.intp)
         rows_of, cols_of = np.unravel_index(flat, array.shape) if array.ndim == 2 \
             else (flat, np.zeros_like(flat))
-        shift[picked] = np.asarray(nudged[picked], dtype=WIDE) - array.reshape(-1)[flat]
+        shift[picked] = np.asarray(nudged[picked], dtype=dtype) - array.reshape(-1)[flat]
         where[name] = (batch[picked], rows_of, cols_of)
     act = network.hidden_activation
-    x_wide = x.astype(WIDE)
+    x_wide = x.astype(dtype)
     drive = x_wide @ params["w_xh"].T
     if network.biases:
         drive += params["b_h"]
-    state = np.broadcast_to(np.asarray(network.h0, dtype=WIDE), (count, network.n_hidden))
-    totals = np.zeros(count, dtype=WIDE)
+    state = np.broadcast_to(np.asarray(network.h0, dtype=dtype), (count, network.n_hidden))
+    totals = np.zeros(count, dtype=dtype)
+    # einsum is numpy's fastest product for long doubles; float64 has BLAS's.
+    product = _wide_product if dtype is not np.float64 else _blas_product
     for t in range(x.shape[0]):
-        a = drive[t] + np.einsum("bj,ij->bi", state, params["w_hh"])
+        a = drive[t] + product(state, params["w_hh"])
         b, i, j = where["w_xh"]
         a[b, i] += shift[b] * x_wide[t, j]
         b, i, j = where["w_hh"]
@@ -274,7 +287,7 @@ def nudged_losses(network: ElmanNetwork, x: np.ndarray, y: np.ndarray, keep: np.
         state = act(a)
         if keep is not None and keep[t] == 0.0:
             continue
-        z = np.einsum("bj,mj->bm", state, params["w_hy"])
+        z = product(state, params["w_hy"])
         if network.biases:
             z += params["b_y"]
         b, m, j = where["w_hy"]
@@ -286,6 +299,15 @@ def nudged_losses(network: ElmanNetwork, x: np.ndarray, y: np.ndarray, keep: np.
         totals += step_losses(outputs, z, targets, None, loss=network.loss_name,
                               squared_error_factor=network.squared_error_factor)
     return totals
+
+
+def _wide_product(states: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """``states @ matrix.T`` for long doubles."""
+    return np.einsum("bj,ij->bi", states, matrix)
+
+
+def _blas_product(states: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    return states @ matrix.T
 
 
 def _chosen_rows(network: ElmanNetwork, sample: int | None, seed: int) -> list[tuple[str, int]]:
@@ -324,7 +346,13 @@ def check_lines(check: GradientCheck, *, window: int | None = None,
                      "untruncated gradient (the exact ∂L/∂θ).")
     if clipping:
         lines.append("The run clips its gradients; this checks the gradient before clipping.")
-    wide = "extended precision" if np.finfo(WIDE).eps < np.finfo(np.float64).eps else "float64"
+    wide = "extended precision" if check.precision == "extended" else "float64"
+    if check.precision != "extended" and check.finite:
+        floor = np.finfo(np.float64).eps * max(abs(check.loss), np.finfo(np.float64).tiny) / (
+            2 * EPSILON * AGREE_BELOW)
+        lines.append(f"A network this large is differenced in float64: below about "
+                     f"{format_number(floor)} a gradient's relative error is mostly the finite "
+                     "difference's own rounding.")
     lines.append(f"Finite differences: central, step h = {_plain(EPSILON)}·max(|θ|, 1), "
                  f"in {wide}; relative error |a − n| / (|a| + |n|); they agree below "
                  f"{_plain(AGREE_BELOW)}.")
