@@ -8,13 +8,24 @@ parameter θ_i gets two numbers and their relative error::
     h_i = ε·max(|θ_i|, 1),  ε = 1e−6     (:data:`EPSILON`)
     r_i = |a_i − n_i| / max(|a_i| + |n_i|, 1e−300)
 
-The step is relative so that a large weight is nudged in its own last digits'
-proportion; the denominator of n_i is the step the two perturbed values really
-differ by once rounded, not 2h_i. With ε = 1e−6 the central difference's own
-error (of order ε²) and the loss's rounding (of order 1e−16·L/ε) both stay
-far below the verdict's threshold, :data:`AGREE_BELOW` (1e−6), on a network
-whose gradients are not vanishingly small. A parameter the loss does not
-depend on at all gives a = n = 0 and r = 0.
+The step is relative so that a large weight is nudged in proportion to its
+size; the denominator of n_i is the step the two nudged values really differ by
+once rounded, not 2h_i. A parameter the loss does not depend on at all gives
+a = n = 0 and r = 0.
+
+Rounding sets the check's floor: L itself is rounded to about u·L, so n_i is
+off by about u·L/h_i, which in float64 (u ≈ 1.1e−16) is already 1e−6 of a
+gradient of 1e−5·L, as many of addition's W_hh entries are. The nudged copies
+are therefore run in extended precision (:data:`WIDE`, u ≈ 5.4e−20 on x86),
+all side by side (:func:`nudged_losses`), with the engine's own activation,
+output and loss functions; the verdict's threshold :data:`AGREE_BELOW` (1e−6)
+then holds down to gradients of about 1e−8·L, and the central difference's
+own error, of order h², stays far below it. A network too large for
+extended precision's slow products (:data:`WIDE_WORK`) is differenced in
+float64, and :func:`check_lines` says below which size that leaves a
+gradient's relative error to rounding. When the outputs match their targets
+to 1e−10 the gradient itself is float64 rounding in BPTT, and the lines say
+that too.
 
 The check costs two forward passes per parameter. Above :data:`MAX_FULL`
 (2,000) parameters a seeded random sample of :data:`SAMPLE_SIZE` (500) is
@@ -168,7 +179,7 @@ def gradient_check(network: ElmanNetwork, inputs: object, targets: object,
     Parameters
     ----------
     network
-        The network at the parameters to check; it is not changed (a copy is nudged).
+        The network at the parameters to check; it is not changed.
     inputs, targets, mask
         The example, as :meth:`ElmanNetwork.sequence_loss` takes them.
     sample
