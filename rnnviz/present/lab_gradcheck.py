@@ -14,12 +14,12 @@ once rounded, not 2h_i. A parameter the loss does not depend on at all gives
 a = n = 0 and r = 0.
 
 Rounding sets the check's floor: L itself is rounded to about u·L, so n_i is
-off by about u·L/h_i, which in float64 (u ≈ 1.1e−16) is already 1e−6 of a
-gradient of 1e−5·L, as many of addition's W_hh entries are. The nudged copies
+off by about u·L/h_i, which in float64 (u ≈ 1.1e−16) is 1e−6 of a gradient
+of 1e−4·L, and many of addition's W_hh entries are smaller. The nudged copies
 are therefore run in extended precision (:data:`WIDE`, u ≈ 5.4e−20 on x86),
 all side by side (:func:`nudged_losses`), with the engine's own activation,
 output and loss functions; the verdict's threshold :data:`AGREE_BELOW` (1e−6)
-then holds down to gradients of about 1e−8·L, and the central difference's
+then holds down to gradients of about 1e−7·L, and the central difference's
 own error, of order h², stays far below it. A network too large for
 extended precision's slow products (:data:`WIDE_WORK`) is differenced in
 float64, and :func:`check_lines` says below which size that leaves a
