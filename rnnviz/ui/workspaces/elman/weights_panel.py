@@ -48,6 +48,8 @@ LINE_GAP: Final[float] = 8.0       # between lines of maps
 TITLE_GAP: Final[float] = 2.0
 GRID: Final[str] = "#e2e2e2"
 EMPTY: Final[str] = "#f2f2f2"
+#: Numbers written in cells are this much smaller than the titles (the first that fits).
+CELL_TEXT: Final[tuple[float, ...]] = (0.85, 0.75)
 #: Under this cell size the panel tries smaller text, down to MIN_TEXT_PX pixels.
 READABLE_CELL: Final[int] = 8
 MIN_TEXT_PX: Final[int] = 7
@@ -371,18 +373,26 @@ class WeightsPanel(QWidget):
     @staticmethod
     def _paint_numbers(painter: QPainter, slot: Slot, values: np.ndarray, scaled: np.ndarray,
                        metrics: QFontMetricsF) -> None:
-        """Each cell's value written in it, when every value fits its cell."""
-        if slot.cell < metrics.height() + 2:
-            return
+        """Each cell's value written in it (in text a little smaller), when every value fits its cell."""
         texts = [[format_number(float(v)) for v in row] for row in values]
-        if max(metrics.horizontalAdvance(t) for row in texts for t in row) > slot.cell - 4:
+        for factor in CELL_TEXT:
+            font = theme.scaled_font(painter.font(), factor)
+            metrics = QFontMetricsF(font)
+            if QFontInfo(font).pixelSize() < MIN_TEXT_PX or slot.cell < metrics.height() + 2:
+                return
+            if max(metrics.horizontalAdvance(t) for row in texts for t in row) <= slot.cell - 3:
+                break
+        else:
             return
+        painter.save()
+        painter.setFont(font)
         for i, row in enumerate(texts):
             for j, text in enumerate(row):
                 cell = QRectF(slot.cells.left() + j * slot.cell, slot.cells.top() + i * slot.cell,
                               slot.cell, slot.cell)
                 painter.setPen(QColor("#ffffff") if abs(scaled[i, j]) > 0.6 else QColor(theme.INK))
                 painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
 
     # -- hovering and typing ----------------------------------------------------------------
 
