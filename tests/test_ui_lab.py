@@ -221,3 +221,20 @@ def test_side_by_side_trains_a_twin_with_the_clipping_flipped_and_draws_it_dashe
     assert "twin (clipping by global norm at 1): loss" in lab.status.text()
     controls.compare.setChecked(False)
     assert ws.twin is None and ws.loss_plot.twin.getData()[0] is None
+
+
+def test_rnnviz_record_films_the_lab_update_by_update(cli, tmp_path):
+    out = tmp_path / "hello.mp4"
+    status, stdout, stderr = cli("record", str(out), "--lab", "hello", "--ticks", "4", "--speed", "10",
+                                 "--fps", "10", "--size", "1280x720")
+    assert (status, stderr) == (0, "")
+    info = probe(out)
+    timeline = recording.make_timeline(4, 10.0, 10.0)  # the held first and last pictures included
+    assert (info.width, info.height, info.frames) == (1280, 720, timeline.frames)
+    assert stdout == f"wrote {out}: {timeline.frames} frames, {timeline.seconds:.1f} s, 1280x720\n"
+
+
+def test_rnnviz_record_refuses_more_updates_than_the_lab_has(cli, tmp_path):
+    status, stdout, stderr = cli("record", str(tmp_path / "x.mp4"), "--lab", "worked", "--ticks", "1001")
+    assert (status, stdout, stderr) == (2, "", "rnnviz: --ticks must be 0 … 1,000 here, not 1,001\n")
+    assert not (tmp_path / "x.mp4").exists()

@@ -18,9 +18,12 @@ from rnnviz.commands.options import (
     given_sequence_text,
     params_from_args,
 )
+from rnnviz.commands.gui import LAB_PRESETS
 from rnnviz.io.video import DEFAULT_VIDEO_FPS, DEFAULT_VIDEO_PACE, DEFAULT_VIDEO_SIZE
 
 SIZE_TEXT = "{}x{}".format(*DEFAULT_VIDEO_SIZE)
+#: Updates a video of the network lab shows unless --ticks says otherwise.
+LAB_DEFAULT_UPDATES = 100
 
 
 def add_parser(subparsers) -> None:
@@ -48,6 +51,11 @@ def add_parser(subparsers) -> None:
                        help=f"WIDTHxHEIGHT in pixels, even for mp4/webm (default {SIZE_TEXT})")
     video.add_argument("--presentation", action="store_true",
                        help="film presentation mode: no menus or settings, text enlarged for the size")
+    lab = parser.add_argument_group("network lab")
+    lab.add_argument("--lab", metavar="PRESET", choices=LAB_PRESETS, default=None,
+                     help="film the network lab (Model ▸ Elman network) training on PRESET instead: "
+                     f"{', '.join(LAB_PRESETS)}; --ticks then counts updates (default 100) and "
+                     "--speed is updates per second")
     add_learning_arguments(parser)
     parser.set_defaults(func=run_record)
 
@@ -68,6 +76,8 @@ def run_record(args: argparse.Namespace) -> int:
     params = params_from_args(args)
     size = parse_size(args.size)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
+    if args.lab is not None:
+        ticks = LAB_DEFAULT_UPDATES if args.ticks is None else args.ticks
     # Offscreen, as rnnviz screenshot: no display needed, no window flashes
     # up, and the frame size is exactly the one asked for.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -75,6 +85,13 @@ def run_record(args: argparse.Namespace) -> int:
     from rnnviz.ui.recording import record_stream
 
     application()
+    adapter = None
+    if args.lab is not None:
+        from rnnviz.tasks.lab_presets import preset
+        from rnnviz.ui.workspaces.elman.lab_adapter import LabAdapter
+
+        adapter = LabAdapter(preset(args.lab).make_run())
+        adapter.preset_key = args.lab
     show = sys.stderr.isatty()
     shown = False
     interrupted = False
@@ -98,7 +115,8 @@ def run_record(args: argparse.Namespace) -> int:
     try:
         result = record_stream(args.out, bits, params, ticks, size, fps=args.fps,
                                speed=args.speed, stream_text=text, progress=progress,
-                               presentation=args.presentation, window_class=MainWindow)
+                               presentation=args.presentation, window_class=MainWindow,
+                               adapter=adapter)
     except RecordingError as error:
         if shown:
             print(file=sys.stderr)

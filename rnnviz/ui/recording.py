@@ -354,22 +354,32 @@ class StreamRenderer:
     window_class
         The window to film; by default the one registered for a session
         (:func:`rnnviz.ui.offscreen.window_for`: the main window).
+    adapter
+        Film this adapter's run instead of a new session (*bits* and
+        *params* are then not used): another model kind's, the network lab's
+        say. *ticks* counts from its cursor.
     """
 
     def __init__(
         self, bits, params: LearnerParams, ticks: int, size: tuple[int, int], *,
         fps: float = DEFAULT_VIDEO_FPS, speed: float = DEFAULT_VIDEO_PACE, stream_text: str | None = None,
         hold_s: float = HOLD_SECONDS, presentation: bool = False,
-        window_class: WindowClass | None = None,
+        window_class: WindowClass | None = None, adapter=None,
     ) -> None:
-        from rnnviz.ui.adapter import SessionAdapter
+        if adapter is None:
+            from rnnviz.ui.adapter import SessionAdapter
 
-        session = Session(bits, params)
-        if ticks > session.n_ticks:
-            raise InputError(f"--ticks {ticks:,} is more than the stream's {session.n_ticks:,} ticks")
+            session = Session(bits, params)
+            if ticks > session.n_ticks:
+                raise InputError(f"--ticks {ticks:,} is more than the stream's {session.n_ticks:,} ticks")
+            adapter = SessionAdapter(session)
+        elif not 0 <= ticks <= adapter.run.n_ticks - adapter.run.cursor:
+            raise InputError(f"--ticks must be 0 … {adapter.run.n_ticks - adapter.run.cursor:,} here, "
+                             f"not {ticks:,}")
         self.timeline = make_timeline(ticks, fps, speed, hold_s)
         self.size = size
-        self.adapter = SessionAdapter(session)
+        self.adapter = adapter
+        self._start = adapter.run.cursor
         self.window = offscreen_window(self.adapter, size, stream_text=stream_text,
                                        presentation=presentation, window_class=window_class)
         self._animations = VirtualAnimations(self.window)
@@ -409,7 +419,7 @@ class StreamRenderer:
         frame = self._next
         now = frame * 1000.0 / self.timeline.fps
         due = self.timeline.ticks_before(frame)
-        behind = due - self.adapter.session.cursor
+        behind = due - (self.adapter.run.cursor - self._start)
         if behind > 0:
             # One tick per frame at most in practice (speed ≤ fps), so the
             # glow starts on the tick that is shown.
@@ -492,7 +502,7 @@ def record_stream(
     out: str | os.PathLike[str], bits, params: LearnerParams, ticks: int, size: tuple[int, int], *,
     fps: float = DEFAULT_VIDEO_FPS, speed: float = DEFAULT_VIDEO_PACE, stream_text: str | None = None,
     progress: Callable[[int, int], None] | None = None, hold_s: float = HOLD_SECONDS,
-    presentation: bool = False, window_class: WindowClass | None = None,
+    presentation: bool = False, window_class: WindowClass | None = None, adapter=None,
 ) -> RecordResult:
     """Render *ticks* ticks of the stream to *out* (blocking; the encoder has its own thread).
 
@@ -504,7 +514,7 @@ def record_stream(
     """
     renderer = StreamRenderer(bits, params, ticks, size, fps=fps, speed=speed,
                               stream_text=stream_text, hold_s=hold_s, presentation=presentation,
-                              window_class=window_class)
+                              window_class=window_class, adapter=adapter)
     try:
         with VideoWriter(out, size, fps) as writer:
             for frame in renderer:
