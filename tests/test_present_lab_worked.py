@@ -10,8 +10,14 @@ import numpy as np
 import pytest
 
 from rnnviz.commands import bptt
+from rnnviz.engine.errors import InputError
 from rnnviz.engine.notation import MINUS
-from rnnviz.present.lab_worked import NOT_WORKED, result_text, worked_view
+from rnnviz.present.lab_worked import (
+    NOT_WORKED,
+    result_text,
+    typed_weights,
+    worked_view,
+)
 from rnnviz.tasks.lab_presets import PRESETS, WORKED_VALUES, WORKED_WEIGHTS
 from rnnviz.tasks.worked_example import WorkedExample, worked_example
 
@@ -142,3 +148,19 @@ def test_weights_that_overflow_say_so_in_one_line() -> None:
     view = worked_view(run.network, *run.source.example(0))
     assert view.unavailable.startswith("BPTT by hand cannot be worked for these weights: ")
     assert "\n" not in view.unavailable and not view.sections
+
+
+def test_typed_weights_give_the_changed_ones_or_one_line() -> None:
+    current = {"w_xh": 1.2, "w_hh": -0.4, "w_hy": 0.7, "h0": 0.3}
+    changed = typed_weights({"w_xh": "1.2", "w_hh": f"{MINUS}0.5", "w_hy": " 0.7 ", "h0": "0.3"}, current)
+    assert list(changed) == ["w_hh"] and changed["w_hh"].tolist() == [[-0.5]]
+    assert typed_weights({"h0": "-1e-3"}, current)["h0"].tolist() == [-0.001]
+    assert typed_weights(dict.fromkeys(current, "0"), dict.fromkeys(current, 0.0)) == {}
+    for texts, message in (({"w_hh": "abc"}, "w_hh must be a number, not 'abc'"),
+                           ({"w_hy": "inf"}, "w_hy must be a finite number"),
+                           ({"b_h": "1"}, "no weight 'b_h'")):
+        with pytest.raises(InputError, match=message):
+            typed_weights(texts, current)
+    run = PRESETS["worked"].make_run()
+    run.set_parameters(typed_weights({"w_hh": "0.25", "h0": "-2"}, current))
+    assert run.network.w_hh.tolist() == [[0.25]] and run.network.h0.tolist() == [-2.0]

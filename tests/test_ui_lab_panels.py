@@ -156,7 +156,7 @@ def test_the_worked_panel_follows_typed_weights_and_says_one_line_elsewhere(qtbo
     assert panel.text.toPlainText().strip() == NOT_WORKED
 
 
-@pytest.mark.parametrize("size", ((380, 420), (900, 700)))
+@pytest.mark.parametrize("size", ((440, 420), (900, 700)))
 def test_the_worked_panel_renders_at_narrow_and_wide_sizes(qtbot, size) -> None:
     run = PRESETS["worked"].make_run()
     panel, _ = _panel(qtbot, WorkedPanel, size=size)
@@ -177,3 +177,27 @@ def test_a_new_width_maps_the_run_again(qtbot) -> None:
     panel.resize(420, 380)
     qtbot.waitUntil(lambda: panel.heatmap is not wide)
     assert panel.heatmap.n_columns <= panel.columns() < wide.n_columns
+
+
+def test_typed_weights_are_sent_and_a_bad_one_is_one_line(qtbot) -> None:
+    run = PRESETS["worked"].make_run()
+    panel, told = _panel(qtbot, WorkedPanel)
+    panel.parametersTyped.connect(run.set_parameters)
+    panel.show_lab(run, 0)
+    assert panel.fields["w_hh"].text() == "-0.4" and panel.typing.isVisible()
+    panel.fields["w_hh"].setText("1.5")
+    with qtbot.waitSignal(panel.parametersTyped) as sent:
+        panel.use_button.click()
+    assert list(sent.args[0]) == ["w_hh"] and run.network.w_hh.tolist() == [[1.5]]
+    panel.show_lab(run, 0)
+    assert "--w 1.5" in panel.text.toPlainText()
+    panel.fields["w_xh"].setText("one")
+    with qtbot.assertNotEmitted(panel.parametersTyped):
+        panel.use_button.click()
+    assert told[-1] == "Not used: w_xh must be a number, not 'one'"
+    panel.show_lab(run, 0)
+    with qtbot.assertNotEmitted(panel.parametersTyped):
+        panel.use_button.click()
+    assert told[-1].startswith("The typed weights are the current ones")
+    panel.show_lab(PRESETS["addition"].make_run(), 0)
+    assert not panel.typing.isVisible()

@@ -33,9 +33,21 @@ from rnnviz.engine.notation import MINUS
 from rnnviz.present.format import format_number
 from rnnviz.tasks.worked_example import WorkedExample, worked_example
 
-__all__ = ["COMMAND_NOTE", "NOT_WORKED", "WorkedLine", "WorkedSection", "WorkedView", "bptt_command", "result_text",
-           "worked_view"]
+__all__ = [
+    "COMMAND_NOTE",
+    "NOT_WORKED",
+    "TYPED_NAMES",
+    "WorkedLine",
+    "WorkedSection",
+    "WorkedView",
+    "bptt_command",
+    "result_text",
+    "typed_weights",
+    "worked_view",
+]
 
+#: The weights a user may type, in the order the panel shows them, with seed 003's letters.
+TYPED_NAMES: Final[dict[str, str]] = {"w_xh": "v", "w_hh": "w", "w_hy": "u", "h0": "s"}
 #: What the panel says before the command that prints the same numbers.
 COMMAND_NOTE: Final[str] = "The same numbers from the command line:"
 #: What the panel says for any network that is not the worked example's kind.
@@ -222,3 +234,26 @@ def worked_view(network: ElmanNetwork, inputs: np.ndarray, targets: np.ndarray,
     )
     return WorkedView("", heading, notes,
                       (_forward(r), _error(r), _backward(r), _gradient(r)), bptt_command(r), r)
+
+
+def typed_weights(texts: dict[str, str], current: dict[str, float]) -> dict[str, np.ndarray]:
+    """The typed weights that differ from *current*, shaped for :meth:`LabRun.set_parameters`.
+
+    *texts* maps names of :data:`TYPED_NAMES` to what was typed (``"−0.4"``
+    and ``"-0.4"`` alike). Raises :class:`InputError` with one line naming the
+    first field that is not a finite number; then nothing is to be changed.
+    """
+    changed: dict[str, np.ndarray] = {}
+    for name, text in texts.items():
+        if name not in TYPED_NAMES:
+            raise InputError(f"no weight {name!r} to type; choose one of {', '.join(TYPED_NAMES)}")
+        cleaned = str(text).strip().replace(MINUS, "-")
+        try:
+            value = float(cleaned)
+        except ValueError:
+            raise InputError(f"{name} must be a number, not {str(text).strip()!r}") from None
+        if not np.isfinite(value):
+            raise InputError(f"{name} must be a finite number, not {str(text).strip()!r}")
+        if value != current.get(name):
+            changed[name] = np.array([value]) if name == "h0" else np.array([[value]])
+    return changed

@@ -19,13 +19,25 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
+from rnnviz.engine.errors import InputError
 from rnnviz.present.lab_worked import (
     COMMAND_NOTE,
+    TYPED_NAMES,
     WorkedLine,
     WorkedSection,
     WorkedView,
+    typed_weights,
     worked_view,
 )
 from rnnviz.runs.lab import LabRun
@@ -78,8 +90,18 @@ def view_html(view: WorkedView) -> str:
     return f'<div style="color:{theme.INK}">{heading}{notes}{sections}{command}</div>'
 
 
+#: Each typed weight's label: the network's name, then seed 003's letter.
+_FIELD_LABELS: Final[dict[str, str]] = {
+    "w_xh": "W<sub>xh</sub> (v)", "w_hh": "W<sub>hh</sub> (w)", "w_hy": "W<sub>hy</sub> (u)",
+    "h0": "h<sub>0</sub> (s)",
+}
+
+
 class WorkedPanel(QWidget):
-    """BPTT by hand for the worked preset, at the cursor's weights."""
+    """BPTT by hand for the worked preset, at the cursor's weights; the weights can be typed."""
+
+    #: {name: array} of typed weights to set at the cursor (only those that changed).
+    parametersTyped = Signal(dict)
 
     def __init__(self, tell: Callable[[str], None]) -> None:
         super().__init__()
@@ -89,14 +111,56 @@ class WorkedPanel(QWidget):
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.text.setStyleSheet(f"QTextBrowser {{ background:#ffffff; font-size:{WORKED_FONT_PX}px; }}")
+        self.typing = QWidget()
+        row = QHBoxLayout(self.typing)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.fields: dict[str, QLineEdit] = {}
+        for name in TYPED_NAMES:
+            field = QLineEdit()
+            field.setObjectName(f"worked_{name}")
+            field.setMaximumWidth(110)
+            field.returnPressed.connect(self.apply_typed)
+            row.addWidget(QLabel(_FIELD_LABELS[name]))
+            row.addWidget(field)
+            self.fields[name] = field
+        self.use_button = QPushButton("Use")
+        self.use_button.setToolTip("work the example again with these weights, from the cursor on")
+        self.use_button.clicked.connect(self.apply_typed)
+        row.addWidget(self.use_button)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.typing)
         layout.addWidget(self.text)
+
+    def apply_typed(self) -> None:
+        """Send the typed weights that changed (:attr:`parametersTyped`); a bad one is one line."""
+        example = None if self.view is None else self.view.example
+        if example is None:
+            return
+        current = {"w_xh": example.w_xh, "w_hh": example.w_hh, "w_hy": example.w_hy, "h0": example.h0}
+        try:
+            changed = typed_weights({name: field.text() for name, field in self.fields.items()}, current)
+        except InputError as error:
+            self._tell(f"Not used: {error}")
+            return
+        if changed:
+            self.parametersTyped.emit(changed)
+        else:
+            self._tell("The typed weights are the current ones: nothing to change.")
 
     def show_lab(self, run: LabRun, example_index: int) -> None:
         """Work the example *example_index* through with *run*'s current weights."""
         inputs, targets, mask = run.source.example(example_index)
         self.view = worked_view(run.network, inputs, targets, mask)
+        example = self.view.example
+        self.typing.setVisible(example is not None)
+        if example is not None:
+            current = {"w_xh": example.w_xh, "w_hh": example.w_hh, "w_hy": example.w_hy, "h0": example.h0}
+            for name, field in self.fields.items():
+                if not (field.hasFocus() and field.isModified()):  # never under a user's typing
+                    field.setText(repr(current[name]))
+                    field.setCursorPosition(0)
         markup = view_html(self.view)
         if markup != self._html:  # keep the reader's scroll position when nothing changed
             bar = self.text.verticalScrollBar()
