@@ -224,3 +224,32 @@ def test_a_hidden_panel_works_out_its_view_when_shown(qtbot):
     panel.show()
     assert panel.view.cursor == 5
     assert panel.rect().contains(QPoint(1, 1))
+
+
+def _cell_colours(image: QImage, panel: WeightsPanel, name: str, which: str, row: int, column: int) -> set:
+    slot = next(s for s in panel.slots() if s.name == name and s.which == which)
+    left, top = slot.cells.left() + column * slot.cell, slot.cells.top() + row * slot.cell
+    return {image.pixelColor(int(left + dx), int(top + dy)).rgb()
+            for dx in range(3, int(slot.cell) - 3) for dy in range(3, int(slot.cell) - 3)}
+
+
+def test_values_are_written_in_cells_only_where_they_fit(qtbot):
+    big = _panel(qtbot, _run("worked", 4))
+    image = big.grab().toImage()
+    assert len(_cell_colours(image, big, "w_hh", "W", 0, 0)) > 2        # fill and text
+    small = _panel(qtbot, _run("addition", 4))
+    image = small.grab().toImage()
+    assert len(_cell_colours(image, small, "w_hh", "W", 3, 3)) == 1     # fill only
+
+
+def test_the_editor_stays_inside_the_panel_at_its_right_edge(qtbot):
+    run = _run("hello", 4)
+    panel = _panel(qtbot, run, size=(420, 250))
+    panel.show()
+    slot = max((s for s in panel.slots() if s.which == "W"), key=lambda s: s.cells.right())
+    m = panel.view[slot.name]
+    rows, columns = m.shape
+    panel.edit_cell(slot.name, rows - 1, columns - 1)
+    geometry = panel.editor.geometry()
+    assert panel.rect().contains(geometry)
+    assert float(panel.editor.text()) == m.values[rows - 1, columns - 1]
