@@ -238,3 +238,18 @@ def test_rnnviz_record_refuses_more_updates_than_the_lab_has(cli, tmp_path):
     status, stdout, stderr = cli("record", str(tmp_path / "x.mp4"), "--lab", "worked", "--ticks", "1001")
     assert (status, stdout, stderr) == (2, "", "rnnviz: --ticks must be 0 … 1,000 here, not 1,001\n")
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_with_truncation_the_flow_plot_shows_the_full_gradient_beside_the_truncated_one(lab):
+    ws, run = lab.workspace, lab.adapter.lab
+    assert ws.flow_plot.full.getData()[0] is None
+    ws.controls.truncation.setValue(3)
+    assert run.settings.window == 3
+    inputs, targets, mask = run.source.example(0)
+    full = flow_series(unrolled_state(run.network, inputs, targets, mask))
+    cut = flow_series(unrolled_state(run.network, inputs, targets, mask, window=3))
+    np.testing.assert_array_equal(ws.flow_plot.full.getOriginalDataset()[1], full.grad_norms)
+    np.testing.assert_array_equal(ws.flow_plot.grad.getOriginalDataset()[1], cut.grad_norms)
+    assert not np.array_equal(full.grad_norms, cut.grad_norms)  # the cut is visible
+    ws.controls.truncation.setValue(0)
+    assert run.settings.window is None and ws.flow_plot.full.getData()[0] is None

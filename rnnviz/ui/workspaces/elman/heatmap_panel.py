@@ -22,7 +22,7 @@ from typing import Final
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from rnnviz.present.format import format_number
@@ -34,16 +34,18 @@ from rnnviz.ui.workspaces.elman.unrolled_layout import power_of_ten
 
 #: The colour bar labels at most this many decades (every second, third … beyond).
 MAX_DECADE_LABELS: Final[int] = 8
+#: The plot's title.
+TITLE: Final[str] = "‖δ_t‖ while the network learns"
 #: Columns used before the plot has been laid out.
 DEFAULT_COLUMNS: Final[int] = 400
 
 COLOUR_MAP: Final[pg.ColorMap] = pg.ColorMap(np.linspace(0.0, 1.0, len(DELTA_STOPS)), list(DELTA_STOPS))
 
 
-def decade_ticks(log_range: tuple[float, float]) -> list[tuple[float, str]]:
-    """The colour bar's labels: whole decades from low to high, at most :data:`MAX_DECADE_LABELS`."""
+def decade_ticks(log_range: tuple[float, float], most: int = MAX_DECADE_LABELS) -> list[tuple[float, str]]:
+    """The colour bar's labels: whole decades from high down to low, at most *most* (≥ 2) of them."""
     low, high = (round(v) for v in log_range)
-    every = max(1, -(-(high - low) // (MAX_DECADE_LABELS - 1)))
+    every = max(1, -(-(high - low) // (max(most, 2) - 1)))
     return [(float(e), power_of_ten(e)) for e in range(high, low - 1, -every)]
 
 
@@ -75,9 +77,8 @@ class HeatmapPanel(QWidget):
         self.heatmap: FlowHeatmap | None = None
         self.plot = pg.PlotWidget(background="w")
         item = self.plot.getPlotItem()
-        item.setTitle('<span style="color:#303030">‖δ_t‖ while the network learns</span>', size="10pt")
-        item.setLabel("left", "steps back from the last")
-        item.setLabel("bottom", "update")
+        self._font_scale = 1.0
+        self._label_fonts()
         item.setMenuEnabled(False)
         item.hideButtons()
         item.setMouseEnabled(x=False, y=False)
@@ -102,6 +103,33 @@ class HeatmapPanel(QWidget):
         layout.addWidget(self.legend)
         self.plot.scene().sigMouseMoved.connect(self._hover)
 
+    def _label_fonts(self) -> None:
+        """Title and axis names at the font scale (pyqtgraph sizes them in its HTML)."""
+        item = self.plot.getPlotItem()
+        scale = self._font_scale
+        item.setTitle(f'<span style="color:#303030">{TITLE}</span>', size=f"{10 * scale:g}pt")
+        for side, text in (("left", "steps back from the last"), ("bottom", "update")):
+            item.setLabel(side, text, **{"font-size": f"{9 * scale:g}pt"})
+
+    def set_font_scale(self, scale: float) -> None:
+        """Text *scale* times as large (axes, colour bar, legend), for presentation mode."""
+        scale = theme.check_font_scale(scale)
+        if scale == self._font_scale:
+            return
+        self._font_scale = scale
+        font = theme.scaled_font(QFont(), scale)
+        item = self.plot.getPlotItem()
+        for side in ("left", "bottom"):
+            item.getAxis(side).setTickFont(font)
+        self.colour_bar.axis.setTickFont(font)
+        self.legend.setFont(font)
+        self._label_fonts()
+        self._tick_bar()
+
+    def font_scale(self) -> float:
+        """The factor set by :meth:`set_font_scale`."""
+        return self._font_scale
+
     def columns(self) -> int:
         """At most one column per device-independent pixel of the plot's view."""
         width = int(self.plot.getPlotItem().getViewBox().width())
@@ -121,15 +149,25 @@ class HeatmapPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A new width may hold more or fewer columns: map the last run shown again."""
         super().resizeEvent(event)
+        self._tick_bar()
         heatmap, run = self.heatmap, self._run
         if run is not None and heatmap is not None and self._cache.columns != self.columns():
             self.show_lab(run, 0)
+
+    def _tick_bar(self) -> None:
+        """Label the colour bar's decades, as many as its height holds without crowding."""
+        if self.heatmap is None:
+            return
+        line = QFontMetrics(theme.scaled_font(QFont(), self._font_scale)).height()
+        height = self.plot.getPlotItem().getViewBox().height()
+        most = min(MAX_DECADE_LABELS, int(height / (2.2 * line))) if height > 0 else MAX_DECADE_LABELS
+        self.colour_bar.axis.setTicks([decade_ticks(self.heatmap.log_range, most)])
 
     def _paint(self, heatmap: FlowHeatmap) -> None:
         low, high = heatmap.log_range
         self.legend.setText(html.escape(legend_text(heatmap)))
         self.colour_bar.setLevels((low, high))
-        self.colour_bar.axis.setTicks([decade_ticks(heatmap.log_range)])
+        self._tick_bar()
         item = self.plot.getPlotItem()
         steps = max(heatmap.steps, 1)
         if heatmap.stored == 0:

@@ -24,6 +24,8 @@ MEAN_WINDOW: Final[int] = 100
 LOSS_COLOUR: Final[str] = "#9a9a9a"
 MEAN_COLOUR: Final[str] = "#1f4e9a"
 CLIP_COLOUR: Final[str] = "#c0392b"
+#: The full gradient beside a truncated one, dotted.
+FULL_COLOUR: Final[str] = "#7a7a7a"
 #: The twin run (the same preset with the clipping flipped), dashed beside the main run.
 TWIN_COLOUR: Final[str] = "#2e9a2e"
 GRAD_COLOUR: Final[str] = "#1f4e9a"
@@ -145,10 +147,24 @@ class FlowPlot(pg.PlotWidget):
         self.product = item.plot(pen=pg.mkPen(PRODUCT_COLOUR, width=1,
                                               style=pg.QtCore.Qt.PenStyle.DashLine))
         self.twin = item.plot(pen=pg.mkPen(TWIN_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.full = item.plot(pen=pg.mkPen(FULL_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DotLine))
+        self._title = item.titleLabel.text
         self.window_region = pg.LinearRegionItem(movable=False, brush=QColor(0, 0, 0, 18),
                                                  pen=pg.mkPen(None))
         self.window_region.hide()
         item.addItem(self.window_region)
+
+    def show_full(self, flow: FlowSeries | None) -> None:
+        """With truncation, the full gradient's ‖∂L/∂h_t‖ dotted beside the truncated one (none: hidden)."""
+        item = self.getPlotItem()
+        if flow is None:
+            self.full.setData([], [])
+            item.setTitle(self._title, size="10pt")
+            return
+        grads = np.asarray(flow.grad_norms, dtype=np.float64)
+        _set(self.full, np.asarray(flow.steps, dtype=np.float64),
+             np.where(np.isfinite(grads) & (grads > 0), grads, np.nan))
+        item.setTitle(self._title + f'&nbsp; <span style="color:{FULL_COLOUR}">┈ full BPTT</span>', size="10pt")
 
     def show_twin(self, flow: FlowSeries | None) -> None:
         """The twin run's ‖∂L/∂h_t‖ for the same example, dashed (none: hidden)."""

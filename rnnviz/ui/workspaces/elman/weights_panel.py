@@ -308,6 +308,9 @@ class WeightsPanel(QWidget):
         view = self.view
         if view is None:
             return ""
+        if self._editing is not None:
+            name, row, column = self._editing
+            return f"typing {view[name].cell_texts[row][column]} · Enter applies, Esc cancels"
         if self._hover is not None:
             name, which, row, column = self._hover
             m = view[name]
@@ -454,10 +457,12 @@ class WeightsPanel(QWidget):
         x = min(max(slot.cells.left() + column * slot.cell, 0), self.width() - w)
         y = min(max(slot.cells.top() + row * slot.cell, 0), self.height() - h)
         self._editor.setGeometry(round(x), round(y), round(w), round(h))
-        self._editor.setText(repr(float(view[name].values[row, column])))
-        self._editor.selectAll()
+        text = repr(float(view[name].values[row, column]))
+        self._editor.setText(text)
+        self._editor.setSelection(len(text), -len(text))  # all selected, its start in view
         self._editor.show()
         self._editor.setFocus()
+        self.update()
 
     @property
     def editor(self) -> QLineEdit:
@@ -478,7 +483,9 @@ class WeightsPanel(QWidget):
         self.parametersTyped.emit(values)
 
     def _close_editor(self) -> None:
-        self._editing = None
+        if self._editing is not None:
+            self._editing = None
+            self.update()
         if self._editor.isVisible():
             self._editor.hide()
             self.setFocus()

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Final
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -110,7 +111,8 @@ class WorkedPanel(QWidget):
         self.view: WorkedView | None = None
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
-        self.text.setStyleSheet(f"QTextBrowser {{ background:#ffffff; font-size:{WORKED_FONT_PX}px; }}")
+        self._font_scale = 1.0
+        self._style_text()
         self.typing = QWidget()
         row = QHBoxLayout(self.typing)
         row.setContentsMargins(0, 0, 0, 0)
@@ -132,6 +134,23 @@ class WorkedPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.typing)
         layout.addWidget(self.text)
+
+    def _style_text(self) -> None:
+        px = max(round(WORKED_FONT_PX * self._font_scale), 1)
+        self.text.setStyleSheet(f"QTextBrowser {{ background:#ffffff; font-size:{px}px; }}")
+
+    def set_font_scale(self, scale: float) -> None:
+        """Text *scale* times as large (the equations and the typed weights), for presentation mode."""
+        scale = theme.check_font_scale(scale)
+        if scale == self._font_scale:
+            return
+        self._font_scale = scale
+        self._style_text()
+        self.typing.setFont(QFont() if scale == 1.0 else theme.scaled_font(QFont(), scale))
+
+    def font_scale(self) -> float:
+        """The factor set by :meth:`set_font_scale`."""
+        return self._font_scale
 
     def apply_typed(self) -> None:
         """Send the typed weights that changed (:attr:`parametersTyped`); a bad one is one line."""

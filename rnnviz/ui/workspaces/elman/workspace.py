@@ -139,21 +139,22 @@ class ElmanWorkspace:
             return run.diverged_at
         return min(run.cursor, max(run.n_ticks - 1, 0))
 
-    def state(self):
-        """The unrolled example as the views show it now."""
+    def state(self, **overrides):
+        """The unrolled example as the views show it now (*overrides*: other ``stage`` or ``window``)."""
         run = self.adapter.lab
+        options = {"stage": self.adapter.stage, "window": run.settings.window, **overrides}
         inputs, targets, mask = run.source.example(self.example_index())
         # Typed weights or the knob may take numbers past the largest float:
         # those show as ∞, which is what they are, not as a warning.
         with np.errstate(over="ignore", invalid="ignore"):
-            return unrolled_state(run.network, inputs, targets, mask, stage=self.adapter.stage,
-                                  window=run.settings.window)
+            return unrolled_state(run.network, inputs, targets, mask, **options)
 
     def _refresh(self, flags: int) -> None:
         run = self.adapter.lab
         state = self.state()
         self.unrolled.set_state(state)
         self.flow_plot.show_flow(flow_series(state), run.settings.window)
+        self.flow_plot.show_full(None if run.settings.window is None else flow_series(self.state(window=None)))
         if flags & (Change.CURSOR | Change.HISTORY | Change.PARAMS | Change.STREAM):
             self.loss_plot.show_run(run.losses(), run.clipped(), run.cursor)
         index = self.example_index()
