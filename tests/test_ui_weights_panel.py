@@ -253,3 +253,14 @@ def test_the_editor_stays_inside_the_panel_at_its_right_edge(qtbot):
     geometry = panel.editor.geometry()
     assert panel.rect().contains(geometry)
     assert float(panel.editor.text()) == m.values[rows - 1, columns - 1]
+
+
+def test_the_bottom_line_says_which_weight_is_being_typed(qtbot):
+    run = _run("addition", 4)
+    panel = _panel(qtbot, run)
+    panel.show()
+    panel.edit_cell("w_hh", 9, 12)
+    value = f"{run.network.w_hh[9, 12]:.5g}".replace("-", "−")
+    assert panel.status_text() == f"typing W_hh[9,12] = {value} · Enter applies, Esc cancels"
+    qtbot.keyClick(panel.editor, Qt.Key.Key_Escape)
+    assert panel.status_text().endswith(HINT)
