@@ -141,8 +141,8 @@ class GenerateDialog(QDialog):
 #: The keyboard reference shown by Help ▸ Keyboard shortcuts.
 SHORTCUTS_HELP: Final[tuple[tuple[str, str], ...]] = (
     ("Space", "play / pause"),
-    ("→ or .", "one tick forward"),
-    ("Shift+→", "the next stage of the tick (slow motion)"),
+    ("→ or .", "one tick forward (in the network lab: one training update)"),
+    ("Shift+→", "the next stage of the tick (slow motion); in the network lab, of the backward sweep"),
     ("← or ,", "one tick back (the stored state; nothing is re-run)"),
     ("Home", "reset to tick 0"),
     ("End", "run to the end"),
