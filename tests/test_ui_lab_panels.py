@@ -201,3 +201,19 @@ def test_typed_weights_are_sent_and_a_bad_one_is_one_line(qtbot) -> None:
     assert told[-1].startswith("The typed weights are the current ones")
     panel.show_lab(PRESETS["addition"].make_run(), 0)
     assert not panel.typing.isVisible()
+
+
+def test_presentation_scale_grows_the_text_and_keeps_the_bar_labelled(qtbot) -> None:
+    run = PRESETS["vanishing"].make_run()
+    run.step(50)
+    panel, _ = _panel(qtbot, HeatmapPanel, size=(900, 420))
+    panel.show_lab(run, run.cursor)
+    normal = panel.colour_bar.axis._tickLevels[0]
+    panel.set_font_scale(2.0)
+    big = panel.colour_bar.axis._tickLevels[0]
+    assert panel.font_scale() == 2.0 and 2 <= len(big) <= len(normal)
+    assert big[0] == (panel.heatmap.log_range[1], decade_ticks((0.0, panel.heatmap.log_range[1]))[0][1])
+    worked, _ = _panel(qtbot, WorkedPanel)
+    worked.show_lab(PRESETS["worked"].make_run(), 0)
+    worked.set_font_scale(1.5)
+    assert "font-size:20px" in worked.text.styleSheet() and worked.font_scale() == 1.5

@@ -26,7 +26,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from rnnviz.present.format import format_number
-from rnnviz.present.lab_heatmap import FlowHeatmap, HeatmapCache
+from rnnviz.present.lab_heatmap import MAX_DECADES, FlowHeatmap, HeatmapCache
 from rnnviz.runs.lab import LabRun
 from rnnviz.ui import theme
 from rnnviz.ui.workspaces.elman.unrolled import DELTA_STOPS
@@ -158,7 +158,10 @@ class HeatmapPanel(QWidget):
         """Label the colour bar's decades, as many as its height holds without crowding."""
         if self.heatmap is None:
             return
-        line = QFontMetrics(theme.scaled_font(QFont(), self._font_scale)).height()
+        metrics = QFontMetrics(theme.scaled_font(QFont(), self._font_scale))
+        line = metrics.height()
+        # The bar's axis keeps its width: make room for the widest label ("10⁻²⁸").
+        self.colour_bar.axis.setWidth(metrics.horizontalAdvance(power_of_ten(-MAX_DECADES)) + 12)
         height = self.plot.getPlotItem().getViewBox().height()
         most = min(MAX_DECADE_LABELS, int(height / (2.2 * line))) if height > 0 else MAX_DECADE_LABELS
         self.colour_bar.axis.setTicks([decade_ticks(self.heatmap.log_range, most)])
