@@ -23,6 +23,7 @@ call per neuron per tick.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -91,6 +92,8 @@ class Activation:
     def __call__(self, z):  # float -> float, ndarray -> ndarray
         if self.name == "sigmoid":
             if isinstance(z, np.ndarray):
+                if z.dtype == np.float64 and z.ndim:
+                    return _sigmoid_array(self.inner, z)
                 kz = self.inner * z
                 small = np.exp(-np.abs(kz))  # ≤ 1: cannot overflow
                 return np.where(kz >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
@@ -102,6 +105,16 @@ class Activation:
         if isinstance(z, np.ndarray):
             return np.tanh(self.inner * z)
         return math.tanh(self.inner * z)
+
+    def row_kernel(self, size: int) -> Callable[[np.ndarray, np.ndarray], None]:
+        """A function ``put(z, out)`` that writes ``self(z)`` into *out*, bit for bit.
+
+        For the inner loop of a forward pass: *z* and *out* are float64 arrays
+        of *size* numbers (*out* may be *z*). The same float operations as
+        :meth:`__call__`, without its temporaries and checks; the function
+        keeps scratch arrays of its own, so make one per pass (or per thread).
+        """
+        return _row_kernel(self.name, self.inner, int(size))
 
     def derivative(self, z):
         """``f'(z)``, computed without overflow for any finite *z*."""
@@ -134,6 +147,59 @@ class Activation:
     def derivative_source(self, y: str) -> str:
         """An expression for ``f'/output_slope`` in terms of the output *y*."""
         return f"{y} * (1.0 - {y})" if self.name == "sigmoid" else f"(1.0 - {y} * {y})"
+
+
+def _sigmoid_array(inner: float, z: np.ndarray) -> np.ndarray:
+    """σ(inner·z) for a float64 array of one or more dimensions.
+
+    The numbers of ``np.where(kz >= 0, 1/(1 + s), s/(1 + s))`` with
+    ``s = e^(−|kz|)``, element by element the same operations: the numerator
+    (1 or s) is picked before the one division instead of after two.
+    Multiplying by an inner factor of 1 changes no float, so it is skipped.
+    """
+    kz = z if inner == 1.0 else inner * z
+    small = np.exp(-np.abs(kz))  # ≤ 1: cannot overflow
+    denominator = 1.0 + small
+    np.copyto(small, 1.0, where=kz >= 0)
+    return np.divide(small, denominator, out=small)
+
+
+def _row_kernel(name: str, inner: float, size: int) -> Callable[[np.ndarray, np.ndarray], None]:
+    """:meth:`Activation.row_kernel`'s function for the activation *name* with factor *inner*."""
+    multiply = np.multiply
+    if name != "sigmoid":
+        tanh_ = np.tanh
+        if inner == 1.0:
+            def put_tanh(z: np.ndarray, out: np.ndarray) -> None:
+                tanh_(z, out=out)
+        else:
+            factor = np.full(size, inner)
+
+            def put_tanh(z: np.ndarray, out: np.ndarray) -> None:
+                multiply(factor, z, out=out)
+                tanh_(out, out=out)
+        return put_tanh
+
+    absolute, negative, exp, add, divide = np.absolute, np.negative, np.exp, np.add, np.divide
+    greater_equal, copyto = np.greater_equal, np.copyto
+    # Arrays, not Python floats, as the constant operands: numpy converts a
+    # float on every call, which costs more than the operation on 16 numbers.
+    ones, zeros, scaled = np.ones(size), np.zeros(size), np.full(size, inner)
+    small, denominator, up = np.empty(size), np.empty(size), np.empty(size, dtype=bool)
+    kz = np.empty(size)
+
+    def put_sigmoid(z: np.ndarray, out: np.ndarray) -> None:
+        if inner != 1.0:
+            z = multiply(scaled, z, out=kz)
+        absolute(z, out=small)
+        negative(small, out=small)
+        exp(small, out=small)  # s = e^(−|kz|) ≤ 1
+        add(ones, small, out=denominator)
+        greater_equal(z, zeros, out=up)
+        copyto(small, ones, where=up)  # numerator: 1 where kz ≥ 0, else s
+        divide(small, denominator, out=out)
+
+    return put_sigmoid
 
 
 def activation(name: str, gain: float = 1.0) -> Activation:

@@ -296,11 +296,17 @@ class ElmanNetwork:
             a += self.b_h
         hidden = np.empty((T + 1, H))
         hidden[0] = start
-        w_hh = self.w_hh
-        h = hidden[0]
+        # a_t += W_hh·h_{t−1}; h_t = f(a_t), written in place: the numbers of
+        # `a[t] += w_hh @ h; h = act(a[t])` without a temporary per operation
+        # (tests/test_engine_speedups.py holds the two to bit equality).
+        put = act.row_kernel(H)
+        matmul, add = np.matmul, np.add
+        w_hh, drive = self.w_hh, np.empty(H)
         for t in range(T):
-            a[t] += w_hh @ h
-            h = hidden[t + 1] = act(a[t])
+            at = a[t]
+            matmul(w_hh, hidden[t], out=drive)
+            add(at, drive, out=at)
+            put(at, hidden[t + 1])
         slope = act.derivative_from_output(hidden[1:])
         z = hidden[1:] @ self.w_hy.T
         if self.biases:
@@ -405,18 +411,27 @@ class ElmanNetwork:
         slope = forward.hidden_slope
         deltas = np.empty((T, H))
         w_hh = self.w_hh
-        carried = np.zeros(H)
+        zero = np.zeros(H)
+        carried = zero
+        back = np.empty(H)
         any_clipped = False
+        matmul, add, multiply = np.matmul, np.add, np.multiply
         for t in range(T - 1, -1, -1):
             if window is not None and (t + 1) % window == 0:
                 # Start of the backward sweep through a new window: nothing
                 # flows in from the window after it.
-                carried = np.zeros(H)
-            d = slope[t] * (from_output[t] + carried @ w_hh)
+                carried = zero
+            # δ_t = f'(a_t) ⊙ (W_hyᵀ·ε_t + W_hhᵀ·δ_{t+1}), written into its row
+            # in place (the numbers of `slope[t] * (from_output[t] + carried @ w_hh)`).
+            d = deltas[t]
+            matmul(carried, w_hh, out=back)
+            add(from_output[t], back, out=d)
+            multiply(slope[t], d, out=d)
             if step_clip is not None:
-                d, changed = step_clip.apply_to_vector(d)
-                any_clipped = any_clipped or changed
-            deltas[t] = d
+                clipped, changed = step_clip.apply_to_vector(d)
+                if changed:
+                    d[...] = clipped
+                    any_clipped = True
             carried = d
         hidden = forward.hidden
         params = {

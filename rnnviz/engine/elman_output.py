@@ -14,6 +14,7 @@ With ``z_t = W_hy·h_t + b_y`` the output pre-activation of step t (one row of
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 import numpy as np
@@ -27,10 +28,16 @@ OUTPUTS: Final[tuple[str, ...]] = ("sigmoid", "linear", "softmax")
 LOSSES: Final[tuple[str, ...]] = ("squared", "cross_entropy")
 
 
+@functools.lru_cache(maxsize=8)
+def _sigmoid(gain: float) -> Activation:
+    """The output sigmoid of gain *gain*, made (and checked) once, not on every pass."""
+    return Activation("sigmoid", gain)
+
+
 def output_values(z: np.ndarray, output: str, gain: float) -> np.ndarray:
     """``ŷ_t = g(z_t)`` for every row of *z*; *gain* is used by the sigmoid only."""
     if output == "sigmoid":
-        return Activation("sigmoid", gain)(z)
+        return _sigmoid(gain)(z)
     if output == "linear":
         return z.copy()
     shifted = np.exp(z - z.max(axis=1, keepdims=True))
