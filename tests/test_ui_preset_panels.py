@@ -252,3 +252,27 @@ def test_panels_render_at_the_labs_size(qtbot, tmp_path):
         image = _shown(qtbot, panel, _run(key, updates))
         assert (image.width(), image.height()) == PANEL_SIZE
         assert image.save(str(tmp_path / f"{key}.png"))
+
+
+@pytest.mark.parametrize("cls, key", [(AdditionPanel, "addition"), (HelloPanel, "hello")])
+def test_presentation_mode_scales_the_text_and_it_still_fits(qtbot, cls, key):
+    panel = cls([].append)
+    base = panel.fontInfo().pixelSize()
+    panel.set_font_scale(1.5)
+    assert panel.font_scale() == 1.5
+    _shown(qtbot, panel, _run(key, 150), size=(930, 390))
+    for child in panel.findChildren(QWidget):
+        if child.isVisible():
+            assert child.fontInfo().pixelSize() >= 1.4 * base, child
+    assert panel.minimumSizeHint().width() <= 930 and panel.minimumSizeHint().height() <= 390
+    for child in panel.findChildren(QWidget):
+        if child.isVisible():
+            assert _inside(child, panel), child
+    if key == "addition":
+        panel.flip_bit("a", 0)
+        grid = panel.grid
+        metrics = grid.fontMetrics()
+        assert grid.column_width() >= metrics.horizontalAdvance("−0.000")
+        assert grid.number_rect(6).right() <= grid.width() and grid.cell_rect(6, 0).bottom() <= grid.height()
+    panel.set_font_scale(1.0)
+    assert panel.fontInfo().pixelSize() == base

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from rnnviz.engine.notation import MINUS
@@ -46,8 +46,8 @@ FLIP_OUTLINE: Final[str] = theme.TARGET_HIGHLIGHT
 ROWS: Final[tuple[str, ...]] = ("a", "b", "a + b", "ŷ_t", "network", "ŷ_t flipped", "Δŷ_t")
 #: The line beside the probe's choice: how to probe and what the marks mean.
 HINT: Final[str] = "or click a bit of a or b · red: a wrong bit · outlined: changed by the flip"
-#: Widest bit column, pixels.
-MAX_COLUMN: Final[int] = 54
+#: Widest bit column, in widths of a change's text.
+COLUMN_ROOM: Final[float] = 1.35
 
 
 @dataclass(frozen=True)
@@ -90,15 +90,19 @@ class BitGrid(QWidget):
         return QFontMetrics(self.font()).horizontalAdvance("number 00000 ✗") + 8
 
     def column_width(self) -> float:
+        """As wide as a change ("−0.000") needs, a little more where there is room."""
         steps = self.view.steps if self.view is not None else 8
         room = self.width() - self._name_width() - self._number_width()
-        return max(8.0, min(float(MAX_COLUMN), room / steps))
+        wide = QFontMetrics(self.font()).horizontalAdvance(f"{MINUS}0.000") * COLUMN_ROOM
+        return max(8.0, min(wide, room / steps))
 
     def sizeHint(self) -> QSize:
-        return QSize(self._name_width() + self._number_width() + 8 * 44, (len(ROWS) + 1) * self.row_height())
+        wide = QFontMetrics(self.font()).horizontalAdvance(f"{MINUS}0.000") * COLUMN_ROOM
+        return QSize(self._name_width() + self._number_width() + int(8 * wide), (len(ROWS) + 1) * self.row_height())
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(self._name_width() + self._number_width() + 8 * 30, (self._rows() + 1) * self.row_height())
+        narrow = QFontMetrics(self.font()).horizontalAdvance(f"{MINUS}0.000") + 4
+        return QSize(self._name_width() + self._number_width() + 8 * narrow, (self._rows() + 1) * self.row_height())
 
     def cell_rect(self, row: int, step: int) -> QRectF:
         """Where bit *step* of grid row *row* (0 = a) is painted."""
@@ -200,9 +204,17 @@ class BitGrid(QWidget):
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, cell.text)
 
 
+def muted(label: QLabel) -> None:
+    """Write *label* in the muted ink (through its palette: a style sheet would stop the font scale)."""
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(theme.MUTED))
+    label.setPalette(palette)
+
+
 def carry_text(tracking: CarryTracking) -> str:
     """The carry line: the best units with their correlation."""
-    units = ", ".join(f"unit {u.unit} (r = {fixed(u.correlation, 2, signed=True)})" for u in tracking.top)
+    units = ", ".join(f"unit\u00a0{u.unit}\u00a0(r\u00a0=\u00a0{fixed(u.correlation, 2, signed=True)})"
+                      for u in tracking.top)  # no-break spaces: one unit never splits over two lines
     return (f"Carry tracking — correlation of h_t with the carry out of bit t over {tracking.pairs} "
             f"seeded pairs: {units}").replace("-", MINUS)
 
@@ -213,6 +225,7 @@ class AdditionPanel(QWidget):
     def __init__(self, tell: Callable[[str], None]) -> None:
         super().__init__()
         self._tell = tell
+        self._font_scale = 1.0
         self._run: LabRun | None = None
         self._index = 0
         self.view: AdditionView | None = None
@@ -226,7 +239,7 @@ class AdditionPanel(QWidget):
         self.note = QLabel(NOT_ADDITION)
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.note.setStyleSheet(f"color:{theme.MUTED}")
+        muted(self.note)
         self.grid = BitGrid()
         self.grid.flipAsked.connect(self.flip_bit)
         self.carry = QLabel()
@@ -238,7 +251,7 @@ class AdditionPanel(QWidget):
         top.addWidget(self.flip_label)
         top.addWidget(self.flip)
         self.hint = QLabel(HINT)
-        self.hint.setStyleSheet(f"color:{theme.MUTED}")
+        muted(self.hint)
         top.addWidget(self.hint, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -248,6 +261,18 @@ class AdditionPanel(QWidget):
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.carry)
         self._set_available(False)
+
+    def set_font_scale(self, scale: float) -> None:
+        """Text *scale* times as large (grid, controls and lines), for presentation mode."""
+        scale = theme.check_font_scale(scale)
+        if scale == self._font_scale:
+            return
+        self._font_scale = scale
+        self.setFont(QFont() if scale == 1.0 else theme.scaled_font(QFont(), scale))
+
+    def font_scale(self) -> float:
+        """The factor set by :meth:`set_font_scale`."""
+        return self._font_scale
 
     def _set_available(self, available: bool) -> None:
         for widget in (self.flip, self.flip_label, self.hint, self.grid, self.carry):

@@ -41,6 +41,7 @@ from rnnviz.present.lab_hello import (
 )
 from rnnviz.runs.lab import LabRun
 from rnnviz.ui import theme
+from rnnviz.ui.workspaces.elman.addition_panel import muted
 
 __all__ = ["HelloPanel", "SoftmaxBars"]
 
@@ -133,6 +134,7 @@ class HelloPanel(QWidget):
     def __init__(self, tell: Callable[[str], None]) -> None:
         super().__init__()
         self._tell = tell
+        self._font_scale = 1.0
         self._run: LabRun | None = None
         self.view: HelloView | None = None
         self.generation: Generation | None = None
@@ -155,10 +157,10 @@ class HelloPanel(QWidget):
         self.note = QLabel(NOT_HELLO)
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.note.setStyleSheet(f"color:{theme.MUTED}")
+        muted(self.note)
         self.bars = SoftmaxBars()
         self.bars_note = QLabel(BARS_NOTE)
-        self.bars_note.setStyleSheet(f"color:{theme.MUTED}")
+        muted(self.bars_note)
         controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
         self.free_label = QLabel("Free-running from h:  T")
@@ -183,6 +185,18 @@ class HelloPanel(QWidget):
         self.temperature.valueChanged.connect(self._regenerate)
         self.seed.valueChanged.connect(self._regenerate)
         self._set_available(False)
+
+    def set_font_scale(self, scale: float) -> None:
+        """Text *scale* times as large (grid, controls and lines), for presentation mode."""
+        scale = theme.check_font_scale(scale)
+        if scale == self._font_scale:
+            return
+        self._font_scale = scale
+        self.setFont(QFont() if scale == 1.0 else theme.scaled_font(QFont(), scale))
+
+    def font_scale(self) -> float:
+        """The factor set by :meth:`set_font_scale`."""
+        return self._font_scale
 
     def _set_available(self, available: bool) -> None:
         for widget in (self.free_label, self.temperature, self.seed_label, self.seed, self.sampled,
