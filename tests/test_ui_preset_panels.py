@@ -276,3 +276,25 @@ def test_presentation_mode_scales_the_text_and_it_still_fits(qtbot, cls, key):
         assert grid.number_rect(6).right() <= grid.width() and grid.cell_rect(6, 0).bottom() <= grid.height()
     panel.set_font_scale(1.0)
     assert panel.fontInfo().pixelSize() == base
+
+
+@pytest.mark.parametrize("cls, key", [(AdditionPanel, "addition"), (HelloPanel, "hello")])
+def test_a_hidden_panel_works_out_the_latest_example_when_it_is_shown(qtbot, cls, key):
+    run = _run(key, 10)
+    panel = cls([].append)
+    qtbot.addWidget(panel)
+    panel.resize(*PANEL_SIZE)
+    panel.show_lab(run, 3)  # behind another tab: nothing is computed yet
+    assert panel.view is None
+    run.step(200)
+    panel.show_lab(run, run.cursor)
+    assert panel.view is None
+    panel.show()
+    qtbot.waitExposed(panel)
+    inputs = run.source.example(run.cursor)[0]
+    outputs = run.network.forward(inputs).outputs
+    if key == "addition":
+        assert np.array_equal(panel.view.probabilities, outputs[:, 0])
+        assert panel.view.index == run.cursor
+    else:
+        assert np.array_equal(panel.view.probabilities, outputs)

@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from typing import Final
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from rnnviz.engine.notation import MINUS
@@ -226,6 +236,8 @@ class AdditionPanel(QWidget):
         super().__init__()
         self._tell = tell
         self._font_scale = 1.0
+        self._shown: tuple[LabRun, int] | None = None
+        self._stale = False
         self._run: LabRun | None = None
         self._index = 0
         self.view: AdditionView | None = None
@@ -291,7 +303,22 @@ class AdditionPanel(QWidget):
         self.flip.blockSignals(False)
 
     def show_lab(self, run: LabRun, example_index: int) -> None:
-        """Show pair *example_index* of *run* added by its current network."""
+        """Show pair *example_index* of *run* added by its current network.
+
+        A hidden panel (another tab in front) only notes them and works them out when it is shown.
+        """
+        self._shown = (run, example_index)
+        self._stale = not self.isVisible()
+        if not self._stale:
+            self._show(run, example_index)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self._shown is not None:
+            self._stale = False
+            self._show(*self._shown)
+
+    def _show(self, run: LabRun, example_index: int) -> None:
         self._run, self._index = run, example_index
         if not is_addition(run.network, run.source):
             self.view = self.probe = self.tracking = None

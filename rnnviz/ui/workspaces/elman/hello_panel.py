@@ -17,7 +17,7 @@ from typing import Final
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
@@ -50,6 +50,8 @@ TARGET_BAR: Final[str] = theme.TARGET_HIGHLIGHT
 OTHER_BAR: Final[str] = theme.INPUT_HIGHLIGHT
 #: What the bars show, under them.
 BARS_NOTE: Final[str] = "teacher forcing: each step reads the true previous letter · amber: the target"
+#: Widest room per bar, in text lines (so the bars stay bars on a wide panel).
+MAX_SLOT: Final[float] = 3.5
 #: Largest seed the control offers.
 MAX_SEED: Final[int] = 99_999
 
@@ -86,9 +88,10 @@ class SoftmaxBars(QWidget):
         line = QFontMetrics(self.font()).height()
         top, bottom = group.top() + 2 * line + 4, group.bottom() - line - 2
         size = len(self.view.vocabulary)
-        slot = (group.width() - 16) / size
+        slot = min((group.width() - 16) / size, MAX_SLOT * line)
+        left = group.center().x() - size * slot / 2
         height = (bottom - top) * float(self.view.probabilities[step, letter])
-        return QRectF(group.left() + 8 + letter * slot + 2, bottom - height, slot - 4, height)
+        return QRectF(left + letter * slot + 2, bottom - height, slot - 4, height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -112,7 +115,8 @@ class SoftmaxBars(QWidget):
                              metrics.elidedText(caption, Qt.TextElideMode.ElideRight, int(group.width()) - 4))
             bottom = group.bottom() - line - 2
             painter.setPen(QPen(QColor(theme.ZERO_LINE), 1))
-            painter.drawLine(int(group.left() + 6), int(bottom), int(group.right() - 6), int(bottom))
+            first, last = self.bar_rect(step, 0), self.bar_rect(step, len(view.vocabulary) - 1)
+            painter.drawLine(int(first.left() - 4), int(bottom), int(last.right() + 4), int(bottom))
             for letter, name in enumerate(view.vocabulary):
                 rect = self.bar_rect(step, letter)
                 target = name == view.targets[step]
@@ -135,6 +139,8 @@ class HelloPanel(QWidget):
         super().__init__()
         self._tell = tell
         self._font_scale = 1.0
+        self._shown: tuple[LabRun, int] | None = None
+        self._stale = False
         self._run: LabRun | None = None
         self.view: HelloView | None = None
         self.generation: Generation | None = None
@@ -205,7 +211,22 @@ class HelloPanel(QWidget):
         self.note.setVisible(not available)
 
     def show_lab(self, run: LabRun, example_index: int) -> None:
-        """Show the softmax of example *example_index* and text written by *run*'s current network."""
+        """Show the softmax of example *example_index* and text written by *run*'s current network.
+
+        A hidden panel (another tab in front) only notes them and works them out when it is shown.
+        """
+        self._shown = (run, example_index)
+        self._stale = not self.isVisible()
+        if not self._stale:
+            self._show(run, example_index)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self._shown is not None:
+            self._stale = False
+            self._show(*self._shown)
+
+    def _show(self, run: LabRun, example_index: int) -> None:
         self._run = run
         if not is_hello(run.network):
             self.view = self.generation = None
