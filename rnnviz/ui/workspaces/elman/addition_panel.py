@@ -78,7 +78,7 @@ class BitGrid(QWidget):
         self.view: AdditionView | None = None
         self.probe: FlipProbe | None = None
         self.setMouseTracking(True)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
     def set_view(self, view: AdditionView | None, probe: FlipProbe | None) -> None:
         self.view, self.probe = view, probe
@@ -270,8 +270,9 @@ class AdditionPanel(QWidget):
         layout.setSpacing(3)
         layout.addLayout(top)
         layout.addWidget(self.note)
-        layout.addWidget(self.grid, 1)
+        layout.addWidget(self.grid)
         layout.addWidget(self.carry)
+        layout.addStretch(1)  # extra height goes below the carry line, not between it and the grid
         self._set_available(False)
 
     def set_font_scale(self, scale: float) -> None:
