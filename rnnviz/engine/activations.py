@@ -22,6 +22,7 @@ call per neuron per tick.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,9 +123,11 @@ class Activation:
 
     def derivative_from_output(self, y):
         """``f'(z)`` expressed through the output ``y = f(z)``."""
+        slope = self.output_slope
         if self.name == "sigmoid":
-            return self.output_slope * y * (1.0 - y)
-        return self.output_slope * (1.0 - y * y)
+            # 1·y is y: the multiplication changes no float, so it is skipped
+            return (y if slope == 1.0 else slope * y) * (1.0 - y)
+        return slope * (1.0 - y * y)
 
     def source(self, out: str, z: str, indent: str) -> str:
         """Python statements that set *out* to ``f(z)``; *z* is an expression.
@@ -164,40 +167,49 @@ def _sigmoid_array(inner: float, z: np.ndarray) -> np.ndarray:
     return np.divide(small, denominator, out=small)
 
 
+@functools.lru_cache(maxsize=32)
+def _constants(size: int, inner: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read-only (ones, zeros, inner) arrays of *size*: numpy converts a Python
+    float operand on every call, which costs more than the operation on 16 numbers."""
+    arrays = (np.ones(size), np.zeros(size), np.full(size, inner))
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
 def _row_kernel(name: str, inner: float, size: int) -> Callable[[np.ndarray, np.ndarray], None]:
     """:meth:`Activation.row_kernel`'s function for the activation *name* with factor *inner*."""
     multiply = np.multiply
+    ones, zeros, scaled = _constants(size, inner)
     if name != "sigmoid":
         tanh_ = np.tanh
         if inner == 1.0:
             def put_tanh(z: np.ndarray, out: np.ndarray) -> None:
                 tanh_(z, out=out)
         else:
-            factor = np.full(size, inner)
-
             def put_tanh(z: np.ndarray, out: np.ndarray) -> None:
-                multiply(factor, z, out=out)
+                multiply(scaled, z, out=out)
                 tanh_(out, out=out)
         return put_tanh
 
-    absolute, negative, exp, add, divide = np.absolute, np.negative, np.exp, np.add, np.divide
-    greater_equal, copyto = np.greater_equal, np.copyto
-    # Arrays, not Python floats, as the constant operands: numpy converts a
-    # float on every call, which costs more than the operation on 16 numbers.
-    ones, zeros, scaled = np.ones(size), np.zeros(size), np.full(size, inner)
-    small, denominator, up = np.empty(size), np.empty(size), np.empty(size, dtype=bool)
-    kz = np.empty(size)
+    absolute, negative, exp, add, divide, minimum = (
+        np.absolute, np.negative, np.exp, np.add, np.divide, np.minimum)
+    # One exp for both: row 0 gets −|kz| (s = e^(−|kz|), the denominator's),
+    # row 1 gets min(kz, 0), whose exp is the numerator: e^0 = 1 where kz ≥ 0
+    # and e^kz = e^(−|kz|) = s where kz < 0, the very float of row 0.
+    pair = np.empty((2, size))
+    small, numerator = pair[0], pair[1]
+    denominator, kz = np.empty(size), np.empty(size)
 
     def put_sigmoid(z: np.ndarray, out: np.ndarray) -> None:
         if inner != 1.0:
             z = multiply(scaled, z, out=kz)
         absolute(z, out=small)
         negative(small, out=small)
-        exp(small, out=small)  # s = e^(−|kz|) ≤ 1
+        minimum(z, zeros, out=numerator)
+        exp(pair, out=pair)
         add(ones, small, out=denominator)
-        greater_equal(z, zeros, out=up)
-        copyto(small, ones, where=up)  # numerator: 1 where kz ≥ 0, else s
-        divide(small, denominator, out=out)
+        divide(numerator, denominator, out=out)
 
     return put_sigmoid
 

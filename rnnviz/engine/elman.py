@@ -299,14 +299,15 @@ class ElmanNetwork:
         # a_t += W_hh·h_{t−1}; h_t = f(a_t), written in place: the numbers of
         # `a[t] += w_hh @ h; h = act(a[t])` without a temporary per operation
         # (tests/test_engine_speedups.py holds the two to bit equality).
+        # np.dot and np.matmul make the same BLAS call (gemv) for a matrix and
+        # a vector; dot's is the shorter way there.
         put = act.row_kernel(H)
-        matmul, add = np.matmul, np.add
+        dot, add = np.dot, np.add
         w_hh, drive = self.w_hh, np.empty(H)
-        for t in range(T):
-            at = a[t]
-            matmul(w_hh, hidden[t], out=drive)
+        for at, previous, h in zip(a, hidden, hidden[1:]):
+            dot(w_hh, previous, out=drive)
             add(at, drive, out=at)
-            put(at, hidden[t + 1])
+            put(at, h)
         slope = act.derivative_from_output(hidden[1:])
         z = hidden[1:] @ self.w_hy.T
         if self.biases:
@@ -415,18 +416,18 @@ class ElmanNetwork:
         carried = zero
         back = np.empty(H)
         any_clipped = False
-        matmul, add, multiply = np.matmul, np.add, np.multiply
-        for t in range(T - 1, -1, -1):
+        dot, add, multiply = np.dot, np.add, np.multiply
+        rows = zip(range(T - 1, -1, -1), deltas[::-1], slope[::-1], from_output[::-1])
+        for t, d, f_slope, from_out in rows:
             if window is not None and (t + 1) % window == 0:
                 # Start of the backward sweep through a new window: nothing
                 # flows in from the window after it.
                 carried = zero
             # δ_t = f'(a_t) ⊙ (W_hyᵀ·ε_t + W_hhᵀ·δ_{t+1}), written into its row
             # in place (the numbers of `slope[t] * (from_output[t] + carried @ w_hh)`).
-            d = deltas[t]
-            matmul(carried, w_hh, out=back)
-            add(from_output[t], back, out=d)
-            multiply(slope[t], d, out=d)
+            dot(carried, w_hh, out=back)
+            add(from_out, back, out=d)
+            multiply(f_slope, d, out=d)
             if step_clip is not None:
                 clipped, changed = step_clip.apply_to_vector(d)
                 if changed:
