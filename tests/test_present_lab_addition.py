@@ -146,3 +146,20 @@ def test_a_unit_that_never_varies_has_correlation_zero(fresh):
     tracking = carry_tracking(network, 8)
     assert tracking.correlations[0] == 0.0
     assert np.isfinite(tracking.correlations).all()
+
+
+def test_typed_weights_that_overflow_give_numbers_and_no_warnings():
+    import warnings
+
+    run = PRESETS["addition"].make_run()
+    w_hh = np.full((16, 16), 1e308)
+    w_hh[::2] = -1e308
+    run.set_parameters({"w_hh": w_hh, "w_xh": np.full((16, 2), 1e308)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view = addition_view(run.network, run.source, 0)
+        probe = flip_probe(run.network, view, "a", 1)
+        tracking = carry_tracking(run.network, 8)
+        text = probe.summary()
+    assert np.isfinite(tracking.correlations).all()
+    assert "\n" not in text and text.startswith("Flipping bit 2 of a")

@@ -104,3 +104,23 @@ def test_bad_settings_are_one_line(trained, kwargs):
     with pytest.raises(InputError) as caught:
         generate(trained.network, **kwargs)
     assert "\n" not in str(caught.value)
+
+
+def test_typed_weights_that_overflow_still_write_text_without_warnings():
+    import warnings
+
+    run = PRESETS["hello"].make_run()
+    run.set_parameters({"w_hy": np.full((4, 3), 1e308), "w_hh": np.full((3, 3), -1e308),
+                        "w_xh": np.full((3, 4), 1e308)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view = hello_view(run.network, *run.source.example(0)[:2])
+        generation = generate(run.network, temperature=0.1)
+    assert len(view.predicted) == 4 and len(generation.sampled) == len(generation.greedy) == GENERATED_LENGTH
+    assert np.allclose(generation.sampled_probabilities.sum(axis=1), 1.0)
+
+
+def test_tempered_shares_infinite_letters_and_falls_back_to_uniform():
+    assert tempered(np.array([np.inf, 1.0, np.inf, np.nan]), 1.0).tolist() == [0.5, 0.0, 0.5, 0.0]
+    assert tempered(np.full(4, np.nan), 1.0).tolist() == [0.25] * 4
+    assert tempered(np.array([1000.0, 0.0, 0.0, 0.0]), 0.1).tolist() == [1.0, 0.0, 0.0, 0.0]

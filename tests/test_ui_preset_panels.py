@@ -298,3 +298,22 @@ def test_a_hidden_panel_works_out_the_latest_example_when_it_is_shown(qtbot, cls
         assert panel.view.index == run.cursor
     else:
         assert np.array_equal(panel.view.probabilities, outputs)
+
+
+def test_panels_paint_overflowing_weights_without_warnings(qtbot):
+    import warnings
+
+    add, hello = _run("addition", 0), _run("hello", 0)
+    add.set_parameters({"w_xh": np.full((16, 2), 1e308), "w_hh": np.full((16, 16), -1e308)})
+    hello.set_parameters({"w_xh": np.full((3, 4), 1e308), "w_hh": np.full((3, 3), -1e308),
+                          "w_hy": np.full((4, 3), 1e308)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        panel = AdditionPanel([].append)
+        _shown(qtbot, panel, add)
+        panel.flip_bit("b", 3)
+        panel.grab()
+        other = HelloPanel([].append)
+        _shown(qtbot, other, hello)
+        other.grab()
+    assert len(other.generation.sampled) == 8

@@ -120,8 +120,8 @@ class FlipProbe:
 
     def summary(self) -> str:
         """One line for the status bar."""
-        later = self.change[self.step:]
-        largest = int(np.argmax(np.abs(later))) + self.step
+        later = np.nan_to_num(np.abs(self.change[self.step:]), nan=-1.0)
+        largest = int(np.argmax(later)) + self.step
         changed = int(self.bit_changed.sum())
         bits = "no output bit changes" if changed == 0 else \
             f"{changed} output bit{'s' if changed != 1 else ''} change{'s' if changed == 1 else ''}"
@@ -171,7 +171,8 @@ def addition_view(network: ElmanNetwork, source: AdditionExamples, index: int) -
     """Pair *index* of *source* added by *network* (forward pass only)."""
     a, b = source.pair(index)
     inputs, targets, _ = source.example(index)
-    outputs = network.forward(inputs).outputs
+    with np.errstate(all="ignore"):  # typed weights may overflow: ŷ then reads nan, its bit 0
+        outputs = network.forward(inputs).outputs
     probabilities = outputs[:, 0].copy()
     network_bits = _output_bits(outputs)
     sum_bits = targets[:, 0].astype(np.int64)
@@ -192,11 +193,13 @@ def flip_probe(network: ElmanNetwork, view: AdditionView, operand: str, step: in
     mask = 1 << step
     a, b = (view.a ^ mask, view.b) if operand == "a" else (view.a, view.b ^ mask)
     inputs, _ = encode_pair(a, b, view.steps)
-    flipped = network.forward(inputs).outputs[:, 0].copy()
+    with np.errstate(all="ignore"):
+        flipped = network.forward(inputs).outputs[:, 0].copy()
+        change = flipped - view.probabilities
     flipped_bits = (flipped >= 0.5).astype(np.int64)
     return FlipProbe(
         operand=operand, step=step, a=a, b=b, original=view.probabilities, flipped=flipped,
-        change=flipped - view.probabilities, flipped_bits=flipped_bits,
+        change=change, flipped_bits=flipped_bits,
         bit_changed=flipped_bits != view.network_bits, network_sum=_number(flipped_bits),
     )
 
@@ -237,11 +240,11 @@ def carry_tracking(network: ElmanNetwork, bits: int, *, pairs: int = CARRY_PAIRS
     """Correlate each hidden unit's ``h_t`` with the carry out of step *t* over seeded pairs."""
     chosen = carry_pairs(bits, pairs, seed)
     carries = carry_bits(chosen[:, 0], chosen[:, 1], bits).reshape(-1)
-    hidden = batch_hidden(network, chosen, bits).reshape(-1, network.n_hidden)
-    centred = hidden - hidden.mean(axis=0)
-    carry_centred = carries - carries.mean()
-    spread = np.sqrt((centred ** 2).sum(axis=0) * (carry_centred ** 2).sum())
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):  # a unit that does not vary (or overflows) has r = 0
+        hidden = batch_hidden(network, chosen, bits).reshape(-1, network.n_hidden)
+        centred = hidden - hidden.mean(axis=0)
+        carry_centred = carries - carries.mean()
+        spread = np.sqrt((centred ** 2).sum(axis=0) * (carry_centred ** 2).sum())
         correlations = np.where(spread > 0, (centred * carry_centred[:, None]).sum(axis=0) / spread, 0.0)
     correlations = np.clip(np.nan_to_num(correlations), -1.0, 1.0)
     order = np.argsort(-np.abs(correlations), kind="stable")[:CARRY_TOP]

@@ -100,22 +100,38 @@ def is_hello(network: ElmanNetwork) -> bool:
 
 
 def _letters(rows: np.ndarray) -> str:
-    return "".join(VOCABULARY[i] for i in np.asarray(rows).argmax(axis=1))
+    return "".join(VOCABULARY[_most_probable(row)] for row in np.asarray(rows, dtype=np.float64))
 
 
 def hello_view(network: ElmanNetwork, inputs: np.ndarray, targets: np.ndarray) -> HelloView:
     """The softmax at every step of *inputs* (one-hot rows), fed the true letters."""
-    probabilities = network.forward(inputs).outputs.copy()
+    with np.errstate(all="ignore"):  # typed weights may overflow: the bars then show nan
+        probabilities = network.forward(inputs).outputs.copy()
     return HelloView(VOCABULARY, _letters(inputs), _letters(targets), _letters(probabilities),
                      probabilities)
 
 
 def tempered(z: np.ndarray, temperature: float) -> np.ndarray:
-    """``softmax(z / T)``, computed without overflow."""
-    scaled = np.asarray(z, dtype=np.float64) / temperature
-    scaled = scaled - scaled.max()
-    weights = np.exp(scaled)
-    return weights / weights.sum()
+    """``softmax(z / T)``, computed without overflow.
+
+    Typed weights can make z infinite or NaN: the letters at +∞ then share
+    all the probability, a NaN counts as −∞, and if nothing is left the
+    distribution is uniform, so a letter can always be drawn.
+    """
+    with np.errstate(all="ignore"):
+        scaled = np.asarray(z, dtype=np.float64) / temperature
+        scaled = np.where(np.isnan(scaled), -np.inf, scaled)
+        if np.isposinf(scaled).any():
+            weights = np.isposinf(scaled).astype(np.float64)
+        elif np.isneginf(scaled).all():
+            weights = np.ones_like(scaled)
+        else:
+            weights = np.exp(scaled - scaled.max())
+        return weights / weights.sum()
+
+
+def _most_probable(z: np.ndarray) -> int:
+    return int(np.argmax(np.where(np.isnan(z), -np.inf, z)))
 
 
 def _run_on(network: ElmanNetwork, length: int, choose) -> tuple[str, list[np.ndarray]]:
@@ -145,9 +161,10 @@ def generate(network: ElmanNetwork, *, temperature: float = 1.0, seed: int = 0,
         return int(rng.choice(p.shape[0], p=p)), p
 
     def greedy(z: np.ndarray) -> tuple[int, np.ndarray]:
-        return int(np.argmax(z)), z
+        return _most_probable(z), z
 
-    sampled, shown = _run_on(network, length, sample)
-    best, _ = _run_on(network, length, greedy)
+    with np.errstate(all="ignore"):
+        sampled, shown = _run_on(network, length, sample)
+        best, _ = _run_on(network, length, greedy)
     return Generation(temperature, seed, sampled, best,
                       np.array(shown).reshape(-1, len(VOCABULARY)))

@@ -90,7 +90,7 @@ class SoftmaxBars(QWidget):
         size = len(self.view.vocabulary)
         slot = min((group.width() - 16) / size, MAX_SLOT * line)
         left = group.center().x() - size * slot / 2
-        height = (bottom - top) * float(self.view.probabilities[step, letter])
+        height = (bottom - top) * float(np.nan_to_num(self.view.probabilities[step, letter]))
         return QRectF(left + letter * slot + 2, bottom - height, slot - 4, height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
