@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from rnnviz.engine.errors import InputError
-from rnnviz.present.lab_hello import GENERATED_LENGTH, generate, hello_view, is_hello, tempered
+from rnnviz.present.lab_hello import (
+    GENERATED_LENGTH,
+    generate,
+    hello_view,
+    is_hello,
+    tempered,
+)
 from rnnviz.tasks.hello import VOCABULARY, one_hot
 from rnnviz.tasks.lab_presets import PRESETS
 
@@ -25,7 +31,7 @@ def fresh():
 
 def test_the_bars_are_the_engines_softmax_with_teacher_forcing(fresh, trained):
     for run in (fresh, trained):
-        inputs, targets, mask = run.source.example(run.cursor)
+        inputs, targets, _ = run.source.example(run.cursor)
         view = hello_view(run.network, inputs, targets)
         forward = run.network.forward(inputs)
         assert np.array_equal(view.probabilities, forward.outputs)

@@ -19,7 +19,12 @@ from rnnviz.tasks.addition import encode_pair
 from rnnviz.tasks.hello import VOCABULARY
 from rnnviz.tasks.lab_presets import PRESETS
 from rnnviz.ui import theme
-from rnnviz.ui.workspaces.elman.addition_panel import ONE_TINT, WRONG_TINT, AdditionPanel, carry_text
+from rnnviz.ui.workspaces.elman.addition_panel import (
+    ONE_TINT,
+    WRONG_TINT,
+    AdditionPanel,
+    carry_text,
+)
 from rnnviz.ui.workspaces.elman.hello_panel import OTHER_BAR, TARGET_BAR, HelloPanel
 
 #: The room a panel gets in the lab's tabs at a 1280×720 window.
