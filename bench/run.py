@@ -7,8 +7,10 @@ launch timing must not see one another): the engine's ticks per second
 (bench/engine.py), memory per tick of history (bench/memory.py), the GUI's
 frame time at 1k, 100k and 1M ticks of history (bench/gui.py), launch to first
 paint (bench/launch.py), recording speed at 1280×720 (bench/record.py),
-BPTT on the addition task (bench/bptt.py) and long work in the window — End,
-an edit before the cursor, opening a session far in (bench/longwork.py). Every row shows its goal, and
+BPTT on the addition task (bench/bptt.py), long work in the window — End,
+an edit before the cursor, opening a session far in (bench/longwork.py) — and
+the network lab: training, scrubbing 100k stored updates, memory per update,
+the unrolled view, the lab window at max speed (bench/lab.py). Every row shows its goal, and
 every row with a goal sets rnnviz beside a baseline measured in the same run
 (ratio = rnnviz / baseline). The first line names the machine. ``--quick``
 takes fewer samples (rough figures, under a minute); ``--markdown`` prints
@@ -189,6 +191,39 @@ def part_longwork(quick: bool) -> tuple[list[Row], list[str]]:
                   f"{longwork.SIZE[0]}×{longwork.SIZE[1]} offscreen", *notes]
 
 
+def part_lab(quick: bool) -> tuple[list[Row], list[str]]:
+    """The network lab (issue 14): bench/lab.py's five measures, each beside its baseline."""
+    import lab
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication(sys.argv[:1])
+    a = lab.training(1000 if quick else 5000, 1 if quick else 3)
+    stored = 20_000 if quick else 100_000
+    median, worst, base, seek_note = lab.seeking(stored)
+    c = lab.memory(5000 if quick else 20_000)
+    d = lab.unrolled(3, 10 if quick else 40)
+    fps, rate, window_note = lab.window(30 if quick else 120, a.ours)
+    goal_ms, frame_ms = lab.SEEK_GOAL_MS, lab.FRAME_GOAL_MS
+    label = f"{stored // 1000}k"
+    rows = [
+        row("lab updates/s: addition LabRun, vs plain numpy BPTT loop", a.ours, a.base, 0,
+            "— (information)", None),
+        row(f"lab ms: seek + state, any of {label} stored (median), vs plain loop over a checkpoint",
+            median, base, 1, f"≤ {goal_ms:g} ms", median <= goal_ms),
+        row(f"lab ms: seek + state, any of {label} stored (worst of 20), vs the same", worst, base, 1,
+            f"≤ {goal_ms:g} ms", worst <= goal_ms),
+        row("lab B/update: addition, stored, vs a parameter copy per update", c.ours, c.base, 1,
+            "— (information)", None),
+        row("lab ms/frame: unrolled view T = 64, 16 hidden, vs bare QPainter", d.ours, d.base, 2,
+            f"≤ {frame_ms} ms", d.ours <= frame_ms),
+        row("lab frames/s: window training addition at max", fps, None, 1,
+            f"≥ {lab.WINDOW_GOAL_FPS:g} frames/s", fps >= lab.WINDOW_GOAL_FPS),
+        row("lab examples/s: window training addition at max, vs headless", rate, a.ours, 0,
+            f"≥ {lab.WINDOW_GOAL_EXAMPLES:,.0f} examples/s", rate >= lab.WINDOW_GOAL_EXAMPLES),
+    ]
+    return rows, [a.note, seek_note, c.note, d.note, window_note]
+
+
 PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
     "engine": part_engine,
     "memory": part_memory,
@@ -197,6 +232,7 @@ PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
     "record": part_record,
     "bptt": part_bptt,
     "longwork": part_longwork,
+    "lab": part_lab,
 }
 
 
