@@ -28,7 +28,13 @@ from rnnviz.ui.services import ActionSpec, MenuSpec, WindowServices
 from rnnviz.ui.workspaces import ModelKind
 from rnnviz.ui.workspaces.elman.lab_adapter import LabAdapter
 from rnnviz.ui.workspaces.elman.lab_controls import LabControls
-from rnnviz.ui.workspaces.elman.lab_curves import LossPlot, FlowPlot
+from rnnviz.ui.workspaces.elman.addition_panel import AdditionPanel
+from rnnviz.ui.workspaces.elman.gradcheck_panel import GradientCheckPanel
+from rnnviz.ui.workspaces.elman.heatmap_panel import HeatmapPanel
+from rnnviz.ui.workspaces.elman.hello_panel import HelloPanel
+from rnnviz.ui.workspaces.elman.lab_curves import FlowPlot, LossPlot
+from rnnviz.ui.workspaces.elman.weights_panel import WeightsPanel
+from rnnviz.ui.workspaces.elman.worked_panel import WorkedPanel
 from rnnviz.ui.workspaces.elman.unrolled import UnrolledView
 
 KEY: Final[str] = "elman"
@@ -56,6 +62,13 @@ class ElmanWorkspace:
         self.twin: LabRun | None = None
         self.widget = self._lay_out()
         self.widget.setObjectName("labWorkspace")
+        tell = lambda text: services.tell(text, 8000)  # noqa: E731
+        for panel, title in (
+            (HeatmapPanel(tell), "Flow over training"), (WeightsPanel(tell), "Weights"),
+            (GradientCheckPanel(tell), "Gradient check"), (AdditionPanel(tell), "Addition: a + b"),
+            (HelloPanel(tell), "Hello: softmax and sampling"), (WorkedPanel(tell), "By hand"),
+        ):
+            self.add_panel(panel, title)
         adapter.changed.connect(self._refresh)
         self.controls.presetChosen.connect(self.open_preset)
         self.controls.compareToggled.connect(self.set_compare)
@@ -125,6 +138,16 @@ class ElmanWorkspace:
             typed.connect(self._apply_typed)
         panel.show_lab(self.adapter.lab, self.example_index())
 
+    #: The panels that belong to one preset, shown only with it.
+    PRESET_TABS: Final[dict[str, str]] = {"Addition: a + b": "addition",
+                                          "Hello: softmax and sampling": "hello", "By hand": "worked"}
+
+    def _show_preset_tabs(self) -> None:
+        key = self.adapter.preset_key
+        for i in range(self.tabs.count()):
+            owner = self.PRESET_TABS.get(self.tabs.tabText(i))
+            self.tabs.setTabVisible(i, owner is None or owner == key)
+
     def _apply_typed(self, values: dict) -> None:
         try:
             self.adapter.set_parameters(values)
@@ -160,6 +183,7 @@ class ElmanWorkspace:
         index = self.example_index()
         for panel in self._panels:
             panel.show_lab(run, index)
+        self._show_preset_tabs()
         self._refresh_twin(state)
 
     def _refresh_twin(self, state) -> None:
