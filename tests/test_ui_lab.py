@@ -253,3 +253,35 @@ def test_with_truncation_the_flow_plot_shows_the_full_gradient_beside_the_trunca
     assert not np.array_equal(full.grad_norms, cut.grad_norms)  # the cut is visible
     ws.controls.truncation.setValue(0)
     assert run.settings.window is None and ws.flow_plot.full.getData()[0] is None
+
+
+def test_a_weight_typed_in_a_panel_is_used_at_the_cursor_and_every_view_follows(lab):
+    from rnnviz.ui.workspaces.elman.weights_panel import WeightsPanel
+
+    ws, run = lab.workspace, lab.adapter.lab
+    for _ in range(3):
+        lab.action("step").trigger()
+    panel = next(p for p in ws._panels if isinstance(p, WeightsPanel))
+    w_hh = run.network.w_hh.copy()
+    w_hh[0, 0] = 0.25
+    panel.parametersTyped.emit({"w_hh": w_hh})
+    assert run.cursor == 3 and run.network.w_hh[0, 0] == 0.25
+    inputs, targets, mask = run.source.example(3)
+    np.testing.assert_array_equal(ws.unrolled.state().hidden,
+                                  unrolled_state(run.network, inputs, targets, mask).hidden)
+    panel.parametersTyped.emit({"w_hh": "not numbers"})  # refused in one line, nothing changed
+    assert run.network.w_hh[0, 0] == 0.25
+    assert lab.statusBar().currentMessage().startswith("Not used: ")
+
+
+def test_the_preset_panels_show_only_with_their_preset(lab):
+    tabs = lab.workspace.tabs
+    shown = lambda: [tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)]  # noqa: E731
+    common = ["Loss and gradient flow", "Flow over training", "Weights", "Gradient check"]
+    assert shown() == [*common, "Addition: a + b"]
+    lab.workspace.open_preset("hello")
+    assert shown() == [*common, "Hello: softmax and sampling"]
+    lab.workspace.open_preset("worked")
+    assert shown() == [*common, "By hand"]
+    lab.workspace.open_preset("vanishing")
+    assert shown() == common
