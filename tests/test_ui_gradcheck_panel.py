@@ -161,3 +161,17 @@ def test_render(qtbot, key, size):
     scrolls = panel.table.verticalScrollBar().maximum() > 0
     assert scrolls == (key != "worked")  # 304 and 288 rows scroll; the worked example's 3 fit
     assert np.isfinite(panel.model.check.errors).all()
+
+
+def test_the_summary_is_never_squeezed_and_the_columns_fit(qtbot):
+    """In the room the lab's tabs give at 1280×720 every line of the summary shows, no column scrolls."""
+    panel, run, _ = _panel(qtbot, "hello", 0, (1272, 263))
+    run.set_settings(LabSettings(run.settings.learning_rate, window=2))
+    panel.show_lab(run, run.cursor)
+    panel.show()
+    panel.check_now()
+    summary = panel.summary
+    assert summary.height() >= summary.heightForWidth(summary.width())
+    assert summary.text().count("<br>") == 3  # verdict, example, truncation note, method
+    assert panel.table.geometry().top() >= summary.geometry().bottom()
+    assert panel.table.horizontalScrollBar().maximum() == 0

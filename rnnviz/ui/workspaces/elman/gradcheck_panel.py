@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -159,6 +160,8 @@ class GradientCheckPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The verdict and its notes are never squeezed: the table gives up the room and scrolls.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.model = CheckTable()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -168,6 +171,7 @@ class GradientCheckPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
+        self.table.setMinimumHeight(4 * (self.fontMetrics().height() + 4))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._widths = [header.fontMetrics().horizontalAdvance(t) + 40 for t in COLUMNS]
@@ -250,9 +254,18 @@ class GradientCheckPanel(QWidget):
 
     def _spread_columns(self) -> None:
         """The columns at their texts' widths, the room left over shared among them."""
-        spare = max(0, self.table.viewport().width() - sum(self._widths))
+        # Room for the vertical scroll bar is always left: it comes and goes with the rows.
+        room = self.table.width() - 2 * self.table.frameWidth() - \
+            self.table.verticalScrollBar().sizeHint().width()
+        spare = max(0, room - sum(self._widths))
         for column, width in enumerate(self._widths):
             self.table.setColumnWidth(column, width + spare // len(self._widths))
+
+    def _fit_summary(self) -> None:
+        """Lay the panel out again now, not at the next event: a picture taken at once is right."""
+        layout = self.layout()
+        layout.invalidate()
+        layout.activate()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -269,6 +282,7 @@ class GradientCheckPanel(QWidget):
         check = self.model.check
         if check is None or self._checked is None:
             self.summary.setText(IDLE_TEXT)
+            self._fit_summary()
             return
         _, index, cursor, _ = self._checked
         colour = STALE_COLOUR if self.model.stale else \
@@ -281,6 +295,7 @@ class GradientCheckPanel(QWidget):
                      "since. Press Check gradients again.")
         rest = "".join(f"<br>{_escape(line)}" for line in self._lines[1:])
         self.summary.setText(f"{head}<br>{where}{rest}")
+        self._fit_summary()
 
 
 def _escape(text: str) -> str:
