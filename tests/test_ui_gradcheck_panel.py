@@ -175,3 +175,23 @@ def test_the_summary_is_never_squeezed_and_the_columns_fit(qtbot):
     assert summary.text().count("<br>") == 3  # verdict, example, truncation note, method
     assert panel.table.geometry().top() >= summary.geometry().bottom()
     assert panel.table.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("scale, size", [(1.5, (1272, 263)), (2.0, (1912, 420))])
+def test_presentation_mode_scales_the_text_rows_and_columns(qtbot, scale, size):
+    panel, _run, _ = _panel(qtbot, "addition", 0, size)
+    panel.show()
+    panel.check_now()
+    plain_row = panel.table.verticalHeader().defaultSectionSize()
+    plain_width = panel.table.columnWidth(2)
+    panel.set_font_scale(scale)
+    assert panel.font_scale() == scale
+    assert panel.table.verticalHeader().defaultSectionSize() > plain_row
+    assert panel.table.horizontalHeader().font().pointSizeF() == panel.font().pointSizeF()
+    texts = [panel.model.text(r, 2) for r in range(panel.model.rowCount())]
+    assert panel.table.columnWidth(2) >= max(panel.table.fontMetrics().horizontalAdvance(t) for t in texts)
+    assert panel.table.columnWidth(2) >= plain_width
+    assert panel.summary.height() >= panel.summary.heightForWidth(panel.summary.width())
+    panel.grab().toImage().save(f"/tmp/gradcheck_scaled_{scale}.png")
+    panel.set_font_scale(1.0)
+    assert panel.table.verticalHeader().defaultSectionSize() == plain_row

@@ -69,6 +69,9 @@ class CheckTable(QAbstractTableModel):
         self.check: GradientCheck | None = None
         self.order = np.zeros(0, dtype=np.intp)
         self.stale = False
+        #: The font of the worst row (bold, at the table's size).
+        self.bold = QFont()
+        self.bold.setBold(True)
 
     def set_check(self, check: GradientCheck | None) -> None:
         self.beginResetModel()
@@ -124,9 +127,7 @@ class CheckTable(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(STALE_COLOUR if self.stale else theme.INK))
         if role == Qt.ItemDataRole.FontRole and r == self.check.worst:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return QFont(self.bold)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -170,8 +171,9 @@ class GradientCheckPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
-        self.table.setMinimumHeight(4 * (self.fontMetrics().height() + 4))
+        self._base_font = QFont(self.font())
+        self._scale = 1.0
+        self._size_rows()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._widths = [header.fontMetrics().horizontalAdvance(t) + 40 for t in COLUMNS]
@@ -237,6 +239,30 @@ class GradientCheckPanel(QWidget):
             return False
         current = run.network.parameters()
         return all(np.array_equal(current[name], value) for name, value in params.items())
+
+    def set_font_scale(self, scale: float) -> None:
+        """Text *scale* times as large, for presentation mode (rows and columns grow with it)."""
+        scale = theme.check_font_scale(scale)
+        if scale == self._scale:
+            return
+        self._scale = scale
+        self.setFont(theme.scaled_font(self._base_font, scale))
+        self._size_rows()
+        if self.model.check is not None:
+            self._fit_columns()
+        self._fit_summary()
+
+    def font_scale(self) -> float:
+        """The factor set by :meth:`set_font_scale`."""
+        return self._scale
+
+    def _size_rows(self) -> None:
+        self.table.horizontalHeader().setFont(self.font())  # the style gives headers their own
+        height = self.fontMetrics().height() + 4
+        self.table.verticalHeader().setDefaultSectionSize(height)
+        self.table.setMinimumHeight(4 * height)
+        self.model.bold = QFont(self.font())
+        self.model.bold.setBold(True)
 
     def _fit_columns(self) -> None:
         """Each column as wide as its widest text (numbers are never elided; narrow panels scroll)."""
