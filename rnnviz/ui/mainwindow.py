@@ -32,6 +32,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Final
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -383,6 +384,8 @@ class MainWindow(QMainWindow):
 
     def _update_undo(self, *_: object) -> None:
         stack = self.adapter.undo_stack
+        if not shiboken6.isValid(stack):
+            return  # the window is being torn down: its workspaces' stacks go first
         undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
         undo.setEnabled(stack.canUndo())
         redo.setEnabled(stack.canRedo())
