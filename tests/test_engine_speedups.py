@@ -213,3 +213,31 @@ def test_lab_addition_matches_training_with_the_plain_formulas() -> None:
             getattr(net, name).__isub__(eta * params[name])
     for name in names:
         assert same(getattr(run.network, name), getattr(net, name))
+
+
+@pytest.mark.parametrize("clip", [None, Clipping("norm", 0.01), Clipping("value", 0.001),
+                                  Clipping("norm", 0.05, scope="step")])
+def test_full_bptt_training_matches_the_plain_update(clip: Clipping | None) -> None:
+    """train_sequence in full mode (one window: the pass's arrays handed on) makes the
+    update θ − η·g of the plain formulas and reports their numbers."""
+    rng = np.random.default_rng(11)
+    net = ElmanNetwork(2, 16, 1, hidden="sigmoid", output="sigmoid", biases=True, seed=rng)
+    twin = ElmanNetwork(2, 16, 1, hidden="sigmoid", output="sigmoid", biases=True, seed=0)
+    twin.set_parameters(net.copy_parameters())
+    for _ in range(20):
+        x, y = rng.integers(0, 2, (8, 2)).astype(float), rng.integers(0, 2, (8, 1)).astype(float)
+        report = net.train_sequence(x, y, learning_rate=0.7, clipping=clip, record_weights=True)
+        step = clip if clip is not None and clip.scope == "step" else None
+        a, hidden, slope, z, outputs = plain_forward(twin, x, twin.h0)
+        params, _, _, norms, losses = plain_backward(twin, x, hidden, slope, outputs, z, y,
+                                                     None, None, step)
+        arrays = [params[name] for name in twin.parameter_names]
+        if clip is not None and clip.scope == "gradient":
+            arrays, _ = clip.apply(arrays)
+        for name, g in zip(twin.parameter_names, arrays):
+            getattr(twin, name).__isub__(0.7 * g)
+            assert same(getattr(net, name), getattr(twin, name)), name
+            assert same(report.weights[0][name], getattr(twin, name))
+        assert same(report.step_losses, losses) and same(report.delta_norms, norms)
+        assert same(report.hidden, hidden) and same(report.outputs, outputs)
+        assert report.window == 8 and report.updates == 1

@@ -545,6 +545,8 @@ def _train_windows(
     grad_clip = clipping if clipping is not None and clipping.scope == "gradient" else None
     windows = range(0, T, k)
     count = len(windows)
+    if count == 1:  # full BPTT: the pass's own arrays are the report's, nothing to gather
+        return _train_whole(network, x, y, keep, eta, mode, clipping, start, record_weights)
     losses = np.empty(T)
     outputs = np.empty((T, network.n_outputs))
     hidden = np.empty((T + 1, network.n_hidden))
@@ -590,6 +592,46 @@ def _train_windows(
         gradient_norms=gradient_norms,
         clipped=clipped,
         weights=tuple(snapshots),
+    )
+
+
+def _train_whole(
+    network: ElmanNetwork,
+    x: np.ndarray,
+    y: np.ndarray,
+    keep: np.ndarray | None,
+    eta: float,
+    mode: str,
+    clipping: Clipping | None,
+    start: np.ndarray,
+    record_weights: bool,
+) -> TrainingReport:
+    """:func:`_train_windows` for one window holding the whole sequence: the same
+    float operations, the forward and backward passes' arrays handed on uncopied."""
+    step_clip = clipping if clipping is not None and clipping.scope == "step" else None
+    forward = network._forward(x, np.array(start, dtype=np.float64))
+    grads, clipped = network._backward(forward, y, keep, None, step_clip)
+    names = network.parameter_names
+    arrays = [grads.params[name] for name in names]
+    norm = global_norm(arrays)
+    if clipping is not None and clipping.scope == "gradient":
+        arrays, clipped = clipping.apply(arrays)
+    multiply, subtract = np.multiply, np.subtract
+    for name, g in zip(names, arrays):
+        # θ ← θ − η·g in place (views holding the arrays see the update); η·g
+        # into g itself, which nothing else holds
+        param = getattr(network, name)
+        subtract(param, multiply(eta, g, out=g), out=param)
+    return TrainingReport(
+        mode=mode,
+        window=x.shape[0],
+        step_losses=grads.step_losses,
+        outputs=forward.outputs,
+        hidden=forward.hidden,
+        delta_norms=grads.delta_norms,
+        gradient_norms=np.array([norm]),
+        clipped=np.array([clipped]),
+        weights=(network.copy_parameters(),) if record_weights else (),
     )
 
 
