@@ -74,9 +74,9 @@ def test_cell_texts_name_the_cell_and_its_value():
     run = run_at("addition", 3)
     view = weights_view(run)
     w = run.network.w_hh
-    assert view["w_hh"].cell_texts[2][5] == f"W_hh[2,5] = {w[2, 5]:.5g}".replace("-", "−")
+    assert view["w_hh"].cell_texts[2][5] == f"W_hh[3, 6] = {w[2, 5]:.5g}".replace("-", "−")
     d = view["w_hh"].delta[2, 5]
-    assert view["w_hh"].delta_texts[2][5] == f"ΔW_hh[2,5] = {d:+.5g}".replace("-", "−")
+    assert view["w_hh"].delta_texts[2][5] == f"ΔW_hh[3, 6] = {d:+.5g}".replace("-", "−")
     assert value_text(-0.413729) == "−0.41373"
     assert value_text(1.5e-7, signed=True) == "+1.5e−07"
 
@@ -87,7 +87,7 @@ def test_biases_are_columns_named_by_unit_and_zero_biases_say_all_0():
     assert view.names == ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
     b_h = view["b_h"]
     assert b_h.is_bias and b_h.shape == (3, 1) and b_h.label == "b_h"
-    assert b_h.cell_texts[1][0] == f"b_h[1] = {run.network.b_h[1]:.5g}".replace("-", "−")
+    assert b_h.cell_texts[1][0] == f"b_h[2] = {run.network.b_h[1]:.5g}".replace("-", "−")
     if not run.network.b_h.any():
         assert b_h.range_text == "all 0" and b_h.limit == 0
         assert not b_h.scaled().any()
@@ -137,5 +137,5 @@ def test_bad_text_is_one_line_and_changes_nothing(text):
 
 def test_parse_value_accepts_the_true_minus_and_refuses_cells_outside():
     assert parse_value("−0.41373") == -0.41373
-    with pytest.raises(InputError, match=r"W_xh has no cell \[0,2\]"):
+    with pytest.raises(InputError, match=r"W_xh has no cell \[1, 3\]"):
         typed_parameters(weights_view(run_at("addition", 0)), "w_xh", 0, 2, "1")

@@ -148,7 +148,7 @@ def test_hovering_a_cell_names_it_with_its_value(qtbot):
     run = _run("addition", 50)
     panel = _panel(qtbot, run)
     _send(panel, QEvent.Type.MouseMove, _centre(panel, "w_hh", "W", 2, 5))
-    assert panel.status_text() == f"W_hh[2,5] = {run.network.w_hh[2, 5]:.5g}".replace("-", "−")
+    assert panel.status_text() == f"W_hh[3, 6] = {run.network.w_hh[2, 5]:.5g}".replace("-", "−")
     _send(panel, QEvent.Type.MouseMove, _centre(panel, "w_hy", "ΔW", 0, 3))
     assert panel.status_text() == weights_view(run)["w_hy"].delta_texts[0][3]
     _send(panel, QEvent.Type.MouseMove, QPointF(LAB_SIZE[0] - 2, 2))
@@ -173,7 +173,7 @@ def test_double_click_types_a_weight_that_the_run_takes(qtbot):
     assert not editor.isVisible()
     run.set_parameters(typed)
     panel.show_lab(run, run.cursor)
-    assert panel.view["w_hh"].cell_texts[2][5] == "W_hh[2,5] = −0.41373"
+    assert panel.view["w_hh"].cell_texts[2][5] == "W_hh[3, 6] = −0.41373"
 
 
 def test_a_typed_bias_keeps_its_shape(qtbot):
@@ -261,6 +261,6 @@ def test_the_bottom_line_says_which_weight_is_being_typed(qtbot):
     panel.show()
     panel.edit_cell("w_hh", 9, 12)
     value = f"{run.network.w_hh[9, 12]:.5g}".replace("-", "−")
-    assert panel.status_text() == f"typing W_hh[9,12] = {value} · Enter applies, Esc cancels"
+    assert panel.status_text() == f"typing W_hh[10, 13] = {value} · Enter applies, Esc cancels"
     qtbot.keyClick(panel.editor, Qt.Key.Key_Escape)
     assert panel.status_text().endswith(HINT)

@@ -5,7 +5,7 @@ parameter (``W_xh``, ``W_hh``, ``W_hy`` and, when the network has them, the
 biases ``b_h`` and ``b_y``) as a matrix, the change ΔW the last update made
 to it (``state_at(c) − state_at(c − 1)``; none at update 0), the symmetric
 colour range of each (±the largest |value|) and the text of every cell
-(``"W_hh[2,5] = −0.41373"``, indices counted from 0 as in numpy). A bias is a
+(``"W_hh[3, 6] = −0.41373"``, indices counted from 1 as everywhere in the window). A bias is a
 column: one row per unit. :func:`typed_parameters` turns text typed into a
 cell into the full new array, or one clear line of :class:`InputError`.
 """
@@ -45,8 +45,8 @@ class MatrixView:
     delta_limit: float | None
     range_text: str             # "±0.823", or "all 0"
     delta_range_text: str | None
-    cell_texts: tuple[tuple[str, ...], ...]          # "W_hh[2,5] = −0.41373"
-    delta_texts: tuple[tuple[str, ...], ...] | None  # "ΔW_hh[2,5] = +0.0012346"
+    cell_texts: tuple[tuple[str, ...], ...]          # "W_hh[3, 6] = −0.41373"
+    delta_texts: tuple[tuple[str, ...], ...] | None  # "ΔW_hh[3, 6] = +0.0012346"
     is_bias: bool
 
     @property
@@ -90,8 +90,9 @@ def value_text(value: float, *, signed: bool = False) -> str:
 
 
 def cell_name(label: str, row: int, column: int, is_bias: bool) -> str:
-    """``"W_hh[2,5]"``, or ``"b_h[3]"`` for a bias (indices from 0, as in numpy)."""
-    return f"{label}[{row}]" if is_bias else f"{label}[{row},{column}]"
+    """``"W_hh[3, 6]"`` for row 2, column 5, or ``"b_h[4]"`` for a bias: counted from 1, as
+    everywhere the window names a unit or a weight (the gradient check, the carry units, steps)."""
+    return f"{label}[{row + 1}]" if is_bias else f"{label}[{row + 1}, {column + 1}]"
 
 
 def colour_limit(values: np.ndarray) -> float:
@@ -170,7 +171,7 @@ def typed_parameters(view: WeightsView, name: str, row: int, column: int,
     value = parse_value(text)
     rows, columns = matrix.shape
     if not (0 <= row < rows and 0 <= column < columns):
-        raise InputError(f"{matrix.label} has no cell [{row},{column}]")
+        raise InputError(f"{matrix.label} has no cell [{row + 1}, {column + 1}]")
     new = matrix.values.copy()
     new[row, column] = value
     return {name: new.reshape(-1) if matrix.is_bias else new}
