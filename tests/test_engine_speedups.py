@@ -241,3 +241,17 @@ def test_full_bptt_training_matches_the_plain_update(clip: Clipping | None) -> N
         assert same(report.step_losses, losses) and same(report.delta_norms, norms)
         assert same(report.hidden, hidden) and same(report.outputs, outputs)
         assert report.window == 8 and report.updates == 1
+
+
+def test_each_thread_has_its_own_row_kernel() -> None:
+    """A row kernel keeps scratch arrays, so a thread never shares another's."""
+    import threading
+
+    act = Activation("sigmoid", 1.0)
+    here = act.row_kernel(16)
+    assert act.row_kernel(16) is here  # made once per activation, size and thread
+    other = []
+    thread = threading.Thread(target=lambda: other.append(act.row_kernel(16)))
+    thread.start()
+    thread.join()
+    assert other[0] is not here

@@ -93,10 +93,13 @@ def _matrix(name: str, value: object, width: int, rows: int | None = None) -> np
 
     A 1-D array is accepted when *width* is 1 (a sequence of scalars).
     """
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be numbers") from None
+    if type(value) is np.ndarray and value.dtype == np.float64:
+        array = value.copy()  # what np.array(value, dtype=np.float64) gives, sooner
+    else:
+        try:
+            array = np.array(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(f"{name} must be numbers") from None
     if array.ndim == 1 and width == 1:
         array = array.reshape(-1, 1)
     if array.ndim != 2 or array.shape[1] != width:

@@ -19,7 +19,7 @@ from typing import Final
 
 import numpy as np
 
-from rnnviz.engine.activations import Activation
+from rnnviz.engine.activations import Activation, sigmoid_array
 
 #: Output functions, the default first.
 OUTPUTS: Final[tuple[str, ...]] = ("sigmoid", "linear", "softmax")
@@ -37,6 +37,8 @@ def _sigmoid(gain: float) -> Activation:
 def output_values(z: np.ndarray, output: str, gain: float) -> np.ndarray:
     """``ŷ_t = g(z_t)`` for every row of *z*; *gain* is used by the sigmoid only."""
     if output == "sigmoid":
+        if z.dtype == np.float64 and z.ndim:
+            return sigmoid_array(gain, z)  # the output sigmoid's inner factor is its gain
         return _sigmoid(gain)(z)
     if output == "linear":
         return z.copy()
@@ -83,7 +85,9 @@ def output_errors(
     else:
         g = (2.0 * squared_error_factor) * (outputs - y)
         if output == "sigmoid":
-            eps = g * (gain * outputs * (1.0 - outputs))
+            # gain·ŷ is ŷ for a gain of 1: that multiplication changes no float
+            scaled = outputs if gain == 1.0 else gain * outputs
+            eps = g * (scaled * (1.0 - outputs))
         elif output == "linear":
             eps = g
         else:
