@@ -612,7 +612,7 @@ def _train_whole(
     """:func:`_train_windows` for one window holding the whole sequence: the same
     float operations, the forward and backward passes' arrays handed on uncopied."""
     step_clip = clipping if clipping is not None and clipping.scope == "step" else None
-    forward = network._forward(x, np.array(start, dtype=np.float64))
+    forward = network._forward(x, start)  # only read: its values become h_0 of the pass
     grads, clipped = network._backward(forward, y, keep, None, step_clip)
     names = network.parameter_names
     arrays = [grads.params[name] for name in names]
