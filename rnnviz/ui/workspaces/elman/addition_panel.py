@@ -26,7 +26,6 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
-    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,6 +51,7 @@ from rnnviz.present.lab_addition import (
 )
 from rnnviz.runs.lab import LabRun
 from rnnviz.ui import theme
+from rnnviz.ui.workspaces.elman.lab_panel import LabPanel
 
 __all__ = ["AdditionPanel", "BitGrid", "carry_text"]
 
@@ -236,15 +236,13 @@ def carry_text(tracking: CarryTracking) -> str:
             f"seeded pairs: {units}").replace("-", MINUS)
 
 
-class AdditionPanel(QWidget):
+class AdditionPanel(LabPanel):
     """The addition preset's sum, probe and carry units for the example on screen."""
 
     def __init__(self, tell: Callable[[str], None]) -> None:
         super().__init__()
         self._tell = tell
         self._font_scale = 1.0
-        self._shown: tuple[LabRun, int] | None = None
-        self._stale = False
         self._run: LabRun | None = None
         self._index = 0
         self.view: AdditionView | None = None
@@ -309,22 +307,6 @@ class AdditionPanel(QWidget):
             for t in range(steps):
                 self.flip.addItem(f"{operand}, bit {t + 1}", f"{operand}:{t}")
         self.flip.blockSignals(False)
-
-    def show_lab(self, run: LabRun, example_index: int) -> None:
-        """Show pair *example_index* of *run* added by its current network.
-
-        A hidden panel (another tab in front) only notes them and works them out when it is shown.
-        """
-        self._shown = (run, example_index)
-        self._stale = not self.isVisible()
-        if not self._stale:
-            self._show(run, example_index)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale and self._shown is not None:
-            self._stale = False
-            self._show(*self._shown)
 
     def _show(self, run: LabRun, example_index: int) -> None:
         self._run, self._index = run, example_index

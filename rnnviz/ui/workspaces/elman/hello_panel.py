@@ -24,7 +24,6 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
-    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -50,6 +49,7 @@ from rnnviz.present.lab_hello import (
 from rnnviz.runs.lab import LabRun
 from rnnviz.ui import theme
 from rnnviz.ui.workspaces.elman.addition_panel import muted
+from rnnviz.ui.workspaces.elman.lab_panel import LabPanel
 
 __all__ = ["HelloPanel", "SoftmaxBars"]
 
@@ -140,15 +140,13 @@ class SoftmaxBars(QWidget):
         painter.end()
 
 
-class HelloPanel(QWidget):
+class HelloPanel(LabPanel):
     """The hello preset's softmax at every step and its free-running text."""
 
     def __init__(self, tell: Callable[[str], None]) -> None:
         super().__init__()
         self._tell = tell
         self._font_scale = 1.0
-        self._shown: tuple[LabRun, int] | None = None
-        self._stale = False
         self._run: LabRun | None = None
         self.view: HelloView | None = None
         self.generation: Generation | None = None
@@ -217,22 +215,6 @@ class HelloPanel(QWidget):
                        self.greedy, self.bars, self.bars_note):
             widget.setVisible(available)
         self.note.setVisible(not available)
-
-    def show_lab(self, run: LabRun, example_index: int) -> None:
-        """Show the softmax of example *example_index* and text written by *run*'s current network.
-
-        A hidden panel (another tab in front) only notes them and works them out when it is shown.
-        """
-        self._shown = (run, example_index)
-        self._stale = not self.isVisible()
-        if not self._stale:
-            self._show(run, example_index)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale and self._shown is not None:
-            self._stale = False
-            self._show(*self._shown)
 
     def _show(self, run: LabRun, example_index: int) -> None:
         self._run = run
