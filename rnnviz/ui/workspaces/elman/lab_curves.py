@@ -109,6 +109,10 @@ class LossPlot(pg.PlotWidget):
         low = float(np.nanmin(finite)) if np.isfinite(finite).any() else 0.0
         self.clips.setData(x[marks], np.full(marks.size, low))
         self.cursor_line.setValue(cursor)
+        # Updates are whole numbers: while few, label each one rather than 1.2, 1.4, …
+        bottom = self.getPlotItem().getAxis("bottom")
+        bottom.setTicks([[(float(u), str(u)) for u in range(1, losses.size + 1)]]
+                        if 0 < losses.size <= MAX_STEP_LABELS else None)
 
     def show_twin(self, losses: np.ndarray | None) -> None:
         """The twin run's running mean of the loss, dashed (none: hidden); the title says "twin"."""
