@@ -61,6 +61,13 @@ def _set(item, x: np.ndarray, y: np.ndarray) -> None:
         item.setData(x, np.where(keep, y, np.nan), connect="finite")
 
 
+def _retitle(plot: pg.PlotWidget, text: str) -> None:
+    """Set *plot*'s title only when it changes: a new title lays the whole plot out again."""
+    if plot.shown_title != text:
+        plot.shown_title = text
+        plot.getPlotItem().setTitle(text, size="10pt")
+
+
 def _legend_title(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
     """A plot title that is its own legend: *title*, then each (colour, mark, text) in its colour.
 
@@ -95,6 +102,8 @@ class LossPlot(pg.PlotWidget):
         item.addItem(self.clips)
         self.twin = item.plot(pen=pg.mkPen(TWIN_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self._title = item.titleLabel.text
+        #: The title as last set by a show_… method (None: the one from the start).
+        self.shown_title: str | None = None
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.CURSOR, width=1,
                                                               style=pg.QtCore.Qt.PenStyle.DashLine))
         item.addItem(self.cursor_line)
@@ -116,14 +125,13 @@ class LossPlot(pg.PlotWidget):
 
     def show_twin(self, losses: np.ndarray | None) -> None:
         """The twin run's running mean of the loss, dashed (none: hidden); the title says "twin"."""
-        item = self.getPlotItem()
         if losses is None:
             self.twin.setData([], [])
-            item.setTitle(self._title, size="10pt")
+            _retitle(self, self._title)
             return
         x = np.arange(1, losses.size + 1, dtype=np.float64)
         _set(self.twin, x, running_mean(np.where(np.isfinite(losses), losses, 0.0)))
-        item.setTitle(self._title + f'&nbsp; <span style="color:{TWIN_COLOUR}">┅ twin</span>', size="10pt")
+        _retitle(self, self._title + f'&nbsp; <span style="color:{TWIN_COLOUR}">┅ twin</span>')
 
 
 class FlowPlot(pg.PlotWidget):
@@ -153,6 +161,8 @@ class FlowPlot(pg.PlotWidget):
         self.twin = item.plot(pen=pg.mkPen(TWIN_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.full = item.plot(pen=pg.mkPen(FULL_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DotLine))
         self._title = item.titleLabel.text
+        #: The title as last set by a show_… method (None: the one from the start).
+        self.shown_title: str | None = None
         self.window_region = pg.LinearRegionItem(movable=False, brush=QColor(0, 0, 0, 18),
                                                  pen=pg.mkPen(None))
         self.window_region.hide()
@@ -160,15 +170,14 @@ class FlowPlot(pg.PlotWidget):
 
     def show_full(self, flow: FlowSeries | None) -> None:
         """With truncation, the full gradient's ‖∂L/∂h_t‖ dotted beside the truncated one (none: hidden)."""
-        item = self.getPlotItem()
         if flow is None:
             self.full.setData([], [])
-            item.setTitle(self._title, size="10pt")
+            _retitle(self, self._title)
             return
         grads = np.asarray(flow.grad_norms, dtype=np.float64)
         _set(self.full, np.asarray(flow.steps, dtype=np.float64),
              np.where(np.isfinite(grads) & (grads > 0), grads, np.nan))
-        item.setTitle(self._title + f'&nbsp; <span style="color:{FULL_COLOUR}">┈ full BPTT</span>', size="10pt")
+        _retitle(self, self._title + f'&nbsp; <span style="color:{FULL_COLOUR}">┈ full BPTT</span>')
 
     def show_twin(self, flow: FlowSeries | None) -> None:
         """The twin run's ‖∂L/∂h_t‖ for the same example, dashed (none: hidden)."""
