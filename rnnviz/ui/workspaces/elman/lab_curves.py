@@ -96,7 +96,8 @@ class LossPlot(pg.PlotWidget):
         item.setDownsampling(auto=True, mode="peak")
         self.setMinimumSize(220, 140)
         item.getAxis("left").enableAutoSIPrefix(False)
-        self.loss = item.plot(pen=pg.mkPen(LOSS_COLOUR, width=1))
+        self.loss = item.plot(pen=pg.mkPen(LOSS_COLOUR, width=1), symbolSize=6, symbolPen=None,
+                              symbolBrush=LOSS_COLOUR)
         self.mean = item.plot(pen=pg.mkPen(MEAN_COLOUR, width=1))
         self.clips = pg.ScatterPlotItem(symbol="t1", size=7, pen=None, brush=pg.mkBrush(CLIP_COLOUR))
         item.addItem(self.clips)
@@ -118,10 +119,12 @@ class LossPlot(pg.PlotWidget):
         low = float(np.nanmin(finite)) if np.isfinite(finite).any() else 0.0
         self.clips.setData(x[marks], np.full(marks.size, low))
         self.cursor_line.setValue(cursor)
-        # Updates are whole numbers: while few, label each one rather than 1.2, 1.4, …
+        # Updates are whole numbers: while few, label each one rather than 1.2, 1.4, …,
+        # and mark each loss with a dot (one update alone is a line of one point: nothing).
+        few = 0 < losses.size <= MAX_STEP_LABELS
         bottom = self.getPlotItem().getAxis("bottom")
-        bottom.setTicks([[(float(u), str(u)) for u in range(1, losses.size + 1)]]
-                        if 0 < losses.size <= MAX_STEP_LABELS else None)
+        bottom.setTicks([[(float(u), str(u)) for u in range(1, losses.size + 1)]] if few else None)
+        self.loss.setSymbol("o" if few else None)
 
     def show_twin(self, losses: np.ndarray | None) -> None:
         """The twin run's running mean of the loss, dashed (none: hidden); the title says "twin"."""
