@@ -19,7 +19,6 @@ from typing import Final
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QFontMetrics,
     QMouseEvent,
     QPainter,
@@ -242,7 +241,6 @@ class AdditionPanel(LabPanel):
     def __init__(self, tell: Callable[[str], None]) -> None:
         super().__init__()
         self._tell = tell
-        self._font_scale = 1.0
         self._run: LabRun | None = None
         self._index = 0
         self.view: AdditionView | None = None
@@ -279,18 +277,6 @@ class AdditionPanel(LabPanel):
         layout.addWidget(self.carry)
         layout.addStretch(1)  # extra height goes below the carry line, not between it and the grid
         self._set_available(False)
-
-    def set_font_scale(self, scale: float) -> None:
-        """Text *scale* times as large (grid, controls and lines), for presentation mode."""
-        scale = theme.check_font_scale(scale)
-        if scale == self._font_scale:
-            return
-        self._font_scale = scale
-        self.setFont(QFont() if scale == 1.0 else theme.scaled_font(QFont(), scale))
-
-    def font_scale(self) -> float:
-        """The factor set by :meth:`set_font_scale`."""
-        return self._font_scale
 
     def _set_available(self, available: bool) -> None:
         for widget in (self.flip, self.flip_label, self.hint, self.grid, self.carry):

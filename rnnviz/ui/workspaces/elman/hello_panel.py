@@ -146,7 +146,6 @@ class HelloPanel(LabPanel):
     def __init__(self, tell: Callable[[str], None]) -> None:
         super().__init__()
         self._tell = tell
-        self._font_scale = 1.0
         self._run: LabRun | None = None
         self.view: HelloView | None = None
         self.generation: Generation | None = None
@@ -197,18 +196,6 @@ class HelloPanel(LabPanel):
         self.temperature.valueChanged.connect(self._regenerate)
         self.seed.valueChanged.connect(self._regenerate)
         self._set_available(False)
-
-    def set_font_scale(self, scale: float) -> None:
-        """Text *scale* times as large (grid, controls and lines), for presentation mode."""
-        scale = theme.check_font_scale(scale)
-        if scale == self._font_scale:
-            return
-        self._font_scale = scale
-        self.setFont(QFont() if scale == 1.0 else theme.scaled_font(QFont(), scale))
-
-    def font_scale(self) -> float:
-        """The factor set by :meth:`set_font_scale`."""
-        return self._font_scale
 
     def _set_available(self, available: bool) -> None:
         for widget in (self.free_label, self.temperature, self.seed_label, self.seed, self.sampled,

@@ -17,6 +17,7 @@ one example. What it adds:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
@@ -122,7 +123,7 @@ class LabAdapter(RunAdapter):
     def scale_to_radius(self, radius: float) -> None:
         """The vanish/explode knob: scale W_hh at the cursor so its spectral radius is *radius*."""
         current = self.lab.spectral_radius()
-        if not radius > 0 or radius != radius or radius == float("inf"):
+        if not (math.isfinite(radius) and radius > 0):
             raise InputError(f"the spectral radius must be a number above 0, not {radius!r}")
         if current == 0:
             raise InputError("W_hh is all zeros: no scale gives it another spectral radius")

@@ -11,16 +11,18 @@ comes from :mod:`rnnviz.present.lab` on the run's current parameters.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Final
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QGroupBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from rnnviz.engine.clipping import Clipping
 from rnnviz.engine.errors import InputError
 from rnnviz.present.format import format_number
 from rnnviz.present.lab import backward_stages, flow_series, unrolled_state
-from rnnviz.runs.lab import LabRun
+from rnnviz.runs.lab import LabRun, LabSettings
 from rnnviz.tasks.lab_presets import PRESETS
 from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change
@@ -288,12 +290,8 @@ class ElmanWorkspace:
         self.adapter.shutdown()
 
 
-def twin_settings(settings, threshold: float):
+def twin_settings(settings: LabSettings, threshold: float) -> LabSettings:
     """The twin's settings: the same, with clipping off if it is on and by global norm at *threshold* if off."""
-    from dataclasses import replace
-
-    from rnnviz.engine.clipping import Clipping
-
     clipping = Clipping(kind="norm", threshold=threshold) if settings.clipping is None else None
     return replace(settings, clipping=clipping)
 
