@@ -12,7 +12,7 @@ from typing import Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from rnnviz.present.lab import FlowSeries
@@ -32,6 +32,8 @@ TWIN_COLOUR: Final[str] = "#2e9a2e"
 GRAD_COLOUR: Final[str] = "#1f4e9a"
 FACTOR_COLOUR: Final[str] = theme.POSITIVE
 PRODUCT_COLOUR: Final[str] = theme.NEGATIVE
+#: The title's (and so the legend's) size at font scale 1, in points.
+TITLE_PT: Final[float] = 10.0
 
 
 def running_mean(values: np.ndarray, window: int = MEAN_WINDOW) -> np.ndarray:
@@ -62,11 +64,11 @@ def _set(item, x: np.ndarray, y: np.ndarray) -> None:
         item.setData(x, np.where(keep, y, np.nan), connect="finite")
 
 
-def _retitle(plot: pg.PlotWidget, text: str) -> None:
+def _retitle(plot: _LabPlot, text: str) -> None:
     """Set *plot*'s title only when it changes: a new title lays the whole plot out again."""
     if plot.shown_title != text:
         plot.shown_title = text
-        plot.getPlotItem().setTitle(text, size="10pt")
+        plot.getPlotItem().setTitle(text, size=f"{TITLE_PT * plot.font_scale():g}pt")
 
 
 def _cache_axes(plot: pg.PlotWidget) -> None:
@@ -86,33 +88,68 @@ def _legend_title(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
     return f'<span style="color:#303030">{html.escape(title)}:</span>&nbsp; {marks}'
 
 
-class LossPlot(pg.PlotWidget):
-    """Loss per update and its running mean; a red tick under every clipped update; the cursor."""
+class _LabPlot(pg.PlotWidget):
+    """What both lab plots share: a title that is its own legend, cached axes, a font scale."""
 
-    def __init__(self) -> None:
+    #: The axes whose text the font scale sizes.
+    SIDES: tuple[str, ...] = ("left", "bottom")
+
+    def __init__(self, title: str, axis_names: dict[str, str]) -> None:
         super().__init__(background="w")
         item = self.getPlotItem()
-        item.setTitle(_legend_title("loss per update", (
-            (LOSS_COLOUR, "━", "the example's"), (MEAN_COLOUR, "━", f"mean of the last {MEAN_WINDOW}"),
-            (CLIP_COLOUR, "▲", "clipped"))), size="10pt")
-        item.setLabel("left", "loss")
-        item.setLabel("bottom", "update")
+        self._font_scale = 1.0
+        item.setTitle(title, size=f"{TITLE_PT:g}pt")
+        for side, text in axis_names.items():
+            item.setLabel(side, text)
+        self._axis_names = dict(axis_names)
+        #: The title as first set (a show_… method adds to it).
+        self._title = item.titleLabel.text
+        #: The title as last set by a show_… method (None: the one from the start).
+        self.shown_title: str | None = None
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setMenuEnabled(False)
         item.hideButtons()
+        item.getAxis("left").enableAutoSIPrefix(False)
+        self.setMinimumSize(220, 140)
+
+    def set_font_scale(self, scale: float) -> None:
+        """Text *scale* times as large (ticks, axis names, the title and its legend); 1.0 is the normal look."""
+        scale = theme.check_font_scale(scale)
+        if scale == self._font_scale:
+            return
+        self._font_scale = scale
+        font = theme.scaled_font(QFont(), scale)
+        points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
+        item = self.getPlotItem()
+        for side in self.SIDES:
+            axis = item.getAxis(side)
+            axis.setTickFont(font)
+            axis.setLabel(self._axis_names[side], **{"font-size": f"{points:g}pt"})
+        title = self.shown_title if self.shown_title is not None else self._title
+        self.shown_title = None
+        _retitle(self, title)
+
+    def font_scale(self) -> float:
+        """The factor set by :meth:`set_font_scale`."""
+        return self._font_scale
+
+
+class LossPlot(_LabPlot):
+    """Loss per update and its running mean; a red tick under every clipped update; the cursor."""
+
+    def __init__(self) -> None:
+        super().__init__(_legend_title("loss per update", (
+            (LOSS_COLOUR, "━", "the example's"), (MEAN_COLOUR, "━", f"mean of the last {MEAN_WINDOW}"),
+            (CLIP_COLOUR, "▲", "clipped"))), {"left": "loss", "bottom": "update"})
+        item = self.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        self.setMinimumSize(220, 140)
-        item.getAxis("left").enableAutoSIPrefix(False)
         self.loss = item.plot(pen=pg.mkPen(LOSS_COLOUR, width=1), symbolSize=6, symbolPen=None,
                               symbolBrush=LOSS_COLOUR)
         self.mean = item.plot(pen=pg.mkPen(MEAN_COLOUR, width=1))
         self.clips = pg.ScatterPlotItem(symbol="t1", size=7, pen=None, brush=pg.mkBrush(CLIP_COLOUR))
         item.addItem(self.clips)
         self.twin = item.plot(pen=pg.mkPen(TWIN_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
-        self._title = item.titleLabel.text
-        #: The title as last set by a show_… method (None: the one from the start).
-        self.shown_title: str | None = None
         _cache_axes(self)
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.CURSOR, width=1,
                                                               style=pg.QtCore.Qt.PenStyle.DashLine))
@@ -146,23 +183,15 @@ class LossPlot(pg.PlotWidget):
         _retitle(self, self._title + f'&nbsp; <span style="color:{TWIN_COLOUR}">┅ twin</span>')
 
 
-class FlowPlot(pg.PlotWidget):
+class FlowPlot(_LabPlot):
     """‖∂L/∂h_t‖ against the step, on a log axis, with the per-step factor and its running product."""
 
     def __init__(self) -> None:
-        super().__init__(background="w")
-        item = self.getPlotItem()
-        item.setTitle(_legend_title("back through the example", (
+        super().__init__(_legend_title("back through the example", (
             (GRAD_COLOUR, "●", "‖∂L/∂h_t‖"), (FACTOR_COLOUR, "●", "‖diag f′(a_t)·W_hhᵀ‖"),
-            (PRODUCT_COLOUR, "┅", "their running product"))), size="10pt")
-        item.setLabel("left", "norm (log scale)")
-        item.setLabel("bottom", "step t")
-        item.showGrid(x=True, y=True, alpha=0.15)
-        item.setMenuEnabled(False)
-        item.hideButtons()
+            (PRODUCT_COLOUR, "┅", "their running product"))), {"left": "norm (log scale)", "bottom": "step t"})
+        item = self.getPlotItem()
         item.setLogMode(y=True)
-        item.getAxis("left").enableAutoSIPrefix(False)
-        self.setMinimumSize(220, 140)
         symbol = dict(symbol="o", symbolSize=5)
         self.grad = item.plot(pen=pg.mkPen(GRAD_COLOUR, width=1), symbolBrush=GRAD_COLOUR,
                               symbolPen=None, **symbol)
@@ -172,9 +201,6 @@ class FlowPlot(pg.PlotWidget):
                                               style=pg.QtCore.Qt.PenStyle.DashLine))
         self.twin = item.plot(pen=pg.mkPen(TWIN_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.full = item.plot(pen=pg.mkPen(FULL_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DotLine))
-        self._title = item.titleLabel.text
-        #: The title as last set by a show_… method (None: the one from the start).
-        self.shown_title: str | None = None
         self.window_region = pg.LinearRegionItem(movable=False, brush=QColor(0, 0, 0, 18),
                                                  pen=pg.mkPen(None))
         self.window_region.hide()
