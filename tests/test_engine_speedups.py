@@ -255,3 +255,53 @@ def test_each_thread_has_its_own_row_kernel() -> None:
     thread.start()
     thread.join()
     assert other[0] is not here
+
+
+def plain_row_norms(matrix: np.ndarray) -> np.ndarray:
+    """row_norms as it was: numpy's min and max decide whether the plain sums are exact."""
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
+        if norms.size == 0 or (1e-145 < norms.min() and norms.max() < 1e145):
+            return norms
+        big = np.abs(matrix).max(axis=1) if matrix.shape[1] else np.zeros(matrix.shape[0])
+        divisor = np.where((big > 0) & np.isfinite(big), big, 1.0)[:, None]
+        scaled = matrix / divisor
+        safe = divisor[:, 0] * np.sqrt(np.einsum("ij,ij->i", scaled, scaled))
+        safe[np.isinf(big)] = np.inf
+        return safe
+
+
+@pytest.mark.parametrize("rows", [8, 64, 65, 300])
+def test_row_norms_match_the_plain_formula_on_special_rows(rows: int) -> None:
+    """Short tables are checked against the bounds in Python, long ones by numpy:
+    either way the norms are the plain formula's, NaN, infinity, huge and tiny rows included."""
+    rng = np.random.default_rng(rows)
+    specials = [np.nan, np.inf, -np.inf, 1e200, 1e-200, 0.0, -0.0, 1e-150, 1e150]
+    for special in [None, *specials]:
+        matrix = rng.normal(size=(rows, 16))
+        if special is not None:
+            matrix[rng.integers(rows)] = special
+            matrix[rng.integers(rows), rng.integers(16)] = special
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            assert same(row_norms(matrix), plain_row_norms(matrix)), special
+    assert same(row_norms(np.empty((0, 4))), plain_row_norms(np.empty((0, 4))))
+
+
+def test_training_does_not_change_or_keep_the_callers_arrays() -> None:
+    """train_sequence reads the caller's inputs and targets uncopied: it must not write
+    them, and its report must hold none of them (a later change of theirs changes nothing)."""
+    net = ElmanNetwork(2, 4, 1, hidden="sigmoid", seed=3)
+    x = np.random.default_rng(0).uniform(size=(6, 2))
+    y = np.random.default_rng(1).uniform(size=(6, 1))
+    x0, y0 = x.copy(), y.copy()
+    report = net.train_sequence(x, y, learning_rate=0.5)
+    kept = [report.step_losses.copy(), report.outputs.copy(), report.hidden.copy()]
+    assert same(x, x0) and same(y, y0)
+    x[...] = 7.0
+    y[...] = 7.0
+    assert all(same(a, b) for a, b in zip(kept, [report.step_losses, report.outputs, report.hidden]))
+    strided = np.asfortranarray(x0)  # not C-ordered: copied, so the same numbers as C-ordered
+    twin = ElmanNetwork(2, 4, 1, hidden="sigmoid", seed=3)
+    again = twin.train_sequence(strided, y0, learning_rate=0.5)
+    fresh = ElmanNetwork(2, 4, 1, hidden="sigmoid", seed=3)
+    assert same(again.step_losses, fresh.train_sequence(x0, y0, learning_rate=0.5).step_losses)

@@ -83,18 +83,27 @@ MAX_UNITS: Final[int] = 2048
 #: sigmoid or tanh unit; beyond about 1e307 numpy cannot even draw them.
 MAX_INIT_SCALE: Final[float] = 1000.0
 
+#: ``np.dot`` without its dispatcher: numpy's C function itself (the same gemv
+#: call and floats), for the passes' per-step products, where numpy has one.
+_dot = getattr(np.dot, "_implementation", np.dot)
+
 #: Parameter names in a fixed order (biases only when the network has them).
 WEIGHT_NAMES: Final[tuple[str, ...]] = ("w_xh", "w_hh", "w_hy")
 BIAS_NAMES: Final[tuple[str, ...]] = ("b_h", "b_y")
 
 
-def _matrix(name: str, value: object, width: int, rows: int | None = None) -> np.ndarray:
+def _matrix(name: str, value: object, width: int, rows: int | None = None,
+            *, copy: bool = True) -> np.ndarray:
     """*value* as a finite float64 array of shape (rows, width).
 
-    A 1-D array is accepted when *width* is 1 (a sequence of scalars).
+    A 1-D array is accepted when *width* is 1 (a sequence of scalars). With
+    ``copy=False`` a float64 array is used as it is, not copied: for callers
+    that only read it and keep nothing of it (a C-ordered one; others are copied).
     """
     if type(value) is np.ndarray and value.dtype == np.float64:
-        array = value.copy()  # what np.array(value, dtype=np.float64) gives, sooner
+        # what np.array(value, dtype=np.float64) gives, sooner; a C-ordered
+        # array as it is when no copy is wanted (the products see the same layout)
+        array = value if not copy and value.flags.c_contiguous else value.copy()
     else:
         try:
             array = np.array(value, dtype=np.float64)
@@ -305,12 +314,14 @@ class ElmanNetwork:
         # np.dot and np.matmul make the same BLAS call (gemv) for a matrix and
         # a vector; dot's is the shorter way there.
         put = act.row_kernel(H)
-        dot, add = np.dot, np.add
+        dot, add = _dot, np.add
         w_hh, drive = self.w_hh, np.empty(H)
-        for at, previous, h in zip(a, hidden, hidden[1:]):
+        previous = hidden[0]
+        for at, h in zip(a, hidden[1:]):
             dot(w_hh, previous, out=drive)
             add(at, drive, out=at)
             put(at, h)
+            previous = h
         slope = act.derivative_from_output(hidden[1:])
         z = hidden[1:] @ self.w_hy.T
         if self.biases:
@@ -419,7 +430,7 @@ class ElmanNetwork:
         carried = zero
         back = np.empty(H)
         any_clipped = False
-        dot, add, multiply = np.dot, np.add, np.multiply
+        dot, add, multiply = _dot, np.add, np.multiply
         rows = zip(range(T - 1, -1, -1), deltas[::-1], slope[::-1], from_output[::-1])
         for t, d, f_slope, from_out in rows:
             if window is not None and (t + 1) % window == 0:
@@ -497,9 +508,10 @@ class ElmanNetwork:
         -------
         TrainingReport
         """
-        x = _matrix("the inputs", inputs, self.n_inputs)
+        # Read only, and nothing the report holds is a view of them: no copies.
+        x = _matrix("the inputs", inputs, self.n_inputs, copy=False)
         T = x.shape[0]
-        y = _matrix("the targets", targets, self.n_outputs, T)
+        y = _matrix("the targets", targets, self.n_outputs, T, copy=False)
         keep = _mask(mask, T)
         eta = finite_number("the learning rate", learning_rate, positive=True)
         mode = choice("learning mode", mode, BPTT_MODES)

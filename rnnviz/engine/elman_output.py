@@ -20,6 +20,7 @@ from typing import Final
 import numpy as np
 
 from rnnviz.engine.activations import Activation, sigmoid_array
+from rnnviz.engine.clipping import fast_einsum as einsum  # np.einsum's C function: the same floats
 
 #: Output functions, the default first.
 OUTPUTS: Final[tuple[str, ...]] = ("sigmoid", "linear", "softmax")
@@ -58,13 +59,13 @@ def step_losses(
     """``L_t`` for every step, from the outputs ``ŷ_t`` and their pre-activations ``z_t``."""
     if loss == "squared":
         diff = outputs - y
-        losses = squared_error_factor * np.einsum("ij,ij->i", diff, diff)
+        losses = squared_error_factor * einsum("ij,ij->i", diff, diff)
     else:
         # log-softmax from the pre-activations: exact and overflow-free,
         # unlike log(ŷ) when ŷ underflows to 0.
         top = z.max(axis=1, keepdims=True)
         log_y = z - top - np.log(np.exp(z - top).sum(axis=1, keepdims=True))
-        losses = -np.einsum("ij,ij->i", y, log_y)
+        losses = -einsum("ij,ij->i", y, log_y)
     return losses if keep is None else losses * keep
 
 
@@ -92,5 +93,5 @@ def output_errors(
             eps = g
         else:
             # softmax Jacobian diag(ŷ) − ŷŷᵀ applied to g
-            eps = outputs * (g - np.einsum("ij,ij->i", g, outputs)[:, None])
+            eps = outputs * (g - einsum("ij,ij->i", g, outputs)[:, None])
     return eps if keep is None else eps * keep[:, None]
