@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from rnnviz.io import sessionfile
-from rnnviz.ui import theme
+from rnnviz.ui import theme, workspaces
 
 #: Text and markers grow by this factor in presentation mode on a canvas up
 #: to REFERENCE_HEIGHT pixels tall, and in proportion on a taller one (a
@@ -482,6 +482,8 @@ class Presentation(QObject):
         self._saved: dict[str, object] = {}
         self._caption_in_presentation = True
         self.scale = 1.0
+        # The workspace told it is in presentation mode (see _present_workspace).
+        self._presented: object | None = None
         self.full_screen = QGuiApplication.platformName() not in ("offscreen", "minimal", "vnc")
         # Set while the window waits for the window manager's resize, with
         # painting off; the timer ends the wait when no resize comes.
@@ -787,7 +789,19 @@ class Presentation(QObject):
             w.status.setFont(QFont())  # back to the inherited font
         else:
             w.status.setFont(theme.scaled_font(w.font(), scale))
+        self._present_workspace()
         self._update_fonts()
+
+    def _present_workspace(self) -> None:
+        """Let the workspace shown lay itself out for presentation mode, or back (its optional hook)."""
+        shown = getattr(self._window, "workspace", None)
+        presented = self._presented
+        if presented is not None and presented is not shown:
+            workspaces.set_presentation(presented, False, 1.0)
+        on = self.active and self.scale != 1.0
+        self._presented = shown if on else None
+        if shown is not None:
+            workspaces.set_presentation(shown, on, self.scale)
 
     # -- canvas, keys, caption -------------------------------------------------------
     def set_canvas_size(self, size: tuple[int, int] | None) -> None:

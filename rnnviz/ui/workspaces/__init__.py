@@ -36,7 +36,13 @@ What a kind gives
   ``restore_state(settings)`` and ``save_state(settings)`` — its settings
   and layout, for Edit ▸ Restore defaults and the next start;
 * ``fit_views()`` — the whole run in view, for a fresh picture;
-* ``shutdown()`` — stop its timers when the window closes.
+* ``shutdown()`` — stop its timers when the window closes;
+* optionally ``set_presentation(on, scale)`` — lay its views out for
+  presentation mode (True, with text *scale* times as large) or back
+  (False, 1.0): hide or shrink its controls, give the views the room. The
+  shell calls it through :func:`set_presentation` each time presentation
+  mode starts, ends or changes its scale; views with ``set_font_scale``
+  get the scale in any case.
 
 Its actions are :class:`~rnnviz.ui.services.ActionSpec` data: the shell makes
 them, puts them in the named menus and enables them only while the
@@ -107,6 +113,13 @@ class DocumentWorkspace(Workspace, Protocol):
 
     def open_document(self, data: Mapping[str, Any]) -> None:
         """Show the run *data* describes; raise InputError (one line) and change nothing if it is bad."""
+
+
+def set_presentation(workspace: object, on: bool, scale: float) -> None:
+    """Tell *workspace* that presentation mode is *on* at text *scale*, if it has the optional hook."""
+    hook = getattr(workspace, "set_presentation", None)
+    if callable(hook):
+        hook(on, scale)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from rnnviz.ui.workspaces.elman.gradcheck_panel import GradientCheckPanel
 from rnnviz.ui.workspaces.elman.heatmap_panel import HeatmapPanel
 from rnnviz.ui.workspaces.elman.hello_panel import HelloPanel
 from rnnviz.ui.workspaces.elman.lab_curves import FlowPlot, LossPlot
+from rnnviz.ui.workspaces.elman.lab_presenting import LabPresenting, clipping_text, summary_text
 from rnnviz.ui.workspaces.elman.weights_panel import WeightsPanel
 from rnnviz.ui.workspaces.elman.worked_panel import WorkedPanel
 from rnnviz.ui.workspaces.elman.unrolled import UnrolledView
@@ -104,11 +105,24 @@ class ElmanWorkspace:
         self.split.setStretchFactor(1, 2)
         for splitter in (top, self.split):
             splitter.setChildrenCollapsible(False)
+        self.presenting = LabPresenting(box, self.split, self.tabs)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.split)
+        layout.addWidget(self.presenting.summary)
+        layout.addWidget(self.split, 1)
         return page
+
+    def set_presentation(self, on: bool, scale: float) -> None:
+        """Presentation mode (see :mod:`.lab_presenting`): the controls give way to one line, the text grows."""
+        self.presenting.set_presentation(on, scale)
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        preset = PRESETS.get(self.adapter.preset_key)
+        title = preset.title if preset is not None else "Elman network"
+        twin = None if self.twin is None else self.twin_what()
+        self.presenting.show_summary(summary_text(title, self.adapter.lab.settings, twin))
 
     def set_compare(self, on: bool) -> None:
         """Train a twin run beside this one (see :func:`twin_settings`), or drop it."""
@@ -123,9 +137,8 @@ class ElmanWorkspace:
             self._services.tell(f"Side by side: the dashed curves are the same run with {self.twin_what()}.", 8000)
 
     def twin_what(self) -> str:
-        clipping = self.twin.settings.clipping if self.twin is not None else None
-        return "no clipping" if clipping is None else \
-            f"clipping {'by global norm' if clipping.kind == 'norm' else 'by value'} at {clipping.threshold:g}"
+        """What the twin does differently: ``"no clipping"`` or ``"clipping by global norm at 1"``."""
+        return "no clipping" if self.twin is None else clipping_text(self.twin.settings)
 
     def add_panel(self, panel: QWidget, title: str) -> None:
         """Add *panel* as a tab under the unrolled network; it is shown the lab on every change.
@@ -187,6 +200,7 @@ class ElmanWorkspace:
             panel.show_lab(run, index)
         self._show_preset_tabs()
         self._refresh_twin(state)
+        self._show_summary()
 
     def _refresh_twin(self, state) -> None:
         twin = self.twin
