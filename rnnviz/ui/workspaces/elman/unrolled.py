@@ -329,6 +329,8 @@ def text_font(layout: UnrolledLayout, item: TextItem) -> QFont:
         font = QFont(layout.font)
         font.setBold(True)
         return font
+    if item.role == "value" and layout.value_font is not None:
+        return layout.value_font
     font = QFont(layout.small)
     font.setBold(item.role == "front")
     return font

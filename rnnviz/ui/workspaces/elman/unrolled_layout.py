@@ -93,6 +93,8 @@ class UnrolledLayout:
     band_bottom: float = 0.0  # bottom of the input band
     shift: float = 0.0  # hidden nodes sit this far right of a column's centre, ŷ and x this far left
     unit_y: dict[tuple[str, int], float] = field(default_factory=dict)
+    #: The unit values' font: :attr:`small`, or smaller when the nodes are closer than its lines.
+    value_font: QFont | None = None
 
     @property
     def steps_shown(self) -> range:
@@ -269,9 +271,11 @@ def _unit_value_slots(layout: UnrolledLayout, state: UnrolledState, node_pitch: 
     node in the next column (and inside the widget); the slot is as wide as the
     layer's widest value in view, so a layer's values are all shown or none.
     """
-    fs = QFontMetricsF(small)
-    if node_pitch < fs.height():
+    small = _value_font(small, node_pitch)
+    if small is None:
         return
+    layout.value_font = small
+    fs = QFontMetricsF(small)
     sizes = {"y": state.n_out, "h": state.n_hidden, "x": state.n_in}
     r = layout.radius
     last = layout.first + layout.count - 1
@@ -289,6 +293,24 @@ def _unit_value_slots(layout: UnrolledLayout, state: UnrolledState, node_pitch: 
             centre = layout.nodes[(name, step, unit)]
             rect = QRectF(centre.x() + r + 2.0, centre.y() - fs.height() / 2, text_w, fs.height())
             layout.texts.append(TextItem(rect, text, "value", boxed=True))
+
+
+def _value_font(small: QFont, node_pitch: float) -> QFont | None:
+    """*small*, or a smaller copy whose lines fit *node_pitch*; None below the unscaled small size.
+
+    Enlarged text (presentation mode, a large window) keeps the values
+    beside the nodes: they shrink to the room between the nodes rather than
+    vanish, but never below the size they have at font scale 1.
+    """
+    height = QFontMetricsF(small).height()
+    if node_pitch >= height:
+        return small
+    px = int(small.pixelSize() * node_pitch / height)
+    if px < round(0.88 * UNROLLED_FONT_PX):
+        return None
+    font = QFont(small)
+    font.setPixelSize(px)
+    return font
 
 
 def unit_value_text(state: UnrolledState, name: str, step: int, unit: int) -> str:
