@@ -470,3 +470,43 @@ def test_an_example_that_does_not_fit_the_network_stops_the_step_with_one_line()
     with pytest.raises(InputError, match=r"^example 1: the inputs must have shape \(steps, 2\), not \(1, 1\)$"):
         run.step()
     assert (run.cursor, run.stored) == (0, 0) and same(params(run), before)
+
+
+def test_huge_but_finite_parameters_do_not_count_as_divergence() -> None:
+    """The run first checks one reduced number (the new parameters' sum of squares); when
+    that overflows while every parameter is finite, it looks at each and trains on."""
+    run = PRESETS["worked"].make_run()
+    run.set_parameters({"w_xh": [[1e160]]})  # its square overflows; the sigmoid saturates
+    assert run.step(5) == 5 and run.diverged_at is None
+    assert np.isfinite(run.network.w_xh).all() and run.network.w_xh[0, 0] == 1e160
+
+
+def test_examples_are_checked_unless_already_checked() -> None:
+    """A source handing out the same writable arrays is checked on every read (they may
+    have changed); one promising ``checked`` has its later examples' shapes checked."""
+    inputs, targets = np.ones((3, 1)), np.ones((3, 1))
+
+    class Reused:
+        steps = 3
+
+        def example(self, index: int):
+            return inputs, targets, None
+
+    run = LabRun(ElmanNetwork(1, 2, 1, seed=0), Reused(), LabSettings(0.1), 10)
+    assert run.step(2) == 2
+    inputs[1, 0] = np.nan
+    with pytest.raises(InputError, match=r"^example 3: the inputs must be finite numbers"):
+        run.step()
+    assert run.cursor == 2
+
+    class Promised:
+        steps = 3
+        checked = True
+
+        def example(self, index: int):
+            return np.ones((3 if index < 2 else 4, 1)), np.ones((3 if index < 2 else 4, 1)), None
+
+    run = LabRun(ElmanNetwork(1, 2, 1, seed=0), Promised(), LabSettings(0.1), 10)
+    with pytest.raises(InputError, match=r"^example 3 has 4 steps, not 3$"):
+        run.step(5)
+    assert run.cursor == 2

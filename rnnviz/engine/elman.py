@@ -328,6 +328,33 @@ class ElmanNetwork:
             z += self.b_y
         return ForwardPass(x, a, hidden, slope, z, output_values(z, self.output, self.output_gain))
 
+    def check_example(
+        self, inputs: object, targets: object, mask: object | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """An example as :meth:`passes` takes it: ``(x, y, keep)``, all checked.
+
+        *inputs* (T, N) and *targets* (T, M) become finite float64 arrays (a
+        C-ordered float64 array is used as it is, not copied), *mask* (T,
+        booleans) the 1.0/0.0 floats the loss is multiplied by, or None.
+        Raises :class:`InputError` naming what is wrong.
+        """
+        x = _matrix("the inputs", inputs, self.n_inputs, copy=False)
+        y = _matrix("the targets", targets, self.n_outputs, x.shape[0], copy=False)
+        return x, y, _mask(mask, x.shape[0])
+
+    def passes(
+        self, x: np.ndarray, y: np.ndarray, keep: np.ndarray | None = None, window: int | None = None
+    ) -> tuple[ForwardPass, Gradients]:
+        """Forward pass from :attr:`h0` and BPTT for an example :meth:`check_example` made.
+
+        The very numbers of :meth:`forward` then :meth:`backward` (no clipping),
+        without checking the arrays again: for a caller that learns from the
+        same checked example many times (the lab). *window* is None or ≥ 1.
+        """
+        forward = self._forward(x, self.h0)
+        grads, _ = self._backward(forward, y, keep, window, None)
+        return forward, grads
+
     # -- loss -----------------------------------------------------------------
 
     def step_losses(

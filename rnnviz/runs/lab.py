@@ -87,12 +87,23 @@ _FINE: Final[int] = 16
 #: Most such copies kept at once (then they are all dropped and begun afresh).
 _MAX_FINE: Final[int] = 64
 
+#: ``np.vdot`` without its dispatcher (numpy's C function), where numpy has one.
+_vdot = getattr(np.vdot, "_implementation", np.vdot)
+
 #: Room for this many updates when the first is stored; then doubled as needed.
 _FIRST_CAPACITY: Final[int] = 256
 
 
 class ExampleSource(Protocol):
-    """Where a run's examples come from: ``example(t)`` is what update *t* learns from."""
+    """Where a run's examples come from: ``example(t)`` is what update *t* learns from.
+
+    A source may also have ``checked = True``: a promise that every example
+    is C-ordered float64 arrays of finite numbers, of the same shapes as every
+    other. The run then checks only the first example it reads in full (and
+    every one's shapes); any other source's examples are checked as read,
+    except arrays it hands out again unchanged (read-only, the very objects
+    of the example before): those were checked already.
+    """
 
     steps: int
 
@@ -102,7 +113,10 @@ class ExampleSource(Protocol):
 
 
 class RepeatedExample:
-    """One example, the same for every update (the worked example, "hello", vanishing)."""
+    """One example, the same for every update (the worked example, "hello", vanishing).
+
+    Its arrays are read-only and the same objects every time, so a run checks them once.
+    """
 
     def __init__(self, inputs: object, targets: object, mask: object | None = None) -> None:
         self.inputs = np.array(inputs, dtype=np.float64)
@@ -299,6 +313,50 @@ class _Checkpoints:
 # ------------------------------------------------------------------ one update
 
 
+class _CheckedExamples:
+    """A source's examples as the engine's :meth:`~ElmanNetwork.passes` takes them.
+
+    Each example is checked by :meth:`ElmanNetwork.check_example` (shapes,
+    finite numbers, the mask), except what was checked already: the very
+    read-only arrays of the example before, or any example after the first of
+    a source that has ``checked = True`` (then only dtype, order and shapes).
+    """
+
+    def __init__(self, source: ExampleSource, network: ElmanNetwork) -> None:
+        self.source = source
+        self.steps = int(source.steps)
+        self._network = network  # its shape only: any network of the run's kind checks the same
+        self._shapes = ((self.steps, network.n_inputs), (self.steps, network.n_outputs))
+        self._trusted = getattr(source, "checked", False) is True
+        self._seen = False
+        self._last: tuple[object, object, object] | None = None
+        self._checked: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None
+
+    def example(self, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        inputs, targets, mask = self.source.example(index)
+        last = self._last
+        if last is not None and inputs is last[0] and targets is last[1] and mask is last[2]:
+            return self._checked  # type: ignore[return-value]
+        if self._trusted and self._seen and mask is None and self._plain(inputs, targets):
+            return inputs, targets, None  # type: ignore[return-value]
+        try:
+            checked = self._network.check_example(inputs, targets, mask)
+        except InputError as error:
+            raise InputError(f"example {index + 1:,}: {error}") from None
+        if checked[0].shape[0] != self.steps:
+            raise InputError(f"example {index + 1:,} has {checked[0].shape[0]} steps, not {self.steps}")
+        self._seen = True
+        frozen = all(not a.flags.writeable for a in (inputs, targets, mask) if isinstance(a, np.ndarray))
+        if frozen and all(isinstance(a, np.ndarray) for a in (inputs, targets)):
+            self._last, self._checked = (inputs, targets, mask), checked
+        return checked
+
+    def _plain(self, inputs: object, targets: object) -> bool:
+        """Whether both are C-ordered float64 arrays of the run's shapes."""
+        return all(type(a) is np.ndarray and a.dtype == np.float64 and a.shape == shape
+                   and a.flags.c_contiguous for a, shape in zip((inputs, targets), self._shapes))
+
+
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     """One computed update: its record's numbers, or why it diverged (``failed``)."""
@@ -312,7 +370,7 @@ class _Outcome:
 
 
 def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
-            source: ExampleSource, settings: LabSettings) -> _Outcome:
+            examples: _CheckedExamples, settings: LabSettings) -> _Outcome:
     """Compute update *index* and apply it to *network* in place.
 
     Live training and every replay run this same function, so the same start
@@ -320,14 +378,8 @@ def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
     gradient is not finite; applied (and to be undone by the caller) when
     only the new parameters are not.
     """
-    inputs, targets, mask = source.example(index)
-    try:
-        forward = network.forward(inputs)
-        grads = network.backward(forward, targets, mask=mask, window=settings.window)
-    except InputError as error:
-        raise InputError(f"example {index + 1:,}: {error}") from None
-    if forward.steps != source.steps:
-        raise InputError(f"example {index + 1:,} has {forward.steps} steps, not {source.steps}")
+    x, y, keep = examples.example(index)
+    forward, grads = network.passes(x, y, keep, settings.window)
     loss = grads.loss
     arrays = [grads.params[name] for name in names]
     norm = global_norm(arrays)
@@ -342,11 +394,14 @@ def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
         if clipped:
             after = global_norm(arrays)
     eta = settings.learning_rate
-    finite = True
-    for name, g in zip(names, arrays):
-        param = getattr(network, name)
+    params = [getattr(network, name) for name in names]
+    for param, g in zip(params, arrays):
         param -= eta * g  # in place, so that views holding the arrays see the update
-        finite = finite and bool(np.isfinite(param).all())
+    # One reduced number first: a finite sum of squares means every new
+    # component is finite; only when it is not (a non-finite component, or
+    # squares beyond the largest float) is each parameter looked at.
+    finite = math.isfinite(sum([float(_vdot(p, p)) for p in params])) \
+        or all(bool(np.isfinite(p).all()) for p in params)
     return _Outcome(loss, norm, after, clipped, deltas, None if finite else "the new parameters")
 
 
@@ -386,6 +441,7 @@ class LabRun:
             "the updates between checkpoints", checkpoint_every, 1, MAX_CHECKPOINT_EVERY)
         self.network = network
         self.source = source
+        self._examples = _CheckedExamples(source, network)
         self._names = network.parameter_names
         self._state_names = self._names + ("h0",)
         self._records = _Records(int(steps), self.n_updates)
@@ -630,7 +686,7 @@ class LabRun:
         """Redo stored updates *first* … *end* − 1 on *network*, keeping fine copies on the way."""
         with np.errstate(all="ignore"):
             for t in range(first, end):
-                if _update(network, self._names, t, self.source, self.settings_at(t)).failed:
+                if _update(network, self._names, t, self._examples, self.settings_at(t)).failed:
                     raise RuntimeError(f"stored update {t} no longer replays")  # only finite ones are stored
                 if self._checkpoints.wants_fine(t + 1):
                     self._checkpoints.put_fine(t + 1, self._copy_state(network))
@@ -643,7 +699,7 @@ class LabRun:
         every = self.checkpoint_every
         while self._cursor < target:
             t = self._cursor
-            outcome = _update(self.network, self._names, t, self.source, self.settings_at(t))
+            outcome = _update(self.network, self._names, t, self._examples, self.settings_at(t))
             if outcome.failed is not None:
                 self._diverge(t, outcome.failed)
                 return

@@ -107,8 +107,13 @@ class AdditionExamples:
     """The training pairs of :func:`~rnnviz.tasks.addition.run_addition`, one per update.
 
     Their bits are kept as bytes (3 per bit of a pair: a, b and the sum's),
-    made into float64 rows only when an example is asked for.
+    made into float64 rows only when an example is asked for: new C-ordered
+    arrays of 0s and 1s, (bits, 2) and (bits, 1), no mask. That is what
+    :attr:`checked` promises a :class:`~rnnviz.runs.lab.LabRun`, which then
+    checks only the first example's numbers.
     """
+
+    checked: Final[bool] = True
 
     def __init__(self, pairs: np.ndarray, bits: int) -> None:
         self.pairs = np.asarray(pairs, dtype=np.int64)
