@@ -62,6 +62,11 @@ def lessons_dir() -> Path:
     return resources_dir() / "lessons"
 
 
+def lab_lessons_dir() -> Path:
+    """The folder of the network lab's lesson files (``resources/lab_lessons``)."""
+    return resources_dir() / "lab_lessons"
+
+
 def examples() -> list[dict[str, str]]:
     """The named example streams: ``[{"name", "sequence", "about"}, …]``."""
     with resource_path("examples.json").open(encoding="utf-8") as file:

@@ -1,0 +1,271 @@
+"""The network lab's lessons in the window: a caption bar above the lab and the Lessons menu's entries.
+
+:func:`install_lessons` (called once by the lab's ``build``; calling it again
+does nothing) puts a :class:`LabLessonBar` at the top of the lab and, at the
+end of the Lessons menu, one entry per lab lesson
+(:mod:`rnnviz.io.lab_lessons`), a line per lesson file that was skipped,
+*Next caption* (Ctrl+→) and *Close lab lesson*. The entries are shown only
+while the lab is.
+
+Opening a lesson starts its preset afresh (seed 0) with the lesson's knob
+and settings at update 0. The bar shows the caption about what the lab
+shows — the update on screen and, in the backward sweep (Shift+→), its
+stage — and only while the run is still the lesson's: once the preset, the
+start or the settings differ, it says so instead of quoting numbers that
+are not on screen. *Next caption* goes to the next caption's update and
+stage.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from rnnviz.engine.errors import InputError
+from rnnviz.io.lab_lessons import LabCaption, LabLesson, LessonProblem, load_lab_lessons
+from rnnviz.runs.lab import LabRun
+from rnnviz.tasks.lab_presets import PRESETS
+from rnnviz.ui.runadapter import Change
+from rnnviz.ui.services import WindowServices
+
+#: The model kind whose workspace the lessons belong to.
+KIND_KEY = "elman"
+#: The key of *Next caption*.
+NEXT_CAPTION_KEY = "Ctrl+Right"
+
+
+@cache
+def preset_shapes() -> dict[str, tuple[int, int]]:
+    """Per preset: its run's updates and its examples' steps (what a lesson is checked against)."""
+    shapes = {}
+    for key, preset in PRESETS.items():
+        run = preset.make_run()
+        shapes[key] = (run.n_updates, int(run.source.steps))
+    return shapes
+
+
+def lesson_run(lesson: LabLesson) -> LabRun:
+    """A fresh run of *lesson*: its preset (seed 0), the knob, then its settings, at update 0."""
+    run = PRESETS[lesson.preset].make_run()
+    if lesson.radius is not None:
+        run.scale_w_hh(lesson.radius / run.spectral_radius())
+    if lesson.settings:
+        run.set_settings(lesson.settings_from(run.settings))
+    return run
+
+
+def run_matches(run: LabRun, expected: LabRun) -> bool:
+    """Whether *run* trains as *expected* (a fresh :func:`lesson_run`) does: same start, settings, no later change."""
+    if run.n_updates != expected.n_updates or run.settings_at(0) != expected.settings_at(0):
+        return False
+    if any(entry["at"] > 0 for entry in run.log()[1:]):
+        return False
+    mine, theirs = run.state_at(0), expected.state_at(0)
+    return mine.keys() == theirs.keys() and all(
+        mine[name].shape == theirs[name].shape and np.array_equal(mine[name], theirs[name]) for name in mine)
+
+
+def place_text(update: int, stage: int | None) -> str:
+    where = f"update {update:,}"
+    return where if stage is None else f"{where}, sweep stage {stage + 1}"
+
+
+class LabLessonBar(QFrame):
+    """A strip above the lab: which lesson, its caption for what is on screen, Close."""
+
+    closeRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("labLessonBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#labLessonBar { background: #fff6e0; border: 1px solid #e0c890; border-radius: 3px; }")
+        self.heading = QLabel()
+        self.heading.setObjectName("labLessonHeading")
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption = QLabel()
+        self.caption.setObjectName("labLessonCaption")
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.close_button = QToolButton()
+        self.close_button.setText("Close")
+        self.close_button.setToolTip("close the lesson (the run stays as it is)")
+        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.close_button.clicked.connect(self.closeRequested)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 3, 4, 4)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.caption)
+        self.hide()
+
+    def show_text(self, heading: str, caption: str) -> None:
+        self.heading.setText(heading)
+        self.caption.setText(caption)
+
+
+class LabLessons(QObject):
+    """The lab's lessons: their menu entries, the bar, and which lesson is open (module docstring)."""
+
+    def __init__(self, workspace, services: WindowServices) -> None:
+        super().__init__(workspace.widget)
+        self.setObjectName("labLessons")
+        self._workspace = workspace
+        self._services = services
+        try:
+            self.lessons, self.problems = load_lab_lessons(preset_shapes())
+        except (OSError, InputError) as error:
+            self.lessons, self.problems = [], [LessonProblem("lab_lessons", str(error))]
+        self.lesson: LabLesson | None = None
+        self._number = 0
+        self._expected: LabRun | None = None
+        self._matches = False
+        self.bar = LabLessonBar()
+        self.bar.closeRequested.connect(self.close_lesson)
+        workspace.widget.layout().insertWidget(0, self.bar)
+        self.entries = self._fill_menu()
+        workspace.adapter.changed.connect(self._on_changed)
+        workspace.widget.installEventFilter(self)
+        self._show_entries(services.kind_key == KIND_KEY)
+        if self.problems:
+            services.tell(f"{len(self.problems)} lab lesson file(s) skipped: {self.problems[0]}", 8000)
+
+    def _fill_menu(self) -> list[QAction]:
+        menu = self._services.menu("lessons")
+        entries = [menu.addSeparator(), menu.addSection("Network lab")]
+        self._commands: list[QAction] = []
+        for number, lesson in enumerate(self.lessons, 1):
+            action = menu.addAction(f"Lab {number}  {lesson.title}")
+            action.setObjectName(f"lab_lesson:{lesson.key}")
+            action.setToolTip(lesson.summary)
+            action.setStatusTip(lesson.summary)
+            action.triggered.connect(lambda _=False, n=number: self.open_lesson(n))
+            entries.append(action)
+            self._commands.append(action)
+        for problem in self.problems:
+            action = menu.addAction(f"{problem.name}: {problem.message}")
+            action.setEnabled(False)
+            entries.append(action)
+        self.next_action = self._services.add_action(
+            "lab_lesson_next", "Next lab caption", self.next_caption, [QKeySequence(NEXT_CAPTION_KEY)],
+            "go to the update (and sweep stage) of the open lab lesson's next caption")
+        self.close_action = QAction("Close lab lesson", menu)
+        self.close_action.triggered.connect(self.close_lesson)
+        menu.addAction(self.next_action)
+        menu.addAction(self.close_action)
+        self._commands.append(self.next_action)
+        return entries + [self.next_action, self.close_action]
+
+    # -- shown only with the lab ---------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ShowToParent:
+            self._show_entries(True)
+        elif event.type() == QEvent.Type.HideToParent:
+            self._show_entries(False)
+        return False
+
+    def _show_entries(self, shown: bool) -> None:
+        for action in self.entries:
+            action.setVisible(shown)
+        for action in self._commands:
+            action.setEnabled(shown)
+        self.close_action.setEnabled(shown and self.lesson is not None)
+
+    # -- commands ------------------------------------------------------------------------
+    def open_lesson(self, number: int) -> bool:
+        """Start lab lesson *number* (1-based): its preset, knob and settings at update 0."""
+        lesson = self.lessons[number - 1]
+        try:
+            run, expected = lesson_run(lesson), lesson_run(lesson)
+        except InputError as error:
+            self._services.tell(f"Lab lesson {number} cannot start: {error}", 8000)
+            return False
+        self._services.show_kind(KIND_KEY)
+        adapter = self._workspace.adapter
+        adapter.pause()
+        self.lesson, self._number, self._expected, self._matches = lesson, number, expected, True
+        adapter.load_preset(lesson.preset, run)
+        self.close_action.setEnabled(True)
+        self.bar.show()
+        self._on_changed(int(Change.ALL))
+        return True
+
+    def close_lesson(self) -> None:
+        """Hide the bar; the run stays as it is."""
+        self.lesson = self._expected = None
+        self.bar.hide()
+        self.close_action.setEnabled(False)
+
+    def next_caption(self) -> None:
+        """Go to the next caption's update and stage (Ctrl+→)."""
+        lesson = self.lesson
+        if lesson is None:
+            self._services.tell("No lab lesson is open: choose one in the Lessons menu.", 6000)
+            return
+        adapter = self._workspace.adapter
+        caption = lesson.next_caption(adapter.lab.cursor, adapter.stage)
+        if caption is None:
+            self._services.tell("That was the lesson's last caption.", 6000)
+            return
+        if caption.update != adapter.lab.cursor:
+            adapter.pause()
+            adapter.seek(caption.update)
+        while caption.stage is not None and adapter.lab.cursor == caption.update \
+                and (adapter.stage is None or adapter.stage < caption.stage):
+            if not adapter.advance_stage():
+                break
+
+    # -- what the bar says ---------------------------------------------------------------
+    def caption_shown(self) -> LabCaption | None:
+        """The caption the bar shows now, or None."""
+        if self.lesson is None or not self._matches:
+            return None
+        adapter = self._workspace.adapter
+        return self.lesson.caption_on_screen(adapter.lab.cursor, adapter.stage)
+
+    def _on_changed(self, flags: int) -> None:
+        lesson = self.lesson
+        if lesson is None:
+            return
+        adapter = self._workspace.adapter
+        if flags & (Change.STREAM | Change.PARAMS | Change.HISTORY) and self._expected is not None:
+            self._matches = adapter.preset_key == lesson.preset and run_matches(adapter.lab, self._expected)
+        heading = f"Lab lesson {self._number} of {len(self.lessons)}: {lesson.title}"
+        if not self._matches:
+            self.bar.show_text(
+                heading + "   (no longer matches: the preset, weights or settings changed)",
+                "The run is no longer the lesson's, so its captions would not describe what you see. "
+                "Open the lesson again from the Lessons menu.")
+            return
+        caption = self.caption_shown()
+        if caption is not None:
+            self.bar.show_text(heading, caption.text)
+            return
+        later = lesson.next_caption(adapter.lab.cursor, adapter.stage)
+        here = place_text(adapter.lab.cursor, adapter.stage)
+        self.bar.show_text(heading, f"(No caption at {here}: the next is at "
+                                    f"{place_text(later.update, later.stage)}; Ctrl+→ goes there.)"
+                           if later else f"(No caption at {here}: that was the lesson's last.)")
+
+
+def lessons_of(workspace) -> LabLessons | None:
+    """The lessons installed on the lab *workspace*, if any."""
+    return workspace.widget.findChild(LabLessons, "labLessons")
+
+
+def install_lessons(workspace, services: WindowServices) -> None:
+    """Give the lab *workspace* its lessons: the caption bar and the Lessons-menu entries (once)."""
+    if lessons_of(workspace) is None:
+        LabLessons(workspace, services)
