@@ -8,6 +8,7 @@ training are checked as the bounds the captions state, not as digits.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -23,7 +24,11 @@ from rnnviz.resources import lab_lessons_dir
 from rnnviz.runs.lab import LabRun
 from rnnviz.tasks.lab_presets import PRESETS, WORKED_WEIGHTS
 from rnnviz.ui.workspaces.elman.lab_lessons import (
-    NEXT_CAPTION_KEY, install_lessons, lesson_run, lessons_of, preset_shapes,
+    NEXT_CAPTION_KEY,
+    install_lessons,
+    lesson_run,
+    lessons_of,
+    preset_shapes,
 )
 
 LESSONS, PROBLEMS = load_lab_lessons(preset_shapes())
@@ -115,7 +120,7 @@ def test_worked_example_claims() -> None:
     run = at(key, 1000)
     end = shown(run)
     ys = end.outputs[:, 0]
-    says(caption(key, 1000), (end.loss, ".2f"), (ys[0], ".4f"), (ys[1], ".3f"), (ys[2], ".2f"),
+    says(caption(key, 1000), (end.loss, ".2f"), (ys[0], ".1e"), (ys[1], ".3f"), (ys[2], ".2f"),
          (run.network.w_hy[0, 0], ".2f"))
     losses = run.losses()
     assert abs(losses[-1] - losses[-100]) < 0.01  # "no longer falls"
@@ -352,3 +357,35 @@ def test_the_knob_and_settings_of_a_lesson_apply_and_a_change_says_the_captions_
     assert not lessons.bar.isVisible() and not entries(lab)["Close lab lesson"].isEnabled()
     lab.action("lab_lesson_next").trigger()
     assert lab.statusBar().currentMessage().startswith("No lab lesson is open")
+
+
+def test_installed_by_the_labs_build_the_entries_come_and_go_with_the_lab(window, monkeypatch):
+    """As the lab's build() calls install_lessons: the window shows the entries only with the lab."""
+    from rnnviz.ui import workspaces
+
+    original = workspaces.kind("elman")
+
+    def build(services, adapter, stream_text=None):
+        workspace = original.build(services, adapter, stream_text)
+        install_lessons(workspace, services)
+        return workspace
+
+    monkeypatch.setitem(workspaces._KINDS, "elman", dataclasses.replace(original, build=build))
+    try:
+        window.workspace_of("elman")  # built while the one-neuron learner is shown
+        menu = entries(window)
+        assert not menu["Lab 3  hello: the same letter, two answers"].isVisible()
+        assert not window.action("lab_lesson_next").isEnabled()
+        window.show_kind("elman")
+        assert menu["Lab 3  hello: the same letter, two answers"].isVisible()
+        assert window.action("lab_lesson_next").isEnabled()
+        menu["Lab 3  hello: the same letter, two answers"].trigger()
+        assert window.adapter.preset_key == "hello" and lessons_of(window.workspace).bar.isVisible()
+        window.show_kind("neuron")
+        assert not menu["Close lab lesson"].isVisible() and not window.action("lab_lesson_next").isEnabled()
+        window.show_kind("elman")
+        menu["Lab 4  The gradient vanishes"].trigger()
+        assert window.kind_key == "elman" and window.adapter.preset_key == "vanishing"
+    finally:
+        for key in list(window._workspaces):
+            window.workspace_of(key).shutdown()

@@ -35,22 +35,35 @@ No Qt here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
 from rnnviz.engine.clipping import Clipping
 from rnnviz.engine.errors import InputError
 from rnnviz.io.export import describe_os_error
-from rnnviz.io.lessons import MAX_CAPTION, MAX_LESSON_BYTES, MAX_TITLE, NAME_PATTERN, LessonProblem, _text
+from rnnviz.io.lessons import (
+    MAX_CAPTION,
+    MAX_LESSON_BYTES,
+    MAX_TITLE,
+    NAME_PATTERN,
+    LessonProblem,
+    _text,
+)
 from rnnviz.io.reading import NotAFileError, decode_text, read_regular_file
 from rnnviz.io.sessionfile import parse_json
 from rnnviz.resources import lab_lessons_dir
 from rnnviz.runs.lab import LabSettings
 
-__all__ = ["LabCaption", "LabLesson", "LessonProblem", "load_lab_lesson", "load_lab_lessons",
-           "lab_lesson_from_json"]
+__all__ = [
+    "LabCaption",
+    "LabLesson",
+    "LessonProblem",
+    "lab_lesson_from_json",
+    "load_lab_lesson",
+    "load_lab_lessons",
+]
 
 _FIELDS: Final[tuple[str, ...]] = ("title", "summary", "preset", "captions")
 _OPTIONAL: Final[tuple[str, ...]] = ("setup",)

@@ -23,7 +23,14 @@ from functools import cache
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rnnviz.engine.errors import InputError
 from rnnviz.io.lab_lessons import LabCaption, LabLesson, LessonProblem, load_lab_lessons
@@ -169,7 +176,7 @@ class LabLessons(QObject):
         return entries + [self.next_action, self.close_action]
 
     # -- shown only with the lab ---------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShowToParent:
             self._show_entries(True)
         elif event.type() == QEvent.Type.HideToParent:
