@@ -389,3 +389,14 @@ def test_installed_by_the_labs_build_the_entries_come_and_go_with_the_lab(window
     finally:
         for key in list(window._workspaces):
             window.workspace_of(key).shutdown()
+
+
+def test_in_presentation_mode_the_caption_grows_with_the_views(lab):
+    lessons = lessons_of(lab.workspace)
+    lessons.open_lesson(4)
+    before = lessons.bar.caption.font().pointSizeF()
+    lab.presentation.set_canvas_size((1280, 720))
+    lab.presentation.set_active(True)
+    assert lessons.bar.caption.font().pointSizeF() > before and lessons.bar.heading.font().bold()
+    lab.presentation.set_active(False)
+    assert lessons.bar.caption.font().pointSizeF() == before

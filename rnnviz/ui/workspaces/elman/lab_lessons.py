@@ -36,6 +36,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.io.lab_lessons import LabCaption, LabLesson, LessonProblem, load_lab_lessons
 from rnnviz.runs.lab import LabRun
 from rnnviz.tasks.lab_presets import PRESETS
+from rnnviz.ui import theme
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
 
@@ -117,6 +118,14 @@ class LabLessonBar(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.caption)
         self.hide()
+
+    def set_font_scale(self, scale: float) -> None:
+        """Presentation mode's text size, *scale* times the window's."""
+        base = self.font()
+        heading = theme.scaled_font(base, scale)
+        heading.setBold(True)
+        self.heading.setFont(heading)
+        self.caption.setFont(theme.scaled_font(base, scale))
 
     def show_text(self, heading: str, caption: str) -> None:
         self.heading.setText(heading)
