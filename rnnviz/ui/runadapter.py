@@ -57,6 +57,12 @@ DEFAULT_SPEED: Final[int] = 10
 FRAME_PERIOD_MS: Final[int] = 16
 #: Share of a frame spent computing ticks at "max", so drawing and input keep the rest.
 MAX_SPEED_BUDGET_S: Final[float] = 0.008
+#: A "max" frame whose drawing takes longer than the period leaves (16 − 8 ms) is
+#: stretched to this long, its training budget growing into what the drawing leaves
+#: (about 30 frames per second instead of fewer frames that train less).
+MAX_SPEED_FRAME_S: Final[float] = 0.032
+#: How much of a new measure of the drawing time the estimate takes in (the rest: the last estimate).
+DRAW_TIME_WEIGHT: Final[float] = 0.3
 #: Work of this many ticks or more (about 0.1 s) runs as long work: a busy
 #: pointer, slices shown as they are done, progress and Cancel after 0.5 s.
 BUSY_TICKS: Final[int] = 100_000
@@ -91,10 +97,10 @@ class PlayTimer(Protocol):
     def stop(self) -> None:
         """Stop calling back."""
 
-    def setInterval(self, msec: int, /) -> None:  # noqa: N802 (QTimer's name)
+    def setInterval(self, msec: int, /) -> None:
         """Call back every *msec* milliseconds (a running timer keeps running)."""
 
-    def isActive(self) -> bool:  # noqa: N802 (QTimer's name)
+    def isActive(self) -> bool:
         """Whether the timer is running."""
 
 
@@ -109,6 +115,41 @@ def precise_timer(parent: QObject, callback: Callable[[], None]) -> QTimer:
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.timeout.connect(callback)
     return timer
+
+
+class FramePacer:
+    """How long a "max" frame computes ticks.
+
+    :data:`MAX_SPEED_BUDGET_S` while the views draw a frame within what the
+    timer's period leaves of it; when they take longer, the frame is stretched
+    to :data:`MAX_SPEED_FRAME_S` and the ticks get what the drawing leaves of
+    that. The drawing time is measured on the adapter's *clock*, from one
+    frame's last tick to the next frame (a clock that stands still measures none).
+    """
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._done: float | None = None  # when the last frame's ticks were done
+        #: The estimated seconds between frames that are not spent on ticks (drawing).
+        self.drawing_s = 0.0
+
+    def restart(self) -> None:
+        """Playing starts: the first frame has no drawing before it to go by."""
+        self._done = None
+
+    def ticks_done(self) -> None:
+        """A frame's ticks are done; what follows until the next frame is drawing."""
+        self._done = self._clock()
+
+    def budget(self) -> float:
+        """Seconds of ticks for the frame starting now (the drawing since the last one measured)."""
+        if self._done is not None:
+            took = min(max(self._clock() - self._done, 0.0), 1.0)
+            self.drawing_s += DRAW_TIME_WEIGHT * (took - self.drawing_s)
+            self._done = None
+        if self.drawing_s <= FRAME_PERIOD_MS / 1000 - MAX_SPEED_BUDGET_S:
+            return MAX_SPEED_BUDGET_S
+        return max(MAX_SPEED_BUDGET_S, MAX_SPEED_FRAME_S - self.drawing_s)
 
 
 class Change(enum.IntFlag):
@@ -197,6 +238,7 @@ class RunAdapter(QObject):
         self._speed = DEFAULT_SPEED
         self._timer: PlayTimer = timer_factory(self, self._on_timer)
         self._chunk = 64  # ticks per frame at "max", adapted to the budget
+        self.pacer = FramePacer(clock)  # the training budget of a "max" frame
         self._pending = Change.NONE
         self._batch_depth = 0
         self._forgets = run.forgets
@@ -208,7 +250,6 @@ class RunAdapter(QObject):
     def run(self) -> Run:
         """The run shown; views read it, only the adapter changes it."""
         return self._run
-
 
     @property
     def playing(self) -> bool:
@@ -398,6 +439,7 @@ class RunAdapter(QObject):
         if self._run.at_end:  # no tick left, so no stage to play either
             self.notice.emit(self._end_notice() if self._run.n_ticks else self._empty_notice())
             return
+        self.pacer.restart()
         self._timer.start(self._period_ms())
         self.playingChanged.emit(True)
 
@@ -417,6 +459,7 @@ class RunAdapter(QObject):
         if speed == self._speed:
             return
         self._speed = speed
+        self.pacer.restart()
         if self.playing:
             self._timer.setInterval(self._period_ms())
         self.speedChanged.emit(speed)
@@ -454,11 +497,11 @@ class RunAdapter(QObject):
     def _step_for_one_frame(self) -> None:
         # Run chunks until the budget is spent. The chunk adapts to what one
         # computed tick costs on this machine, aiming at a quarter of the
-        # budget per chunk; replaying stored ticks costs next to nothing and
+        # least budget per chunk; replaying stored ticks costs next to nothing and
         # must not teach it a size that the first new ticks would overrun.
         run = self._run
         cursor = run.cursor
-        deadline = time.perf_counter() + MAX_SPEED_BUDGET_S
+        deadline = time.perf_counter() + self.pacer.budget()
         while not run.at_end:
             stored = run.stored
             started = time.perf_counter()
@@ -471,8 +514,8 @@ class RunAdapter(QObject):
                 self._chunk = min(max(wanted, 1), 2 * self._chunk, MAX_CHUNK)
             if time.perf_counter() >= deadline:
                 break
+        self.pacer.ticks_done()
         self._moved(cursor)
-
 
     # -- what a model kind adds -----------------------------------------------------
     def _other_change(self) -> None:
