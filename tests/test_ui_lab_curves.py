@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QFont
 
 from rnnviz.present.lab import flow_series, unrolled_state
 from rnnviz.tasks.lab_presets import PRESETS
-from rnnviz.ui.workspaces.elman.lab_curves import TITLE_PT, FlowPlot, LossPlot
+from rnnviz.ui.workspaces.elman.lab_curves import (
+    TITLE_PT,
+    FlowPlot,
+    LossPlot,
+    stepped_end,
+)
 
 
 def _plot(qtbot, cls, size=(640, 300)):
@@ -61,3 +67,69 @@ def test_the_title_keeps_its_scale_when_a_twin_is_added(qtbot) -> None:
     plot.set_font_scale(1.5)
     plot.show_twin(run.losses())
     assert "twin" in plot.shown_title and plot.getPlotItem().titleLabel.opts["size"] == f"{1.5 * TITLE_PT:g}pt"
+
+
+# ------------------------------------------------------------------ ranges in steps
+
+
+def test_the_update_axis_grows_in_steps_of_at_most_one_and_a_half() -> None:
+    ends = [stepped_end(n) for n in range(1, 100_001)]
+    assert all(end >= n for n, end in enumerate(ends, start=1))
+    assert all(end < 2 * n for n, end in enumerate(ends, start=2) if n > 1)
+    assert len(set(ends)) <= 2 * 17 + 1  # about two ends per doubling, not one per update
+
+
+def _ranges(plot) -> tuple:
+    return tuple(map(tuple, plot.getPlotItem().getViewBox().viewRange()))
+
+
+def test_the_loss_plot_holds_every_update_and_moves_its_axes_seldom(qtbot) -> None:
+    run = PRESETS["addition"].make_run()
+    plot = _plot(qtbot, LossPlot)
+    seen = set()
+    for _ in range(150):
+        run.step(20)
+        plot.show_run(run.losses(), run.clipped(), run.cursor)
+        (x0, x1), (y0, y1) = _ranges(plot)
+        losses = run.losses()
+        assert x0 <= 1 and x1 >= losses.size
+        assert y0 <= losses.min() and losses.max() <= y1
+        seen.add(((x0, x1), (y0, y1)))
+    # 3,000 updates in 150 frames: the axes changed in a handful of them, not in every one.
+    assert len(seen) <= 20
+
+
+def test_a_zoom_is_kept_until_the_plot_is_fitted_again(qtbot) -> None:
+    run = PRESETS["addition"].make_run()
+    run.step(500)
+    plot = _plot(qtbot, LossPlot)
+    plot.show_run(run.losses(), run.clipped(), run.cursor)
+    view = plot.getPlotItem().getViewBox()
+    view.scaleBy(s=(0.5, 0.5))  # what the mouse wheel does
+    view.sigRangeChangedManually.emit([True, True])
+    zoomed = _ranges(plot)
+    run.step(500)
+    plot.show_run(run.losses(), run.clipped(), run.cursor)
+    assert not plot.following() and _ranges(plot) == zoomed
+    plot.getPlotItem().enableAutoRange()  # View ▸ Fit
+    plot.show_run(run.losses(), run.clipped(), run.cursor)
+    assert plot.following() and _ranges(plot)[0][1] >= run.losses().size
+
+
+def test_the_flow_plot_holds_every_norm_and_keeps_its_decades_while_examples_change(qtbot) -> None:
+    run = PRESETS["addition"].make_run()
+    plot = _plot(qtbot, FlowPlot)
+    changes, last = 0, None
+    for _ in range(120):
+        run.step(25)
+        inputs, targets, mask = run.next_example()
+        flow = flow_series(unrolled_state(run.network, inputs, targets, mask))
+        plot.show_flow(flow, None)
+        (x0, x1), (y0, y1) = _ranges(plot)
+        assert x0 < 1 and x1 > run.source.steps
+        for values in (flow.grad_norms, flow.factor_norms, flow.running_product):
+            logs = np.log10(np.asarray(values)[np.asarray(values) > 0])
+            assert y0 <= logs.min() and logs.max() <= y1
+        changes += (y0, y1) != last
+        last = (y0, y1)
+    assert changes <= 12

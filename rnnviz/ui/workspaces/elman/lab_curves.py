@@ -1,13 +1,27 @@
 """The lab's two plots: the loss over training, and the gradient flowing back through the example.
 
-Both are handed their numbers (the run's per-update losses, a
+Both are handed their numbers (the run's per-update losses and accuracies, a
 :class:`~rnnviz.present.lab.FlowSeries`) and only draw them; every item is
 made once and updated with ``setData``.
+
+Ranges
+------
+While training plays, every frame brings new numbers. An axis whose range
+moves is laid out and painted again (a few milliseconds each), so the plots
+set their ranges themselves, in steps: the update axis ends at the smallest
+2^k or 1.5·2^k holding every update (:func:`stepped_end`); a value axis
+widens only when the numbers leave it, and narrows only after it has been
+too loose for :data:`LOOSE_SHOWS` shows in a row (:func:`refit`), or for a
+new run. Between those changes the axes stay cached pictures. A
+user who zooms or pans keeps that view; View ▸ Fit (auto-range) hands the
+ranges back to the plot.
 """
 
 from __future__ import annotations
 
 import html
+import math
+from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
@@ -32,8 +46,56 @@ TWIN_COLOUR: Final[str] = "#2e9a2e"
 GRAD_COLOUR: Final[str] = "#1f4e9a"
 FACTOR_COLOUR: Final[str] = theme.POSITIVE
 PRODUCT_COLOUR: Final[str] = theme.NEGATIVE
+#: The running mean of the accuracy, on its own 0–1 axis at the right.
+ACCURACY_COLOUR: Final[str] = "#b35900"
 #: The title's (and so the legend's) size at font scale 1, in points.
 TITLE_PT: Final[float] = 10.0
+#: A value axis is refitted when the numbers fill less than this share of it.
+MIN_FILL: Final[float] = 0.4
+#: The flow plot's log axis is too loose with more than this many decades to spare
+#: (a fit leaves at most 2.2: whole decades and a tenth of one at either end).
+SPARE_DECADES: Final[float] = 3.0
+#: A value axis too loose for this many shows in a row is refitted (about 2 s while playing;
+#: an axis that narrowed at once would jump with every example).
+LOOSE_SHOWS: Final[int] = 60
+#: Room left below the loss on a refit, as a share of its spread (so a falling loss
+#: does not refit every frame); the axis never goes below 0 for losses that do not.
+LOSS_HEADROOM: Final[float] = 0.25
+
+
+def stepped_end(count: int) -> float:
+    """Where the update axis ends for *count* updates: the least 2^k or 1.5·2^k ≥ count (≥ 1)."""
+    power = 1 << max(count - 1, 0).bit_length()  # the least 2^k ≥ count
+    return float(power * 3 // 4 if power >= 4 and power * 3 // 4 >= count else power)
+
+
+def is_loose(shown: tuple[float, float], low: float, high: float, slack: float | None = None) -> bool:
+    """Whether numbers from *low* to *high* fill a value axis showing *shown* too little: less than
+    :data:`MIN_FILL` of it, or (with *slack*) leaving more than *slack* of it empty."""
+    empty = (shown[1] - shown[0]) - (high - low)
+    return empty > slack if slack is not None else high - low < MIN_FILL * (shown[1] - shown[0])
+
+
+def refit(shown: tuple[float, float] | None, low: float, high: float,
+          fitted: tuple[float, float], shrink: bool) -> tuple[float, float] | None:
+    """The new range of a value axis showing *shown* for numbers from *low* to *high*, or None
+    to keep it. Numbers outside widen it to take in *fitted* too (it never jumps back and forth
+    with the example shown); with *shrink* it becomes *fitted*."""
+    if shown is None or shrink:
+        return fitted if fitted != shown else None
+    if low < shown[0] or high > shown[1]:
+        return (min(shown[0], fitted[0]), max(shown[1], fitted[1]))
+    return None
+
+
+def _bounds(arrays: Iterable[np.ndarray]) -> tuple[float, float] | None:
+    """The least and greatest finite number in *arrays* (None: there is none)."""
+    low, high = math.inf, -math.inf
+    for values in arrays:
+        finite = values[np.isfinite(values)] if values.size else values
+        if finite.size:
+            low, high = min(low, float(finite.min())), max(high, float(finite.max()))
+    return (low, high) if low <= high else None
 
 
 def running_mean(values: np.ndarray, window: int = MEAN_WINDOW) -> np.ndarray:
@@ -57,11 +119,22 @@ def _set(item, x: np.ndarray, y: np.ndarray) -> None:
     """
     keep = np.isfinite(y)
     if not keep.any():
-        item.setData([], [])
-    elif keep.all():
+        _clear(item)
+        return
+    item.setVisible(True)
+    if keep.all():
         item.setData(x, y)
     else:
         item.setData(x, np.where(keep, y, np.nan), connect="finite")
+
+
+def _clear(item) -> None:
+    """Empty a curve or scatter *item* and hide it (an empty item still costs a paint);
+    only if it holds anything, as every setData costs."""
+    held = len(item.data) if isinstance(item, pg.ScatterPlotItem) else item.getOriginalDataset()[0] is not None
+    if held:
+        item.setData([], [])
+    item.setVisible(False)
 
 
 def _retitle(plot: _LabPlot, text: str) -> None:
@@ -71,11 +144,21 @@ def _retitle(plot: _LabPlot, text: str) -> None:
         plot.getPlotItem().setTitle(text, size=f"{TITLE_PT * plot.font_scale():g}pt")
 
 
-def _cache_axes(plot: pg.PlotWidget) -> None:
+def _cache_axes(plot: pg.PlotWidget, sides: Iterable[str] = ("left", "bottom")) -> None:
     """Keep each axis as a picture until it changes: redrawing an axis's text costs ~4 ms, and
     the plot redraws on every frame while only the curves have moved."""
-    for side in ("left", "bottom"):
+    for side in sides:
         plot.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def _whole_ticks(plot: _LabPlot, count: int) -> None:
+    """Label the bottom axis 1 … *count* while that is at most :data:`MAX_STEP_LABELS`, else let
+    it choose; set only on a change (new ticks paint the axis again)."""
+    ticks = count if 0 < count <= MAX_STEP_LABELS else None
+    if ticks != plot.shown_ticks:
+        plot.shown_ticks = ticks
+        plot.getPlotItem().getAxis("bottom").setTicks(
+            None if ticks is None else [[(float(u), str(u)) for u in range(1, ticks + 1)]])
 
 
 def _legend_title(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
@@ -89,10 +172,13 @@ def _legend_title(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
 
 
 class _LabPlot(pg.PlotWidget):
-    """What both lab plots share: a title that is its own legend, cached axes, a font scale."""
+    """What both lab plots share: a title that is its own legend, cached axes, a font scale and
+    ranges set in steps (see the module docstring)."""
 
     #: The axes whose text the font scale sizes.
     SIDES: tuple[str, ...] = ("left", "bottom")
+    #: The value axis's empty room that makes it refit (None: a share, :data:`MIN_FILL`).
+    SLACK: float | None = None
 
     def __init__(self, title: str, axis_names: dict[str, str]) -> None:
         super().__init__(background="w")
@@ -106,11 +192,21 @@ class _LabPlot(pg.PlotWidget):
         self._title = item.titleLabel.text
         #: The title as last set by a show_… method (None: the one from the start).
         self.shown_title: str | None = None
+        #: The bottom axis's whole-number labels (1 … this), None: the axis's own.
+        self.shown_ticks: int | None = None
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setMenuEnabled(False)
         item.hideButtons()
         item.getAxis("left").enableAutoSIPrefix(False)
         self.setMinimumSize(220, 140)
+        # The ranges: set by the plot while it follows the numbers, the user's once zoomed.
+        self._following = True
+        self._x_shown: tuple[float, float] | None = None
+        self._y_shown: tuple[float, float] | None = None
+        self._loose = 0  # shows in a row the value axis has been too loose
+        view = item.getViewBox()
+        view.disableAutoRange()
+        view.sigRangeChangedManually.connect(self._stop_following)
 
     def set_font_scale(self, scale: float) -> None:
         """Text *scale* times as large (ticks, axis names, the title and its legend); 1.0 is the normal look."""
@@ -133,14 +229,50 @@ class _LabPlot(pg.PlotWidget):
         """The factor set by :meth:`set_font_scale`."""
         return self._font_scale
 
+    def following(self) -> bool:
+        """Whether the plot sets its own ranges (False after the user zoomed or panned, until a fit)."""
+        return self._following
+
+    def _stop_following(self, *_) -> None:
+        self._following = False
+
+    def _follow(self, x: tuple[float, float], bounds: tuple[float, float] | None) -> None:
+        """Show *x* and, for numbers within *bounds*, refit the value axis when needed (:func:`refit`)."""
+        view = self.getPlotItem().getViewBox()
+        if any(view.autoRangeEnabled()):  # a fit was asked for: the plot sets its ranges again
+            view.disableAutoRange()
+            self._following, self._x_shown, self._y_shown = True, None, None
+        if not self._following:
+            return
+        if x != self._x_shown:
+            if self._x_shown is not None and x[1] < self._x_shown[1]:
+                self._y_shown = None  # fewer updates: a new run, fitted from scratch
+            self._x_shown = x
+            view.setXRange(*x, padding=0)
+        if bounds is None:
+            return
+        shown = self._y_shown
+        self._loose = self._loose + 1 if shown is not None and is_loose(shown, *bounds, self.SLACK) else 0
+        y = refit(shown, *bounds, self._fitted(*bounds), self._loose >= LOOSE_SHOWS)
+        if y is not None:
+            self._y_shown, self._loose = y, 0
+            view.setYRange(*y, padding=0)
+
+    def _fitted(self, low: float, high: float) -> tuple[float, float]:
+        """The value axis's range for numbers from *low* to *high*."""
+        raise NotImplementedError
+
 
 class LossPlot(_LabPlot):
-    """Loss per update and its running mean; a red tick under every clipped update; the cursor."""
+    """Loss per update and its running mean; the running mean of the accuracy on a 0–1 axis at
+    the right, when the task has one; a red tick under every clipped update; the cursor."""
+
+    SIDES = ("left", "bottom", "right")
 
     def __init__(self) -> None:
         super().__init__(_legend_title("loss per update", (
             (LOSS_COLOUR, "━", "the example's"), (MEAN_COLOUR, "━", f"mean of the last {MEAN_WINDOW}"),
-            (CLIP_COLOUR, "▲", "clipped"))), {"left": "loss", "bottom": "update"})
+            (CLIP_COLOUR, "▲", "clipped"))), {"left": "loss", "bottom": "update", "right": "accuracy"})
         item = self.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
@@ -148,43 +280,130 @@ class LossPlot(_LabPlot):
                               symbolBrush=LOSS_COLOUR)
         self.mean = item.plot(pen=pg.mkPen(MEAN_COLOUR, width=1))
         self.clips = pg.ScatterPlotItem(symbol="t1", size=7, pen=None, brush=pg.mkBrush(CLIP_COLOUR))
+        self._clips_shown: tuple = ()
         item.addItem(self.clips)
         self.twin = item.plot(pen=pg.mkPen(TWIN_COLOUR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
-        _cache_axes(self)
+        self._make_accuracy()
+        _cache_axes(self, self.SIDES)
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.CURSOR, width=1,
                                                               style=pg.QtCore.Qt.PenStyle.DashLine))
         item.addItem(self.cursor_line)
+        self._count = 0
+        self._twin_shown = False
+        self._twin_bounds: tuple[float, float] | None = None
 
-    def show_run(self, losses: np.ndarray, clipped: np.ndarray, cursor: int) -> None:
-        """Draw updates 1 … len(losses); *cursor* updates are done."""
+    def _make_accuracy(self) -> None:
+        """The accuracy's own view box over the plot's, sharing its update axis, 0–1 at the right."""
+        item = self.getPlotItem()
+        self.accuracy_view = pg.ViewBox(enableMouse=False)
+        self.accuracy_view.setMouseEnabled(x=False, y=False)
+        item.scene().addItem(self.accuracy_view)
+        right = item.getAxis("right")
+        right.linkToView(self.accuracy_view)
+        self.accuracy_view.setXLink(item.getViewBox())
+        self.accuracy_view.disableAutoRange()
+        self.accuracy_view.setYRange(0.0, 1.0, padding=0.03)
+        self.accuracy = pg.PlotDataItem(pen=pg.mkPen(ACCURACY_COLOUR, width=1.5))
+        self.accuracy_at = pg.ScatterPlotItem(size=7, pen=None, brush=pg.mkBrush(ACCURACY_COLOUR))
+        for child in (self.accuracy, self.accuracy_at):
+            self.accuracy_view.addItem(child)
+        self.accuracy_view.setZValue(item.getViewBox().zValue() + 1)
+        item.getViewBox().sigResized.connect(self._place_accuracy)
+        item.hideAxis("right")
+        self._has_accuracy = False
+
+    def _place_accuracy(self) -> None:
+        self.accuracy_view.setGeometry(self.getPlotItem().getViewBox().sceneBoundingRect())
+
+    def show_run(self, losses: np.ndarray, clipped: np.ndarray, cursor: int,
+                 accuracies: np.ndarray | None = None) -> None:
+        """Draw updates 1 … len(losses); *cursor* updates are done. *accuracies* (one in [0, 1]
+        per update, None when the task has none) are drawn as their running mean."""
         x = np.arange(1, losses.size + 1, dtype=np.float64)
         finite = np.where(np.isfinite(losses), losses, np.nan)
         _set(self.loss, x, finite)
-        _set(self.mean, x, running_mean(np.where(np.isfinite(losses), losses, 0.0)))
-        marks = np.flatnonzero(clipped)
-        low = float(np.nanmin(finite)) if np.isfinite(finite).any() else 0.0
-        self.clips.setData(x[marks], np.full(marks.size, low))
+        means = running_mean(np.where(np.isfinite(losses), losses, 0.0))
+        _set(self.mean, x, means)
+        self._show_clips(x, clipped, finite)
         self.cursor_line.setValue(cursor)
+        self._count = losses.size
+        self._show_accuracy(x, accuracies, cursor)
         # Updates are whole numbers: while few, label each one rather than 1.2, 1.4, …,
         # and mark each loss with a dot (one update alone is a line of one point: nothing).
         few = 0 < losses.size <= MAX_STEP_LABELS
-        bottom = self.getPlotItem().getAxis("bottom")
-        bottom.setTicks([[(float(u), str(u)) for u in range(1, losses.size + 1)]] if few else None)
+        _whole_ticks(self, losses.size)
         self.loss.setSymbol("o" if few else None)
+        self._follow_losses(_bounds((finite, means)))
+
+    def _show_clips(self, x: np.ndarray, clipped: np.ndarray, finite: np.ndarray) -> None:
+        """A red tick at the lowest loss under each clipped update (set only when they change)."""
+        marks = np.flatnonzero(clipped)
+        low = float(np.nanmin(finite)) if marks.size and np.isfinite(finite).any() else 0.0
+        key = (marks.size, int(marks[-1]) if marks.size else -1, low)
+        if key != self._clips_shown:
+            self._clips_shown = key
+            self.clips.setData(x[marks], np.full(marks.size, low))
+            self.clips.setVisible(bool(marks.size))
+
+    def _show_accuracy(self, x: np.ndarray, accuracies: np.ndarray | None, cursor: int) -> None:
+        has = accuracies is not None
+        if has != self._has_accuracy:
+            self._has_accuracy = has
+            self.getPlotItem().showAxis("right", has)
+            self._retitle()
+        if accuracies is None:
+            _clear(self.accuracy)
+            _clear(self.accuracy_at)
+            return
+        means = running_mean(np.asarray(accuracies, dtype=np.float64)[: x.size])
+        _set(self.accuracy, x[: means.size], means)
+        at = min(cursor, means.size)
+        if at > 0 and np.isfinite(means[at - 1]):
+            self.accuracy_at.setData([float(at)], [float(means[at - 1])])
+            self.accuracy_at.setVisible(True)
+        else:
+            _clear(self.accuracy_at)
+
+    def _follow_losses(self, bounds: tuple[float, float] | None) -> None:
+        twin = self._twin_bounds
+        if bounds is None or twin is None:
+            bounds = bounds or twin
+        else:
+            bounds = (min(bounds[0], twin[0]), max(bounds[1], twin[1]))
+        self._follow((0.5, stepped_end(self._count) + 0.5), bounds)
+
+    def _fitted(self, low: float, high: float) -> tuple[float, float]:
+        spread = high - low or abs(high) * 0.1 or 1.0
+        bottom = low - LOSS_HEADROOM * spread
+        return (max(bottom, 0.0) if low >= 0 else bottom, high + 0.05 * spread)
+
+    def _retitle(self) -> None:
+        title = self._title
+        if self._has_accuracy:
+            title += f'&nbsp; <span style="color:{ACCURACY_COLOUR}">━ accuracy (mean, right axis)</span>'
+        if self._twin_shown:
+            title += f'&nbsp; <span style="color:{TWIN_COLOUR}">┅ twin</span>'
+        _retitle(self, title)
 
     def show_twin(self, losses: np.ndarray | None) -> None:
         """The twin run's running mean of the loss, dashed (none: hidden); the title says "twin"."""
+        self._twin_shown = losses is not None
+        self._retitle()
         if losses is None:
-            self.twin.setData([], [])
-            _retitle(self, self._title)
+            _clear(self.twin)
+            self._twin_bounds = None
             return
         x = np.arange(1, losses.size + 1, dtype=np.float64)
-        _set(self.twin, x, running_mean(np.where(np.isfinite(losses), losses, 0.0)))
-        _retitle(self, self._title + f'&nbsp; <span style="color:{TWIN_COLOUR}">┅ twin</span>')
+        means = running_mean(np.where(np.isfinite(losses), losses, 0.0))
+        _set(self.twin, x, means)
+        self._twin_bounds = _bounds((means,))
+        self._follow_losses(None)
 
 
 class FlowPlot(_LabPlot):
     """‖∂L/∂h_t‖ against the step, on a log axis, with the per-step factor and its running product."""
+
+    SLACK = SPARE_DECADES
 
     def __init__(self) -> None:
         super().__init__(_legend_title("back through the example", (
@@ -192,7 +411,7 @@ class FlowPlot(_LabPlot):
             (PRODUCT_COLOUR, "┅", "their running product"))), {"left": "norm (log scale)", "bottom": "step t"})
         item = self.getPlotItem()
         item.setLogMode(y=True)
-        symbol = dict(symbol="o", symbolSize=5)
+        symbol = {"symbol": "o", "symbolSize": 5}
         self.grad = item.plot(pen=pg.mkPen(GRAD_COLOUR, width=1), symbolBrush=GRAD_COLOUR,
                               symbolPen=None, **symbol)
         self.factor = item.plot(pen=pg.mkPen(FACTOR_COLOUR, width=1), symbolBrush=FACTOR_COLOUR,
@@ -206,41 +425,57 @@ class FlowPlot(_LabPlot):
         self.window_region.hide()
         item.addItem(self.window_region)
         _cache_axes(self)
+        #: The positive norms each curve shows (for the value axis's range).
+        self._values: dict[str, np.ndarray] = {}
+        self._steps = 0
+
+    def _show(self, name: str, item, steps: np.ndarray, values: np.ndarray | None) -> None:
+        """*values* (the positive finite ones) against *steps* on curve *item* (None: emptied)."""
+        if values is None:
+            _clear(item)
+            self._values.pop(name, None)
+        else:
+            values = np.asarray(values, dtype=np.float64)
+            shown = np.where(np.isfinite(values) & (values > 0), values, np.nan)
+            _set(item, np.asarray(steps, dtype=np.float64), shown)
+            self._values[name] = shown
+
+    def _follow_values(self) -> None:
+        bounds = _bounds(self._values.values())
+        logs = None if bounds is None else (math.log10(bounds[0]), math.log10(bounds[1]))
+        self._follow((0.5, max(self._steps, 1) + 0.5), logs)
+
+    def _fitted(self, low: float, high: float) -> tuple[float, float]:
+        """Whole decades (log10) holding *low* … *high*, with a little room at either end."""
+        return (math.floor(low - 0.1), math.ceil(high + 0.1))
 
     def show_full(self, flow: FlowSeries | None) -> None:
         """With truncation, the full gradient's ‖∂L/∂h_t‖ dotted beside the truncated one (none: hidden)."""
         if flow is None:
-            self.full.setData([], [])
+            self._show("full", self.full, np.empty(0), None)
             _retitle(self, self._title)
-            return
-        grads = np.asarray(flow.grad_norms, dtype=np.float64)
-        _set(self.full, np.asarray(flow.steps, dtype=np.float64),
-             np.where(np.isfinite(grads) & (grads > 0), grads, np.nan))
-        _retitle(self, self._title + f'&nbsp; <span style="color:{FULL_COLOUR}">┈ full BPTT</span>')
+        else:
+            self._show("full", self.full, flow.steps, flow.grad_norms)
+            _retitle(self, self._title + f'&nbsp; <span style="color:{FULL_COLOUR}">┈ full BPTT</span>')
+        self._follow_values()
 
     def show_twin(self, flow: FlowSeries | None) -> None:
         """The twin run's ‖∂L/∂h_t‖ for the same example, dashed (none: hidden)."""
-        if flow is None:
-            self.twin.setData([], [])
-        else:
-            grads = np.asarray(flow.grad_norms, dtype=np.float64)
-            _set(self.twin, np.asarray(flow.steps, dtype=np.float64),
-                 np.where(np.isfinite(grads) & (grads > 0), grads, np.nan))
+        self._show("twin", self.twin, np.empty(0) if flow is None else flow.steps,
+                   None if flow is None else flow.grad_norms)
+        self._follow_values()
 
     def show_flow(self, flow: FlowSeries, window: int | None) -> None:
         """Draw *flow*; with a truncation window, shade the steps the last window leaves out."""
-        def positive(values: np.ndarray) -> np.ndarray:
-            values = np.asarray(values, dtype=np.float64)
-            return np.where(np.isfinite(values) & (values > 0), values, np.nan)
-
         steps = np.asarray(flow.steps, dtype=np.float64)
-        _set(self.grad, steps, positive(flow.grad_norms))
-        _set(self.factor, steps, positive(flow.factor_norms))
-        _set(self.product, steps, positive(flow.running_product))
-        # Steps are whole numbers: label them so while they fit, else let the axis choose.
-        bottom = self.getPlotItem().getAxis("bottom")
-        bottom.setTicks([[(float(t), str(int(t))) for t in steps]] if steps.size <= MAX_STEP_LABELS else None)
         last = int(steps[-1]) if steps.size else 0
+        self._steps = last
+        self._show("product", self.product, steps, flow.running_product)
+        self._show("factor", self.factor, steps, flow.factor_norms)
+        self._show("grad", self.grad, steps, flow.grad_norms)
+        # Steps are whole numbers: label them so while they fit, else let the axis choose.
+        _whole_ticks(self, steps.size)
+        self._follow_values()
         if window is not None and window < last:
             start = last - (last - 1) % window  # first step of the last window
             self.window_region.setRegion((0.5, start - 0.5))
