@@ -9,7 +9,9 @@ round the column it falls in. The image, colour bar and marks are made once;
 a change sets their data. A :class:`~rnnviz.present.lab_heatmap.HeatmapCache`
 reads only the updates stored since the last change, so following the
 training costs O(T) per update, and moving the cursor costs nothing but the
-marks.
+marks. Behind another tab the panel only notes the run it was handed and
+catches up when it is shown (the cache then reads every update stored since),
+so training frames do not pay for a map nobody sees.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from typing import Final
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from rnnviz.present.format import format_number
 from rnnviz.present.lab_heatmap import MAX_DECADES, FlowHeatmap, HeatmapCache
 from rnnviz.runs.lab import LabRun
 from rnnviz.ui import theme
+from rnnviz.ui.workspaces.elman.lab_curves import stepped_end
 from rnnviz.ui.workspaces.elman.unrolled import DELTA_STOPS
 from rnnviz.ui.workspaces.elman.unrolled_layout import power_of_ten
 
@@ -74,6 +77,8 @@ class HeatmapPanel(QWidget):
         self._cache = HeatmapCache()
         self._shown: FlowHeatmap | None = None
         self._run: LabRun | None = None
+        self._stale = False  # handed a run while hidden: map it when shown
+        self._applied: dict[str, object] = {}  # what _once last applied
         self.heatmap: FlowHeatmap | None = None
         self.plot = pg.PlotWidget(background="w")
         item = self.plot.getPlotItem()
@@ -136,8 +141,20 @@ class HeatmapPanel(QWidget):
         return width if width >= 16 else DEFAULT_COLUMNS
 
     def show_lab(self, run: LabRun, example_index: int) -> None:
-        """Show *run*'s stored updates and mark its cursor (*example_index* is not needed here)."""
+        """Show *run*'s stored updates and mark its cursor (*example_index* is not needed here);
+        hidden, only once shown."""
         self._run = run
+        self._stale = not self.isVisible()
+        if not self._stale:
+            self._show(run)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self._run is not None:
+            self._stale = False
+            self._show(self._run)
+
+    def _show(self, run: LabRun) -> None:
         heatmap = self._cache.heatmap(run.delta_norm_matrix(), self.columns(),
                                       key=(id(run), run.forgets))
         self.heatmap = heatmap
@@ -151,8 +168,9 @@ class HeatmapPanel(QWidget):
         super().resizeEvent(event)
         self._tick_bar()
         heatmap, run = self.heatmap, self._run
-        if run is not None and heatmap is not None and self._cache.columns != self.columns():
-            self.show_lab(run, 0)
+        if run is not None and heatmap is not None and self._cache.columns != self.columns() \
+                and not self._stale:
+            self._show(run)
 
     def _tick_bar(self) -> None:
         """Label the colour bar's decades, as many as its height holds without crowding."""
@@ -161,29 +179,43 @@ class HeatmapPanel(QWidget):
         metrics = QFontMetrics(theme.scaled_font(QFont(), self._font_scale))
         line = metrics.height()
         # The bar's axis keeps its width: make room for the widest label ("10⁻²⁸").
-        self.colour_bar.axis.setWidth(metrics.horizontalAdvance(power_of_ten(-MAX_DECADES)) + 12)
+        width = metrics.horizontalAdvance(power_of_ten(-MAX_DECADES)) + 12
         height = self.plot.getPlotItem().getViewBox().height()
         most = min(MAX_DECADE_LABELS, int(height / (2.2 * line))) if height > 0 else MAX_DECADE_LABELS
-        self.colour_bar.axis.setTicks([decade_ticks(self.heatmap.log_range, most)])
+        self._once("bar", (width, most, self.heatmap.log_range), lambda: (
+            self.colour_bar.axis.setWidth(width),
+            self.colour_bar.axis.setTicks([decade_ticks(self.heatmap.log_range, most)])))
+
+    def _once(self, what: str, value: object, apply: Callable[[], object]) -> None:
+        """Call *apply* only when *what* is to show another *value* than last time: a new range,
+        level or tick list lays out and paints an axis again, while training changes them rarely."""
+        if self._applied.get(what, self) != value:
+            self._applied[what] = value
+            apply()
 
     def _paint(self, heatmap: FlowHeatmap) -> None:
         low, high = heatmap.log_range
         self.legend.setText(html.escape(legend_text(heatmap)))
-        self.colour_bar.setLevels((low, high))
+        self._once("levels", (low, high), lambda: self.colour_bar.setLevels((low, high)))
         self._tick_bar()
         item = self.plot.getPlotItem()
         steps = max(heatmap.steps, 1)
         if heatmap.stored == 0:
             self.image.clear()
-            item.setRange(xRange=(0.5, 1.5), yRange=(0, steps), padding=0)
+            self._once("range", (1.5, steps), lambda: item.setRange(
+                xRange=(0.5, 1.5), yRange=(0, steps), padding=0))
             return
         # −∞ (a zero norm) takes the lowest colour, +∞ the highest.
         self.image.setImage(np.clip(heatmap.image, low, high), autoLevels=False, levels=(low, high))
         width = heatmap.n_columns * heatmap.updates_per_column
         self.image.setRect(QRectF(0.5, 0.0, width, heatmap.steps))
-        item.setRange(xRange=(0.5, 0.5 + width), yRange=(0, steps), padding=0)
+        # The update axis grows in steps, never wider than the columns' capacity (one a pixel).
+        end = min(stepped_end(width), heatmap.updates_per_column * max(self._cache.columns or 0, heatmap.n_columns))
+        self._once("range", (end, steps), lambda: item.setRange(
+            xRange=(0.5, 0.5 + end), yRange=(0, steps), padding=0))
         spacing = max(1, -(-steps // 8))
-        item.getAxis("left").setTicks([[(s + 0.5, str(s)) for s in range(0, steps, spacing)]])
+        self._once("ticks", (steps, spacing), lambda: item.getAxis("left").setTicks(
+            [[(s + 0.5, str(s)) for s in range(0, steps, spacing)]]))
 
     def _mark(self, heatmap: FlowHeatmap, cursor: int) -> None:
         """A line at update *cursor* (1-based: the last one done) and a frame round its column."""
