@@ -12,6 +12,7 @@ from rnnviz.ui.workspaces.elman.lab_curves import (
     TITLE_PT,
     FlowPlot,
     LossPlot,
+    loss_band,
     stepped_end,
 )
 
@@ -133,3 +134,40 @@ def test_the_flow_plot_holds_every_norm_and_keeps_its_decades_while_examples_cha
         changes += (y0, y1) != last
         last = (y0, y1)
     assert changes <= 12
+
+
+# ------------------------------------------------------------------ the band
+
+
+def test_many_updates_a_pixel_draw_the_losses_as_a_band_of_their_least_to_greatest(qtbot) -> None:
+    run = PRESETS["addition"].make_run()
+    run.step(4000)
+    plot = _plot(qtbot, LossPlot, size=(500, 260))
+    plot.show_run(run.losses(), run.clipped(), run.cursor)
+    losses = run.losses()
+    assert plot.band.isVisible() and not plot.loss.isVisible()
+    rect = plot.band.path().boundingRect()
+    assert rect.top() == pytest.approx(losses.min()) and rect.bottom() == pytest.approx(losses.max())
+    # The curve still holds every loss (what a fit and the tests read).
+    np.testing.assert_array_equal(plot.loss.getOriginalDataset()[1], losses)
+    # Each group's band runs from its least to its greatest loss.
+    middles, lows, highs = loss_band(losses, 16)
+    assert middles.size == 250 and middles[0] == 8.5
+    np.testing.assert_array_equal(lows, losses.reshape(250, 16).min(axis=1))
+    np.testing.assert_array_equal(highs, losses.reshape(250, 16).max(axis=1))
+    # A fit takes in the band itself.
+    plot.getPlotItem().enableAutoRange()
+    plot.getPlotItem().getViewBox().updateAutoRange()
+    (_, _), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    assert y0 <= losses.min() and losses.max() <= y1 and y0 > losses.min() - 0.2 * np.ptp(losses)
+
+
+def test_few_updates_keep_the_line_and_a_short_last_group_counts(qtbot) -> None:
+    run = PRESETS["addition"].make_run()
+    run.step(50)
+    plot = _plot(qtbot, LossPlot)
+    plot.show_run(run.losses(), run.clipped(), run.cursor)
+    assert plot.loss.isVisible() and not plot.band.isVisible()
+    values = np.array([3.0, 1.0, np.nan, 2.0, 5.0])
+    middles, lows, highs = loss_band(values, 2)
+    assert list(middles) == [1.5, 3.5, 5.0] and list(lows) == [1.0, 2.0, 5.0] and list(highs) == [3.0, 2.0, 5.0]

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterable, Mapping
+from typing import ClassVar, Final
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from rnnviz.present.lab import FlowSeries
 from rnnviz.ui import theme
@@ -61,6 +61,10 @@ LOOSE_SHOWS: Final[int] = 60
 #: Room left below the loss on a refit, as a share of its spread (so a falling loss
 #: does not refit every frame); the axis never goes below 0 for losses that do not.
 LOSS_HEADROOM: Final[float] = 0.25
+#: With more updates than this many per pixel, the per-example losses are drawn as a band
+#: (each pixel's least to greatest loss, filled) instead of a line zigzagging between them:
+#: the same picture, for a fraction of the drawing.
+BAND_FROM: Final[float] = 2.0
 
 
 def stepped_end(count: int) -> float:
@@ -86,6 +90,23 @@ def refit(shown: tuple[float, float] | None, low: float, high: float,
     if low < shown[0] or high > shown[1]:
         return (min(shown[0], fitted[0]), max(shown[1], fitted[1]))
     return None
+
+
+def loss_band(losses: np.ndarray, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The per-example losses as a band: for each *group* consecutive updates (the last group may
+    be short), its middle update (1-based) and its least and greatest finite loss. Groups with no
+    finite loss are left out."""
+    n = losses.size
+    whole = n // group
+    lows = np.fmin.reduce(losses[: whole * group].reshape(whole, group), axis=1) if whole else np.empty(0)
+    highs = np.fmax.reduce(losses[: whole * group].reshape(whole, group), axis=1) if whole else np.empty(0)
+    middles = np.arange(whole, dtype=np.float64) * group + (group + 1) / 2
+    if n > whole * group:
+        tail = losses[whole * group:]
+        lows, highs = np.append(lows, np.fmin.reduce(tail)), np.append(highs, np.fmax.reduce(tail))
+        middles = np.append(middles, (whole * group + 1 + n) / 2)
+    keep = np.isfinite(lows) & np.isfinite(highs)
+    return middles[keep], lows[keep], highs[keep]
 
 
 def _bounds(arrays: Iterable[np.ndarray]) -> tuple[float, float] | None:
@@ -147,8 +168,12 @@ def _retitle(plot: _LabPlot, text: str) -> None:
 def _cache_axes(plot: pg.PlotWidget, sides: Iterable[str] = ("left", "bottom")) -> None:
     """Keep each axis as a picture until it changes: redrawing an axis's text costs ~4 ms, and
     the plot redraws on every frame while only the curves have moved."""
+    item = plot.getPlotItem()
+    cached = [item.titleLabel.item]  # the title's and axis names' text items paint on their own
     for side in sides:
-        plot.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        cached += [item.getAxis(side), item.getAxis(side).label]
+    for each in cached:
+        each.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def _whole_ticks(plot: _LabPlot, count: int) -> None:
@@ -171,12 +196,28 @@ def _legend_title(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
     return f'<span style="color:#303030">{html.escape(title)}:</span>&nbsp; {marks}'
 
 
+class _Band(QGraphicsPathItem):
+    """A filled outline in a view box, which fits the view (View ▸ Fit) to the outline itself,
+    not to the outline widened by its pen's width in data units."""
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange=None) -> tuple[float, float] | None:
+        rect = self.path().boundingRect()
+        if rect.isNull() or not self.isVisible():
+            return None
+        return (rect.left(), rect.right()) if axis == 0 else (rect.top(), rect.bottom())
+
+    def pixelPadding(self) -> float:
+        return 0.5
+
+
 class _LabPlot(pg.PlotWidget):
     """What both lab plots share: a title that is its own legend, cached axes, a font scale and
     ranges set in steps (see the module docstring)."""
 
     #: The axes whose text the font scale sizes.
     SIDES: tuple[str, ...] = ("left", "bottom")
+    #: Axis names written in a colour (the curve's they belong to).
+    AXIS_COLOURS: ClassVar[Mapping[str, str]] = {}
     #: The value axis's empty room that makes it refit (None: a share, :data:`MIN_FILL`).
     SLACK: float | None = None
 
@@ -215,12 +256,9 @@ class _LabPlot(pg.PlotWidget):
             return
         self._font_scale = scale
         font = theme.scaled_font(QFont(), scale)
-        points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
-        item = self.getPlotItem()
         for side in self.SIDES:
-            axis = item.getAxis(side)
-            axis.setTickFont(font)
-            axis.setLabel(self._axis_names[side], **{"font-size": f"{points:g}pt"})
+            self.getPlotItem().getAxis(side).setTickFont(font)
+            self._name_axis(side)
         title = self.shown_title if self.shown_title is not None else self._title
         self.shown_title = None
         _retitle(self, title)
@@ -228,6 +266,16 @@ class _LabPlot(pg.PlotWidget):
     def font_scale(self) -> float:
         """The factor set by :meth:`set_font_scale`."""
         return self._font_scale
+
+    def _name_axis(self, side: str) -> None:
+        """Write the axis's name at the font scale (1: pyqtgraph's own size, as first made)."""
+        axis = self.getPlotItem().getAxis(side)
+        style = {"color": self.AXIS_COLOURS[side]} if side in self.AXIS_COLOURS else {}
+        if self._font_scale != 1.0 or "font-size" in axis.labelStyle:
+            font = theme.scaled_font(QFont(), self._font_scale)
+            points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
+            style["font-size"] = f"{points:g}pt"
+        axis.setLabel(self._axis_names[side], **style)
 
     def following(self) -> bool:
         """Whether the plot sets its own ranges (False after the user zoomed or panned, until a fit)."""
@@ -268,6 +316,7 @@ class LossPlot(_LabPlot):
     the right, when the task has one; a red tick under every clipped update; the cursor."""
 
     SIDES = ("left", "bottom", "right")
+    AXIS_COLOURS: ClassVar[Mapping[str, str]] = {"right": ACCURACY_COLOUR}
 
     def __init__(self) -> None:
         super().__init__(_legend_title("loss per update", (
@@ -278,6 +327,12 @@ class LossPlot(_LabPlot):
         item.setDownsampling(auto=True, mode="peak")
         self.loss = item.plot(pen=pg.mkPen(LOSS_COLOUR, width=1), symbolSize=6, symbolPen=None,
                               symbolBrush=LOSS_COLOUR)
+        self.band = _Band()
+        self.band.setPen(pg.mkPen(LOSS_COLOUR, width=1))  # a band one loss thin still shows
+        self.band.setBrush(pg.mkBrush(LOSS_COLOUR))
+        self.band.setVisible(False)
+        item.addItem(self.band)
+        self.band.setZValue(self.loss.zValue())
         self.mean = item.plot(pen=pg.mkPen(MEAN_COLOUR, width=1))
         self.clips = pg.ScatterPlotItem(symbol="t1", size=7, pen=None, brush=pg.mkBrush(CLIP_COLOUR))
         self._clips_shown: tuple = ()
@@ -302,13 +357,14 @@ class LossPlot(_LabPlot):
         right.linkToView(self.accuracy_view)
         self.accuracy_view.setXLink(item.getViewBox())
         self.accuracy_view.disableAutoRange()
-        self.accuracy_view.setYRange(0.0, 1.0, padding=0.03)
-        self.accuracy = pg.PlotDataItem(pen=pg.mkPen(ACCURACY_COLOUR, width=1.5))
-        self.accuracy_at = pg.ScatterPlotItem(size=7, pen=None, brush=pg.mkBrush(ACCURACY_COLOUR))
-        for child in (self.accuracy, self.accuracy_at):
-            self.accuracy_view.addItem(child)
+        self.accuracy_view.setYRange(0.0, 1.0, padding=0.06)  # room for the labels 0 and 1
+        self.accuracy = pg.PlotDataItem(pen=pg.mkPen(ACCURACY_COLOUR, width=1))
+        self.accuracy.setDownsampling(auto=True, method="peak")
+        self.accuracy.setClipToView(True)
+        self.accuracy_view.addItem(self.accuracy)
         self.accuracy_view.setZValue(item.getViewBox().zValue() + 1)
         item.getViewBox().sigResized.connect(self._place_accuracy)
+        self._name_axis("right")
         item.hideAxis("right")
         self._has_accuracy = False
 
@@ -316,24 +372,43 @@ class LossPlot(_LabPlot):
         self.accuracy_view.setGeometry(self.getPlotItem().getViewBox().sceneBoundingRect())
 
     def show_run(self, losses: np.ndarray, clipped: np.ndarray, cursor: int,
-                 accuracies: np.ndarray | None = None) -> None:
+                 accuracies: np.ndarray | None = None, accuracy_label: str | None = None) -> None:
         """Draw updates 1 … len(losses); *cursor* updates are done. *accuracies* (one in [0, 1]
-        per update, None when the task has none) are drawn as their running mean."""
+        per update, None when the task has none: hidden) are drawn as their running mean over
+        the loss's window, on a 0–1 axis named *accuracy_label* ("accuracy" if None)."""
         x = np.arange(1, losses.size + 1, dtype=np.float64)
         finite = np.where(np.isfinite(losses), losses, np.nan)
         _set(self.loss, x, finite)
+        self._show_band(finite)
         means = running_mean(np.where(np.isfinite(losses), losses, 0.0))
         _set(self.mean, x, means)
         self._show_clips(x, clipped, finite)
         self.cursor_line.setValue(cursor)
         self._count = losses.size
-        self._show_accuracy(x, accuracies, cursor)
+        self._show_accuracy(x, accuracies, accuracy_label or "accuracy")
         # Updates are whole numbers: while few, label each one rather than 1.2, 1.4, …,
         # and mark each loss with a dot (one update alone is a line of one point: nothing).
         few = 0 < losses.size <= MAX_STEP_LABELS
         _whole_ticks(self, losses.size)
         self.loss.setSymbol("o" if few else None)
         self._follow_losses(_bounds((finite, means)))
+
+    def _show_band(self, finite: np.ndarray) -> None:
+        """Many updates a pixel: the per-example losses as a band instead of their line."""
+        pixels = self.getPlotItem().getViewBox().width()
+        per_pixel = stepped_end(finite.size) / max(pixels, 1.0)
+        banded = bool(per_pixel > BAND_FROM and np.isfinite(finite).any())
+        if banded:
+            self.loss.setVisible(False)
+        self.band.setVisible(banded)
+        if not banded:
+            return
+        group = 1 << max(int(per_pixel) - 1, 0).bit_length()  # a power of two: the same groups each frame
+        middles, lows, highs = loss_band(finite, group)
+        path = pg.functions.arrayToQPath(np.concatenate([middles, middles[::-1]]),
+                                         np.concatenate([highs, lows[::-1]]))
+        path.closeSubpath()
+        self.band.setPath(path)
 
     def _show_clips(self, x: np.ndarray, clipped: np.ndarray, finite: np.ndarray) -> None:
         """A red tick at the lowest loss under each clipped update (set only when they change)."""
@@ -345,24 +420,20 @@ class LossPlot(_LabPlot):
             self.clips.setData(x[marks], np.full(marks.size, low))
             self.clips.setVisible(bool(marks.size))
 
-    def _show_accuracy(self, x: np.ndarray, accuracies: np.ndarray | None, cursor: int) -> None:
+    def _show_accuracy(self, x: np.ndarray, accuracies: np.ndarray | None, label: str) -> None:
         has = accuracies is not None
         if has != self._has_accuracy:
             self._has_accuracy = has
             self.getPlotItem().showAxis("right", has)
-            self._retitle()
+        if has and label != self._axis_names["right"]:
+            self._axis_names["right"] = label
+            self._name_axis("right")
+        self._retitle()
         if accuracies is None:
             _clear(self.accuracy)
-            _clear(self.accuracy_at)
             return
         means = running_mean(np.asarray(accuracies, dtype=np.float64)[: x.size])
         _set(self.accuracy, x[: means.size], means)
-        at = min(cursor, means.size)
-        if at > 0 and np.isfinite(means[at - 1]):
-            self.accuracy_at.setData([float(at)], [float(means[at - 1])])
-            self.accuracy_at.setVisible(True)
-        else:
-            _clear(self.accuracy_at)
 
     def _follow_losses(self, bounds: tuple[float, float] | None) -> None:
         twin = self._twin_bounds
@@ -379,10 +450,12 @@ class LossPlot(_LabPlot):
 
     def _retitle(self) -> None:
         title = self._title
-        if self._has_accuracy:
-            title += f'&nbsp; <span style="color:{ACCURACY_COLOUR}">━ accuracy (mean, right axis)</span>'
         if self._twin_shown:
             title += f'&nbsp; <span style="color:{TWIN_COLOUR}">┅ twin</span>'
+        if self._has_accuracy:  # a line of its own: one line would be wider than the plot
+            name = html.escape(self._axis_names["right"])
+            title += (f'<br><span style="color:{ACCURACY_COLOUR}">━ {name}: its mean over the last '
+                      f'{MEAN_WINDOW}, on the right-hand axis from 0 to 1</span>')
         _retitle(self, title)
 
     def show_twin(self, losses: np.ndarray | None) -> None:
