@@ -70,11 +70,17 @@ class LabControls(QWidget):
         clip_row.addWidget(self.threshold, 1)
         form.addRow("clipping", clip_row)
         form.addRow("ρ(W_hh)", self.radius)
-        self.compare = QCheckBox("side by side: the same run with clipping flipped")
+        self.compare = QCheckBox("side by side: a twin from update 0 with the clipping flipped")
         self.compare.setToolTip("train a twin from update 0 on the same preset, seed and data, "
                                 "with clipping off if it is on here and on (at the threshold) if off; "
                                 "its loss and gradient flow are drawn dashed")
         form.addRow(self.compare)
+        #: What the twin is, exactly, while there is one (its settings, not this run's).
+        self.twin_label = QLabel()
+        self.twin_label.setObjectName("labTwin")
+        self.twin_label.setWordWrap(True)
+        self.twin_label.hide()
+        form.addRow(self.twin_label)
         self.compare.toggled.connect(self.compareToggled.emit)
 
         self.preset.activated.connect(lambda i: self.presetChosen.emit(self.preset.itemData(i)))
@@ -85,6 +91,17 @@ class LabControls(QWidget):
         self.radius.valueChanged.connect(self._apply_radius)
         adapter.changed.connect(self._show)
         self._show(int(Change.ALL))
+
+    def show_twin(self, text: str | None) -> None:
+        """Say what the twin is under the checkbox (None: there is no twin); the checkbox follows."""
+        with QSignalBlocker(self.compare):
+            self.compare.setChecked(text is not None)
+        if text is None:
+            self.twin_label.hide()
+        else:
+            if text != self.twin_label.text():
+                self.twin_label.setText(text)
+            self.twin_label.show()
 
     def settings_shown(self) -> LabSettings:
         """The settings the controls show now."""

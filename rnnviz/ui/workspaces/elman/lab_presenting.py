@@ -23,6 +23,8 @@ from rnnviz.ui import theme
 
 #: In presentation mode the unrolled network gets this share of the height, the plots the rest.
 UNROLLED_SHARE: Final[float] = 0.52
+#: Between the parts of a one-line summary.
+SEPARATOR: Final[str] = "   ·   "
 
 
 def clipping_text(settings: LabSettings) -> str:
@@ -34,16 +36,21 @@ def clipping_text(settings: LabSettings) -> str:
     return f"clipping {how} at {clipping.threshold:g}"
 
 
+def settings_text(settings: LabSettings) -> str:
+    """``"η = 0.5 · full BPTT · no clipping"``: how a run trains, in one line."""
+    window = "full BPTT" if settings.window is None else f"BPTT truncated at k = {settings.window}"
+    return SEPARATOR.join([f"η = {format_number(settings.learning_rate)}", window, clipping_text(settings)])
+
+
 def summary_text(title: str, settings: LabSettings, twin: str | None) -> str:
     """The one line that stands for the controls in presentation mode.
 
     *twin* says what the dashed twin run is, None when there is none.
     """
-    window = "full BPTT" if settings.window is None else f"BPTT truncated at k = {settings.window}"
-    parts = [title, f"η = {format_number(settings.learning_rate)}", window, clipping_text(settings)]
+    parts = [title, settings_text(settings)]
     if twin is not None:
         parts.append(f"dashed: {twin}")
-    return "   ·   ".join(parts)
+    return SEPARATOR.join(parts)
 
 
 class LabPresenting:

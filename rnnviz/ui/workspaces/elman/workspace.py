@@ -35,7 +35,7 @@ from rnnviz.ui.workspaces.elman.gradcheck_panel import GradientCheckPanel
 from rnnviz.ui.workspaces.elman.heatmap_panel import HeatmapPanel
 from rnnviz.ui.workspaces.elman.hello_panel import HelloPanel
 from rnnviz.ui.workspaces.elman.lab_curves import FlowPlot, LossPlot
-from rnnviz.ui.workspaces.elman.lab_presenting import LabPresenting, clipping_text, summary_text
+from rnnviz.ui.workspaces.elman.lab_presenting import LabPresenting, clipping_text, settings_text, summary_text
 from rnnviz.ui.workspaces.elman.weights_panel import WeightsPanel
 from rnnviz.ui.workspaces.elman.worked_panel import WorkedPanel
 from rnnviz.ui.workspaces.elman.unrolled import UnrolledView
@@ -126,15 +126,24 @@ class ElmanWorkspace:
 
     def set_compare(self, on: bool) -> None:
         """Train a twin run beside this one (see :func:`twin_settings`), or drop it."""
-        if not on:
-            self.twin = None
-        else:
-            twin = PRESETS[self.adapter.preset_key].make_run()
-            twin.set_settings(twin_settings(twin.settings, self.controls.threshold.value()))
-            self.twin = twin
+        self.twin = self._make_twin(self.adapter.preset_key) if on else None
         self._refresh(int(Change.ALL))
         if on:
             self._services.tell(f"Side by side: the dashed curves are the same run with {self.twin_what()}.", 8000)
+
+    def _make_twin(self, key: str) -> LabRun:
+        twin = PRESETS[key].make_run()
+        twin.set_settings(twin_settings(twin.settings, self.controls.threshold.value()))
+        return twin
+
+    def twin_description(self) -> str | None:
+        """What the twin is, exactly (its preset, start and settings); None without one."""
+        if self.twin is None:
+            return None
+        preset = PRESETS.get(self.adapter.preset_key)
+        title = preset.title if preset is not None else "the preset"
+        return (f"dashed: a twin of {title} trained from update 0 at its starting weights "
+                f"(none of the changes made here): {settings_text(self.twin.settings).replace('   ', ' ')}")
 
     def twin_what(self) -> str:
         """What the twin does differently: ``"no clipping"`` or ``"clipping by global norm at 1"``."""
@@ -200,6 +209,7 @@ class ElmanWorkspace:
             panel.show_lab(run, index)
         self._show_preset_tabs()
         self._refresh_twin(state)
+        self.controls.show_twin(self.twin_description())
         self._show_summary()
 
     def _refresh_twin(self, state) -> None:
@@ -220,6 +230,8 @@ class ElmanWorkspace:
     def open_preset(self, key: str) -> None:
         """Start the lab again on preset *key* at update 0."""
         self.adapter.pause()
+        if self.twin is not None:  # the twin is of the new preset too, from its update 0
+            self.twin = self._make_twin(key)
         self.adapter.load_preset(key, PRESETS[key].make_run())
         self._services.tell(f"{PRESETS[key].title}: {PRESETS[key].about}", 8000)
 
@@ -256,17 +268,22 @@ class ElmanWorkspace:
 
     def document(self) -> dict[str, Any]:
         run = self.adapter.lab
-        return {"preset": self.adapter.preset_key, "log": run.log(), "cursor": run.cursor}
+        data: dict[str, Any] = {"preset": self.adapter.preset_key, "log": run.log(), "cursor": run.cursor}
+        if self.twin is not None:
+            data["twin"] = {"log": self.twin.log()}
+        return data
 
     def open_document(self, data: Mapping[str, Any]) -> None:
-        if set(data) != {"preset", "log", "cursor"}:
-            raise InputError("a lab run has the fields preset, log and cursor")
+        if not isinstance(data, Mapping) or not {"preset", "log", "cursor"} <= set(data) <= DOCUMENT_FIELDS:
+            raise InputError("a lab run has the fields preset, log and cursor, and twin when side by side")
         key, cursor = data["preset"], data["cursor"]
-        if key not in PRESETS:
+        if not isinstance(key, str) or key not in PRESETS:
             raise InputError(f"no lab preset called {key!r} (there are {', '.join(PRESETS)})")
         if isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0:
             raise InputError(f"'cursor' must be a whole number from 0, not {cursor!r}")
+        twin = read_twin(key, data["twin"]) if "twin" in data else None
         run = PRESETS[key].replay(data["log"], cursor)
+        self.twin = twin
         self.adapter.load_preset(key, run)
 
     def focus_home(self) -> QWidget:
@@ -302,6 +319,26 @@ class ElmanWorkspace:
 
     def shutdown(self) -> None:
         self.adapter.shutdown()
+
+
+#: The fields of a lab document (``twin`` only while side by side).
+DOCUMENT_FIELDS: Final[frozenset[str]] = frozenset({"preset", "log", "cursor", "twin"})
+
+
+def read_twin(key: str, data: object) -> LabRun:
+    """The twin a document's ``twin`` field describes, on preset *key*; InputError (one line) if it is bad.
+
+    A twin is trained from update 0, so every change in its log is at update 0.
+    """
+    if not isinstance(data, Mapping) or set(data) != {"log"}:
+        raise InputError("the twin has the one field log")
+    log = data["log"]
+    if isinstance(log, list) and any(not isinstance(e, Mapping) or e.get("at") != 0 for e in log):
+        raise InputError("the twin starts at update 0: every entry of its log is at update 0")
+    try:
+        return PRESETS[key].replay(log, 0)
+    except InputError as error:
+        raise InputError(f"the twin: {error}") from None
 
 
 def twin_settings(settings: LabSettings, threshold: float) -> LabSettings:
