@@ -12,7 +12,9 @@ from rnnviz.ui.workspaces.elman.lab_curves import (
     TITLE_PT,
     FlowPlot,
     LossPlot,
+    RunningMeans,
     loss_band,
+    running_mean,
     stepped_end,
 )
 
@@ -148,8 +150,7 @@ def test_many_updates_a_pixel_draw_the_losses_as_a_band_of_their_least_to_greate
     assert plot.band.isVisible() and not plot.loss.isVisible()
     rect = plot.band.path().boundingRect()
     assert rect.top() == pytest.approx(losses.min()) and rect.bottom() == pytest.approx(losses.max())
-    # The curve still holds every loss (what a fit and the tests read).
-    np.testing.assert_array_equal(plot.loss.getOriginalDataset()[1], losses)
+    assert plot.loss.getOriginalDataset()[0] is None  # its line is not laid out for nothing
     # Each group's band runs from its least to its greatest loss.
     middles, lows, highs = loss_band(losses, 16)
     assert middles.size == 250 and middles[0] == 8.5
@@ -171,3 +172,25 @@ def test_few_updates_keep_the_line_and_a_short_last_group_counts(qtbot) -> None:
     values = np.array([3.0, 1.0, np.nan, 2.0, 5.0])
     middles, lows, highs = loss_band(values, 2)
     assert list(middles) == [1.5, 3.5, 5.0] and list(lows) == [1.0, 2.0, 5.0] and list(highs) == [3.0, 2.0, 5.0]
+
+
+def test_running_means_grow_with_the_series_and_equal_those_from_scratch() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.uniform(0, 2, 1000)
+    values[[10, 500]] = np.nan
+    values[700] = np.inf
+    means = RunningMeans(window=100)
+    for end in (0, 1, 5, 99, 100, 101, 400, 1000, 1000):
+        got = means.of(values[:end])
+        want = running_mean(np.where(np.isfinite(values[:end]), values[:end], 0.0), 100)
+        np.testing.assert_array_equal(got, want)
+        if end:
+            finite = np.concatenate([values[:end][np.isfinite(values[:end])], want])
+            assert means.bounds == (finite.min(), finite.max())
+    # Another series (a new run, or history rewritten) starts again.
+    other = values.copy()
+    other[300] = 7.0
+    np.testing.assert_array_equal(means.of(other[:600]),
+                                  running_mean(np.nan_to_num(other[:600], nan=0.0, posinf=0.0), 100))
+    assert means.bounds[1] == 7.0
+    np.testing.assert_array_equal(means.of(values[:50]), running_mean(np.nan_to_num(values[:50], nan=0.0), 100))
