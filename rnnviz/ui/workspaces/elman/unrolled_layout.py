@@ -33,6 +33,8 @@ MIN_FONT_PX: Final[float] = 7.0
 MIN_RADIUS: Final[float] = 3.0
 #: Unit values are written beside the nodes of layers with at most this many units.
 MAX_LABELLED_UNITS: Final[int] = 8
+#: Unit values may shrink to this share of the small text to fit between their nodes.
+VALUE_SHRINK: Final[float] = 0.5
 #: The widest number a slot holds (format_number writes at most eight characters).
 WIDEST_NUMBER: Final[str] = f"{MINUS}8.8e{MINUS}88"
 #: The layers from top to bottom, with the names the gutter writes for them.
@@ -296,17 +298,19 @@ def _unit_value_slots(layout: UnrolledLayout, state: UnrolledState, node_pitch: 
 
 
 def _value_font(small: QFont, node_pitch: float) -> QFont | None:
-    """*small*, or a smaller copy whose lines fit *node_pitch*; None below the unscaled small size.
+    """*small*, or a smaller copy whose lines fit *node_pitch*; None when that is too small.
 
     Enlarged text (presentation mode, a large window) keeps the values
     beside the nodes: they shrink to the room between the nodes rather than
-    vanish, but never below the size they have at font scale 1.
+    vanish, down to :data:`VALUE_SHRINK` of the text around them and never
+    below the size they have at font scale 1 (no values where the nodes are
+    too dense for them, as without presentation mode).
     """
     height = QFontMetricsF(small).height()
     if node_pitch >= height:
         return small
     px = int(small.pixelSize() * node_pitch / height)
-    if px < round(0.88 * UNROLLED_FONT_PX):
+    if px < max(round(0.88 * UNROLLED_FONT_PX), VALUE_SHRINK * small.pixelSize()):
         return None
     font = QFont(small)
     font.setPixelSize(px)
