@@ -103,3 +103,25 @@ def test_the_summary_says_what_the_dashed_twin_is(qtbot, lab):
     assert twin is not None and twin.settings.clipping is not None
     assert f"dashed: clipping by global norm at {twin.settings.clipping.threshold:g}" in \
         lab.workspace.presenting.summary.text()
+
+
+def test_a_lab_shown_during_presentation_mode_is_laid_out_for_it_and_back(qtbot, window):
+    # A lab file or lesson opened while presenting the one-neuron learner.
+    window.presentation.set_canvas_size((1280, 720))
+    window.presentation.set_active(True)
+    settle()
+    window.show_kind("elman")
+    settle()
+    ws = window.workspace
+    try:
+        assert not controls_box(window).isVisible() and ws.presenting.summary.isVisible()
+        assert ws.unrolled.font_scale() == window.presentation.scale
+        window.show_kind("neuron")
+        window.presentation.set_active(False)
+        settle()
+        window.show_kind("elman")
+        settle()
+        assert controls_box(window).isVisible() and not ws.presenting.summary.isVisible()
+    finally:
+        for key in list(window._workspaces):
+            window.workspace_of(key).shutdown()

@@ -510,6 +510,8 @@ class Presentation(QObject):
         # _reveal_when_resized). Closing leaves presentation mode in the
         # window's closeEvent, once no one refused the close.
         window.installEventFilter(self)
+        # A kind shown in presentation mode (a file or a lesson of another kind opened) is laid out for it.
+        window.kindChanged.connect(self._on_kind_changed)
         self.watcher = KeyWatcher(window, self.key_overlay.show_key, self)
 
         act = window.add_action
@@ -780,17 +782,26 @@ class Presentation(QObject):
             return
         self.scale = scale
         w = self._window
-        # The tape, the diagram, the plots and any other view that can scale
-        # its text (an equation panel) grow together.
-        for view in w.findChildren(QWidget):
-            if callable(getattr(view, "set_font_scale", None)):
-                view.set_font_scale(scale)
+        self._scale_views()
         if scale == 1.0:
             w.status.setFont(QFont())  # back to the inherited font
         else:
             w.status.setFont(theme.scaled_font(w.font(), scale))
         self._present_workspace()
         self._update_fonts()
+
+    def _scale_views(self) -> None:
+        # The tape, the diagram, the plots and any other view that can scale
+        # its text (an equation panel) grow together.
+        for view in self._window.findChildren(QWidget):
+            if callable(getattr(view, "set_font_scale", None)):
+                view.set_font_scale(self.scale)
+
+    def _on_kind_changed(self, _key: str) -> None:
+        if self.active:  # the kind's views may be new: made after the text grew
+            self._scale_views()
+            self._present_workspace()
+            self._settle()
 
     def _present_workspace(self) -> None:
         """Let the workspace shown lay itself out for presentation mode, or back (its optional hook)."""
