@@ -135,14 +135,14 @@ def test_storage_is_compact_full_copies_only_at_checkpoints() -> None:
     run = PRESETS["addition"].make_run(0)
     run.step(1000)
     # 2-16-1 without biases: 32 + 256 + 16 numbers and h0's 16, 8 bytes each, at
-    # updates 0, 256, 512 and 768; per update 3 floats, a bool and 8 δ norms, in
-    # room for 1024 updates (grown by doubling from 256).
+    # updates 0, 256, 512 and 768; per update 3 floats, a bool, 8 δ norms and the
+    # accuracy, in room for 1024 updates (grown by doubling from 256).
     per_checkpoint = (32 + 256 + 16 + 16) * 8
-    assert run.stored_bytes() == 1024 * (3 * 8 + 1 + 8 * 8) + 4 * per_checkpoint
+    assert run.stored_bytes() == 1024 * (3 * 8 + 1 + 8 * 8 + 8) + 4 * per_checkpoint
     # Going back to 700 replays from the checkpoint at 512 and keeps a copy every
     # 16 updates of that stretch (528 … 688), so that stepping back is quick.
     run.back(300)
-    assert run.stored_bytes() == 1024 * 89 + (4 + 11) * per_checkpoint
+    assert run.stored_bytes() == 1024 * 97 + (4 + 11) * per_checkpoint
 
 
 def test_long_moves_report_progress_and_stop_consistently_when_cancelled() -> None:

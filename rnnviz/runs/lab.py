@@ -19,7 +19,9 @@ update. Clipping acts on that summed gradient (``scope="gradient"``), by value
 Storage is compact. Per update only a few numbers are kept, in numpy arrays
 that grow by doubling (:class:`UpdateRecord`: the loss, the gradient's norm
 before and after clipping, whether it was clipped and ‖δ_t‖ for every step:
-``8·(3 + T) + 1`` bytes). A full copy of the parameters (a *checkpoint*) is
+``8·(3 + T) + 1`` bytes; 8 more for the accuracy when the source has a
+:class:`~rnnviz.runs.lab_scoring.Scoring`, read from the outputs of the
+forward pass the update makes anyway). A full copy of the parameters (a *checkpoint*) is
 made only every ``checkpoint_every`` updates and wherever the parameters or
 settings were changed; any other state is recomputed by replaying the updates
 from the nearest checkpoint before it, with the same float operations, so it
@@ -54,6 +56,7 @@ from rnnviz.engine.clipping import CLIP_KINDS, Clipping, global_norm
 from rnnviz.engine.elman import ElmanNetwork
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import finite_number, whole_number
+from rnnviz.runs.lab_scoring import Scoring
 
 __all__ = [
     "MAX_LAB_LEARNING_RATE", "MAX_LOG_ENTRIES", "MAX_UPDATES", "MAX_W_HH_FACTOR",
@@ -97,7 +100,10 @@ _FIRST_CAPACITY: Final[int] = 256
 class ExampleSource(Protocol):
     """Where a run's examples come from: ``example(t)`` is what update *t* learns from.
 
-    A source may also have ``checked = True``: a promise that every example
+    A source may have a ``scoring``
+    (:class:`~rnnviz.runs.lab_scoring.Scoring`): then every update also keeps
+    the fraction of its example's outputs that were right before it
+    (:meth:`LabRun.accuracies`). It may also have ``checked = True``: a promise that every example
     is C-ordered float64 arrays of finite numbers, of the same shapes as every
     other. The run then checks only the first example it reads in full (and
     every one's shapes); any other source's examples are checked as read,
@@ -118,7 +124,9 @@ class RepeatedExample:
     Its arrays are read-only and the same objects every time, so a run checks them once.
     """
 
-    def __init__(self, inputs: object, targets: object, mask: object | None = None) -> None:
+    def __init__(self, inputs: object, targets: object, mask: object | None = None,
+                 scoring: Scoring | None = None) -> None:
+        self.scoring = scoring
         self.inputs = np.array(inputs, dtype=np.float64)
         self.targets = np.array(targets, dtype=np.float64)
         self.mask = None if mask is None else np.array(mask, dtype=bool)
@@ -211,6 +219,7 @@ class UpdateRecord:
     clipped_norm: float  # global norm after clipping (== grad_norm when not clipped)
     clipped: bool
     delta_norms: np.ndarray  # ‖δ_t‖ per step, shape (T,)
+    accuracy: float | None = None  # fraction right before the update; None: no notion of right
 
 
 # ------------------------------------------------------------------ storage
@@ -219,15 +228,18 @@ class UpdateRecord:
 class _Records:
     """The per-update numbers, in numpy arrays that grow by doubling."""
 
-    def __init__(self, steps: int, most: int) -> None:
+    def __init__(self, steps: int, most: int, scored: bool) -> None:
         self.steps = steps
         self.most = most  # never room for more than the run allows
         self.count = 0
+        self.scored = scored
+        self._columns = self._COLUMNS + (("accuracy",) if scored else ())
         self._allocate(0)
 
     _COLUMNS = ("loss", "grad_norm", "clipped_norm", "clipped", "delta_norms")
 
     def _allocate(self, capacity: int) -> None:
+        self.accuracy = np.empty(capacity if self.scored else 0)
         self.loss = np.empty(capacity)
         self.grad_norm = np.empty(capacity)
         self.clipped_norm = np.empty(capacity)
@@ -235,16 +247,19 @@ class _Records:
         self.delta_norms = np.empty((capacity, self.steps))
 
     def _grow(self) -> None:
-        old = {name: getattr(self, name) for name in self._COLUMNS}
+        old = {name: getattr(self, name) for name in self._columns}
         n = self.count
         self._allocate(min(max(_FIRST_CAPACITY, 2 * n), self.most))
-        for name in self._COLUMNS:
+        for name in self._columns:
             getattr(self, name)[:n] = old[name][:n]
 
-    def append(self, loss: float, norm: float, after: float, clipped: bool, deltas: np.ndarray) -> None:
+    def append(self, loss: float, norm: float, after: float, clipped: bool, deltas: np.ndarray,
+               accuracy: float | None) -> None:
         n = self.count
         if n == self.loss.shape[0]:
             self._grow()
+        if self.scored:
+            self.accuracy[n] = accuracy
         self.loss[n] = loss
         self.grad_norm[n] = norm
         self.clipped_norm[n] = after
@@ -259,7 +274,7 @@ class _Records:
         return column
 
     def nbytes(self) -> int:
-        return sum(getattr(self, name).nbytes for name in self._COLUMNS)
+        return sum(getattr(self, name).nbytes for name in self._columns)
 
 
 class _Checkpoints:
@@ -325,6 +340,10 @@ class _CheckedExamples:
     def __init__(self, source: ExampleSource, network: ElmanNetwork) -> None:
         self.source = source
         self.steps = int(source.steps)
+        scoring = getattr(source, "scoring", None)
+        if scoring is not None and not isinstance(scoring, Scoring):
+            raise InputError("a source's scoring must be a Scoring or None")
+        self.scoring: Scoring | None = scoring
         self._network = network  # its shape only: any network of the run's kind checks the same
         self._shapes = ((self.steps, network.n_inputs), (self.steps, network.n_outputs))
         self._trusted = getattr(source, "checked", False) is True
@@ -367,6 +386,7 @@ class _Outcome:
     clipped: bool
     delta_norms: np.ndarray
     failed: str | None = None
+    accuracy: float | None = None
 
 
 def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
@@ -402,7 +422,11 @@ def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
     # squares beyond the largest float) is each parameter looked at.
     finite = math.isfinite(sum([float(_vdot(p, p)) for p in params])) \
         or all(bool(np.isfinite(p).all()) for p in params)
-    return _Outcome(loss, norm, after, clipped, deltas, None if finite else "the new parameters")
+    if not finite:
+        return _Outcome(loss, norm, after, clipped, deltas, "the new parameters")
+    scoring = examples.scoring
+    right = None if scoring is None else float(scoring.score(forward.outputs, y, keep))
+    return _Outcome(loss, norm, after, clipped, deltas, None, right)
 
 
 # ------------------------------------------------------------------ the run
@@ -444,7 +468,7 @@ class LabRun:
         self._examples = _CheckedExamples(source, network)
         self._names = network.parameter_names
         self._state_names = self._names + ("h0",)
-        self._records = _Records(int(steps), self.n_updates)
+        self._records = _Records(int(steps), self.n_updates, self._examples.scoring is not None)
         self._cursor = 0
         self._forgets = 0
         self.diverged_at: int | None = None
@@ -556,11 +580,29 @@ class LabRun:
             raise IndexError(f"no update {t}: {self.stored} are stored")
         r = self._records
         return UpdateRecord(float(r.loss[t]), float(r.grad_norm[t]), float(r.clipped_norm[t]),
-                            bool(r.clipped[t]), r.delta_norms[t].copy())
+                            bool(r.clipped[t]), r.delta_norms[t].copy(),
+                            float(r.accuracy[t]) if r.scored else None)
 
     def losses(self) -> np.ndarray:
         """Each stored update's loss before it, shape (stored,) (read-only view)."""
         return self._records.view("loss")
+
+    def accuracies(self) -> np.ndarray | None:
+        """Each stored update's accuracy before it, shape (stored,) (read-only view), or None.
+
+        The fraction of the example's scored outputs that were right with the
+        parameters before the update, in [0, 1], by the source's
+        :class:`~rnnviz.runs.lab_scoring.Scoring` (binary addition: 1 when
+        every bit of the sum is right, else 0); None when the source has no
+        notion of right (regression).
+        """
+        return self._records.view("accuracy") if self._records.scored else None
+
+    @property
+    def accuracy_label(self) -> str | None:
+        """Short text for a plot of :meth:`accuracies` ("sums right", …), or None."""
+        scoring = self._examples.scoring
+        return None if scoring is None else scoring.label
 
     def grad_norms(self) -> np.ndarray:
         """Each stored update's gradient norm before clipping, shape (stored,)."""
@@ -704,7 +746,7 @@ class LabRun:
                 self._diverge(t, outcome.failed)
                 return
             self._records.append(outcome.loss, outcome.grad_norm, outcome.clipped_norm,
-                                 outcome.clipped, outcome.delta_norms)
+                                 outcome.clipped, outcome.delta_norms, outcome.accuracy)
             self._cursor = t + 1
             if self._cursor % every == 0:
                 self._checkpoints.put(self._cursor, self._copy_state(self.network))

@@ -17,16 +17,22 @@ numbers agree wherever the two overlap (tests/test_lab_presets.py checks it):
     8-bit sums fed least-significant bit first; update *t* learns the *t*-th
     training pair :func:`~rnnviz.tasks.addition.split_pairs` draws from the seed,
     so its parameters after *n* updates are ``run_addition``'s after *n* examples.
+    Accuracy ("sums right"): 1 for an update whose sum had every bit right
+    (``ŷ_t > 0.5`` read as 1) before it, else 0.
 ``hello``
     Seed 002's "hello" (:mod:`rnnviz.tasks.hello`): 4-3-4, tanh, softmax with
     cross-entropy, biases, weights uniform in [−0.1, 0.1], η = 0.1; every
     update reads "hell" and learns "ello", as one epoch of ``run_hello``.
+    Accuracy ("next letters right"): the fraction of the four steps whose
+    likeliest letter (the largest softmax output) is the next letter.
 ``vanishing``
     Seed 004's long sequence (:mod:`rnnviz.tasks.vanishing`): 64 steps of
     random inputs into 16 tanh units, a linear output, a loss at the last step
     only (target 1), W_hh a random orthogonal matrix × r (r = 1: every
     singular value 1), η = 0.01. The first update's ‖δ_t‖ are the task's
-    curve for the same r.
+    curve for the same r. No accuracy: its one output is a number regressed
+    towards 1, right or wrong only by a threshold the task does not have
+    (the worked example, a regression too, has none either).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from rnnviz.engine.elman import ElmanNetwork
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import whole_number
 from rnnviz.runs.lab import LabRun, LabSettings, RepeatedExample
+from rnnviz.runs.lab_scoring import Scoring, argmax_right, every_bit_right
 from rnnviz.tasks.addition import AdditionSettings, make_network, split_pairs, to_bits
 from rnnviz.tasks.hello import VOCABULARY, WORD, HelloSettings, one_hot
 from rnnviz.tasks.vanishing import VanishingSettings
@@ -115,6 +122,9 @@ class AdditionExamples:
 
     checked: Final[bool] = True
 
+    #: An update's accuracy: 1 when every bit of the sum is right (ŷ_t > 0.5 ⇔ bit 1), else 0.
+    scoring: Final[Scoring] = Scoring("sums right", every_bit_right)
+
     def __init__(self, pairs: np.ndarray, bits: int) -> None:
         self.pairs = np.asarray(pairs, dtype=np.int64)
         self.bits = self.steps = bits
@@ -153,7 +163,9 @@ def _hello(seed: int) -> LabRun:
     network = ElmanNetwork(size, settings.hidden, size, hidden="tanh", output="softmax",
                            loss="cross_entropy", biases=True, init_scale=settings.init_scale,
                            seed=settings.seed)
-    source = RepeatedExample(one_hot(WORD[:-1]), one_hot(WORD[1:]))
+    # An update's accuracy: the fraction of the 4 steps whose likeliest letter is the next one.
+    source = RepeatedExample(one_hot(WORD[:-1]), one_hot(WORD[1:]),
+                             scoring=Scoring("next letters right", argmax_right))
     return LabRun(network, source, LabSettings(settings.learning_rate), HELLO_UPDATES)
 
 
