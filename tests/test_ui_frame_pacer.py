@@ -76,3 +76,22 @@ def test_the_adapter_asks_its_pacer_with_its_own_clock(qtbot) -> None:
         assert adapter.pacer.budget() == MAX_SPEED_BUDGET_S  # the manual clock has not moved
     finally:
         adapter.shutdown()
+
+
+def test_a_stretched_frame_leaves_room_for_the_ticks_overrunning_their_budget() -> None:
+    clock = ManualClock()
+    pacer = FramePacer(clock)
+    for _ in range(60):
+        budget = pacer.budget()
+        clock.advance_ms(budget * 1000 + 1.5)  # the last chunk ends 1.5 ms late
+        pacer.ticks_done()
+        clock.advance_ms(20.0)
+    assert pacer.overrun_s == pytest.approx(0.0015, abs=1e-6)
+    assert pacer.budget() == pytest.approx(MAX_SPEED_FRAME_S - 0.020 - 0.0015, abs=1e-6)
+    # The one-period budget is never cut: quick drawing keeps 8 ms however late the ticks end.
+    for _ in range(60):
+        budget = pacer.budget()
+        clock.advance_ms(budget * 1000 + 1.5)
+        pacer.ticks_done()
+        clock.advance_ms(3.0)
+    assert pacer.budget() == MAX_SPEED_BUDGET_S

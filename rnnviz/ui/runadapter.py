@@ -123,33 +123,45 @@ class FramePacer:
     :data:`MAX_SPEED_BUDGET_S` while the views draw a frame within what the
     timer's period leaves of it; when they take longer, the frame is stretched
     to :data:`MAX_SPEED_FRAME_S` and the ticks get what the drawing leaves of
-    that. The drawing time is measured on the adapter's *clock*, from one
-    frame's last tick to the next frame (a clock that stands still measures none).
+    that, less what the ticks have been overrunning their budget by (their
+    last chunk ends after it). Both are measured on the adapter's *clock*:
+    the drawing from one frame's last tick to the next frame (a clock that
+    stands still measures none).
     """
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self._clock = clock
         self._done: float | None = None  # when the last frame's ticks were done
+        self._started: tuple[float, float] | None = None  # (when, budget) of this frame's ticks
         #: The estimated seconds between frames that are not spent on ticks (drawing).
         self.drawing_s = 0.0
+        #: The estimated seconds the ticks run past their budget.
+        self.overrun_s = 0.0
 
     def restart(self) -> None:
         """Playing starts: the first frame has no drawing before it to go by."""
-        self._done = None
+        self._done = self._started = None
 
     def ticks_done(self) -> None:
         """A frame's ticks are done; what follows until the next frame is drawing."""
         self._done = self._clock()
+        if self._started is not None:
+            over = max(self._done - self._started[0] - self._started[1], 0.0)
+            self.overrun_s += DRAW_TIME_WEIGHT * (min(over, MAX_SPEED_BUDGET_S) - self.overrun_s)
+            self._started = None
 
     def budget(self) -> float:
         """Seconds of ticks for the frame starting now (the drawing since the last one measured)."""
+        now = self._clock()
         if self._done is not None:
-            took = min(max(self._clock() - self._done, 0.0), 1.0)
+            took = min(max(now - self._done, 0.0), 1.0)
             self.drawing_s += DRAW_TIME_WEIGHT * (took - self.drawing_s)
             self._done = None
-        if self.drawing_s <= FRAME_PERIOD_MS / 1000 - MAX_SPEED_BUDGET_S:
-            return MAX_SPEED_BUDGET_S
-        return max(MAX_SPEED_BUDGET_S, MAX_SPEED_FRAME_S - self.drawing_s)
+        budget = MAX_SPEED_BUDGET_S
+        if self.drawing_s > FRAME_PERIOD_MS / 1000 - MAX_SPEED_BUDGET_S:
+            budget = max(MAX_SPEED_BUDGET_S, MAX_SPEED_FRAME_S - self.drawing_s - self.overrun_s)
+        self._started = (now, budget)
+        return budget
 
 
 class Change(enum.IntFlag):
