@@ -375,11 +375,7 @@ class ElmanNetwork:
         return self._step_losses(forward, y, _mask(mask, forward.steps))
 
     def sequence_loss(
-        self,
-        inputs: object,
-        targets: object,
-        h0: object | None = None,
-        mask: object | None = None,
+        self, inputs: object, targets: object, h0: object | None = None, mask: object | None = None
     ) -> float:
         """E: forward pass plus summed loss, for checking gradients numerically."""
         forward = self.forward(inputs, h0)
@@ -542,20 +538,24 @@ class ElmanNetwork:
         keep = _mask(mask, T)
         eta = finite_number("the learning rate", learning_rate, positive=True)
         mode = choice("learning mode", mode, BPTT_MODES)
-        if mode == "truncated":
-            if window is None:
-                raise InputError("truncated BPTT needs a window length k")
-            k = positive_int("the truncation window k", window)
-        elif window is not None and not (mode == "online" and window == 1):
-            raise InputError(f"a window length k only applies to truncated BPTT, not {mode}")
-        else:
-            k = 1 if mode == "online" else T
+        k = _window_length(mode, window, T)
         if clipping is not None and not isinstance(clipping, Clipping):
             raise InputError("clipping must be a Clipping rule")
         start = self.h0 if h0 is None else _vector("the starting state", h0, self.n_hidden)
         return _train_windows(
             self, x, y, keep, eta, mode, min(k, T), clipping, start, record_weights
         )
+
+
+def _window_length(mode: str, window: int | None, steps: int) -> int:
+    """The steps *k* each update of *mode* looks back over (before capping at *steps*)."""
+    if mode == "truncated":
+        if window is None:
+            raise InputError("truncated BPTT needs a window length k")
+        return positive_int("the truncation window k", window)
+    if window is not None and not (mode == "online" and window == 1):
+        raise InputError(f"a window length k only applies to truncated BPTT, not {mode}")
+    return 1 if mode == "online" else steps
 
 
 def _mask(mask: object | None, steps: int) -> np.ndarray | None:

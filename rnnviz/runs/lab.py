@@ -429,6 +429,12 @@ def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
     return _Outcome(loss, norm, after, clipped, deltas, None, right)
 
 
+def _write_state(network: ElmanNetwork, state: Mapping[str, np.ndarray]) -> None:
+    """Copy a stored state (parameters and h0) into *network*'s own arrays."""
+    for name, array in state.items():
+        getattr(network, name)[...] = array
+
+
 # ------------------------------------------------------------------ the run
 
 
@@ -536,7 +542,7 @@ class LabRun:
         """
         settings = self.settings
         _, start = self._checkpoints.nearest(0)
-        self._write_state(self.network, start)
+        _write_state(self.network, start)
         self._cursor = 0
         self._forget_after(0)
         self._start(settings)
@@ -552,7 +558,7 @@ class LabRun:
         scratch = self._scratch_network()
         start, state = self._checkpoints.nearest(tick)
         if not start <= self._scratch_tick <= tick:
-            self._write_state(scratch, state)
+            _write_state(scratch, state)
             self._scratch_tick = start
         self._replay(scratch, self._scratch_tick, tick)
         self._scratch_tick = tick
@@ -588,13 +594,10 @@ class LabRun:
         return self._records.view("loss")
 
     def accuracies(self) -> np.ndarray | None:
-        """Each stored update's accuracy before it, shape (stored,) (read-only view), or None.
+        """Each stored update's accuracy before it in [0, 1] (read-only view), or None.
 
-        The fraction of the example's scored outputs that were right with the
-        parameters before the update, in [0, 1], by the source's
-        :class:`~rnnviz.runs.lab_scoring.Scoring` (binary addition: 1 when
-        every bit of the sum is right, else 0); None when the source has no
-        notion of right (regression).
+        By the source's :class:`~rnnviz.runs.lab_scoring.Scoring`; None when it
+        has no notion of right (regression).
         """
         return self._records.view("accuracy") if self._records.scored else None
 
@@ -719,7 +722,7 @@ class LabRun:
         """Bring :attr:`network` to the state after *tick* stored updates."""
         start, state = self._checkpoints.nearest(tick)
         if not start <= self._cursor <= tick:
-            self._write_state(self.network, state)
+            _write_state(self.network, state)
             self._cursor = start
         self._replay(self.network, self._cursor, tick)
         self._cursor = tick
@@ -757,7 +760,7 @@ class LabRun:
         """Update *t* was not finite: the run ends there with the last finite parameters."""
         if what == "the new parameters":  # applied in place: bring back the state after t updates
             start, state = self._checkpoints.nearest(t)
-            self._write_state(self.network, state)
+            _write_state(self.network, state)
             self._replay(self.network, start, t)
         self.diverged_at, self.diverged_what = t, what
 
@@ -775,11 +778,6 @@ class LabRun:
 
     def _copy_state(self, network: ElmanNetwork) -> dict[str, np.ndarray]:
         return {name: getattr(network, name).copy() for name in self._state_names}
-
-    @staticmethod
-    def _write_state(network: ElmanNetwork, state: Mapping[str, np.ndarray]) -> None:
-        for name, array in state.items():
-            getattr(network, name)[...] = array
 
     def _scratch_network(self) -> ElmanNetwork:
         """A second network of the same kind, for states other than the cursor's."""
@@ -838,7 +836,7 @@ class LabRun:
         if not isinstance(parameters, Mapping) or set(parameters) != set(self._state_names):
             raise InputError(f"the log's start needs the parameters {', '.join(self._state_names)}")
         checked = _checked_values(self.network, self._state_names, parameters)
-        self._write_state(self.network, checked)
+        _write_state(self.network, checked)
         self._start(self._start_settings)
 
 _ENTRY_FIELDS: Final[dict[str, set[str]]] = {

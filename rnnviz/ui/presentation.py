@@ -463,6 +463,25 @@ class KeyWatcher(QObject):
         return not (event.modifiers() & commands) and not function_key
 
 
+def _canvas_size_actions(window, owner: QObject, set_size) -> dict[str, QAction]:
+    """The window's exclusive canvas-size actions by name (Fit window checked), calling *set_size*."""
+    actions: dict[str, QAction] = {}
+    group = QActionGroup(owner)
+    group.setExclusive(True)
+    titles = {"canvas_fit": "Fit window", "canvas_1280x720": "1280 × 720",
+              "canvas_1920x1080": "1920 × 1080"}
+    for name, size in CANVAS_SIZES.items():
+        action = window.add_action(
+            name, titles[name], lambda size=size: set_size(size),
+            tip="lay the content out at exactly this size (for recordings)" if size else
+            "the content fills the window")
+        action.setCheckable(True)
+        group.addAction(action)
+        actions[name] = action
+    actions["canvas_fit"].setChecked(True)
+    return actions
+
+
 class Presentation(QObject):
     """Presentation mode, canvas size, key overlay and caption of one main window.
 
@@ -531,19 +550,7 @@ class Presentation(QObject):
                                        [QKeySequence("F2")], "show the caption line and type into it")
         # Checkable actions pass their state through toggled; the helper above
         # connects triggered (a user's click) to the slot, which reads it.
-        self.size_actions: dict[str, QAction] = {}
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        titles = {"canvas_fit": "Fit window", "canvas_1280x720": "1280 × 720",
-                  "canvas_1920x1080": "1920 × 1080"}
-        for name, size in CANVAS_SIZES.items():
-            action = act(name, titles[name], lambda size=size: self.set_canvas_size(size),
-                         tip="lay the content out at exactly this size (for recordings)" if size else
-                         "the content fills the window")
-            action.setCheckable(True)
-            group.addAction(action)
-            self.size_actions[name] = action
-        self.size_actions["canvas_fit"].setChecked(True)
+        self.size_actions = _canvas_size_actions(window, self, self.set_canvas_size)
 
         view = window.menu("view")
         view.addSeparator()
