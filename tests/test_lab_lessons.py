@@ -8,7 +8,6 @@ training are checked as the bounds the captions state, not as digits.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import re
@@ -290,9 +289,9 @@ def test_a_file_that_is_not_json_or_badly_named_is_one_line(tmp_path: Path) -> N
 @pytest.fixture
 def lab(window):
     """The window showing the lab, its lessons installed as the lab's build does."""
-    window.show_kind("elman")
-    install_lessons(window.workspace, window)
+    window.show_kind("elman")  # the lab's build installs its lessons
     install_lessons(window.workspace, window)  # a second call does nothing
+    assert len(window.workspace.widget.findChildren(type(lessons_of(window.workspace)))) == 1
     yield window
     for key in list(window._workspaces):
         window.workspace_of(key).shutdown()
@@ -359,18 +358,8 @@ def test_the_knob_and_settings_of_a_lesson_apply_and_a_change_says_the_captions_
     assert lab.statusBar().currentMessage().startswith("No lab lesson is open")
 
 
-def test_installed_by_the_labs_build_the_entries_come_and_go_with_the_lab(window, monkeypatch):
-    """As the lab's build() calls install_lessons: the window shows the entries only with the lab."""
-    from rnnviz.ui import workspaces
-
-    original = workspaces.kind("elman")
-
-    def build(services, adapter, stream_text=None):
-        workspace = original.build(services, adapter, stream_text)
-        install_lessons(workspace, services)
-        return workspace
-
-    monkeypatch.setitem(workspaces._KINDS, "elman", dataclasses.replace(original, build=build))
+def test_installed_by_the_labs_build_the_entries_come_and_go_with_the_lab(window):
+    """The lab's build() installs its lessons: the window shows the entries only with the lab."""
     try:
         window.workspace_of("elman")  # built while the one-neuron learner is shown
         menu = entries(window)

@@ -56,6 +56,22 @@ def test_steps_train_and_the_views_show_the_next_example_at_the_current_weights(
     assert lab.status.text().startswith("update 5 of 100,000   ·   loss ")
 
 
+def test_the_loss_plot_shows_the_runs_accuracy_only_for_presets_that_have_one(lab):
+    for _ in range(30):
+        lab.action("step").trigger()
+    ws, run = lab.workspace, lab.adapter.lab
+    x, y = ws.loss_plot.accuracy.getOriginalDataset()
+    # The running mean of the sums the run counted right, update by update.
+    right = run.accuracies()
+    assert right.size == 30 and set(np.unique(right)) <= {0.0, 1.0}
+    assert list(x[[0, -1]]) == [1, 30]
+    assert y[-1] == pytest.approx(right.mean(), abs=1e-12)
+    assert ws.loss_plot.accuracy.isVisible() and "sums right" in ws.loss_plot.shown_title
+    ws.open_preset("worked")  # a regression: no notion of right, no curve
+    lab.action("step").trigger()
+    assert not ws.loss_plot.accuracy.isVisible() and "sums right" not in ws.loss_plot.shown_title
+
+
 def test_the_backward_sweep_goes_step_by_step_and_its_last_stage_is_the_update(lab):
     steps = lab.adapter.lab.source.steps  # 8 bits
     stage = lab.action("lab_stage")

@@ -161,6 +161,8 @@ SHORTCUTS_HELP: Final[tuple[tuple[str, str], ...]] = (
     ("0 / 1 on the tape", "insert at the caret (click under the bits to place it)"),
     ("Backspace / Delete", "remove the bit before / after the caret"),
     ("Ctrl+V on the tape", "paste a stream such as 1^10 0^10 at the caret"),
+    ("Ctrl+→", "in a lab lesson: the next caption (its update and stage)"),
+    ("double-click a weight", "in the network lab: type its value (Enter applies)"),
     ("click a plot", "go to that tick"),
     ("double-click a plot", "show the whole stream again"),
 )

@@ -35,6 +35,7 @@ from rnnviz.ui.workspaces.elman.gradcheck_panel import GradientCheckPanel
 from rnnviz.ui.workspaces.elman.heatmap_panel import HeatmapPanel
 from rnnviz.ui.workspaces.elman.hello_panel import HelloPanel
 from rnnviz.ui.workspaces.elman.lab_curves import FlowPlot, LossPlot
+from rnnviz.ui.workspaces.elman.lab_lessons import install_lessons
 from rnnviz.ui.workspaces.elman.lab_presenting import LabPresenting, clipping_text, settings_text, summary_text
 from rnnviz.ui.workspaces.elman.weights_panel import WeightsPanel
 from rnnviz.ui.workspaces.elman.worked_panel import WorkedPanel
@@ -203,7 +204,8 @@ class ElmanWorkspace:
         self.flow_plot.show_flow(flow_series(state), run.settings.window)
         self.flow_plot.show_full(None if run.settings.window is None else flow_series(self.state(window=None)))
         if flags & (Change.CURSOR | Change.HISTORY | Change.PARAMS | Change.STREAM):
-            self.loss_plot.show_run(run.losses(), run.clipped(), run.cursor)
+            self.loss_plot.show_run(run.losses(), run.clipped(), run.cursor,
+                                    run.accuracies(), run.accuracy_label)
         index = self.example_index()
         for panel in self._panels:
             panel.show_lab(run, index)
@@ -348,7 +350,9 @@ def twin_settings(settings: LabSettings, threshold: float) -> LabSettings:
 
 
 def build(services: WindowServices, adapter: LabAdapter | None, stream_text: str | None = None) -> ElmanWorkspace:
-    return ElmanWorkspace(services, adapter)
+    workspace = ElmanWorkspace(services, adapter)
+    install_lessons(workspace, services)
+    return workspace
 
 
 def _preset_actions() -> tuple[ActionSpec, ...]:
