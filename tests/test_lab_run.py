@@ -21,6 +21,7 @@ from rnnviz.engine.errors import Cancelled, InputError
 from rnnviz.runs import Run
 from rnnviz.runs.lab import LabRun, LabSettings, RepeatedExample, UpdateRecord
 from rnnviz.tasks.lab_presets import PRESETS
+from rnnviz.tasks.worked_example import worked_example
 
 NAMES = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
 
@@ -376,7 +377,7 @@ def test_a_reset_starts_the_log_afresh() -> None:
         (lambda log: log.clear(), "a lab log is a list of entries, the first being the start"),
         (lambda log: log[2].__setitem__("at", 60), "log entry 3 is at update 60, before the entry ahead of it"),
         (lambda log: log[1].__setitem__("at", -1), "log entry 2's update must be at least 0, not -1"),
-        (lambda log: log[1].__setitem__("kind", "jump"), "log entry 2 has no known kind (start, settings, parameters, scale_w_hh)"),
+        (lambda log: log[1].__setitem__("kind", "jump"), "log entry 2 has no known kind (start, settings, parameters, scale_w_hh, example)"),
         (lambda log: log[2]["values"].__setitem__("w_hy", [[1.0]]), "log entry 3: parameter w_hy must hold 10 numbers"),
         (lambda log: log[3].__setitem__("factor", -2), "log entry 4: the W_hh factor must be above 0"),
         (lambda log: log[4]["settings"].__setitem__("learning_rate", "fast"), "log entry 5: the learning rate must be a number"),
@@ -510,3 +511,135 @@ def test_examples_are_checked_unless_already_checked() -> None:
     with pytest.raises(InputError, match=r"^example 3 has 4 steps, not 3$"):
         run.step(5)
     assert run.cursor == 2
+
+
+# ------------------------------------------------------------------ another sequence
+
+
+def sequence(*values: float) -> tuple[np.ndarray, np.ndarray]:
+    """The worked example's inputs and targets for x_1 … x_T: each value predicts the next."""
+    series = np.array(values).reshape(-1, 1)
+    return series[:-1], series[1:]
+
+
+def replayed(run: LabRun) -> LabRun:
+    """*run* saved as JSON and read back by the worked preset, as a session file is."""
+    return PRESETS["worked"].replay(json.loads(json.dumps(run.log())), run.cursor)
+
+
+def test_a_sequence_of_the_same_steps_changes_at_the_cursor() -> None:
+    plain = PRESETS["worked"].make_run()
+    plain.step(60)
+    run = PRESETS["worked"].make_run()
+    run.step(60)
+    run.back(20)
+    run.set_example(*sequence(2, -1, 0.25, 3))
+    # The updates before the cursor keep their numbers; those after it are forgotten.
+    assert (run.cursor, run.stored) == (40, 40)
+    assert np.array_equal(run.losses(), plain.losses()[:40])
+    run.step(30)
+    assert same(run.state_at(25), plain.state_at(25))  # replayed with the old sequence
+    # From the cursor on it learns the new one, from the weights update 40 left.
+    fresh = PRESETS["worked"].make_run()
+    fresh.set_parameters(plain.state_at(40))
+    fresh.set_example(*sequence(2, -1, 0.25, 3))
+    fresh.step(30)
+    assert np.array_equal(run.losses()[40:], fresh.losses())
+    inputs, _, _ = run.next_example()
+    assert inputs[:, 0].tolist() == [2, -1, 0.25]
+    assert [entry["kind"] for entry in run.log()] == ["start", "example"]
+    again = replayed(run)
+    assert again.log() == run.log() and same(params(again), params(run))
+    for name in ("losses", "grad_norms", "delta_norm_matrix"):
+        assert np.array_equal(getattr(again, name)(), getattr(run, name)()), name
+    assert same(again.state_at(25), plain.state_at(25))
+
+
+def test_a_sequence_of_other_steps_starts_the_run_afresh_from_the_cursors_weights() -> None:
+    run = PRESETS["worked"].make_run()
+    run.step(50)
+    run.set_settings(LabSettings(0.05))
+    at_50 = params(run)
+    values = (1, 0.5, -1, 2, 0.75, -0.25)
+    run.set_example(*sequence(*values))
+    assert (run.cursor, run.stored, run.n_ticks, run.source.steps) == (0, 0, run.n_updates, 5)
+    assert same(params(run), at_50) and run.settings == LabSettings(0.05)
+    log = run.log()
+    assert [entry["kind"] for entry in log] == ["start", "example"]
+    assert log[0]["settings"]["learning_rate"] == 0.05
+    run.step(40)
+    assert run.delta_norm_matrix().shape == (40, 5)
+    # Its first update's gradient is the worked example's for the cursor's weights.
+    first = worked_example(values, **{name: float(at_50[name].ravel()[0])
+                                      for name in ("w_xh", "w_hh", "w_hy", "h0")})
+    assert run.losses()[0] == first.E
+    again = replayed(run)
+    assert again.log() == log and same(params(again), params(run))
+    assert np.array_equal(again.delta_norm_matrix(), run.delta_norm_matrix())
+    again.back(40)
+    assert same(params(again), at_50)
+
+
+def test_a_reset_keeps_the_sequence_in_effect_and_logs_it() -> None:
+    run = PRESETS["worked"].make_run()
+    run.step(30)
+    run.set_example(*sequence(0.5, 0.5, 1, -2))
+    run.step(10)
+    run.reset()
+    log = run.log()
+    assert [entry["kind"] for entry in log] == ["start", "example"] and log[1]["at"] == 0
+    run.step(5)
+    assert run.next_example()[0][:, 0].tolist() == [0.5, 0.5, 1]
+    again = replayed(run)
+    assert np.array_equal(again.losses(), run.losses())
+    plain = PRESETS["worked"].make_run()
+    plain.step(3)
+    plain.reset()
+    assert len(plain.log()) == 1  # the preset's own sequence needs no entry
+
+
+def test_the_same_sequence_changes_nothing() -> None:
+    run = PRESETS["worked"].make_run()
+    run.step(12)
+    before = snapshot(run)
+    run.set_example(*sequence(1, 0.5, -1, 2))
+    assert snapshot(run) == before
+
+
+@pytest.mark.parametrize(
+    ("make", "act", "message"),
+    [
+        ("addition", lambda run: run.set_example(*sequence(1, 2, 3)),
+         "only a run that repeats one example (worked, hello, vanishing) can learn another sequence"),
+        ("worked", lambda run: run.set_example(np.ones((3, 2)), np.ones((3, 1))),
+         "the inputs must have shape (steps, 1), not (3, 2)"),
+        ("worked", lambda run: run.set_example(*sequence(1, float("nan"), 2)),
+         "the inputs must be finite numbers"),
+        ("worked", lambda run: run.set_example([[1.0], ["a"]], [[1.0], [2.0]]),
+         "a sequence's inputs and targets must be tables of numbers"),
+        ("worked", lambda run: run.set_example(*sequence(*range(1_026))),
+         "a sequence has 1 to 1,024 steps, not 1,025"),
+        ("worked", lambda run: (run.seek(run.n_updates), run.set_example(*sequence(1, 2, 3, 4))),
+         "the training is at its end (update 1,000): go back to learn another sequence"),
+    ],
+)
+def test_a_bad_sequence_is_one_line_and_changes_nothing(make, act, message) -> None:
+    run = PRESETS[make].make_run()
+    run.step(7)
+    before = snapshot(run)
+    with pytest.raises(InputError) as caught:
+        act(run)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+    if "end" not in message:
+        assert snapshot(run) == before
+
+
+def test_a_bad_sequence_in_a_log_is_refused_in_one_line() -> None:
+    run = PRESETS["worked"].make_run()
+    run.step(4)
+    run.set_example(*sequence(1, 2, 3, 4))
+    log = run.log()
+    log[1]["inputs"] = [[1.0], [None], [3.0]]
+    with pytest.raises(InputError) as caught:
+        PRESETS["worked"].replay(log, 4)
+    assert str(caught.value).startswith("log entry 2: ") and "\n" not in str(caught.value)

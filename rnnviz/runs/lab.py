@@ -33,9 +33,12 @@ all finite is not applied. :attr:`LabRun.diverged_at` is its index,
 finite ones; :meth:`LabRun.step` does nothing more (returns 0) until the
 parameters or settings change.
 
-Changes of the settings, of parameters (typed weights) and the W_hh knob act
-at the cursor: stored updates after it are forgotten, those before it keep
-their numbers. :meth:`LabRun.log` lists the run's start and every change as
+Changes of the settings, of parameters (typed weights), the W_hh knob and
+of the sequence learnt (:meth:`LabRun.set_example`, for a run of one
+:class:`RepeatedExample`) act at the cursor: stored updates after it are
+forgotten, those before it keep their numbers. A sequence of other steps
+than the run's cannot share its per-step records: the run starts afresh
+from it, the cursor's parameters and settings becoming update 0's. :meth:`LabRun.log` lists the run's start and every change as
 JSON-ready dicts (see :func:`LabRun.log` for the format) and
 :meth:`LabRun.replay` rebuilds the run from it exactly.
 """
@@ -59,8 +62,8 @@ from rnnviz.engine.validation import finite_number, whole_number
 from rnnviz.runs.lab_scoring import Scoring
 
 __all__ = [
-    "MAX_LAB_LEARNING_RATE", "MAX_LOG_ENTRIES", "MAX_UPDATES", "MAX_W_HH_FACTOR",
-    "ExampleSource", "LabRun", "LabSettings", "RepeatedExample", "UpdateRecord",
+    "MAX_EXAMPLE_STEPS", "MAX_LAB_LEARNING_RATE", "MAX_LOG_ENTRIES", "MAX_UPDATES",
+    "MAX_W_HH_FACTOR", "ExampleSource", "ExampleSpans", "LabRun", "LabSettings", "RepeatedExample", "UpdateRecord",
 ]
 
 #: Most updates one run allows (about 100 bytes each for binary addition).
@@ -75,6 +78,9 @@ MAX_W_HH_FACTOR: Final[float] = 1e6
 
 #: Most entries in a run's log (its start and every change): what a file keeps.
 MAX_LOG_ENTRIES: Final[int] = 10_000
+
+#: Most steps of a sequence set by :meth:`LabRun.set_example` (or read from a log).
+MAX_EXAMPLE_STEPS: Final[int] = 1_024
 
 #: Most updates between two checkpoints.
 MAX_CHECKPOINT_EVERY: Final[int] = 65_536
@@ -139,6 +145,40 @@ class RepeatedExample:
 
     def example(self, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         return self.inputs, self.targets, self.mask
+
+
+class ExampleSpans:
+    """The examples of a run whose one repeated example was changed at some updates.
+
+    Update *t* learns from the :class:`RepeatedExample` set last at or before
+    it: ``examples[i]`` from update ``firsts[i]`` until ``firsts[i + 1]``. All
+    have the same steps; the scoring is the first's.
+    """
+
+    def __init__(self, first: RepeatedExample) -> None:
+        self.firsts: list[int] = [0]
+        self.examples: list[RepeatedExample] = [first]
+        self.steps = first.steps
+        self.scoring = first.scoring
+
+    def at(self, index: int) -> RepeatedExample:
+        """The example update *index* learns from."""
+        return self.examples[bisect.bisect_right(self.firsts, index) - 1]
+
+    def example(self, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        return self.at(index).example(index)
+
+    def set_from(self, update: int, example: RepeatedExample) -> None:
+        """Learn *example* from *update* on (any change set after it is dropped)."""
+        keep = bisect.bisect_left(self.firsts, update)
+        del self.firsts[keep:], self.examples[keep:]
+        self.firsts.append(update)
+        self.examples.append(example)
+
+    def cut_after(self, update: int) -> None:
+        """Drop the changes set after *update*."""
+        keep = bisect.bisect_right(self.firsts, update)
+        del self.firsts[keep:], self.examples[keep:]
 
 
 # ------------------------------------------------------------------ settings
@@ -471,6 +511,7 @@ class LabRun:
             "the updates between checkpoints", checkpoint_every, 1, MAX_CHECKPOINT_EVERY)
         self.network = network
         self.source = source
+        self._first_source = source  # what the log's start learns from (a change says otherwise)
         self._examples = _CheckedExamples(source, network)
         self._names = network.parameter_names
         self._state_names = self._names + ("h0",)
@@ -538,11 +579,14 @@ class LabRun:
     def reset(self) -> None:
         """Back to update 0 with the parameters of tick 0; every stored update is forgotten.
 
-        The settings in effect at the cursor stay; the log starts afresh from here.
+        The settings (and sequence) in effect at the cursor stay; the log starts afresh from here.
         """
-        settings = self.settings
+        settings, example = self.settings, _example_at(self.source, self._cursor)
         _, start = self._checkpoints.nearest(0)
         _write_state(self.network, start)
+        if example is not None:
+            _restart(self, example)
+            return
         self._cursor = 0
         self._forget_after(0)
         self._start(settings)
@@ -642,7 +686,6 @@ class LabRun:
             raise InputError("the lab's settings must be LabSettings")
         if settings == self.settings:
             return
-        self._check_room()
         self._change_at_cursor()
         c = self._cursor
         keep = bisect.bisect_left(self._span_firsts, c)
@@ -659,7 +702,6 @@ class LabRun:
         if not isinstance(values, Mapping) or not values:
             raise InputError("give the parameters to set by name, e.g. {'w_hh': [[0.5]]}")
         checked = _checked_values(self.network, self._state_names, values)
-        self._check_room()
         self._change_at_cursor()
         for name, array in checked.items():
             getattr(self.network, name)[...] = array
@@ -669,35 +711,45 @@ class LabRun:
 
     def scale_w_hh(self, factor: float) -> None:
         """The vanish/explode knob: ``W_hh ← factor·W_hh`` at the cursor (ρ scales by *factor*)."""
-        if isinstance(factor, bool):
-            raise InputError(f"the W_hh factor must be a number, not {factor!r}")
-        s = finite_number("the W_hh factor", factor, positive=True)
-        if not 1 / MAX_W_HH_FACTOR <= s <= MAX_W_HH_FACTOR:
-            raise InputError(
-                f"the W_hh factor must lie between {1 / MAX_W_HH_FACTOR:g} and {MAX_W_HH_FACTOR:g}, not {factor!r}")
-        with np.errstate(all="ignore"):
-            scaled = self.network.w_hh * s
-        if not np.isfinite(scaled).all():
-            raise InputError(f"W_hh × {factor!r} is too large for a float; choose a smaller factor")
-        self._check_room()
+        s, scaled = _scaled_w_hh(self.network, factor)
         self._change_at_cursor()
         self.network.w_hh[...] = scaled
         self._checkpoints.put(self._cursor, self._copy_state(self.network))
         self._events.append({"at": self._cursor, "kind": "scale_w_hh", "factor": s})
 
-    def _check_room(self) -> None:
-        kept = sum(1 for event in self._events if event["at"] <= self._cursor)
-        if kept + 2 > MAX_LOG_ENTRIES:
-            raise InputError(
-                f"this run already holds {MAX_LOG_ENTRIES:,} changes, the most a run keeps; reset it to change more")
+    def set_example(self, inputs: object, targets: object, mask: object | None = None) -> None:
+        """Learn this sequence from the cursor on (a run of one :class:`RepeatedExample` only).
+
+        Of the run's steps, it is a change at the cursor as :meth:`set_settings`
+        is; of other steps, the run starts afresh from it at update 0 with the
+        cursor's parameters and settings (see the module docstring). The same
+        sequence changes nothing; anything wrong is an InputError, nothing changed.
+        """
+        example = _new_example(self, inputs, targets, mask)
+        if example is None:
+            return
+        if example.steps != self._records.steps:
+            _restart(self, example)
+            return
+        self._change_at_cursor()
+        _spans(self).set_from(self._cursor, example)
+        self._events.append({"at": self._cursor, "kind": "example", **_example_json(example)})
 
     def _change_at_cursor(self) -> None:
-        """Forget the stored updates after the cursor (and any divergence) before a change there."""
+        """Forget the stored updates after the cursor (and any divergence) before a change there.
+
+        Refused (nothing changed) when the log has no room for one more change.
+        """
         c = self._cursor
+        if sum(1 for event in self._events if event["at"] <= c) + 2 > MAX_LOG_ENTRIES:
+            raise InputError(
+                f"this run already holds {MAX_LOG_ENTRIES:,} changes, the most a run keeps; reset it to change more")
         self._forget_after(c)
         self._events = [event for event in self._events if event["at"] <= c]
         keep = bisect.bisect_right(self._span_firsts, c)
         del self._span_firsts[keep:], self._span_settings[keep:]
+        if isinstance(self.source, ExampleSpans):
+            self.source.cut_after(c)
         self._checkpoints.put(c, self._copy_state(self.network))
 
     def _forget_after(self, tick: int) -> None:
@@ -767,12 +819,7 @@ class LabRun:
     @property
     def divergence_message(self) -> str | None:
         """One line for the user when the run diverged, else None."""
-        if self.diverged_at is None:
-            return None
-        verb = "are" if self.diverged_what == "the new parameters" else "is"
-        # Counted from 1 for the reader, as "example N" is: update index d is the (d + 1)-th.
-        return (f"diverged at update {self.diverged_at + 1:,}: {self.diverged_what} {verb} no longer "
-                "finite; the parameters shown are the last finite ones")
+        return None if self.diverged_at is None else _divergence_text(self.diverged_at, self.diverged_what)
 
     # -- state helpers ---------------------------------------------------------------------
 
@@ -797,7 +844,8 @@ class LabRun:
         * ``{"at": t, "kind": "settings", "settings": {"learning_rate": η, "window": k | None,
           "clipping": None | {"kind": "norm" | "value", "threshold": c}}}``;
         * ``{"at": t, "kind": "parameters", "values": {name: nested lists}}``;
-        * ``{"at": t, "kind": "scale_w_hh", "factor": s}``.
+        * ``{"at": t, "kind": "scale_w_hh", "factor": s}``;
+        * ``{"at": t, "kind": "example", "inputs": [[…]], "targets": [[…]], "mask": None | […]}``.
         """
         start = {
             "at": 0, "kind": "start", "n_updates": self.n_updates,
@@ -831,19 +879,12 @@ class LabRun:
         """
         return _replay(cls, network_factory, source, log, cursor)
 
-    def _replace_start(self, parameters: object) -> None:
-        """Tick 0 gets the log's starting parameters (all of them, checked first)."""
-        if not isinstance(parameters, Mapping) or set(parameters) != set(self._state_names):
-            raise InputError(f"the log's start needs the parameters {', '.join(self._state_names)}")
-        checked = _checked_values(self.network, self._state_names, parameters)
-        _write_state(self.network, checked)
-        self._start(self._start_settings)
-
 _ENTRY_FIELDS: Final[dict[str, set[str]]] = {
     "start": {"at", "kind", "n_updates", "checkpoint_every", "settings", "parameters"},
     "settings": {"at", "kind", "settings"},
     "parameters": {"at", "kind", "values"},
     "scale_w_hh": {"at", "kind", "factor"},
+    "example": {"at", "kind", "inputs", "targets", "mask"},
 }
 
 
@@ -884,7 +925,7 @@ def _replay(cls: type[LabRun], network_factory: Callable[[], ElmanNetwork], sour
         raise InputError("the lab trains an ElmanNetwork")
     run = cls(network, source, LabSettings.from_json(start["settings"]), start["n_updates"],
               checkpoint_every=start["checkpoint_every"])
-    run._replace_start(start["parameters"])
+    _replace_start(run, start["parameters"])
     last = max([entry["at"] for entry in entries] + [_whole("the cursor", cursor)])
     for number, entry in enumerate(entries[1:], 2):
         with progress.part(run.cursor, last):
@@ -903,6 +944,16 @@ def _replay(cls: type[LabRun], network_factory: Callable[[], ElmanNetwork], sour
     return run
 
 
+def _replace_start(run: LabRun, parameters: object) -> None:
+    """Tick 0 gets the log's starting parameters (all of them, checked first)."""
+    names = run._state_names
+    if not isinstance(parameters, Mapping) or set(parameters) != set(names):
+        raise InputError(f"the log's start needs the parameters {', '.join(names)}")
+    checked = _checked_values(run.network, names, parameters)
+    _write_state(run.network, checked)
+    run._start(run._start_settings)
+
+
 def _apply(run: LabRun, entry: Mapping[str, Any]) -> None:
     """Make the change a log entry records."""
     kind = entry["kind"]
@@ -910,6 +961,8 @@ def _apply(run: LabRun, entry: Mapping[str, Any]) -> None:
         run.set_settings(LabSettings.from_json(entry["settings"]))
     elif kind == "parameters":
         run.set_parameters(entry["values"])
+    elif kind == "example":
+        run.set_example(entry["inputs"], entry["targets"], entry["mask"])
     else:
         run.scale_w_hh(entry["factor"])
 
@@ -932,3 +985,92 @@ def _checked_values(network: ElmanNetwork, allowed: tuple[str, ...],
             raise InputError(f"parameter {name} must be finite numbers (no NaN or infinity)")
         checked[name] = array.reshape(shape)
     return checked
+
+
+def _divergence_text(update: int, what: str | None) -> str:
+    verb = "are" if what == "the new parameters" else "is"
+    # Counted from 1 for the reader, as "example N" is: update index d is the (d + 1)-th.
+    return (f"diverged at update {update + 1:,}: {what} {verb} no longer "
+            "finite; the parameters shown are the last finite ones")
+
+
+def _scaled_w_hh(network: ElmanNetwork, factor: object) -> tuple[float, np.ndarray]:
+    """The knob's factor checked, and ``factor·W_hh`` (finite); nothing written."""
+    if isinstance(factor, bool):
+        raise InputError(f"the W_hh factor must be a number, not {factor!r}")
+    s = finite_number("the W_hh factor", factor, positive=True)
+    if not 1 / MAX_W_HH_FACTOR <= s <= MAX_W_HH_FACTOR:
+        raise InputError(
+            f"the W_hh factor must lie between {1 / MAX_W_HH_FACTOR:g} and {MAX_W_HH_FACTOR:g}, not {factor!r}")
+    with np.errstate(all="ignore"):
+        scaled = network.w_hh * s
+    if not np.isfinite(scaled).all():
+        raise InputError(f"W_hh × {factor!r} is too large for a float; choose a smaller factor")
+    return s, scaled
+
+
+# ------------------------------------------------------------------ the sequence learnt
+
+
+def _example_at(source: object, update: int) -> RepeatedExample | None:
+    """The repeated example update *update* learns from, or None for any other kind of source."""
+    if isinstance(source, ExampleSpans):
+        return source.at(update)
+    return source if isinstance(source, RepeatedExample) else None
+
+
+def _example_json(example: RepeatedExample) -> dict[str, Any]:
+    mask = example.mask
+    return {"inputs": example.inputs.tolist(), "targets": example.targets.tolist(),
+            "mask": None if mask is None else mask.tolist()}
+
+
+def _new_example(run: LabRun, inputs: object, targets: object,
+                 mask: object | None) -> RepeatedExample | None:
+    """:meth:`LabRun.set_example`'s sequence checked (None: the one in effect); nothing changed."""
+    current = _example_at(run.source, run.cursor)
+    if current is None:
+        raise InputError("only a run that repeats one example (worked, hello, vanishing) can "
+                         "learn another sequence")
+    try:
+        example = RepeatedExample(inputs, targets, mask, scoring=current.scoring)
+    except (TypeError, ValueError):
+        raise InputError("a sequence's inputs and targets must be tables of numbers") from None
+    if not 1 <= example.steps <= MAX_EXAMPLE_STEPS:
+        raise InputError(f"a sequence has 1 to {MAX_EXAMPLE_STEPS:,} steps, not {example.steps:,}")
+    run.network.check_example(example.inputs, example.targets, example.mask)
+    if all(_same(a, b) for a, b in zip(example.example(0), current.example(0))):
+        return None
+    if example.steps == current.steps and run.cursor >= run.n_updates:
+        raise InputError(f"the training is at its end (update {run.n_updates:,}): go back to "
+                         "learn another sequence")
+    return example
+
+
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return (a is None) == (b is None) and (a is None or (a.shape == b.shape and np.array_equal(a, b)))
+
+
+def _spans(run: LabRun) -> ExampleSpans:
+    """The run's examples as spans (a plain repeated example becomes the first span)."""
+    if not isinstance(run.source, ExampleSpans):
+        run.source = ExampleSpans(run.source)  # type: ignore[arg-type]
+        run._examples = _CheckedExamples(run.source, run.network)
+    return run.source
+
+
+def _restart(run: LabRun, example: RepeatedExample) -> None:
+    """Start *run* afresh at update 0 from its parameters now, learning *example*.
+
+    The settings in effect at the cursor become update 0's. The log records
+    the sequence (at update 0) unless it is the one the run was made with.
+    """
+    settings = run.settings
+    run.source = example
+    run._examples = _CheckedExamples(example, run.network)
+    run._records = _Records(example.steps, run.n_updates, run._examples.scoring is not None)
+    run._cursor = 0
+    run._forget_after(0)
+    run._start(settings)
+    if example is not run._first_source:
+        run._events.append({"at": 0, "kind": "example", **_example_json(example)})
