@@ -15,6 +15,11 @@ example's values, so the panel and the command agree to the last bit
 six significant digits, as ``rnnviz bptt --format table`` prints them. The
 view also gives the command that prints the same numbers.
 
+A sequence the user types is read by :func:`typed_sequence` with
+``rnnviz bptt``'s own parser (:func:`~rnnviz.tasks.worked_example.parse_values`),
+so both refuse the same text with the same words; the panel takes at most
+:data:`MAX_TYPED_VALUES` values.
+
 For any other network or example, :func:`worked_view` returns a view whose
 :attr:`WorkedView.unavailable` says, in one line, that the panel is for the
 worked example.
@@ -31,10 +36,11 @@ from rnnviz.engine.elman import ElmanNetwork
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.notation import MINUS
 from rnnviz.present.format import format_number
-from rnnviz.tasks.worked_example import WorkedExample, worked_example
+from rnnviz.tasks.worked_example import WorkedExample, parse_values, worked_example
 
 __all__ = [
     "COMMAND_NOTE",
+    "MAX_TYPED_VALUES",
     "NOT_WORKED",
     "TYPED_NAMES",
     "WorkedLine",
@@ -42,12 +48,17 @@ __all__ = [
     "WorkedView",
     "bptt_command",
     "result_text",
+    "typed_sequence",
     "typed_weights",
+    "values_text",
     "worked_view",
 ]
 
 #: The weights a user may type, in the order the panel shows them, with seed 003's letters.
 TYPED_NAMES: Final[dict[str, str]] = {"w_xh": "v", "w_hh": "w", "w_hy": "u", "h0": "s"}
+#: Most values x_1 … x_T a typed sequence may have: T − 1 = 11 steps, which
+#: the unrolled view shows with its numbers readable at 1280×720.
+MAX_TYPED_VALUES: Final[int] = 12
 #: What the panel says before the command that prints the same numbers.
 COMMAND_NOTE: Final[str] = "The same numbers from the command line:"
 #: What the panel says for any network that is not the worked example's kind.
@@ -137,14 +148,21 @@ def _values(inputs: np.ndarray, targets: np.ndarray, mask: np.ndarray | None) ->
     return tuple(float(x) for x in inputs[:, 0]) + (float(targets[-1, 0]),)
 
 
+def _exact(x: float) -> str:
+    """*x* as the shortest text that reads back as the same float (``1``, ``0.5``, ``-0.4``)."""
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
+def values_text(values: tuple[float, ...]) -> str:
+    """``x_1,…,x_T`` as ``rnnviz bptt`` takes them (exact: :func:`typed_sequence` reads them back)."""
+    return ",".join(_exact(float(x)) for x in values)
+
+
 def bptt_command(result: WorkedExample) -> str:
     """The ``rnnviz bptt`` command that prints *result*'s numbers (shortest exact floats)."""
-    def exact(x: float) -> str:
-        return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
-
-    values = ",".join(exact(x) for x in result.values)
-    return (f"rnnviz bptt {values} --u {exact(result.w_hy)} --v {exact(result.w_xh)} "
-            f"--w {exact(result.w_hh)} --s {exact(result.h0)} --format table")
+    return (f"rnnviz bptt {values_text(result.values)} --u {_exact(result.w_hy)} "
+            f"--v {_exact(result.w_xh)} --w {_exact(result.w_hh)} --s {_exact(result.h0)} "
+            "--format table")
 
 
 def _line(symbol: str, formula: str, numbers: str, value: float) -> WorkedLine:
@@ -257,3 +275,19 @@ def typed_weights(texts: dict[str, str], current: dict[str, float]) -> dict[str,
         if value != current.get(name):
             changed[name] = np.array([value]) if name == "h0" else np.array([[value]])
     return changed
+
+
+def typed_sequence(text: str, weights: dict[str, float]) -> tuple[float, ...]:
+    """The values typed as ``x1,…,xT``, checked; or :class:`InputError` in one line.
+
+    Read by ``rnnviz bptt``'s parser (the minus U+2212 taken as ``-``), so
+    the same text gives the same error; then at most :data:`MAX_TYPED_VALUES`
+    values, and numbers the worked example can be computed with for
+    *weights* (``w_xh``, ``w_hh``, ``w_hy``, ``h0``) without overflowing.
+    """
+    values = parse_values(str(text).replace(MINUS, "-"))
+    if len(values) > MAX_TYPED_VALUES:
+        raise InputError(f"VALUES has at most {MAX_TYPED_VALUES} numbers here "
+                         f"({MAX_TYPED_VALUES - 1} steps), not {len(values)}")
+    worked_example(values, **weights)
+    return tuple(values)

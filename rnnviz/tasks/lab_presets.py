@@ -10,7 +10,9 @@ numbers agree wherever the two overlap (tests/test_lab_presets.py checks it):
     and the weights of ``rnnviz bptt``'s example (u = W_hy = 0.7, v = W_xh =
     1.2, w = W_hh = −0.4, s = h_0 = 0.3). The one example is repeated; its
     first update's gradient is :func:`~rnnviz.tasks.worked_example.worked_example`'s.
-    Nothing in it is random, so the seed changes nothing.
+    Nothing in it is random, so the seed changes nothing. Another sequence
+    can be typed (:meth:`~rnnviz.runs.lab.LabRun.set_example` with
+    :func:`~rnnviz.tasks.worked_example.sequence_arrays`).
 ``addition``
     Seed 001's binary addition (:mod:`rnnviz.tasks.addition`): 2-16-1,
     sigmoid units, no biases, c = ½, weights uniform in [−1, 1], η = 0.5,
@@ -52,6 +54,7 @@ from rnnviz.tasks.addition import AdditionSettings, make_network, split_pairs, t
 from rnnviz.tasks.hello import VOCABULARY, WORD, HelloSettings, one_hot
 from rnnviz.tasks.vanishing import VanishingSettings
 from rnnviz.tasks.vanishing import make_network as vanishing_network
+from rnnviz.tasks.worked_example import sequence_arrays
 
 __all__ = ["PRESETS", "AdditionExamples", "Preset"]
 
@@ -102,8 +105,7 @@ def _worked(seed: int) -> LabRun:
     network = ElmanNetwork(1, 1, 1, hidden="sigmoid", output="linear", loss="squared",
                            squared_error_factor=1.0, biases=False)
     network.set_parameters({name: [value] for name, value in WORKED_WEIGHTS.items()})
-    series = np.array(WORKED_VALUES).reshape(-1, 1)
-    source = RepeatedExample(series[:-1], series[1:])
+    source = RepeatedExample(*sequence_arrays(WORKED_VALUES))
     return LabRun(network, source, LabSettings(WORKED_LEARNING_RATE), WORKED_UPDATES)
 
 

@@ -83,6 +83,40 @@ class WorkedExample:
     dE_dh0: float
 
 
+def parse_values(text: str) -> list[float]:
+    """``"1, 0.5,-2"`` → ``[1.0, 0.5, -2.0]``, or :class:`InputError` naming the bad item.
+
+    How ``rnnviz bptt VALUES`` and the lab's worked panel read a typed
+    sequence ``x1,…,xT``: at least two finite numbers, separated by commas.
+    """
+    items = text.split(",")
+    values = []
+    for position, item in enumerate(items, start=1):
+        item = item.strip()
+        if not item:
+            raise InputError(f"VALUES item {position} is empty (write numbers like 1,0.5,-2)")
+        try:
+            number = float(item)
+        except ValueError:
+            raise InputError(f"VALUES item {position} is not a number: {item!r}") from None
+        values.append(finite_number(f"VALUES item {position}", number))
+    if len(values) < 2:
+        raise InputError(
+            f"VALUES needs at least 2 numbers (each one predicts the next), got {len(values)}"
+        )
+    return values
+
+
+def sequence_arrays(values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs ``x_1 … x_(T−1)`` and targets ``x_2 … x_T``, each (T − 1, 1): what the network learns.
+
+    Raises :class:`InputError` for a value that is not a finite number.
+    """
+    numbers = [finite_number(f"value {i}", x) for i, x in enumerate(values, start=1)]
+    series = np.array(numbers, dtype=np.float64).reshape(-1, 1)
+    return series[:-1], series[1:]
+
+
 def worked_example(
     values: Sequence[float], *, w_xh: float, w_hh: float, w_hy: float, h0: float
 ) -> WorkedExample:

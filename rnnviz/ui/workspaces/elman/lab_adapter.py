@@ -9,22 +9,25 @@ one example. What it adds:
   stage *s* shows δ flowed back *s* steps; the stage after the last
   (δ at step 1) is the update itself, which steps the run one update. Any
   other change shows the example whole again, in the same emission;
-* settings from the cursor on (η, truncation k, clipping), the W_hh knob
-  and typed weights, each a change of the run at the cursor (later updates
-  are forgotten), refused in one line with nothing changed when invalid;
+* settings from the cursor on (η, truncation k, clipping), the W_hh knob,
+  typed weights and a typed sequence (the worked example), each a change of
+  the run at the cursor (later updates are forgotten; a sequence of another
+  length starts the run again at update 0), refused in one line with
+  nothing changed when invalid;
 * a new preset, which replaces the run.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Signal
 
 from rnnviz.engine.errors import InputError
 from rnnviz.present.lab import backward_stages
 from rnnviz.runs.lab import LabRun, LabSettings
+from rnnviz.tasks.worked_example import sequence_arrays
 from rnnviz.ui.runadapter import Change, RunAdapter
 
 #: The stage value of "no stage": the example is shown whole (forward).
@@ -119,6 +122,17 @@ class LabAdapter(RunAdapter):
         self.pause()
         self.lab.set_parameters(values)
         self._notify(Change.PARAMS)
+
+    def set_example(self, values: Sequence[float]) -> None:
+        """A typed sequence x_1 … x_T (each value predicting the next), learnt from the cursor on.
+
+        Of another length than the run's, the run starts again at update 0
+        from the cursor's weights (:meth:`LabRun.set_example`); InputError (one
+        line) changes nothing.
+        """
+        self.pause()
+        self.lab.set_example(*sequence_arrays(values))
+        self._notify(Change.PARAMS | Change.STREAM | Change.CURSOR)
 
     def scale_to_radius(self, radius: float) -> None:
         """The vanish/explode knob: scale W_hh at the cursor so its spectral radius is *radius*."""

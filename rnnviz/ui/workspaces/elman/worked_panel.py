@@ -8,8 +8,9 @@ equation panel writes it::
         = 0.575·(1 − 0.575)·(0.700·2.80 + (−0.400)·(−0.407)) = 0.519613
 
 results in their sign's colour, then the ``rnnviz bptt`` command that prints
-the same numbers. For any other preset it says in one line that it is for the
-worked example.
+the same numbers. Above them the weights and the sequence can be typed (the
+sequence as ``rnnviz bptt VALUES`` takes it, read by the same parser). For
+any other preset it says in one line that it is for the worked example.
 """
 
 from __future__ import annotations
@@ -34,11 +35,14 @@ from PySide6.QtWidgets import (
 from rnnviz.engine.errors import InputError
 from rnnviz.present.lab_worked import (
     COMMAND_NOTE,
+    MAX_TYPED_VALUES,
     TYPED_NAMES,
     WorkedLine,
     WorkedSection,
     WorkedView,
+    typed_sequence,
     typed_weights,
+    values_text,
     worked_view,
 )
 from rnnviz.runs.lab import LabRun
@@ -98,11 +102,23 @@ _FIELD_LABELS: Final[dict[str, str]] = {
 }
 
 
+#: What the sequence field says on hover: how it is read and when it acts.
+SEQUENCE_TIP: Final[str] = (
+    f"The sequence x1,…,xT the network learns, as rnnviz bptt VALUES takes it: 2 to "
+    f"{MAX_TYPED_VALUES} numbers separated by commas, each predicting the next. Enter uses it "
+    "(with any typed weights). Of as many values as now, it acts from the cursor on and "
+    "later updates are forgotten; of another length, the training starts again at update 0 "
+    "from the weights at the cursor."
+)
+
+
 class WorkedPanel(QWidget):
-    """BPTT by hand for the worked preset, at the cursor's weights; the weights can be typed."""
+    """BPTT by hand for the worked preset, at the cursor's weights; the weights and sequence can be typed."""
 
     #: {name: array} of typed weights to set at the cursor (only those that changed).
     parametersTyped = Signal(dict)
+    #: The typed sequence x_1 … x_T (a tuple of floats, checked), when it changed.
+    exampleTyped = Signal(object)
 
     def __init__(self, tell: Callable[[str], None]) -> None:
         super().__init__()
@@ -114,8 +130,11 @@ class WorkedPanel(QWidget):
         self._font_scale = 1.0
         self._style_text()
         self.typing = QWidget()
-        row = QHBoxLayout(self.typing)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self.typing)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(2)
+        row = QHBoxLayout()
+        rows.addLayout(row)
         self.fields: dict[str, QLineEdit] = {}
         for name in TYPED_NAMES:
             field = QLineEdit()
@@ -126,14 +145,29 @@ class WorkedPanel(QWidget):
             row.addWidget(field)
             self.fields[name] = field
         self.use_button = QPushButton("Use")
-        self.use_button.setToolTip("work the example again with these weights, from the cursor on")
+        self.use_button.setToolTip("work the example again with these weights and this sequence, "
+                                   "from the cursor on")
         self.use_button.clicked.connect(self.apply_typed)
         row.addWidget(self.use_button)
         row.addStretch(1)
+        rows.addLayout(self._sequence_row())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.typing)
         layout.addWidget(self.text)
+
+    def _sequence_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        label = QLabel("x<sub>1</sub>,…,x<sub>T</sub> (VALUES)")
+        label.setToolTip(SEQUENCE_TIP)
+        self.sequence = QLineEdit()
+        self.sequence.setObjectName("worked_values")
+        self.sequence.setToolTip(SEQUENCE_TIP)
+        self.sequence.setPlaceholderText("1,0.5,-1,2")
+        self.sequence.returnPressed.connect(self.apply_typed)
+        row.addWidget(label)
+        row.addWidget(self.sequence, 1)
+        return row
 
     def _style_text(self) -> None:
         px = max(round(WORKED_FONT_PX * self._font_scale), 1)
@@ -153,20 +187,28 @@ class WorkedPanel(QWidget):
         return self._font_scale
 
     def apply_typed(self) -> None:
-        """Send the typed weights that changed (:attr:`parametersTyped`); a bad one is one line."""
+        """Send what was typed and changed: weights (:attr:`parametersTyped`), then the sequence
+        (:attr:`exampleTyped`). Anything bad is one line and nothing is sent."""
         example = None if self.view is None else self.view.example
         if example is None:
             return
         current = {"w_xh": example.w_xh, "w_hh": example.w_hh, "w_hy": example.w_hy, "h0": example.h0}
         try:
             changed = typed_weights({name: field.text() for name, field in self.fields.items()}, current)
+            weights = {**current, **{name: float(array.ravel()[0]) for name, array in changed.items()}}
+            values = typed_sequence(self.sequence.text(), weights)
         except InputError as error:
             self._tell(f"Not used: {error}")
             return
+        if not changed and values == example.values:
+            self._tell("The typed weights are the current ones, and so is the sequence: nothing to change.")
+            return
+        for field in (*self.fields.values(), self.sequence):
+            field.setModified(False)  # taken: the fields follow the run again
         if changed:
             self.parametersTyped.emit(changed)
-        else:
-            self._tell("The typed weights are the current ones: nothing to change.")
+        if values != example.values:
+            self.exampleTyped.emit(values)
 
     def show_lab(self, run: LabRun, example_index: int) -> None:
         """Work the example *example_index* through with *run*'s current weights."""
@@ -180,6 +222,9 @@ class WorkedPanel(QWidget):
                 if not (field.hasFocus() and field.isModified()):  # never under a user's typing
                     field.setText(repr(current[name]))
                     field.setCursorPosition(0)
+            if not (self.sequence.hasFocus() and self.sequence.isModified()):
+                self.sequence.setText(values_text(example.values))
+                self.sequence.setCursorPosition(0)
         markup = view_html(self.view)
         if markup != self._html:  # keep the reader's scroll position when nothing changed
             bar = self.text.verticalScrollBar()
