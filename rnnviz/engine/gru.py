@@ -1,0 +1,119 @@
+"""The GRU network: N inputs, H GRU units, M outputs (the cuDNN / PyTorch variant).
+
+For a sequence ``x_1 … x_T`` from ``h_0`` (zeros unless said otherwise)::
+
+    r_t = σ(W_xr·x_t + W_hr·h_{t−1} + b_r)                   reset gate
+    z_t = σ(W_xz·x_t + W_hz·h_{t−1} + b_z)                   update gate
+    n_t = tanh(W_xn·x_t + b_xn + r_t ⊙ (W_hn·h_{t−1} + b_hn))  candidate
+    h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}
+    (output z_t = W_hy·h_t + b_y, ŷ_t = g(·), as the Elman network's)
+
+The reset gate acts *after* the recurrent product, which is why the
+candidate has two biases. Backward, with ``dh_t = ∂E/∂h_t``::
+
+    dan_t = dh_t ⊙ (1 − z_t) ⊙ (1 − n_t²)            (n's pre-activation)
+    daz_t = dh_t ⊙ (h_{t−1} − n_t) ⊙ z_t(1 − z_t)
+    dar_t = dan_t ⊙ (W_hn·h_{t−1} + b_hn) ⊙ r_t(1 − r_t)
+    dh_{t−1} += W_hrᵀ·dar_t + W_hzᵀ·daz_t + W_hnᵀ·(r_t ⊙ dan_t) + z_t ⊙ dh_t
+
+The last term is the direct path, the GRU's gradient highway:
+``Π_{k=t+1..T} diag z_k`` along it alone (:func:`~rnnviz.engine.gated.highway_products`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.engine.clipping import Clipping
+from rnnviz.engine.gated import GatedForwardPass, GatedGradients, GatedNetwork
+
+__all__ = ["GRUNetwork"]
+
+_dot = getattr(np.dot, "_implementation", np.dot)
+
+
+class GRUNetwork(GatedNetwork):
+    """A GRU network; parameters ``w_x{r,z,n}`` (H, N), ``w_h{r,z,n}`` (H, H),
+    ``w_hy`` (M, H), ``b_r``, ``b_z``, ``b_xn``, ``b_hn`` (H,) and ``b_y`` (M,).
+    See :class:`~rnnviz.engine.gated.GatedNetwork`."""
+
+    CELL = "GRU"
+    GATES = ("r", "z", "n")
+    BIAS_NAMES = ("b_r", "b_z", "b_xn", "b_hn")
+
+    def _named(self, name: str) -> np.ndarray:
+        return self.b_hn if name == "b_hn" else super()._named(name)
+
+    def _forward(self, x: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> GatedForwardPass:
+        T, H = x.shape[0], self.n_hidden
+        acts = x @ self.w_x.T  # becomes r, z and n, row by row
+        if self.biases:
+            acts += self.b
+        hidden = np.empty((T + 1, H))
+        hidden[0] = h0
+        recurrent = np.empty((T, H))  # W_hn·h_{t−1} + b_hn
+        w_h, drive = self.w_h, np.empty(3 * H)
+        b_hn = self.b_hn if self.biases else None
+        dot, tanh = _dot, np.tanh
+        for t in range(T):
+            row = acts[t]
+            previous = hidden[t]
+            dot(w_h, previous, out=drive)
+            gates = row[:2 * H]
+            gates += drive[:2 * H]
+            gates *= 0.5  # σ(a) = (1 + tanh(a/2)) / 2
+            tanh(gates, out=gates)
+            gates += 1.0
+            gates *= 0.5
+            r, z = row[:H], row[H:2 * H]
+            hn = recurrent[t]
+            hn[...] = drive[2 * H:]
+            if b_hn is not None:
+                hn += b_hn
+            n = row[2 * H:]
+            n += r * hn
+            tanh(n, out=n)
+            h = hidden[t + 1]
+            np.subtract(previous, n, out=h)
+            h *= z
+            h += n  # (1 − z)·n + z·h_{t−1} = n + z·(h_{t−1} − n)
+        gates = {name: acts[:, k * H:(k + 1) * H] for k, name in enumerate(self.GATES)}
+        z_out, outputs = self._outputs(hidden)
+        return GatedForwardPass(x, hidden, None, gates, recurrent, z_out, outputs)
+
+    def _backward(self, forward: GatedForwardPass, y: np.ndarray, keep: np.ndarray | None,
+                  window: int | None, step_clip: Clipping | None
+                  ) -> tuple[GatedGradients, bool]:
+        T, H = forward.steps, self.n_hidden
+        eps = self._output_errors(forward, y, keep)
+        from_output = eps @ self.w_hy
+        r, z, n = (forward.gates[name] for name in self.GATES)
+        hn, hidden = forward.recurrent, forward.hidden
+        pre = np.empty((T, 3 * H))  # ∂E/∂ of the input-side pre-activations
+        back = np.empty((T, 3 * H))  # ∂E/∂ of W_h·h_{t−1} (+ b_hn)
+        deltas = np.empty((T, H))
+        zero = np.zeros(H)
+        dh_next = zero
+        any_clipped = False
+        for t in range(T - 1, -1, -1):
+            if window is not None and (t + 1) % window == 0:
+                dh_next = zero  # nothing flows in from the next window
+            dh = from_output[t] + dh_next
+            if step_clip is not None:
+                dh, changed = step_clip.apply_to_vector(dh)
+                any_clipped |= changed
+            deltas[t] = dh
+            dan = dh * (1.0 - z[t]) * (1.0 - n[t] * n[t])
+            daz = dh * (hidden[t] - n[t]) * z[t] * (1.0 - z[t])
+            dar = dan * hn[t] * r[t] * (1.0 - r[t])
+            pre[t, :H], pre[t, H:2 * H], pre[t, 2 * H:] = dar, daz, dan
+            row = back[t]
+            row[:2 * H] = pre[t, :2 * H]
+            row[2 * H:] = dan * r[t]
+            dh_next = row @ self.w_h + dh * z[t]
+        extra = {"stacked_h": back.T @ hidden[:-1]}
+        if self.biases:
+            extra["b_hn"] = back[:, 2 * H:].sum(axis=0)
+        grads = self._finish(forward, y, keep, eps, pre, deltas, extra,
+                             initial_state=dh_next, initial_cell=None, cell_deltas=None)
+        return grads, any_clipped
