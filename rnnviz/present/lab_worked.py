@@ -56,9 +56,10 @@ __all__ = [
 
 #: The weights a user may type, in the order the panel shows them, with seed 003's letters.
 TYPED_NAMES: Final[dict[str, str]] = {"w_xh": "v", "w_hh": "w", "w_hy": "u", "h0": "s"}
-#: Most values x_1 … x_T a typed sequence may have: T − 1 = 11 steps, which
-#: the unrolled view shows with its numbers readable at 1280×720.
-MAX_TYPED_VALUES: Final[int] = 12
+#: Most values x_1 … x_T a typed sequence may have: 8 steps, the most the
+#: unrolled view shows at 1280×720 with every step's loss, ŷ_t and x_t written
+#: beside its nodes (beyond, it leaves the x_t out for room).
+MAX_TYPED_VALUES: Final[int] = 9
 #: What the panel says before the command that prints the same numbers.
 COMMAND_NOTE: Final[str] = "The same numbers from the command line:"
 #: What the panel says for any network that is not the worked example's kind.

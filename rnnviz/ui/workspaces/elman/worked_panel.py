@@ -139,10 +139,9 @@ class WorkedPanel(QWidget):
         for name in TYPED_NAMES:
             field = QLineEdit()
             field.setObjectName(f"worked_{name}")
-            field.setMaximumWidth(110)
             field.returnPressed.connect(self.apply_typed)
             row.addWidget(QLabel(_FIELD_LABELS[name]))
-            row.addWidget(field)
+            row.addWidget(field, 2)  # wider first, up to a float in full (_size_fields)
             self.fields[name] = field
         self.use_button = QPushButton("Use")
         self.use_button.setToolTip("work the example again with these weights and this sequence, "
@@ -151,6 +150,7 @@ class WorkedPanel(QWidget):
         row.addWidget(self.use_button)
         row.addStretch(1)
         rows.addLayout(self._sequence_row())
+        self._size_fields()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.typing)
@@ -181,6 +181,13 @@ class WorkedPanel(QWidget):
         self._font_scale = scale
         self._style_text()
         self.typing.setFont(QFont() if scale == 1.0 else theme.scaled_font(QFont(), scale))
+        self._size_fields()
+
+    def _size_fields(self) -> None:
+        """Each weight's field as wide as a float written in full (17 digits), no wider."""
+        width = self.typing.fontMetrics().horizontalAdvance("-0.00000000000000000") + 16
+        for field in self.fields.values():
+            field.setMaximumWidth(width)
 
     def font_scale(self) -> float:
         """The factor set by :meth:`set_font_scale`."""
