@@ -66,10 +66,10 @@ def test_the_loss_plot_shows_the_runs_accuracy_only_for_presets_that_have_one(la
     assert right.size == 30 and set(np.unique(right)) <= {0.0, 1.0}
     assert list(x[[0, -1]]) == [1, 30]
     assert y[-1] == pytest.approx(right.mean(), abs=1e-12)
-    assert ws.loss_plot.accuracy.isVisible() and "sums right" in ws.loss_plot.shown_title
+    assert ws.loss_plot.accuracy.isVisible() and "sums right" in ws.loss_plot.title_text()
     ws.open_preset("worked")  # a regression: no notion of right, no curve
     lab.action("step").trigger()
-    assert not ws.loss_plot.accuracy.isVisible() and "sums right" not in ws.loss_plot.shown_title
+    assert not ws.loss_plot.accuracy.isVisible() and "sums right" not in ws.loss_plot.title_text()
 
 
 def test_the_backward_sweep_goes_step_by_step_and_its_last_stage_is_the_update(lab):

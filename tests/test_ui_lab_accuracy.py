@@ -41,7 +41,7 @@ def test_the_accuracy_is_drawn_as_its_running_mean_and_follows_the_cursor(qtbot)
         assert y[cursor - 1] == pytest.approx(_mean_of_last(accuracies, cursor), abs=1e-12)
     axis = plot.getPlotItem().getAxis("right")
     assert axis.isVisible() and axis.labelText == run.accuracy_label
-    assert run.accuracy_label in plot.shown_title and plot.accuracy.isVisible()
+    assert run.accuracy_label in plot.title_text() and plot.accuracy.isVisible()
     # Its axis is 0–1 whatever the loss does.
     low, high = plot.accuracy_view.viewRange()[1]
     assert -0.1 < low < 0 and 1 < high < 1.1
@@ -71,7 +71,7 @@ def test_a_task_without_accuracy_hides_its_curve_axis_and_legend(qtbot) -> None:
     worked.step(3)
     _show_lab(plot, worked)
     assert not plot.getPlotItem().getAxis("right").isVisible()
-    assert not plot.accuracy.isVisible() and "right)" not in plot.shown_title
+    assert not plot.accuracy.isVisible() and "right-hand axis" not in plot.title_text()
     _show_lab(plot, scored)
     assert plot.getPlotItem().getAxis("right").isVisible() and plot.accuracy.isVisible()
 
@@ -84,4 +84,4 @@ def test_the_accuracy_axis_and_legend_grow_with_the_font_scale(qtbot) -> None:
     plot.set_font_scale(2.0)
     axis = plot.getPlotItem().getAxis("right")
     assert axis.style["tickFont"].pointSizeF() == pytest.approx(2 * QFont().pointSizeF())
-    assert axis.labelText == run.accuracy_label and run.accuracy_label in plot.shown_title
+    assert axis.labelText == run.accuracy_label and run.accuracy_label in plot.title_text()

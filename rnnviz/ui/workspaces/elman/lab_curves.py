@@ -26,7 +26,7 @@ from typing import ClassVar, Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from rnnviz.present.lab import FlowSeries
@@ -48,6 +48,10 @@ FACTOR_COLOUR: Final[str] = theme.POSITIVE
 PRODUCT_COLOUR: Final[str] = theme.NEGATIVE
 #: The running mean of the accuracy, on its own 0–1 axis at the right.
 ACCURACY_COLOUR: Final[str] = "#b35900"
+#: The height pyqtgraph gives a plot's title row; a taller title gets more.
+TITLE_ROW_PX: Final[int] = 30
+#: Room left beside a title wrapped to the plot's width, in pixels.
+TITLE_MARGIN_PX: Final[int] = 8
 #: The title's (and so the legend's) size at font scale 1, in points.
 TITLE_PT: Final[float] = 10.0
 #: A value axis is refitted when the numbers fill less than this share of it.
@@ -205,6 +209,40 @@ def _retitle(plot: _LabPlot, text: str) -> None:
     if plot.shown_title != text:
         plot.shown_title = text
         plot.getPlotItem().setTitle(text, size=f"{TITLE_PT * plot.font_scale():g}pt")
+        _fit_title(plot)
+
+
+def _fit_title(plot: pg.PlotWidget) -> None:
+    """Wrap *plot*'s title to the plot's width when it is wider.
+
+    A title line wider than the widget (a long legend in presentation mode's
+    larger text) would make the plot item wider than its widget, which then
+    shows the item's left part only: the right-hand axis and the curves' ends
+    cut off, the title drawn over the plot.
+    """
+    item = plot.getPlotItem()
+    label = item.titleLabel
+    text = label.item
+    axes = sum(item.getAxis(side).minimumWidth() for side in ("left", "right")
+               if item.getAxis(side).isVisible())
+    room = max(plot.width() - axes - 2 * TITLE_MARGIN_PX, 80)
+    natural = text.document().clone()  # measured unwrapped, leaving the shown text alone
+    natural.setTextWidth(-1)
+    wrap = room if natural.size().width() > room else -1.0
+    if text.textWidth() != wrap:
+        text.setTextWidth(wrap)
+        text.update()  # the title paints from a cached picture, which a new width does not redo
+    # pyqtgraph keeps the title's row 30 px high, whatever the text: a taller
+    # title (two lines, larger text) would spill over the plot.
+    height = max(TITLE_ROW_PX, math.ceil(text.boundingRect().height()))
+    if label.maximumHeight() != height or label.minimumWidth() > text.boundingRect().width() + 1:
+        label.setMaximumHeight(height)
+        item.layout.setRowFixedHeight(0, height)
+        label.resizeEvent(None)  # its minimum size and place follow the text's
+        # The plot item took the widget's size clamped to its minimum, which the old
+        # title may have set: give it the widget's size again (as a resize of the widget does).
+        item.updateGeometry()
+        pg.GraphicsView.setRange(plot, plot.range, padding=0, disableAutoPixel=False)
 
 
 def _cache_axes(plot: pg.PlotWidget, sides: Iterable[str] = ("left", "bottom")) -> None:
@@ -233,9 +271,16 @@ def _legend_title(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
 
     A legend inside the plot would sit on the curves; in the title it never does.
     """
-    marks = "  ".join(f'<span style="color:{colour}">{mark} {html.escape(text)}</span>'
+    # A title too wide for its plot wraps between the entries, never inside one ("f′(a_t)").
+    marks = "  ".join(f'<span style="color:{colour}">{mark}&nbsp;{_unbroken(text)}</span>'
                       for colour, mark, text in entries)
-    return f'<span style="color:#303030">{html.escape(title)}:</span>&nbsp; {marks}'
+    return f'<span style="color:#303030">{_unbroken(title)}:</span>&nbsp; {marks}'
+
+
+def _unbroken(text: str) -> str:
+    """*text* as HTML that is never broken across lines: no-break spaces, and word joiners
+    between the characters of a formula, where a line may otherwise break ("f′" | "(a_t)")."""
+    return html.escape("\u2060".join(text)).replace(" ", "&nbsp;")
 
 
 class _Band(QGraphicsPathItem):
@@ -252,6 +297,59 @@ class _Band(QGraphicsPathItem):
         return 0.5
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_text(value: float) -> str:
+    """A tick label for *value* on a log axis: plain from 0.001 to 1000, else as m·10ᵏ."""
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = round(value / 10.0 ** exponent)
+    if -3 <= exponent <= 3:
+        return f"{value:.{max(-exponent, 0)}f}"
+    power = f"10{str(exponent).translate(_SUPERSCRIPT)}"
+    return power if mantissa == 1 else f"{mantissa}·{power}"
+
+
+class LogAxis(pg.AxisItem):
+    """A log axis whose labels never overlap: every decade (or every 2nd, 3rd, … when decades
+    are closer than a few label heights), 2 and 5 between them when a decade is tall enough,
+    the other multiples unlabelled. pyqtgraph's own labels 2 … 9 in every decade of a short
+    range, which pile up at the top of each decade."""
+
+    #: Room a label needs, in label heights.
+    SPACING: Final[float] = 1.6
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self._label_twos_fives = False
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph API)
+        low, high = sorted((minVal, maxVal))
+        if not (math.isfinite(low) and math.isfinite(high)) or high - low <= 0 or size <= 0:
+            return []
+        label = QFontMetrics(self.style["tickFont"] or QFont()).height() * self.SPACING
+        per_decade = size / (high - low)
+        every = max(1, math.ceil(label / per_decade))
+        first, last = math.floor(low), math.ceil(high)
+        decades = [float(k) for k in range(first, last + 1) if k % every == 0 and low <= k <= high]
+        # 2 and 5 are labelled when the gap from 2 to 5 (0.4 of a decade) and from 5 to 10 (0.3) hold a label.
+        self._label_twos_fives = every == 1 and 0.3 * per_decade >= label
+        twos_fives = [k + math.log10(m) for k in range(first, last) for m in (2, 5)]
+        rest = [k + math.log10(m) for k in range(first, last) for m in (3, 4, 6, 7, 8, 9)]
+        inside = lambda values: [v for v in values if low <= v <= high]  # noqa: E731
+        if every > 1:
+            return [(float(every), decades), (None, inside([float(k) for k in range(first, last + 1)]))]
+        return [(1.0, decades), (None, inside(twos_fives)), (None, inside(rest))]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        strings = []
+        for v in values:
+            mantissa = round(10.0 ** (v - math.floor(v + 1e-9)))
+            labelled = mantissa == 1 and (spacing is not None) or (mantissa in (2, 5) and self._label_twos_fives)
+            strings.append(power_text(10.0 ** v) if labelled else "")
+        return strings
+
+
 class _LabPlot(pg.PlotWidget):
     """What both lab plots share: a title that is its own legend, cached axes, a font scale and
     ranges set in steps (see the module docstring)."""
@@ -263,8 +361,8 @@ class _LabPlot(pg.PlotWidget):
     #: The value axis's empty room that makes it refit (None: a share, :data:`MIN_FILL`).
     SLACK: float | None = None
 
-    def __init__(self, title: str, axis_names: dict[str, str]) -> None:
-        super().__init__(background="w")
+    def __init__(self, title: str, axis_names: dict[str, str], log_y: bool = False) -> None:
+        super().__init__(background="w", axisItems={"left": LogAxis("left")} if log_y else None)
         item = self.getPlotItem()
         self._font_scale = 1.0
         item.setTitle(title, size=f"{TITLE_PT:g}pt")
@@ -287,9 +385,17 @@ class _LabPlot(pg.PlotWidget):
         self._x_shown: tuple[float, float] | None = None
         self._y_shown: tuple[float, float] | None = None
         self._loose = 0  # shows in a row the value axis has been too loose
+        # An axis that widens (longer tick labels, its name shown) leaves the title less room.
+        for side in ("left", "right"):
+            item.getAxis(side).geometryChanged.connect(lambda: _fit_title(self))
         view = item.getViewBox()
         view.disableAutoRange()
         view.sigRangeChangedManually.connect(self._stop_following)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self.getPlotItem() is not None:  # None while pyqtgraph builds the view
+            _fit_title(self)
 
     def set_font_scale(self, scale: float) -> None:
         """Text *scale* times as large (ticks, axis names, the title and its legend); 1.0 is the normal look."""
@@ -308,6 +414,11 @@ class _LabPlot(pg.PlotWidget):
     def font_scale(self) -> float:
         """The factor set by :meth:`set_font_scale`."""
         return self._font_scale
+
+    def title_text(self) -> str:
+        """The title (and so the legend) as a reader sees it: plain text, lines joined by spaces."""
+        text = self.getPlotItem().titleLabel.item.toPlainText()
+        return " ".join(text.replace("\u2060", "").replace("\xa0", " ").split())
 
     def _name_axis(self, side: str) -> None:
         """Write the axis's name at the font scale (1: pyqtgraph's own size, as first made)."""
@@ -499,8 +610,8 @@ class LossPlot(_LabPlot):
             title += f'&nbsp; <span style="color:{TWIN_COLOUR}">┅ twin</span>'
         if self._has_accuracy:  # a line of its own: one line would be wider than the plot
             name = html.escape(self._axis_names["right"])
-            title += (f'<br><span style="color:{ACCURACY_COLOUR}">━ {name}: its mean over the last '
-                      f'{MEAN_WINDOW}, on the right-hand axis from 0 to 1</span>')
+            title += (f'<br><span style="color:{ACCURACY_COLOUR}">━&nbsp;{name.replace(" ", "&nbsp;")}: '
+                      f'its mean over the last {MEAN_WINDOW}, on the right-hand axis (0&nbsp;to&nbsp;1)</span>')
         _retitle(self, title)
 
     def show_twin(self, losses: np.ndarray | None) -> None:
@@ -526,7 +637,8 @@ class FlowPlot(_LabPlot):
     def __init__(self) -> None:
         super().__init__(_legend_title("back through the example", (
             (GRAD_COLOUR, "●", "‖∂L/∂h_t‖"), (FACTOR_COLOUR, "●", "‖diag f′(a_t)·W_hhᵀ‖"),
-            (PRODUCT_COLOUR, "┅", "their running product"))), {"left": "norm (log scale)", "bottom": "step t"})
+            (PRODUCT_COLOUR, "┅", "their running product"))), {"left": "norm (log scale)", "bottom": "step t"},
+            log_y=True)
         item = self.getPlotItem()
         item.setLogMode(y=True)
         symbol = {"symbol": "o", "symbolSize": 5}
