@@ -6,7 +6,10 @@ and of W_hh from one column to the next, look the same at every step. They
 are painted once into two transparent images (:class:`EdgeStamps`) and those
 are copied to each column, which keeps a 64-step, 16-unit picture fast (a
 few thousand antialiased strokes drawn once instead of once per column).
-The stamps are made again only when the weights or the geometry change.
+The stamps are made again only when the geometry or the strokes change: a
+stroke's width is drawn in quarter pixels, so while training nudges the
+weights most frames draw exactly the strokes of the frame before
+(:func:`stroke_quarters`), and their stamps are kept.
 
 Strokes are opaque, in the sign colours lightened towards white where many
 cross (:data:`DENSE_MIX`): overlapping semi-transparent strokes cost far
@@ -77,42 +80,51 @@ class EdgeStamps:
 
     def _refresh(self, layout: UnrolledLayout, state: UnrolledState) -> None:
         w = state.weights
-        geometry = (layout.pitch, layout.radius, layout.shift, tuple(sorted(layout.unit_y.items())))
-        key = (geometry, tuple(w[name].tobytes() for name in ("w_xh", "w_hh", "w_hy")))
-        if key == self._key:
-            return
-        self._key = key
-        self._ref = ref = 1  # step 1 (0-based) has a W_hh entering it from step 0
-        biggest = max(float(np.abs(w[name]).max()) for name in ("w_xh", "w_hh", "w_hy"))
+        matrices = [np.asarray(w[name]) for name in ("w_xh", "w_hh", "w_hy")]
+        biggest = max(float(np.abs(m).max()) for m in matrices)
         if not (biggest > 0 and math.isfinite(biggest)):
+            self._key = None
             self._column = self._gap = None
             return
         dense = is_dense(state)
         widest = max((0.6 if dense else 1.0) * MAX_STROKE_RADII * layout.radius, 1.0)
+        quarters = [stroke_quarters(m, widest / biggest) for m in matrices]
+        geometry = (layout.pitch, layout.radius, layout.shift, tuple(sorted(layout.unit_y.items())))
+        key = (geometry, dense, tuple(q.tobytes() for q in quarters))
+        if key == self._key:
+            return  # the same strokes as the stamps hold
+        self._key = key
+        self._ref = ref = 1  # step 1 (0-based) has a W_hh entering it from step 0
+        q_xh, q_hh, q_hy = (q.tolist() for q in quarters)
         node = layout.node_point
-        column: list[tuple[float, QPointF, QPointF]] = []
-        gap: list[tuple[float, QPointF, QPointF]] = []
+        column: list[tuple[int, QPointF, QPointF]] = []
+        gap: list[tuple[int, QPointF, QPointF]] = []
         for i in range(state.n_hidden):
             target = node("h", ref, i)
-            column += [(w["w_xh"][i, j], node("x", ref, j), target) for j in range(state.n_in)]
-            column += [(w["w_hy"][m, i], target, node("y", ref, m)) for m in range(state.n_out)]
-            gap += [(w["w_hh"][i, j], node("h", ref - 1, j), target) for j in range(state.n_hidden)]
-        self._column = _stamp(column, widest / biggest, dense)
-        self._gap = _stamp(gap, widest / biggest, dense)
+            column += [(q_xh[i][j], node("x", ref, j), target) for j in range(state.n_in) if q_xh[i][j]]
+            column += [(q_hy[m][i], target, node("y", ref, m)) for m in range(state.n_out) if q_hy[m][i]]
+            gap += [(q_hh[i][j], node("h", ref - 1, j), target) for j in range(state.n_hidden) if q_hh[i][j]]
+        self._column = _stamp(column, dense)
+        self._gap = _stamp(gap, dense)
 
 
-def _stamp(strokes: list[tuple[float, QPointF, QPointF]], width_per_unit: float,
-           dense: bool) -> tuple[QImage, QPointF] | None:
-    """The strokes painted into a transparent image, and where its top-left corner belongs."""
+def stroke_quarters(weights: np.ndarray, width_per_unit: float) -> np.ndarray:
+    """How each weight is stroked: its width ``width_per_unit·|w|`` in whole quarter pixels,
+    signed as the weight (0: too thin to draw, under 0.15 pixels)."""
+    widths = width_per_unit * np.abs(weights)
+    quarters = np.where(widths >= 0.15, np.round(widths * 4), 0.0)  # round half to even, as round()
+    return np.where(weights > 0, quarters, -quarters).astype(np.int32)
+
+
+def _stamp(strokes: list[tuple[int, QPointF, QPointF]], dense: bool) -> tuple[QImage, QPointF] | None:
+    """The strokes (signed width in quarter pixels, from, to) painted into a transparent image,
+    and where its top-left corner belongs."""
     batches: dict[tuple[bool, int], list[QLineF]] = defaultdict(list)
-    widest = 0.0
-    for value, a, b in strokes:
-        width = width_per_unit * abs(float(value))
-        if width >= 0.15:
-            batches[(value > 0, round(width * 4))].append(QLineF(a, b))
-            widest = max(widest, width)
+    for quarters, a, b in strokes:
+        batches[(quarters > 0, abs(quarters))].append(QLineF(a, b))
     if not batches:
         return None
+    widest = max(quarter for _, quarter in batches) / 4.0
     points = [p for lines in batches.values() for line in lines for p in (line.p1(), line.p2())]
     pad = widest / 2 + 2.0
     left = math.floor(min(p.x() for p in points) - pad)
