@@ -263,3 +263,23 @@ def test_a_file_from_before_typed_sequences_still_opens(lab, second, tmp_path) -
     assert second.session_files.open(tmp_path / "plain.rnnviz.json")
     assert second.adapter.lab.cursor == 5
     assert worked_panel(second).sequence.text() == "1,0.5,-1,2"
+
+
+def test_a_new_length_with_the_twin_side_by_side_and_the_sweep(lab, qtbot) -> None:
+    # The twin keeps the preset's own sequence (none of the changes made here);
+    # the views and the backward sweep follow the run's new length.
+    ws = lab.workspace
+    ws.controls.compare.setChecked(True)
+    lab.action("step").trigger()
+    type_in(qtbot, worked_panel(lab), "0.2,-0.7,1.5,0.3,-1.1,0.8")
+    for _ in range(3):
+        lab.action("step").trigger()
+    run = lab.adapter.lab
+    assert run.cursor == 3 and run.delta_norm_matrix().shape == (3, 5)
+    assert ws.twin is not None and ws.twin.source.steps == 3 and ws.twin.cursor == 3
+    assert ws.status_text().startswith("update 3 of 1,000")
+    stages = 0
+    while lab.adapter.stage is not None or stages == 0:
+        lab.adapter.advance_stage()
+        stages += 1
+    assert stages == 5 + 2 and run.cursor == 4  # error in, δ back 5 steps, the update
