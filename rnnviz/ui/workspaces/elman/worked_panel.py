@@ -147,7 +147,6 @@ class WorkedPanel(QWidget):
         self.use_button.setToolTip("work the example again with these weights and this sequence, "
                                    "from the cursor on")
         self.use_button.clicked.connect(self.apply_typed)
-        row.addWidget(self.use_button)
         row.addStretch(1)
         rows.addLayout(self._sequence_row())
         self._size_fields()
@@ -167,6 +166,7 @@ class WorkedPanel(QWidget):
         self.sequence.returnPressed.connect(self.apply_typed)
         row.addWidget(label)
         row.addWidget(self.sequence, 1)
+        row.addWidget(self.use_button)  # here, so that the weights have the row above to themselves
         return row
 
     def _style_text(self) -> None:
