@@ -41,7 +41,8 @@ def test_the_accuracy_is_drawn_as_its_running_mean_and_follows_the_cursor(qtbot)
         assert y[cursor - 1] == pytest.approx(_mean_of_last(accuracies, cursor), abs=1e-12)
     axis = plot.getPlotItem().getAxis("right")
     assert axis.isVisible() and axis.labelText == run.accuracy_label
-    assert run.accuracy_label in plot.title_text() and plot.accuracy.isVisible()
+    assert f"{run.accuracy_label}: its mean over the last {MEAN_WINDOW}, on the right-hand axis (0 to 1)" \
+        in plot.title_text() and plot.accuracy.isVisible()
     # Its axis is 0–1 whatever the loss does.
     low, high = plot.accuracy_view.viewRange()[1]
     assert -0.1 < low < 0 and 1 < high < 1.1

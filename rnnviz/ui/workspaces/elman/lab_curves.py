@@ -418,7 +418,7 @@ class _LabPlot(pg.PlotWidget):
     def title_text(self) -> str:
         """The title (and so the legend) as a reader sees it: plain text, lines joined by spaces."""
         text = self.getPlotItem().titleLabel.item.toPlainText()
-        return " ".join(text.replace("\u2060", "").replace("\xa0", " ").split())
+        return " ".join(text.replace("\u2060", "").replace("\xa0", " ").replace("\u2011", "-").split())
 
     def _name_axis(self, side: str) -> None:
         """Write the axis's name at the font scale (1: pyqtgraph's own size, as first made)."""
@@ -611,7 +611,7 @@ class LossPlot(_LabPlot):
         if self._has_accuracy:  # a line of its own: one line would be wider than the plot
             name = html.escape(self._axis_names["right"])
             title += (f'<br><span style="color:{ACCURACY_COLOUR}">━&nbsp;{name.replace(" ", "&nbsp;")}: '
-                      f'its mean over the last {MEAN_WINDOW}, on the right-hand axis (0&nbsp;to&nbsp;1)</span>')
+                      f'its mean over the last {MEAN_WINDOW}, on the right\u2011hand axis (0&nbsp;to&nbsp;1)</span>')
         _retitle(self, title)
 
     def show_twin(self, losses: np.ndarray | None) -> None:
