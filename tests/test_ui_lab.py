@@ -35,6 +35,15 @@ def test_the_lab_is_in_the_model_menu_and_opens_on_binary_addition(lab):
     assert lab.menu("lab").menuAction().isVisible() and not lab.menu("generate").menuAction().isVisible()
 
 
+def test_every_menu_of_the_lab_window_has_its_own_alt_key(lab):
+    import re
+
+    titles = [a.text() for a in lab.menuBar().actions() if a.isVisible()]
+    keys = [re.search(r"&(\w)", title).group(1).lower() for title in titles]
+    assert "La&b" in titles and "&Lessons" in titles
+    assert len(set(keys)) == len(keys), titles
+
+
 def test_steps_train_and_the_views_show_the_next_example_at_the_current_weights(lab):
     for _ in range(5):
         lab.action("step").trigger()

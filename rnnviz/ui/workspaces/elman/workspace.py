@@ -370,7 +370,7 @@ KIND = ModelKind(
           "the worked example, binary addition, 'hello', vanishing and exploding gradients",
     build=build,
     run_type=LabRun,
-    menus=(MenuSpec("lab", "&Lab", before="run"),),
+    menus=(MenuSpec("lab", "La&b", before="run"),),
     actions=(
         *_preset_actions(),
         ActionSpec("lab_stage", "Next stage of the backward sweep", lambda ws: ws.next_stage(),
