@@ -154,6 +154,11 @@ class Activation:
         return f"{y} * (1.0 - {y})" if self.name == "sigmoid" else f"(1.0 - {y} * {y})"
 
 
+#: The most numbers :func:`sigmoid_array` hands to a row kernel (each kernel keeps
+#: scratch arrays of its size; larger arrays are rare and cost their temporaries little).
+KERNEL_MOST: Final[int] = 4096
+
+
 def sigmoid_array(inner: float, z: np.ndarray) -> np.ndarray:
     """σ(inner·z) for a float64 array *z* of one or more dimensions, as a new array.
 
@@ -162,8 +167,14 @@ def sigmoid_array(inner: float, z: np.ndarray) -> np.ndarray:
     calls: one exp of two rows, ``−|kz|`` (whose exp is s, for 1 + s) and
     ``min(kz, 0)``, whose exp is the numerator (e^0 = 1 where kz ≥ 0, and
     where kz < 0 e^kz, the very float s, as kz = −|kz| there). Multiplying
-    by an inner factor of 1 changes no float, so it is skipped.
+    by an inner factor of 1 changes no float, so it is skipped. A C-ordered
+    array of up to :data:`KERNEL_MOST` numbers goes through this thread's
+    row kernel of its size (the same operations, without the temporaries).
     """
+    if z.flags.c_contiguous and z.size <= KERNEL_MOST:
+        out = np.empty(z.shape)
+        _row_kernel("sigmoid", inner, z.size, threading.get_ident())(z.reshape(-1), out.reshape(-1))
+        return out
     kz = z if inner == 1.0 else inner * z
     pair = np.empty((2, *kz.shape))
     small, numerator = pair[0], pair[1]
