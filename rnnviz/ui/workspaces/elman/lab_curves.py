@@ -100,15 +100,12 @@ def loss_band(losses: np.ndarray, group: int) -> tuple[np.ndarray, np.ndarray, n
     """The per-example losses as a band: for each *group* consecutive updates (the last group may
     be short), its middle update (1-based) and its least and greatest finite loss. Groups with no
     finite loss are left out."""
-    n = losses.size
-    whole = n // group
-    lows = np.fmin.reduce(losses[: whole * group].reshape(whole, group), axis=1) if whole else np.empty(0)
-    highs = np.fmax.reduce(losses[: whole * group].reshape(whole, group), axis=1) if whole else np.empty(0)
-    middles = np.arange(whole, dtype=np.float64) * group + (group + 1) / 2
-    if n > whole * group:
-        tail = losses[whole * group:]
-        lows, highs = np.append(lows, np.fmin.reduce(tail)), np.append(highs, np.fmax.reduce(tail))
-        middles = np.append(middles, (whole * group + 1 + n) / 2)
+    lows, highs = GroupPeaks().of(np.asarray(losses, dtype=np.float64), group, 0)
+    return _finite_groups(group_middles(losses.size, group), lows, highs)
+
+
+def _finite_groups(middles: np.ndarray, lows: np.ndarray,
+                   highs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     keep = np.isfinite(lows) & np.isfinite(highs)
     return middles[keep], lows[keep], highs[keep]
 
@@ -140,42 +137,107 @@ def running_mean(values: np.ndarray, window: int = MEAN_WINDOW) -> np.ndarray:
 class RunningMeans:
     """:func:`running_mean` of a series that grows between calls, computed for the new values
     only: the run's stored updates only grow while it trains (100,000 of them took ~2 ms a
-    frame from scratch). A series that is not the last one extended starts again. Non-finite
-    values count as 0, as in the loss plot; :attr:`bounds` are the least and greatest finite
-    value and mean so far."""
+    frame from scratch). A series that is not the last one extended starts again (and
+    :attr:`generation` grows by one). Non-finite values count as 0, as in the loss plot;
+    :attr:`bounds` are the least and greatest finite value and mean so far. The numbers
+    are kept in arrays with room to grow, so that a frame costs its new values, not a copy
+    of all."""
 
     def __init__(self, window: int = MEAN_WINDOW) -> None:
         self._window = window
+        #: Grows by one each time the series starts again.
+        self.generation = 0
         self._forget()
 
     def _forget(self) -> None:
-        self._values = np.empty(0)
+        self._count = 0
+        self._values = np.empty(0)  # the series as seen, then its sums and means, with spare room
         self._sums = np.empty(0)
         self._means = np.empty(0)
         self.bounds: tuple[float, float] | None = None
 
+    def _room(self, size: int) -> None:
+        if size > self._values.size:
+            capacity = max(size, 2 * self._values.size, 1024)
+            for name in ("_values", "_sums", "_means"):
+                grown = np.empty(capacity)
+                grown[: self._count] = getattr(self, name)[: self._count]
+                setattr(self, name, grown)
+
     def of(self, values: np.ndarray) -> np.ndarray:
-        """The running means of *values* (a fresh array, or the same as last time)."""
+        """The running means of *values* (kept numbers: not to be written to)."""
         values = np.asarray(values, dtype=np.float64)
-        old = self._values.size
-        if values.size < old or not np.array_equal(values[:old], self._values, equal_nan=True):
+        old = self._count
+        if values.size < old or not same_bits(values[:old], self._values[:old]):
             self._forget()
+            self.generation += 1
             old = 0
-        if values.size == old:
-            return self._means
-        new = values[old:]
-        counted = np.where(np.isfinite(new), new, 0.0)
-        # Summed on from the last sum, the same additions in the same order as from scratch.
-        sums = np.cumsum(np.concatenate([self._sums[-1:], counted]))[1 if old else 0:]
-        self._sums = np.concatenate([self._sums, sums])
-        ends = np.arange(old, values.size)
-        starts = ends - self._window
-        before = np.where(starts >= 0, self._sums[np.maximum(starts, 0)], 0.0)
-        means = (self._sums[ends] - before) / np.minimum(ends + 1, self._window)
-        self._means = np.concatenate([self._means, means])
-        self._values = values.copy()
-        self.bounds = _bounds((new, means), self.bounds)
-        return self._means
+        n = values.size
+        if n > old:
+            self._room(n)
+            new = values[old:]
+            counted = np.where(np.isfinite(new), new, 0.0)
+            # Summed on from the last sum, the same additions in the same order as from scratch.
+            self._sums[old:n] = np.cumsum(np.concatenate([self._sums[old - 1: old], counted]))[1 if old else 0:]
+            ends = np.arange(old, n)
+            starts = ends - self._window
+            before = np.where(starts >= 0, self._sums[np.maximum(starts, 0)], 0.0)
+            self._means[old:n] = (self._sums[ends] - before) / np.minimum(ends + 1, self._window)
+            self._values[old:n] = new
+            self._count = n
+            self.bounds = _bounds((new, self._means[old:n]), self.bounds)
+        return self._means[:n]
+
+
+def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two float64 arrays hold the very same numbers, bit for bit (NaN included)."""
+    return a.shape == b.shape and bool(np.array_equal(a.view(np.int64), b.view(np.int64)))
+
+
+class GroupPeaks:
+    """The least and greatest value (non-finite ones left out) of each *group* consecutive
+    values of a series that grows, the last group perhaps short: what the loss plot draws when
+    many updates share a pixel. Whole groups are kept while the series only grows (its
+    *generation*, from :class:`RunningMeans`, stays the same) and the group does too."""
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int] | None = None
+        self._done = 0  # values in whole groups so far
+        self._lows = self._highs = np.empty(0)
+
+    def of(self, values: np.ndarray, group: int, generation: int) -> tuple[np.ndarray, np.ndarray]:
+        """(lows, highs) per group of *values*; NaN for a group with no finite value."""
+        if (group, generation) != self._key or values.size < self._done:
+            self._key, self._done = (group, generation), 0
+            self._lows = self._highs = np.empty(0)
+        whole = values.size // group * group
+        if whole > self._done:
+            block = _finite_or_nan(values[self._done: whole]).reshape(-1, group)
+            self._lows = np.concatenate([self._lows, np.fmin.reduce(block, axis=1)])
+            self._highs = np.concatenate([self._highs, np.fmax.reduce(block, axis=1)])
+            self._done = whole
+        if values.size == whole:
+            return self._lows, self._highs
+        tail = _finite_or_nan(values[whole:])
+        return np.append(self._lows, np.fmin.reduce(tail)), np.append(self._highs, np.fmax.reduce(tail))
+
+
+def _finite_or_nan(values: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def group_middles(count: int, group: int) -> np.ndarray:
+    """The middle update (1-based) of each *group* consecutive ones of *count*, as :func:`loss_band`'s."""
+    whole = count // group
+    middles = np.arange(whole, dtype=np.float64) * group + (group + 1) / 2
+    return middles if count == whole * group else np.append(middles, (whole * group + 1 + count) / 2)
+
+
+def _peaks_line(item, count: int, group: int, lows: np.ndarray, highs: np.ndarray) -> None:
+    """Draw on *item* what pyqtgraph's "peak" downsampling draws for *count* values in groups
+    of *group*: at each group's first update, a stroke from its greatest value to its least."""
+    starts = np.arange(lows.size, dtype=np.float64) * group + 1
+    _set(item, np.repeat(starts, 2), np.column_stack([highs, lows]).ravel())
 
 
 def _set(item, x: np.ndarray, y: np.ndarray) -> None:
@@ -499,6 +561,7 @@ class LossPlot(_LabPlot):
         self._count = 0
         self._loss_means = RunningMeans()
         self._accuracy_means = RunningMeans()
+        self._loss_peaks, self._mean_peaks, self._accuracy_peaks = GroupPeaks(), GroupPeaks(), GroupPeaks()
         self._twin_shown = False
         self._twin_bounds: tuple[float, float] | None = None
 
@@ -531,16 +594,31 @@ class LossPlot(_LabPlot):
         """Draw updates 1 … len(losses); *cursor* updates are done. *accuracies* (one in [0, 1]
         per update, None when the task has none: hidden) are drawn as their running mean over
         the loss's window, on a 0–1 axis named *accuracy_label* ("accuracy" if None)."""
-        x = np.arange(1, losses.size + 1, dtype=np.float64)
-        finite = np.where(np.isfinite(losses), losses, np.nan)
-        if not self._show_band(finite):
-            _set(self.loss, x, finite)
         means = self._loss_means.of(losses)
-        _set(self.mean, x, means)
-        self._show_clips(x, clipped, finite)
+        group = self._band_group(losses.size)
+        if group:
+            lows, highs = self._loss_peaks.of(losses, group, self._loss_means.generation)
+            group = group if np.isfinite(lows).any() else 0  # no finite loss: no band
+        self.band.setVisible(bool(group))
+        if group:
+            # Many updates a pixel: the per-example losses as a band instead of their line (which
+            # is emptied: laying out 100,000 points it does not draw cost ~1.5 ms), the mean as
+            # the strokes pyqtgraph's peak downsampling would draw, made from the new updates only.
+            _clear(self.loss)
+            self._show_band(group_middles(losses.size, group), lows, highs)
+            _peaks_line(self.mean, losses.size, group,
+                        *self._mean_peaks.of(means, group, self._loss_means.generation))
+            low = float(np.nanmin(lows))
+        else:
+            x = np.arange(1, losses.size + 1, dtype=np.float64)
+            finite = _finite_or_nan(losses)
+            _set(self.loss, x, finite)
+            _set(self.mean, x, means)
+            low = float(np.nanmin(finite)) if np.isfinite(finite).any() else 0.0
+        self._show_clips(clipped, low)
         self.cursor_line.setValue(cursor)
         self._count = losses.size
-        self._show_accuracy(x, accuracies, accuracy_label or "accuracy")
+        self._show_accuracy(losses.size, group, accuracies, accuracy_label or "accuracy")
         # Updates are whole numbers: while few, label each one rather than 1.2, 1.4, …,
         # and mark each loss with a dot (one update alone is a line of one point: nothing).
         few = 0 < losses.size <= MAX_STEP_LABELS
@@ -548,35 +626,32 @@ class LossPlot(_LabPlot):
         self.loss.setSymbol("o" if few else None)
         self._follow_losses(self._loss_means.bounds)
 
-    def _show_band(self, finite: np.ndarray) -> bool:
-        """Many updates a pixel: the per-example losses as a band instead of their line (which
-        is emptied: laying out 100,000 points it does not draw cost ~1.5 ms). Whether banded."""
+    def _band_group(self, count: int) -> int:
+        """Updates per group of the band for *count* updates (a power of two: the same groups
+        each frame), or 0 while few enough a pixel for a line (:data:`BAND_FROM`)."""
         pixels = self.getPlotItem().getViewBox().width()
-        per_pixel = stepped_end(finite.size) / max(pixels, 1.0)
-        banded = bool(per_pixel > BAND_FROM and np.isfinite(finite).any())
-        self.band.setVisible(banded)
-        if not banded:
-            return False
-        _clear(self.loss)
-        group = 1 << max(int(per_pixel) - 1, 0).bit_length()  # a power of two: the same groups each frame
-        middles, lows, highs = loss_band(finite, group)
+        per_pixel = stepped_end(count) / max(pixels, 1.0)
+        return 1 << max(int(per_pixel) - 1, 0).bit_length() if per_pixel > BAND_FROM else 0
+
+    def _show_band(self, middles: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> None:
+        middles, lows, highs = _finite_groups(middles, lows, highs)
         path = pg.functions.arrayToQPath(np.concatenate([middles, middles[::-1]]),
                                          np.concatenate([highs, lows[::-1]]))
         path.closeSubpath()
         self.band.setPath(path)
-        return True
 
-    def _show_clips(self, x: np.ndarray, clipped: np.ndarray, finite: np.ndarray) -> None:
-        """A red tick at the lowest loss under each clipped update (set only when they change)."""
+    def _show_clips(self, clipped: np.ndarray, low: float) -> None:
+        """A red tick at the lowest loss (*low*) under each clipped update (set only when they change)."""
         marks = np.flatnonzero(clipped)
-        low = float(np.nanmin(finite)) if marks.size and np.isfinite(finite).any() else 0.0
+        low = low if marks.size else 0.0
         key = (marks.size, int(marks[-1]) if marks.size else -1, low)
         if key != self._clips_shown:
             self._clips_shown = key
-            self.clips.setData(x[marks], np.full(marks.size, low))
+            self.clips.setData(marks + 1.0, np.full(marks.size, low))
             self.clips.setVisible(bool(marks.size))
 
-    def _show_accuracy(self, x: np.ndarray, accuracies: np.ndarray | None, label: str) -> None:
+    def _show_accuracy(self, count: int, group: int, accuracies: np.ndarray | None, label: str) -> None:
+        """The running mean of the first *count* accuracies, in *group*s as the loss's mean."""
         has = accuracies is not None
         if has != self._has_accuracy:
             self._has_accuracy = has
@@ -588,8 +663,12 @@ class LossPlot(_LabPlot):
         if accuracies is None:
             _clear(self.accuracy)
             return
-        means = self._accuracy_means.of(np.asarray(accuracies)[: x.size])
-        _set(self.accuracy, x[: means.size], means)
+        means = self._accuracy_means.of(np.asarray(accuracies)[:count])
+        if group:
+            _peaks_line(self.accuracy, means.size, group,
+                        *self._accuracy_peaks.of(means, group, self._accuracy_means.generation))
+        else:
+            _set(self.accuracy, np.arange(1, means.size + 1, dtype=np.float64), means)
 
     def _follow_losses(self, bounds: tuple[float, float] | None) -> None:
         twin = self._twin_bounds
