@@ -47,7 +47,7 @@ def test_a_fixed_addition_training_gives_the_plain_formulas_floats() -> None:
         x = rng.integers(0, 2, (8, 2)).astype(float)
         y = rng.integers(0, 2, (8, 1)).astype(float)
         report = net.train_sequence(x, y, learning_rate=0.5)
-        a, hidden, slope, z, outputs = plain_forward(twin, x, twin.h0)
+        _, hidden, slope, z, outputs = plain_forward(twin, x, twin.h0)
         params, _, _, norms, losses = plain_backward(twin, x, hidden, slope, outputs, z, y,
                                                      None, None, None)
         for name in twin.parameter_names:

@@ -51,9 +51,9 @@ def test_group_peaks_grown_piece_by_piece_are_those_of_the_whole_series() -> Non
     # the group at 64 … 67 holds no finite number: NaN, left out of a band
     assert np.isnan(lows[16]) and np.isnan(highs[16])
     # Another group size, or another series (a new generation), starts again.
-    for group, generation, values in ((16, 1, values), (16, 2, values[::-1].copy())):
-        lows, highs = peaks.of(values, group, generation)
-        want_lows, want_highs = _peaks(values, group)
+    for group, generation, series in ((16, 1, values), (16, 2, values[::-1].copy())):
+        lows, highs = peaks.of(series, group, generation)
+        want_lows, want_highs = _peaks(series, group)
         np.testing.assert_array_equal(lows, want_lows)
         np.testing.assert_array_equal(highs, want_highs)
     assert list(group_middles(10, 4)) == [2.5, 6.5, 9.5]
