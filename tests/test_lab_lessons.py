@@ -358,6 +358,19 @@ def test_the_knob_and_settings_of_a_lesson_apply_and_a_change_says_the_captions_
     assert lab.statusBar().currentMessage().startswith("No lab lesson is open")
 
 
+def test_a_sequence_typed_into_the_worked_lesson_at_update_0_says_the_captions_no_longer_fit(lab):
+    lessons = lessons_of(lab.workspace)
+    assert lessons.open_lesson(1) and lab.adapter.preset_key == "worked"
+    assert lessons.caption_shown() is not None
+    run = lab.adapter.lab
+    inputs, targets, mask = run.source.example(0)
+    # The same length (applied at the cursor, update 0) but other numbers: not the lesson's example.
+    values = [float(v) for v in inputs[:, 0]] + [float(targets[-1, 0]) + 0.5]
+    lab.adapter.set_example(values)
+    assert lab.adapter.lab.cursor == 0
+    assert "no longer matches" in lessons.bar.heading.text() and lessons.caption_shown() is None
+
+
 def test_installed_by_the_labs_build_the_entries_come_and_go_with_the_lab(window):
     """The lab's build() installs its lessons: the window shows the entries only with the lab."""
     try:

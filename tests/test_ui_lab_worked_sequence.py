@@ -56,15 +56,8 @@ def _open_worked(window) -> WorkedPanel:
     ws.open_preset("worked")
     panel = worked_panel(window)
     ws.tabs.setCurrentWidget(panel)
-    # What the workspace's add_panel does for a panel with exampleTyped (once it does).
-    if panel.receivers(SIGNAL("exampleTyped(PyObject)")) == 0:
-        def apply(values) -> None:
-            try:
-                ws.adapter.set_example(values)
-            except InputError as error:
-                window.tell(f"Not used: {error}", 8000)
-
-        panel.exampleTyped.connect(apply)
+    # The workspace's add_panel connects the panel's typed example to the run (exactly once).
+    assert panel.receivers(SIGNAL("exampleTyped(PyObject)")) == 1
     return panel
 
 

@@ -24,7 +24,7 @@ from typing import Final
 from rnnviz.commands.options import allow_negative_values
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import finite_number
-from rnnviz.tasks.worked_example import WorkedExample, worked_example
+from rnnviz.tasks.worked_example import WorkedExample, parse_values, worked_example
 
 FORMATS = ("json", "table")
 
@@ -61,26 +61,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--format", default="json", help="json (default) or table"
     )
     parser.set_defaults(func=run)
-
-
-def parse_values(text: str) -> list[float]:
-    """``"1, 0.5,-2"`` → ``[1.0, 0.5, -2.0]``, or :class:`InputError` naming the bad item."""
-    items = text.split(",")
-    values = []
-    for position, item in enumerate(items, start=1):
-        item = item.strip()
-        if not item:
-            raise InputError(f"VALUES item {position} is empty (write numbers like 1,0.5,-2)")
-        try:
-            number = float(item)
-        except ValueError:
-            raise InputError(f"VALUES item {position} is not a number: {item!r}") from None
-        values.append(finite_number(f"VALUES item {position}", number))
-    if len(values) < 2:
-        raise InputError(
-            f"VALUES needs at least 2 numbers (each one predicts the next), got {len(values)}"
-        )
-    return values
 
 
 def _weight(name: str, text: str) -> float:

@@ -70,7 +70,8 @@ def run_matches(run: LabRun, expected: LabRun) -> bool:
     """Whether *run* trains as *expected* (a fresh :func:`lesson_run`) does: same start, settings, no later change."""
     if run.n_updates != expected.n_updates or run.settings_at(0) != expected.settings_at(0):
         return False
-    if any(entry["at"] > 0 for entry in run.log()[1:]):
+    # A change after update 0, or a typed example at any update: not the lesson's run.
+    if any(entry["at"] > 0 or entry.get("kind") == "example" for entry in run.log()[1:]):
         return False
     mine, theirs = run.state_at(0), expected.state_at(0)
     return mine.keys() == theirs.keys() and all(

@@ -154,13 +154,17 @@ class ElmanWorkspace:
         """Add *panel* as a tab under the unrolled network; it is shown the lab on every change.
 
         A panel offers ``show_lab(run, example_index)``; one that lets the user
-        type weights offers ``parametersTyped(dict)``, applied at the cursor.
+        type weights offers ``parametersTyped(dict)``, applied at the cursor, and
+        one that lets the user type the example, ``exampleTyped(values)``.
         """
         self.tabs.addTab(panel, title)
         self._panels.append(panel)
         typed = getattr(panel, "parametersTyped", None)
         if typed is not None:
             typed.connect(self._apply_typed)
+        example = getattr(panel, "exampleTyped", None)
+        if example is not None:
+            example.connect(self._apply_example)
         panel.show_lab(self.adapter.lab, self.example_index())
 
     #: The panels that belong to one preset, shown only with it.
@@ -176,6 +180,12 @@ class ElmanWorkspace:
     def _apply_typed(self, values: dict) -> None:
         try:
             self.adapter.set_parameters(values)
+        except InputError as error:
+            self._services.tell(f"Not used: {error}", 8000)
+
+    def _apply_example(self, values) -> None:
+        try:
+            self.adapter.set_example(values)
         except InputError as error:
             self._services.tell(f"Not used: {error}", 8000)
 
