@@ -1,7 +1,8 @@
 """Random actions on the network lab: whatever a user does, the window stays consistent.
 
 A seeded sequence of the actions a student can take (steps, back, seeks,
-stages, the knob, η, truncation, clipping, presets, side by side), some of
+stages, the knob, η, truncation, clipping, presets, side by side, a typed
+worked-example sequence), some of
 them with values the run must refuse. After every action: no exception
 escaped, every view shows the state the run is in (the unrolled example is
 the one recomputed from the engine now, the loss curve holds the stored
@@ -63,7 +64,21 @@ def test_random_actions_leave_every_view_on_the_runs_state(lab, seed):
         for name, value in run.network.parameters().items():
             np.testing.assert_array_equal(value, before[2][name])
 
+    from rnnviz.ui.workspaces.elman.worked_panel import WorkedPanel
+
+    worked = next(p for p in lab.workspace._panels if isinstance(p, WorkedPanel))
+
+    def type_sequence(text: str) -> None:
+        """Type into the worked panel's sequence field and press Enter (the panel refuses bad
+        text itself; another preset's run refuses any sequence in the status line)."""
+        worked.sequence.setText(text)
+        worked.sequence.returnPressed.emit()
+
     actions = [
+        lambda: type_sequence(rng.choice(["1,0.5,-1,2", "0.2,0.4", "1,2,3,4,5,6", "2,-1,0.5,3",
+                                          "1,x", "1", "1,1e300", "", "1,,2", "nan,1"])),
+        lambda: refused(lambda: lab.adapter.set_example([float("nan"), 1.0])),
+        lambda: refused(lambda: lab.adapter.set_example([1.0])),
         lambda: act("step").trigger(),
         lambda: act("step").trigger(),
         lambda: act("back").trigger(),
