@@ -6,6 +6,9 @@
     rnnviz task hello     [--hidden 3] [--lr 0.1] [--max-epochs 1000] [--seed 0] [--init-scale 0.1]
     rnnviz task vanishing [--steps 50] [--hidden 8] [--small 0.5] [--large 1.5] [--clip 5]
                           [--clip-kind norm|value] [--input-scale 0] [--seed 0] [--every 5]
+    rnnviz task memory    [--cell rnn|lstm|gru] [--lag L] [--hidden H] [--lr η]
+                          [--optimizer sgd|adam] [--sequences N] [--seed S] [--init-scale s]
+    rnnviz task memory --table [--cells rnn,lstm,gru] [--lags 5,10,20,40] [--seeds 0-4] ...
 
 A progress bar is drawn on stderr only when stderr is a terminal; piped or
 redirected runs print results only. Output is plain ASCII so it survives any
@@ -13,8 +16,9 @@ console encoding.
 
 Every size and rate has an upper limit (shown by ``--help``), so no setting
 can exhaust memory, run for hours, or overflow. Exit status: 0 on success; 1
-when ``hello`` does not reach e,l,l,o within ``--max-epochs``; 2 for bad
-input, including training that diverges.
+when ``hello`` does not reach e,l,l,o within ``--max-epochs`` or a single
+``memory`` run does not recall 95 %; 2 for bad input, including training that
+diverges.
 """
 
 from __future__ import annotations
@@ -47,6 +51,21 @@ from rnnviz.tasks.hello import (
     HelloSettings,
     run_hello,
 )
+from rnnviz.tasks.memory import (
+    CHECK_EVERY,
+    CLIP_NORM,
+    HELD_OUT,
+    MAX_LAG,
+    MAX_MEMORY_INIT_SCALE,
+    MAX_SEQUENCES,
+    SUCCESS_RATE,
+    VALIDATION,
+    MemoryResult,
+    MemorySettings,
+    run_memory,
+    run_table,
+)
+from rnnviz.tasks.memory import BATCH as MEMORY_BATCH
 from rnnviz.tasks.vanishing import (
     FACTOR_STEPS,
     MAX_CLIP,
@@ -116,15 +135,16 @@ def _float(
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``task`` subcommand (with addition, hello, vanishing) to *subparsers*."""
+    """Add the ``task`` subcommand (with addition, hello, vanishing, memory) to *subparsers*."""
     parser = subparsers.add_parser(
         "task",
-        help="run a learning task headless (addition, hello, vanishing)",
+        help="run a learning task headless (addition, hello, vanishing, memory)",
         description="Train or probe an Elman network on a small task and print the outcome.",
     )
     allow_negative_values(parser)
     tasks = parser.add_subparsers(dest="task", metavar="TASK", required=True)
-    for add_task in (_add_addition_parser, _add_hello_parser, _add_vanishing_parser):
+    for add_task in (_add_addition_parser, _add_hello_parser, _add_vanishing_parser,
+                     _add_memory_parser):
         allow_negative_values(add_task(tasks))
     parser.set_defaults(func=run)
 
@@ -432,4 +452,185 @@ def format_vanishing(result: VanishingResult, every: int = 5) -> str:
             "n/a: within those steps the norm overflowed or fell to 0 (too small for a float)"
         )
     lines.extend(notes)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------- memory
+
+#: The defaults of ``rnnviz task memory``: the task module's own.
+_MEMORY = MemorySettings()
+
+#: Most runs one ``--table`` makes (cells × lags × seeds).
+MAX_TABLE_RUNS = 300
+
+
+def _add_memory_parser(tasks: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """``rnnviz task memory`` and its options."""
+    memory = tasks.add_parser(
+        "memory",
+        help="recall the first of L+1 random bits: plain RNN, LSTM and GRU (issue 15)",
+        description=(
+            "Train a 2-H-1 network (cell rnn, lstm or gru; sigmoid output, squared error at "
+            "the last step only) to recall the first of L+1 random bits when a second input "
+            f"says so at the last step; success is at least {SUCCESS_RATE:.0%} right on "
+            f"{HELD_OUT} held-out sequences after the budget. --table runs every cell at "
+            "every lag for every seed and prints the successes."
+        ),
+        epilog=(
+            "exit status: 0 when the run recalls at least 95% (always 0 for --table); 1 when "
+            "it does not (the results are printed all the same); 2 for bad input or training "
+            "that diverges"
+        ),
+    )
+    memory.add_argument("--cell", default=_MEMORY.cell, help="rnn, lstm or gru "
+                        f"(default {_MEMORY.cell})")
+    memory.add_argument("--lag", default=str(_MEMORY.lag),
+                        help=f"steps between the bit and its recall, 1..{MAX_LAG} "
+                        f"(default {_MEMORY.lag})")
+    _add_size_options(memory, hidden=str(_MEMORY.hidden), learning_rate=f"{_MEMORY.learning_rate:g}")
+    memory.add_argument("--optimizer", default=_MEMORY.optimizer,
+                        help=f"sgd or adam (default {_MEMORY.optimizer})")
+    memory.add_argument("--sequences", default=str(_MEMORY.sequences),
+                        help=f"the budget: most training sequences, 1..{MAX_SEQUENCES:,} "
+                        f"(default {_MEMORY.sequences})")
+    memory.add_argument("--init-scale", default=f"{_MEMORY.init_scale:g}",
+                        help=f"initial weights uniform in [-s, s], 0..{MAX_MEMORY_INIT_SCALE:g} "
+                        f"(default {_MEMORY.init_scale:g})")
+    memory.add_argument("--table", action="store_true",
+                        help="successes of every cell at every lag over several seeds")
+    memory.add_argument("--cells", default=None, help="with --table: cells (default rnn,lstm,gru)")
+    memory.add_argument("--lags", default=None, help="with --table: lags (default 5,10,20,40)")
+    memory.add_argument("--seeds", default=None,
+                        help="with --table: seeds, a list or a range like 0-4 (default 0-4)")
+    memory.set_defaults(task_runner=_run_memory)
+    return memory
+
+
+def _memory_settings(args: argparse.Namespace) -> MemorySettings:
+    """The settings the options give (the cell and lag of a single run)."""
+    return MemorySettings(
+        cell=args.cell,
+        lag=_int("--lag", args.lag, maximum=MAX_LAG),
+        hidden=_int("--hidden", args.hidden, maximum=MAX_HIDDEN),
+        learning_rate=_float("--lr", args.lr, maximum=MAX_LEARNING_RATE),
+        optimizer=args.optimizer,
+        sequences=_int("--sequences", args.sequences, maximum=MAX_SEQUENCES),
+        seed=_int("--seed", args.seed, minimum=0),
+        init_scale=_float("--init-scale", args.init_scale, positive=False,
+                          maximum=MAX_MEMORY_INIT_SCALE),
+    )
+
+
+def _run_memory(args: argparse.Namespace) -> int:
+    if not args.table:
+        given = [name for name in ("cells", "lags", "seeds") if getattr(args, name) is not None]
+        if given:
+            raise InputError(f"--{given[0]} only applies with --table")
+        result = _with_progress("memory", run_memory, _memory_settings(args))
+        print(format_memory(result))
+        return 0 if result.succeeded else 1
+    cells = tuple(_list("--cells", args.cells or "rnn,lstm,gru"))
+    lags = tuple(_int("--lags", text, maximum=MAX_LAG) for text in _list("--lags",
+                                                                         args.lags or "5,10,20,40"))
+    seeds = _seeds(args.seeds or "0-4")
+    runs = len(cells) * len(lags) * len(seeds)
+    if runs > MAX_TABLE_RUNS:
+        raise InputError(f"--table makes at most {MAX_TABLE_RUNS} runs (cells times lags times "
+                         f"seeds), not {runs}")
+    base = _memory_settings(args)
+    for cell in cells:  # every cell checked before the first run
+        MemorySettings(cell, max(lags), base.hidden, base.learning_rate, base.optimizer,
+                       base.sequences, 0, base.init_scale)
+    bar = ProgressBar("memory table")
+    try:
+        table = run_table(cells, lags, seeds, base, progress=bar)
+    finally:
+        bar.close()
+    print(format_memory_table(table, cells, lags, seeds, base))
+    return 0
+
+
+def _list(option: str, text: str) -> list[str]:
+    items = [item.strip() for item in text.split(",")]
+    if not all(items):
+        raise InputError(f"{option} must be a comma-separated list, not {text!r}")
+    if len(set(items)) != len(items):
+        raise InputError(f"{option} names something twice: {text!r}")
+    return items
+
+
+def _seeds(text: str) -> tuple[int, ...]:
+    """``0-4`` or ``0,3,7`` as seeds."""
+    if "," not in text and "-" in text.strip()[1:]:
+        first, _, last = text.strip().partition("-")
+        lo, hi = _int("--seeds", first, minimum=0), _int("--seeds", last, minimum=0)
+        if hi < lo:
+            raise InputError(f"--seeds range {text!r} ends before it starts")
+        if hi - lo >= MAX_TABLE_RUNS:
+            raise InputError(f"--seeds holds at most {MAX_TABLE_RUNS} seeds")
+        return tuple(range(lo, hi + 1))
+    return tuple(_int("--seeds", item, minimum=0) for item in _list("--seeds", text))
+
+
+def _memory_setup(s: MemorySettings) -> str:
+    every = ("after every sequence" if MEMORY_BATCH == 1
+             else f"per {MEMORY_BATCH} sequences (gradients averaged)")
+    return (f"full BPTT, {s.optimizer}, learning rate {s.learning_rate:g}, one update "
+            f"{every}, gradient norm clipped to {CLIP_NORM:g}, weights in "
+            f"[-{s.init_scale:g}, {s.init_scale:g}]")
+
+
+def format_memory(result: MemoryResult) -> str:
+    """The validation recall at every check, where training stopped, the held-out rate."""
+    s = result.settings
+    lines = [
+        f"long memory, lag {s.lag}: recall the first of {s.lag + 1} random bits when the "
+        "recall input is 1 (the last step)",
+        f"network 2-{s.hidden}-1 {s.cell.upper()} (sigmoid output, squared error at the last "
+        f"step only), {_memory_setup(s)}, seed {s.seed}",
+        "",
+        f"loss per sequence and validation recall ({VALIDATION} sequences) every "
+        f"{CHECK_EVERY} sequences:",
+        f"{'sequences':>10} {'loss':>8} {'recall':>7}",
+    ]
+    for done, loss, rate in result.checks:
+        lines.append(f"{done:>10} {loss:8.4f} {100 * rate:6.1f}% {'#' * round(30 * rate)}")
+    lines.append("")
+    if result.sequences_used < s.sequences:
+        lines.append(f"stopped after {result.sequences_used} of {s.sequences} sequences: "
+                     f"validation recall reached {SUCCESS_RATE:.0%}")
+    else:
+        lines.append(f"trained on the whole budget of {s.sequences} sequences")
+    verdict = "SUCCEEDED" if result.succeeded else "did NOT succeed"
+    lines.append(
+        f"held-out recall: {result.held_out_correct}/{HELD_OUT} "
+        f"({100 * result.held_out_rate:.1f}%): {verdict} (success is at least "
+        f"{SUCCESS_RATE:.0%}; chance is 50%)"
+    )
+    return "\n".join(lines)
+
+
+def format_memory_table(table: dict[tuple[str, int], list[MemoryResult]],
+                        cells: tuple[str, ...], lags: tuple[int, ...],
+                        seeds: tuple[int, ...], base: MemorySettings) -> str:
+    """Successes out of the seeds for every cell and lag, and the mean held-out recall."""
+    seed_text = ",".join(str(seed) for seed in seeds)
+    lines = [
+        f"long memory: successes (held-out recall at least {SUCCESS_RATE:.0%} of {HELD_OUT}) "
+        f"out of {len(seeds)} seeds ({seed_text})",
+        f"network 2-{base.hidden}-1, {_memory_setup(base)}, at most {base.sequences} "
+        "sequences a run",
+        "",
+        f"{'cell':<6}" + "".join(f"{f'lag {lag}':>14}" for lag in lags),
+    ]
+    for cell in cells:
+        cells_text = []
+        for lag in lags:
+            results = table[(cell, lag)]
+            wins = sum(r.succeeded for r in results)
+            mean = 100 * sum(r.held_out_rate for r in results) / len(results)
+            cells_text.append(f"{f'{wins}/{len(results)} ({mean:.0f}%)':>14}")
+        lines.append(f"{cell:<6}" + "".join(cells_text))
+    lines.append("")
+    lines.append("each cell: successes/seeds (mean held-out recall)")
     return "\n".join(lines)

@@ -89,28 +89,40 @@ class GRUNetwork(GatedNetwork):
         from_output = eps @ self.w_hy
         r, z, n = (forward.gates[name] for name in self.GATES)
         hn, hidden = forward.recurrent, forward.hidden
-        pre = np.empty((T, 3 * H))  # ∂E/∂ of the input-side pre-activations
-        back = np.empty((T, 3 * H))  # ∂E/∂ of W_h·h_{t−1} (+ b_hn)
+        # Every delta of step t is dh_t times a factor known before the sweep:
+        # dan = dh·a, daz = dh·b, dar = dh·hn·r(1 − r)·a, and the recurrent
+        # candidate's dh·r·a; only dh_t itself has to wait for step t + 1.
+        a = (1.0 - z) * (1.0 - n * n)
+        on_x = np.empty((T, 3 * H))  # (dar, daz, dan) / dh
+        on_x[:, :H] = hn * r * (1.0 - r) * a
+        on_x[:, H:2 * H] = (hidden[:-1] - n) * z * (1.0 - z)
+        on_x[:, 2 * H:] = a
+        on_h = on_x.copy()  # the same, with r·a for the recurrent candidate
+        on_h[:, 2 * H:] = r * a
         deltas = np.empty((T, H))
         zero = np.zeros(H)
         dh_next = zero
+        spread = np.empty((3, H))
+        flat = spread.reshape(-1)
+        back = np.empty(3 * H)
+        w_h, dot, multiply = self.w_h, _dot, np.multiply
         any_clipped = False
         for t in range(T - 1, -1, -1):
             if window is not None and (t + 1) % window == 0:
                 dh_next = zero  # nothing flows in from the next window
-            dh = from_output[t] + dh_next
+            dh = deltas[t]
+            np.add(from_output[t], dh_next, out=dh)
             if step_clip is not None:
-                dh, changed = step_clip.apply_to_vector(dh)
+                clipped, changed = step_clip.apply_to_vector(dh)
+                dh[...] = clipped
                 any_clipped |= changed
-            deltas[t] = dh
-            dan = dh * (1.0 - z[t]) * (1.0 - n[t] * n[t])
-            daz = dh * (hidden[t] - n[t]) * z[t] * (1.0 - z[t])
-            dar = dan * hn[t] * r[t] * (1.0 - r[t])
-            pre[t, :H], pre[t, H:2 * H], pre[t, 2 * H:] = dar, daz, dan
-            row = back[t]
-            row[:2 * H] = pre[t, :2 * H]
-            row[2 * H:] = dan * r[t]
-            dh_next = row @ self.w_h + dh * z[t]
+            spread[...] = dh
+            multiply(flat, on_h[t], out=back)
+            dh_next = dot(back, w_h)
+            dh_next += dh * z[t]
+        tiled = np.tile(deltas, 3)
+        pre = tiled * on_x  # ∂E/∂ of the input-side pre-activations
+        back = tiled * on_h  # ∂E/∂ of W_h·h_{t−1} (+ b_hn)
         extra = {"stacked_h": back.T @ hidden[:-1]}
         if self.biases:
             extra["b_hn"] = back[:, 2 * H:].sum(axis=0)

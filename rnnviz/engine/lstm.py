@@ -91,26 +91,38 @@ class LSTMNetwork(GatedNetwork):
         from_output = eps @ self.w_hy
         i, f, g, o = (forward.gates[name] for name in self.GATES)
         tanh_c, cell = forward.recurrent, forward.cell
+        # Everything but dh_t and dc_t is known before the sweep: the factors
+        # that turn (dc, dc, dc, dh) into the four pre-activation deltas, and
+        # the one that turns dh_t into its share of dc_t.
+        factors = np.empty((T, 4 * H))
+        factors[:, :H] = g * i * (1.0 - i)
+        factors[:, H:2 * H] = cell[:-1] * f * (1.0 - f)
+        factors[:, 2 * H:3 * H] = i * (1.0 - g * g)
+        factors[:, 3 * H:] = tanh_c * o * (1.0 - o)
+        through_tanh = o * (1.0 - tanh_c * tanh_c)
         pre = np.empty((T, 4 * H))
         deltas, cell_deltas = np.empty((T, H)), np.empty((T, H))
         zero = np.zeros(H)
         dh_next, dc_next = zero, zero
+        spread = np.empty((4, H))  # (dc, dc, dc, dh)
+        flat = spread.reshape(-1)
+        w_h, dot, multiply = self.w_h, _dot, np.multiply
         any_clipped = False
         for t in range(T - 1, -1, -1):
             if window is not None and (t + 1) % window == 0:
                 dh_next, dc_next = zero, zero  # nothing flows in from the next window
-            dh = from_output[t] + dh_next
-            dc = dh * o[t] * (1.0 - tanh_c[t] * tanh_c[t]) + dc_next
+            dh, dc = deltas[t], cell_deltas[t]
+            np.add(from_output[t], dh_next, out=dh)
+            multiply(dh, through_tanh[t], out=dc)
+            dc += dc_next
             if step_clip is not None:
-                dh, dc, changed = _clip_pair(step_clip, dh, dc)
+                clipped_h, clipped_c, changed = _clip_pair(step_clip, dh, dc)
+                dh[...], dc[...] = clipped_h, clipped_c
                 any_clipped |= changed
-            deltas[t], cell_deltas[t] = dh, dc
-            row = pre[t]
-            row[:H] = dc * g[t] * i[t] * (1.0 - i[t])
-            row[H:2 * H] = dc * cell[t] * f[t] * (1.0 - f[t])
-            row[2 * H:3 * H] = dc * i[t] * (1.0 - g[t] * g[t])
-            row[3 * H:] = dh * tanh_c[t] * o[t] * (1.0 - o[t])
-            dh_next = row @ self.w_h
+            spread[:3] = dc
+            spread[3] = dh
+            multiply(flat, factors[t], out=pre[t])
+            dh_next = dot(pre[t], w_h)
             dc_next = dc * f[t]
         extra = {"stacked_h": pre.T @ forward.hidden[:-1]}
         grads = self._finish(forward, y, keep, eps, pre, deltas, extra,
