@@ -266,10 +266,10 @@ def window(periods: int, headless: float, start: int = 0) -> tuple[float, float,
     examples = adapter.lab.cursor - first
     # A period is never shorter than the timer's: a faster frame waits for the next timeout.
     elapsed = sum(max(t, FRAME_PERIOD_MS / 1000) for t in times)
-    fps, rate = periods / elapsed, examples / elapsed
+    fps, rate = (periods / elapsed, examples / elapsed) if periods else (0.0, 0.0)
     note = (f"window: lab on addition at max speed from update {start:,}, {WINDOW_SIZE[0]}×{WINDOW_SIZE[1]} "
-            f"offscreen, {periods} timer periods: frame median {statistics.median(times) * 1000:.1f} ms, worst "
-            f"{max(times) * 1000:.1f} ms, {examples:,} examples; baseline = headless LabRun "
+            f"offscreen, {periods} timer periods: frame median {statistics.median(times or [0]) * 1000:.1f} ms, "
+            f"worst {max(times or [0]) * 1000:.1f} ms, {examples:,} examples; baseline = headless LabRun "
             f"{headless:,.0f} updates/s")
     for key in list(main._workspaces):
         main.workspace_of(key).shutdown()
