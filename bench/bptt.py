@@ -187,10 +187,10 @@ def compare(args: argparse.Namespace) -> int:
     theirs: list[float] = []
     print(f"engine / plain-loop reference, this tree ({TREE}) vs {other}, {args.rounds} rounds")
     for round_ in range(1, args.rounds + 1):
-        for tree, ratios in ((other, theirs), (TREE, ours)):
+        for side, tree, ratios in (("other", other, theirs), ("this ", TREE, ours)):
             engine, reference, difference = _measure(tree, args)
             ratios.append(engine / reference)
-            print(f"  round {round_}  {'this ' if tree == TREE else 'other'}  engine {engine:8,.0f}/s  "
+            print(f"  round {round_}  {side}  engine {engine:8,.0f}/s  "
                   f"reference {reference:6,.0f}/s  ratio {engine / reference:5.2f}  (weights within {difference:.1e})")
     pairs = [a / b for a, b in zip(ours, theirs)]
     print(f"this / other: median {statistics.median(ours) / statistics.median(theirs):.2f} x, "
