@@ -143,3 +143,32 @@ def test_bad_options_are_one_line_and_exit_2(argv, message, capsys):
     status, out, err = front_door(["task", "memory"] + argv, capsys)
     assert status == 2 and out == ""
     assert err.startswith(f"rnnviz: {message}") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_the_input_gradients_are_the_derivatives_of_the_loss_by_the_inputs(cell):
+    settings = MemorySettings(cell=cell, lag=6, hidden=5, seed=1)
+    network = memory.memory_network(settings, np.random.default_rng(0))
+    data = memory_data(np.random.default_rng(1), 1, 6)
+    x, y = data.inputs[0].copy(), data.targets[0]
+    keep = data.mask
+
+    def loss() -> float:
+        return network.sequence_loss(x, y, mask=keep)
+
+    got = memory.input_gradients(network, x, y, keep)
+    for t in (0, 6):
+        for n in (0, 1):
+            saved = x[t, n]
+            x[t, n] = saved + 1e-5
+            plus = loss()
+            x[t, n] = saved - 1e-5
+            minus = loss()
+            x[t, n] = saved
+            assert got[t, n] == pytest.approx((plus - minus) / 2e-5, rel=1e-6, abs=1e-12)
+
+
+def test_the_first_bits_reach_is_a_geometric_mean_of_flows():
+    settings = MemorySettings(cell="lstm", lag=8, hidden=4, seed=2)
+    reach = memory.first_bit_reach(settings, count=3)
+    assert 0 < reach < float("inf")

@@ -46,36 +46,37 @@ class GRUNetwork(GatedNetwork):
 
     def _forward(self, x: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> GatedForwardPass:
         T, H = x.shape[0], self.n_hidden
+        # σ(a) = (1 + tanh(a/2)) / 2: r's and z's pre-activations are halved up
+        # front (their weights and biases), so one tanh and ·½ + ½ give both.
         acts = x @ self.w_x.T  # becomes r, z and n, row by row
         if self.biases:
             acts += self.b
+        acts[:, :2 * H] *= 0.5
+        w_h = self.w_h.copy()
+        w_h[:2 * H] *= 0.5
         hidden = np.empty((T + 1, H))
         hidden[0] = h0
         recurrent = np.empty((T, H))  # W_hn·h_{t−1} + b_hn
-        w_h, drive = self.w_h, np.empty(3 * H)
-        b_hn = self.b_hn if self.biases else None
-        dot, tanh = _dot, np.tanh
+        b_hn = self.b_hn if self.biases else np.zeros(H)
+        drive = np.empty(3 * H)
+        dot, tanh, add, multiply = _dot, np.tanh, np.add, np.multiply
         for t in range(T):
             row = acts[t]
             previous = hidden[t]
             dot(w_h, previous, out=drive)
             gates = row[:2 * H]
             gates += drive[:2 * H]
-            gates *= 0.5  # σ(a) = (1 + tanh(a/2)) / 2
             tanh(gates, out=gates)
-            gates += 1.0
             gates *= 0.5
-            r, z = row[:H], row[H:2 * H]
+            gates += 0.5
             hn = recurrent[t]
-            hn[...] = drive[2 * H:]
-            if b_hn is not None:
-                hn += b_hn
+            add(drive[2 * H:], b_hn, out=hn)
             n = row[2 * H:]
-            n += r * hn
+            n += row[:H] * hn  # + r ⊙ (W_hn·h_{t−1} + b_hn)
             tanh(n, out=n)
             h = hidden[t + 1]
             np.subtract(previous, n, out=h)
-            h *= z
+            multiply(h, row[H:2 * H], out=h)
             h += n  # (1 − z)·n + z·h_{t−1} = n + z·(h_{t−1} − n)
         gates = {name: acts[:, k * H:(k + 1) * H] for k, name in enumerate(self.GATES)}
         z_out, outputs = self._outputs(hidden)

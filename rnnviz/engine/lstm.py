@@ -25,6 +25,8 @@ The cell path ``dc_{t+1} ⊙ f_{t+1}`` is the gradient highway: along it alone
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from rnnviz.engine.clipping import Clipping
@@ -54,31 +56,32 @@ class LSTMNetwork(GatedNetwork):
 
     def _forward(self, x: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> GatedForwardPass:
         T, H = x.shape[0], self.n_hidden
+        # σ(a) = (1 + tanh(a/2)) / 2, exact and without overflow: the σ gates'
+        # pre-activations are halved up front (weights and biases), so that one
+        # tanh of the whole row, then ·scale + shift, gives i, f, g and o at once.
+        scale, shift = _scales(H)
         acts = x @ self.w_x.T  # becomes the gates' activations, row by row
         if self.biases:
             acts += self.b
+        acts *= scale
+        w_h = self.w_h * scale[:, None]
         hidden, cell = np.empty((T + 1, H)), np.empty((T + 1, H))
         hidden[0], cell[0] = h0, c0
         tanh_c = np.empty((T, H))
-        w_h, drive = self.w_h, np.empty(4 * H)
-        dot, tanh = _dot, np.tanh
+        drive = np.empty(4 * H)
+        dot, tanh, multiply = _dot, np.tanh, np.multiply
         for t in range(T):
             row = acts[t]
             dot(w_h, hidden[t], out=drive)
             row += drive
-            # σ(a) = (1 + tanh(a/2)) / 2: exact and without overflow for any a
-            gate = row[2 * H:3 * H].copy()
-            row *= 0.5
             tanh(row, out=row)
-            row += 1.0
-            row *= 0.5
-            tanh(gate, out=row[2 * H:3 * H])
-            i, f, g, o = row[:H], row[H:2 * H], row[2 * H:3 * H], row[3 * H:]
+            row *= scale
+            row += shift
             c = cell[t + 1]
-            np.multiply(f, cell[t], out=c)
-            c += i * g
+            multiply(row[H:2 * H], cell[t], out=c)  # f ⊙ c_{t−1}
+            c += row[:H] * row[2 * H:3 * H]  # + i ⊙ g
             tanh(c, out=tanh_c[t])
-            np.multiply(o, tanh_c[t], out=hidden[t + 1])
+            multiply(row[3 * H:], tanh_c[t], out=hidden[t + 1])
         gates = {name: acts[:, k * H:(k + 1) * H] for k, name in enumerate(self.GATES)}
         z, outputs = self._outputs(hidden)
         return GatedForwardPass(x, hidden, cell, gates, tanh_c, z, outputs)
@@ -129,6 +132,16 @@ class LSTMNetwork(GatedNetwork):
                              initial_state=dh_next, initial_cell=dc_next,
                              cell_deltas=cell_deltas)
         return grads, any_clipped
+
+
+@functools.lru_cache(maxsize=16)
+def _scales(units: int) -> tuple[np.ndarray, np.ndarray]:
+    """Read-only (scale, shift) rows for i, f, g, o: ½ and ½ for the σ gates, 1 and 0
+    for the candidate g (tanh itself)."""
+    scale, shift = np.full(4 * units, 0.5), np.full(4 * units, 0.5)
+    scale[2 * units:3 * units], shift[2 * units:3 * units] = 1.0, 0.0
+    scale.flags.writeable = shift.flags.writeable = False
+    return scale, shift
 
 
 def _clip_pair(rule: Clipping, dh: np.ndarray, dc: np.ndarray
