@@ -17,10 +17,10 @@ the plain RNN is chaotic: at the start the error signal that reaches the first
 bit is hundreds of times the one at the last step (it explodes on its way
 back, seed 004's other failure; :func:`first_bit_reach`), and within the
 budget it rarely learns to keep the bit. The gates keep the LSTM's and the
-GRU's flows far nearer 1, and they learn. With smaller weights (s from 1/√H to
-1) the plain RNN learns this task as well as the gated cells or better (one
-tanh unit can latch the first bit), and with s = 1/√H the gated cells do not
-learn lag 30 within the budget: docs/memory-task.md has the numbers.
+GRU's flows far nearer 1, and they learn. With smaller weights the plain RNN
+does nearly as well (s = 1) or better (s = 1/√H, where the gated cells do not
+learn lag 30 within the budget at all): one tanh unit can latch the first bit.
+docs/memory-task.md has the numbers.
 
 Every :data:`CHECK_EVERY` sequences the network is tried on :data:`VALIDATION`
 validation sequences; training stops early once they are 95 % right, else when
