@@ -154,7 +154,7 @@ def test_the_highway_is_the_product_of_forget_or_update_gates(cls):
 def test_the_lstm_forward_pass_follows_the_equations():
     net, x, _ = problem(LSTMNetwork, "sigmoid", steps=3, seed=2)
     p = net.parameters()
-    sigma = lambda a: 1.0 / (1.0 + np.exp(-a))  # noqa: E731
+    sigma = lambda a: 1.0 / (1.0 + np.exp(-a))
     h, c = np.zeros(4), np.zeros(4)
     forward = net.forward(x)
     for t in range(3):
@@ -170,7 +170,7 @@ def test_the_lstm_forward_pass_follows_the_equations():
 def test_the_gru_forward_pass_resets_after_the_recurrent_product():
     net, x, _ = problem(GRUNetwork, "sigmoid", steps=3, seed=2)
     p = net.parameters()
-    sigma = lambda a: 1.0 / (1.0 + np.exp(-a))  # noqa: E731
+    sigma = lambda a: 1.0 / (1.0 + np.exp(-a))
     h = np.zeros(4)
     forward = net.forward(x)
     for t in range(3):

@@ -11,7 +11,13 @@ from rnnviz import cli
 from rnnviz.engine.errors import InputError
 from rnnviz.tasks import memory
 from rnnviz.tasks.memory import (
-    BATCH, CHECK_EVERY, HELD_OUT, MemorySettings, memory_data, recalled, run_memory,
+    BATCH,
+    CHECK_EVERY,
+    HELD_OUT,
+    MemorySettings,
+    memory_data,
+    recalled,
+    run_memory,
 )
 
 
@@ -87,7 +93,7 @@ def test_the_command_prints_the_held_out_recall_and_its_verdict(capsys):
                      out)
     assert int(held.group(1)) == result.held_out_correct
     assert (held.group(3) == "SUCCEEDED") == result.succeeded
-    assert "network 2-16-1 GRU" in out and f"lag 4:" in out
+    assert "network 2-16-1 GRU" in out and "lag 4:" in out
     rows = [line.split() for line in out.splitlines() if line[:10].strip().isdigit()]
     assert [int(row[0]) for row in rows] == [done for done, _, _ in result.checks]
 

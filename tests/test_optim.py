@@ -9,7 +9,13 @@ import pytest
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.optim import (
-    ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, OPTIMIZERS, SGD, Adam, make_optimizer,
+    ADAM_BETA1,
+    ADAM_BETA2,
+    ADAM_EPSILON,
+    OPTIMIZERS,
+    SGD,
+    Adam,
+    make_optimizer,
 )
 
 

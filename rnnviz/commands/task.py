@@ -8,7 +8,7 @@
                           [--clip-kind norm|value] [--input-scale 0] [--seed 0] [--every 5]
     rnnviz task memory    [--cell rnn|lstm|gru] [--lag L] [--hidden H] [--lr η]
                           [--optimizer sgd|adam] [--sequences N] [--seed S] [--init-scale s]
-    rnnviz task memory --table [--cells rnn,lstm,gru] [--lags 5,10,20,40] [--seeds 0-4] ...
+    rnnviz task memory --table [--cells rnn,lstm,gru] [--lags 5,10,20,30,40,60] [--seeds 0-9] ...
 
 A progress bar is drawn on stderr only when stderr is a terminal; piped or
 redirected runs print results only. Output is plain ASCII so it survives any
@@ -29,6 +29,7 @@ import sys
 from typing import TextIO
 
 from rnnviz.commands.options import allow_negative_values
+from rnnviz.engine.cells import CELLS
 from rnnviz.engine.clipping import CLIP_KINDS
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import bounded_number, whole_number
@@ -52,6 +53,9 @@ from rnnviz.tasks.hello import (
     run_hello,
 )
 from rnnviz.tasks.memory import (
+    BATCH as MEMORY_BATCH,
+)
+from rnnviz.tasks.memory import (
     CHECK_EVERY,
     CLIP_NORM,
     HELD_OUT,
@@ -65,13 +69,12 @@ from rnnviz.tasks.memory import (
     run_memory,
     run_table,
 )
-from rnnviz.tasks.memory import BATCH as MEMORY_BATCH
 from rnnviz.tasks.vanishing import (
     FACTOR_STEPS,
     MAX_CLIP,
     MAX_INPUT_SCALE,
-    MAX_W_HH_SCALE,
     MAX_STEPS,
+    MAX_W_HH_SCALE,
     VanishingResult,
     VanishingSettings,
     run_vanishing,
@@ -463,6 +466,9 @@ _MEMORY = MemorySettings()
 #: Most runs one ``--table`` makes (cells × lags × seeds).
 MAX_TABLE_RUNS = 300
 
+#: The lags and seeds of ``--table`` unless given: those of docs/memory-task.md.
+TABLE_LAGS, TABLE_SEEDS = "5,10,20,30,40,60", "0-9"
+
 
 def _add_memory_parser(tasks: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """``rnnviz task memory`` and its options."""
@@ -498,10 +504,11 @@ def _add_memory_parser(tasks: argparse._SubParsersAction) -> argparse.ArgumentPa
                         f"(default {_MEMORY.init_scale:g})")
     memory.add_argument("--table", action="store_true",
                         help="successes of every cell at every lag over several seeds")
-    memory.add_argument("--cells", default=None, help="with --table: cells (default rnn,lstm,gru)")
-    memory.add_argument("--lags", default=None, help="with --table: lags (default 5,10,20,40)")
-    memory.add_argument("--seeds", default=None,
-                        help="with --table: seeds, a list or a range like 0-4 (default 0-4)")
+    memory.add_argument("--cells", default=None,
+                        help=f"with --table: cells (default {','.join(CELLS)})")
+    memory.add_argument("--lags", default=None, help=f"with --table: lags (default {TABLE_LAGS})")
+    memory.add_argument("--seeds", default=None, help="with --table: seeds, a list or a "
+                        f"range like 0-4 (default {TABLE_SEEDS})")
     memory.set_defaults(task_runner=_run_memory)
     return memory
 
@@ -529,10 +536,10 @@ def _run_memory(args: argparse.Namespace) -> int:
         result = _with_progress("memory", run_memory, _memory_settings(args))
         print(format_memory(result))
         return 0 if result.succeeded else 1
-    cells = tuple(_list("--cells", args.cells or "rnn,lstm,gru"))
-    lags = tuple(_int("--lags", text, maximum=MAX_LAG) for text in _list("--lags",
-                                                                         args.lags or "5,10,20,40"))
-    seeds = _seeds(args.seeds or "0-4")
+    cells = tuple(_list("--cells", args.cells or ",".join(CELLS)))
+    lags = tuple(_int("--lags", text, maximum=MAX_LAG)
+                 for text in _list("--lags", args.lags or TABLE_LAGS))
+    seeds = _seeds(args.seeds or TABLE_SEEDS)
     runs = len(cells) * len(lags) * len(seeds)
     if runs > MAX_TABLE_RUNS:
         raise InputError(f"--table makes at most {MAX_TABLE_RUNS} runs (cells times lags times "

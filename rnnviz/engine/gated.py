@@ -28,9 +28,21 @@ import numpy as np
 
 from rnnviz.engine.clipping import Clipping, global_norm, row_norms
 from rnnviz.engine.elman import (
-    BPTT_MODES, MAX_INIT_SCALE, _mask, _matrix, _units, _vector, _window_length,
+    BPTT_MODES,
+    MAX_INIT_SCALE,
+    _mask,
+    _matrix,
+    _units,
+    _vector,
+    _window_length,
 )
-from rnnviz.engine.elman_output import LOSSES, OUTPUTS, output_errors, output_values, step_losses
+from rnnviz.engine.elman_output import (
+    LOSSES,
+    OUTPUTS,
+    output_errors,
+    output_values,
+    step_losses,
+)
 from rnnviz.engine.elman_results import TrainingReport
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.optim import SGD, Optimizer
@@ -231,7 +243,7 @@ class GatedNetwork:
         if name in ("w_hy", "b_y", "b_hn"):
             return getattr(self, name)
         H = self.n_hidden
-        if name.startswith("w_x") or name.startswith("w_h"):
+        if name.startswith(("w_x", "w_h")):
             block = self.GATES.index(name[3:])
             return (self.w_x if name[2] == "x" else self.w_h)[block * H:(block + 1) * H]
         block = self.BIAS_NAMES.index(name)
