@@ -256,6 +256,12 @@ def test_step_clipping_bounds_every_hidden_delta():
         (lambda: LSTMNetwork(2, 3, 1).backward(ElmanNetwork(2, 3, 1).forward(np.ones((2, 2))),
                                                np.ones((2, 1))),
          "backward needs a forward pass of this network"),
+        (lambda: LSTMNetwork(2, 3, 1).backward(LSTMNetwork(2, 4, 1).forward(np.ones((2, 2))),
+                                               np.ones((2, 1))),
+         "backward needs a forward pass of this network"),
+        (lambda: GRUNetwork(2, 3, 1).backward(LSTMNetwork(2, 3, 1).forward(np.ones((2, 2))),
+                                              np.ones((2, 1))),
+         "backward needs a forward pass of this network"),
     ],
 )
 def test_bad_input_is_one_clear_line(call, message):

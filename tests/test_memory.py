@@ -178,3 +178,10 @@ def test_the_first_bits_reach_is_a_geometric_mean_of_flows():
     settings = MemorySettings(cell="lstm", lag=8, hidden=4, seed=2)
     reach = memory.first_bit_reach(settings, count=3)
     assert 0 < reach < float("inf")
+
+
+def test_training_that_diverges_is_one_line_and_exit_2(capsys, monkeypatch):
+    monkeypatch.setattr(memory, "_train_batch", lambda *args: float("nan"))
+    status, out, err = front_door(["task", "memory", "--lag", "3"], capsys)
+    assert status == 2 and out == ""
+    assert err.startswith("rnnviz: training diverged after 0 sequences") and err.count("\n") == 1

@@ -368,7 +368,7 @@ class GatedNetwork:
                  window: int | None = None, clipping: Clipping | None = None) -> GatedGradients:
         """BPTT at the current weights, as :meth:`ElmanNetwork.backward`; a step-scope
         clipping rule clips ``∂E/∂h_t`` (and the LSTM's ``∂E/∂c_t``) every step back."""
-        if not isinstance(forward, GatedForwardPass):
+        if not isinstance(forward, GatedForwardPass) or not self._made(forward):
             raise InputError("backward needs a forward pass of this network")
         y = _matrix("the targets", targets, self.n_outputs, forward.steps)
         keep = _mask(mask, forward.steps)
@@ -379,6 +379,13 @@ class GatedNetwork:
         step_clip = clipping if clipping is not None and clipping.scope == "step" else None
         grads, _ = self._backward(forward, y, keep, window, step_clip)
         return grads
+
+    def _made(self, forward: GatedForwardPass) -> bool:
+        """Whether *forward* has this network's sizes and kind of state."""
+        return (forward.inputs.shape[1] == self.n_inputs
+                and forward.hidden.shape[1] == self.n_hidden
+                and forward.outputs.shape[1] == self.n_outputs
+                and (forward.cell is not None) == ("c0" in self._state_names()))
 
     def _finish(self, forward: GatedForwardPass, y: np.ndarray, keep: np.ndarray | None,
                 eps: np.ndarray, pre: np.ndarray, deltas: np.ndarray,

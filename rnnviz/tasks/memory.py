@@ -270,6 +270,9 @@ def run_memory(settings: MemorySettings | None = None,
                     progress(done, s.sequences)
                 if rate >= SUCCESS_RATE:
                     break
+    if not all(np.isfinite(p).all() for p in network.parameters().values()):
+        raise InputError(f"training diverged after {done} sequences: the weights are no "
+                         "longer finite numbers; choose a smaller learning rate")
     return MemoryResult(s, done, tuple(checks), recalled(network, held_out))
 
 
