@@ -232,7 +232,8 @@ def test_step_clipping_bounds_every_hidden_delta():
 @pytest.mark.parametrize(
     "call,message",
     [
-        (lambda: make_network("elman", 2, 3, 1), "unknown cell 'elman'; choose one of rnn, lstm, gru"),
+        (lambda: make_network("elman", 2, 3, 1),
+         "unknown cell 'elman'; choose one of rnn, lstm, gru"),
         (lambda: LSTMNetwork(2, 0, 1), "the number of hidden units must be at least 1"),
         (lambda: GRUNetwork(2, 3, 1, loss="cross_entropy"), "cross-entropy loss needs the softmax"),
         (lambda: LSTMNetwork(2, 3, 1).forward(np.ones((4, 3))),

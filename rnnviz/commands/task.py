@@ -493,7 +493,8 @@ def _add_memory_parser(tasks: argparse._SubParsersAction) -> argparse.ArgumentPa
     memory.add_argument("--lag", default=str(_MEMORY.lag),
                         help=f"steps between the bit and its recall, 1..{MAX_LAG} "
                         f"(default {_MEMORY.lag})")
-    _add_size_options(memory, hidden=str(_MEMORY.hidden), learning_rate=f"{_MEMORY.learning_rate:g}")
+    _add_size_options(memory, hidden=str(_MEMORY.hidden),
+                      learning_rate=f"{_MEMORY.learning_rate:g}")
     memory.add_argument("--optimizer", default=_MEMORY.optimizer,
                         help=f"sgd or adam (default {_MEMORY.optimizer})")
     memory.add_argument("--sequences", default=str(_MEMORY.sequences),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -131,7 +131,7 @@ class GatedGradients:
     cell_deltas: np.ndarray | None
     pre_gate_deltas: np.ndarray
     delta_norms: np.ndarray
-    step_losses: np.ndarray = field(repr=False)
+    step_losses: np.ndarray
 
     @property
     def loss(self) -> float:
@@ -162,9 +162,10 @@ def highway_products(forward: GatedForwardPass) -> np.ndarray:
 class GatedNetwork:
     """The common part of the LSTM and GRU networks; see the module docstring.
 
-    Subclasses set :attr:`GATES` (the gate letters, in stacking order),
-    :attr:`BIASES` (bias names and their rows of the stack) and implement
-    ``_forward(x, h, c)`` and ``_backward(forward, y, keep, window, step_clip)``.
+    Subclasses set :attr:`GATES` (the gate letters, in stacking order) and
+    :attr:`BIAS_NAMES` (the biases, those of the stack ``b`` first, in its
+    order), and implement ``_forward(x, h, c)`` and
+    ``_backward(forward, y, keep, window, step_clip)``.
 
     Parameters
     ----------
@@ -182,7 +183,7 @@ class GatedNetwork:
 
     CELL = ""
     GATES: tuple[str, ...] = ()
-    #: Names of the input-side weights, the recurrent weights and the biases, per gate.
+    #: The biases' names: the blocks of the stack ``b`` in order, then any of the cell's own.
     BIAS_NAMES: tuple[str, ...] = ()
 
     def __init__(
@@ -220,7 +221,6 @@ class GatedNetwork:
         self.w_h = rng.uniform(-scale, scale, (G * H, H))
         self.w_hy = rng.uniform(-scale, scale, (M, H))
         self.b = np.zeros(G * H)
-        self.b_hn = np.zeros(H)  # the GRU's recurrent candidate bias; unused by the LSTM
         self.b_y = np.zeros(M)
         self.h0 = np.zeros(H)
         self.c0 = np.zeros(H)
@@ -240,7 +240,7 @@ class GatedNetwork:
 
     def _named(self, name: str) -> np.ndarray:
         """The array behind *name*: a block of the stack (a view) or an array itself."""
-        if name in ("w_hy", "b_y", "b_hn"):
+        if name in ("w_hy", "b_y"):
             return getattr(self, name)
         H = self.n_hidden
         if name.startswith(("w_x", "w_h")):

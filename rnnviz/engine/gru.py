@@ -41,6 +41,10 @@ class GRUNetwork(GatedNetwork):
     GATES = ("r", "z", "n")
     BIAS_NAMES = ("b_r", "b_z", "b_xn", "b_hn")
 
+    def __init__(self, n_inputs: int, n_hidden: int, n_outputs: int, **options) -> None:
+        super().__init__(n_inputs, n_hidden, n_outputs, **options)
+        self.b_hn = np.zeros(self.n_hidden)  # the candidate's recurrent bias
+
     def _named(self, name: str) -> np.ndarray:
         return self.b_hn if name == "b_hn" else super()._named(name)
 
