@@ -54,7 +54,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> _Parser:
-    from rnnviz.commands import bptt, examples, generate, gui, record, task, trace
+    from rnnviz.commands import (
+        bptt,
+        examples,
+        generate,
+        gui,
+        record,
+        sweep,
+        task,
+        trace,
+    )
     from rnnviz.commands.options import allow_negative_values
 
     parser = _Parser(
@@ -76,7 +85,7 @@ def build_parser() -> _Parser:
     # prog given: argparse would otherwise build the commands' names from the usage text.
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser,
                                        prog="rnnviz")
-    for module in (gui, record, trace, generate, examples, bptt, task):
+    for module in (gui, record, trace, generate, examples, bptt, task, sweep):
         module.add_parser(subparsers)
     parser.commands = list(subparsers.choices)
     return parser
