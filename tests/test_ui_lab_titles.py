@@ -59,10 +59,8 @@ def test_a_long_title_wraps_inside_the_plot_and_keeps_off_the_curves(qtbot, scal
     assert item.getAxis("right").sceneBoundingRect().right() <= plot.width() + 0.5
     # The title's text sits above the curves and inside the widget, all of it.
     assert text.bottom() <= view.top() + 0.5 and text.left() >= 0 and text.right() <= plot.width()
-    if scale == 1.0:
-        assert _lines(title.item) == 2  # the loss line and the accuracy line: no wrapping needed
-    else:
-        assert _lines(title.item) > 2  # wrapped, not cut
+    # The loss line and the accuracy line at least; larger text wraps them rather than cut them.
+    assert _lines(title.item) >= (2 if scale == 1.0 else 3)
 
 
 def test_the_flow_title_wraps_between_entries_never_inside_a_formula(qtbot):
