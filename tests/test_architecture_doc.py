@@ -113,7 +113,9 @@ def quoted(value: float) -> str:
     # The adapter and long work
     f"starts at {runadapter.DEFAULT_SPEED} ticks/s",
     f"fires every {runadapter.FRAME_PERIOD_MS} ms",
-    f"at most {quoted(runadapter.MAX_SPEED_BUDGET_S * 1000)} ms of each frame",
+    f"spends {quoted(runadapter.MAX_SPEED_BUDGET_S * 1000)} ms of each frame",
+    f"{quoted(runadapter.FRAME_PERIOD_MS)} ms period",
+    f"to\n{quoted(runadapter.MAX_SPEED_FRAME_S * 1000)} ms (`MAX_SPEED_FRAME_S`)",
     f"{quoted(runadapter.BUSY_TICKS)} ticks\nor more (`BUSY_TICKS`)",
     f"about {runadapter.SLICE_S} s of work (`SLICE_S`)",
     f"slices of {runadapter.SHOW_SLICE_S} s",
