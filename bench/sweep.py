@@ -21,6 +21,7 @@ it is the slow side). Ratios are what to compare across machines.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import sys
@@ -31,11 +32,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rnnviz.engine import batched_learner  # noqa: E402
-from rnnviz.engine.batched_learner import run_many  # noqa: E402
-from rnnviz.engine.sequences import parse_sequence  # noqa: E402
-from rnnviz.tasks.addition import AdditionSettings, run_addition  # noqa: E402
-from rnnviz.tasks.sweep_addition import sweep_addition  # noqa: E402
+from rnnviz.engine import batched_learner
+from rnnviz.engine.batched_learner import run_many
+from rnnviz.engine.sequences import parse_sequence
+from rnnviz.tasks.addition import AdditionSettings, run_addition
+from rnnviz.tasks.sweep_addition import sweep_addition
 
 TICKS_GOAL = 25e6
 BARE_RATIO_GOAL = 0.6
@@ -48,7 +49,7 @@ def bare_loop(bits: np.ndarray, eta: np.ndarray) -> np.ndarray:
     ih, hh, ho, h = (np.zeros(len(eta)) for _ in range(4))
     xs = bits.tolist()
     with np.errstate(over="ignore"):
-        for x, y in zip(xs, xs[1:]):
+        for x, y in itertools.pairwise(xs):
             hp = h
             h = 1.0 / (1.0 + np.exp(-(hh * hp + ih * x)))
             yh = 1.0 / (1.0 + np.exp(-ho * h))
