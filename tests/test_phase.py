@@ -11,7 +11,10 @@ import pytest
 from rnnviz.engine.activations import Activation
 from rnnviz.engine.learner import LearnerParams
 from rnnviz.present.phase import (
-    COBWEB_TICKS, fixed_points, phase_view, two_cycles,
+    COBWEB_TICKS,
+    fixed_points,
+    phase_view,
+    two_cycles,
 )
 from rnnviz.session import Session
 
@@ -38,7 +41,7 @@ def _decimal_root(name: str, gain: float, ih: float, hh: float, x: int, start: f
         h = Decimal(start)
         a_ih, a_hh, step = Decimal(ih), Decimal(hh), Decimal("1e-30")
         for _ in range(60):
-            g = lambda v: _decimal_f(name, gain, a_hh * v + a_ih * x) - v  # noqa: E731
+            g = lambda v: _decimal_f(name, gain, a_hh * v + a_ih * x) - v
             slope = (g(h + step) - g(h - step)) / (2 * step)
             if slope == 0:
                 break

@@ -211,7 +211,7 @@ def fixed_points(act: Activation, ih: float, hh: float, x: int) -> tuple[FixedPo
     low, high = act.range
     step = tick_map(act, ih, hh, x)
     points = []
-    on_grid = lambda h: np.asarray(act(hh * h + ih * x), dtype=np.float64) - h  # noqa: E731
+    on_grid = lambda h: np.asarray(act(hh * h + ih * x), dtype=np.float64) - h
     for h, tangent in roots(lambda h: step(h) - h, low, high, on_grid=on_grid):
         slope = float(activation_slope(act, hh * h + ih * x)) * hh
         points.append(FixedPoint(x, h, slope, abs(slope) < 1.0, tangent))
@@ -223,7 +223,7 @@ def two_cycles(act: Activation, ih: float, hh: float) -> tuple[TwoCycle, ...]:
     low, high = act.range
     after_0, after_1 = tick_map(act, ih, hh, 0), tick_map(act, ih, hh, 1)
     cycles = []
-    on_grid = lambda h: np.asarray(act(hh * act(hh * h) + ih), dtype=np.float64) - h  # noqa: E731
+    on_grid = lambda h: np.asarray(act(hh * act(hh * h) + ih), dtype=np.float64) - h
     for h1, _ in roots(lambda h: after_1(after_0(h)) - h, low, high, on_grid=on_grid):
         h0 = after_0(h1)
         slope = (float(activation_slope(act, hh * h1)) * hh
