@@ -114,6 +114,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         if action.dest == "eta":
             action.type = None
             action.help = f"LO..HI, 0 < LO <= HI <= {MAX_ETA:g}, or one value (default 0.01..100)"
+        elif action.dest == "learning":
+            action.help = argparse.SUPPRESS  # a sweep over η learns (refused with a line)
     eta.add_argument("--points", default="200",
                      help=f"runs, log-spaced over the range, 1..{MAX_POINTS:,} (default 200)")
     _add_format(eta)
