@@ -33,11 +33,11 @@ bipolar activations are the slower for it.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
@@ -114,10 +114,22 @@ def _complex_exp_is_libm() -> bool:
 NUMPY: Final[Functions] = Functions(_numpy_exp, _numpy_tanh)
 #: The C library's, one number at a time, as the one-run learner calls them: bit for bit, slow.
 LIBM: Final[Functions] = Functions(_libm(math.exp), _libm(math.tanh))
+
+
+@functools.cache
+def _exact_exp() -> Put:
+    """:func:`_complex_exp` where it gives ``math.exp``'s floats, else LIBM's; checked once,
+    on first use (not at import: every command line imports this module)."""
+    return _complex_exp if _complex_exp_is_libm() else LIBM.exp
+
+
+def _exact_exp_put(z: np.ndarray, out: np.ndarray) -> None:
+    _exact_exp()(z, out)
+
+
 #: The default: the C library's floats, exp through :func:`_complex_exp` where that
-#: gives them (checked once, at import), tanh number by number.
-EXACT: Final[Functions] = Functions(
-    _complex_exp if _complex_exp_is_libm() else LIBM.exp, LIBM.tanh)
+#: gives them, tanh number by number.
+EXACT: Final[Functions] = Functions(_exact_exp_put, LIBM.tanh)
 
 
 @dataclass(frozen=True)
@@ -252,6 +264,9 @@ def _run_blocks(blocks: list[_Block], stream: np.ndarray, workers: int,
         for index in range(len(blocks)):
             run(index)
         return
+    # only when there are threads to run
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(workers) as pool:
         futures = [pool.submit(run, index) for index in range(len(blocks))]
         try:
@@ -277,7 +292,9 @@ class _Activation:
         self.kz, self.s, self.mask, self.d = (np.empty(size) for _ in range(4))
         # _complex_exp without its two copies: −|q| is written straight into the
         # real parts of a complex array of this block's own, read from there.
-        self.complex = np.zeros(size, np.complex128) if functions.exp is _complex_exp else None
+        complex_exp = functions.exp is _complex_exp or (
+            functions.exp is _exact_exp_put and _exact_exp() is _complex_exp)
+        self.complex = np.zeros(size, np.complex128) if complex_exp else None
         self.real = None if self.complex is None else self.complex.real
 
     def put(self, z: np.ndarray, out: np.ndarray) -> None:
