@@ -33,7 +33,6 @@ class SignCodes:
         # temporaries every chunk would cost more than the comparisons themselves.
         shape = (chunk + 1, len(WEIGHTS), count)
         self._up, self._down = (np.empty(shape, dtype=bool) for _ in range(2))
-        self._side, self._product = (np.empty(shape, dtype=np.int8) for _ in range(2))
 
     def extend(self, rows: np.ndarray) -> None:
         """Add a chunk: *rows* (n + 1, 3, R), the weights before and after each of n ticks."""
@@ -44,16 +43,16 @@ class SignCodes:
         np.greater(after, before, out=up[:n])
         np.less(after, before, out=down[:n])
         np.subtract(up[:n].view(np.int8), down[:n].view(np.int8), out=out)
-        # The weight's own sign, −1, 0 or +1; a flip is a product of −1 (both
-        # non-zero, opposite signs): signs compared, never the floats multiplied
-        # (which over- or underflow), as notation.sign_flips does.
-        side, product = self._side[: n + 1], self._product[:n]
-        np.greater(rows, 0.0, out=up)
-        np.less(rows, 0.0, out=down)
-        np.subtract(up.view(np.int8), down.view(np.int8), out=side)
-        np.multiply(side[:-1], side[1:], out=product)
-        np.bitwise_and(product, FLIPPED, out=product)  # −1 is all ones: FLIPPED; 0, 1: 0
-        np.add(out, product, out=out)
+        # A flip: before and after non-zero and of opposite signs. The sign bits
+        # differ there, and also where a weight leaves or reaches 0 (or −0.0):
+        # those few are checked one by one. Signs compared, never the floats
+        # multiplied (which over- or underflow), as notation.sign_flips does.
+        np.signbit(rows, out=up)
+        np.not_equal(up[:-1], up[1:], out=down[:n])
+        maybe = np.flatnonzero(down[:n])
+        if len(maybe):
+            flips = maybe[(before.reshape(-1)[maybe] != 0) & (after.reshape(-1)[maybe] != 0)]
+            out.reshape(-1)[flips] += FLIPPED
         self.filled += n
 
     def tokens(self, run: int, weight: int) -> tuple[np.ndarray, np.ndarray]:
