@@ -4,6 +4,8 @@
 ``hello``           next-character model of "hello" (seed 002)
 ``vanishing``       δ norms back in time, with and without clipping (seed 004)
 ``worked_example``  the three-step BPTT worked by hand in seed 003
+``memory``          recall the first of L + 1 bits: plain RNN, LSTM, GRU (issue 15)
+``lab_presets``     the network lab's runs of the tasks above
 
 Every task is pure numpy: it takes a settings object and an optional progress
 callback ``progress(done, total)`` and returns a result object; printing is
