@@ -296,11 +296,26 @@ def run_eta_sweep(args: argparse.Namespace) -> int:
     bar = ProgressBar(f"eta sweep, {len(etas)} runs")
     try:
         runs = run_many(bits, etas, params.init, params.h0, rule=params.rule,
-                        activation=params.activation, gain=params.gain, progress=bar)
+                        activation=params.activation, gain=params.gain,
+                        progress=_every_half_percent(bar) if bar.enabled else None)
     finally:
         bar.close()
     write_eta(sys.stdout, runs, args.format, args.ascii)
     return 0
+
+
+def _every_half_percent(bar: ProgressBar):
+    """*bar*, drawn only when another half per cent is done (the runs report every chunk)."""
+    shown = -1
+
+    def report(done: int, total: int) -> None:
+        nonlocal shown
+        step = 200 * done // total
+        if step != shown:
+            shown = step
+            bar(done, total)
+
+    return report
 
 
 def notation_classes(runs: ManyRuns, ascii: bool) -> tuple[list[int], list[dict[str, str]]]:
