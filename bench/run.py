@@ -7,7 +7,8 @@ launch timing must not see one another): the engine's ticks per second
 (bench/engine.py), memory per tick of history (bench/memory.py), the GUI's
 frame time at 1k, 100k and 1M ticks of history (bench/gui.py), launch to first
 paint (bench/launch.py), recording speed at 1280×720 (bench/record.py),
-BPTT on the addition task (bench/bptt.py), long work in the window — End,
+BPTT on the addition task (bench/bptt.py), the LSTM's and the GRU's BPTT
+(bench/gated.py), long work in the window — End,
 an edit before the cursor, opening a session far in (bench/longwork.py) — and
 the network lab: training, scrubbing 100k stored updates, memory per update,
 the unrolled view, the lab window at max speed (bench/lab.py). Every row shows its goal, and
@@ -173,6 +174,30 @@ def part_bptt(quick: bool) -> tuple[list[Row], list[str]]:
                 f"≥ {goal:,.0f} examples/s", ours >= goal)], []
 
 
+def part_gated(quick: bool) -> tuple[list[Row], list[str]]:
+    """bench/gated.py (issue 15): the LSTM's and the GRU's BPTT beside its numpy reference."""
+    output = subprocess.run(
+        [sys.executable, str(BENCH / "gated.py"), *(["--quick"] if quick else [])],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    found = {
+        (cell, side): float(value.replace(",", ""))
+        for cell, side, value in re.findall(
+            r"^(LSTM|GRU)\s+(engine|reference)\s+([\d,.]+) sequences/s", output, re.MULTILINE)
+    }
+    goal = re.search(r"^goal\s+([\d,.]+) sequences/s", output, re.MULTILINE)
+    if len(found) != 4 or goal is None:
+        raise RuntimeError(f"bench/gated.py printed no rates this script can read:\n{output}")
+    target = float(goal.group(1).replace(",", ""))
+    lstm = found["LSTM", "engine"]
+    return [
+        row("gated sequences/s: LSTM 2-32-1, 50 steps, vs plain numpy", lstm,
+            found["LSTM", "reference"], 0, f"≥ {target:,.0f} sequences/s", lstm >= target),
+        row("gated sequences/s: GRU 2-32-1, 50 steps, vs plain numpy", found["GRU", "engine"],
+            found["GRU", "reference"], 0, "— (information)", None),
+    ], [line for line in output.splitlines() if "same maths" in line]
+
+
 def part_longwork(quick: bool) -> tuple[list[Row], list[str]]:
     import longwork
     from PySide6.QtWidgets import QApplication
@@ -237,6 +262,7 @@ PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
     "launch": part_launch,
     "record": part_record,
     "bptt": part_bptt,
+    "gated": part_gated,
     "longwork": part_longwork,
     "lab": part_lab,
 }
