@@ -104,6 +104,7 @@ def test_progress_counts_learner_ticks_and_can_stop_the_runs():
     ({"bits": [1], "eta": [1.0]}, "at least 2 bits"),
     ({"bits": [1, 0], "eta": []}, "at least one run"),
     ({"bits": [1, 0], "eta": [float("nan")]}, "finite"),
+    ({"bits": [1, 0], "eta": ["fast"]}, "numbers"),
     ({"bits": [1, 0], "eta": [-1.0]}, "negative"),
     ({"bits": [1, 0], "eta": [1.0], "init": [[0, 0, 1e9]]}, "at most"),
     ({"bits": [1, 0], "eta": [1.0], "rule": "both"}, "update rule"),

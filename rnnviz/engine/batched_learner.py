@@ -217,7 +217,10 @@ def run_many(
     stream = np.asarray(bits, dtype=np.float64).reshape(-1)
     if len(stream) < 2:
         raise InputError("a sweep needs a stream of at least 2 bits (one tick)")
-    etas = np.array(eta, dtype=np.float64).reshape(-1)
+    try:
+        etas = np.array(eta, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError("η must be numbers, one per run") from None
     count = len(etas)
     if count == 0:
         raise InputError("a sweep needs at least one run")
