@@ -81,6 +81,8 @@ def test_eta_sweep_table_names_the_classes(cli):
     (("addition", "--seeds", ""), "empty"),
     (("addition", "--seeds", "0-5000"), "at most"),
     (("addition", "--seeds", "1,1"), "twice"),
+    (("addition", "--seeds", "0-999", "--examples", "100000"), "seeds times examples"),
+    (("addition", "--seeds", "0-99", "--hidden", "1024", "--examples", "10000"), "too much"),
     (("eta", "1^10 0^10", "--eta", "100..0.01"), "reversed"),
     (("eta", "1^10 0^10", "--eta", ".."), "range LO..HI"),
     (("eta", "1^10 0^10", "--eta", "nan..1"), "finite"),

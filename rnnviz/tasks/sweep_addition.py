@@ -23,7 +23,7 @@ import numpy as np
 
 from rnnviz.engine.batched_elman import BatchedElman, forward, train_step
 from rnnviz.engine.errors import InputError
-from rnnviz.tasks import Progress
+from rnnviz.tasks import Progress, check_training_work
 from rnnviz.tasks.addition import (
     HELD_OUT_PAIRS,
     AdditionSettings,
@@ -35,6 +35,9 @@ from rnnviz.tasks.addition import (
 
 #: Most seeds one sweep trains side by side.
 MAX_SEEDS: Final[int] = 1000
+#: Most training examples of all seeds together: each keeps its error, its exact
+#: flag and its pair (about 33 bytes), so 660 MB at most.
+MAX_SWEEP_EXAMPLES: Final[int] = 20_000_000
 #: Training pairs are encoded this many at a time (for all seeds at once).
 _BATCH: Final[int] = 1024
 _PROGRESS_TICKS: Final[int] = 200
@@ -83,6 +86,10 @@ def sweep_addition(settings: AdditionSettings, seeds: Sequence[int],
         raise InputError("a sweep needs at least one seed")
     if len(seeds) > MAX_SEEDS:
         raise InputError(f"a sweep trains at most {MAX_SEEDS} seeds, not {len(seeds)}")
+    if len(seeds) * settings.examples > MAX_SWEEP_EXAMPLES:
+        raise InputError(f"seeds times examples must be at most {MAX_SWEEP_EXAMPLES:,}, not "
+                         f"{len(seeds):,} x {settings.examples:,}")
+    check_training_work(len(seeds) * settings.examples, settings.hidden, "seeds times examples")
     runs = [replace(settings, seed=seed) for seed in seeds]  # checks every seed
     nets, held, training = [], [], []
     for run in runs:  # each seed's own draws, in run_addition's order
