@@ -510,12 +510,10 @@ def test_cancel_while_a_loaded_session_is_shown_stops_where_it_got_to(qtbot, can
 
 
 def test_short_work_is_one_emission_even_after_long_work_taught_small_slices(qtbot, monkeypatch):
-    import rnnviz.ui.runadapter as adapter_module
-
     adapter = SessionAdapter(Session("random(300000, 0.5, seed=13)"), clock=SteppingClock(0.05))
     adapter.run_to_end()  # long work: its slices adapt to the (fake, slow) clock
     adapter.load(Session("random(200000, 0.5, seed=14)"))
-    monkeypatch.setattr(adapter_module, "BUSY_TICKS", 10**9)  # everything counts as short now
+    monkeypatch.setattr(adapter, "BUSY", 10**9)  # everything counts as short now
     emitted: list[int] = []
     adapter.changed.connect(emitted.append)
     adapter.seek(150_000)

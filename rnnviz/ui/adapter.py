@@ -58,7 +58,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.present.params import changed_settings, describe_change
 from rnnviz.present.stages import NO_STAGE, Stage
 from rnnviz.session import Session, as_bits, check_length
-from rnnviz.ui.runadapter import BUSY_TICKS, Change, RunAdapter, TimerFactory, precise_timer
+from rnnviz.ui.runadapter import Change, RunAdapter, TimerFactory, precise_timer
 
 
 class _Bits:
@@ -351,7 +351,7 @@ class SessionAdapter(RunAdapter):
         # Only a new start (weights or h0) recomputes the ticks done.
         moved_start = (params.init, params.h0) != (before.init, before.h0)
         cursor = session.cursor
-        if not moved_start or cursor < BUSY_TICKS:
+        if not moved_start or cursor < self.BUSY:
             try:
                 session.set_params(params)
             except InputError as error:  # checked before; an error here must not escape Qt's stack
@@ -461,7 +461,7 @@ class SessionAdapter(RunAdapter):
         before_cursor = session.cursor
         # Bit *start* is the first that may differ: tick start − 1 is the first to redo.
         first_tick = max(start - 1, 0)
-        if before_cursor - first_tick < BUSY_TICKS:
+        if before_cursor - first_tick < self.BUSY:
             session.replace(new)
             flags = Change.STREAM
             if session.cursor != before_cursor:

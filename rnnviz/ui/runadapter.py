@@ -187,9 +187,9 @@ class Change(enum.IntFlag):
 
 
 @contextmanager
-def busy_pointer(ticks: int) -> Iterator[None]:
-    """Show a busy pointer while a job of about *ticks* ticks runs on the GUI thread."""
-    if ticks < BUSY_TICKS or QGuiApplication.instance() is None:
+def busy_pointer(ticks: int, busy: int = BUSY_TICKS) -> Iterator[None]:
+    """Show a busy pointer while a job of about *ticks* ticks (long from *busy* on) runs on the GUI thread."""
+    if ticks < busy or QGuiApplication.instance() is None:
         yield
         return
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -229,6 +229,15 @@ class RunAdapter(QObject):
 
     #: What the user calls the ticks' input, in messages ("At the end of the run").
     WHAT: str = "the run"
+    #: Long work, as ticks: from this many new ticks on (about 0.1 s of them) a job gets
+    #: progress and Cancel; its first slice, before the machine's speed is measured; the
+    #: smallest slice. A kind whose ticks cost more (a training update of the lab) has
+    #: its own, so that no job blocks the window for more than a fraction of a second.
+    BUSY: int = BUSY_TICKS
+    #: What one tick is called in messages ("stopped at tick 1,200").
+    TICK: str = "tick"
+    FIRST: int = FIRST_SLICE
+    SMALLEST: int = MIN_SLICE
 
     def __init__(
         self,
@@ -247,8 +256,8 @@ class RunAdapter(QObject):
         self._moves = 0
         # Ticks per slice of long work, adapted to this machine: computing
         # ticks, and only showing stored ones (which costs the views alone).
-        self._slice = FIRST_SLICE
-        self._show_slice = FIRST_SLICE
+        self._slice = self.FIRST
+        self._show_slice = self.FIRST
         self._speed = DEFAULT_SPEED
         self._timer: PlayTimer = timer_factory(self, self._on_timer)
         self._chunk = 64  # ticks per frame at "max", adapted to the budget
@@ -322,18 +331,18 @@ class RunAdapter(QObject):
         On Cancel the job has already stopped consistently (and shown where);
         :attr:`notice` says so, starting with *cancelled*.
         """
-        if ticks < BUSY_TICKS or self._working:
+        if ticks < self.BUSY or self._working:
             job()
             return
         parent = self.parent()
         self._working = True
         try:
-            with busy_pointer(ticks):
+            with busy_pointer(ticks, self.BUSY):
                 run_with_progress(parent if isinstance(parent, QWidget) else None, title, job,
                                   clock=self._clock)
         except Cancelled:
             run = self._run
-            self.notice.emit(f"{cancelled}: stopped at tick {run.cursor:,} of {run.n_ticks:,}")
+            self.notice.emit(f"{cancelled}: stopped at {self.TICK} {run.cursor:,} of {run.n_ticks:,}")
         finally:
             self._working = False
 
@@ -380,7 +389,7 @@ class RunAdapter(QObject):
             took = self._clock() - started
             size, aim = (self._show_slice, SHOW_SLICE_S) if show_stored else (self._slice, SLICE_S)
             if advanced >= size // 2 and took > 0:
-                size = min(max(int(advanced * aim / took), MIN_SLICE), 2 * size)
+                size = min(max(int(advanced * aim / took), self.SMALLEST), 2 * size)
                 if show_stored:
                     self._show_slice = size
                 else:
@@ -421,7 +430,7 @@ class RunAdapter(QObject):
         stops at the tick reached.
         """
         tick = min(max(int(tick), 0), self._run.n_ticks)
-        self._long_work(f"Computing up to tick {tick:,}", self._work_to(tick),
+        self._long_work(f"Computing up to {self.TICK} {tick:,}", self._work_to(tick),
                         lambda: self._walk_to(tick), "Cancelled")
         self._after_move()
 
@@ -583,7 +592,7 @@ class RunAdapter(QObject):
         self._forgets = run.forgets
         self.undo_stack.clear()
         target = run.cursor
-        if target < BUSY_TICKS:
+        if target < self.BUSY:
             self._notify(Change.ALL)
             return
 

@@ -41,6 +41,12 @@ class LabAdapter(RunAdapter):
     stageChanged = Signal(int)
 
     WHAT = "the training"
+    # An update costs 50–250 µs (the one neuron's tick, well under one): from 2,000
+    # new updates on (0.1–0.5 s) a move is long work, in slices from 1,000 updates.
+    BUSY = 2_000
+    TICK = "update"
+    FIRST = 1_000
+    SMALLEST = 64
 
     def __init__(self, run: LabRun, parent=None, **kwargs) -> None:
         super().__init__(run, parent, **kwargs)
