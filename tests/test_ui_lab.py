@@ -123,6 +123,20 @@ def test_clipping_from_the_controls_marks_the_clipped_updates(lab):
     assert run.clipped().all() and np.allclose(run.clipped_norms(), 0.01)
     x, _ = lab.workspace.loss_plot.clips.getData()
     assert list(x) == [1, 2, 3]
+    # The status line gives the last update's gradient norm before and after clipping.
+    from rnnviz.present.format import format_number
+
+    before = format_number(float(run.grad_norms()[2]))
+    assert float(run.grad_norms()[2]) > 0.01
+    after = format_number(float(run.clipped_norms()[2]))
+    assert float(after) == pytest.approx(0.01)
+    assert f"‖g‖ {before} → {after} after clipping" in lab.status.text()
+    controls.clip_kind.setCurrentIndex(0)  # off: the norm alone
+    controls.clip_kind.activated.emit(0)
+    lab.action("step").trigger()
+    assert not run.clipped()[3]
+    assert f"‖g‖ {format_number(float(run.grad_norms()[3]))}   ·" in lab.status.text()
+    assert "after clipping" not in lab.status.text()
 
 
 def test_a_diverging_run_stops_says_where_and_keeps_its_last_finite_state(lab):

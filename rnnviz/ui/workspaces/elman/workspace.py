@@ -256,7 +256,13 @@ class ElmanWorkspace:
         run = self.adapter.lab
         parts = [f"update {run.cursor:,} of {run.n_ticks:,}"]
         if run.cursor:
-            parts.append(f"loss {format_number(float(run.losses()[run.cursor - 1]))}")
+            last = run.cursor - 1
+            parts.append(f"loss {format_number(float(run.losses()[last]))}")
+            # The last update's gradient norm, and what clipping made of it.
+            norm = f"‖g‖ {format_number(float(run.grad_norms()[last]))}"
+            if run.clipped()[last]:
+                norm += f" → {format_number(float(run.clipped_norms()[last]))} after clipping"
+            parts.append(norm)
         parts.append(f"ρ(W_hh) = {format_number(run.spectral_radius())}")
         stage = self.adapter.stage
         if stage is not None:
