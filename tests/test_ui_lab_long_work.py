@@ -80,3 +80,31 @@ def test_cancel_stops_the_run_to_the_end_at_the_update_reached(qtbot, cancel_cli
     plain = PRESETS["addition"].make_run()
     plain.step(run.cursor)
     np.testing.assert_array_equal(run.losses(), plain.losses())
+
+
+@pytest.fixture
+def lab(window):
+    window.show_kind("elman")
+    yield window
+    for key in list(window._workspaces):
+        window.workspace_of(key).shutdown()
+
+
+def test_step_one_epoch_trains_one_pass_over_the_presets_data(lab):
+    from rnnviz.runs.lab import epoch_updates
+    from rnnviz.tasks.addition import HELD_OUT_PAIRS
+
+    run = lab.adapter.lab
+    # Binary addition draws its pairs from every 8-bit pair (7 bits a number) but the held-out ones.
+    assert epoch_updates(run) == 128 * 128 - HELD_OUT_PAIRS == 16_184
+    action = lab.action("lab_epoch")
+    assert f"{epoch_updates(run):,} updates" in action.toolTip()
+    lab.adapter.step(3)
+    action.trigger()
+    assert lab.adapter.lab.cursor == 3 + 16_184
+    plain = PRESETS["addition"].make_run()
+    plain.step(3 + 16_184)
+    np.testing.assert_array_equal(lab.adapter.lab.losses(), plain.losses())
+    lab.workspace.open_preset("hello")  # one example: an epoch is one update
+    action.trigger()
+    assert lab.adapter.lab.cursor == 1 and epoch_updates(lab.adapter.lab) == 1

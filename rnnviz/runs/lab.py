@@ -64,6 +64,7 @@ from rnnviz.runs.lab_scoring import Scoring
 __all__ = [
     "MAX_EXAMPLE_STEPS", "MAX_LAB_LEARNING_RATE", "MAX_LOG_ENTRIES", "MAX_UPDATES",
     "MAX_W_HH_FACTOR", "ExampleSource", "ExampleSpans", "LabRun", "LabSettings", "RepeatedExample", "UpdateRecord",
+    "epoch_updates",
 ]
 
 #: Most updates one run allows (about 100 bytes each for binary addition).
@@ -467,6 +468,16 @@ def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
     scoring = examples.scoring
     right = None if scoring is None else float(scoring.score(forward.outputs, y, keep))
     return _Outcome(loss, norm, after, clipped, deltas, None, right)
+
+
+def epoch_updates(run: "LabRun") -> int:
+    """Updates in one epoch of *run*: one pass over what its examples are drawn from.
+
+    A source's ``epoch`` when it has one (binary addition: the pairs it draws
+    from), else 1 (a repeated example is the whole data set).
+    """
+    epoch = getattr(run.source, "epoch", 1)
+    return epoch if isinstance(epoch, int) and epoch >= 1 else 1
 
 
 def _write_state(network: ElmanNetwork, state: Mapping[str, np.ndarray]) -> None:

@@ -22,7 +22,7 @@ from rnnviz.engine.clipping import Clipping
 from rnnviz.engine.errors import InputError
 from rnnviz.present.format import format_number
 from rnnviz.present.lab import backward_stages, flow_series, unrolled_state
-from rnnviz.runs.lab import LabRun, LabSettings
+from rnnviz.runs.lab import LabRun, LabSettings, epoch_updates
 from rnnviz.tasks.lab_presets import PRESETS
 from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change
@@ -247,6 +247,13 @@ class ElmanWorkspace:
         self.adapter.load_preset(key, PRESETS[key].make_run())
         self._services.tell(f"{PRESETS[key].title}: {PRESETS[key].about}", 8000)
 
+    def step_epoch(self) -> None:
+        """Train one epoch on from the cursor (:func:`~rnnviz.runs.lab.epoch_updates`); a long
+        one shows progress and can be cancelled."""
+        run = self.adapter.lab
+        self.adapter.pause()
+        self.adapter.seek(min(run.cursor + epoch_updates(run), run.n_ticks))
+
     def next_stage(self) -> None:
         if not self.adapter.advance_stage():
             self._services.tell("No update left to take apart: the training is at its end.", 6000)
@@ -389,6 +396,10 @@ KIND = ModelKind(
     menus=(MenuSpec("lab", "La&b", before="run"),),
     actions=(
         *_preset_actions(),
+        ActionSpec("lab_epoch", "Step one epoch", lambda ws: ws.step_epoch(),
+                   tip="train one pass over the data: binary addition 16,184 updates (as many as "
+                   "the pairs it draws from), the other presets one update (their one example)",
+                   menu="run"),
         ActionSpec("lab_stage", "Next stage of the backward sweep", lambda ws: ws.next_stage(),
                    ("Shift+Right",), "the error enters at the outputs, then δ flows back one step "
                    "per stage; the last stage is the update", menu="run"),
