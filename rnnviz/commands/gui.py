@@ -73,6 +73,8 @@ def add_parser(subparsers) -> None:
     shot.add_argument("--ticks", type=int, default=None, help="ticks to run first (default: to the end)")
     shot.add_argument("--size", default=SCREENSHOT_SIZE_TEXT,
                       help=f"WIDTHxHEIGHT in pixels (default {SCREENSHOT_SIZE_TEXT})")
+    shot.add_argument("--phase", action="store_true",
+                      help="show the phase plot (View ▸ Phase plot, F8) beside the weight plots")
     lab = shot.add_argument_group("network lab")
     lab.add_argument("--lab", metavar="PRESET", choices=LAB_PRESETS, default=None,
                      help="show the network lab (Model ▸ Elman network) on PRESET instead: "
@@ -214,6 +216,8 @@ def run_screenshot(args: argparse.Namespace) -> int:
     from rnnviz.ui.app import lab_screenshot, parse_size, screenshot
 
     size = parse_size(args.size)
+    if args.phase and args.lab is not None:
+        raise InputError("--phase goes with the one-neuron window, not with --lab")
     if args.lab is not None:
         updates = 0 if args.ticks is None else args.ticks
         out = lab_screenshot(args.out, args.lab, updates, size, stage=args.stage)
@@ -228,6 +232,6 @@ def run_screenshot(args: argparse.Namespace) -> int:
     bits = parse_sequence(text)
     params = params_from_args(args)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
-    out = screenshot(args.out, bits, params, ticks, size, stream_text=text)
+    out = screenshot(args.out, bits, params, ticks, size, stream_text=text, phase=args.phase)
     print(f"wrote {out} ({size[0]}x{size[1]}, after {ticks:,} tick{'s' if ticks != 1 else ''})")
     return 0

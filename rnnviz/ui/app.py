@@ -212,11 +212,11 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def screenshot(
     out: str | os.PathLike[str], bits: str | object, params: LearnerParams, ticks: int,
-    size: tuple[int, int], *, stream_text: str | None = None,
+    size: tuple[int, int], *, stream_text: str | None = None, phase: bool = False,
 ) -> Path:
     """Render the main window offscreen after *ticks* ticks and save a PNG of exactly *size*.
 
-    Nothing is read from or written to the user's settings, so the same
+    With *phase*, View ▸ Phase plot is switched on first. Nothing is read from or written to the user's settings, so the same
     command always gives the same picture.
     """
     out = Path(out)
@@ -242,6 +242,8 @@ def screenshot(
     app = application()
     adapter = SessionAdapter(session)
     window = offscreen_window(adapter, size, stream_text=stream_text)
+    if phase:
+        window.actions_by_name["phase_plot"].trigger()
     adapter.step(max(ticks - 1, 0))
     window.plots.fit()
     QApplication.processEvents()

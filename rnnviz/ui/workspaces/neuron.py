@@ -23,14 +23,14 @@ from rnnviz.present.format import fixed, guess_text
 from rnnviz.present.stages import STAGE_TITLES, Stage
 from rnnviz.resources import examples, lessons_dir
 from rnnviz.session import Session
-from rnnviz.ui import equations, export, files
+from rnnviz.ui import equations, export, files, phase_plot
 from rnnviz.ui.adapter import SessionAdapter
-from rnnviz.ui.runadapter import Change
 from rnnviz.ui.bitstream import BitStreamEditor
 from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
 from rnnviz.ui.diagram import NetworkDiagram
 from rnnviz.ui.dialogs import GENERATORS, GenerateDialog
 from rnnviz.ui.plots import WeightPlots
+from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import SETTINGS_VERSION, ActionSpec, MenuSpec, WindowServices
 from rnnviz.ui.workspaces import ModelKind
 
@@ -70,6 +70,7 @@ class NeuronWorkspace:
         # Its features, on its views: the equations column, the session
         # files with their lessons and autosave, and the exports.
         self.equations = equations.install(services, self)
+        self.phase_plot = phase_plot.install(services, self)
         self.session_files = files.install(services, self)
         self.exports = export.install(services, self)
         self.adapter.changed.connect(self._on_changed)
@@ -121,7 +122,7 @@ class NeuronWorkspace:
         return {"stream_line": self.stream_line, "tape": self.tape, "diagram": self.diagram,
                 "parameters": self.parameters, "plots": self.plots, "speed": self.speed,
                 "left": self.left, "main_split": self.main_split, "equations": self.equations,
-                "session_files": self.session_files, "exports": self.exports}
+                "phase_plot": self.phase_plot, "session_files": self.session_files, "exports": self.exports}
 
     def focus_home(self) -> QWidget:
         """Where the keyboard goes back to: typing 0/1 edits the tape from the start."""
@@ -140,10 +141,12 @@ class NeuronWorkspace:
             value = settings.value(key)
             if isinstance(value, QByteArray):
                 splitter.restoreState(value)
+        phase_plot.restore(settings, self, self.phase_plot)
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("window/main_split", self.main_split.saveState())
         settings.setValue("window/left_split", self.left.saveState())
+        phase_plot.save(settings, self.phase_plot)
         self.save_learning()
 
     # -- what the shell shows -------------------------------------------------------
@@ -212,11 +215,18 @@ class NeuronWorkspace:
         return None
 
     def restore_layout(self, width: int) -> None:
-        """Columns after the plots (the equations) get their own width; diagram and plots share the rest 2 : 3."""
+        """Columns other than the diagram's and the plots' (the phase plot, the equations) get their
+        own width, the phase plot none while hidden (it makes room when shown); diagram and plots
+        share the rest 2 : 3."""
         split = self.main_split
-        extra = [split.widget(i).sizeHint().width() for i in range(2, split.count())]
-        rest = width - sum(extra)
-        split.setSizes([2 * rest // 5, 3 * rest // 5, *extra])
+        left, plots = split.indexOf(self.left), split.indexOf(self.plots)
+        extra = {i: 0 if split.widget(i) is self.phase_plot and self.phase_plot.isHidden()
+                 else split.widget(i).sizeHint().width()
+                 for i in range(split.count()) if i not in (left, plots)}
+        rest = width - sum(extra.values())
+        sizes = [extra.get(i, 0) for i in range(split.count())]
+        sizes[left], sizes[plots] = 2 * rest // 5, 3 * rest // 5
+        split.setSizes(sizes)
         self.plots.fit()
 
     # -- settings ---------------------------------------------------------------------
