@@ -229,15 +229,9 @@ class RunAdapter(QObject):
 
     #: What the user calls the ticks' input, in messages ("At the end of the run").
     WHAT: str = "the run"
-    #: Long work, as ticks: from this many new ticks on (about 0.1 s of them) a job gets
-    #: progress and Cancel; its first slice, before the machine's speed is measured; the
-    #: smallest slice. A kind whose ticks cost more (a training update of the lab) has
-    #: its own, so that no job blocks the window for more than a fraction of a second.
-    BUSY: int = BUSY_TICKS
-    #: What one tick is called in messages ("stopped at tick 1,200").
-    TICK: str = "tick"
-    FIRST: int = FIRST_SLICE
-    SMALLEST: int = MIN_SLICE
+    #: Long work from BUSY new ticks on, in slices of FIRST ticks at first, never under SMALLEST;
+    #: a kind whose ticks cost more (a lab update) sets its own. TICK names a tick in messages.
+    BUSY, FIRST, SMALLEST, TICK = BUSY_TICKS, FIRST_SLICE, MIN_SLICE, "tick"
 
     def __init__(
         self,
@@ -328,9 +322,7 @@ class RunAdapter(QObject):
     def _long_work(self, title: str, ticks: int, job: Callable[[], None], cancelled: str) -> None:
         """Run *job*, which computes about *ticks* ticks; long work gets progress and Cancel.
 
-        On Cancel the job has already stopped consistently (and shown where);
-        :attr:`notice` says so, starting with *cancelled*.
-        """
+        On Cancel the job has stopped consistently (shown where); :attr:`notice` says so."""
         if ticks < self.BUSY or self._working:
             job()
             return
