@@ -95,16 +95,26 @@ def test_a_shut_forget_gate_is_tail_accurate_on_the_log_axis_and_zero_is_a_gap(e
     x, y, mask = example
     net = network("lstm", seed=2)
     # Unit 1's forget gate shut hard: σ(−60) ≈ 8.8e−27 rounds to exactly 0 in the engine;
-    # unit 2's at σ(−800) a step: its product is far below the smallest float.
+    # unit 2's at σ(−800) a step: its product is far below the smallest float; unit 3's
+    # σ(−30) ≈ 9.4e−14 is 1.7e−4 of itself off in the engine.
     net.set_parameters({"w_xf": np.zeros((H, 2)), "w_hf": np.zeros((H, H)),
-                        "b_f": np.array([-60.0, -800.0, 1.0, 1.0, 1.0])})
+                        "b_f": np.array([-60.0, -800.0, -30.0, 1.0, 1.0])})
     forward = net.forward(x)
     assert forward.gates["f"][:, 0].max() == 0.0  # the engine's gate rounded to 0
     shown = gradient_highway(net, x, y, mask)
-    expected = math.exp(-60.0 * 3)  # unit 1 from step T − 3 on: three factors σ(−60)
-    assert shown.highway_units[0, T - 4] == pytest.approx(expected, rel=1e-12)
+
+    def log_sigmoid(a: float) -> float:
+        return -(-a + math.log1p(math.exp(a)))  # log σ(a) = a − log(1 + e^a) for a < 0
+
+    # from step T − 3 on: three factors
+    assert shown.highway_units[0, T - 4] == pytest.approx(math.exp(3 * log_sigmoid(-60.0)),
+                                                          rel=1e-12)
+    assert shown.highway_units[2, T - 4] == pytest.approx(math.exp(3 * log_sigmoid(-30.0)),
+                                                          rel=1e-12)
     assert np.isnan(shown.highway_units[1, : T - 1]).all()  # below 1e−308: a gap
     assert shown.highway_units[1, T - 1] == 1.0
+    # the open lanes are the engine's own products, bit for bit
+    assert np.array_equal(shown.highway_units[3:], highway_products(forward)[1:, 3:].T)
     finite = shown.highway_units[np.isfinite(shown.highway_units)]
     assert (finite > 0).all()
 
@@ -184,6 +194,15 @@ def test_gru_stages_hold_the_engine_s_numbers_bit_for_bit(t, j, example) -> None
     for line in got.values():
         check_numbers(line)
     assert view.heading.startswith(f"GRU unit {j}, step {t} of {T}")
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_without_biases_the_bias_put_in_is_zero_and_the_results_still_the_engine_s(cell, example):
+    net = network(cell, biases=False)
+    forward = net.forward(example[0])
+    got = lines(cell_arithmetic(net, forward, 4, 2))
+    assert got["a_z" if cell == "gru" else "a_f"].operands[2] == 0.0
+    assert got["h_4"].value == forward.hidden[4, 1]
 
 
 def test_bad_step_unit_or_network_is_one_line(example) -> None:

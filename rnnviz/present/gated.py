@@ -25,12 +25,14 @@ Three pure functions, each from the engine's own numbers
 Zeros on the log axis. The series hold positive finite values only; a value
 that is 0, infinite or NaN is NaN there (a gap in the curve, as the lab's flow
 plot draws it). Before that, the highway product is made tail-accurate the
-way the lab makes its slopes (:mod:`rnnviz.engine.derivatives`): where the
-engine's product is exactly 0 — a gate rounded to 0 (pre-activation below
-about −38) or a product below the smallest float — it is recomputed as
+way the lab makes its slopes (:mod:`rnnviz.engine.derivatives`). The engine's
+σ gates are ``(1 + tanh(a/2))/2``, exact to ~6e−17 but not relative to a tiny
+value: σ(−30) comes out 1.7e−4 of itself off and σ(a) is exactly 0 below
+a ≈ −38. So a product with a factor below :data:`TAIL_GATE`, or that is exactly 0
+(a gate rounded to 0, or a product below the smallest float), is recomputed as
 ``exp(Σ log σ(a_k))`` from the gates' pre-activations, ``log σ(a) =
-−log(1 + e^(−a))`` summed without underflow, so only a product truly below
-~1e−308 is a gap. The gradient norms are the engine's
+−log(1 + e^(−a))`` summed without underflow; only a product truly below
+~1e−308 is a gap. Everywhere else it is the engine's, bit for bit. The gradient norms are the engine's
 (:class:`~rnnviz.engine.gated.GatedGradients`) and the plain RNN's the lab's
 own, tail-accurate already; where they are 0 the curve has a gap.
 
@@ -55,9 +57,14 @@ from rnnviz.present.lab import delta_colour_scale, flow_series, unrolled_state
 from rnnviz.present.lab_worked import WorkedLine, WorkedSection, result_text
 
 __all__ = [
-    "GATE_NAMES", "CellArithmetic", "CellLine", "GateLanes", "Highway", "cell_arithmetic",
+    "GATE_NAMES", "TAIL_GATE", "CellArithmetic", "CellLine", "GateLanes", "Highway", "cell_arithmetic",
     "gate_lanes", "gradient_highway",
 ]
+
+#: Below this, the engine's σ gates, ``(1 + tanh(a/2))/2``, are exact to ~6e−17 but no
+#: longer to 1e−8 of themselves (σ(−30) is 1.7e−4 off, σ(−38) is 0): a highway product
+#: with such a factor is recomputed from the pre-activations.
+TAIL_GATE: Final[float] = 1e-8
 
 #: Each cell's gates in the engine's order: (letter, name, value range).
 GATE_NAMES: Final[dict[str, tuple[tuple[str, str, tuple[float, float]], ...]]] = {
@@ -190,15 +197,19 @@ def _highway_pre_activations(network: GatedNetwork, forward: GatedForwardPass) -
     return a
 
 
-def _tail_accurate(products: np.ndarray, pre: np.ndarray) -> np.ndarray:
-    """The engine's products where positive; where 0, ``exp(Σ log σ(a_k))`` from *pre*."""
-    if (products > 0).all():
+def _tail_accurate(products: np.ndarray, factors: np.ndarray, pre: np.ndarray) -> np.ndarray:
+    """The engine's products, except those with a factor below :data:`TAIL_GATE` (or that are
+    0): ``exp(Σ log σ(a_k))`` from the pre-activations *pre* there."""
+    tail = factors < TAIL_GATE
+    if not tail.any() and (products > 0).all():
         return products
     with np.errstate(over="ignore", invalid="ignore"):
         logs = -np.logaddexp(0.0, -pre)  # log σ(a), no overflow
     sums = np.zeros_like(products)
     sums[:-1] = np.cumsum(logs[::-1], axis=0)[::-1]
-    return np.where(products > 0, products, np.exp(sums))
+    redo = np.zeros(products.shape, dtype=bool)
+    redo[:-1] = np.cumsum(tail[::-1], axis=0)[::-1] > 0  # a tail factor from step t + 1 on
+    return np.where(redo | ~(products > 0), np.exp(sums), products)
 
 
 def gradient_highway(network: GatedNetwork, inputs: object, targets: object,
@@ -232,7 +243,8 @@ def gradient_highway(network: GatedNetwork, inputs: object, targets: object,
         forward = network.forward(inputs)
         grads = network.backward(forward, targets, mask=mask)
     cell = _cell_of(forward)
-    products = _tail_accurate(highway_products(forward),
+    gate = "f" if cell == "LSTM" else "z"
+    products = _tail_accurate(highway_products(forward), forward.gates[gate],
                               _highway_pre_activations(network, forward))[1:].T
     highway = _shown(products.mean(axis=0))
     path = grads.cell_deltas if cell == "LSTM" else grads.deltas
@@ -243,7 +255,6 @@ def gradient_highway(network: GatedNetwork, inputs: object, targets: object,
     series = [_shown(row_norms(path)), _shown(grads.delta_norms), highway]
     if plain_norms is not None:
         series.append(plain_norms)
-    gate = "f" if cell == "LSTM" else "z"
     return Highway(
         cell=cell, steps=np.arange(1, forward.steps + 1, dtype=np.float64),
         path_label="‖∂L/∂c_t‖" if cell == "LSTM" else "‖∂L/∂h_t‖",
