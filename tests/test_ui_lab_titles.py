@@ -131,3 +131,19 @@ def test_power_text_is_plain_near_one_and_powers_of_ten_far_from_it():
         ["1", "0.01", "0.001", "1000", "5", "0.2"]
     assert power_text(1e-6) == "10⁻⁶" and power_text(5e-6) == "5·10⁻⁶" and power_text(2e12) == "2·10¹²"
     assert math.isclose(float("1e-4"), 10 ** -4)
+
+
+def test_before_the_first_update_the_update_axis_names_update_1_not_fractions(qtbot):
+    run = PRESETS["addition"].make_run()
+    plot = _shown(qtbot, LossPlot(), (634, 300))
+    plot.show_run(run.losses(), run.clipped(), run.cursor, run.accuracies(), run.accuracy_label)
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = plot.getPlotItem().getAxis("bottom")
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)  # what the axis paints
+    finally:
+        painter.end()
+    assert [text for _, _, text in texts] == ["1"]

@@ -622,7 +622,7 @@ class LossPlot(_LabPlot):
         # Updates are whole numbers: while few, label each one rather than 1.2, 1.4, …,
         # and mark each loss with a dot (one update alone is a line of one point: nothing).
         few = 0 < losses.size <= MAX_STEP_LABELS
-        _whole_ticks(self, losses.size)
+        _whole_ticks(self, max(losses.size, 1))  # none yet: the axis shows update 1, not 0.6 … 1.4
         self.loss.setSymbol("o" if few else None)
         self._follow_losses(self._loss_means.bounds)
 
