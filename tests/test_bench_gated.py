@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,21 +27,21 @@ def test_quick_run_prints_every_rate_and_the_references_agree_with_the_engine() 
                          r"\|weight difference\| after \d+ updates ([\d.e+-]+)", out, re.MULTILINE)
         assert same and float(same.group(1)) <= 1e-10 and float(same.group(2)) <= 1e-10, out
     assert re.search(r"^goal\s+1,000 sequences/s \(LSTM\)\s+-> (met|NOT met)", out, re.MULTILINE)
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import run
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    assert "gated" in run.PARTS
+
+
+def test_the_performance_suite_reads_both_cells_rates() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--part", "gated", "--quick"],
+                          capture_output=True, text=True, check=True, timeout=300, cwd=ROOT)
+    rows = json.loads(done.stdout.splitlines()[-1])["rows"]
+    assert [r["measure"].split(":")[1].split(",")[0].strip() for r in rows] == ["LSTM 2-32-1", "GRU 2-32-1"]
+    assert all(r["ours"] > 0 and r["base"] > 0 for r in rows)
+    assert rows[0]["goal"] == "≥ 1,000 sequences/s"
 
 
 def test_the_reference_gradients_would_catch_a_different_maths() -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import gated
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    import numpy as np
+    spec = importlib.util.spec_from_file_location("bench_gated", ROOT / "bench" / "gated.py")
+    gated = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gated)
 
     from rnnviz.tasks.memory import MemorySettings, memory_data, memory_network
 
