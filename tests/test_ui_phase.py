@@ -147,3 +147,13 @@ def test_screenshot_refuses_phase_with_the_lab(cli, tmp_path):
     status, _, err = cli("screenshot", str(tmp_path / "x.png"), "--lab", "addition", "--phase")
     assert status == 2 and "--phase" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x.png").exists()
+
+
+def test_the_legend_takes_one_column_when_two_would_not_fit(qtbot, window):
+    plot = _show_phase(window)
+    plot.set_font_scale(1.6)
+    window.main_split.setSizes([400, plot.minimumWidth(), 400, 200])
+    qtbot.waitUntil(lambda: plot.width() == plot.minimumWidth())
+    assert plot.legend_columns() == 1
+    # Nothing is cut off: the plot and its legend fit the widget's width.
+    assert plot.ci.minimumWidth() <= plot.width()

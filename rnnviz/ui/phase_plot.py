@@ -39,6 +39,10 @@ CYCLE_COLOUR: Final[str] = "#0f7b7b"
 #: Fixed points' and the 2-cycle's mark size at font scale 1, in pixels.
 MARK_PX: Final[float] = 10.0
 LEGEND_PT: Final[float] = 9.0
+#: The narrowest the plot gets, in pixels; wider when its legend in one column needs it.
+MIN_WIDTH: Final[int] = 200
+#: Room beside the legend, in pixels.
+LEGEND_MARGIN: Final[int] = 24
 #: Where the window keeps whether the phase plot is shown.
 SETTINGS_KEY: Final[str] = "view/phase_plot"
 PHASE_KEY: Final[str] = "F8"
@@ -60,6 +64,7 @@ class PhasePlot(pg.GraphicsLayoutWidget):
         self._adapter = adapter
         self._font_scale = 1.0
         self._range: tuple[float, float] | None = None
+        self._legend_widths: dict[int, float] = {}
         #: What was last drawn (None until the plot is first shown).
         self.shown_view: PhaseView | None = None
         #: View ▸ Phase plot, once installed.
@@ -89,7 +94,7 @@ class PhasePlot(pg.GraphicsLayoutWidget):
         self.ci.addItem(self._legend, row=1, col=0)
         self._samples = self._legend_samples()
         self._apply_fonts()
-        self.setMinimumSize(200, 260)
+        self.setMinimumHeight(260)
         self.setToolTip(f"h_t against h_t−1: the tick's maps with the weights now, their fixed points, "
                         f"and the last {COBWEB_TICKS} ticks as a dashed cobweb")
         adapter.changed.connect(self._on_changed)
@@ -140,9 +145,29 @@ class PhasePlot(pg.GraphicsLayoutWidget):
         self._legend.setLabelTextSize(size)
         for item, name in self._samples:
             self._legend.addItem(item, name)
+        # The legend's width in two columns and in one, at this size: two while they fit.
+        for columns in (2, 1):
+            self._legend.setColumnCount(columns)
+            self._legend_widths[columns] = self._legend.layout.minimumWidth()
+        self.setMinimumWidth(max(MIN_WIDTH, int(self._legend_widths[1]) + LEGEND_MARGIN))
+        self._fit_legend()
         for symbol in (self._stable, self._unstable, self._cycles):
             symbol.setSize(MARK_PX * self._font_scale)
         self._current.setSize(0.7 * MARK_PX * self._font_scale)  # smaller: a fixed point under it shows
+
+    def _fit_legend(self) -> None:
+        columns = 2 if self.width() >= self._legend_widths[2] + LEGEND_MARGIN else 1
+        if self._legend.columnCount != columns:
+            self._legend.setColumnCount(columns)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "_legend_widths", None):  # None while pyqtgraph builds the view
+            self._fit_legend()
+
+    def legend_columns(self) -> int:
+        """How many columns the legend has now (two while they fit the width)."""
+        return self._legend.columnCount
 
     # -- following the session ---------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
