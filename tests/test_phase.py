@@ -13,6 +13,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.present.phase import (
     COBWEB_TICKS,
     fixed_points,
+    free_run_cycles,
     phase_view,
     two_cycles,
 )
@@ -190,3 +191,25 @@ def test_slow_motion_adds_the_tick_being_taken_apart():
     fresh.step(1)
     assert pending[1] == pytest.approx(fresh.history["h"][5], abs=1e-15)
     assert pending[0] == state.h
+
+
+def test_the_generators_alternation_is_its_stable_two_cycle():
+    """The published generator (ih = −1, hh = 0, ho = 1, gain 10) alternates near ±0.98: its 2-cycle."""
+    from rnnviz.engine.generator import DEFAULTS, free_run
+
+    weights = {k: DEFAULTS[k] for k in ("ih", "hh", "ho", "gain")}
+    cycles = free_run_cycles(**weights)
+    assert len(cycles) == 1 and cycles[0].stable
+    run = free_run(**weights, steps=400)
+    assert sorted(run.h[-2:]) == pytest.approx([cycles[0].h0, cycles[0].h1], abs=1e-10)
+    f, g = Activation("bipolar"), Activation("bipolar", weights["gain"])
+    step = lambda h: f(weights["hh"] * h + weights["ih"] * g(weights["ho"] * h))
+    assert abs(step(cycles[0].h0) - cycles[0].h1) <= 1e-10
+    assert abs(step(cycles[0].h1) - cycles[0].h0) <= 1e-10
+    d = 1e-6
+    numeric = ((step(step(cycles[0].h0 + d)) - step(step(cycles[0].h0 - d))) / (2 * d))
+    assert cycles[0].slope == pytest.approx(numeric, rel=1e-5, abs=1e-9)
+
+
+def test_a_generator_that_settles_has_no_two_cycle():
+    assert free_run_cycles(ih=1.0, hh=0.5, ho=1.0, gain=1.0) == ()

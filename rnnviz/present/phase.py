@@ -232,6 +232,42 @@ def two_cycles(act: Activation, ih: float, hh: float) -> tuple[TwoCycle, ...]:
     return tuple(cycles)
 
 
+def free_run_cycles(*, ih: float, hh: float, ho: float, gain: float,
+                    activation: str = "bipolar") -> tuple[TwoCycle, ...]:
+    """The 2-cycles of the free-running generator (:func:`rnnviz.engine.generator.free_run`).
+
+    Its output is its next input, so after the first step the hidden value
+    alone carries the state: ``G(h) = f(hh·h + ih·g(ho·h))``, *f* the
+    activation with gain 1 and *g* with *gain*. A 2-cycle is a pair
+    ``h0 < h1`` with ``G(h0) = h1`` and ``G(h1) = h0`` (a root of ``G(G(h)) − h``
+    that is no fixed point of *G*), stable when ``|G′(h0)·G′(h1)| < 1``.
+    """
+    f, g = Activation(activation, 1.0), Activation(activation, gain)
+    low, high = f.range
+
+    def step(h):
+        return f(hh * h + ih * g(ho * h))
+
+    def slope(h: float) -> float:
+        inner = hh + ih * float(activation_slope(g, ho * h)) * ho
+        return float(activation_slope(f, hh * h + ih * g(ho * h))) * inner
+
+    def twice_on_grid(h: np.ndarray) -> np.ndarray:
+        return np.asarray(step(np.asarray(step(h), dtype=np.float64)), dtype=np.float64) - h
+
+    cycles: dict[tuple[float, float], TwoCycle] = {}
+    for h, _ in roots(lambda h: step(step(h)) - h, low, high, on_grid=twice_on_grid):
+        other = step(h)
+        if abs(other - h) <= 1e-9:
+            continue  # a fixed point of G, not a 2-cycle
+        a, b = sorted((h, other))
+        if any(abs(a - a0) <= 1e-9 and abs(b - b0) <= 1e-9 for a0, b0 in cycles):
+            continue
+        product = slope(a) * slope(b)
+        cycles[(a, b)] = TwoCycle(a, b, product, abs(product) < 1.0)
+    return tuple(cycles.values())
+
+
 def alternating(inputs: np.ndarray) -> bool:
     """Whether the last :data:`ALTERNATION_TICKS` inputs alternate 0, 1, 0, 1 (either phase)."""
     tail = np.asarray(inputs[-ALTERNATION_TICKS:], dtype=np.int64)
