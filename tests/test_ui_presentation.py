@@ -426,6 +426,20 @@ def test_leaving_puts_the_equations_back_as_a_column(qtbot, window):
     assert window.tape.editing_hints
 
 
+def test_leaving_puts_two_columns_after_the_plots_back_in_their_order(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    split = window.main_split
+    extra = QLabel("a second column")  # as a kind's view placed after the plots would be
+    split.addWidget(extra)
+    before = [split.widget(i) for i in range(split.count())]
+    assert before.index(extra) == before.index(window.equations) + 1
+    window.presentation.set_active(True)
+    assert window.left.isAncestorOf(extra) and window.left.isAncestorOf(window.equations)
+    window.presentation.set_active(False)
+    assert [split.widget(i) for i in range(split.count())] == before
+
+
 # -- the first frame (issue 12 §4) -------------------------------------------------------------
 
 

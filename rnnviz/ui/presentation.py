@@ -618,11 +618,11 @@ class Presentation(QObject):
         """
         w = self._window
         split, left = w.main_split, w.left
-        after = [split.widget(i) for i in range(split.indexOf(w.plots) + 1, split.count())]
-        moved = []
-        for offset, panel in enumerate(after, start=1):
+        first = split.indexOf(w.plots) + 1
+        # Every column's index before any moves: moving one shifts those after it.
+        moved = [(split.widget(i), i) for i in range(first, split.count())]
+        for offset, (panel, _) in enumerate(moved, start=1):
             hidden = panel.isHidden()  # F9 may have closed it; moving must not reopen it
-            moved.append((panel, split.indexOf(panel)))
             left.insertWidget(left.indexOf(w.diagram) + offset, panel)
             panel.setHidden(hidden)
         return moved
