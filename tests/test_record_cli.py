@@ -88,6 +88,34 @@ def test_record_to_a_folder_writes_png_frames_for_every_tick_by_default(run, qtb
     assert stdout.startswith("PNG frames in ") and "12 frames, 3.0 s" in stdout
 
 
+def test_record_phase_films_the_phase_plot_beside_the_weight_plots(run, qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+
+    plain, phase = tmp_path / "plain", tmp_path / "phase"
+    for folder, extra in ((plain, ()), (phase, ("--phase",))):
+        status, _, stderr = run(f"{folder}/", "(10)^4", "--ticks", "3", *FAST, "--eta", "5", *extra)
+        assert status == 0, stderr
+    first = sorted(plain.glob("frame_*.png"))[-1]
+    other = phase / first.name
+    # The same ticks, another picture: the phase plot takes a column of the window.
+    assert QImage(str(first)).size() == QImage(str(other)).size()
+    assert QImage(str(first)) != QImage(str(other))
+
+
+def test_the_renderer_shows_the_views_it_is_asked_for(qtbot):
+    from rnnviz.engine.learner import LearnerParams
+    from rnnviz.ui.mainwindow import MainWindow
+    from rnnviz.ui.recording import StreamRenderer
+
+    renderer = StreamRenderer("1010", LearnerParams(eta=5.0), 2, (1280, 720), views=("phase_plot",),
+                              window_class=MainWindow)
+    try:
+        plot = renderer.window.workspace.phase_plot
+        assert plot.isVisible() and renderer.window.actions_by_name["phase_plot"].isChecked()
+    finally:
+        renderer.close()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -101,6 +129,7 @@ def test_record_to_a_folder_writes_png_frames_for_every_tick_by_default(run, qtb
         (["talk.mp4", "1^x"], r"position 2"),
         (["talk.mp4", "1^5", "--eta", "-1"], r"η|eta"),
         (["no/such/folder/talk.mp4", "1^5"], r"no such folder"),
+        (["talk.mp4", "--lab", "hello", "--phase"], r"--phase goes with the one-neuron window, not with --lab"),
     ],
 )
 def test_bad_input_exits_2_with_a_message_and_writes_nothing(run, qtbot, tmp_path, monkeypatch, args, message):

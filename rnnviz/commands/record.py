@@ -19,6 +19,7 @@ from rnnviz.commands.options import (
     params_from_args,
 )
 from rnnviz.commands.gui import LAB_PRESETS
+from rnnviz.engine.errors import InputError
 from rnnviz.io.video import DEFAULT_VIDEO_FPS, DEFAULT_VIDEO_PACE, DEFAULT_VIDEO_SIZE
 
 SIZE_TEXT = "{}x{}".format(*DEFAULT_VIDEO_SIZE)
@@ -51,6 +52,8 @@ def add_parser(subparsers) -> None:
                        help=f"WIDTHxHEIGHT in pixels, even for mp4/webm (default {SIZE_TEXT})")
     video.add_argument("--presentation", action="store_true",
                        help="film presentation mode: no menus or settings, text enlarged for the size")
+    video.add_argument("--phase", action="store_true",
+                       help="show the phase plot (View ▸ Phase plot, F8) beside the weight plots")
     lab = parser.add_argument_group("network lab")
     lab.add_argument("--lab", metavar="PRESET", choices=LAB_PRESETS, default=None,
                      help="film the network lab (Model ▸ Elman network) training on PRESET instead: "
@@ -77,6 +80,8 @@ def run_record(args: argparse.Namespace) -> int:
     size = parse_size(args.size)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
     if args.lab is not None:
+        if args.phase:
+            raise InputError("--phase goes with the one-neuron window, not with --lab")
         ticks = LAB_DEFAULT_UPDATES if args.ticks is None else args.ticks
     # Offscreen, as rnnviz screenshot: no display needed, no window flashes
     # up, and the frame size is exactly the one asked for.
@@ -116,7 +121,7 @@ def run_record(args: argparse.Namespace) -> int:
         result = record_stream(args.out, bits, params, ticks, size, fps=args.fps,
                                speed=args.speed, stream_text=text, progress=progress,
                                presentation=args.presentation, window_class=MainWindow,
-                               adapter=adapter)
+                               adapter=adapter, views=("phase_plot",) if args.phase else ())
     except RecordingError as error:
         if shown:
             print(file=sys.stderr)

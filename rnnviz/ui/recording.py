@@ -364,7 +364,7 @@ class StreamRenderer:
         self, bits, params: LearnerParams, ticks: int, size: tuple[int, int], *,
         fps: float = DEFAULT_VIDEO_FPS, speed: float = DEFAULT_VIDEO_PACE, stream_text: str | None = None,
         hold_s: float = HOLD_SECONDS, presentation: bool = False,
-        window_class: WindowClass | None = None, adapter=None,
+        window_class: WindowClass | None = None, adapter=None, views: tuple[str, ...] = (),
     ) -> None:
         if adapter is None:
             from rnnviz.ui.adapter import SessionAdapter
@@ -382,6 +382,8 @@ class StreamRenderer:
         self._start = adapter.run.cursor
         self.window = offscreen_window(self.adapter, size, stream_text=stream_text,
                                        presentation=presentation, window_class=window_class)
+        for name in views:  # views off by default that the video shows (View ▸ Phase plot)
+            self.window.actions_by_name[name].trigger()
         self._animations = VirtualAnimations(self.window)
         self._watch = PaintWatch(self.window, read_painted=True)
         self._last: np.ndarray | None = None
@@ -503,6 +505,7 @@ def record_stream(
     fps: float = DEFAULT_VIDEO_FPS, speed: float = DEFAULT_VIDEO_PACE, stream_text: str | None = None,
     progress: Callable[[int, int], None] | None = None, hold_s: float = HOLD_SECONDS,
     presentation: bool = False, window_class: WindowClass | None = None, adapter=None,
+    views: tuple[str, ...] = (),
 ) -> RecordResult:
     """Render *ticks* ticks of the stream to *out* (blocking; the encoder has its own thread).
 
@@ -510,11 +513,12 @@ def record_stream(
     :class:`StreamRenderer`, the output by :class:`VideoWriter`. *progress* is
     called with (frames done, frames in all) after each frame. On any
     exception — including KeyboardInterrupt — nothing is left at *out*.
-    *window_class* is the window filmed (see :class:`StreamRenderer`).
+    *window_class* is the window filmed (see :class:`StreamRenderer`), with
+    the actions named in *views* triggered first (``"phase_plot"``).
     """
     renderer = StreamRenderer(bits, params, ticks, size, fps=fps, speed=speed,
                               stream_text=stream_text, hold_s=hold_s, presentation=presentation,
-                              window_class=window_class, adapter=adapter)
+                              window_class=window_class, adapter=adapter, views=views)
     try:
         with VideoWriter(out, size, fps) as writer:
             for frame in renderer:
