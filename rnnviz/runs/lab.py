@@ -33,6 +33,17 @@ all finite is not applied. :attr:`LabRun.diverged_at` is its index,
 finite ones; :meth:`LabRun.step` does nothing more (returns 0) until the
 parameters or settings change.
 
+Gated cells: a run trains an :class:`~rnnviz.engine.lstm.LSTMNetwork` or a
+:class:`~rnnviz.engine.gru.GRUNetwork` the same way (their ``passes`` are the
+Elman network's protocol). Its records are the same (‖δ_t‖ = ‖∂E/∂h_t‖); its
+checkpoints and log name every gate's parameters (``w_xi``, ``w_hf``, ``b_o`` …,
+views of the engine's stacks), then ``h0`` and the LSTM's ``c0``. The W_hh knob
+scales the recurrent weights of every gate alike (``W_h? ← s·W_h?``); ρ(W_hh)
+is the plain RNN's only (a gated cell has no one recurrent matrix):
+:meth:`LabRun.spectral_radius` refuses in one line. Updates are plain
+gradient descent for every cell (no Adam: its moments would be state to
+checkpoint and replay, which the lab does not keep).
+
 Changes of the settings, of parameters (typed weights), the W_hh knob and
 of the sequence learnt (:meth:`LabRun.set_example`, for a run of one
 :class:`RepeatedExample`) act at the cursor: stored updates after it are
@@ -58,14 +69,19 @@ from rnnviz.engine import progress
 from rnnviz.engine.clipping import CLIP_KINDS, Clipping, global_norm
 from rnnviz.engine.elman import ElmanNetwork
 from rnnviz.engine.errors import InputError
+from rnnviz.engine.gated import GatedNetwork
+from rnnviz.engine.lstm import LSTMNetwork
 from rnnviz.engine.validation import finite_number, whole_number
 from rnnviz.runs.lab_scoring import Scoring
 
 __all__ = [
     "MAX_EXAMPLE_STEPS", "MAX_LAB_LEARNING_RATE", "MAX_LOG_ENTRIES", "MAX_UPDATES",
     "MAX_W_HH_FACTOR", "ExampleSource", "ExampleSpans", "LabRun", "LabSettings", "RepeatedExample", "UpdateRecord",
-    "epoch_updates",
+    "epoch_updates", "state_names",
 ]
+
+#: The networks a lab run trains: the Elman network and the gated cells (LSTM, GRU).
+LabNetwork = ElmanNetwork | GatedNetwork
 
 #: Most updates one run allows (about 100 bytes each for binary addition).
 MAX_UPDATES: Final[int] = 1_000_000
@@ -378,7 +394,7 @@ class _CheckedExamples:
     a source that has ``checked = True`` (then only dtype, order and shapes).
     """
 
-    def __init__(self, source: ExampleSource, network: ElmanNetwork) -> None:
+    def __init__(self, source: ExampleSource, network: LabNetwork) -> None:
         self.source = source
         self.steps = int(source.steps)
         scoring = getattr(source, "scoring", None)
@@ -430,7 +446,7 @@ class _Outcome:
     accuracy: float | None = None
 
 
-def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
+def _update(network: LabNetwork, names: tuple[str, ...], index: int,
             examples: _CheckedExamples, settings: LabSettings) -> _Outcome:
     """Compute update *index* and apply it to *network* in place.
 
@@ -455,7 +471,7 @@ def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
         if clipped:
             after = global_norm(arrays)
     eta = settings.learning_rate
-    params = [getattr(network, name) for name in names]
+    params = _live_arrays(network, names)
     for param, g in zip(params, arrays):
         param -= eta * g  # in place, so that views holding the arrays see the update
     # One reduced number first: a finite sum of squares means every new
@@ -470,6 +486,24 @@ def _update(network: ElmanNetwork, names: tuple[str, ...], index: int,
     return _Outcome(loss, norm, after, clipped, deltas, None, right)
 
 
+def _state_at(run: "LabRun", tick: object) -> dict[str, np.ndarray]:
+    """:meth:`LabRun.state_at`'s work: the cursor's state, or one replayed on a second network."""
+    if isinstance(tick, bool) or not isinstance(tick, (int, np.integer)) \
+            or not 0 <= tick <= run.stored:
+        raise IndexError(f"no state after {tick} updates: {run.stored} are stored")
+    tick = int(tick)
+    if tick == run.cursor:
+        return run._copy_state(run.network)
+    scratch = run._scratch_network()
+    start, state = run._checkpoints.nearest(tick)
+    if not start <= run._scratch_tick <= tick:
+        _write_state(scratch, state)
+        run._scratch_tick = start
+    run._replay(scratch, run._scratch_tick, tick)
+    run._scratch_tick = tick
+    return run._copy_state(scratch)
+
+
 def epoch_updates(run: "LabRun") -> int:
     """Updates in one epoch of *run*: one pass over what its examples are drawn from.
 
@@ -480,22 +514,44 @@ def epoch_updates(run: "LabRun") -> int:
     return epoch if isinstance(epoch, int) and epoch >= 1 else 1
 
 
-def _write_state(network: ElmanNetwork, state: Mapping[str, np.ndarray]) -> None:
-    """Copy a stored state (parameters and h0) into *network*'s own arrays."""
-    for name, array in state.items():
-        getattr(network, name)[...] = array
+def _live_arrays(network: LabNetwork, names: tuple[str, ...]) -> list[np.ndarray]:
+    """The arrays behind *names* (parameters, ``h0``, the LSTM's ``c0``), live: writing
+    into them changes *network*. A gated cell's named weights are views of its stacks."""
+    if isinstance(network, GatedNetwork):
+        live = network.parameters()
+        return [live[name] if name in live else getattr(network, name) for name in names]
+    return [getattr(network, name) for name in names]
+
+
+def state_names(network: LabNetwork) -> tuple[str, ...]:
+    """What a checkpoint of *network* holds: its parameters' names, then ``h0`` (and the
+    LSTM's ``c0``); a settable name for :meth:`LabRun.set_parameters`."""
+    return network.parameter_names + (("h0", "c0") if isinstance(network, LSTMNetwork) else ("h0",))
+
+
+def _write_state(network: LabNetwork, state: Mapping[str, np.ndarray]) -> None:
+    """Copy a stored state (parameters, h0, any c0) into *network*'s own arrays."""
+    for array, value in zip(_live_arrays(network, tuple(state)), state.values()):
+        array[...] = value
+
+
+def _lab_network(network: object) -> LabNetwork:
+    """*network* if the lab can train it, else one line saying what it trains."""
+    if not isinstance(network, (ElmanNetwork, GatedNetwork)):
+        raise InputError("the lab trains an ElmanNetwork, LSTMNetwork or GRUNetwork")
+    return network
 
 
 # ------------------------------------------------------------------ the run
 
 
 class LabRun:
-    """An Elman network trained update by update, every update kept (see the module docstring).
+    """A network trained update by update, every update kept (see the module docstring).
 
     Parameters
     ----------
     network
-        The network; the run owns it from now on and keeps its parameters
+        An Elman network, or a gated one (LSTM, GRU); the run owns it from now on and keeps its parameters
         those after :attr:`cursor` updates (changed in place).
     source
         Update *t* learns from ``source.example(t)``.
@@ -507,10 +563,9 @@ class LabRun:
         A full copy of the parameters every this many updates (1 … 65 536).
     """
 
-    def __init__(self, network: ElmanNetwork, source: ExampleSource, settings: LabSettings,
+    def __init__(self, network: LabNetwork, source: ExampleSource, settings: LabSettings,
                  n_updates: int, *, checkpoint_every: int = 256) -> None:
-        if not isinstance(network, ElmanNetwork):
-            raise InputError("the lab trains an ElmanNetwork")
+        network = _lab_network(network)
         if not isinstance(settings, LabSettings):
             raise InputError("the lab's settings must be LabSettings")
         steps = getattr(source, "steps", None)
@@ -525,7 +580,7 @@ class LabRun:
         self._first_source = source  # what the log's start learns from (a change says otherwise)
         self._examples = _CheckedExamples(source, network)
         self._names = network.parameter_names
-        self._state_names = self._names + ("h0",)
+        self._state_names = state_names(network)
         self._records = _Records(int(steps), self.n_updates, self._examples.scoring is not None)
         self._cursor = 0
         self._forgets = 0
@@ -533,7 +588,7 @@ class LabRun:
         #: What made the update at :attr:`diverged_at` fail ("the loss", …), or None.
         self.diverged_what: str | None = None
         self._start(settings)
-        self._scratch: ElmanNetwork | None = None
+        self._scratch: LabNetwork | None = None
         self._scratch_tick = -1
 
     def _start(self, settings: LabSettings) -> None:
@@ -603,21 +658,9 @@ class LabRun:
         self._start(settings)
 
     def state_at(self, tick: int) -> dict[str, np.ndarray]:
-        """Copies of the parameters (and ``h0``) after *tick* updates, ``0 ≤ tick ≤ stored``."""
-        if isinstance(tick, bool) or not isinstance(tick, (int, np.integer)) \
-                or not 0 <= tick <= self.stored:
-            raise IndexError(f"no state after {tick} updates: {self.stored} are stored")
-        tick = int(tick)
-        if tick == self._cursor:
-            return self._copy_state(self.network)
-        scratch = self._scratch_network()
-        start, state = self._checkpoints.nearest(tick)
-        if not start <= self._scratch_tick <= tick:
-            _write_state(scratch, state)
-            self._scratch_tick = start
-        self._replay(scratch, self._scratch_tick, tick)
-        self._scratch_tick = tick
-        return self._copy_state(scratch)
+        """Copies of the parameters and ``h0`` (and an LSTM's ``c0``) after *tick* updates,
+        ``0 ≤ tick ≤ stored``."""
+        return _state_at(self, tick)
 
     # -- what was stored ---------------------------------------------------------------
 
@@ -683,8 +726,9 @@ class LabRun:
         return self._records.nbytes() + self._checkpoints.nbytes()
 
     def spectral_radius(self) -> float:
-        """ρ(W_hh): the largest |eigenvalue| of the current recurrent matrix."""
-        return float(np.max(np.abs(np.linalg.eigvals(self.network.w_hh))))
+        """ρ(W_hh): the largest |eigenvalue| of the current recurrent matrix (Elman only:
+        a gated cell has one recurrent matrix per gate, and no one ρ; InputError)."""
+        return _spectral_radius(self.network)
 
     # -- changes at the cursor -----------------------------------------------------------
 
@@ -714,17 +758,19 @@ class LabRun:
             raise InputError("give the parameters to set by name, e.g. {'w_hh': [[0.5]]}")
         checked = _checked_values(self.network, self._state_names, values)
         self._change_at_cursor()
-        for name, array in checked.items():
-            getattr(self.network, name)[...] = array
+        _write_state(self.network, checked)
         self._checkpoints.put(self._cursor, self._copy_state(self.network))
         self._events.append({"at": self._cursor, "kind": "parameters",
                              "values": {name: array.tolist() for name, array in checked.items()}})
 
     def scale_w_hh(self, factor: float) -> None:
-        """The vanish/explode knob: ``W_hh ← factor·W_hh`` at the cursor (ρ scales by *factor*)."""
+        """The vanish/explode knob: ``W_hh ← factor·W_hh`` at the cursor (ρ scales by *factor*).
+
+        A gated cell's recurrent weights of every gate (``W_h?``, its stack ``w_h``) scale alike.
+        """
         s, scaled = _scaled_w_hh(self.network, factor)
         self._change_at_cursor()
-        self.network.w_hh[...] = scaled
+        _recurrent(self.network)[...] = scaled
         self._checkpoints.put(self._cursor, self._copy_state(self.network))
         self._events.append({"at": self._cursor, "kind": "scale_w_hh", "factor": s})
 
@@ -790,7 +836,7 @@ class LabRun:
         self._replay(self.network, self._cursor, tick)
         self._cursor = tick
 
-    def _replay(self, network: ElmanNetwork, first: int, end: int) -> None:
+    def _replay(self, network: LabNetwork, first: int, end: int) -> None:
         """Redo stored updates *first* … *end* − 1 on *network*, keeping fine copies on the way."""
         with np.errstate(all="ignore"):
             for t in range(first, end):
@@ -834,10 +880,11 @@ class LabRun:
 
     # -- state helpers ---------------------------------------------------------------------
 
-    def _copy_state(self, network: ElmanNetwork) -> dict[str, np.ndarray]:
-        return {name: getattr(network, name).copy() for name in self._state_names}
+    def _copy_state(self, network: LabNetwork) -> dict[str, np.ndarray]:
+        names = self._state_names
+        return {name: array.copy() for name, array in zip(names, _live_arrays(network, names))}
 
-    def _scratch_network(self) -> ElmanNetwork:
+    def _scratch_network(self) -> LabNetwork:
         """A second network of the same kind, for states other than the cursor's."""
         if self._scratch is None:
             self._scratch = copy.deepcopy(self.network)
@@ -867,7 +914,7 @@ class LabRun:
         return [start, *copy.deepcopy(self._events)]
 
     @classmethod
-    def replay(cls, network_factory: Callable[[], ElmanNetwork], source: ExampleSource,
+    def replay(cls, network_factory: Callable[[], LabNetwork], source: ExampleSource,
                log: object, cursor: int) -> LabRun:
         """The run :meth:`log` describes, recomputed exactly, with the cursor at *cursor*.
 
@@ -926,14 +973,12 @@ def _checked_log(log: object) -> list[Mapping[str, Any]]:
     return log
 
 
-def _replay(cls: type[LabRun], network_factory: Callable[[], ElmanNetwork], source: ExampleSource,
+def _replay(cls: type[LabRun], network_factory: Callable[[], LabNetwork], source: ExampleSource,
             log: object, cursor: int) -> LabRun:
     """:meth:`LabRun.replay`'s work."""
     entries = _checked_log(log)
     start = entries[0]
-    network = network_factory()
-    if not isinstance(network, ElmanNetwork):
-        raise InputError("the lab trains an ElmanNetwork")
+    network = _lab_network(network_factory())
     run = cls(network, source, LabSettings.from_json(start["settings"]), start["n_updates"],
               checkpoint_every=start["checkpoint_every"])
     _replace_start(run, start["parameters"])
@@ -978,14 +1023,14 @@ def _apply(run: LabRun, entry: Mapping[str, Any]) -> None:
         run.scale_w_hh(entry["factor"])
 
 
-def _checked_values(network: ElmanNetwork, allowed: tuple[str, ...],
+def _checked_values(network: LabNetwork, allowed: tuple[str, ...],
                     values: Mapping[str, object]) -> dict[str, np.ndarray]:
     """*values* by name as arrays of their parameters' shapes, all checked, nothing written."""
     checked: dict[str, np.ndarray] = {}
     for name, value in values.items():
         if name not in allowed:
             raise InputError(f"unknown parameter {name!r}; choose from {', '.join(allowed)}")
-        shape = getattr(network, name).shape
+        shape = _live_arrays(network, (name,))[0].shape
         try:
             array = np.array(value, dtype=np.float64)
         except (TypeError, ValueError):
@@ -1005,7 +1050,19 @@ def _divergence_text(update: int, what: str | None) -> str:
             "finite; the parameters shown are the last finite ones")
 
 
-def _scaled_w_hh(network: ElmanNetwork, factor: object) -> tuple[float, np.ndarray]:
+def _recurrent(network: LabNetwork) -> np.ndarray:
+    """The recurrent weights the knob scales: W_hh, or every gate's ``W_h?`` stacked."""
+    return network.w_h if isinstance(network, GatedNetwork) else network.w_hh
+
+
+def _spectral_radius(network: LabNetwork) -> float:
+    if isinstance(network, GatedNetwork):
+        raise InputError(f"ρ(W_hh) is the plain RNN's: the {network.CELL} has one recurrent "
+                         "matrix per gate, and no one spectral radius")
+    return float(np.max(np.abs(np.linalg.eigvals(network.w_hh))))
+
+
+def _scaled_w_hh(network: LabNetwork, factor: object) -> tuple[float, np.ndarray]:
     """The knob's factor checked, and ``factor·W_hh`` (finite); nothing written."""
     if isinstance(factor, bool):
         raise InputError(f"the W_hh factor must be a number, not {factor!r}")
@@ -1014,7 +1071,7 @@ def _scaled_w_hh(network: ElmanNetwork, factor: object) -> tuple[float, np.ndarr
         raise InputError(
             f"the W_hh factor must lie between {1 / MAX_W_HH_FACTOR:g} and {MAX_W_HH_FACTOR:g}, not {factor!r}")
     with np.errstate(all="ignore"):
-        scaled = network.w_hh * s
+        scaled = _recurrent(network) * s
     if not np.isfinite(scaled).all():
         raise InputError(f"W_hh × {factor!r} is too large for a float; choose a smaller factor")
     return s, scaled
