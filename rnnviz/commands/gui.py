@@ -75,6 +75,8 @@ def add_parser(subparsers) -> None:
                       help=f"WIDTHxHEIGHT in pixels (default {SCREENSHOT_SIZE_TEXT})")
     shot.add_argument("--phase", action="store_true",
                       help="show the phase plot (View ▸ Phase plot, F8) beside the weight plots")
+    shot.add_argument("--sweep", action="store_true",
+                      help="show the sweep over η (View ▸ Sweep over η, F7) beside the weight plots")
     lab = shot.add_argument_group("network lab")
     lab.add_argument("--lab", metavar="PRESET", choices=LAB_PRESETS, default=None,
                      help="show the network lab (Model ▸ Elman network) on PRESET instead: "
@@ -218,6 +220,8 @@ def run_screenshot(args: argparse.Namespace) -> int:
     size = parse_size(args.size)
     if args.phase and args.lab is not None:
         raise InputError("--phase goes with the one-neuron window, not with --lab")
+    if args.sweep and args.lab is not None:
+        raise InputError("--sweep goes with the one-neuron window, not with --lab")
     if args.lab is not None:
         updates = 0 if args.ticks is None else args.ticks
         out = lab_screenshot(args.out, args.lab, updates, size, stage=args.stage)
@@ -232,6 +236,7 @@ def run_screenshot(args: argparse.Namespace) -> int:
     bits = parse_sequence(text)
     params = params_from_args(args)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
-    out = screenshot(args.out, bits, params, ticks, size, stream_text=text, phase=args.phase)
+    out = screenshot(args.out, bits, params, ticks, size, stream_text=text, phase=args.phase,
+                     sweep=args.sweep)
     print(f"wrote {out} ({size[0]}x{size[1]}, after {ticks:,} tick{'s' if ticks != 1 else ''})")
     return 0

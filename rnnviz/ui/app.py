@@ -213,10 +213,11 @@ def parse_size(text: str) -> tuple[int, int]:
 def screenshot(
     out: str | os.PathLike[str], bits: str | object, params: LearnerParams, ticks: int,
     size: tuple[int, int], *, stream_text: str | None = None, phase: bool = False,
+    sweep: bool = False,
 ) -> Path:
     """Render the main window offscreen after *ticks* ticks and save a PNG of exactly *size*.
 
-    With *phase*, View ▸ Phase plot is switched on first. Nothing is read from or written to the user's settings, so the same
+    With *phase*, View ▸ Phase plot is switched on first; with *sweep*, View ▸ Sweep over η. Nothing is read from or written to the user's settings, so the same
     command always gives the same picture.
     """
     out = Path(out)
@@ -244,6 +245,9 @@ def screenshot(
     window = offscreen_window(adapter, size, stream_text=stream_text)
     if phase:
         window.actions_by_name["phase_plot"].trigger()
+    if sweep:
+        window.actions_by_name["sweep_view"].trigger()
+        window.sweep_view.compute()
     adapter.step(max(ticks - 1, 0))
     window.plots.fit()
     QApplication.processEvents()

@@ -154,6 +154,7 @@ SHORTCUTS_HELP: Final[tuple[tuple[str, str], ...]] = (
     ("Ctrl+0", "show the whole stream in the plots"),
     ("F9", "show / hide the equations"),
     ("F8", "show / hide the phase plot (h_t against h_t−1; one-neuron learner)"),
+    ("F7", "show / hide the sweep over η (the stream learned once per η; click a mark to use its η)"),
     ("F11 / Esc", "presentation mode on / off"),
     ("F2", "type a caption (Enter or Esc gives the keys back)"),
     ("F1", "this list"),

@@ -23,7 +23,7 @@ from rnnviz.present.format import fixed, guess_text
 from rnnviz.present.stages import STAGE_TITLES, Stage
 from rnnviz.resources import examples, lessons_dir
 from rnnviz.session import Session
-from rnnviz.ui import equations, export, files, phase_plot
+from rnnviz.ui import equations, export, files, phase_plot, sweep_view
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.bitstream import BitStreamEditor
 from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
@@ -71,6 +71,7 @@ class NeuronWorkspace:
         # files with their lessons and autosave, and the exports.
         self.equations = equations.install(services, self)
         self.phase_plot = phase_plot.install(services, self)
+        self.sweep_view = sweep_view.install(services, self)
         self.session_files = files.install(services, self)
         self.exports = export.install(services, self)
         self.adapter.changed.connect(self._on_changed)
@@ -122,7 +123,8 @@ class NeuronWorkspace:
         return {"stream_line": self.stream_line, "tape": self.tape, "diagram": self.diagram,
                 "parameters": self.parameters, "plots": self.plots, "speed": self.speed,
                 "left": self.left, "main_split": self.main_split, "equations": self.equations,
-                "phase_plot": self.phase_plot, "session_files": self.session_files, "exports": self.exports}
+                "phase_plot": self.phase_plot, "sweep_view": self.sweep_view,
+                "session_files": self.session_files, "exports": self.exports}
 
     def focus_home(self) -> QWidget:
         """Where the keyboard goes back to: typing 0/1 edits the tape from the start."""
@@ -142,11 +144,13 @@ class NeuronWorkspace:
             if isinstance(value, QByteArray):
                 splitter.restoreState(value)
         phase_plot.restore(settings, self, self.phase_plot)
+        sweep_view.restore(settings, self, self.sweep_view)
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("window/main_split", self.main_split.saveState())
         settings.setValue("window/left_split", self.left.saveState())
         phase_plot.save(settings, self.phase_plot)
+        sweep_view.save(settings, self.sweep_view)
         self.save_learning()
 
     # -- what the shell shows -------------------------------------------------------
@@ -215,12 +219,12 @@ class NeuronWorkspace:
         return None
 
     def restore_layout(self, width: int) -> None:
-        """Columns other than the diagram's and the plots' (the phase plot, the equations) get their
-        own width, the phase plot none while hidden (it makes room when shown); diagram and plots
-        share the rest 2 : 3."""
+        """Columns other than the diagram's and the plots' (the phase plot, the sweep, the equations)
+        get their own width, the phase plot and the sweep none while hidden (they make room when
+        shown); diagram and plots share the rest 2 : 3."""
         split = self.main_split
         left, plots = split.indexOf(self.left), split.indexOf(self.plots)
-        extra = {i: 0 if split.widget(i) is self.phase_plot and self.phase_plot.isHidden()
+        extra = {i: 0 if split.widget(i) in (self.phase_plot, self.sweep_view) and split.widget(i).isHidden()
                  else split.widget(i).sizeHint().width()
                  for i in range(split.count()) if i not in (left, plots)}
         rest = width - sum(extra.values())

@@ -1,0 +1,151 @@
+"""The sweep over η in the one-neuron window: View ▸ Sweep over η (F7), its marks, clicks, settings (issue 16)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from windows import make_window
+
+from rnnviz.engine.learner import LearnerParams
+from rnnviz.present.sweep_view import MEASURES, eta_sweep
+from rnnviz.session import Session
+from rnnviz.ui.dialogs import SHORTCUTS_HELP
+from rnnviz.ui.sweep_view import PALETTE, SWEEP_KEY
+
+
+def _show_sweep(qtbot, window):
+    window.actions_by_name["sweep_view"].trigger()
+    view = window.sweep_view
+    qtbot.waitUntil(lambda: view.sweep is not None)
+    return view
+
+
+def _drawn(view) -> tuple[np.ndarray, np.ndarray]:
+    """Every mark's (η, value), in η order."""
+    xs, ys = [], []
+    for slot in range(len(PALETTE) + 1):
+        x, y = view.marks(slot)
+        xs += x
+        ys += y
+    order = np.argsort(xs)
+    return 10.0 ** np.asarray(xs)[order], np.asarray(ys)[order]
+
+
+def test_off_by_default_hidden_it_computes_nothing_and_f7_shows_it_as_the_last_column(qtbot, window):
+    view = window.sweep_view
+    toggle = window.actions_by_name["sweep_view"]
+    assert toggle in window.menus["view"].actions() and not toggle.isChecked()
+    assert SWEEP_KEY in dict(SHORTCUTS_HELP)
+    window.adapter.replace("1^12 0^12")
+    window.adapter.set_params(gain=2.0)
+    qtbot.wait(1)  # the event loop runs: a hidden view still computes nothing
+    assert view.isHidden() and view.sweep is None and view.computed == 0
+    qtbot.keyClick(window.tape, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: view.sweep is not None)
+    split = window.main_split
+    assert split.indexOf(view) == split.count() - 1  # the last column
+    assert split.sizes()[split.indexOf(view)] >= view.minimumWidth()
+    qtbot.keyClick(window.tape, Qt.Key.Key_F7)
+    assert view.isHidden()
+
+
+def test_marks_are_the_engine_sweep_of_the_session_coloured_by_class(qtbot, window):
+    adapter = window.adapter
+    adapter.set_params(init=(0.5, -0.5, 0.25))
+    view = _show_sweep(qtbot, window)
+    session = adapter.session
+    expected = eta_sweep(session.bits, session.params)
+    np.testing.assert_array_equal(view.sweep.final, expected.final)
+    assert view.sweep.classes.tolist() == expected.classes.tolist()
+    etas, values = _drawn(view)
+    np.testing.assert_allclose(etas, expected.eta, rtol=1e-12)
+    np.testing.assert_array_equal(values, expected.mean_err)
+    first_class = np.flatnonzero(expected.classes == 1)
+    x, _ = view.marks(0)
+    np.testing.assert_allclose(10.0 ** np.asarray(x), expected.eta[first_class], rtol=1e-12)
+    names = view.legend_names()
+    shown = min(expected.class_count, len(PALETTE))
+    assert [n.split(":")[0] for n in names[:shown]] == [f"class {k}" for k in range(1, shown + 1)]
+    assert names[-1] == "η now"
+    if expected.class_count > len(PALETTE):
+        assert "grey" in names[-2]
+    # the cursor plays no part: stepping draws nothing new
+    computed = view.computed
+    adapter.step(5)
+    qtbot.wait(1)
+    assert view.computed == computed
+
+
+def test_the_measure_combo_plots_each_final_weight(qtbot, window):
+    view = _show_sweep(qtbot, window)
+    for index, (key, title) in enumerate(MEASURES.items()):
+        view.measure_box.setCurrentIndex(index)
+        _, values = _drawn(view)
+        np.testing.assert_array_equal(values, view.sweep.measure(key))
+        assert view._plot.getAxis("left").labelText == title
+
+
+def test_clicking_a_mark_learns_the_stream_at_its_eta_undoably(qtbot, window):
+    adapter = window.adapter
+    adapter.run_to_end()
+    view = _show_sweep(qtbot, window)
+    old_eta = adapter.session.params.eta
+    run = 70
+    eta = float(view.sweep.eta[run])
+    item = view._marks[min(view.sweep.classes[run], len(PALETTE) + 1) - 1]
+    points = [p for p in item.points() if p.data() == run]
+    item.sigClicked.emit(item, points, None)
+    session = adapter.session
+    assert session.params.eta == eta and session.at_end
+    alone = Session(session.bits, session.params)
+    alone.run_to_end()
+    assert tuple(session.state) == tuple(alone.state)
+    assert tuple(session.state)[:3] == tuple(view.sweep.final[run].tolist())
+    assert view._eta_line.value() == pytest.approx(math.log10(eta))
+    assert view.computed == 1  # a new η moves the line, it sweeps nothing again
+    adapter.undo()
+    assert adapter.session.params.eta == old_eta
+    assert window.parameters.eta.value() == pytest.approx(old_eta)
+
+
+def test_a_new_stream_or_setting_is_swept_again(qtbot, window):
+    view = _show_sweep(qtbot, window)
+    window.adapter.set_params(activation="tanh")
+    qtbot.waitUntil(lambda: view.computed == 2)
+    assert view.sweep.key[1] == "tanh"
+    window.adapter.replace("1")
+    qtbot.waitUntil(lambda: view.sweep is None)
+    assert "at least 2 bits" in view.note.text() and view.note.isVisible()
+    assert view.marks(0) == ([], [])
+
+
+def test_presentation_scales_it_and_the_window_remembers_it(qtbot):
+    first = make_window(qtbot, settings=QSettings(), params=LearnerParams())
+    try:
+        view = _show_sweep(qtbot, first)
+        size = view._legend.items[0][1].opts["size"]
+        first.presentation.set_active(True)
+        assert view.font_scale() == first.presentation.scale > 1
+        assert not view.isHidden() and view.parentWidget() is first.left  # stacked under the diagram
+        assert float(view._legend.items[0][1].opts["size"].rstrip("pt")) > float(size.rstrip("pt"))
+        first.presentation.set_active(False)
+        assert view.font_scale() == 1.0 and first.main_split.indexOf(view) == first.main_split.count() - 1
+        first.close()
+        second = make_window(qtbot, settings=QSettings())
+        assert second.actions_by_name["sweep_view"].isChecked() and second.sweep_view.isVisible()
+        second.actions_by_name["sweep_view"].trigger()
+        second.close()
+        second.adapter.shutdown()
+    finally:
+        first.adapter.shutdown()
+
+
+def test_a_hidden_sweep_takes_no_room_and_screenshot_refuses_it_with_the_lab(qtbot, window, cli, tmp_path):
+    window.workspace.restore_layout(window.width())
+    split = window.main_split
+    assert split.sizes()[split.indexOf(window.sweep_view)] == 0
+    status, _, err = cli("screenshot", str(tmp_path / "x.png"), "--lab", "addition", "--sweep")
+    assert status == 2 and "--sweep" in err and len(err.strip().splitlines()) == 1
