@@ -13,7 +13,7 @@ from rnnviz.engine.learner import LearnerParams
 from rnnviz.present.sweep_view import MEASURES, eta_sweep
 from rnnviz.session import Session
 from rnnviz.ui.dialogs import SHORTCUTS_HELP
-from rnnviz.ui.sweep_view import PALETTE, SWEEP_KEY
+from rnnviz.ui.sweep_view import PALETTE, SWEEP_KEY, SweepView
 
 
 def _show_sweep(qtbot, window):
@@ -149,3 +149,43 @@ def test_a_hidden_sweep_takes_no_room_and_screenshot_refuses_it_with_the_lab(qtb
     assert split.sizes()[split.indexOf(window.sweep_view)] == 0
     status, _, err = cli("screenshot", str(tmp_path / "x.png"), "--lab", "addition", "--sweep")
     assert status == 2 and "--sweep" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_long_stream_is_swept_under_progress_and_cancel_says_so(qtbot, window, monkeypatch):
+    from rnnviz.engine.errors import Cancelled
+    from rnnviz.ui import sweep_view as module
+
+    calls = []
+
+    def with_progress(parent, title, job, **_kw):
+        calls.append(title)
+        return job()
+
+    monkeypatch.setattr(module, "DIRECT_TICKS", 10)
+    monkeypatch.setattr(module, "run_with_progress", with_progress)
+    view = _show_sweep(qtbot, window)
+    assert calls == ["Sweeping over η"]
+    session = window.adapter.session
+    np.testing.assert_array_equal(view.sweep.final, eta_sweep(session.bits, session.params).final)
+
+    def cancelled(parent, title, job, **_kw):
+        raise Cancelled
+
+    monkeypatch.setattr(module, "run_with_progress", cancelled)
+    window.adapter.replace("1^12 0^12")
+    qtbot.waitUntil(lambda: view.sweep is None)
+    assert view.note.text() == "No sweep: the sweep was cancelled" and view.marks(0) == ([], [])
+
+
+def test_a_wide_low_view_puts_the_legend_beside_the_plot(qtbot, window):
+    view = SweepView(window.adapter)
+    qtbot.addWidget(view)
+    view.resize(320, 700)
+    view.show()
+    qtbot.waitUntil(lambda: view.sweep is not None)
+    assert not view.legend_beside  # a column: the legend under the plot
+    view.resize(900, 260)  # stacked under the diagram in presentation mode
+    qtbot.waitUntil(lambda: view.legend_beside)
+    assert view.height() >= view.minimumHeight() > 0
+    view.resize(320, 700)
+    qtbot.waitUntil(lambda: not view.legend_beside)

@@ -55,10 +55,12 @@ ETA_COLOUR: Final[str] = theme.INK
 MARK_PX: Final[float] = 8.0
 LEGEND_PT: Final[float] = 9.0
 MIN_WIDTH: Final[int] = 220
+#: Low enough that, stacked under the diagram and the equations in presentation mode, it fits.
+MIN_HEIGHT: Final[int] = 180
 #: Room beside the legend, in pixels.
 LEGEND_MARGIN: Final[int] = 24
-#: Streams up to this many ticks are swept at once (120 runs: about 0.2 s here); longer ones
-#: with progress and Cancel.
+#: Streams up to this many ticks are swept at once (120 runs of 4,000 ticks: 0.10–0.16 s
+#: measured here, by rule and activation); longer ones with progress and Cancel.
 DIRECT_TICKS: Final[int] = 4000
 #: Where the window keeps whether the view is shown.
 SETTINGS_KEY: Final[str] = "view/sweep"
@@ -73,6 +75,8 @@ class SweepView(QWidget):
         self._adapter = adapter
         self._font_scale = 1.0
         self._legend_widths: dict[int, float] = {1: 0.0, 2: 0.0}
+        #: Whether the legend is beside the plot (a wide, low view) rather than under it.
+        self.legend_beside: bool | None = None
         self._stale = True
         #: What was last drawn (None until the view is first shown); how many sweeps were computed.
         self.sweep: EtaSweep | None = None
@@ -106,11 +110,9 @@ class SweepView(QWidget):
         layout.addWidget(self.graph, 1)
         layout.addWidget(self.note)
         self._plot = self._make_plot()
-        self._legend = pg.LegendItem(colCount=2, labelTextColor=theme.INK)
-        self.graph.ci.addItem(self._legend, row=1, col=0)
+        self._legend = pg.LegendItem(colCount=2, labelTextColor=theme.INK)  # placed by _fit_legend
         self._apply_fonts()
         self.setMinimumWidth(MIN_WIDTH)
-        self.setMinimumHeight(260)
         self.setToolTip("the stream learned once per η, with these settings; click a mark to "
                         "learn it at that η here")
         adapter.changed.connect(self._on_changed)
@@ -190,12 +192,29 @@ class SweepView(QWidget):
             legend.setColumnCount(columns)
             self._legend_widths[columns] = legend.layout.minimumWidth()
         self.setMinimumWidth(max(MIN_WIDTH, int(self._legend_widths[1]) + LEGEND_MARGIN))
+        self.legend_beside = None  # placed afresh
         self._fit_legend()
 
     def _fit_legend(self) -> None:
-        columns = 2 if self.graph.width() >= self._legend_widths[2] + LEGEND_MARGIN else 1
+        """Legend under the plot, in two columns while they fit; in a wide, low view (stacked
+        under the diagram in presentation mode) beside it in one, leaving the plot its height."""
+        width, height = self.graph.width(), self.graph.height()
+        two, one = (self._legend_widths[n] + LEGEND_MARGIN for n in (2, 1))
+        beside = width >= 1.6 * height and width - one >= MIN_WIDTH
+        if beside != self.legend_beside:
+            self.legend_beside = beside
+            if self._legend.scene() is not None:
+                self.graph.ci.removeItem(self._legend)
+            self.graph.ci.addItem(self._legend, row=0 if beside else 1, col=1 if beside else 0)
+        columns = 2 if width - (two + MIN_WIDTH if beside else two) >= 0 else 1
         if self._legend.columnCount != columns:
             self._legend.setColumnCount(columns)
+        # Tall enough for the legend as placed (beside: large text in a low place) and a plot.
+        legend = int(self._legend.layout.minimumHeight()) + LEGEND_MARGIN
+        graph = legend if beside else legend + MIN_HEIGHT // 2
+        need = max(MIN_HEIGHT, self.measure_box.sizeHint().height() + graph)
+        if self.minimumHeight() != need:
+            self.setMinimumHeight(need)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
