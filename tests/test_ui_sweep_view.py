@@ -34,7 +34,7 @@ def _drawn(view) -> tuple[np.ndarray, np.ndarray]:
     return 10.0 ** np.asarray(xs)[order], np.asarray(ys)[order]
 
 
-def test_off_by_default_hidden_it_computes_nothing_and_f7_shows_it_as_the_last_column(qtbot, window):
+def test_off_by_default_hidden_it_computes_nothing_and_f7_shows_it_after_the_plots(qtbot, window):
     view = window.sweep_view
     toggle = window.actions_by_name["sweep_view"]
     assert toggle in window.menus["view"].actions() and not toggle.isChecked()
@@ -46,7 +46,7 @@ def test_off_by_default_hidden_it_computes_nothing_and_f7_shows_it_as_the_last_c
     qtbot.keyClick(window.tape, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: view.sweep is not None)
     split = window.main_split
-    assert split.indexOf(view) == split.count() - 1  # the last column
+    assert split.indexOf(view) == split.indexOf(window.plots) + 1  # the column after the plots
     assert split.sizes()[split.indexOf(view)] >= view.minimumWidth()
     qtbot.keyClick(window.tape, Qt.Key.Key_F7)
     assert view.isHidden()
@@ -132,7 +132,7 @@ def test_presentation_scales_it_and_the_window_remembers_it(qtbot):
         assert not view.isHidden() and view.parentWidget() is first.left  # stacked under the diagram
         assert float(view._legend.items[0][1].opts["size"].rstrip("pt")) > float(size.rstrip("pt"))
         first.presentation.set_active(False)
-        assert view.font_scale() == 1.0 and first.main_split.indexOf(view) == first.main_split.count() - 1
+        assert view.font_scale() == 1.0 and first.main_split.indexOf(view) == first.main_split.indexOf(first.plots) + 1
         first.close()
         second = make_window(qtbot, settings=QSettings())
         assert second.actions_by_name["sweep_view"].isChecked() and second.sweep_view.isVisible()

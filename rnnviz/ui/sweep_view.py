@@ -17,9 +17,9 @@ the event loop, once for a burst of changes). A stream of more than
 (:func:`rnnviz.ui.work.run_with_progress`); one beyond
 :data:`~rnnviz.present.sweep_view.MAX_TICKS` gets one line instead of marks.
 Every item is made once and updated with ``setData``. While hidden the view
-computes nothing. View ▸ Sweep over η (F7) shows it as the window's last
-column, after the weight plots and the equations (presentation mode stacks it
-under the diagram, as it does the equations).
+computes nothing. View ▸ Sweep over η (F7) shows it as the column right after
+the weight plots, before the equations (presentation mode stacks it under the
+diagram, as it does the equations).
 """
 
 from __future__ import annotations
@@ -331,16 +331,16 @@ class SweepView(QWidget):
 
 
 def install(window: WindowServices, workspace) -> SweepView:
-    """Add the sweep view, hidden, as the last column of *workspace*, and
+    """Add the sweep view, hidden, as the column after *workspace*'s weight plots, and
     View ▸ Sweep over η (F7) to *window*; return the view."""
     view = SweepView(workspace.adapter)
     view.setObjectName("sweepView")
     view.hide()
     split = workspace.main_split
-    # The last column, after the weight plots and the equations: the columns before the plots
-    # keep their places (the phase plot's), and presentation mode stacks this one under the
+    # Right after the weight plots, before the equations: the columns before the plots keep
+    # their places (the phase plot's), and presentation mode stacks this one under the
     # diagram with the equations, where its text grows with theirs.
-    split.addWidget(view)
+    split.insertWidget(split.indexOf(workspace.plots) + 1, view)
     split.setStretchFactor(split.indexOf(view), 0)
 
     def toggled() -> None:
