@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 from windows import make_window
 
 from rnnviz.engine.learner import LearnerParams
@@ -21,6 +22,12 @@ def _show_sweep(qtbot, window):
     view = window.sweep_view
     qtbot.waitUntil(lambda: view.sweep is not None)
     return view
+
+
+def _let_events_run() -> None:
+    """Handle what is pending (the view's zero-delay timer among it), without sleeping."""
+    for _ in range(3):
+        QApplication.processEvents()
 
 
 def _drawn(view) -> tuple[np.ndarray, np.ndarray]:
@@ -41,7 +48,7 @@ def test_off_by_default_hidden_it_computes_nothing_and_f7_shows_it_after_the_plo
     assert SWEEP_KEY in dict(SHORTCUTS_HELP)
     window.adapter.replace("1^12 0^12")
     window.adapter.set_params(gain=2.0)
-    qtbot.wait(1)  # the event loop runs: a hidden view still computes nothing
+    _let_events_run()  # a hidden view still computes nothing
     assert view.isHidden() and view.sweep is None and view.computed == 0
     qtbot.keyClick(window.tape, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: view.sweep is not None)
@@ -75,7 +82,7 @@ def test_marks_are_the_engine_sweep_of_the_session_coloured_by_class(qtbot, wind
     # the cursor plays no part: stepping draws nothing new
     computed = view.computed
     adapter.step(5)
-    qtbot.wait(1)
+    _let_events_run()
     assert view.computed == computed
 
 
@@ -189,3 +196,16 @@ def test_a_wide_low_view_puts_the_legend_beside_the_plot(qtbot, window):
     assert view.height() >= view.minimumHeight() > 0
     view.resize(320, 700)
     qtbot.waitUntil(lambda: not view.legend_beside)
+
+
+def test_a_sweep_waits_while_another_long_job_runs(qtbot, window, monkeypatch):
+    from rnnviz.ui import sweep_view as module
+
+    busy = [True]
+    monkeypatch.setattr(module, "running", lambda: busy[0])
+    window.actions_by_name["sweep_view"].trigger()
+    view = window.sweep_view
+    _let_events_run()
+    assert view.sweep is None and view.computed == 0
+    busy[0] = False
+    qtbot.waitUntil(lambda: view.sweep is not None)

@@ -45,7 +45,7 @@ from rnnviz.ui import phase_plot, theme
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
-from rnnviz.ui.work import run_with_progress
+from rnnviz.ui.work import run_with_progress, running
 
 #: Class colours, in class order (colour-blind safe); later classes are :data:`OTHER_COLOUR`.
 PALETTE: Final[tuple[str, ...]] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
@@ -62,6 +62,8 @@ LEGEND_MARGIN: Final[int] = 24
 #: Streams up to this many ticks are swept at once (120 runs of 4,000 ticks: 0.10–0.16 s
 #: measured here, by rule and activation); longer ones with progress and Cancel.
 DIRECT_TICKS: Final[int] = 4000
+#: How often a sweep waiting for another long job (a run to the end) looks again, in ms.
+WAIT_MS: Final[int] = 100
 #: Where the window keeps whether the view is shown.
 SETTINGS_KEY: Final[str] = "view/sweep"
 SWEEP_KEY: Final[str] = "F7"
@@ -244,6 +246,9 @@ class SweepView(QWidget):
     def compute(self) -> None:
         """Sweep the session's stream now, if the view is shown and what it showed is stale."""
         if not self.isVisible() or not self._stale:
+            return
+        if running():  # another job handles events: the sweep waits for it to end
+            self._timer.start(WAIT_MS)
             return
         session = self._adapter.session
         bits, params = session.bits, session.params
