@@ -209,3 +209,21 @@ def test_a_sweep_waits_while_another_long_job_runs(qtbot, window, monkeypatch):
     assert view.sweep is None and view.computed == 0
     busy[0] = False
     qtbot.waitUntil(lambda: view.sweep is not None)
+
+
+def test_a_real_mouse_click_on_a_mark_opens_its_run(qtbot, window):
+    view = _show_sweep(qtbot, window)
+    item = view._marks[0]
+    point = item.points()[len(item.points()) // 2]
+    run = int(point.data())
+
+    def where():
+        return view.graph.mapFromScene(item.mapToScene(point.pos()))
+
+    view.graph.viewport().repaint()  # as the user sees it: painted (the plot places its items then)
+    qtbot.waitUntil(lambda: view.graph.viewport().rect().contains(where()))
+    qtbot.mouseMove(view.graph.viewport(), where())
+    qtbot.mouseClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=where())
+    etas = view.sweep.eta.tolist()
+    # marks overlap: the run opened is the one under the pointer or a neighbour drawn over it
+    qtbot.waitUntil(lambda: window.adapter.session.params.eta in etas[run - 2 : run + 3])
