@@ -67,3 +67,16 @@ def test_classes_are_numbered_in_eta_order():
 def test_nothing_to_sweep_is_one_line(bits, params, words):
     with pytest.raises(InputError, match=words):
         eta_sweep(parse_sequence(bits) if len(bits) < 10 else np.ones(len(bits)), params)
+
+
+def test_a_run_described_names_its_eta_weights_class_and_notation():
+    sweep = eta_sweep(parse_sequence(STREAM), PARAMS, points=30)
+    run = 20
+    text = sweep.describe(run)
+    first, weights, *notation = text.splitlines()
+    assert first.startswith(f"η {sweep.eta[run]:.4g} ") and f"class {sweep.classes[run]}" in first
+    assert weights == "final ih {:.4g}, hh {:.4g}, ho {:.4g}".format(*sweep.final[run].tolist())
+    for line, weight in zip(notation, ("ih", "hh", "ho")):
+        full = sweep.notations[sweep.classes[run] - 1][weight]
+        shown = line.removeprefix(f"{weight}: ")
+        assert shown == full or (shown.endswith("…") and full.startswith(shown[:-1]))

@@ -227,3 +227,12 @@ def test_a_real_mouse_click_on_a_mark_opens_its_run(qtbot, window):
     etas = view.sweep.eta.tolist()
     # marks overlap: the run opened is the one under the pointer or a neighbour drawn over it
     qtbot.waitUntil(lambda: window.adapter.session.params.eta in etas[run - 2 : run + 3])
+
+
+def test_a_mark_tip_describes_its_run(qtbot, window):
+    view = _show_sweep(qtbot, window)
+    item = view._marks[0]
+    point = item.points()[0]
+    run = int(point.data())
+    tip = item.opts["tip"](x=point.pos().x(), y=point.pos().y(), data=point.data())
+    assert tip.startswith(view.sweep.describe(run)) and "click" in tip.splitlines()[-1]

@@ -42,6 +42,8 @@ MEASURES: Final[dict[str, str]] = {
     "ho": "final ho",
 }
 DEFAULT_MEASURE: Final[str] = "mean_err"
+#: The longest notation :meth:`EtaSweep.describe` writes out.
+NOTATION_CHARS: Final[int] = 48
 
 
 def settings_key(params: LearnerParams) -> tuple:
@@ -95,6 +97,20 @@ class EtaSweep:
     @property
     def class_count(self) -> int:
         return len(self.notations)
+
+    def describe(self, run: int) -> str:
+        """Run *run* in a few lines: η, mean |e|, final weights, class and its notation
+        (each cut to :data:`NOTATION_CHARS` characters)."""
+        number = int(self.classes[run])
+        ih, hh, ho = self.final[run].tolist()
+        lines = [f"η {self.eta[run]:.4g} · mean |e| {self.mean_err[run]:.4f} · class {number}",
+                 f"final ih {ih:.4g}, hh {hh:.4g}, ho {ho:.4g}"]
+        for weight in WEIGHTS:
+            text = self.notations[number - 1][weight]
+            if len(text) > NOTATION_CHARS:
+                text = text[: NOTATION_CHARS - 1] + "…"
+            lines.append(f"{weight}: {text}")
+        return "\n".join(lines)
 
 
 def eta_sweep(bits: np.ndarray, params: LearnerParams, *, low: float = DEFAULT_LOW,

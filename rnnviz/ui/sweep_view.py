@@ -129,7 +129,8 @@ class SweepView(QWidget):
         plot.getAxis("left").enableAutoSIPrefix(False)  # mean |e| as 0.25, not 250 (×0.001)
         plot.getViewBox().disableAutoRange()
         plot.getViewBox().setMouseEnabled(x=False, y=False)
-        self._marks = [pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(colour), brush=pg.mkBrush(colour))
+        self._marks = [pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(colour), brush=pg.mkBrush(colour),
+                                          hoverable=True, tip=self._tip, hoverPen=pg.mkPen(theme.INK, width=2))
                        for colour in (*PALETTE, OTHER_COLOUR)]
         for item in self._marks:
             plot.addItem(item)
@@ -313,6 +314,12 @@ class SweepView(QWidget):
         return ([] if x is None else list(x)), ([] if y is None else list(y))
 
     # -- opening a run ---------------------------------------------------------------
+    def _tip(self, x: float, y: float, data: object) -> str:
+        """The tool tip of the mark of run *data*: what the run ended with, and the click."""
+        if self.sweep is None or data is None:
+            return ""
+        return self.sweep.describe(int(data)) + "\nclick: learn the stream at this η here"
+
     def _on_clicked(self, _item, points, _event=None) -> None:
         if self.sweep is not None and len(points):
             self.open_run(int(points[0].data()))
