@@ -317,7 +317,7 @@ def test_the_preset_panels_show_only_with_their_preset(lab):
     tabs = lab.workspace.tabs
     shown = lambda: [tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)]  # noqa: E731
     common = ["Loss and gradient flow", "Flow over training", "Weights", "Gradient check"]
-    assert shown() == [*common, "Addition: a + b"]
+    assert shown() == [*common, "Addition: a + b", "Seeds"]
     lab.workspace.open_preset("hello")
     assert shown() == [*common, "Hello: softmax and sampling"]
     lab.workspace.open_preset("worked")

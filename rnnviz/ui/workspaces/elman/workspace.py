@@ -37,6 +37,7 @@ from rnnviz.ui.workspaces.elman.hello_panel import HelloPanel
 from rnnviz.ui.workspaces.elman.lab_curves import FlowPlot, LossPlot
 from rnnviz.ui.workspaces.elman.lab_lessons import install_lessons
 from rnnviz.ui.workspaces.elman.lab_presenting import LabPresenting, clipping_text, settings_text, summary_text
+from rnnviz.ui.workspaces.elman.seeds_panel import SeedsPanel
 from rnnviz.ui.workspaces.elman.weights_panel import WeightsPanel
 from rnnviz.ui.workspaces.elman.worked_panel import WorkedPanel
 from rnnviz.ui.workspaces.elman.unrolled import UnrolledView
@@ -71,6 +72,7 @@ class ElmanWorkspace:
             (HeatmapPanel(tell), "Flow over training"), (WeightsPanel(tell), "Weights"),
             (GradientCheckPanel(tell), "Gradient check"), (AdditionPanel(tell), "Addition: a + b"),
             (HelloPanel(tell), "Hello: softmax and sampling"), (WorkedPanel(tell), "By hand"),
+            (SeedsPanel(tell, adapter), "Seeds"),
         ):
             self.add_panel(panel, title)
         adapter.changed.connect(self._refresh)
@@ -169,7 +171,8 @@ class ElmanWorkspace:
 
     #: The panels that belong to one preset, shown only with it.
     PRESET_TABS: Final[dict[str, str]] = {"Addition: a + b": "addition",
-                                          "Hello: softmax and sampling": "hello", "By hand": "worked"}
+                                          "Hello: softmax and sampling": "hello", "By hand": "worked",
+                                          "Seeds": "addition"}
 
     def _show_preset_tabs(self) -> None:
         key = self.adapter.preset_key
