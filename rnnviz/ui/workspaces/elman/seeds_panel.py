@@ -47,6 +47,8 @@ OUTCOME_NAMES: Final[dict[str, str]] = {
 MARK_PX: Final[float] = 10.0
 RING_PX: Final[float] = 20.0
 LEGEND_PT: Final[float] = 9.0
+#: Room above 100 % and below 0 % at font scale 1, in percentage points.
+Y_PAD: Final[float] = 5.0
 #: The budgets offered, in updates (training pairs) per seed; the last is the default.
 BUDGETS: Final[tuple[int, ...]] = (1_000, 2_000, 5_000, SEED_EXAMPLES)
 #: What the panel says above the plot.
@@ -71,8 +73,8 @@ class SeedsPanel(LabPanel):
         self.intro.setWordWrap(True)
         self.train_button = QPushButton(f"Train {SEED_COUNT} seeds")
         self.train_button.setObjectName("seedsTrain")
-        self.train_button.setToolTip(f"train seeds 0–{SEED_COUNT - 1} side by side (a few seconds; "
-                                     "Cancel stops it)")
+        self.train_button.setToolTip(f"{INTRO}\nTrains seeds 0–{SEED_COUNT - 1} side by side "
+                                     "(a few seconds; Cancel stops it).")
         self.train_button.clicked.connect(self.train)
         self.budget_label = QLabel("updates each")
         self.budget = QComboBox()
@@ -97,8 +99,10 @@ class SeedsPanel(LabPanel):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.intro, 1)
+        top.addStretch(0)  # takes the room while the intro is hidden (presenting)
+        self._top = top
         for widget in (self.budget_label, self.budget, self.train_button):
-            top.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop)
+            top.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(3)
@@ -113,9 +117,8 @@ class SeedsPanel(LabPanel):
         plot.hideButtons()
         plot.showGrid(x=False, y=True, alpha=0.15)
         plot.setLabel("bottom", "seed")
-        plot.setLabel("left", "held-out sums exact (%)")
+        plot.setLabel("left", "held-out exact (%)")
         plot.getViewBox().setMouseEnabled(x=False, y=False)
-        plot.setRange(xRange=(-1, SEED_COUNT), yRange=(-4, 104), padding=0)
         self._marks = {name: pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(colour), brush=pg.mkBrush(colour),
                                                 hoverable=True, tip=self._tip,
                                                 hoverPen=pg.mkPen(theme.INK, width=2))
@@ -146,6 +149,12 @@ class SeedsPanel(LabPanel):
         for item in self._marks.values():
             item.setSize(MARK_PX * scale)
         self._ring.setSize(RING_PX * scale)
+        # Room for the marks at 0 % and 100 % as they grow with the text.
+        pad = Y_PAD * scale
+        self._plot.setRange(xRange=(-1, SEED_COUNT), yRange=(-pad, 100 + pad), padding=0)
+        # Presenting, the plot keeps the room: the question stays in the button's tip.
+        self.intro.setVisible(scale == 1.0)
+        self._top.setStretch(1, 0 if scale == 1.0 else 1)
         legend = self._legend
         legend.clear()
         legend.setLabelTextSize(f"{LEGEND_PT * scale:g}pt")
