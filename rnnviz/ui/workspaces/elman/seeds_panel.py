@@ -251,4 +251,4 @@ class SeedsPanel(LabPanel):
         what = ""
         if self.outcomes is not None and seed in self.outcomes.seeds:
             what = f" ({self.outcomes.describe(self.outcomes.seeds.index(seed))})"
-        self._tell(f"Showing seed {seed}: binary addition at seed {seed}, trained live from update 0{what}")
+        self._tell(f"Showing seed {seed}: binary addition at seed {seed}, at update 0 (Play trains it live){what}")
