@@ -39,7 +39,9 @@ def test_every_menu_of_the_lab_window_has_its_own_alt_key(lab):
     import re
 
     titles = [a.text() for a in lab.menuBar().actions() if a.isVisible()]
-    keys = [re.search(r"&(\w)", title).group(1).lower() for title in titles]
+    found = [re.search(r"&(\w)", title) for title in titles]
+    assert all(found), titles  # every menu has an Alt key
+    keys = [match.group(1).lower() for match in found]
     assert "La&b" in titles and "&Lessons" in titles
     assert len(set(keys)) == len(keys), titles
 

@@ -67,6 +67,29 @@ def test_a_short_move_is_one_emission(qtbot):
     assert cursors == [LabAdapter.BUSY - 1]
 
 
+def test_play_at_the_end_says_so_in_updates(qtbot):
+    adapter = LabAdapter(PRESETS["hello"].make_run(), clock=SteppingClock(0.05))
+    notices: list[str] = []
+    adapter.notice.connect(notices.append)
+    adapter.seek(adapter.lab.n_ticks)
+    adapter.play()
+    adapter.shutdown()
+    end = adapter.lab.n_ticks
+    assert notices[-1] == f"At the end of the training (update {end:,}): Home goes back to update 0 to play it again"
+
+
+def test_loading_a_run_with_thousands_of_stored_updates_shows_it_at_once(qtbot):
+    # Showing stored updates costs the views alone: no slices, no progress for 5,000 of them.
+    stored = PRESETS["addition"].make_run()
+    stored.step(5_000)
+    adapter = _adapter()
+    cursors: list[int] = []
+    adapter.changed.connect(lambda _: cursors.append(adapter.lab.cursor))
+    adapter.load(stored)
+    adapter.shutdown()
+    assert cursors == [5_000]
+
+
 def test_cancel_stops_the_run_to_the_end_at_the_update_reached(qtbot, cancel_clicker):
     adapter = _adapter()
     notices: list[str] = []

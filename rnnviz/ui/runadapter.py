@@ -545,12 +545,12 @@ class RunAdapter(QObject):
 
     def _end_notice(self) -> str:
         """What Play at the end of the run says."""
-        return (f"At the end of {self.WHAT} (tick {self._run.n_ticks:,}): "
-                "Home goes back to tick 0 to play it again")
+        return (f"At the end of {self.WHAT} ({self.TICK} {self._run.n_ticks:,}): "
+                f"Home goes back to {self.TICK} 0 to play it again")
 
     def _empty_notice(self) -> str:
         """What Play says when the run has no tick at all."""
-        return "Nothing to play: this run has no ticks"
+        return f"Nothing to play: this run has no {self.TICK}s"
 
     def _allowed(self, index: int, *, undoing: bool) -> bool:
         """Whether undo step *index* can be undone (or redone) now; if not, :attr:`notice` says why."""
@@ -584,7 +584,7 @@ class RunAdapter(QObject):
         self._forgets = run.forgets
         self.undo_stack.clear()
         target = run.cursor
-        if target < self.BUSY:
+        if target < BUSY_TICKS:  # showing stored ticks costs the views alone, not self.BUSY
             self._notify(Change.ALL)
             return
 

@@ -26,11 +26,12 @@ from typing import ClassVar, Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QTextDocument
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from rnnviz.present.lab import FlowSeries
 from rnnviz.ui import theme
+from rnnviz.ui.workspaces.elman.unrolled_layout import power_of_ten
 
 #: Up to this many steps, the flow plot labels every step.
 MAX_STEP_LABELS: Final[int] = 16
@@ -48,6 +49,10 @@ FACTOR_COLOUR: Final[str] = theme.POSITIVE
 PRODUCT_COLOUR: Final[str] = theme.NEGATIVE
 #: The running mean of the accuracy, on its own 0–1 axis at the right.
 ACCURACY_COLOUR: Final[str] = "#b35900"
+#: The most of a plot's height its title (its legend) may take before its text shrinks,
+#: and how far it may shrink (a share of its size at the plot's font scale).
+TITLE_MAX_SHARE: Final[float] = 0.3
+TITLE_MIN_FACTOR: Final[float] = 0.6
 #: The height pyqtgraph gives a plot's title row; a taller title gets more.
 TITLE_ROW_PX: Final[int] = 30
 #: Room left beside a title wrapped to the plot's width, in pixels.
@@ -288,6 +293,11 @@ def _fit_title(plot: pg.PlotWidget) -> None:
     axes = sum(item.getAxis(side).minimumWidth() for side in ("left", "right")
                if item.getAxis(side).isVisible())
     room = max(plot.width() - axes - 2 * TITLE_MARGIN_PX, 80)
+    # Wrapped, a long legend may still be too tall for a small plot: its text then
+    # shrinks (not below TITLE_MIN_FACTOR of its size) rather than leave no room for the curves.
+    points = _title_points(plot, room)
+    if label.opts.get("size") != f"{points:g}pt":
+        label.setText(label.text, size=f"{points:g}pt")
     natural = text.document().clone()  # measured unwrapped, leaving the shown text alone
     natural.setTextWidth(-1)
     wrap = room if natural.size().width() > room else -1.0
@@ -305,6 +315,24 @@ def _fit_title(plot: pg.PlotWidget) -> None:
         # title may have set: give it the widget's size again (as a resize of the widget does).
         item.updateGeometry()
         pg.GraphicsView.setRange(plot, plot.range, padding=0, disableAutoPixel=False)
+
+
+def _title_points(plot: pg.PlotWidget, room: float) -> float:
+    """The title's size in points: its size at the plot's font scale, less while the title,
+    wrapped to *room* pixels, is taller than TITLE_MAX_SHARE of the plot (never below
+    TITLE_MIN_FACTOR of that size). Measured on a copy of the text, not the title shown."""
+    full = TITLE_PT * plot.font_scale()
+    cap = TITLE_MAX_SHARE * plot.height()
+    html = plot.getPlotItem().titleLabel.text
+    measure = QTextDocument()
+    points = full
+    while points > full * TITLE_MIN_FACTOR:
+        measure.setHtml(f"<span style='font-size: {points:g}pt'>{html}</span>")
+        measure.setTextWidth(room)
+        if measure.size().height() <= cap:
+            break
+        points = max(round(points * 0.85, 1), full * TITLE_MIN_FACTOR)
+    return points
 
 
 def _cache_axes(plot: pg.PlotWidget, sides: Iterable[str] = ("left", "bottom")) -> None:
@@ -359,16 +387,13 @@ class _Band(QGraphicsPathItem):
         return 0.5
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def power_text(value: float) -> str:
     """A tick label for *value* on a log axis: plain from 0.001 to 1000, else as m·10ᵏ."""
     exponent = math.floor(math.log10(value) + 1e-9)
     mantissa = round(value / 10.0 ** exponent)
     if -3 <= exponent <= 3:
         return f"{value:.{max(-exponent, 0)}f}"
-    power = f"10{str(exponent).translate(_SUPERSCRIPT)}"
+    power = power_of_ten(exponent)
     return power if mantissa == 1 else f"{mantissa}·{power}"
 
 
@@ -456,7 +481,8 @@ class _LabPlot(pg.PlotWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        if self.getPlotItem() is not None:  # None while pyqtgraph builds the view
+        # Not while pyqtgraph builds the view, nor once it is closed (no plot item then).
+        if "_font_scale" in self.__dict__ and self.getPlotItem() is not None:
             _fit_title(self)
 
     def set_font_scale(self, scale: float) -> None:
