@@ -81,6 +81,25 @@ def test_a_saved_twin_reopens_as_it_was_with_the_same_curves(lab, second, tmp_pa
     assert "clipping by global norm at 0.5" in other.controls.twin_label.text()
 
 
+def test_a_seed_opened_from_the_seeds_tab_reopens_on_its_own_data_twin_and_all(lab, second, tmp_path):
+    ws = lab.workspace
+    ws.controls.compare.setChecked(True)
+    ws.open_preset("addition", seed=7)  # what a click on seed 7's mark does
+    for _ in range(4):
+        lab.action("step").trigger()
+    fresh = PRESETS["addition"].make_run(7)
+    fresh.step(4)
+    np.testing.assert_array_equal(lab.adapter.lab.losses(), fresh.losses())
+    # The twin is seed 7's too: its first example is seed 7's.
+    np.testing.assert_array_equal(ws.twin.source.example(0)[0], fresh.source.example(0)[0])
+    assert lab.session_files.save_as(tmp_path / "seed7")
+    assert json.loads((tmp_path / "seed7.rnnviz.json").read_text())["run"]["seed"] == 7
+    assert second.session_files.open(tmp_path / "seed7.rnnviz.json")
+    np.testing.assert_array_equal(second.adapter.lab.losses(), fresh.losses())
+    np.testing.assert_array_equal(second.adapter.lab.source.example(4)[0], fresh.source.example(4)[0])
+    np.testing.assert_array_equal(second.workspace.twin.losses(), ws.twin.losses())
+
+
 def test_a_file_saved_without_a_twin_turns_the_twin_off(lab, second, tmp_path):
     assert lab.session_files.save_as(tmp_path / "plain")
     assert "twin" not in json.loads((tmp_path / "plain.rnnviz.json").read_text())["run"]
@@ -124,6 +143,10 @@ def _bad_documents(good: dict) -> list[tuple[object, str]]:
         (changed(twin={"log": late}), "every entry of its log is at update 0"),
         (changed(twin={"log": worked_log}), "the twin:"),
         (changed(twin={"log": broken}), "the twin:"),
+        (changed(seed=-1), "'seed'"),
+        (changed(seed=True), "'seed'"),
+        (changed(seed="7"), "'seed'"),
+        (changed(seed=10**400), "'seed'"),
     ]
 
 

@@ -20,7 +20,7 @@ from typing import Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import SIGNAL, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
@@ -58,7 +58,14 @@ INTRO: Final[str] = (f"Does binary addition always learn? Train the preset's net
 
 
 class SeedsPanel(LabPanel):
-    """Held-out exact sums against seed, one mark per seed coloured by outcome (module docstring)."""
+    """Held-out exact sums against seed, one mark per seed coloured by outcome (module docstring).
+
+    A click asks for that seed's run through :attr:`seedChosen` (the lab opens it, twin and
+    all); without a receiver the panel loads it into the adapter itself.
+    """
+
+    #: A seed to open in the lab (the addition preset at that seed, from update 0).
+    seedChosen = Signal(int)
 
     def __init__(self, tell: Callable[[str], None], adapter: LabAdapter) -> None:
         super().__init__()
@@ -68,6 +75,7 @@ class SeedsPanel(LabPanel):
         self.outcomes: SeedOutcomes | None = None
         self.shown_seed: int | None = None
         self._opened: LabRun | None = None
+        self._opening = False  # a clicked seed's run is being loaded
         self._run: LabRun | None = None
         self.intro = QLabel(INTRO)
         self.intro.setWordWrap(True)
@@ -171,7 +179,9 @@ class SeedsPanel(LabPanel):
         self._run = run
         available = is_addition(run.network, run.source)
         self.train_button.setEnabled(available)
-        if run is not self._opened:  # another run (a preset opened from the menu): no seed ringed
+        if self._opening:  # the run of the seed just clicked
+            self._opened, self._opening = run, False
+        elif run is not self._opened:  # another run (a preset opened from the menu): no seed ringed
             self._opened = self.shown_seed = None
         self._draw_ring()
 
@@ -245,9 +255,12 @@ class SeedsPanel(LabPanel):
     def open_seed(self, seed: int) -> None:
         """Open the addition preset at *seed* in the lab, from update 0, and say so."""
         self._adapter.pause()
-        run = PRESETS["addition"].make_run(seed)
-        self._opened, self.shown_seed = run, seed
-        self._adapter.load_preset("addition", run)
+        self.shown_seed, self._opening = seed, True
+        if self.receivers(SIGNAL("seedChosen(int)")):
+            self.seedChosen.emit(seed)  # the lab opens it (a direct call: done on return)
+        else:
+            self._adapter.load_preset("addition", PRESETS["addition"].make_run(seed))
+        self._opened, self._opening = self._adapter.lab, False
         what = ""
         if self.outcomes is not None and seed in self.outcomes.seeds:
             what = f" ({self.outcomes.describe(self.outcomes.seeds.index(seed))})"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGroupBox, QSplitter, QTabWidget, QVBoxLayout, QWi
 
 from rnnviz.engine.clipping import Clipping
 from rnnviz.engine.errors import InputError
+from rnnviz.engine.validation import whole_number
 from rnnviz.present.format import format_number
 from rnnviz.present.lab import backward_stages, flow_series, unrolled_state
 from rnnviz.runs.lab import LabRun, LabSettings, epoch_updates
@@ -75,6 +76,9 @@ class ElmanWorkspace:
             (SeedsPanel(tell, adapter), "Seeds"),
         ):
             self.add_panel(panel, title)
+            if isinstance(panel, SeedsPanel):  # a seed clicked opens like a preset: twin and all
+                panel.seedChosen.connect(lambda seed: self.open_preset("addition", seed))
+        self._seed = 0  # the seed of the preset opened (the Seeds tab opens others)
         adapter.changed.connect(self._refresh)
         self.controls.presetChosen.connect(self.open_preset)
         self.controls.compareToggled.connect(self.set_compare)
@@ -129,13 +133,13 @@ class ElmanWorkspace:
 
     def set_compare(self, on: bool) -> None:
         """Train a twin run beside this one (see :func:`twin_settings`), or drop it."""
-        self.twin = self._make_twin(self.adapter.preset_key) if on else None
+        self.twin = self._make_twin(self.adapter.preset_key, self._seed) if on else None
         self._refresh(int(Change.ALL))
         if on:
             self._services.tell(f"Side by side: the dashed curves are the same run with {self.twin_what()}.", 8000)
 
-    def _make_twin(self, key: str) -> LabRun:
-        twin = PRESETS[key].make_run()
+    def _make_twin(self, key: str, seed: int = 0) -> LabRun:
+        twin = PRESETS[key].make_run(seed)
         twin.set_settings(twin_settings(twin.settings, self.controls.threshold.value()))
         return twin
 
@@ -242,12 +246,13 @@ class ElmanWorkspace:
         self.flow_plot.show_twin(flow_series(twin_state))
 
     # -- commands -----------------------------------------------------------------------
-    def open_preset(self, key: str) -> None:
-        """Start the lab again on preset *key* at update 0."""
+    def open_preset(self, key: str, seed: int = 0) -> None:
+        """Start the lab again on preset *key* (drawn from *seed*) at update 0."""
         self.adapter.pause()
+        self._seed = seed
         if self.twin is not None:  # the twin is of the new preset too, from its update 0
-            self.twin = self._make_twin(key)
-        self.adapter.load_preset(key, PRESETS[key].make_run())
+            self.twin = self._make_twin(key, seed)
+        self.adapter.load_preset(key, PRESETS[key].make_run(seed))
         self._services.tell(f"{PRESETS[key].title}: {PRESETS[key].about}", 8000)
 
     def step_epoch(self) -> None:
@@ -297,21 +302,25 @@ class ElmanWorkspace:
     def document(self) -> dict[str, Any]:
         run = self.adapter.lab
         data: dict[str, Any] = {"preset": self.adapter.preset_key, "log": run.log(), "cursor": run.cursor}
+        if self._seed:  # a seed the Seeds tab opened: its data, not seed 0's
+            data["seed"] = self._seed
         if self.twin is not None:
             data["twin"] = {"log": self.twin.log()}
         return data
 
     def open_document(self, data: Mapping[str, Any]) -> None:
         if not isinstance(data, Mapping) or not {"preset", "log", "cursor"} <= set(data) <= DOCUMENT_FIELDS:
-            raise InputError("a lab run has the fields preset, log and cursor, and twin when side by side")
+            raise InputError("a lab run has the fields preset, log and cursor, and twin when side by side "
+                             "(and seed, when not 0)")
         key, cursor = data["preset"], data["cursor"]
         if not isinstance(key, str) or key not in PRESETS:
             raise InputError(f"no lab preset called {key!r} (there are {', '.join(PRESETS)})")
         if isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0:
             raise InputError(f"'cursor' must be a whole number from 0, not {cursor!r}")
-        twin = read_twin(key, data["twin"]) if "twin" in data else None
-        run = PRESETS[key].replay(data["log"], cursor)
-        self.twin = twin
+        seed = whole_number("'seed'", data.get("seed", 0), minimum=0, maximum=MAX_DOCUMENT_SEED)
+        twin = read_twin(key, data["twin"], seed) if "twin" in data else None
+        run = PRESETS[key].replay(data["log"], cursor, seed)
+        self.twin, self._seed = twin, seed
         self.adapter.load_preset(key, run)
 
     def focus_home(self) -> QWidget:
@@ -350,10 +359,12 @@ class ElmanWorkspace:
 
 
 #: The fields of a lab document (``twin`` only while side by side).
-DOCUMENT_FIELDS: Final[frozenset[str]] = frozenset({"preset", "log", "cursor", "twin"})
+DOCUMENT_FIELDS: Final[frozenset[str]] = frozenset({"preset", "log", "cursor", "twin", "seed"})
+#: The largest seed a lab document may name (numpy takes any; a file is refused beyond this).
+MAX_DOCUMENT_SEED: Final[int] = 2**32 - 1
 
 
-def read_twin(key: str, data: object) -> LabRun:
+def read_twin(key: str, data: object, seed: int = 0) -> LabRun:
     """The twin a document's ``twin`` field describes, on preset *key*; InputError (one line) if it is bad.
 
     A twin is trained from update 0, so every change in its log is at update 0.
@@ -364,7 +375,7 @@ def read_twin(key: str, data: object) -> LabRun:
     if isinstance(log, list) and any(not isinstance(e, Mapping) or e.get("at") != 0 for e in log):
         raise InputError("the twin starts at update 0: every entry of its log is at update 0")
     try:
-        return PRESETS[key].replay(log, 0)
+        return PRESETS[key].replay(log, 0, seed)
     except InputError as error:
         raise InputError(f"the twin: {error}") from None
 
