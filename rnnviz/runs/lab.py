@@ -510,8 +510,7 @@ def epoch_updates(run: "LabRun") -> int:
     A source's ``epoch`` when it has one (binary addition: the pairs it draws
     from), else 1 (a repeated example is the whole data set).
     """
-    epoch = getattr(run.source, "epoch", 1)
-    return epoch if isinstance(epoch, int) and epoch >= 1 else 1
+    return getattr(run.source, "epoch", 1)
 
 
 def _live_arrays(network: LabNetwork, names: tuple[str, ...]) -> list[np.ndarray]:

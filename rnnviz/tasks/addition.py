@@ -178,6 +178,12 @@ def make_network(settings: AdditionSettings, rng: np.random.Generator) -> ElmanN
     )
 
 
+def training_pair_count(bits: int) -> int:
+    """How many pairs training draws from: every pair of (bits − 1)-bit numbers but the held-out ones."""
+    side = 1 << (bits - 1)
+    return side * side - HELD_OUT_PAIRS
+
+
 def split_pairs(
     settings: AdditionSettings, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -195,7 +201,7 @@ def split_pairs(
     # Draw the position among the allowed codes and step over the held-out
     # ones, instead of listing all side² codes (2³⁰ of them for 16 bits).
     # The same draws as rng.choice(allowed codes), in far less memory.
-    index = rng.integers(0, side * side - HELD_OUT_PAIRS, size=settings.examples)
+    index = rng.integers(0, training_pair_count(settings.bits), size=settings.examples)
     skipped = np.sort(codes) - np.arange(HELD_OUT_PAIRS)
     train_codes = index + np.searchsorted(skipped, index, side="right")
     as_pairs = lambda c: np.stack([c // side, c % side], axis=1)  # noqa: E731

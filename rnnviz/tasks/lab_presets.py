@@ -50,7 +50,9 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import whole_number
 from rnnviz.runs.lab import LabRun, LabSettings, RepeatedExample
 from rnnviz.runs.lab_scoring import Scoring, argmax_right, every_bit_right
-from rnnviz.tasks.addition import HELD_OUT_PAIRS, AdditionSettings, make_network, split_pairs, to_bits
+from rnnviz.tasks.addition import (
+    AdditionSettings, make_network, split_pairs, to_bits, training_pair_count,
+)
 from rnnviz.tasks.hello import VOCABULARY, WORD, HelloSettings, one_hot
 from rnnviz.tasks.vanishing import VanishingSettings
 from rnnviz.tasks.vanishing import make_network as vanishing_network
@@ -130,6 +132,8 @@ class AdditionExamples:
     def __init__(self, pairs: np.ndarray, bits: int) -> None:
         self.pairs = np.asarray(pairs, dtype=np.int64)
         self.bits = self.steps = bits
+        #: Updates in an epoch: pairs are drawn with replacement, so as many as there are to draw from.
+        self.epoch = training_pair_count(bits)
         self._inputs = np.stack([to_bits(self.pairs[:, 0], bits), to_bits(self.pairs[:, 1], bits)],
                                 axis=2).astype(np.uint8)
         self._targets = to_bits(self.pairs.sum(axis=1), bits)[:, :, None].astype(np.uint8)
@@ -153,8 +157,6 @@ def _addition(seed: int) -> LabRun:
     network = make_network(settings, rng)
     _, training = split_pairs(settings, rng)
     source = AdditionExamples(training, settings.bits)
-    # Pairs are drawn with replacement; an epoch is as many updates as there are pairs to draw from.
-    source.epoch = 4 ** (settings.bits - 1) - HELD_OUT_PAIRS
     return LabRun(network, source, LabSettings(settings.learning_rate), ADDITION_UPDATES)
 
 

@@ -24,6 +24,7 @@ from rnnviz.engine.validation import whole_number
 from rnnviz.present.format import format_number
 from rnnviz.present.lab import backward_stages, flow_series, unrolled_state
 from rnnviz.runs.lab import LabRun, LabSettings, epoch_updates
+from rnnviz.tasks.addition import AdditionSettings, training_pair_count
 from rnnviz.tasks.lab_presets import PRESETS
 from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change
@@ -411,7 +412,8 @@ KIND = ModelKind(
     actions=(
         *_preset_actions(),
         ActionSpec("lab_epoch", "Step one epoch", lambda ws: ws.step_epoch(),
-                   tip="train one pass over the data: binary addition 16,184 updates (as many as "
+                   tip=f"train one pass over the data: binary addition "
+                   f"{training_pair_count(AdditionSettings().bits):,} updates (as many as "
                    "the pairs it draws from), the other presets one update (their one example)",
                    menu="run"),
         ActionSpec("lab_stage", "Next stage of the backward sweep", lambda ws: ws.next_stage(),
