@@ -27,6 +27,7 @@ from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
 
 from rnnviz.present.phase import COBWEB_TICKS, PhaseView, phase_view
 from rnnviz.present.stages import Stage
+from rnnviz.ui import columns as room
 from rnnviz.ui import theme
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.runadapter import Change
@@ -39,7 +40,8 @@ CYCLE_COLOUR: Final[str] = "#0f7b7b"
 #: Fixed points' and the 2-cycle's mark size at font scale 1, in pixels.
 MARK_PX: Final[float] = 10.0
 LEGEND_PT: Final[float] = 9.0
-#: The narrowest the plot gets, in pixels; wider when its legend in one column needs it.
+#: The narrowest the plot gets at font scale 1, in pixels (in proportion at a larger
+#: scale); wider when its legend in one column needs it.
 MIN_WIDTH: Final[int] = 200
 #: Room beside the legend, in pixels.
 LEGEND_MARGIN: Final[int] = 24
@@ -149,7 +151,8 @@ class PhasePlot(pg.GraphicsLayoutWidget):
         for columns in (2, 1):
             self._legend.setColumnCount(columns)
             self._legend_widths[columns] = self._legend.layout.minimumWidth()
-        self.setMinimumWidth(max(MIN_WIDTH, int(self._legend_widths[1]) + LEGEND_MARGIN))
+        # The tick labels grow with the text: the narrowest width grows with them.
+        self.setMinimumWidth(max(round(MIN_WIDTH * self._font_scale), int(self._legend_widths[1]) + LEGEND_MARGIN))
         self._fit_legend()
         for symbol in (self._stable, self._unstable, self._cycles):
             symbol.setSize(MARK_PX * self._font_scale)
@@ -241,28 +244,13 @@ def install(window: WindowServices, workspace) -> PhasePlot:
     return plot
 
 
-def show(workspace, plot: PhasePlot, on: bool) -> None:
-    """Show or hide *plot*; newly shown, it takes its width from the weight plots."""
+def show(workspace, plot, on: bool) -> None:
+    """Show or hide *plot* (the phase plot or the sweep view); newly shown, it gets its
+    width as :func:`rnnviz.ui.columns.fit` shares the room out."""
     was_shown = not plot.isHidden()
     plot.setVisible(on)
-    split = workspace.main_split
-    if not on or was_shown or split.indexOf(plot) < 0:
-        return
-    sizes = split.sizes()
-    i = split.indexOf(plot)
-    if sizes[i] >= plot.minimumWidth():
-        return
-    # The columns right of the diagram's (the weight plots, the equations) make room, each in
-    # proportion to its width; the diagram's column is already as narrow as its settings allow.
-    givers = [k for k in range(1, split.count()) if k != i and not split.widget(k).isHidden()]
-    spare = {k: max(sizes[k] - split.widget(k).minimumSizeHint().width(), 0) for k in givers}
-    want = min(plot.sizeHint().width(), sum(spare.values()))
-    total = sum(sizes[k] for k in givers) or 1
-    for k in givers:
-        give = min(spare[k], want * sizes[k] // total)
-        sizes[k] -= give
-        sizes[i] += give
-    split.setSizes(sizes)
+    if on and not was_shown:
+        room.fit(workspace, plot)
 
 
 def restore(settings: QSettings, workspace, plot: PhasePlot) -> None:

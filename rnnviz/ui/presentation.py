@@ -769,6 +769,10 @@ class Presentation(QObject):
         w = self._window
         self._give_share(w.main_split, w.plots, PLOT_SHARE)
         self._give_share(w.left, w.diagram, DIAGRAM_SHARE)
+        # The workspace then makes sure every shown view has room (an optional hook).
+        fit = getattr(getattr(w, "workspace", None), "fit_columns", None)
+        if callable(fit):
+            fit()
 
     @staticmethod
     def _give_share(split: QSplitter, main: QWidget, share: float) -> None:

@@ -29,7 +29,7 @@ from typing import Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -41,6 +41,7 @@ from rnnviz.present.sweep_view import (
     eta_sweep,
     settings_key,
 )
+from rnnviz.ui import columns as room
 from rnnviz.ui import phase_plot, theme
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.runadapter import Change
@@ -72,11 +73,15 @@ SWEEP_KEY: Final[str] = "F7"
 class SweepView(QWidget):
     """η against a measure for the session's stream, one mark per run (module docstring)."""
 
+    #: The view now needs more room than it had (a larger legend): the window may share it out again.
+    grew = Signal()
+
     def __init__(self, adapter: SessionAdapter) -> None:
         super().__init__()
         self._adapter = adapter
         self._font_scale = 1.0
         self._legend_widths: dict[int, float] = {1: 0.0, 2: 0.0}
+        self._legend_heights: dict[int, float] = {1: 0.0, 2: 0.0}
         #: Whether the legend is beside the plot (a wide, low view) rather than under it.
         self.legend_beside: bool | None = None
         self._stale = True
@@ -194,7 +199,11 @@ class SweepView(QWidget):
         for columns in (2, 1):
             legend.setColumnCount(columns)
             self._legend_widths[columns] = legend.layout.minimumWidth()
-        self.setMinimumWidth(max(MIN_WIDTH, int(self._legend_widths[1]) + LEGEND_MARGIN))
+            self._legend_heights[columns] = legend.layout.minimumHeight()
+        wide = max(MIN_WIDTH, int(self._legend_widths[1]) + LEGEND_MARGIN)
+        if wide > self.minimumWidth() and self.isVisible():
+            self.grew.emit()
+        self.setMinimumWidth(wide)
         self.legend_beside = None  # placed afresh
         self._fit_legend()
 
@@ -203,7 +212,9 @@ class SweepView(QWidget):
         under the diagram in presentation mode) beside it in one, leaving the plot its height."""
         width, height = self.graph.width(), self.graph.height()
         two, one = (self._legend_widths[n] + LEGEND_MARGIN for n in (2, 1))
-        beside = width >= 1.6 * height and width - one >= MIN_WIDTH
+        # Under, the legend in one column would leave the plot less than MIN_HEIGHT: beside then.
+        under = self._legend_heights[1] + LEGEND_MARGIN + MIN_HEIGHT
+        beside = (width >= 1.6 * height or height < under) and width - one >= MIN_WIDTH
         if beside != self.legend_beside:
             self.legend_beside = beside
             if self._legend.scene() is not None:
@@ -214,9 +225,11 @@ class SweepView(QWidget):
             self._legend.setColumnCount(columns)
         # Tall enough for the legend as placed (beside: large text in a low place) and a plot.
         legend = int(self._legend.layout.minimumHeight()) + LEGEND_MARGIN
-        graph = legend if beside else legend + MIN_HEIGHT // 2
+        graph = legend if beside else legend + MIN_HEIGHT
         need = max(MIN_HEIGHT, self.measure_box.sizeHint().height() + graph)
         if self.minimumHeight() != need:
+            if need > self.minimumHeight() and self.isVisible():
+                self.grew.emit()
             self.setMinimumHeight(need)
 
     def resizeEvent(self, event) -> None:
@@ -354,6 +367,9 @@ def install(window: WindowServices, workspace) -> SweepView:
     # diagram with the equations, where its text grows with theirs.
     split.insertWidget(split.indexOf(workspace.plots) + 1, view)
     split.setStretchFactor(split.indexOf(view), 0)
+    # Queued: the room is shared out again after the layout that made the view grow.
+    view.grew.connect(lambda: room.fit(workspace, view) if view.isVisible() else None,
+                      Qt.ConnectionType.QueuedConnection)
 
     def toggled() -> None:
         phase_plot.show(workspace, view, toggle.isChecked())

@@ -23,7 +23,7 @@ from rnnviz.present.format import fixed, guess_text
 from rnnviz.present.stages import STAGE_TITLES, Stage
 from rnnviz.resources import examples, lessons_dir
 from rnnviz.session import Session
-from rnnviz.ui import equations, export, files, phase_plot, sweep_view
+from rnnviz.ui import columns, equations, export, files, phase_plot, sweep_view
 from rnnviz.ui.adapter import SessionAdapter
 from rnnviz.ui.bitstream import BitStreamEditor
 from rnnviz.ui.controls import ParameterPanel, SpeedControl, StreamLine
@@ -70,6 +70,10 @@ class NeuronWorkspace:
         # Its features, on its views: the equations column, the session
         # files with their lessons and autosave, and the exports.
         self.equations = equations.install(services, self)
+        # Shown again (F9), the equations get their room as the phase plot and the sweep do.
+        self.equations_action = services.action("equations")
+        self.equations_action.triggered.connect(
+            lambda on: columns.fit(self, self.equations) if on else None)
         self.phase_plot = phase_plot.install(services, self)
         self.sweep_view = sweep_view.install(services, self)
         self.session_files = files.install(services, self)
@@ -132,6 +136,14 @@ class NeuronWorkspace:
 
     def fit_views(self) -> None:
         self.plots.fit()
+
+    def fit_columns(self) -> None:
+        """Room for the shown columns after presentation mode shared the canvas out (see rnnviz.ui.columns)."""
+        columns.fit(self)
+
+    def tell(self, text: str) -> None:
+        """Say *text* on the status line (under the tape in presentation mode)."""
+        self._services.tell(text, 8000)
 
     def show_message(self, text: str) -> None:
         """Say *text* where the status line would (under the tape, when the status bar is hidden)."""
