@@ -106,7 +106,7 @@ def _give_way(workspace, shown: QWidget | None) -> str | None:
 
 
 def _share(split: QSplitter, shown: QWidget | None, minimum, order: list[QWidget],
-           rest: QWidget, horizontal: bool) -> None:
+           rest: QWidget, horizontal: bool, wants: dict[QWidget, int] | None = None) -> None:
     """Sizes for *split*: each shown pane as now (*shown* as it asks), at least its minimum; an
     excess taken from the panes in *order* (*shown* just before the last), down to their
     minimums; what is left over given to *rest*."""
@@ -119,7 +119,7 @@ def _share(split: QSplitter, shown: QWidget | None, minimum, order: list[QWidget
     for i in visible:
         w = split.widget(i)
         hint = w.sizeHint().width() if horizontal else w.sizeHint().height()
-        want = hint if w is shown else current[i]
+        want = max(hint if w is shown else current[i], (wants or {}).get(w, 0))
         sizes[i] = max(minimum(w), want)
     excess = sum(sizes) - room
     shrink = [(w, m) for w, m in order if w is not shown]
@@ -161,7 +161,14 @@ def fit(workspace, shown: QWidget | None = None) -> list[str]:
         if presenting:
             # Presentation mode: the plots keep their share; the diagram's column (with the
             # views stacked under it) gets what the phase plot leaves.
-            _share(split, shown, wide, [(left, 0), (views["phase_plot"], 0), (workspace.plots, 0)], left, True)
+            from rnnviz.ui.presentation import (
+                PLOT_SHARE,  # here: presentation imports the workspaces
+            )
+
+            shown_count = sum(not split.widget(i).isHidden() for i in range(split.count()))
+            share = {workspace.plots: round((split.width() - split.handleWidth() * (shown_count - 1)) * PLOT_SHARE)}
+            _share(split, shown, wide, [(left, 0), (views["phase_plot"], 0), (workspace.plots, 0)], left, True,
+                   share)
         else:
             order = [(workspace.plots, COMFORT_PLOT_VIEW - MIN_PLOT_VIEW), (views["equations"], 0), (left, 0),
                      (views["sweep_view"], 0), (views["phase_plot"], 0), (workspace.plots, 0)]
