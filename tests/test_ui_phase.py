@@ -157,3 +157,12 @@ def test_the_legend_takes_one_column_when_two_would_not_fit(qtbot, window):
     assert plot.legend_columns() == 1
     # Nothing is cut off: the plot and its legend fit the widget's width.
     assert plot.ci.minimumWidth() <= plot.width()
+
+
+def test_narrowed_from_two_legend_columns_the_plot_fits_its_column_again(qtbot, window):
+    plot = _show_phase(window)
+    plot.resize(400, plot.height())  # wide: the legend in two columns
+    qtbot.waitUntil(lambda: plot.legend_columns() == 2)
+    plot.resize(plot.minimumWidth(), plot.height())  # narrow: one column, and the plot shrinks too
+    qtbot.waitUntil(lambda: plot.legend_columns() == 1)
+    assert plot.ci.geometry().width() <= plot.width()

@@ -162,6 +162,11 @@ class PhasePlot(pg.GraphicsLayoutWidget):
         columns = 2 if self.width() >= self._legend_widths[2] + LEGEND_MARGIN else 1
         if self._legend.columnCount != columns:
             self._legend.setColumnCount(columns)
+        # The layout took the view's size clamped to the minimum of the legend it had (two
+        # columns are wider): give it the view's size again, or its right side is cut off.
+        if self.ci.geometry().width() > self.width():
+            self.ci.updateGeometry()
+            pg.GraphicsView.setRange(self, self.range, padding=0, disableAutoPixel=False)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
