@@ -61,7 +61,9 @@ import numpy as np
 
 from rnnviz.engine.activations import ACTIVATIONS, Activation
 from rnnviz.engine.clipping import Clipping, global_norm, row_norms
-from rnnviz.engine.elman_output import LOSSES, OUTPUTS, output_errors, output_values, step_losses
+from rnnviz.engine.elman_output import (
+    LOSSES, OUTPUTS, output_errors, output_settings, output_values, step_losses,
+)
 from rnnviz.engine.elman_results import ForwardPass, Gradients, TrainingReport
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import choice, finite_number, positive_int
@@ -208,15 +210,8 @@ class ElmanNetwork:
             choice("hidden activation", hidden, ACTIVATIONS),
             finite_number("the gain", gain, positive=True),
         )
-        self.output = choice("output", output, OUTPUTS)
-        self.output_gain = finite_number("the output gain", output_gain, positive=True)
-        if loss is None:
-            loss = "cross_entropy" if self.output == "softmax" else "squared"
-        self.loss_name = choice("loss", loss, LOSSES)
-        if self.loss_name == "cross_entropy" and self.output != "softmax":
-            raise InputError("the cross-entropy loss needs the softmax output")
-        self.squared_error_factor = finite_number(
-            "the squared-error factor", squared_error_factor, positive=True
+        self.output, self.output_gain, self.loss_name, self.squared_error_factor = output_settings(
+            output, output_gain, loss, squared_error_factor
         )
         self.biases = bool(biases)
         scale = finite_number("the initial weight scale", init_scale)

@@ -21,12 +21,34 @@ import numpy as np
 
 from rnnviz.engine.activations import Activation, sigmoid_array
 from rnnviz.engine.clipping import fast_einsum as einsum  # np.einsum's C function: the same floats
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.validation import choice, finite_number
 
 #: Output functions, the default first.
 OUTPUTS: Final[tuple[str, ...]] = ("sigmoid", "linear", "softmax")
 
 #: Loss functions. ``cross_entropy`` needs the softmax output.
 LOSSES: Final[tuple[str, ...]] = ("squared", "cross_entropy")
+
+
+def output_settings(
+    output: str, output_gain: float, loss: str | None, squared_error_factor: float
+) -> tuple[str, float, str, float]:
+    """``(output, output gain, loss, squared-error factor)`` checked for any network's constructor.
+
+    The loss defaults to cross-entropy for a softmax output, squared error
+    otherwise; cross-entropy needs the softmax. Raises :class:`InputError`
+    naming what is wrong.
+    """
+    output = choice("output", output, OUTPUTS)
+    gain = finite_number("the output gain", output_gain, positive=True)
+    if loss is None:
+        loss = "cross_entropy" if output == "softmax" else "squared"
+    loss = choice("loss", loss, LOSSES)
+    if loss == "cross_entropy" and output != "softmax":
+        raise InputError("the cross-entropy loss needs the softmax output")
+    factor = finite_number("the squared-error factor", squared_error_factor, positive=True)
+    return output, gain, loss, factor
 
 
 @functools.lru_cache(maxsize=8)

@@ -37,9 +37,8 @@ from rnnviz.engine.elman import (
     _window_length,
 )
 from rnnviz.engine.elman_output import (
-    LOSSES,
-    OUTPUTS,
     output_errors,
+    output_settings,
     output_values,
     step_losses,
 )
@@ -203,15 +202,8 @@ class GatedNetwork:
         self.n_inputs = _units("the number of inputs", n_inputs)
         self.n_hidden = _units("the number of hidden units", n_hidden)
         self.n_outputs = _units("the number of outputs", n_outputs)
-        self.output = choice("output", output, OUTPUTS)
-        self.output_gain = finite_number("the output gain", output_gain, positive=True)
-        if loss is None:
-            loss = "cross_entropy" if self.output == "softmax" else "squared"
-        self.loss_name = choice("loss", loss, LOSSES)
-        if self.loss_name == "cross_entropy" and self.output != "softmax":
-            raise InputError("the cross-entropy loss needs the softmax output")
-        self.squared_error_factor = finite_number(
-            "the squared-error factor", squared_error_factor, positive=True
+        self.output, self.output_gain, self.loss_name, self.squared_error_factor = output_settings(
+            output, output_gain, loss, squared_error_factor
         )
         self.biases = bool(biases)
         H, N, M, G = self.n_hidden, self.n_inputs, self.n_outputs, len(self.GATES)

@@ -23,7 +23,7 @@ from typing import Final
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 
 from rnnviz.present.phase import COBWEB_TICKS, PhaseView, phase_view
 from rnnviz.present.stages import Stage
@@ -136,12 +136,7 @@ class PhasePlot(pg.GraphicsLayoutWidget):
         return self._font_scale
 
     def _apply_fonts(self) -> None:
-        font = theme.scaled_font(QFont(), self._font_scale)
-        points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
-        for side in ("left", "bottom"):
-            axis = self._plot.getAxis(side)
-            axis.setTickFont(font)
-            axis.setLabel(axis.labelText, **{"font-size": f"{points:g}pt"})
+        theme.scale_axes(self._plot, self._font_scale)
         size = f"{LEGEND_PT * self._font_scale:g}pt"
         self._legend.clear()
         self._legend.setLabelTextSize(size)

@@ -30,7 +30,7 @@ from typing import Final
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from rnnviz.engine.errors import Cancelled, InputError
@@ -164,12 +164,7 @@ class SweepView(QWidget):
         return self._font_scale
 
     def _apply_fonts(self) -> None:
-        font = theme.scaled_font(QFont(), self._font_scale)
-        points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
-        for side in ("left", "bottom"):
-            axis = self._plot.getAxis(side)
-            axis.setTickFont(font)
-            axis.setLabel(axis.labelText, **{"font-size": f"{points:g}pt"})
+        font = theme.scale_axes(self._plot, self._font_scale)
         for widget in (self.measure_label, self.measure_box, self.note):
             widget.setFont(font)
         for item in self._marks:

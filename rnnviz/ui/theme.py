@@ -74,6 +74,18 @@ def scaled_font(font: QFont, factor: float) -> QFont:
     return font
 
 
+def scale_axes(plot, scale: float, sides: tuple[str, ...] = ("left", "bottom")) -> QFont:
+    """Size the tick labels and names of *plot*'s axes (a pyqtgraph PlotItem) at *scale* times
+    the application's text; returns that font, for the view's other text."""
+    font = scaled_font(QFont(), scale)
+    points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
+    for side in sides:
+        axis = plot.getAxis(side)
+        axis.setTickFont(font)
+        axis.setLabel(axis.labelText, **{"font-size": f"{points:g}pt"})
+    return font
+
+
 _STOPS_RGB: Final[np.ndarray] = np.array(
     [QColor(c).getRgb()[:3] for c in ACTIVATION_STOPS], dtype=float
 )

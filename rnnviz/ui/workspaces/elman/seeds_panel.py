@@ -21,7 +21,6 @@ from typing import Final
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import SIGNAL, Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
 from rnnviz.engine.errors import Cancelled, InputError
@@ -148,12 +147,7 @@ class SeedsPanel(LabPanel):
 
     def _apply_fonts(self) -> None:
         scale = self.font_scale()
-        font = theme.scaled_font(QFont(), scale)
-        points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
-        for side in ("left", "bottom"):
-            axis = self._plot.getAxis(side)
-            axis.setTickFont(font)
-            axis.setLabel(axis.labelText, **{"font-size": f"{points:g}pt"})
+        theme.scale_axes(self._plot, scale)
         for item in self._marks.values():
             item.setSize(MARK_PX * scale)
         self._ring.setSize(RING_PX * scale)

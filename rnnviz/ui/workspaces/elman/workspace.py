@@ -186,16 +186,18 @@ class ElmanWorkspace:
             self.tabs.setTabVisible(i, owner is None or owner == key)
 
     def _apply_typed(self, values: dict) -> None:
+        self._apply(self.adapter.set_parameters, values)
+
+    def _apply_example(self, values) -> None:
+        self._apply(self.adapter.set_example, values)
+
+    def _apply(self, change, value) -> None:
+        """Make a typed *change* at the cursor; refused, it is one line in the status bar."""
         try:
-            self.adapter.set_parameters(values)
+            change(value)
         except InputError as error:
             self._services.tell(f"Not used: {error}", 8000)
 
-    def _apply_example(self, values) -> None:
-        try:
-            self.adapter.set_example(values)
-        except InputError as error:
-            self._services.tell(f"Not used: {error}", 8000)
 
     # -- what is shown ------------------------------------------------------------------
     def example_index(self) -> int:
