@@ -152,6 +152,14 @@ class ModelKind:
     lessons_folder
         Where its lessons are (see :mod:`rnnviz.io.lessons`), for the
         Lessons menu; None when it has none.
+    accepts
+        For kinds whose runs share a type (the Elman lab and the gated
+        cells both train a :class:`~rnnviz.runs.lab.LabRun`): whether a run
+        of *run_type* is this kind's (its network's cell); None: every one.
+    new_adapter
+        Makes an adapter on the kind's first preset (``rnnviz screenshot
+        --model`` and ``rnnviz record --model``); None when the command line
+        cannot show it on its own.
     """
 
     key: str
@@ -163,6 +171,8 @@ class ModelKind:
     menus: tuple[MenuSpec, ...] = ()
     lessons_folder: Callable[[], Path] | None = None
     file_codec: bool = True
+    accepts: Callable[[object], bool] | None = None
+    new_adapter: Callable[[], RunAdapter] | None = None
 
 
 _KINDS: dict[str, ModelKind] = {}
@@ -202,6 +212,6 @@ def kind(key: str) -> ModelKind:
 def kind_for_run(run: object) -> ModelKind:
     """The kind whose runs are of *run*'s type (or a base of it)."""
     for candidate in kinds():
-        if isinstance(run, candidate.run_type):
+        if isinstance(run, candidate.run_type) and (candidate.accepts is None or candidate.accepts(run)):
             return candidate
     raise InputError(f"no model kind shows a {type(run).__name__}")

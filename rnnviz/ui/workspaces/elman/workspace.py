@@ -19,6 +19,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QGroupBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from rnnviz.engine.clipping import Clipping
+from rnnviz.engine.elman import ElmanNetwork
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import whole_number
 from rnnviz.present.format import format_number
@@ -410,6 +411,7 @@ KIND = ModelKind(
           "the worked example, binary addition, 'hello', vanishing and exploding gradients",
     build=build,
     run_type=LabRun,
+    accepts=lambda run: isinstance(run.network, ElmanNetwork),  # a gated run is the gated kinds'
     menus=(MenuSpec("lab", "La&b", before="run"),),
     actions=(
         *_preset_actions(),
