@@ -229,11 +229,31 @@ def test_rnnviz_screenshot_shows_the_lab_at_an_update_and_a_stage(cli, tmp_path)
     (("--lab", "worked", "--stage", "4"), "rnnviz: --stage must be 0 … 3 for the worked lab (3 steps), not 4\n"),
     (("--lab", "hello", "--ticks", "1001"), "rnnviz: --ticks must be 0 … 1,000 for the hello lab, not 1,001\n"),
     (("--stage", "1",), "rnnviz: --stage goes with --lab (the backward sweep of the network lab)\n"),
+    (("--lab", "worked", "--model", "lstm"),
+     "rnnviz: --lab and --model each choose the window's model: give one of them\n"),
+    (("--model", "gru", "--phase"), "rnnviz: --phase goes with the one-neuron window, not with --model\n"),
+    (("--lab", "worked", "--sweep"), "rnnviz: --sweep goes with the one-neuron window, not with --lab\n"),
 ])
 def test_bad_lab_screenshot_options_are_one_line(cli, tmp_path, args, message):
     status, stdout, stderr = cli("screenshot", str(tmp_path / "x.png"), *args)
     assert (status, stdout, stderr) == (2, "", message)
     assert not (tmp_path / "x.png").exists()
+
+
+def test_rnnviz_screenshot_in_presentation_mode_hides_the_menus(cli, tmp_path):
+    """--presentation: the picture has no menu bar, so its top rows are the view, not menus."""
+    from PySide6.QtGui import QImage
+
+    plain, shown = tmp_path / "plain.png", tmp_path / "presenting.png"
+    for out, extra in ((plain, ()), (shown, ("--presentation",))):
+        status, stdout, stderr = cli("screenshot", str(out), "--lab", "worked", "--ticks", "3",
+                                     "--size", "1280x720", *extra)
+        assert (status, stderr) == (0, "")
+    a, b = QImage(str(plain)), QImage(str(shown))
+    assert (b.width(), b.height()) == (1280, 720)
+    # The plain window's top rows are the menu bar ("File Edit …"), the presentation's the summary line.
+    top = lambda image: [image.pixel(x, 10) for x in range(0, 400, 4)]  # noqa: E731
+    assert top(a) != top(b)
 
 
 def test_side_by_side_trains_a_twin_with_the_clipping_flipped_and_draws_it_dashed(lab):

@@ -42,6 +42,9 @@ from rnnviz.ui.display import display_problem
 SCREENSHOT_SIZE_TEXT: Final[str] = "1280x800"
 #: The network lab's presets (rnnviz.tasks.lab_presets.PRESETS' keys), for --lab.
 LAB_PRESETS: Final[tuple[str, ...]] = ("worked", "addition", "hello", "vanishing")
+#: The model kinds ``--model`` shows on their first preset (the keys of
+#: rnnviz.ui.workspaces' kinds with a ``new_adapter``; tests/test_ui_mainwindow.py checks).
+MODEL_KEYS: Final[tuple[str, ...]] = ("lstm", "gru", "race")
 #: Seconds a session file named on the command line may take to open before
 #: the window shows; a longer replay is left to the window, with progress.
 CHECK_BUDGET_S: Final[float] = 0.25
@@ -73,6 +76,8 @@ def add_parser(subparsers) -> None:
     shot.add_argument("--ticks", type=int, default=None, help="ticks to run first (default: to the end)")
     shot.add_argument("--size", default=SCREENSHOT_SIZE_TEXT,
                       help=f"WIDTHxHEIGHT in pixels (default {SCREENSHOT_SIZE_TEXT})")
+    shot.add_argument("--presentation", action="store_true",
+                      help="presentation mode: no menus or settings, text enlarged for the size")
     shot.add_argument("--phase", action="store_true",
                       help="show the phase plot (View ▸ Phase plot, F8) beside the weight plots")
     shot.add_argument("--sweep", action="store_true",
@@ -84,8 +89,17 @@ def add_parser(subparsers) -> None:
     lab.add_argument("--stage", type=int, default=None, metavar="S",
                      help="with --lab: show stage S of the backward sweep (0: the error enters "
                      "at the outputs; s: δ has flowed back s steps)")
+    add_model_arguments(shot, "show")
     add_learning_arguments(shot)
     shot.set_defaults(func=run_screenshot)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
+    """``--model KIND`` for ``rnnviz screenshot`` and ``rnnviz record``."""
+    group = parser.add_argument_group("gated cells and the race")
+    group.add_argument("--model", metavar="KIND", choices=MODEL_KEYS, default=None,
+                       help=f"{verb} Model ▸ LSTM, GRU or the race on its first preset instead: "
+                       f"{', '.join(MODEL_KEYS)}; --ticks then counts updates")
 
 
 def run_gui(args: argparse.Namespace | None = None) -> int:
@@ -215,21 +229,29 @@ def _session_file(args: argparse.Namespace | None) -> str | None:
 
 def run_screenshot(args: argparse.Namespace) -> int:
     from rnnviz.engine.sequences import parse_sequence
-    from rnnviz.ui.app import lab_screenshot, parse_size, screenshot
+    from rnnviz.ui.app import lab_screenshot, model_screenshot, parse_size, screenshot
 
     size = parse_size(args.size)
-    if args.phase and args.lab is not None:
-        raise InputError("--phase goes with the one-neuron window, not with --lab")
-    if args.sweep and args.lab is not None:
-        raise InputError("--sweep goes with the one-neuron window, not with --lab")
-    if args.lab is not None:
+    other = "--lab" if args.lab is not None else "--model" if args.model is not None else None
+    if args.lab is not None and args.model is not None:
+        raise InputError("--lab and --model each choose the window's model: give one of them")
+    for flag, given in (("--phase", args.phase), ("--sweep", args.sweep)):
+        if given and other is not None:
+            raise InputError(f"{flag} goes with the one-neuron window, not with {other}")
+    if args.stage is not None and args.lab is None:
+        raise InputError("--stage goes with --lab (the backward sweep of the network lab)")
+    if other is not None:
         updates = 0 if args.ticks is None else args.ticks
-        out = lab_screenshot(args.out, args.lab, updates, size, stage=args.stage)
-        print(f"wrote {out} ({size[0]}x{size[1]}, the {args.lab} lab after {updates:,} "
+        if args.lab is not None:
+            out = lab_screenshot(args.out, args.lab, updates, size, stage=args.stage,
+                                 presentation=args.presentation)
+            what = f"the {args.lab} lab"
+        else:
+            out = model_screenshot(args.out, args.model, updates, size, presentation=args.presentation)
+            what = f"--model {args.model}"
+        print(f"wrote {out} ({size[0]}x{size[1]}, {what} after {updates:,} "
               f"update{'s' if updates != 1 else ''})")
         return 0
-    if args.stage is not None:
-        raise InputError("--stage goes with --lab (the backward sweep of the network lab)")
     _refuse_paths(args, "a stream")
     given = given_sequence_text(args)
     text = DEFAULT_STREAM if given is None else given  # "" is an empty stream, refused below
@@ -237,6 +259,6 @@ def run_screenshot(args: argparse.Namespace) -> int:
     params = params_from_args(args)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
     out = screenshot(args.out, bits, params, ticks, size, stream_text=text, phase=args.phase,
-                     sweep=args.sweep)
+                     sweep=args.sweep, presentation=args.presentation)
     print(f"wrote {out} ({size[0]}x{size[1]}, after {ticks:,} tick{'s' if ticks != 1 else ''})")
     return 0

@@ -18,7 +18,7 @@ from rnnviz.commands.options import (
     given_sequence_text,
     params_from_args,
 )
-from rnnviz.commands.gui import LAB_PRESETS
+from rnnviz.commands.gui import LAB_PRESETS, add_model_arguments
 from rnnviz.engine.errors import InputError
 from rnnviz.io.video import DEFAULT_VIDEO_FPS, DEFAULT_VIDEO_PACE, DEFAULT_VIDEO_SIZE
 
@@ -59,6 +59,7 @@ def add_parser(subparsers) -> None:
                      help="film the network lab (Model ▸ Elman network) training on PRESET instead: "
                      f"{', '.join(LAB_PRESETS)}; --ticks then counts updates (default 100) and "
                      "--speed is updates per second")
+    add_model_arguments(parser, "film")
     add_learning_arguments(parser)
     parser.set_defaults(func=run_record)
 
@@ -79,9 +80,12 @@ def run_record(args: argparse.Namespace) -> int:
     params = params_from_args(args)
     size = parse_size(args.size)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
-    if args.lab is not None:
+    other = "--lab" if args.lab is not None else "--model" if args.model is not None else None
+    if args.lab is not None and args.model is not None:
+        raise InputError("--lab and --model each choose the window's model: give one of them")
+    if other is not None:
         if args.phase:
-            raise InputError("--phase goes with the one-neuron window, not with --lab")
+            raise InputError(f"--phase goes with the one-neuron window, not with {other}")
         ticks = LAB_DEFAULT_UPDATES if args.ticks is None else args.ticks
     # Offscreen, as rnnviz screenshot: no display needed, no window flashes
     # up, and the frame size is exactly the one asked for.
@@ -97,6 +101,10 @@ def run_record(args: argparse.Namespace) -> int:
 
         adapter = LabAdapter(preset(args.lab).make_run())
         adapter.preset_key = args.lab
+    elif args.model is not None:
+        from rnnviz.ui.app import model_adapter
+
+        adapter = model_adapter(args.model)
     show = sys.stderr.isatty()
     shown = False
     interrupted = False

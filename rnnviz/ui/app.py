@@ -213,18 +213,16 @@ def parse_size(text: str) -> tuple[int, int]:
 def screenshot(
     out: str | os.PathLike[str], bits: str | object, params: LearnerParams, ticks: int,
     size: tuple[int, int], *, stream_text: str | None = None, phase: bool = False,
-    sweep: bool = False,
+    sweep: bool = False, presentation: bool = False,
 ) -> Path:
     """Render the main window offscreen after *ticks* ticks and save a PNG of exactly *size*.
 
-    With *phase*, View ▸ Phase plot is switched on first; with *sweep*, View ▸ Sweep over η. Nothing is read from or written to the user's settings, so the same
+    With *phase*, View ▸ Phase plot is switched on first; with *sweep*, View ▸
+    Sweep over η; with *presentation*, the window is in presentation mode.
+    Nothing is read from or written to the user's settings, so the same
     command always gives the same picture.
     """
-    out = Path(out)
-    if out.suffix.lower() != ".png":
-        raise InputError(f"the screenshot is written as PNG: name it *.png, not {out.name}")
-    if not out.parent.is_dir():
-        raise InputError(f"no such folder: {out.parent}")
+    out = _checked_png(out)
     session = Session(bits, params)  # type: ignore[arg-type]
     if ticks < 0:
         raise InputError(f"--ticks must not be negative, not {ticks}")
@@ -242,7 +240,7 @@ def screenshot(
 
     app = application()
     adapter = SessionAdapter(session)
-    window = offscreen_window(adapter, size, stream_text=stream_text)
+    window = offscreen_window(adapter, size, stream_text=stream_text, presentation=presentation)
     if phase:
         window.actions_by_name["phase_plot"].trigger()
     if sweep:
@@ -268,9 +266,18 @@ def screenshot(
     return save_png(image, out)
 
 
+def _checked_png(out: str | os.PathLike[str]) -> Path:
+    out = Path(out)
+    if out.suffix.lower() != ".png":
+        raise InputError(f"the screenshot is written as PNG: name it *.png, not {out.name}")
+    if not out.parent.is_dir():
+        raise InputError(f"no such folder: {out.parent}")
+    return out
+
+
 def lab_screenshot(
     out: str | os.PathLike[str], preset: str, updates: int, size: tuple[int, int], *,
-    stage: int | None = None,
+    stage: int | None = None, presentation: bool = False,
 ) -> Path:
     """Render the window showing the network lab on *preset* after *updates* updates; save a PNG.
 
@@ -278,11 +285,7 @@ def lab_screenshot(
     stage. Reads and writes no settings, so the same command always gives
     the same picture.
     """
-    out = Path(out)
-    if out.suffix.lower() != ".png":
-        raise InputError(f"the screenshot is written as PNG: name it *.png, not {out.name}")
-    if not out.parent.is_dir():
-        raise InputError(f"no such folder: {out.parent}")
+    out = _checked_png(out)
     from rnnviz.present.lab import backward_stages
     from rnnviz.tasks.lab_presets import preset as lab_preset
 
@@ -294,19 +297,57 @@ def lab_screenshot(
         raise InputError(f"--stage must be 0 … {stages - 1} for the {preset} lab "
                          f"({run.source.steps} steps), not {stage}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
     from rnnviz.ui.mainwindow import application
     from rnnviz.ui.workspaces.elman.lab_adapter import LabAdapter
 
-    app = application()
+    application()
     adapter = LabAdapter(run)
     adapter.preset_key = preset
-    window = offscreen_window(adapter, size)
+
+    def stages_shown() -> None:
+        for _ in range(0 if stage is None else stage + 1):
+            adapter.advance_stage()
+
+    return _grab_workspace(out, adapter, updates, size, presentation, stages_shown)
+
+
+def model_screenshot(out: str | os.PathLike[str], key: str, updates: int, size: tuple[int, int], *,
+                     presentation: bool = False) -> Path:
+    """Render the window showing the model kind *key* on its first preset after *updates*
+    updates (:attr:`ModelKind.new_adapter <rnnviz.ui.workspaces.ModelKind.new_adapter>`); save a PNG."""
+    out = _checked_png(out)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from rnnviz.ui.mainwindow import application
+
+    application()
+    adapter = model_adapter(key)
+    if not 0 <= updates <= adapter.run.n_ticks:
+        raise InputError(f"--ticks must be 0 … {adapter.run.n_ticks:,} for --model {key}, not {updates:,}")
+    return _grab_workspace(out, adapter, updates, size, presentation)
+
+
+def model_adapter(key: str):
+    """A new adapter on the first preset of the model kind *key*; InputError (one line) for a kind
+    the command line cannot show."""
+    from rnnviz.ui import shipped_kinds  # noqa: F401  (the kinds rnnviz ships, registered)
+    from rnnviz.ui import workspaces
+
+    kind = workspaces.kind(key)
+    if kind.new_adapter is None:
+        raise InputError(f"--model {key} cannot be shown from the command line")
+    return kind.new_adapter()
+
+
+def _grab_workspace(out: Path, adapter, updates: int, size: tuple[int, int], presentation: bool,
+                    before: Callable[[], None] | None = None) -> Path:
+    """The window on *adapter*, moved to *updates*, grabbed at *size* and saved as *out*."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window = offscreen_window(adapter, size, presentation=presentation)
     adapter.seek(updates)
-    for _ in range(0 if stage is None else stage + 1):
-        adapter.advance_stage()
+    if before is not None:
+        before()
     window.workspace.fit_views()
     QApplication.processEvents()
     image = window.grab().toImage()
@@ -314,7 +355,7 @@ def lab_screenshot(
         image = image.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)
     window.close()
-    app.processEvents()
+    QApplication.processEvents()
     from rnnviz.ui.pngfile import save_png
 
     return save_png(image, out)
