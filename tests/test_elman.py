@@ -7,6 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
+from gradcheck import EPS, numeric_gradient, relative_error
 
 from rnnviz.engine.clipping import (
     Clipping,
@@ -18,30 +19,10 @@ from rnnviz.engine.clipping import (
 from rnnviz.engine.elman import MAX_INIT_SCALE, MAX_UNITS, ElmanNetwork, bptt_gradients
 from rnnviz.engine.errors import InputError
 
-EPS = 1e-5
 TOLERANCE = 1e-6
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    scale = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if scale == 0.0 else float(np.linalg.norm(a - b) / scale)
-
-
-def numeric_gradient(loss, array: np.ndarray) -> np.ndarray:
-    """Central differences of ``loss()`` with respect to *array*, perturbed in place."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        saved = array[index]
-        array[index] = saved + EPS
-        plus = loss()
-        array[index] = saved - EPS
-        minus = loss()
-        array[index] = saved
-        grad[index] = (plus - minus) / (2 * EPS)
-    return grad
 
 
 def random_problem(n, h, m, *, hidden, output, loss=None, biases=True, gain=1.0, steps=6, seed=0):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gradcheck import EPS, numeric_gradient, relative_error
 
 from rnnviz.engine.cells import CELLS, make_network
 from rnnviz.engine.clipping import Clipping
@@ -15,29 +16,8 @@ from rnnviz.engine.gru import GRUNetwork
 from rnnviz.engine.lstm import LSTMNetwork
 from rnnviz.engine.optim import Adam
 
-EPS = 1e-5
 TOLERANCE = 1e-6
 GATED = (LSTMNetwork, GRUNetwork)
-
-
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """As tests/test_elman.py: the norm of the difference over the sum of the norms."""
-    scale = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if scale == 0.0 else float(np.linalg.norm(a - b) / scale)
-
-
-def numeric_gradient(loss, array: np.ndarray) -> np.ndarray:
-    """Central differences of ``loss()`` with respect to *array*, perturbed in place."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        saved = array[index]
-        array[index] = saved + EPS
-        plus = loss()
-        array[index] = saved - EPS
-        minus = loss()
-        array[index] = saved
-        grad[index] = (plus - minus) / (2 * EPS)
-    return grad
 
 
 def problem(cls, output: str, *, steps: int = 6, seed: int = 0):

@@ -14,8 +14,43 @@ import numpy as np
 from rnnviz.engine.clipping import global_norm
 
 
+class SequenceResult:
+    """What a forward pass of any cell tells about its length and end (a mixin)."""
+
+    __slots__ = ()
+    inputs: np.ndarray
+    hidden: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        """T, the number of time steps."""
+        return self.inputs.shape[0]
+
+    @property
+    def final_hidden(self) -> np.ndarray:
+        """``h_T``, the state to carry into whatever comes next."""
+        return self.hidden[-1]
+
+
+class GradientResult:
+    """What a backward pass of any cell tells about the loss and the gradient's size (a mixin)."""
+
+    __slots__ = ()
+    params: dict[str, np.ndarray]
+    step_losses: np.ndarray
+
+    @property
+    def loss(self) -> float:
+        """E, the summed loss of the sequence."""
+        return float(self.step_losses.sum())
+
+    def norm(self) -> float:
+        """Global L2 norm of all parameter gradients together."""
+        return global_norm(list(self.params.values()))
+
+
 @dataclass(frozen=True, slots=True)
-class ForwardPass:
+class ForwardPass(SequenceResult):
     """Everything the forward pass computed, kept for the backward pass and views.
 
     Attributes
@@ -41,19 +76,9 @@ class ForwardPass:
     pre_outputs: np.ndarray
     outputs: np.ndarray
 
-    @property
-    def steps(self) -> int:
-        """T, the number of time steps."""
-        return self.inputs.shape[0]
-
-    @property
-    def final_hidden(self) -> np.ndarray:
-        """``h_T``, the state to carry into whatever comes next."""
-        return self.hidden[-1]
-
 
 @dataclass(frozen=True, slots=True)
-class Gradients:
+class Gradients(GradientResult):
     """The result of one backward pass.
 
     Attributes
@@ -78,15 +103,6 @@ class Gradients:
     deltas: np.ndarray
     delta_norms: np.ndarray
     step_losses: np.ndarray
-
-    @property
-    def loss(self) -> float:
-        """E, the summed loss of the sequence."""
-        return float(self.step_losses.sum())
-
-    def norm(self) -> float:
-        """Global L2 norm of all parameter gradients together."""
-        return global_norm(list(self.params.values()))
 
 
 @dataclass(frozen=True, slots=True)

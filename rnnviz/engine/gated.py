@@ -42,7 +42,7 @@ from rnnviz.engine.elman_output import (
     output_values,
     step_losses,
 )
-from rnnviz.engine.elman_results import TrainingReport
+from rnnviz.engine.elman_results import GradientResult, SequenceResult, TrainingReport
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.optim import SGD, Optimizer
 from rnnviz.engine.validation import choice, finite_number, positive_int
@@ -51,7 +51,7 @@ __all__ = ["GatedForwardPass", "GatedGradients", "GatedNetwork", "highway_produc
 
 
 @dataclass(frozen=True, slots=True)
-class GatedForwardPass:
+class GatedForwardPass(SequenceResult):
     """Everything a gated cell's forward pass computed.
 
     Attributes
@@ -81,23 +81,13 @@ class GatedForwardPass:
     outputs: np.ndarray
 
     @property
-    def steps(self) -> int:
-        """T, the number of time steps."""
-        return self.inputs.shape[0]
-
-    @property
-    def final_hidden(self) -> np.ndarray:
-        """``h_T``."""
-        return self.hidden[-1]
-
-    @property
     def final_state(self) -> tuple[np.ndarray, np.ndarray | None]:
         """``(h_T, c_T)`` (``c_T`` None for the GRU): the state to carry on."""
         return self.hidden[-1], None if self.cell is None else self.cell[-1]
 
 
 @dataclass(frozen=True, slots=True)
-class GatedGradients:
+class GatedGradients(GradientResult):
     """The result of one backward pass of a gated cell.
 
     Attributes
@@ -131,15 +121,6 @@ class GatedGradients:
     pre_gate_deltas: np.ndarray
     delta_norms: np.ndarray
     step_losses: np.ndarray
-
-    @property
-    def loss(self) -> float:
-        """E, the summed loss of the sequence."""
-        return float(self.step_losses.sum())
-
-    def norm(self) -> float:
-        """Global L2 norm of all parameter gradients together."""
-        return global_norm(list(self.params.values()))
 
 
 def highway_products(forward: GatedForwardPass) -> np.ndarray:
