@@ -64,6 +64,22 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run_record)
 
 
+def _adapter(args: argparse.Namespace):
+    """The run --lab or --model asks to film (None: the one-neuron learner on the stream)."""
+    if args.lab is not None:
+        from rnnviz.tasks.lab_presets import preset
+        from rnnviz.ui.workspaces.elman.lab_adapter import LabAdapter
+
+        adapter = LabAdapter(preset(args.lab).make_run())
+        adapter.preset_key = args.lab
+        return adapter
+    if args.model is not None:
+        from rnnviz.ui.app import model_adapter
+
+        return model_adapter(args.model)
+    return None
+
+
 def run_record(args: argparse.Namespace) -> int:
     from rnnviz.engine.sequences import parse_sequence
     from rnnviz.io.video import RecordingError, UnwritableOutput
@@ -94,17 +110,7 @@ def run_record(args: argparse.Namespace) -> int:
     from rnnviz.ui.recording import record_stream
 
     application()
-    adapter = None
-    if args.lab is not None:
-        from rnnviz.tasks.lab_presets import preset
-        from rnnviz.ui.workspaces.elman.lab_adapter import LabAdapter
-
-        adapter = LabAdapter(preset(args.lab).make_run())
-        adapter.preset_key = args.lab
-    elif args.model is not None:
-        from rnnviz.ui.app import model_adapter
-
-        adapter = model_adapter(args.model)
+    adapter = _adapter(args)
     show = sys.stderr.isatty()
     shown = False
     interrupted = False
