@@ -36,6 +36,7 @@ step was on the right side of ½ before the update, else 0.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 import numpy as np
@@ -45,6 +46,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import whole_number
 from rnnviz.runs.lab import MAX_UPDATES, LabRun, LabSettings
 from rnnviz.runs.lab_scoring import Scoring, every_bit_right
+from rnnviz.runs.race import RaceRun
 from rnnviz.tasks.lab_presets import Preset
 from rnnviz.tasks.memory import (
     CLIP_NORM,
@@ -54,11 +56,14 @@ from rnnviz.tasks.memory import (
     memory_network,
 )
 
-__all__ = ["RACE_CELLS", "RACE_PRESETS", "MemoryExamples", "race_preset", "race_run",
-           "race_settings"]
+__all__ = ["RACE_CELLS", "RACE_PRESETS", "RACE_TITLES", "MemoryExamples", "race", "race_preset", "race_replay",
+           "race_run", "race_settings"]
 
 #: The race's cells, the plain one first.
 RACE_CELLS: Final[tuple[str, ...]] = ("rnn", "lstm", "gru")
+
+#: Each cell's name in texts.
+RACE_TITLES: Final[dict[str, str]] = {"rnn": "plain RNN", "lstm": "LSTM", "gru": "GRU"}
 
 #: The race's lag, hidden units, η, initial weight scale and updates.
 RACE_LAG: Final[int] = 30
@@ -126,16 +131,40 @@ def race_run(cell: object, seed: object = 0, lag: object = RACE_LAG,
                   LabSettings(RACE_LEARNING_RATE, None, clip), updates)
 
 
+def race(seed: object = 0, lag: object = RACE_LAG, updates: object = RACE_UPDATES) -> RaceRun:
+    """The race for *seed*: :func:`race_run` of every cell, side by side, one update of each per tick."""
+    runs = {cell: race_run(cell, seed, lag, updates) for cell in RACE_CELLS}
+    return RaceRun(runs, int(seed))  # type: ignore[arg-type]  # checked by race_run
+
+
+def race_replay(seed: object, logs: object, cursor: object) -> RaceRun:
+    """The race saved as :meth:`RaceRun.log` (*logs*, by cell) for *seed*, recomputed exactly up to
+    *cursor*; InputError (one line, naming the cell) when anything is wrong."""
+    if not isinstance(logs, Mapping) or set(logs) != set(RACE_CELLS):
+        raise InputError(f"a race's logs are one per cell: {', '.join(RACE_CELLS)}")
+    fresh = race(seed)
+    if isinstance(cursor, bool) or not isinstance(cursor, int) or not 0 <= cursor <= RACE_UPDATES:
+        raise InputError(f"the race's cursor must be a whole number from 0 to {RACE_UPDATES:,}, "
+                         f"not {cursor!r}")
+    runs = {}
+    for cell, run in fresh.runs.items():
+        try:
+            runs[cell] = LabRun.replay(lambda run=run: run.network, run.source, logs[cell], 0)
+        except InputError as error:
+            raise InputError(f"the {RACE_TITLES[cell]}'s log: {error}") from None
+    replayed = RaceRun(runs, fresh.seed)
+    replayed.seek(cursor)
+    return replayed
+
+
 def _builder(cell: str):
     return lambda seed: race_run(cell, seed)
 
 
-_TITLES: Final[dict[str, str]] = {"rnn": "plain RNN", "lstm": "LSTM", "gru": "GRU"}
-
 RACE_PRESETS: Final[dict[str, Preset]] = {
     f"memory-{cell}": Preset(
-        f"memory-{cell}", f"Long memory: {_TITLES[cell]}",
-        f"Issue 15's race: a 2-16-1 {_TITLES[cell]} recalls the first of {RACE_LAG + 1} bits "
+        f"memory-{cell}", f"Long memory: {RACE_TITLES[cell]}",
+        f"Issue 15's race: a 2-16-1 {RACE_TITLES[cell]} recalls the first of {RACE_LAG + 1} bits "
         "at the last step; the same sequences for every cell.", _builder(cell))
     for cell in RACE_CELLS
 }
