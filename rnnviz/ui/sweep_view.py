@@ -17,7 +17,12 @@ the event loop, once for a burst of changes). A stream of more than
 (:func:`rnnviz.ui.work.run_with_progress`); one beyond
 :data:`~rnnviz.present.sweep_view.MAX_TICKS` gets one line instead of marks.
 Every item is made once and updated with ``setData``. While hidden the view
-computes nothing. View ▸ Sweep over η (F7) shows it as the column right after
+computes nothing.
+
+The combo at the top switches to the second mode, a heat map of η × one
+start weight (:mod:`rnnviz.ui.sweep_heatmap`): the same stream learned once
+per cell, each cell coloured by a measure, a click opening that cell's run.
+Only the mode shown computes. View ▸ Sweep over η (F7) shows it as the column right after
 the weight plots, before the equations (presentation mode stacks it under the
 diagram, as it does the equations).
 """
@@ -44,6 +49,7 @@ from rnnviz.present.sweep_view import (
 from rnnviz.ui import columns as room
 from rnnviz.ui import phase_plot, theme
 from rnnviz.ui.adapter import SessionAdapter
+from rnnviz.ui.sweep_heatmap import HeatMap
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
 from rnnviz.ui.work import run_with_progress, running
@@ -68,6 +74,8 @@ WAIT_MS: Final[int] = 100
 #: Where the window keeps whether the view is shown.
 SETTINGS_KEY: Final[str] = "view/sweep"
 SWEEP_KEY: Final[str] = "F7"
+#: The view's two modes, by key, as the mode combo names them.
+MODES: Final[dict[str, str]] = {"eta": "η against a measure", "grid": "heat map: η × start weight"}
 
 
 class SweepView(QWidget):
@@ -89,6 +97,7 @@ class SweepView(QWidget):
         self.sweep: EtaSweep | None = None
         self.computed = 0
         self.measure_name = DEFAULT_MEASURE
+        self.mode = "eta"
         #: View ▸ Sweep over η, once installed.
         self.toggle_action: QAction | None = None
         self._timer = QTimer(self)
@@ -106,6 +115,14 @@ class SweepView(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.hide()
+        self.mode_box = QComboBox()
+        for key, title in MODES.items():
+            self.mode_box.addItem(title, key)
+        self.mode_box.setToolTip("one run per η, or a heat map of η × one start weight")
+        self.mode_box.currentIndexChanged.connect(self._on_mode)
+        self.heatmap = HeatMap(adapter)
+        self.heatmap.hide()
+        self.heatmap.grew.connect(self.grew)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.measure_label)
@@ -113,9 +130,11 @@ class SweepView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        layout.addWidget(self.mode_box)
         layout.addLayout(top)
         layout.addWidget(self.graph, 1)
         layout.addWidget(self.note)
+        layout.addWidget(self.heatmap, 1)
         self._plot = self._make_plot()
         self._legend = pg.LegendItem(colCount=2, labelTextColor=theme.INK)  # placed by _fit_legend
         self._apply_fonts()
@@ -158,6 +177,7 @@ class SweepView(QWidget):
             return
         self._font_scale = scale
         self._apply_fonts()
+        self.heatmap.set_font_scale(scale)
 
     def font_scale(self) -> float:
         """The factor set by :meth:`set_font_scale`."""
@@ -165,7 +185,7 @@ class SweepView(QWidget):
 
     def _apply_fonts(self) -> None:
         font = theme.scale_axes(self._plot, self._font_scale)
-        for widget in (self.measure_label, self.measure_box, self.note):
+        for widget in (self.mode_box, self.measure_label, self.measure_box, self.note):
             widget.setFont(font)
         for item in self._marks:
             item.setSize(MARK_PX * self._font_scale)
@@ -221,7 +241,8 @@ class SweepView(QWidget):
         # Tall enough for the legend as placed (beside: large text in a low place) and a plot.
         legend = int(self._legend.layout.minimumHeight()) + LEGEND_MARGIN
         graph = legend if beside else legend + MIN_HEIGHT
-        need = max(MIN_HEIGHT, self.measure_box.sizeHint().height() + graph)
+        need = max(MIN_HEIGHT, self.mode_box.sizeHint().height() + self.measure_box.sizeHint().height()
+                   + graph)
         if self.minimumHeight() != need:
             if need > self.minimumHeight() and self.isVisible():
                 self.grew.emit()
@@ -252,8 +273,22 @@ class SweepView(QWidget):
         if self._stale and self.isVisible():
             self._timer.start()
 
+    def _on_mode(self, index: int) -> None:
+        self.mode = str(self.mode_box.itemData(index))
+        eta = self.mode == "eta"
+        for widget in (self.measure_label, self.measure_box, self.graph):
+            widget.setVisible(eta)
+        self.note.setVisible(eta and bool(self.note.text()))
+        self.heatmap.setVisible(not eta)  # shown, it computes what is stale
+        if eta and self._stale and self.isVisible():
+            self._timer.start()
+
     def compute(self) -> None:
-        """Sweep the session's stream now, if the view is shown and what it showed is stale."""
+        """Sweep the session's stream now (the heat map, in that mode), if the view is shown
+        and what it showed is stale."""
+        if self.mode == "grid":
+            self.heatmap.compute()
+            return
         if not self.isVisible() or not self._stale:
             return
         if running():  # another job handles events: the sweep waits for it to end
@@ -282,7 +317,7 @@ class SweepView(QWidget):
 
     def _say(self, text: str) -> None:
         self.note.setText(text)
-        self.note.setVisible(bool(text))
+        self.note.setVisible(bool(text) and self.mode == "eta")
 
     def _on_measure(self, index: int) -> None:
         self.measure_name = str(self.measure_box.itemData(index))

@@ -1,0 +1,205 @@
+"""η × one initial weight: the session's stream learned once per cell of a grid, all at once.
+
+:func:`weight_grid` runs the one-neuron learner on the stream with every
+pair of an η (log-spaced, the columns) and a start value of one weight
+(``ih``, ``hh`` or ``ho``, evenly spaced, the rows), the two other start
+weights, ``h0``, the rule, activation and gain the session's. All
+``rows × columns`` runs are one array in one call of
+:func:`rnnviz.engine.batched_learner.run_many`, each bit for bit the run a
+session makes alone with that η and those start weights.
+
+Per cell it keeps the mean ``|e|``, the final ``ih``, ``hh``, ``ho`` and the
+run's notation class: runs whose +/− notations of the three weights are all
+the same share a class, numbered from 1 in the order of the runs (row by
+row, η rising along a row), as ``rnnviz sweep eta --w0`` numbers them.
+Classes are told apart by the notation's tokens (no text is written for
+them); a class's text is written once, for the first run of it.
+
+:data:`MAX_LEARNER_TICKS` bounds a grid's runs × ticks (and with it the
+notation's three bytes per learner-tick); beyond it the grid is refused with
+one line. The runs report progress through :mod:`rnnviz.engine.progress`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from rnnviz.engine import progress
+from rnnviz.engine.batched_learner import ManyRuns, run_many
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.history import WEIGHTS
+from rnnviz.engine.learner import MAX_START, LearnerParams
+
+ETA_LOW: Final[float] = 0.01
+ETA_HIGH: Final[float] = 100.0
+#: Columns: 12 a decade over 0.01 … 100.
+ETA_POINTS: Final[int] = 49
+W0_LOW: Final[float] = -3.0
+W0_HIGH: Final[float] = 3.0
+#: Rows: a step of 0.2 over −3 … 3.
+W0_POINTS: Final[int] = 31
+#: The most runs × ticks of one grid here: about a second, and 60 MB of notation codes.
+MAX_LEARNER_TICKS: Final[int] = 20_000_000
+#: What a cell can be coloured by, with its colour bar's title.
+MEASURES: Final[dict[str, str]] = {
+    "mean_err": "mean |e|",
+    "ih": "final ih",
+    "hh": "final hh",
+    "ho": "final ho",
+    "class": "class",
+}
+DEFAULT_MEASURE: Final[str] = "mean_err"
+DEFAULT_WEIGHT: Final[str] = "hh"
+#: The longest notation :meth:`WeightGrid.describe` writes out.
+NOTATION_CHARS: Final[int] = 48
+
+
+def grid_key(params: LearnerParams, weight: str) -> tuple:
+    """What of *params* a grid over *weight* depends on: all but η and *weight*'s start value."""
+    others = tuple(v for w, v in zip(WEIGHTS, params.init) if w != weight)
+    return (weight, params.rule, params.activation, params.gain, others, params.h0, params.learning)
+
+
+def token_classes(runs: ManyRuns, *, ascii: bool = False,
+                  report=None) -> tuple[np.ndarray, list[dict[str, str]]]:
+    """Each run's class number (1-based, in order of first appearance) and each class's notation.
+
+    Two runs share a class when their notations' tokens of every weight are equal,
+    which is when their texts are; only the first run of a class has its text written.
+    *report* is called with (runs done, runs) every 64 runs.
+    """
+    numbers: dict[bytes, int] = {}
+    labels = np.empty(len(runs), dtype=np.int64)
+    texts: list[dict[str, str]] = []
+    for run in range(len(runs)):
+        if report is not None and run % 64 == 0:
+            report(run, len(runs))
+        parts = []
+        for weight in WEIGHTS:
+            codes, lengths = runs.notations.tokens(run, weight)
+            parts += [codes.tobytes(), lengths.tobytes(), b"|"]
+        key = b"".join(parts)
+        number = numbers.get(key)
+        if number is None:
+            number = numbers[key] = len(numbers) + 1
+            texts.append(runs.notation(run, ascii=ascii))
+        labels[run] = number
+    return labels, texts
+
+
+def check_grid(weight: str, eta: np.ndarray, w0: np.ndarray, ticks: int) -> None:
+    """One line for a grid that cannot be run: an unknown weight, no runs, too many learner-ticks."""
+    if weight not in WEIGHTS:
+        raise InputError(f"the swept start weight must be ih, hh or ho, not {weight!r}")
+    if ticks < 1:
+        raise InputError("a sweep needs a stream of at least 2 bits (one tick)")
+    if not len(eta) or not len(w0):
+        raise InputError("a grid needs at least one η and one start value")
+    if not np.isfinite(w0).all() or (np.abs(w0) > MAX_START).any():
+        raise InputError(f"start values must be finite, at most {MAX_START:g} in size")
+    runs = len(eta) * len(w0)
+    if runs * ticks > MAX_LEARNER_TICKS:
+        raise InputError(f"the grid is too large for the stream: {runs:,} runs × {ticks:,} ticks "
+                         f"is more than {MAX_LEARNER_TICKS:,}; use rnnviz sweep eta --w0")
+
+
+@dataclass(frozen=True)
+class WeightGrid:
+    """One grid: η (columns), the swept weight's start values (rows), and per cell
+    (rows, columns) the mean |e|, the final weights (rows, columns, 3) and the class."""
+
+    weight: str
+    eta: np.ndarray
+    w0: np.ndarray
+    mean_err: np.ndarray
+    final: np.ndarray
+    classes: np.ndarray
+    notations: tuple[dict[str, str], ...]
+    ticks: int
+    key: tuple
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.w0), len(self.eta)
+
+    @property
+    def class_count(self) -> int:
+        return len(self.notations)
+
+    def measure(self, name: str) -> np.ndarray:
+        """The values of measure *name* (a key of :data:`MEASURES`), (rows, columns)."""
+        if name == "mean_err":
+            return self.mean_err
+        if name == "class":
+            return self.classes
+        if name in WEIGHTS:
+            return self.final[:, :, WEIGHTS.index(name)]
+        raise InputError(f"no measure {name!r}; one of {', '.join(MEASURES)}")
+
+    def class_size(self, number: int) -> int:
+        """How many cells class *number* has."""
+        return int((self.classes == number).sum())
+
+    def start(self, init: tuple[float, float, float], row: int) -> tuple[float, float, float]:
+        """*init* with the swept weight's start value that of *row*."""
+        values = list(init)
+        values[WEIGHTS.index(self.weight)] = float(self.w0[row])
+        return (values[0], values[1], values[2])
+
+    def describe(self, row: int, column: int) -> str:
+        """Cell (*row*, *column*) in a few lines: η, start value, mean |e|, final weights, class."""
+        number = int(self.classes[row, column])
+        ih, hh, ho = self.final[row, column].tolist()
+        lines = [f"η {self.eta[column]:.4g} · start {self.weight} {self.w0[row]:.4g}",
+                 f"mean |e| {self.mean_err[row, column]:.4f} · class {number}",
+                 f"final ih {ih:.4g}, hh {hh:.4g}, ho {ho:.4g}"]
+        for weight in WEIGHTS:
+            text = self.notations[number - 1][weight]
+            if len(text) > NOTATION_CHARS:
+                text = text[: NOTATION_CHARS - 1] + "…"
+            lines.append(f"{weight}: {text}")
+        return "\n".join(lines)
+
+
+def grid_runs(bits: np.ndarray, params: LearnerParams, weight: str, eta: np.ndarray,
+              w0: np.ndarray, *, progress_to=None) -> ManyRuns:
+    """The grid's runs, row after row (the η of a row rising), as one :func:`run_many`."""
+    eta = np.asarray(eta, dtype=np.float64).reshape(-1)
+    w0 = np.asarray(w0, dtype=np.float64).reshape(-1)
+    check_grid(weight, eta, w0, len(bits) - 1)
+    init = np.tile(np.asarray(params.init, dtype=np.float64), (len(w0) * len(eta), 1))
+    init[:, WEIGHTS.index(weight)] = np.repeat(w0, len(eta))
+    return run_many(bits, np.tile(eta, len(w0)), init, params.h0, rule=params.rule,
+                    activation=params.activation, gain=params.gain, progress=progress_to)
+
+
+def weight_grid(bits: np.ndarray, params: LearnerParams, weight: str = DEFAULT_WEIGHT, *,
+                eta: np.ndarray | None = None, w0: np.ndarray | None = None) -> WeightGrid:
+    """Learn *bits* once per cell of η × *weight*'s start value (see the module docstring).
+
+    The defaults: :data:`ETA_POINTS` η log-spaced over :data:`ETA_LOW` … :data:`ETA_HIGH`,
+    :data:`W0_POINTS` start values over :data:`W0_LOW` … :data:`W0_HIGH`. Raises
+    :class:`InputError` with one line when there is nothing to sweep or too much;
+    :class:`~rnnviz.engine.errors.Cancelled` when a progress listener cancels.
+    """
+    if not params.learning:
+        raise InputError("learning is off: every η gives the same run (switch learning on)")
+    etas = np.geomspace(ETA_LOW, ETA_HIGH, ETA_POINTS) if eta is None else np.asarray(eta, float)
+    starts = np.linspace(W0_LOW, W0_HIGH, W0_POINTS) if w0 is None else np.asarray(w0, float)
+    listening = progress.listening()
+    # one bar: the runs' learner-ticks, then the classes as a tenth more
+    work = len(etas) * len(starts) * max(len(bits) - 1, 1)
+    whole = work + work // 10
+    runs = grid_runs(bits, params, weight, etas, starts,
+                     progress_to=(lambda done, _: progress.report(done, whole)) if listening else None)
+    labels, texts = token_classes(
+        runs, report=(lambda done, count: progress.report(work + work // 10 * done // count, whole))
+        if listening else None)
+    shape = (len(starts), len(etas))
+    return WeightGrid(weight=weight, eta=runs.eta[: len(etas)].copy(), w0=starts.copy(),
+                      mean_err=runs.mean_err.reshape(shape), final=runs.final.reshape(*shape, 3),
+                      classes=labels.reshape(shape), notations=tuple(texts), ticks=runs.ticks,
+                      key=grid_key(params, weight))
