@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QFont, QFontMetrics
 
+from rnnviz.present.format import power_text
 from rnnviz.tasks.lab_presets import PRESETS
-from rnnviz.ui.workspaces.elman.lab_curves import FlowPlot, LogAxis, LossPlot, power_text
+from rnnviz.ui.plot_axes import LogAxis
+from rnnviz.ui.workspaces.elman.lab_curves import FlowPlot, LossPlot
 
 
 def _shown(qtbot, plot, size):

@@ -76,3 +76,26 @@ def speed_label(speed: int) -> str:
     if speed == MAX_SPEED:
         return "max"
     return f"{speed} tick{'s' if speed != 1 else ''}/s"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_of_ten(exponent: float) -> str:
+    """``"10⁻¹⁷"`` for −17, ``"1"`` for 0, ``"10"`` for 1: a legend's end."""
+    e = int(exponent)
+    if e == 0:
+        return "1"
+    if e == 1:
+        return "10"
+    return "10" + str(e).translate(_SUPERSCRIPT)
+
+
+def power_text(value: float) -> str:
+    """A tick label for *value* on a log axis: plain from 0.001 to 1000, else as m·10ᵏ."""
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = round(value / 10.0 ** exponent)
+    if -3 <= exponent <= 3:
+        return f"{value:.{max(-exponent, 0)}f}"
+    power = power_of_ten(exponent)
+    return power if mantissa == 1 else f"{mantissa}·{power}"

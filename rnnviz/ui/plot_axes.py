@@ -15,10 +15,11 @@ from typing import Final
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from rnnviz.engine.notation import MINUS
+from rnnviz.present.format import power_text
 from rnnviz.ui import theme
 
 #: Space between an axis title's text and the widest tick label, in multiples
@@ -248,3 +249,43 @@ def fit_left_axes(plots: list[pg.PlotItem], default_font: QFont) -> None:
     # about to be painted has the data area the labels leave.
     for plot in plots:
         plot.layout.activate()
+
+
+class LogAxis(pg.AxisItem):
+    """A log axis whose labels never overlap: every decade (or every 2nd, 3rd, … when decades
+    are closer than a few label heights), 2 and 5 between them when a decade is tall enough,
+    the other multiples unlabelled. pyqtgraph's own labels 2 … 9 in every decade of a short
+    range, which pile up at the top of each decade."""
+
+    #: Room a label needs, in label heights.
+    SPACING: Final[float] = 1.6
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self._label_twos_fives = False
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph API)
+        low, high = sorted((minVal, maxVal))
+        if not (math.isfinite(low) and math.isfinite(high)) or high - low <= 0 or size <= 0:
+            return []
+        label = QFontMetrics(self.style["tickFont"] or QFont()).height() * self.SPACING
+        per_decade = size / (high - low)
+        every = max(1, math.ceil(label / per_decade))
+        first, last = math.floor(low), math.ceil(high)
+        decades = [float(k) for k in range(first, last + 1) if k % every == 0 and low <= k <= high]
+        # 2 and 5 are labelled when the gap from 2 to 5 (0.4 of a decade) and from 5 to 10 (0.3) hold a label.
+        self._label_twos_fives = every == 1 and 0.3 * per_decade >= label
+        twos_fives = [k + math.log10(m) for k in range(first, last) for m in (2, 5)]
+        rest = [k + math.log10(m) for k in range(first, last) for m in (3, 4, 6, 7, 8, 9)]
+        inside = lambda values: [v for v in values if low <= v <= high]  # noqa: E731
+        if every > 1:
+            return [(float(every), decades), (None, inside([float(k) for k in range(first, last + 1)]))]
+        return [(1.0, decades), (None, inside(twos_fives)), (None, inside(rest))]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        strings = []
+        for v in values:
+            mantissa = round(10.0 ** (v - math.floor(v + 1e-9)))
+            labelled = mantissa == 1 and (spacing is not None) or (mantissa in (2, 5) and self._label_twos_fives)
+            strings.append(power_text(10.0 ** v) if labelled else "")
+        return strings

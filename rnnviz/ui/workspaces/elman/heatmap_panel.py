@@ -27,13 +27,12 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
-from rnnviz.present.format import format_number
+from rnnviz.present.format import format_number, power_of_ten
 from rnnviz.present.lab_heatmap import MAX_DECADES, FlowHeatmap, HeatmapCache
 from rnnviz.runs.lab import LabRun
 from rnnviz.ui import theme
 from rnnviz.ui.workspaces.elman.lab_curves import stepped_end
 from rnnviz.ui.workspaces.elman.unrolled import DELTA_STOPS
-from rnnviz.ui.workspaces.elman.unrolled_layout import power_of_ten
 
 #: The colour bar labels at most this many decades (every second, third … beyond).
 MAX_DECADE_LABELS: Final[int] = 8

@@ -26,12 +26,12 @@ from typing import ClassVar, Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QTextDocument
+from PySide6.QtGui import QColor, QFont, QTextDocument
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from rnnviz.present.lab import FlowSeries
 from rnnviz.ui import theme
-from rnnviz.ui.workspaces.elman.unrolled_layout import power_of_ten
+from rnnviz.ui.plot_axes import LogAxis, TickAxis
 
 #: Up to this many steps, the flow plot labels every step.
 MAX_STEP_LABELS: Final[int] = 16
@@ -387,56 +387,6 @@ class _Band(QGraphicsPathItem):
         return 0.5
 
 
-def power_text(value: float) -> str:
-    """A tick label for *value* on a log axis: plain from 0.001 to 1000, else as m·10ᵏ."""
-    exponent = math.floor(math.log10(value) + 1e-9)
-    mantissa = round(value / 10.0 ** exponent)
-    if -3 <= exponent <= 3:
-        return f"{value:.{max(-exponent, 0)}f}"
-    power = power_of_ten(exponent)
-    return power if mantissa == 1 else f"{mantissa}·{power}"
-
-
-class LogAxis(pg.AxisItem):
-    """A log axis whose labels never overlap: every decade (or every 2nd, 3rd, … when decades
-    are closer than a few label heights), 2 and 5 between them when a decade is tall enough,
-    the other multiples unlabelled. pyqtgraph's own labels 2 … 9 in every decade of a short
-    range, which pile up at the top of each decade."""
-
-    #: Room a label needs, in label heights.
-    SPACING: Final[float] = 1.6
-
-    def __init__(self, orientation: str) -> None:
-        super().__init__(orientation)
-        self._label_twos_fives = False
-
-    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph API)
-        low, high = sorted((minVal, maxVal))
-        if not (math.isfinite(low) and math.isfinite(high)) or high - low <= 0 or size <= 0:
-            return []
-        label = QFontMetrics(self.style["tickFont"] or QFont()).height() * self.SPACING
-        per_decade = size / (high - low)
-        every = max(1, math.ceil(label / per_decade))
-        first, last = math.floor(low), math.ceil(high)
-        decades = [float(k) for k in range(first, last + 1) if k % every == 0 and low <= k <= high]
-        # 2 and 5 are labelled when the gap from 2 to 5 (0.4 of a decade) and from 5 to 10 (0.3) hold a label.
-        self._label_twos_fives = every == 1 and 0.3 * per_decade >= label
-        twos_fives = [k + math.log10(m) for k in range(first, last) for m in (2, 5)]
-        rest = [k + math.log10(m) for k in range(first, last) for m in (3, 4, 6, 7, 8, 9)]
-        inside = lambda values: [v for v in values if low <= v <= high]  # noqa: E731
-        if every > 1:
-            return [(float(every), decades), (None, inside([float(k) for k in range(first, last + 1)]))]
-        return [(1.0, decades), (None, inside(twos_fives)), (None, inside(rest))]
-
-    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
-        strings = []
-        for v in values:
-            mantissa = round(10.0 ** (v - math.floor(v + 1e-9)))
-            labelled = mantissa == 1 and (spacing is not None) or (mantissa in (2, 5) and self._label_twos_fives)
-            strings.append(power_text(10.0 ** v) if labelled else "")
-        return strings
-
-
 class _LabPlot(pg.PlotWidget):
     """What both lab plots share: a title that is its own legend, cached axes, a font scale and
     ranges set in steps (see the module docstring)."""
@@ -449,7 +399,9 @@ class _LabPlot(pg.PlotWidget):
     SLACK: float | None = None
 
     def __init__(self, title: str, axis_names: dict[str, str], log_y: bool = False) -> None:
-        super().__init__(background="w", axisItems={"left": LogAxis("left")} if log_y else None)
+        # Updates and steps are whole numbers, written with thousands separators ("12,288").
+        axes = {"bottom": TickAxis("bottom"), **({"left": LogAxis("left")} if log_y else {})}
+        super().__init__(background="w", axisItems=axes)
         item = self.getPlotItem()
         self._font_scale = 1.0
         item.setTitle(title, size=f"{TITLE_PT:g}pt")

@@ -22,7 +22,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
 
 from rnnviz.engine.notation import MINUS
-from rnnviz.present.format import format_number, plain
+from rnnviz.present.format import format_number, plain, power_of_ten
 from rnnviz.present.lab import UnrolledState
 
 #: Text size at 900×420 and font scale 1; it grows with the widget up to MAX_GROWTH times.
@@ -39,19 +39,6 @@ VALUE_SHRINK: Final[float] = 0.5
 WIDEST_NUMBER: Final[str] = f"{MINUS}8.8e{MINUS}88"
 #: The layers from top to bottom, with the names the gutter writes for them.
 LAYERS: Final[tuple[tuple[str, str], ...]] = (("y", "ŷ"), ("h", "h"), ("x", "x"))
-
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def power_of_ten(exponent: float) -> str:
-    """``"10⁻¹⁷"`` for −17, ``"1"`` for 0, ``"10"`` for 1: a legend's end."""
-    e = int(exponent)
-    if e == 0:
-        return "1"
-    if e == 1:
-        return "10"
-    return "10" + str(e).translate(_SUPERSCRIPT)
-
 
 @dataclass(slots=True)
 class TextItem:
