@@ -1,0 +1,239 @@
+"""The gated cells' three plots: the memory state's trajectories, the gradient highway, the training.
+
+Each is handed its numbers (a :class:`~rnnviz.present.gated.GateLanes`, a
+:class:`~rnnviz.present.gated.Highway`, the run's per-update losses and
+accuracies) and only draws them; every item is made once and updated with
+``setData``. Their ranges are set by the plots themselves and change only when
+the numbers leave them (a moving axis is laid out and painted again each frame).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Final
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from rnnviz.present.gated import GateLanes, Highway
+from rnnviz.ui import theme
+
+#: Every unit's curve, and the chosen unit's.
+UNIT_COLOUR: Final[str] = "#b8b8b8"
+CHOSEN_COLOUR: Final[str] = "#1f4e9a"
+#: The gradient along the memory path, the product of the gates, the plain RNN's gradient.
+PATH_COLOUR: Final[str] = "#1f4e9a"
+GATES_COLOUR: Final[str] = theme.POSITIVE
+PLAIN_COLOUR: Final[str] = "#7a7a7a"
+#: The running means of the loss and of the share right.
+LOSS_COLOUR: Final[str] = "#1f4e9a"
+ACCURACY_COLOUR: Final[str] = theme.POSITIVE
+#: Updates the running means are taken over.
+MEAN_WINDOW: Final[int] = 100
+#: Most points a training curve is drawn with (the means are smooth; more is drawing for nothing).
+MAX_POINTS: Final[int] = 1_500
+#: The legend's text at font scale 1, in points.
+LEGEND_PT: Final[float] = 9.0
+#: Room left beside a title wrapped to its plot's width, in pixels.
+TITLE_MARGIN_PX: Final[int] = 28
+_SUPERSCRIPT: Final[dict[int, str]] = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_text(exponent: int) -> str:
+    """``"1"`` for 10⁰, ``"10"`` for 10¹, else ``"10⁻³"``."""
+    if exponent == 0:
+        return "1"
+    if exponent == 1:
+        return "10"
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def _subscripts(text: str) -> str:
+    """``c_t`` and ``f_k`` with their index as a subscript (rich text)."""
+    return re.sub(r"_([a-z])", r"<sub>\1</sub>", text)
+
+
+def running_mean(values: np.ndarray, window: int = MEAN_WINDOW) -> np.ndarray:
+    """The mean of each value and the (up to) *window* − 1 before it."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return values
+    sums = np.cumsum(np.concatenate(([0.0], values)))
+    ends = np.arange(1, values.size + 1)
+    starts = np.maximum(ends - window, 0)
+    return (sums[ends] - sums[starts]) / (ends - starts)
+
+
+def legend_html(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
+    """*title*, then on the next line each entry (colour, sample ``"──"``/``"– –"``/``"···"``, text)
+    as its line's sample in its colour and its text: the legend, out of the curves' way."""
+    samples = "&nbsp;&nbsp; ".join(
+        f"<span style='color:{colour}'><b>{sample}</b></span>&nbsp;{text}" for colour, sample, text in entries)
+    return f"{title}<br>{samples}" if entries else title
+
+
+class _Plot(pg.PlotWidget):
+    """A white plot whose title is its legend, its text scaled in presentation mode."""
+
+    def __init__(self, title: str, left: str, bottom: str) -> None:
+        super().__init__(background="w")
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setLabel("left", left)
+        item.setLabel("bottom", bottom)
+        item.showGrid(x=False, y=True, alpha=0.15)
+        self._title = ""
+        self._scale = 1.0
+        self.set_title(title)
+        self.setMinimumSize(200, 150)
+
+    def set_title(self, text: str) -> None:
+        """The title (and legend) *text*, rich text; set only when it changed."""
+        if text != self._title:
+            self._title = text
+            self.getPlotItem().setTitle(text, size=f"{LEGEND_PT * self._scale:g}pt", color=theme.INK)
+            self._fit_title()
+
+    def _fit_title(self, width: int | None = None) -> None:
+        """Wrap the title to the plot's width and give its row the height it then needs."""
+        item = getattr(self, "plotItem", None)
+        if item is None:  # a resize while pyqtgraph makes the plot
+            return
+        label = item.titleLabel
+        label.item.setTextWidth(-1)
+        width = self.width() if width is None else width
+        room = max(width - item.getAxis("left").width() - TITLE_MARGIN_PX, 80)
+        if label.item.boundingRect().width() > room:
+            label.item.setTextWidth(room)
+        label.updateMin()
+        height = label.item.boundingRect().height()
+        label.setMaximumHeight(height)
+        item.layout.setRowFixedHeight(0, height)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event is not None:
+            self._fit_title(event.size().width())  # before the plot is laid out at that width
+        super().resizeEvent(event)
+
+    def title_text(self) -> str:
+        """The title shown (rich text)."""
+        return self._title
+
+    def set_font_scale(self, scale: float) -> None:
+        """Text *scale* times the window's (presentation mode)."""
+        self._scale = theme.check_font_scale(scale)
+        item = self.getPlotItem()
+        theme.scale_axes(item, self._scale)
+        item.setTitle(self._title, size=f"{LEGEND_PT * self._scale:g}pt", color=theme.INK)
+        self._fit_title()
+
+    def _curve(self, colour: str, width: float = 2.0, style=Qt.PenStyle.SolidLine):
+        return self.plot([], [], pen=pg.mkPen(colour, width=width, style=style), connect="finite")
+
+
+class StatePlot(_Plot):
+    """The LSTM's c_t (or the GRU's h_t) of every unit over the sequence, the chosen unit in blue."""
+
+    def __init__(self) -> None:
+        super().__init__("memory state of every unit", "state", "step t")
+        self.units = self._curve(UNIT_COLOUR, 1.2)
+        self.chosen = self._curve(CHOSEN_COLOUR, 2.4)
+        self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.CURSOR, width=1,
+                                                                style=Qt.PenStyle.DotLine))
+        self.addItem(self.step_line)
+        self._range: tuple[float, float, int] | None = None
+
+    def show_state(self, lanes: GateLanes, chosen: tuple[int, int]) -> None:
+        """Every unit's memory state, t = 0 … T; unit j of *chosen* (t, j) drawn in blue, t marked."""
+        t, j = chosen
+        state = lanes.state
+        steps = np.arange(lanes.steps + 1, dtype=np.float64)
+        x = np.tile(np.append(steps, np.nan), lanes.units)
+        y = np.concatenate([state, np.full((lanes.units, 1), np.nan)], axis=1).ravel()
+        self.units.setData(x, y)
+        self.chosen.setData(steps, state[j - 1])
+        self.step_line.setValue(t)
+        letter = lanes.state_letter
+        what = "cell" if letter == "c" else "hidden"
+        self.set_title(legend_html(f"the {what} state {letter}<sub>t</sub> of every unit over the sequence", (
+            (CHOSEN_COLOUR, "──", f"unit {j}"), (UNIT_COLOUR, "──", "the others"),
+            (theme.CURSOR, "┆", f"step {t}"))))
+        self.getPlotItem().setLabel("left", f"{letter}_t")
+        low, high = lanes.state_range
+        wanted = (low, high, lanes.steps)
+        if self._range is None or wanted[2] != self._range[2] or low < self._range[0] or high > self._range[1]:
+            self._range = wanted
+            self.setRange(xRange=(0, lanes.steps), yRange=(low, high), padding=0.03)
+
+
+class HighwayPlot(_Plot):
+    """‖∂L/∂c_t‖ beside the product of the forget (update) gates and the plain RNN's ‖∂L/∂h_t‖, log axis."""
+
+    def __init__(self) -> None:
+        super().__init__("the gradient highway: how far back the error reaches", "norm (log)", "step t")
+        self.getPlotItem().setLogMode(x=False, y=True)
+        self.path = self._curve(PATH_COLOUR, 2.4)
+        self.gates = self._curve(GATES_COLOUR, 2.0, Qt.PenStyle.DashLine)
+        self.plain = self._curve(PLAIN_COLOUR, 2.0, Qt.PenStyle.DotLine)
+        self._range: tuple[float, float, int] | None = None
+
+    def show_highway(self, highway: Highway) -> None:
+        """The series of *highway* against t = 1 … T."""
+        entries = [(PATH_COLOUR, "──", f"{highway.cell} {_subscripts(highway.path_label)}"),
+                   (GATES_COLOUR, "– –", f"{_subscripts(highway.highway_label)}, mean over units")]
+        if highway.plain_norms is not None:
+            entries.append((PLAIN_COLOUR, "···", "plain RNN ‖∂L/∂h<sub>t</sub>‖ (same sequence)"))
+        self.set_title(legend_html("the gradient highway: how far back the error reaches", tuple(entries)))
+        steps = highway.steps
+        self.path.setData(steps, highway.path_norms)
+        self.gates.setData(steps, highway.highway)
+        plain = highway.plain_norms
+        self.plain.setData(steps, np.full(steps.shape, np.nan) if plain is None else plain)
+        low, high = highway.decades
+        count = int(steps.size)
+        if (self._range is None or count != self._range[2] or low < self._range[0]
+                or high > self._range[1] or self._range[0] < low - 4):
+            self._range = (low, high, count)
+            self.setRange(xRange=(1, max(count, 2)), yRange=(low, high), padding=0.02)
+            self.getAxis("left").setTicks([[(float(k), decade_text(k))
+                                            for k in range(math.floor(low), math.ceil(high) + 1)
+                                            if (k - math.floor(low)) % self._every(low, high) == 0]])
+
+    @staticmethod
+    def _every(low: float, high: float) -> int:
+        """Label every decade up to 8 of them, else every 2nd, 3rd, …"""
+        return max(1, math.ceil((high - low) / 8))
+
+
+class TrainingPlot(_Plot):
+    """The running means of the loss and of the share of updates right, over the updates done."""
+
+    def __init__(self) -> None:
+        super().__init__(legend_html(f"training: means over the last {MEAN_WINDOW} updates", (
+            (LOSS_COLOUR, "──", "loss (squared error at the last step)"),
+            (ACCURACY_COLOUR, "– –", "share of first bits right"))), "loss / share right", "update")
+        self.loss = self._curve(LOSS_COLOUR)
+        self.accuracy = self._curve(ACCURACY_COLOUR, 2.0, Qt.PenStyle.DashLine)
+        self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.CURSOR, width=1))
+        self.addItem(self.cursor_line)
+        self._end: int | None = None
+        self.setYRange(0.0, 1.02, padding=0)
+
+    def show_run(self, losses: np.ndarray, accuracies: np.ndarray | None, cursor: int, n_ticks: int) -> None:
+        """The means of the updates stored (*losses*, *accuracies*), the cursor at *cursor* of *n_ticks*."""
+        count = losses.size
+        stride = max(1, math.ceil(count / MAX_POINTS))
+        x = np.arange(1, count + 1, dtype=np.float64)[stride - 1::stride]
+        with np.errstate(invalid="ignore"):
+            self.loss.setData(x, running_mean(losses)[stride - 1::stride])
+            if accuracies is None:
+                self.accuracy.setData([], [])
+            else:
+                self.accuracy.setData(x, running_mean(accuracies)[stride - 1::stride])
+        self.cursor_line.setValue(cursor)
+        if n_ticks != self._end:
+            self._end = n_ticks
+            self.setXRange(0, max(n_ticks, 1), padding=0.01)

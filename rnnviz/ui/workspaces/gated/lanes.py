@@ -1,0 +1,167 @@
+"""The gate lanes: every gate's activation per unit per step, one heat strip per gate.
+
+Each lane is an image, step t across (1 … T) and unit j down (1 … H),
+coloured on the PuOr map over the gate's own range (σ gates 0 … 1, the
+candidate −1 … 1) with its colour bar beside it and the gate's letter and name
+on its axis. It paints :class:`~rnnviz.present.gated.GateLanes` as handed; every
+item is made once per cell kind and updated with ``setImage``. A click on a
+lane chooses that step and unit (:attr:`GateLanesView.cellChosen`); the chosen
+cell is framed in every lane.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from rnnviz.present.format import format_number
+from rnnviz.present.gated import GateLanes
+from rnnviz.ui import theme
+
+#: The lanes' colour map: PuOr, low purple → high orange (the activations' map elsewhere).
+LANE_MAP: Final[pg.ColorMap] = pg.ColorMap(np.linspace(0.0, 1.0, len(theme.ACTIVATION_STOPS)),
+                                           [QColor(c) for c in theme.ACTIVATION_STOPS])
+#: The frame round the chosen cell.
+CHOSEN_COLOUR: Final[str] = theme.CURSOR
+#: The heading's size at font scale 1, in points.
+HEADING_PT: Final[float] = 9.5
+
+
+def lane_order(lanes: GateLanes) -> tuple[int, ...]:
+    """The lanes top to bottom, as indices into *lanes*' gates: the σ gates in the engine's
+    order, then the candidate (LSTM i f o g, GRU r z n)."""
+    gates = [k for k, span in enumerate(lanes.ranges) if span == (0.0, 1.0)]
+    return (*gates, *(k for k in range(len(lanes.ranges)) if k not in gates))
+
+
+class _LaneImage(pg.ImageItem):
+    """An image that reports the pixel clicked (step index, unit index) to *on_click*."""
+
+    def __init__(self, on_click) -> None:
+        super().__init__(axisOrder="col-major")
+        self._on_click = on_click
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph API)
+        if ev.button() != Qt.MouseButton.LeftButton or self.image is None:
+            return
+        pos = ev.pos()
+        ev.accept()
+        self._on_click(int(pos.x()), int(pos.y()))
+
+
+class GateLanesView(pg.GraphicsLayoutWidget):
+    """Heat strips of the gates (see the module docstring)."""
+
+    #: A lane cell was clicked: (step t, unit j), both from 1.
+    cellChosen = Signal(int, int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("gateLanes")
+        self.setBackground("w")
+        self.ci.layout.setSpacing(2)
+        self.heading = pg.LabelItem(justify="left", color=theme.INK)
+        self.addItem(self.heading, row=0, col=0, colspan=2)
+        self.plots: list[pg.PlotItem] = []
+        self.images: list[_LaneImage] = []
+        self.bars: list[pg.ColorBarItem] = []
+        self._frames: list[QGraphicsRectItem] = []
+        self._letters: tuple[str, ...] = ()
+        self._order: tuple[int, ...] = ()
+        self._shape: tuple[int, int] = (0, 0)
+        self._scale = 1.0
+        self.chosen: tuple[int, int] = (1, 1)
+
+    def _build(self, lanes: GateLanes) -> None:
+        """The lanes of *lanes*' cell, made once (again only when the cell changes): the σ gates
+        first, the candidate last, each group beside one colour bar over its range."""
+        for item in (*self.plots, *self.bars):
+            self.removeItem(item)
+        self.plots, self.images, self.bars, self._frames = [], [], [], []
+        self._order = lane_order(lanes)
+        for row, k in enumerate(self._order):
+            plot = self.addPlot(row=row + 1, col=0)
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(False, False)
+            plot.hideButtons()
+            plot.invertY(True)
+            plot.setLabel("left", lanes.letters[k])
+            plot.showAxis("bottom", row == len(self._order) - 1)
+            if row:
+                plot.setXLink(self.plots[0])
+            image = _LaneImage(self._clicked)
+            plot.addItem(image)
+            frame = QGraphicsRectItem()
+            pen = QPen(QColor(CHOSEN_COLOUR), 2)
+            pen.setCosmetic(True)
+            frame.setPen(pen)
+            plot.addItem(frame)
+            self.plots.append(plot)
+            self.images.append(image)
+            self._frames.append(frame)
+        gates = sum(1 for k in self._order if lanes.ranges[k] == (0.0, 1.0))
+        for first, count, name in ((0, gates, "σ gates"), (gates, len(self._order) - gates, "candidate")):
+            low, high = lanes.ranges[self._order[first]]
+            bar = pg.ColorBarItem(values=(low, high), colorMap=LANE_MAP, interactive=False, width=10,
+                                  rounding=0.5)
+            bar.setImageItem(self.images[first:first + count])
+            bar.axis.setTicks([[(v, format_number(v)) for v in (low, (low + high) / 2, high)]])
+            bar.axis.setLabel(name)
+            self.addItem(bar, row=first + 1, col=1, rowspan=count)
+            self.bars.append(bar)
+        self.plots[-1].setLabel("bottom", "step t")
+        self._letters = lanes.letters
+        self.set_font_scale(self._scale)
+
+    def show_lanes(self, lanes: GateLanes, chosen: tuple[int, int]) -> None:
+        """Paint *lanes*, the cell *chosen* (t, j) framed."""
+        if lanes.letters != self._letters:
+            self._build(lanes)
+        steps, units = lanes.steps, lanes.units
+        for k, image in zip(self._order, self.images, strict=True):
+            image.setImage(np.nan_to_num(lanes.activations[k].T, nan=0.0), autoLevels=False,
+                           levels=lanes.ranges[k])
+        if (steps, units) != self._shape:  # after setImage: the rect maps the image's pixels
+            self._shape = (steps, units)
+            for plot, image in zip(self.plots, self.images, strict=True):
+                image.setRect(QRectF(0.5, 0.5, steps, units))
+                plot.setRange(xRange=(0.5, steps + 0.5), yRange=(0.5, units + 0.5), padding=0)
+                plot.getAxis("left").setTicks([[(1, "1"), (units, str(units))]])
+            step_ticks = sorted({1, *range(5, steps + 1, 5), steps})
+            self.plots[-1].getAxis("bottom").setTicks([[(t, str(t)) for t in step_ticks]])
+        self.show_chosen(chosen)
+        names = ",  ".join(f"{lanes.letters[k]} {lanes.names[k]}" for k in self._order)
+        heading = (f"Gates over the next update's sequence: unit j = 1 … {units} down, step t across<br>"
+                   f"{names}; click a cell to take it apart")
+        if heading != getattr(self, "_heading_text", None):
+            self._heading_text = heading
+            self.heading.setText(heading, size=f"{HEADING_PT * self._scale:g}pt")
+
+    def show_chosen(self, chosen: tuple[int, int]) -> None:
+        """Frame the cell (t, j) in every lane."""
+        self.chosen = chosen
+        t, j = chosen
+        for frame in self._frames:
+            frame.setRect(QRectF(t - 0.5, j - 0.5, 1.0, 1.0))
+
+    def _clicked(self, column: int, row: int) -> None:
+        steps, units = self._shape
+        if 0 <= column < steps and 0 <= row < units:
+            self.cellChosen.emit(column + 1, row + 1)
+
+    def set_font_scale(self, scale: float) -> None:
+        """Text *scale* times the window's (presentation mode)."""
+        self._scale = theme.check_font_scale(scale)
+        font = theme.scaled_font(QFont(), self._scale * 0.9)
+        for plot in self.plots:
+            theme.scale_axes(plot, self._scale * 0.9)
+        for bar in self.bars:
+            bar.getAxis("right").setTickFont(font)
+        text = getattr(self, "_heading_text", None)
+        if text is not None:
+            self.heading.setText(text, size=f"{HEADING_PT * self._scale:g}pt")
