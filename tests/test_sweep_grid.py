@@ -16,7 +16,7 @@ from rnnviz.present.sweep_grid import (
     MAX_LEARNER_TICKS,
     W0_POINTS,
     grid_key,
-    token_classes,
+    code_classes,
     weight_grid,
 )
 from rnnviz.present.sweep_view import notation_classes
@@ -50,18 +50,31 @@ def test_every_cell_is_its_run_alone_bit_for_bit(weight):
             state, mean, notation = _alone(bits, params)
             assert tuple(grid.final[row, column].tolist()) == tuple(state)[:3]
             assert grid.mean_err[row, column] == mean
-            assert grid.notations[grid.classes[row, column] - 1] == notation
+            assert grid.notation(grid.classes[row, column]) == notation
             for name in WEIGHTS:
                 assert grid.measure(name)[row, column] == getattr(state, name)
     assert grid.class_count == len(np.unique(grid.classes)) > 1
+    with pytest.raises(InputError, match="no class"):
+        grid.notation(grid.class_count + 1)
     assert grid.measure("class") is grid.classes
 
 
-def test_token_classes_are_the_text_classes():
-    bits = parse_sequence("(10)^6 1^5")
-    runs = run_many(bits, np.geomspace(0.01, 100, 60), (0.3, -0.2, 0.1))
-    labels, texts = token_classes(runs)
-    assert (labels.tolist(), texts) == notation_classes(runs)
+@pytest.mark.parametrize("text, activation", [("(10)^6 1^5", "sigmoid"), ("random(60, 0.5, 4)", "tanh"),
+                                              ("1^10 0^10", "bipolar")])
+@pytest.mark.parametrize("passes_of", [7, 512])
+def test_classes_from_the_codes_are_the_classes_of_the_texts(text, activation, passes_of, monkeypatch):
+    from rnnviz.present import sweep_grid
+
+    monkeypatch.setattr(sweep_grid, "CLASS_TICKS", passes_of)  # 7: the codes split in several passes
+    bits = parse_sequence(text)
+    rng = np.random.default_rng(5)
+    init = rng.uniform(-2, 2, (300, 3))
+    init[:100] = 0.0  # many runs start at zero weights: notations starting with 0
+    runs = run_many(bits, np.geomspace(0.01, 100, 300), init, activation=activation)
+    labels, first_runs = code_classes(runs)
+    expected, texts = notation_classes(runs)
+    assert labels.tolist() == expected
+    assert [runs.notation(int(run)) for run in first_runs] == texts
 
 
 def test_the_default_grid_and_its_key():
@@ -114,8 +127,9 @@ def test_progress_rises_to_the_whole_and_cancel_stops():
     with progress.reporting(lambda done, total: seen.append((done, total))):
         weight_grid(bits, PARAMS, eta=np.geomspace(0.1, 10, 8), w0=np.linspace(-1, 1, 70))
     dones = [d for d, _ in seen]
-    assert dones == sorted(dones) and len({t for _, t in seen}) == 1
-    assert seen[-1][0] <= seen[-1][1]
+    work = 8 * 70 * (len(bits) - 1)  # learner-ticks, then the classes as a fifth more
+    assert dones == sorted(dones) and {t for _, t in seen} == {work + work // 5}
+    assert seen[-1][0] == seen[-1][1]
 
     def cancel(done, total):
         raise Cancelled("stop")

@@ -12,8 +12,9 @@ Per cell it keeps the mean ``|e|``, the final ``ih``, ``hh``, ``ho`` and the
 run's notation class: runs whose +/− notations of the three weights are all
 the same share a class, numbered from 1 in the order of the runs (row by
 row, η rising along a row), as ``rnnviz sweep eta --w0`` numbers them.
-Classes are told apart by the notation's tokens (no text is written for
-them); a class's text is written once, for the first run of it.
+Classes are told apart by the runs' sign codes, all at once
+(:func:`code_classes`); a class's text is written only when asked for, from
+its first run.
 
 :data:`MAX_LEARNER_TICKS` bounds a grid's runs × ticks (and with it the
 notation's three bytes per learner-tick); beyond it the grid is refused with
@@ -22,7 +23,7 @@ one line. The runs report progress through :mod:`rnnviz.engine.progress`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -43,6 +44,8 @@ W0_HIGH: Final[float] = 3.0
 W0_POINTS: Final[int] = 31
 #: The most runs × ticks of one grid here: about a second, and 60 MB of notation codes.
 MAX_LEARNER_TICKS: Final[int] = 20_000_000
+#: Ticks of codes compared in one pass of :func:`code_classes` (a few ms a pass for a grid).
+CLASS_TICKS: Final[int] = 512
 #: What a cell can be coloured by, with its colour bar's title.
 MEASURES: Final[dict[str, str]] = {
     "mean_err": "mean |e|",
@@ -63,31 +66,37 @@ def grid_key(params: LearnerParams, weight: str) -> tuple:
     return (weight, params.rule, params.activation, params.gain, others, params.h0, params.learning)
 
 
-def token_classes(runs: ManyRuns, *, ascii: bool = False,
-                  report=None) -> tuple[np.ndarray, list[dict[str, str]]]:
-    """Each run's class number (1-based, in order of first appearance) and each class's notation.
+def code_classes(runs: ManyRuns, report=None) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's class number (1-based, in order of first appearance) and each class's first run.
 
-    Two runs share a class when their notations' tokens of every weight are equal,
-    which is when their texts are; only the first run of a class has its text written.
-    *report* is called with (runs done, runs) every 64 runs.
+    A run's notation is made from its column of sign codes alone, and different columns
+    make different notations (a token starts wherever the sign changes or the weight
+    flips, so the tokens give back the codes): runs share a class exactly when their
+    codes of all three weights are equal. They are compared as rows of bytes, all runs
+    at once, :data:`CLASS_TICKS` ticks at a time: each pass splits the classes so far by
+    the next ticks' codes (*report* is called with (passes done, passes) after each),
+    and no notation is written.
     """
-    numbers: dict[bytes, int] = {}
-    labels = np.empty(len(runs), dtype=np.int64)
-    texts: list[dict[str, str]] = []
-    for run in range(len(runs)):
-        if report is not None and run % 64 == 0:
-            report(run, len(runs))
-        parts = []
-        for weight in WEIGHTS:
-            codes, lengths = runs.notations.tokens(run, weight)
-            parts += [codes.tobytes(), lengths.tobytes(), b"|"]
-        key = b"".join(parts)
-        number = numbers.get(key)
-        if number is None:
-            number = numbers[key] = len(numbers) + 1
-            texts.append(runs.notation(run, ascii=ascii))
-        labels[run] = number
-    return labels, texts
+    blocks = runs.notations.blocks
+    ticks = blocks[0].filled
+    labels = np.zeros(len(runs), dtype=np.int64)
+    passes = -(-ticks // CLASS_TICKS)
+    for done, start in enumerate(range(0, ticks, CLASS_TICKS), start=1):
+        rows = [labels.reshape(-1, 1).view(np.uint8)]  # the class so far, then the codes
+        rows.append(np.concatenate([np.ascontiguousarray(
+            block.codes[start : start + CLASS_TICKS].transpose(2, 0, 1)).reshape(
+                block.codes.shape[2], -1) for block in blocks]).view(np.uint8))
+        keys = np.ascontiguousarray(np.concatenate(rows, axis=1))
+        whole = keys.view(np.dtype((np.void, keys.shape[1]))).reshape(-1)
+        _, inverse = np.unique(whole, return_inverse=True)
+        labels = inverse.reshape(-1).astype(np.int64)
+        if report is not None:
+            report(done, passes)
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    order = np.argsort(first)  # the classes in order of their first run
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.reshape(-1)] + 1, first[order]
 
 
 def check_grid(weight: str, eta: np.ndarray, w0: np.ndarray, ticks: int) -> None:
@@ -117,9 +126,11 @@ class WeightGrid:
     mean_err: np.ndarray
     final: np.ndarray
     classes: np.ndarray
-    notations: tuple[dict[str, str], ...]
+    first_runs: np.ndarray
     ticks: int
     key: tuple
+    runs: ManyRuns = field(repr=False, compare=False)
+    _texts: dict[int, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -127,7 +138,16 @@ class WeightGrid:
 
     @property
     def class_count(self) -> int:
-        return len(self.notations)
+        return len(self.first_runs)
+
+    def notation(self, number: int, *, ascii: bool = False) -> dict[str, str]:
+        """Class *number*'s notation of ``ih``, ``hh``, ``ho`` (written when first asked for)."""
+        if not 1 <= number <= self.class_count:
+            raise InputError(f"no class {number}; classes are 1 to {self.class_count}")
+        key = number if not ascii else -number
+        if key not in self._texts:
+            self._texts[key] = self.runs.notation(int(self.first_runs[number - 1]), ascii=ascii)
+        return self._texts[key]
 
     def measure(self, name: str) -> np.ndarray:
         """The values of measure *name* (a key of :data:`MEASURES`), (rows, columns)."""
@@ -157,7 +177,7 @@ class WeightGrid:
                  f"mean |e| {self.mean_err[row, column]:.4f} · class {number}",
                  f"final ih {ih:.4g}, hh {hh:.4g}, ho {ho:.4g}"]
         for weight in WEIGHTS:
-            text = self.notations[number - 1][weight]
+            text = self.notation(number)[weight]
             if len(text) > NOTATION_CHARS:
                 text = text[: NOTATION_CHARS - 1] + "…"
             lines.append(f"{weight}: {text}")
@@ -190,16 +210,16 @@ def weight_grid(bits: np.ndarray, params: LearnerParams, weight: str = DEFAULT_W
     etas = np.geomspace(ETA_LOW, ETA_HIGH, ETA_POINTS) if eta is None else np.asarray(eta, float)
     starts = np.linspace(W0_LOW, W0_HIGH, W0_POINTS) if w0 is None else np.asarray(w0, float)
     listening = progress.listening()
-    # one bar: the runs' learner-ticks, then the classes as a tenth more
+    # one bar: the runs' learner-ticks, then the classes as a fifth more
     work = len(etas) * len(starts) * max(len(bits) - 1, 1)
-    whole = work + work // 10
+    whole = work + work // 5
     runs = grid_runs(bits, params, weight, etas, starts,
                      progress_to=(lambda done, _: progress.report(done, whole)) if listening else None)
-    labels, texts = token_classes(
-        runs, report=(lambda done, count: progress.report(work + work // 10 * done // count, whole))
+    labels, first_runs = code_classes(
+        runs, (lambda done, passes: progress.report(work + work // 5 * done // passes, whole))
         if listening else None)
     shape = (len(starts), len(etas))
     return WeightGrid(weight=weight, eta=runs.eta[: len(etas)].copy(), w0=starts.copy(),
                       mean_err=runs.mean_err.reshape(shape), final=runs.final.reshape(*shape, 3),
-                      classes=labels.reshape(shape), notations=tuple(texts), ticks=runs.ticks,
-                      key=grid_key(params, weight))
+                      classes=labels.reshape(shape), first_runs=first_runs, ticks=runs.ticks,
+                      key=grid_key(params, weight), runs=runs)
