@@ -157,3 +157,22 @@ def test_presentation_scales_the_heat_map_too(qtbot, window):
     view.set_font_scale(1.5)
     assert heatmap.measure_box.font().pointSizeF() > size
     assert heatmap._legend.items[0][1].opts["size"] == "13.5pt"
+
+
+def test_the_window_remembers_the_mode(qtbot):
+    from PySide6.QtCore import QSettings
+    from windows import make_window
+
+    first = make_window(qtbot, settings=QSettings())
+    try:
+        _show_heatmap(qtbot, first)
+        first.close()
+        second = make_window(qtbot, settings=QSettings())
+        view = second.sweep_view
+        assert view.mode == "grid" and view.isVisible() and not view.heatmap.isHidden()
+        qtbot.waitUntil(lambda: view.heatmap.grid is not None)
+        assert view.sweep is None  # the η mode computes nothing while the heat map is shown
+        second.close()
+        second.adapter.shutdown()
+    finally:
+        first.adapter.shutdown()

@@ -73,6 +73,8 @@ DIRECT_TICKS: Final[int] = 4000
 WAIT_MS: Final[int] = 100
 #: Where the window keeps whether the view is shown.
 SETTINGS_KEY: Final[str] = "view/sweep"
+#: Where it keeps which mode was shown.
+MODE_KEY: Final[str] = "view/sweep_mode"
 SWEEP_KEY: Final[str] = "F7"
 #: The view's two modes, by key, as the mode combo names them.
 MODES: Final[dict[str, str]] = {"eta": "η against a measure", "grid": "heat map: η × start weight"}
@@ -418,11 +420,14 @@ def install(window: WindowServices, workspace) -> SweepView:
 def restore(settings: QSettings, workspace, view: SweepView) -> None:
     """Show the view if it was shown when the settings were last saved."""
     on = str(settings.value(SETTINGS_KEY, "false")).lower() == "true"
+    mode = view.mode_box.findData(str(settings.value(MODE_KEY, "eta")))
+    view.mode_box.setCurrentIndex(max(mode, 0))  # an unknown mode: the first
     if view.toggle_action is not None:
         view.toggle_action.setChecked(on)
     phase_plot.show(workspace, view, on)
 
 
 def save(settings: QSettings, view: SweepView) -> None:
-    """Remember whether the view is shown."""
+    """Remember whether the view is shown, and its mode."""
     settings.setValue(SETTINGS_KEY, "true" if not view.isHidden() else "false")
+    settings.setValue(MODE_KEY, view.mode)
