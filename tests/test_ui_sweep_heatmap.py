@@ -176,3 +176,20 @@ def test_the_window_remembers_the_mode(qtbot):
         second.adapter.shutdown()
     finally:
         first.adapter.shutdown()
+
+
+def test_a_wide_low_heat_map_puts_the_legend_beside_the_plot(qtbot, window):
+    from rnnviz.ui.sweep_heatmap import HeatMap
+
+    heatmap = HeatMap(window.adapter)
+    qtbot.addWidget(heatmap)
+    heatmap.measure_box.setCurrentIndex(heatmap.measure_box.findData("class"))
+    heatmap.resize(320, 700)
+    heatmap.show()
+    qtbot.waitUntil(lambda: heatmap.grid is not None)
+    assert not heatmap.legend_beside  # a column: the legend under the plot
+    heatmap.resize(900, 280)  # stacked under the diagram in presentation mode
+    qtbot.waitUntil(lambda: heatmap.legend_beside)
+    assert heatmap.height() >= heatmap.minimumHeight() > 0
+    heatmap.resize(320, 700)
+    qtbot.waitUntil(lambda: not heatmap.legend_beside)

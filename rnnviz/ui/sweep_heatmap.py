@@ -59,6 +59,9 @@ LEGEND_PT: Final[float] = 9.0
 DIRECT_LEARNER_TICKS: Final[int] = 500_000
 WAIT_MS: Final[int] = 100
 MIN_PLOT_HEIGHT: Final[int] = 160
+MIN_WIDTH: Final[int] = 220
+#: Room beside the legend, in pixels.
+LEGEND_MARGIN: Final[int] = 24
 
 
 class HeatMap(QWidget):
@@ -113,8 +116,9 @@ class HeatMap(QWidget):
         layout.addWidget(self.graph, 1)
         layout.addWidget(self.note)
         self._make_plot()
-        self._legend = pg.LegendItem(colCount=1, labelTextColor=theme.INK)
-        self.graph.ci.addItem(self._legend, row=1, col=0, colspan=2)
+        self._legend = pg.LegendItem(colCount=1, labelTextColor=theme.INK)  # placed by _fit_legend
+        #: Whether the legend is beside the plot (a wide, low panel) rather than under it.
+        self.legend_beside: bool | None = None
         self._samples = [pg.ScatterPlotItem(symbol="s", pen=pg.mkPen(c), brush=pg.mkBrush(c))
                          for c in (*PALETTE, OTHER_COLOUR)]
         self._apply_fonts()
@@ -184,12 +188,36 @@ class HeatMap(QWidget):
             if others:
                 legend.addItem(self._samples[-1], f"{others} other class{'es' * (others != 1)} (grey)")
         legend.addItem(self._now_sample, f"η and start {self.weight} now")
-        need = int(legend.layout.minimumHeight()) + MIN_PLOT_HEIGHT + self.weight_box.sizeHint().height() + 24
-        if need > self.minimumHeight():
-            if self.isVisible():
+        self.setMinimumWidth(max(MIN_WIDTH, int(legend.layout.minimumWidth()) + LEGEND_MARGIN))
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The legend under the plot; in a wide, low panel (stacked under the diagram in
+        presentation mode) beside it, leaving the plot its height."""
+        legend = self._legend
+        width, height = self.graph.width(), self.graph.height()
+        legend_width = legend.layout.minimumWidth() + LEGEND_MARGIN
+        legend_height = legend.layout.minimumHeight() + LEGEND_MARGIN
+        beside = ((width >= 1.6 * height or height < legend_height + MIN_PLOT_HEIGHT)
+                  and width - legend_width >= MIN_WIDTH)
+        if beside != self.legend_beside:
+            self.legend_beside = beside
+            if legend.scene() is not None:
+                self.graph.ci.removeItem(legend)
+            if beside:
+                self.graph.ci.addItem(legend, row=0, col=2)
+            else:
+                self.graph.ci.addItem(legend, row=1, col=0, colspan=2)
+        plot = max(legend_height, MIN_PLOT_HEIGHT) if beside else legend_height + MIN_PLOT_HEIGHT
+        need = int(plot) + self.weight_box.sizeHint().height() + 4
+        if need != self.minimumHeight():
+            if need > self.minimumHeight() and self.isVisible():
                 self.grew.emit()
             self.setMinimumHeight(need)
-        self.setMinimumWidth(max(220, int(legend.layout.minimumWidth()) + 24))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_legend()
 
     # -- following the session ---------------------------------------------------------
     def showEvent(self, event) -> None:
