@@ -143,9 +143,13 @@ class HeatMap(QWidget):
             plot.addItem(image)
         pen = pg.mkPen(theme.INK, width=1.5, style=Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
+        # each dashed line over a white one, so it shows on the dark cells too
+        halo = pg.mkPen("w", width=3.5)
+        halo.setCosmetic(True)
+        self._halos = (pg.InfiniteLine(angle=90, pen=halo), pg.InfiniteLine(angle=0, pen=halo))
         self._eta_line = pg.InfiniteLine(angle=90, pen=pen)
         self._w0_line = pg.InfiniteLine(angle=0, pen=pen)
-        for line in (self._eta_line, self._w0_line):
+        for line in (*self._halos, self._eta_line, self._w0_line):
             plot.addItem(line)
         self._now_sample = pg.PlotDataItem(pen=pen)  # the lines' legend sample, not drawn
         self._bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=pg.colormap.get(COLOUR_MAP),
@@ -341,10 +345,12 @@ class HeatMap(QWidget):
     def _show_now(self) -> None:
         params = self._adapter.session.params
         eta = params.eta
-        self._eta_line.setVisible(eta > 0)
-        if eta > 0:
-            self._eta_line.setValue(math.log10(eta))
-        self._w0_line.setValue(params.init[WEIGHTS.index(self.weight)])
+        for line in (self._eta_line, self._halos[0]):
+            line.setVisible(eta > 0)
+            if eta > 0:
+                line.setValue(math.log10(eta))
+        for line in (self._w0_line, self._halos[1]):
+            line.setValue(params.init[WEIGHTS.index(self.weight)])
 
     def image_colours(self) -> np.ndarray:
         """What the image shows: RGBA per cell (classes) or the measure's values (rows, columns)."""
