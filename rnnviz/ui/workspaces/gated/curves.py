@@ -16,6 +16,7 @@ from typing import Final
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from rnnviz.present.gated import GateLanes, Highway
 from rnnviz.ui import theme
@@ -161,7 +162,7 @@ class StatePlot(_Plot):
         self.set_title(legend_html(f"the {what} state {letter}<sub>t</sub> of every unit over the sequence", (
             (CHOSEN_COLOUR, "──", f"unit {j}"), (UNIT_COLOUR, "──", "the others"),
             (theme.CURSOR, "┆", f"step {t}"))))
-        self.getPlotItem().setLabel("left", f"{letter}_t")
+        self.getPlotItem().setLabel("left", f"{letter}<sub>t</sub>")
         low, high = lanes.state_range
         wanted = (low, high, lanes.steps)
         if self._range is None or wanted[2] != self._range[2] or low < self._range[0] or high > self._range[1]:
@@ -198,14 +199,30 @@ class HighwayPlot(_Plot):
                 or high > self._range[1] or self._range[0] < low - 4):
             self._range = (low, high, count)
             self.setRange(xRange=(1, max(count, 2)), yRange=(low, high), padding=0.02)
-            self.getAxis("left").setTicks([[(float(k), decade_text(k))
-                                            for k in range(math.floor(low), math.ceil(high) + 1)
-                                            if (k - math.floor(low)) % self._every(low, high) == 0]])
+            self._label_decades()
 
-    @staticmethod
-    def _every(low: float, high: float) -> int:
-        """Label every decade up to 8 of them, else every 2nd, 3rd, …"""
-        return max(1, math.ceil((high - low) / 8))
+    def _label_decades(self) -> None:
+        """Label every decade, or every 2nd, 3rd, … when the axis is too short for them all."""
+        shown = getattr(self, "_range", None)  # None until the first highway (and while pyqtgraph makes the plot)
+        if shown is None:
+            return
+        low, high = shown[0], shown[1]
+        axis = self.getAxis("left")
+        font = axis.style["tickFont"] or self.font()
+        room = max(self.getPlotItem().vb.height(), 40.0)
+        most = max(2, int(room / (1.6 * QFontMetrics(font).height())))
+        every = max(1, math.ceil((high - low + 1) / most))
+        first = math.floor(low)
+        axis.setTicks([[(float(k), decade_text(k)) for k in range(first, math.ceil(high) + 1)
+                        if (k - first) % every == 0], []])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._label_decades()
+
+    def set_font_scale(self, scale: float) -> None:
+        super().set_font_scale(scale)
+        self._label_decades()
 
 
 class TrainingPlot(_Plot):

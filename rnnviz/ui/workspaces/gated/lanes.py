@@ -105,12 +105,14 @@ class GateLanesView(pg.GraphicsLayoutWidget):
             self.images.append(image)
             self._frames.append(frame)
         gates = sum(1 for k in self._order if lanes.ranges[k] == (0.0, 1.0))
-        for first, count, name in ((0, gates, "σ gates"), (gates, len(self._order) - gates, "candidate")):
+        candidate = lanes.letters[self._order[-1]]
+        for first, count, name in ((0, gates, "σ"), (gates, len(self._order) - gates, candidate)):
             low, high = lanes.ranges[self._order[first]]
             bar = pg.ColorBarItem(values=(low, high), colorMap=LANE_MAP, interactive=False, width=10,
                                   rounding=0.5)
             bar.setImageItem(self.images[first:first + count])
-            bar.axis.setTicks([[(v, format_number(v)) for v in (low, (low + high) / 2, high)]])
+            # The ends' labels would run into the next bar's: the range is in the bar's name.
+            bar.axis.setTicks([[(low, ""), ((low + high) / 2, format_number((low + high) / 2)), (high, "")]])
             bar.axis.setLabel(name)
             self.addItem(bar, row=first + 1, col=1, rowspan=count)
             self.bars.append(bar)
@@ -131,13 +133,16 @@ class GateLanesView(pg.GraphicsLayoutWidget):
             for plot, image in zip(self.plots, self.images, strict=True):
                 image.setRect(QRectF(0.5, 0.5, steps, units))
                 plot.setRange(xRange=(0.5, steps + 0.5), yRange=(0.5, units + 0.5), padding=0)
-                plot.getAxis("left").setTicks([[(1, "1"), (units, str(units))]])
+                plot.getAxis("left").setTicks([[(1, "1")]])  # the last lane's says where they end
+            self.plots[-1].getAxis("left").setTicks([[(1, "1"), (units, str(units))]])
             step_ticks = sorted({1, *range(5, steps + 1, 5), steps})
             self.plots[-1].getAxis("bottom").setTicks([[(t, str(t)) for t in step_ticks]])
         self.show_chosen(chosen)
         names = ",  ".join(f"{lanes.letters[k]} {lanes.names[k]}" for k in self._order)
+        candidate = lanes.letters[self._order[-1]]
         heading = (f"Gates over the next update's sequence: unit j = 1 … {units} down, step t across<br>"
-                   f"{names}; click a cell to take it apart")
+                   f"{names}<br>colour: purple 0 → orange 1 ({candidate}: −1 → 1); "
+                   "click a cell to take it apart")
         if heading != getattr(self, "_heading_text", None):
             self._heading_text = heading
             self.heading.setText(heading, size=f"{HEADING_PT * self._scale:g}pt")
@@ -160,8 +165,10 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         font = theme.scaled_font(QFont(), self._scale * 0.9)
         for plot in self.plots:
             theme.scale_axes(plot, self._scale * 0.9)
+        points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
         for bar in self.bars:
-            bar.getAxis("right").setTickFont(font)
+            bar.axis.setTickFont(font)
+            bar.axis.setLabel(bar.axis.labelText, **{"font-size": f"{points:g}pt"})
         text = getattr(self, "_heading_text", None)
         if text is not None:
             self.heading.setText(text, size=f"{HEADING_PT * self._scale:g}pt")

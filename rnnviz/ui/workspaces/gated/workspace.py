@@ -67,6 +67,7 @@ class GatedWorkspace:
         self._plain: LabRun | None = None
         self._plain_of: tuple[str, int] | None = None
         self._presenting = False
+        self._saved_top = None
         self.widget = self._lay_out()
         self.widget.setObjectName(f"{cell}Workspace")
         adapter.changed.connect(self._refresh)
@@ -209,6 +210,13 @@ class GatedWorkspace:
         self.summary.setFont(theme.scaled_font(self.widget.font(), scale) if on else self.widget.font())
         self.summary.setVisible(on)
         self.controls_box.setVisible(not on)
+        if on != self._presenting:
+            if on:
+                self._saved_top = self.top.saveState()
+                total = max(sum(self.top.sizes()), 3)
+                self.top.setSizes([0, round(total * 0.64), total - round(total * 0.64)])
+            elif self._saved_top is not None:
+                self.top.restoreState(self._saved_top)
         self._presenting = on
 
     def focus_home(self) -> QWidget:
