@@ -5,6 +5,7 @@
     rnnviz sweep addition --seeds 0-39 [--hidden 16] [--lr 0.5] [--examples 10000] [--bits 8]
     rnnviz sweep eta SEQ [--eta 0.01..100] [--points 200] [--rule …] [--activation …]
                          [--gain 1] [--init IH,HH,HO] [--h0 0] [--ascii]
+                         [--w0 NAME=LO..HI [--w0-points 31]]
 
 Both take ``--format table|csv|json``. ``addition`` trains every seed side by
 side (:mod:`rnnviz.tasks.sweep_addition`), each exactly as ``rnnviz task
@@ -14,7 +15,8 @@ log-spaced from LO to HI (:mod:`rnnviz.engine.batched_learner`), each run
 exactly as ``rnnviz trace SEQ --eta η --summary`` would, and prints the final
 weights, the mean error Σ|e|/ticks and the run's notation class: runs whose
 +/− notations of ih, hh and ho are all the same share a class, numbered in
-order of η.
+order of η. With ``--w0`` it is a grid of η × one start weight
+(:mod:`rnnviz.commands.sweep_grid`).
 
 Bad ranges (empty, reversed, not finite, too many runs) are one line on
 standard error and exit status 2, before anything runs. A progress bar is
@@ -40,11 +42,13 @@ from rnnviz.commands.options import (
     parse_init,
     read_sequence,
 )
+from rnnviz.commands import sweep_grid
 from rnnviz.commands.task import ProgressBar, _float, _int
 from rnnviz.engine.batched_learner import ManyRuns, run_many
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.learner import MAX_ETA, LearnerParams
+from rnnviz.present.sweep_grid import grid_runs
 from rnnviz.tasks import MAX_HIDDEN, MAX_LEARNING_RATE
 from rnnviz.tasks.addition import (
     HELD_OUT_PAIRS,
@@ -121,6 +125,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     _add_format(eta)
     eta.add_argument("--ascii", action="store_true",
                      help="write the notation in ASCII (+^9 -^5 , -^5)")
+    sweep_grid.add_arguments(eta)
     eta.set_defaults(func=run_eta_sweep)
 
 
@@ -282,6 +287,7 @@ def _csv(value: object) -> str:
 def run_eta_sweep(args: argparse.Namespace) -> int:
     """``rnnviz sweep eta``: the learner once per η, one row each, and the classes."""
     etas = parse_eta_range(args.eta, args.points)
+    grid = sweep_grid.parse_w0(args.w0, args.w0_points)
     params = LearnerParams(rule=args.rule, activation=args.activation, gain=args.gain,
                            init=parse_init(args.init), h0=args.h0, learning=args.learning)
     if not params.learning:
@@ -290,17 +296,29 @@ def run_eta_sweep(args: argparse.Namespace) -> int:
     ticks = len(bits) - 1
     if ticks < 1:
         raise InputError("a sweep over η needs a stream of at least 2 bits (one tick)")
-    if len(etas) * ticks > MAX_SWEEP_TICKS:
-        raise InputError(f"--points times the stream's ticks must be at most "
-                         f"{MAX_SWEEP_TICKS:,}, not {len(etas):,} x {ticks:,}")
-    bar = ProgressBar(f"eta sweep, {len(etas)} runs")
+    starts = 1 if grid is None else len(grid[1])
+    if len(etas) * starts > MAX_POINTS:
+        raise InputError(f"--points times --w0-points must be at most {MAX_POINTS:,}, "
+                         f"not {len(etas):,} x {starts:,}")
+    if len(etas) * starts * ticks > MAX_SWEEP_TICKS:
+        what = "--points" if grid is None else "--points times --w0-points"
+        raise InputError(f"{what} times the stream's ticks must be at most "
+                         f"{MAX_SWEEP_TICKS:,}, not {len(etas) * starts:,} x {ticks:,}")
+    bar = ProgressBar(f"eta sweep, {len(etas) * starts} runs")
+    report = _every_half_percent(bar) if bar.enabled else None
     try:
-        runs = run_many(bits, etas, params.init, params.h0, rule=params.rule,
-                        activation=params.activation, gain=params.gain,
-                        progress=_every_half_percent(bar) if bar.enabled else None)
+        if grid is None:
+            runs = run_many(bits, etas, params.init, params.h0, rule=params.rule,
+                            activation=params.activation, gain=params.gain, progress=report)
+        else:
+            runs = grid_runs(bits, params, grid[0], etas, grid[1], progress_to=report,
+                             limit=MAX_SWEEP_TICKS)
     finally:
         bar.close()
-    write_eta(sys.stdout, runs, args.format, args.ascii)
+    if grid is None:
+        write_eta(sys.stdout, runs, args.format, args.ascii)
+    else:
+        sweep_grid.write_grid(sys.stdout, runs, grid[0], grid[1], args.format, args.ascii)
     return 0
 
 

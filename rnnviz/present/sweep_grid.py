@@ -99,8 +99,10 @@ def code_classes(runs: ManyRuns, report=None) -> tuple[np.ndarray, np.ndarray]:
     return rank[inverse.reshape(-1)] + 1, first[order]
 
 
-def check_grid(weight: str, eta: np.ndarray, w0: np.ndarray, ticks: int) -> None:
-    """One line for a grid that cannot be run: an unknown weight, no runs, too many learner-ticks."""
+def check_grid(weight: str, eta: np.ndarray, w0: np.ndarray, ticks: int,
+               limit: int = MAX_LEARNER_TICKS) -> None:
+    """One line for a grid that cannot be run: an unknown weight, no runs, more learner-ticks
+    than *limit*."""
     if weight not in WEIGHTS:
         raise InputError(f"the swept start weight must be ih, hh or ho, not {weight!r}")
     if ticks < 1:
@@ -110,9 +112,9 @@ def check_grid(weight: str, eta: np.ndarray, w0: np.ndarray, ticks: int) -> None
     if not np.isfinite(w0).all() or (np.abs(w0) > MAX_START).any():
         raise InputError(f"start values must be finite, at most {MAX_START:g} in size")
     runs = len(eta) * len(w0)
-    if runs * ticks > MAX_LEARNER_TICKS:
+    if runs * ticks > limit:
         raise InputError(f"the grid is too large for the stream: {runs:,} runs × {ticks:,} ticks "
-                         f"is more than {MAX_LEARNER_TICKS:,}; use rnnviz sweep eta --w0")
+                         f"is more than {limit:,}; use rnnviz sweep eta --w0")
 
 
 @dataclass(frozen=True)
@@ -185,11 +187,12 @@ class WeightGrid:
 
 
 def grid_runs(bits: np.ndarray, params: LearnerParams, weight: str, eta: np.ndarray,
-              w0: np.ndarray, *, progress_to=None) -> ManyRuns:
-    """The grid's runs, row after row (the η of a row rising), as one :func:`run_many`."""
+              w0: np.ndarray, *, progress_to=None, limit: int = MAX_LEARNER_TICKS) -> ManyRuns:
+    """The grid's runs, row after row (the η of a row rising), as one :func:`run_many`;
+    at most *limit* learner-ticks."""
     eta = np.asarray(eta, dtype=np.float64).reshape(-1)
     w0 = np.asarray(w0, dtype=np.float64).reshape(-1)
-    check_grid(weight, eta, w0, len(bits) - 1)
+    check_grid(weight, eta, w0, len(bits) - 1, limit)
     init = np.tile(np.asarray(params.init, dtype=np.float64), (len(w0) * len(eta), 1))
     init[:, WEIGHTS.index(weight)] = np.repeat(w0, len(eta))
     return run_many(bits, np.tile(eta, len(w0)), init, params.h0, rule=params.rule,
