@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from rnnviz.ui.workspaces import ModelKind
+from rnnviz.ui.workspaces.race.workspace import KIND
 
 #: The kinds this package adds to the Model menu, in menu order.
-KINDS: tuple[ModelKind, ...] = ()
+KINDS: tuple[ModelKind, ...] = (KIND,)

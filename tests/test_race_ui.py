@@ -1,0 +1,185 @@
+"""The race in the window (Model ▸ Race: plain RNN vs LSTM vs GRU), as a user meets it.
+
+What the views draw is compared with what the engine's runs hold and what
+rnnviz.present.race computes from them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.engine.errors import InputError
+from rnnviz.present.race import flow_strips, race_curves
+from rnnviz.tasks.race_presets import RACE_CELLS, RACE_TITLES, held_out_rate, race, race_run
+from rnnviz.ui.mainwindow import MainWindow
+from rnnviz.ui.workspaces.race.race_views import CELL_COLOURS, NO_GRADIENT
+from rnnviz.ui.workspaces.race.workspace import RaceAdapter
+
+
+@pytest.fixture
+def racing(window):
+    """The usual window showing the race (seed 0, update 0)."""
+    window.show_kind("race")
+    yield window
+    for key in list(window._workspaces):
+        window.workspace_of(key).shutdown()
+
+
+def settle() -> None:
+    for _ in range(3):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
+def test_the_model_menu_opens_the_race_and_play_trains_the_three(qtbot, window):
+    entry = next(a for a in window.menu("model").actions() if a.text().startswith("Race"))
+    entry.trigger()
+    assert window.kind_key == "race"
+    ws = window.workspace
+    try:
+        window.action("play").trigger()
+        qtbot.waitUntil(lambda: ws.adapter.race.cursor >= 5, timeout=10_000)
+        window.action("play").trigger()
+        cursor = ws.adapter.race.cursor
+        assert {run.cursor for run in ws.adapter.race.runs.values()} == {cursor}
+        for cell in RACE_CELLS:
+            alone = race_run(cell, 0)
+            alone.step(cursor)
+            x, y = ws.curves.raw[cell].getOriginalDataset()
+            assert np.array_equal(y, alone.losses()) and x[-1] == cursor
+        status = window.statusBar().currentMessage() or ws.status_text()
+        assert f"update {cursor:,} of 12,288" in status
+        assert all(RACE_TITLES[cell] in status for cell in RACE_CELLS)
+    finally:
+        ws.shutdown()
+
+
+def test_the_curves_and_strips_show_the_runs_at_the_cursor(racing):
+    ws = racing.workspace
+    ws.adapter.seek(250)
+    run = ws.adapter.race
+    curves = race_curves(run)
+    for cell in RACE_CELLS:
+        _, means = ws.curves.means[cell].getOriginalDataset()
+        _, right = ws.curves.shares[cell].getOriginalDataset()
+        assert np.array_equal(means, curves[cell].mean_losses)
+        assert np.array_equal(right, curves[cell].mean_right)
+        assert ws.curves.means[cell].opts["pen"].color().name() == CELL_COLOURS[cell]
+    strips = flow_strips(run)
+    shown = ws.strips.image.image  # rows top to bottom are drawn last to first
+    assert shown.shape[:2] == (len(RACE_CELLS), strips.steps.size)
+    low, high = strips.decades
+    for row, cell in enumerate(RACE_CELLS):
+        logs = strips.log_norms()[row]
+        drawn = shown[len(RACE_CELLS) - 1 - row]
+        for t in (0, strips.steps.size - 1):
+            if not np.isfinite(logs[t]):
+                assert tuple(drawn[t]) == NO_GRADIENT
+                continue
+            level = int(np.clip((logs[t] - low) / (high - low), 0, 1) * 255)
+            assert tuple(drawn[t]) == tuple(ws.strips._lut[level])
+    # The one with the larger gradient at step 1 is the brighter there.
+    first = strips.log_norms()[:, 0]
+    brighter = [shown[len(RACE_CELLS) - 1 - i, 0, :3].astype(int).sum() for i in range(len(RACE_CELLS))]
+    if np.isfinite(first).all() and abs(first[0] - first[1]) > 1:
+        assert (brighter[0] > brighter[1]) == (first[0] > first[1])
+    text = ws.board.labels["rnn"].text()
+    assert RACE_TITLES["rnn"] in text and "held-out: not checked yet" in text
+
+
+def test_check_held_out_shows_each_cells_share_of_the_held_out_sequences(racing):
+    ws = racing.workspace
+    ws.adapter.seek(100)
+    ws.board.check.click()
+    for cell in RACE_CELLS:
+        rate = held_out_rate(ws.adapter.race.runs[cell], 0)
+        assert f"{rate:.1%} of 200 held-out sequences right at update 100" in ws.board.labels[cell].text()
+    ws.adapter.step(1)  # the numbers were the cursor's: gone once it moves
+    assert "not checked yet" in ws.board.labels["gru"].text()
+
+
+def test_at_the_end_of_a_race_the_held_out_success_is_shown(qtbot):
+    adapter = RaceAdapter(race(1, 4, 60))
+    window = MainWindow(adapter, settings=None, restore_settings=False)
+    qtbot.addWidget(window)
+    try:
+        assert window.kind_key == "race"
+        window.action("end").trigger()
+        assert adapter.race.at_end
+        for cell in RACE_CELLS:
+            rate = held_out_rate(adapter.race.runs[cell], 1)
+            assert f"{rate:.1%} of 200" in window.workspace.board.labels[cell].text()
+    finally:
+        window.workspace.shutdown()
+
+
+def test_a_new_seed_starts_a_new_race_at_update_0(racing):
+    ws = racing.workspace
+    ws.adapter.seek(20)
+    ws.board.seed.setValue(7)
+    run = ws.adapter.race
+    assert run.seed == 7 and run.cursor == 0
+    assert np.array_equal(run.runs["rnn"].source.bits, race(7).runs["rnn"].source.bits)
+    assert "seed 7" in ws.status_text() and "seed 7" in ws.title()
+
+
+def test_a_saved_race_reopens_where_it_was(racing, tmp_path):
+    ws = racing.workspace
+    ws.board.seed.setValue(2)
+    ws.adapter.seek(40)
+    data = json.loads(json.dumps(ws.document()))
+    assert data["seed"] == 2 and data["cursor"] == 40 and set(data["logs"]) == set(RACE_CELLS)
+    ws.board.seed.setValue(0)
+    ws.open_document(data)
+    run = ws.adapter.race
+    assert run.seed == 2 and run.cursor == 40 and ws.board.seed.value() == 2
+    again = race(2)
+    again.seek(40)
+    for cell in RACE_CELLS:
+        assert np.array_equal(run.runs[cell].losses(), again.runs[cell].losses())
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.pop("logs"), "the fields seed, cursor and logs"),
+    (lambda d: d.update(seed=-3), "seed"),
+    (lambda d: d.update(cursor=10**9), "the race's cursor"),
+    (lambda d: d["logs"].pop("lstm"), "one per cell"),
+    (lambda d: d["logs"]["gru"][0].update(n_updates="many"), "the GRU's log"),
+])
+def test_a_bad_race_document_is_one_line_and_changes_nothing(racing, change, message):
+    ws = racing.workspace
+    ws.adapter.seek(12)
+    data = json.loads(json.dumps(ws.document()))
+    change(data)
+    before = ws.adapter.race
+    with pytest.raises(InputError, match=message) as caught:
+        ws.open_document(data)
+    assert "\n" not in str(caught.value)
+    assert ws.adapter.race is before and before.cursor == 12
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_presentation_mode_gives_the_plots_the_room_and_larger_text(racing, size):
+    ws = racing.workspace
+    ws.adapter.seek(64)
+    racing.presentation.set_canvas_size(size)
+    settle()
+    axis_font = ws.curves.loss.getAxis("left").style["tickFont"]
+    before = axis_font.pointSizeF() if axis_font is not None else 0.0
+    racing.presentation.set_active(True)
+    settle()
+    try:
+        assert not ws.board.controls.isVisible() and ws.board.labels["lstm"].isVisible()
+        assert ws.curves.loss.getAxis("left").style["tickFont"].pointSizeF() > before
+        for view in (ws.curves, ws.strips):
+            assert view.width() >= 360 and view.height() >= 150
+            # Nothing wider than its widget: the titles wrap or fit, the axes are whole.
+            assert view.ci.boundingRect().width() <= view.width() + 1
+    finally:
+        racing.presentation.set_active(False)
+    settle()
+    assert ws.board.controls.isVisible()
