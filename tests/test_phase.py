@@ -213,3 +213,51 @@ def test_the_generators_alternation_is_its_stable_two_cycle():
 
 def test_a_generator_that_settles_has_no_two_cycle():
     assert free_run_cycles(ih=1.0, hh=0.5, ho=1.0, gain=1.0) == ()
+
+
+HAND_BUILT = LearnerParams(activation="bipolar", gain=10.0, init=(-1.0, 0.0, 1.0), learning=False)
+
+
+def test_on_an_alternating_stream_the_view_holds_the_generators_closed_loop_and_its_two_cycle():
+    """The lesson's hand-built network (ih −1, hh 0, ho 1, bipolar, gain 10) with its output fed
+    back alternates: the closed loop's 2-cycle, where the real generator run ends."""
+    from rnnviz.engine.generator import free_run
+
+    session = Session("(10)^10", HAND_BUILT)
+    session.step(19)
+    view = phase_view(session)
+    act = HAND_BUILT.act
+    np.testing.assert_array_equal(view.loop, act(0.0 * view.grid + -1.0 * act(1.0 * view.grid)))
+    assert view.loop_cycles == free_run_cycles(ih=-1.0, hh=0.0, ho=1.0, gain=10.0,
+                                               activation="bipolar", hidden_gain=10.0)
+    assert len(view.loop_cycles) == 1 and view.loop_cycles[0].stable
+    cycle = view.loop_cycles[0]
+    # the network in the window, run with its output fed back, ends on that 2-cycle
+    run = free_run(ih=-1.0, hh=0.0, ho=1.0, gain=10.0, hidden_gain=10.0, x0=1.0, h0=0.0, steps=60)
+    assert sorted(run.h[-2:]) == pytest.approx([cycle.h0, cycle.h1], abs=1e-12)
+    assert run.h[-1] == act(0.0 * run.h[-2] + -1.0 * act(1.0 * run.h[-2]))
+
+
+def test_the_learned_weights_closed_loop_has_no_two_cycle_and_other_streams_no_loop():
+    """Lesson 4: online learning on (10)^10 does not find the alternation: fed back, the learned
+    network settles instead of alternating."""
+    session = Session("(10)^10", LearnerParams(eta=5.0))
+    session.step(19)
+    view = phase_view(session)
+    state = session.state
+    assert view.loop is not None and view.loop_cycles == ()
+    act = session.params.act
+    np.testing.assert_array_equal(view.loop, act(state.hh * view.grid + state.ih * act(state.ho * view.grid)))
+    streak = Session("1^10 0^10", LearnerParams(eta=5.0))
+    streak.step(19)
+    assert phase_view(streak).loop is None and phase_view(streak).loop_cycles == ()
+
+
+def test_the_hidden_gain_of_the_generator_is_checked_and_one_by_default():
+    from rnnviz.engine.errors import InputError
+    from rnnviz.engine.generator import free_run
+
+    assert np.array_equal(free_run(steps=5).h, free_run(steps=5, hidden_gain=1.0).h)
+    for bad in (0.0, -1.0, float("nan"), 1e9):
+        with pytest.raises(InputError, match="hidden_gain"):
+            free_run(steps=5, hidden_gain=bad)

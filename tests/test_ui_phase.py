@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from windows import make_window
 
 from rnnviz.present.phase import phase_view
 from rnnviz.present.stages import Stage
+from rnnviz.ui.phase_plot import LEGEND_SHARE, MIN_SHRINK, PhasePlot
 
 
 def _show_phase(window):
@@ -105,8 +107,36 @@ def test_the_legend_names_every_colour_and_mark_and_grows_with_the_font(qtbot, w
     assert plot.font_scale() == 2.0
     big = plot._plot.getAxis("left").style["tickFont"]
     assert small_pt is None or big.pointSizeF() > small_pt
-    assert float(plot._legend.items[0][1].opts["size"].rstrip("pt")) == 2 * float(label_size.rstrip("pt"))
+    # twice the size, but for the shrink a legend too tall for its plot takes (at most to 0.6)
+    shrink = plot.legend_shrink()
+    assert MIN_SHRINK <= shrink <= 1.0
+    assert float(plot._legend.items[0][1].opts["size"].rstrip("pt")) == pytest.approx(
+        2 * shrink * float(label_size.rstrip("pt")), rel=1e-2)
     assert len(plot._legend.items) == len(names)
+
+
+def test_a_legend_too_tall_for_its_plot_shrinks_its_text_and_grows_back(qtbot, window):
+    plot = PhasePlot(window.adapter)
+    plot.show()
+    try:
+        _shrinks_and_grows_back(qtbot, plot)
+    finally:
+        plot.hide()
+        plot.deleteLater()
+
+
+def _shrinks_and_grows_back(qtbot, plot) -> None:
+    plot.set_font_scale(1.5)
+    plot.resize(300, 1400)
+    qtbot.waitUntil(lambda: plot.legend_shrink() == 1.0)
+    tall = plot._legend.layout.minimumHeight()
+    plot.resize(300, 420)
+    qtbot.waitUntil(lambda: plot.legend_shrink() < 1.0)
+    assert plot.legend_shrink() >= MIN_SHRINK
+    assert plot._legend.layout.minimumHeight() < tall
+    assert plot.legend_shrink() == pytest.approx(max(MIN_SHRINK, LEGEND_SHARE * plot.height() / tall), abs=0.05)
+    plot.resize(300, 1400)
+    qtbot.waitUntil(lambda: plot.legend_shrink() == 1.0)
 
 
 def test_presentation_mode_scales_it_and_keeps_it_shown(qtbot, window):
@@ -166,3 +196,29 @@ def test_narrowed_from_two_legend_columns_the_plot_fits_its_column_again(qtbot, 
     plot.resize(plot.minimumWidth(), plot.height())  # narrow: one column, and the plot shrinks too
     qtbot.waitUntil(lambda: plot.legend_columns() == 1)
     assert plot.ci.geometry().width() <= plot.width()
+
+
+def test_an_alternating_stream_draws_the_closed_loop_and_names_it_in_the_legend(qtbot):
+    from rnnviz.engine.learner import LearnerParams
+
+    params = LearnerParams(activation="bipolar", gain=10.0, init=(-1.0, 0.0, 1.0), learning=False)
+    window = make_window(qtbot, "(10)^10", params=params)
+    try:
+        plot = _show_phase(window)
+        window.adapter.step(19)
+        view = plot.shown_view
+        x, y = _drawn(plot._loop)
+        np.testing.assert_array_equal(x, view.grid)
+        np.testing.assert_array_equal(y, view.loop)
+        (cycle,) = view.loop_cycles
+        sx, sy = _drawn(plot._loop_cycles)
+        assert list(zip(sx, sy)) == [(cycle.h0, cycle.h1), (cycle.h1, cycle.h0)]
+        names = [label.text for _, label in plot._legend.items]
+        assert "ŷ fed back as x" in names and "its 2-cycle" in names
+        window.adapter.replace("1^10 0^10")  # no alternation: no loop, nor its legend entries
+        window.adapter.step(12)
+        assert len(_drawn(plot._loop)[0]) == 0 and len(_drawn(plot._loop_cycles)[0]) == 0
+        names = [label.text for _, label in plot._legend.items]
+        assert "ŷ fed back as x" not in names and "its 2-cycle" not in names
+    finally:
+        window.adapter.shutdown()

@@ -59,6 +59,7 @@ def free_run(
     h0: float = DEFAULTS["h0"],
     steps: int = 10,
     activation: str = "bipolar",
+    hidden_gain: float = 1.0,
 ) -> FreeRun:
     """Run the network forward *steps* times, feeding each output back in.
 
@@ -74,6 +75,10 @@ def free_run(
         How many steps, 1 to 10,000,000.
     activation
         Used for both neurons; ``"bipolar"`` as in the published experiment.
+    hidden_gain
+        Gain of the hidden neuron: 1 in the published experiment; the learner's
+        network has its one gain in both neurons (its closed loop is
+        ``hidden_gain = gain``).
     """
     # The same bounds as the learner's starting values: every product stays
     # finite, so no step can produce NaN.
@@ -84,10 +89,11 @@ def free_run(
     steps = positive_int("steps", steps)
     if steps > MAX_BITS:
         raise InputError(f"steps must be at most {MAX_BITS:,}, not {steps:,}")
-    f = Activation(activation, 1.0)
+    f = Activation(activation, finite_number("hidden_gain", hidden_gain, positive=True))
     g = Activation(activation, finite_number("gain", gain, positive=True))
-    if g.gain > MAX_GAIN:
-        raise InputError(f"gain must be at most {MAX_GAIN:g}, not {gain!r}")
+    for name, value in (("gain", g.gain), ("hidden_gain", f.gain)):
+        if value > MAX_GAIN:
+            raise InputError(f"{name} must be at most {MAX_GAIN:g}, not {value!r}")
     xs, hs, ys = np.empty(steps), np.empty(steps), np.empty(steps)
     x, h = x0, h0
     for step in range(steps):

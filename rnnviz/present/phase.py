@@ -34,6 +34,16 @@ alternate, as in ``(10)^n``) the map to follow is the composed one,
 2-cycles ``h₀* = f(hh·h₁*)``, ``h₁* = F(h₁*)``, and the view marks them as
 the pair of points ``(h₁*, h₀*)`` on the ``x = 0`` map and ``(h₀*, h₁*)``
 on the ``x = 1`` map. A 2-cycle is stable when ``|F′(h₁*)| < 1``.
+
+On an alternating input the view also holds the generator's closed loop
+(:mod:`rnnviz.engine.generator`): the network with the cursor's weights, its
+output fed back as its next input, ``G(h) = f(hh·h + ih·ŷ(h))`` with
+``ŷ(h) = g(ho·h)`` (*f* and *g* the session's activation and gain, as its
+learner uses them), drawn on the same grid, and the 2-cycles of *G*
+(:func:`free_run_cycles`): the alternation the network would *write* with
+these weights, as the generator lesson builds by hand, beside the
+alternation it is *reading*. A 2-cycle ``(a, b)`` is the pair of points
+``(a, b)`` and ``(b, a)`` on *G*.
 """
 
 from __future__ import annotations
@@ -114,6 +124,8 @@ class PhaseView:
     current: tuple[float, float] | None
     cycles: tuple[TwoCycle, ...]
     pending: tuple[float, float, int] | None = None
+    loop: np.ndarray | None = None
+    loop_cycles: tuple[TwoCycle, ...] = ()
 
     def segments(self, x: int) -> tuple[np.ndarray, np.ndarray]:
         """The cobweb segments of the ticks with input *x*, as pairs of points."""
@@ -232,17 +244,24 @@ def two_cycles(act: Activation, ih: float, hh: float) -> tuple[TwoCycle, ...]:
     return tuple(cycles)
 
 
+def closed_loop(act: Activation, ih: float, hh: float, ho: float) -> Callable:
+    """The generator's step ``h ↦ f(hh·h + ih·f(ho·h))`` with *act* for both neurons
+    (numbers or arrays), as the learner's network would run with its output fed back."""
+    return lambda h: act(hh * h + ih * act(ho * h))
+
+
 def free_run_cycles(*, ih: float, hh: float, ho: float, gain: float,
-                    activation: str = "bipolar") -> tuple[TwoCycle, ...]:
+                    activation: str = "bipolar", hidden_gain: float = 1.0) -> tuple[TwoCycle, ...]:
     """The 2-cycles of the free-running generator (:func:`rnnviz.engine.generator.free_run`).
 
     Its output is its next input, so after the first step the hidden value
     alone carries the state: ``G(h) = f(hh·h + ih·g(ho·h))``, *f* the
-    activation with gain 1 and *g* with *gain*. A 2-cycle is a pair
+    activation with *hidden_gain* (the generator's 1; the learner's network
+    has its gain in both) and *g* with *gain*. A 2-cycle is a pair
     ``h0 < h1`` with ``G(h0) = h1`` and ``G(h1) = h0`` (a root of ``G(G(h)) − h``
     that is no fixed point of *G*), stable when ``|G′(h0)·G′(h1)| < 1``.
     """
-    f, g = Activation(activation, 1.0), Activation(activation, gain)
+    f, g = Activation(activation, hidden_gain), Activation(activation, gain)
     low, high = f.range
 
     def step(h):
@@ -313,7 +332,14 @@ def phase_view(session, state: State | None = None, *, stage_pending: bool = Fal
     current = (float(xs[-2]), float(ys[-2])) if len(hs) else None
     bits = session.bits
     recent = np.asarray(bits[max(cursor - ALTERNATION_TICKS + 1, 0) : cursor + 1])
-    cycles = two_cycles(act, ih, hh) if alternating(recent) else ()
+    alternates = alternating(recent)
+    cycles = two_cycles(act, ih, hh) if alternates else ()
+    loop, loop_cycles = None, ()
+    if alternates:
+        ho = float(state.ho)
+        loop = np.asarray(closed_loop(act, ih, hh, ho)(grid), dtype=np.float64)
+        loop_cycles = free_run_cycles(ih=ih, hh=hh, ho=ho, gain=params.gain,
+                                      activation=params.activation, hidden_gain=params.gain)
     pending = None
     if stage_pending and cursor < session.n_ticks:
         x = int(bits[cursor])
@@ -323,4 +349,5 @@ def phase_view(session, state: State | None = None, *, stage_pending: bool = Fal
         else:
             h_next = float(act(hh * h_now + ih * x))
         pending = (h_now, h_next, x)
-    return PhaseView(low, high, ih, hh, grid, maps, fixed, xs, ys, inputs, current, cycles, pending)
+    return PhaseView(low, high, ih, hh, grid, maps, fixed, xs, ys, inputs, current, cycles, pending,
+                     loop, loop_cycles)

@@ -7,7 +7,11 @@ fixed points (filled: stable, hollow: unstable, in their map's colour), the
 cobweb of the last ticks of the real trajectory (dashed, each tick's two
 steps in the colour of its input), the cursor's point ``(h_{t−1}, h_t)``
 and, when the stream around the cursor alternates, the 2-cycles of
-``0, 1, 0, 1, …`` (diamonds). In slow motion, from the forward stage on,
+``0, 1, 0, 1, …`` (diamonds) and the generator's closed loop with these
+weights, ``h ↦ f(hh·h + ih·ŷ(h))`` (green, dash-dotted), with its own
+2-cycle when it has one (squares): the alternation the network would write
+with its output fed back. Both appear by themselves on an alternating
+stream, where a lecturer asks for them, and leave the plot on any other. In slow motion, from the forward stage on,
 the tick being taken apart is drawn as a thick sky-blue step.
 
 Every item is made once and updated with ``setData``; the legend sits under
@@ -37,6 +41,8 @@ from rnnviz.ui.services import WindowServices
 INPUT_COLOURS: Final[dict[int, str]] = {0: theme.NEGATIVE, 1: theme.POSITIVE}
 DIAGONAL_COLOUR: Final[str] = theme.ZERO_LINE
 CYCLE_COLOUR: Final[str] = "#0f7b7b"
+#: The generator's closed loop and its 2-cycle (green, apart from the teal diamonds).
+LOOP_COLOUR: Final[str] = "#2e7d32"
 #: Fixed points' and the 2-cycle's mark size at font scale 1, in pixels.
 MARK_PX: Final[float] = 10.0
 LEGEND_PT: Final[float] = 9.0
@@ -45,6 +51,9 @@ LEGEND_PT: Final[float] = 9.0
 MIN_WIDTH: Final[int] = 200
 #: Room beside the legend, in pixels.
 LEGEND_MARGIN: Final[int] = 24
+#: The most of the plot's height its legend takes before its text shrinks, down to MIN_SHRINK.
+LEGEND_SHARE: Final[float] = 0.45
+MIN_SHRINK: Final[float] = 0.6
 #: Where the window keeps whether the phase plot is shown.
 SETTINGS_KEY: Final[str] = "view/phase_plot"
 PHASE_KEY: Final[str] = "F8"
@@ -67,6 +76,10 @@ class PhasePlot(pg.GraphicsLayoutWidget):
         self._font_scale = 1.0
         self._range: tuple[float, float] | None = None
         self._legend_widths: dict[int, float] = {}
+        self._legend_heights: dict[int, float] = {}
+        self._shrink = 1.0
+        #: Whether the legend names the closed loop (it does while the loop is drawn).
+        self._loop_legend = False
         #: What was last drawn (None until the plot is first shown).
         self.shown_view: PhaseView | None = None
         #: View ▸ Phase plot, once installed.
@@ -86,11 +99,14 @@ class PhasePlot(pg.GraphicsLayoutWidget):
             x: plot.plot(pen=_pen(c, Qt.PenStyle.DashLine), connect="pairs") for x, c in INPUT_COLOURS.items()
         }
         self._pending = plot.plot(pen=_pen(theme.STAGE_HIGHLIGHT, width=3.0))
+        self._loop = plot.plot(pen=_pen(LOOP_COLOUR, Qt.PenStyle.DashDotLine, width=1.5))
+        self._loop_cycles = pg.ScatterPlotItem(symbol="s", pen=pg.mkPen(LOOP_COLOUR, width=1.5),
+                                               brush=pg.mkBrush(LOOP_COLOUR))
         self._current = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(theme.INK), brush=pg.mkBrush(theme.INK))
         self._stable = pg.ScatterPlotItem(symbol="o")
         self._unstable = pg.ScatterPlotItem(symbol="o", brush=pg.mkBrush("w"))
         self._cycles = pg.ScatterPlotItem(symbol="d", pen=pg.mkPen(CYCLE_COLOUR, width=1.5))
-        for item in (self._cycles, self._stable, self._unstable, self._current):
+        for item in (self._loop_cycles, self._cycles, self._stable, self._unstable, self._current):
             plot.addItem(item)
         self._legend = pg.LegendItem(colCount=2, labelTextColor=theme.INK)
         self.ci.addItem(self._legend, row=1, col=0)
@@ -111,6 +127,7 @@ class PhasePlot(pg.GraphicsLayoutWidget):
             (stable, "stable point"), (unstable, "unstable point"),
             (self._current, "this tick"), (self._cycles, "2-cycle 0,1,…"),
             (self._diagonal, "h<sub>t</sub> = h<sub>t−1</sub>"), (self._pending, "slow motion"),
+            (self._loop, "ŷ fed back as x"), (self._loop_cycles, "its 2-cycle"),
         ]
 
     def view_range(self) -> tuple[list[float], list[float]]:
@@ -137,24 +154,48 @@ class PhasePlot(pg.GraphicsLayoutWidget):
 
     def _apply_fonts(self) -> None:
         theme.scale_axes(self._plot, self._font_scale)
-        size = f"{LEGEND_PT * self._font_scale:g}pt"
-        self._legend.clear()
-        self._legend.setLabelTextSize(size)
-        for item, name in self._samples:
-            self._legend.addItem(item, name)
-        # The legend's width in two columns and in one, at this size: two while they fit.
-        for columns in (2, 1):
-            self._legend.setColumnCount(columns)
-            self._legend_widths[columns] = self._legend.layout.minimumWidth()
+        # The legend at full size, in two columns and in one: two while they fit the width.
+        self._shrink = 1.0
+        self._fill_legend()
+        self._full_widths, self._full_heights = dict(self._legend_widths), dict(self._legend_heights)
         # The tick labels grow with the text: the narrowest width grows with them.
         self.setMinimumWidth(max(round(MIN_WIDTH * self._font_scale), int(self._legend_widths[1]) + LEGEND_MARGIN))
         self._fit_legend()
-        for symbol in (self._stable, self._unstable, self._cycles):
+        for symbol in (self._stable, self._unstable, self._cycles, self._loop_cycles):
             symbol.setSize(MARK_PX * self._font_scale)
         self._current.setSize(0.7 * MARK_PX * self._font_scale)  # smaller: a fixed point under it shows
 
+    def _fill_legend(self) -> None:
+        """The legend's entries at the font scale times the shrink; their sizes in 2 and 1 columns."""
+        self._legend.clear()
+        self._legend.setLabelTextSize(f"{LEGEND_PT * self._font_scale * self._shrink:.3g}pt")
+        loop = (self._loop, self._loop_cycles)
+        for item, name in self._samples:
+            if item not in loop or self._loop_legend:  # the loop's entries while it is drawn
+                self._legend.addItem(item, name)
+        for columns in (2, 1):
+            self._legend.setColumnCount(columns)
+            self._legend_widths[columns] = self._legend.layout.minimumWidth()
+            self._legend_heights[columns] = self._legend.layout.minimumHeight()
+
+    def _shrink_for(self, columns: int) -> float:
+        """The text size that keeps the legend in *columns* within its share of the height."""
+        share = LEGEND_SHARE * self.height() / max(self._full_heights[columns], 1.0)
+        return min(1.0, max(MIN_SHRINK, share))
+
+    def _set_shrink(self, shrink: float) -> None:
+        if abs(shrink - self._shrink) > 0.04 or (shrink == 1.0 and self._shrink != 1.0):
+            self._shrink = shrink
+            self._fill_legend()
+
     def _fit_legend(self) -> None:
+        # Two columns while they fit the width. A legend taller than its share of the
+        # height (large text in a low place) shrinks its text, down to MIN_SHRINK of its
+        # size, so the curves keep their room; shrunk, two columns may fit where one did.
+        self._set_shrink(self._shrink_for(2))
         columns = 2 if self.width() >= self._legend_widths[2] + LEGEND_MARGIN else 1
+        if columns == 1:
+            self._set_shrink(self._shrink_for(1))
         if self._legend.columnCount != columns:
             self._legend.setColumnCount(columns)
         # The layout took the view's size clamped to the minimum of the legend it had (two
@@ -163,9 +204,13 @@ class PhasePlot(pg.GraphicsLayoutWidget):
             self.ci.updateGeometry()
             pg.GraphicsView.setRange(self, self.range, padding=0, disableAutoPixel=False)
 
+    def legend_shrink(self) -> float:
+        """The legend's text size as a share of its size at this font scale (below 1: shrunk)."""
+        return self._shrink
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if getattr(self, "_legend_widths", None):  # None while pyqtgraph builds the view
+        if getattr(self, "_full_heights", None):  # None while pyqtgraph builds the view
             self._fit_legend()
 
     def legend_columns(self) -> int:
@@ -216,6 +261,18 @@ class PhasePlot(pg.GraphicsLayoutWidget):
         ys = [v for c in view.cycles for v in (c.h0, c.h1)]
         self._cycles.setData(xs, ys, brush=[pg.mkBrush(CYCLE_COLOUR if c.stable else "w")
                                             for c in view.cycles for _ in (0, 1)])
+        if (view.loop is not None) != self._loop_legend:
+            self._loop_legend = view.loop is not None
+            self._apply_fonts()
+        if view.loop is None:
+            self._loop.setData([], [])
+        else:
+            self._loop.setData(view.grid, view.loop)
+        # a 2-cycle (a, b) of the loop: G(a) = b and G(b) = a, two points on its curve
+        self._loop_cycles.setData([v for c in view.loop_cycles for v in (c.h0, c.h1)],
+                                  [v for c in view.loop_cycles for v in (c.h1, c.h0)],
+                                  brush=[pg.mkBrush(LOOP_COLOUR if c.stable else "w")
+                                         for c in view.loop_cycles for _ in (0, 1)])
 
 
 def install(window: WindowServices, workspace) -> PhasePlot:
