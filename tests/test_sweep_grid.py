@@ -19,7 +19,6 @@ from rnnviz.present.sweep_grid import (
     code_classes,
     weight_grid,
 )
-from rnnviz.present.sweep_view import notation_classes
 
 STREAM = "1^10 0^10 (10)^8"
 PARAMS = LearnerParams(rule="sequential", activation="sigmoid", gain=1.5, init=(0.5, -0.5, 0.25), h0=0.2)
@@ -59,6 +58,19 @@ def test_every_cell_is_its_run_alone_bit_for_bit(weight):
     assert grid.measure("class") is grid.classes
 
 
+def _text_classes(runs):
+    """The oracle: classes by the texts of every run's notation, numbered as first seen."""
+    numbers, labels, texts = {}, [], []
+    for run in range(len(runs)):
+        notation = runs.notation(run)
+        key = tuple(notation[w] for w in WEIGHTS)
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            texts.append(notation)
+        labels.append(numbers[key])
+    return labels, texts
+
+
 @pytest.mark.parametrize("text, activation", [("(10)^6 1^5", "sigmoid"), ("random(60, 0.5, 4)", "tanh"),
                                               ("1^10 0^10", "bipolar")])
 @pytest.mark.parametrize("passes_of", [7, 512])
@@ -72,7 +84,7 @@ def test_classes_from_the_codes_are_the_classes_of_the_texts(text, activation, p
     init[:100] = 0.0  # many runs start at zero weights: notations starting with 0
     runs = run_many(bits, np.geomspace(0.01, 100, 300), init, activation=activation)
     labels, first_runs = code_classes(runs)
-    expected, texts = notation_classes(runs)
+    expected, texts = _text_classes(runs)
     assert labels.tolist() == expected
     assert [runs.notation(int(run)) for run in first_runs] == texts
 

@@ -48,7 +48,7 @@ from rnnviz.engine.batched_learner import ManyRuns, run_many
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.learner import MAX_ETA, LearnerParams
-from rnnviz.present.sweep_grid import grid_runs
+from rnnviz.present.sweep_grid import code_classes, grid_runs
 from rnnviz.tasks import MAX_HIDDEN, MAX_LEARNING_RATE
 from rnnviz.tasks.addition import (
     HELD_OUT_PAIRS,
@@ -337,17 +337,10 @@ def _every_half_percent(bar: ProgressBar):
 
 
 def notation_classes(runs: ManyRuns, ascii: bool) -> tuple[list[int], list[dict[str, str]]]:
-    """Each run's class number (1-based, in order of first appearance) and each class's notation."""
-    numbers: dict[tuple[str, ...], int] = {}
-    labels, texts = [], []
-    for run in range(len(runs)):
-        notation = runs.notation(run, ascii=ascii)
-        key = tuple(notation[w] for w in WEIGHTS)
-        if key not in numbers:
-            numbers[key] = len(numbers) + 1
-            texts.append(notation)
-        labels.append(numbers[key])
-    return labels, texts
+    """Each run's class number (1-based, in order of first appearance) and each class's notation
+    (classes told apart by the runs' sign codes; each class's text written once)."""
+    labels, first_runs = code_classes(runs)
+    return labels.tolist(), [runs.notation(int(run), ascii=ascii) for run in first_runs]
 
 
 def write_eta(out: TextIO, runs: ManyRuns, fmt: str, ascii: bool) -> None:

@@ -8,7 +8,9 @@ runs), all side by side in one array
 run a session makes alone at that η). Per run it keeps η, the mean ``|e|``,
 the final ``ih``, ``hh``, ``ho`` and the run's notation class: runs whose
 notations of the three weights are all the same share a class, numbered
-from 1 in η order, as ``rnnviz sweep eta`` numbers them. The session's
+from 1 in η order, as ``rnnviz sweep eta`` numbers them (told apart by the
+runs' sign codes, :func:`rnnviz.present.sweep_grid.code_classes`; a class's
+text is written when a tip asks for it). The session's
 cursor plays no part: a sweep is the same at every tick.
 
 The runs report progress through :mod:`rnnviz.engine.progress`, so a front
@@ -18,7 +20,7 @@ ticks the sweep is refused with a line saying so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -28,6 +30,7 @@ from rnnviz.engine.batched_learner import ManyRuns, run_many
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.learner import LearnerParams
+from rnnviz.present.sweep_grid import code_classes
 
 DEFAULT_LOW: Final[float] = 0.01
 DEFAULT_HIGH: Final[float] = 100.0
@@ -52,20 +55,6 @@ def settings_key(params: LearnerParams) -> tuple:
             params.learning)
 
 
-def notation_classes(runs: ManyRuns) -> tuple[list[int], list[dict[str, str]]]:
-    """Each run's class number (1-based, in order of first appearance) and each class's notation."""
-    numbers: dict[tuple[str, ...], int] = {}
-    labels, texts = [], []
-    for run in range(len(runs)):
-        notation = runs.notation(run)
-        key = tuple(notation[w] for w in WEIGHTS)
-        if key not in numbers:
-            numbers[key] = len(numbers) + 1
-            texts.append(notation)
-        labels.append(numbers[key])
-    return labels, texts
-
-
 @dataclass(frozen=True)
 class EtaSweep:
     """One sweep over η: per run η, mean |e|, final weights (R, 3) as ih, hh, ho and class."""
@@ -74,9 +63,11 @@ class EtaSweep:
     mean_err: np.ndarray
     final: np.ndarray
     classes: np.ndarray
-    notations: tuple[dict[str, str], ...]
+    first_runs: np.ndarray
     ticks: int
     key: tuple
+    runs: ManyRuns = field(repr=False, compare=False)
+    _texts: dict[int, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.eta)
@@ -96,7 +87,20 @@ class EtaSweep:
 
     @property
     def class_count(self) -> int:
-        return len(self.notations)
+        return len(self.first_runs)
+
+    def notation(self, number: int) -> dict[str, str]:
+        """Class *number*'s notation of ``ih``, ``hh``, ``ho`` (written when first asked for)."""
+        if not 1 <= number <= self.class_count:
+            raise InputError(f"no class {number}; classes are 1 to {self.class_count}")
+        if number not in self._texts:
+            self._texts[number] = self.runs.notation(int(self.first_runs[number - 1]))
+        return self._texts[number]
+
+    @property
+    def notations(self) -> tuple[dict[str, str], ...]:
+        """Every class's notation, in class order."""
+        return tuple(self.notation(number) for number in range(1, self.class_count + 1))
 
     def describe(self, run: int) -> str:
         """Run *run* in a few lines: η, mean |e|, final weights, class and its notation
@@ -106,7 +110,7 @@ class EtaSweep:
         lines = [f"η {self.eta[run]:.4g} · mean |e| {self.mean_err[run]:.4f} · class {number}",
                  f"final ih {ih:.4g}, hh {hh:.4g}, ho {ho:.4g}"]
         for weight in WEIGHTS:
-            text = self.notations[number - 1][weight]
+            text = self.notation(number)[weight]
             if len(text) > NOTATION_CHARS:
                 text = text[: NOTATION_CHARS - 1] + "…"
             lines.append(f"{weight}: {text}")
@@ -133,7 +137,6 @@ def eta_sweep(bits: np.ndarray, params: LearnerParams, *, low: float = DEFAULT_L
     runs = run_many(bits, etas, params.init, params.h0, rule=params.rule,
                     activation=params.activation, gain=params.gain,
                     progress=progress.report if progress.listening() else None)
-    labels, texts = notation_classes(runs)
-    return EtaSweep(eta=runs.eta, mean_err=runs.mean_err, final=runs.final,
-                    classes=np.array(labels), notations=tuple(texts), ticks=runs.ticks,
-                    key=settings_key(params))
+    labels, first_runs = code_classes(runs)
+    return EtaSweep(eta=runs.eta, mean_err=runs.mean_err, final=runs.final, classes=labels,
+                    first_runs=first_runs, ticks=runs.ticks, key=settings_key(params), runs=runs)
