@@ -193,3 +193,17 @@ def test_a_wide_low_heat_map_puts_the_legend_beside_the_plot(qtbot, window):
     assert heatmap.height() >= heatmap.minimumHeight() > 0
     heatmap.resize(320, 700)
     qtbot.waitUntil(lambda: not heatmap.legend_beside)
+
+
+def test_a_grid_waits_while_another_long_job_runs(qtbot, window, monkeypatch):
+    from rnnviz.ui import sweep_heatmap as module
+
+    busy = [True]
+    monkeypatch.setattr(module, "running", lambda: busy[0])
+    window.actions_by_name["sweep_view"].trigger()
+    view = window.sweep_view
+    view.mode_box.setCurrentIndex(view.mode_box.findData("grid"))
+    _let_events_run()
+    assert view.heatmap.grid is None and view.heatmap.computed == 0
+    busy[0] = False
+    qtbot.waitUntil(lambda: view.heatmap.grid is not None)
