@@ -189,3 +189,20 @@ def test_presentation_mode_hides_the_controls_and_keeps_every_view_readable(gate
         gated.presentation.set_active(False)
         settle()
     assert ws.controls_box.isVisible() and not ws.summary.isVisible()
+
+
+def test_after_playing_at_full_speed_the_highway_is_the_engines_at_the_cursor(gated, qtbot):
+    ws = gated.workspace
+    adapter = ws.adapter
+    adapter.set_speed(0)  # "max"
+    adapter.play()
+    qtbot.waitUntil(lambda: adapter.lab.cursor >= 300, timeout=20_000)
+    adapter.pause()
+    run = adapter.lab
+    twin = GATED_PRESETS[adapter.preset_key].plain_run()
+    twin.seek(run.cursor)
+    expected = gradient_highway(run.network, *run.source.example(run.cursor), plain=twin.network)
+    np.testing.assert_array_equal(ws.highway_plot.plain.yData, expected.plain_norms)
+    np.testing.assert_array_equal(ws.highway_plot.path.yData, expected.path_norms)
+    assert "its update" not in ws.highway_plot.title_text()
+    assert ws.arithmetic.text.isEnabled()  # the numbers are exact again, not greyed

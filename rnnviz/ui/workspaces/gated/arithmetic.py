@@ -125,6 +125,12 @@ class ArithmeticPanel(QWidget):
             self.text.setHtml(text)
             bar.setValue(where)
 
+    def set_updating(self, updating: bool) -> None:
+        """Grey the numbers while training runs too fast to read them (they refresh a few times a second)."""
+        self.text.setEnabled(not updating)
+        self.text.setToolTip("training too fast to read: the numbers refresh five times a second"
+                             if updating else "")
+
     def html_shown(self) -> str:
         """The rich text shown now."""
         return self._html

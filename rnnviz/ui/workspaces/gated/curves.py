@@ -17,6 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QGraphicsItem
 
 from rnnviz.present.gated import GateLanes, Highway
 from rnnviz.ui import theme
@@ -67,6 +68,16 @@ def running_mean(values: np.ndarray, window: int = MEAN_WINDOW) -> np.ndarray:
     return (sums[ends] - sums[starts]) / (ends - starts)
 
 
+def cache_axes(item: pg.PlotItem, sides: tuple[str, ...] = ("left", "bottom")) -> None:
+    """Keep *item*'s axes, their names and its title as pictures until they change: their text
+    costs milliseconds to draw, and the plot redraws every frame while only the curves move."""
+    cached = [item.titleLabel.item]
+    for side in sides:
+        cached += [item.getAxis(side), item.getAxis(side).label]
+    for each in cached:
+        each.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 def legend_html(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
     """*title*, then on the next line each entry (colour, sample ``"──"``/``"– –"``/``"···"``, text)
     as its line's sample in its colour and its text: the legend, out of the curves' way."""
@@ -89,6 +100,7 @@ class _Plot(pg.PlotWidget):
         self._title = ""
         self._scale = 1.0
         self.set_title(title)
+        cache_axes(item)
         self.setMinimumSize(200, 150)
 
     def set_title(self, text: str) -> None:
@@ -145,6 +157,7 @@ class StatePlot(_Plot):
         self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.CURSOR, width=1,
                                                                 style=Qt.PenStyle.DotLine))
         self.addItem(self.step_line)
+        self._letter = ""
         self._range: tuple[float, float, int] | None = None
 
     def show_state(self, lanes: GateLanes, chosen: tuple[int, int]) -> None:
@@ -162,7 +175,9 @@ class StatePlot(_Plot):
         self.set_title(legend_html(f"the {what} state {letter}<sub>t</sub> of every unit over the sequence", (
             (CHOSEN_COLOUR, "──", f"unit {j}"), (UNIT_COLOUR, "──", "the others"),
             (theme.CURSOR, "┆", f"step {t}"))))
-        self.getPlotItem().setLabel("left", f"{letter}<sub>t</sub>")
+        if letter != self._letter:  # a label set again repaints its axis (milliseconds, every frame)
+            self._letter = letter
+            self.getPlotItem().setLabel("left", f"{letter}<sub>t</sub>")
         low, high = lanes.state_range
         wanted = (low, high, lanes.steps)
         if self._range is None or wanted[2] != self._range[2] or low < self._range[0] or high > self._range[1]:
@@ -181,12 +196,14 @@ class HighwayPlot(_Plot):
         self.plain = self._curve(PLAIN_COLOUR, 2.0, Qt.PenStyle.DotLine)
         self._range: tuple[float, float, int] | None = None
 
-    def show_highway(self, highway: Highway) -> None:
-        """The series of *highway* against t = 1 … T."""
+    def show_highway(self, highway: Highway, plain_update: int | None = None) -> None:
+        """The series of *highway* against t = 1 … T; *plain_update*: the update the plain RNN is
+        at when not the gated run's (while training runs fast), said in the legend."""
         entries = [(PATH_COLOUR, "──", f"{highway.cell} {_subscripts(highway.path_label)}"),
                    (GATES_COLOUR, "– –", f"{_subscripts(highway.highway_label)}, mean over units")]
         if highway.plain_norms is not None:
-            entries.append((PLAIN_COLOUR, "···", "plain RNN ‖∂L/∂h<sub>t</sub>‖ (same sequence)"))
+            when = "same sequence" if plain_update is None else f"same sequence, its update {plain_update:,}"
+            entries.append((PLAIN_COLOUR, "···", f"plain RNN ‖∂L/∂h<sub>t</sub>‖ ({when})"))
         self.set_title(legend_html("the gradient highway: how far back the error reaches", tuple(entries)))
         steps = highway.steps
         self.path.setData(steps, highway.path_norms)

@@ -17,11 +17,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPen
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from rnnviz.present.format import format_number
 from rnnviz.present.gated import GateLanes
 from rnnviz.ui import theme
+from rnnviz.ui.workspaces.gated.curves import cache_axes
 
 #: The lanes' colour map: PuOr, low purple → high orange (the activations' map elsewhere).
 LANE_MAP: Final[pg.ColorMap] = pg.ColorMap(np.linspace(0.0, 1.0, len(theme.ACTIVATION_STOPS)),
@@ -66,6 +67,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.ci.layout.setSpacing(2)
         self.heading = pg.LabelItem(justify="left", color=theme.INK)
+        self.heading.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.addItem(self.heading, row=0, col=0, colspan=2)
         self.plots: list[pg.PlotItem] = []
         self.images: list[_LaneImage] = []
@@ -96,6 +98,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
                 plot.setXLink(self.plots[0])
             image = _LaneImage(self._clicked)
             plot.addItem(image)
+            cache_axes(plot)
             frame = QGraphicsRectItem()
             pen = QPen(QColor(CHOSEN_COLOUR), 2)
             pen.setCosmetic(True)
@@ -114,6 +117,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
             # The ends' labels would run into the next bar's: the range is in the bar's name.
             bar.axis.setTicks([[(low, ""), ((low + high) / 2, format_number((low + high) / 2)), (high, "")]])
             bar.axis.setLabel(name)
+            bar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.addItem(bar, row=first + 1, col=1, rowspan=count)
             self.bars.append(bar)
         self.plots[-1].setLabel("bottom", "step t")

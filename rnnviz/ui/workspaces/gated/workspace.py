@@ -28,6 +28,7 @@ from rnnviz.tasks.gated_presets import GatedPreset, presets_of
 from rnnviz.ui import theme
 from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change
+from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
 from rnnviz.ui.services import WindowServices
 from rnnviz.ui.workspaces.gated.adapter import GatedAdapter, stage_count
 from rnnviz.ui.workspaces.gated.arithmetic import ArithmeticPanel
@@ -40,6 +41,8 @@ from rnnviz.ui.workspaces.gated.status import held_out_text, status_parts, summa
 DOCUMENT_FIELDS: Final[frozenset[str]] = frozenset({"preset", "log", "cursor", "seed"})
 #: The largest seed a document may name (numpy takes any; a file is refused beyond this).
 MAX_DOCUMENT_SEED: Final[int] = 2**32 - 1
+#: While training runs faster than the eye follows, the highway is redrawn this often (ms).
+HIGHWAY_PERIOD_MS: Final[int] = 100
 #: The names of the cells as the engine's networks give them, by kind key.
 CELL_NAMES: Final[dict[str, str]] = {"lstm": "LSTM", "gru": "GRU"}
 
@@ -70,7 +73,16 @@ class GatedWorkspace:
         self._saved_top = None
         self.widget = self._lay_out()
         self.widget.setObjectName(f"{cell}Workspace")
+        #: The arithmetic's text follows play at a readable pace (:class:`~rnnviz.ui.throttle.Throttle`).
+        self._text = Throttle(self._show_arithmetic, TEXT_REFRESH_PERIOD_MS, self.widget, "gatedArithmeticTimer",
+                              mark_stale=self.arithmetic.set_updating)
+        #: The highway, with the plain RNN trained alongside to the same update, likewise (no veil:
+        #: a plot a few frames behind while training runs at full speed is not a number misread).
+        self._highway = Throttle(self._show_highway, HIGHWAY_PERIOD_MS, self.widget, "gatedHighwayTimer",
+                                 mark_stale=lambda _stale: None)
+        self._cursor = adapter.lab.cursor
         adapter.changed.connect(self._refresh)
+        adapter.playingChanged.connect(self._on_playing)
         self.controls.presetChosen.connect(self.open_preset)
         self.lanes.cellChosen.connect(self.choose_cell)
         self.arithmetic.cellChosen.connect(self.choose_cell)
@@ -117,14 +129,21 @@ class GatedWorkspace:
             return run.diverged_at
         return min(run.cursor, max(run.n_ticks - 1, 0))
 
-    def plain_run(self) -> LabRun:
-        """The plain RNN of this preset and seed, at the cursor (or where it stopped)."""
+    def plain_run(self, follow: bool = True) -> LabRun:
+        """The plain RNN of this preset and seed, at the cursor (or where it stopped).
+
+        Not *follow* (the highway while training plays faster than the eye follows): left at its
+        update (taken back if past the cursor), since training the plain RNN alongside would cost
+        the frames ~40 % more than the gated cell's training; it catches up on the pause.
+        """
         key, seed = self.adapter.preset_key, self.adapter.seed
         if self._plain is None or self._plain_of != (key, seed):
             self._plain, self._plain_of = self.presets[key].plain_run(seed), (key, seed)
         plain = self._plain
-        with np.errstate(over="ignore", invalid="ignore"):
-            plain.seek(min(self.adapter.lab.cursor, plain.n_ticks))
+        target = min(self.adapter.lab.cursor, plain.n_ticks)
+        if follow or plain.cursor > target:
+            with np.errstate(over="ignore", invalid="ignore"):
+                plain.seek(target)
         return plain
 
     def _refresh(self, flags: int) -> None:
@@ -132,19 +151,41 @@ class GatedWorkspace:
         inputs, targets, mask = run.source.example(self.example_index())
         network = run.network
         with np.errstate(over="ignore", invalid="ignore"):
-            forward = network.forward(inputs)
-            lanes = gate_lanes(forward)
-            highway = gradient_highway(network, inputs, targets, mask, plain=self.plain_run().network)
+            lanes = gate_lanes(network.forward(inputs))
         t, j = self.chosen
         self.chosen = (min(t, lanes.steps), min(j, lanes.units))
         self.lanes.show_lanes(lanes, self.chosen)
         self.state_plot.show_state(lanes, self.chosen)
-        self.highway_plot.show_highway(highway)
-        view = cell_arithmetic(network, forward, *self.chosen)
-        self.arithmetic.show_arithmetic(view, lanes.steps, lanes.units, self.adapter.stage)
+        moved, self._cursor = abs(run.cursor - self._cursor), run.cursor
+        for throttle in (self._text, self._highway):
+            if self.adapter.playing and flags == Change.CURSOR:
+                throttle.request(moved)
+            else:
+                throttle.now()
         if flags & (Change.CURSOR | Change.HISTORY | Change.PARAMS | Change.STREAM):
             self.training_plot.show_run(run.losses(), run.accuracies(), run.cursor, run.n_ticks)
         self.summary.setText(summary_text(self.preset_title(), self.adapter.seed, run.settings))
+
+    def _show_highway(self) -> None:
+        run = self.adapter.lab
+        inputs, targets, mask = run.source.example(self.example_index())
+        with np.errstate(over="ignore", invalid="ignore"):
+            plain = self.plain_run(follow=not (self.adapter.playing and self._highway.stale))
+            highway = gradient_highway(run.network, inputs, targets, mask, plain=plain.network)
+        self.highway_plot.show_highway(highway, None if plain.cursor == run.cursor else plain.cursor)
+
+    def _show_arithmetic(self) -> None:
+        run = self.adapter.lab
+        inputs = run.source.example(self.example_index())[0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            forward = run.network.forward(inputs)
+        view = cell_arithmetic(run.network, forward, *self.chosen)
+        self.arithmetic.show_arithmetic(view, forward.steps, run.network.n_hidden, self.adapter.stage)
+
+    def _on_playing(self, playing: bool) -> None:
+        if not playing:  # the exact state at once
+            self._text.now()
+            self._highway.now()
 
     def choose_cell(self, step: int, unit: int) -> None:
         """Show the arithmetic of unit *unit* at step *step* (both from 1)."""
