@@ -1,7 +1,254 @@
-"""The gated cells' lessons (placeholder until they are written)."""
+"""The gated cells' lessons: a caption bar above the workspace and entries in the Lessons menu.
+
+A lesson is a lab lesson file (:mod:`rnnviz.io.lab_lessons`, whose loader and
+checks these share) in ``resources/gated_lessons/`` whose preset is one of
+this cell's (:mod:`rnnviz.tasks.gated_presets`); a caption's ``stage`` is a
+stage of the chosen cell's arithmetic (0 = the gates, then the candidate, the
+new cell state, the new hidden state), which the loader checks against the
+sequence's steps and :func:`gated_lessons` against the cell's stage count.
+Lessons have no ``setup.radius`` (a gated cell has no ρ(W_hh)).
+
+:func:`install_lessons` (called by the kind's ``build``) puts a
+:class:`GatedLessonBar` at the top of the workspace and adds the cell's lessons,
+*Next caption* (Ctrl+→) and *Close lesson* to the Lessons menu, as actions of
+the kind (shown only while it is). Opening a lesson starts its preset afresh
+(seed 0, its settings at update 0). The bar shows the caption about what is on
+screen while the run is still the lesson's; once the preset, the start or the
+settings differ it says so instead of quoting what is no longer shown.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 
-def install_lessons(workspace, services) -> None:
-    """Give *workspace* its lessons (none yet)."""
+import numpy as np
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from rnnviz.engine.errors import InputError
+from rnnviz.io.lab_lessons import LabCaption, LabLesson, LessonProblem, load_lab_lessons
+from rnnviz.resources import resources_dir
+from rnnviz.runs.lab import LabRun
+from rnnviz.tasks.gated_presets import GATED_PRESETS
+from rnnviz.ui import theme
+from rnnviz.ui.runadapter import Change
+from rnnviz.ui.services import WindowServices
+
+#: The key of *Next caption* (the lab's too, for the same meaning).
+NEXT_CAPTION_KEY = "Ctrl+Right"
+#: The stages of a cell's arithmetic, per cell.
+STAGES = {"lstm": 4, "gru": 3}
+
+
+def lessons_dir():
+    """The folder of the gated cells' lesson files (``resources/gated_lessons``)."""
+    return resources_dir() / "gated_lessons"
+
+
+@cache
+def preset_shapes() -> dict[str, tuple[int, int]]:
+    """Per preset: its run's updates and its sequences' steps (what a lesson is checked against)."""
+    return {key: (preset.updates, preset.lag + 1) for key, preset in GATED_PRESETS.items()}
+
+
+def gated_lessons(cell: str, folder=None) -> tuple[list[LabLesson], list[LessonProblem]]:
+    """The lessons of *cell* in *folder* (default: the shipped ones), in menu order, and the problems."""
+    folder = lessons_dir() if folder is None else folder
+    if not folder.is_dir():  # none installed: no lessons, and nothing to complain about
+        return [], []
+    lessons, problems = load_lab_lessons(preset_shapes(), folder)
+    mine = []
+    for lesson in lessons:
+        if GATED_PRESETS[lesson.preset].cell != cell:
+            continue
+        if lesson.radius is not None:
+            problems.append(LessonProblem(lesson.key, "'setup.radius' is the plain RNN's ρ(W_hh); "
+                                                      "a gated lesson has none"))
+        elif any(c.stage is not None and c.stage >= STAGES[cell] for c in lesson.captions):
+            problems.append(LessonProblem(lesson.key, f"a caption's stage is beyond the {STAGES[cell]} "
+                                                      "stages of the cell's arithmetic"))
+        else:
+            mine.append(lesson)
+    return mine, problems
+
+
+def lesson_run(lesson: LabLesson) -> LabRun:
+    """A fresh run of *lesson*: its preset (seed 0), then its settings, at update 0."""
+    run = GATED_PRESETS[lesson.preset].make_run()
+    if lesson.settings:
+        run.set_settings(lesson.settings_from(run.settings))
+    return run
+
+
+def run_matches(run: LabRun, expected: LabRun) -> bool:
+    """Whether *run* trains as *expected* (a fresh :func:`lesson_run`): same start and settings, no change since."""
+    if run.n_updates != expected.n_updates or run.settings_at(0) != expected.settings_at(0):
+        return False
+    if any(entry["at"] > 0 for entry in run.log()[1:]):
+        return False
+    mine, theirs = run.state_at(0), expected.state_at(0)
+    return mine.keys() == theirs.keys() and all(np.array_equal(mine[k], theirs[k]) for k in mine)
+
+
+class GatedLessonBar(QFrame):
+    """A strip above the workspace: which lesson, its caption for what is on screen, Close."""
+
+    closeRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gatedLessonBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#gatedLessonBar { background: #fff6e0; border: 1px solid #e0c890; border-radius: 3px; }")
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        close = QToolButton()
+        close.setText("Close")
+        close.setToolTip("close the lesson (the run stays as it is)")
+        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        close.clicked.connect(self.closeRequested)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.heading, 1)
+        top.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 3, 4, 4)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.caption)
+        self.hide()
+
+    def set_font_scale(self, scale: float) -> None:
+        """Presentation mode's text size, *scale* times the window's."""
+        base = self.font()
+        heading = theme.scaled_font(base, scale)
+        heading.setBold(True)
+        self.heading.setFont(heading)
+        self.caption.setFont(theme.scaled_font(base, scale))
+
+    def show_text(self, heading: str, caption: str) -> None:
+        self.heading.setText(heading)
+        self.caption.setText(caption)
+
+
+class GatedLessons(QObject):
+    """One cell's lessons: menu entries, the bar, and which lesson is open (module docstring)."""
+
+    def __init__(self, workspace, services: WindowServices) -> None:
+        super().__init__(workspace.widget)
+        self.setObjectName("gatedLessons")
+        self._workspace = workspace
+        self._services = services
+        cell = workspace.cell
+        try:
+            self.lessons, self.problems = gated_lessons(cell)
+        except (OSError, InputError) as error:
+            self.lessons, self.problems = [], [LessonProblem("gated_lessons", str(error))]
+        self.lesson: LabLesson | None = None
+        self._number = 0
+        self._expected: LabRun | None = None
+        self._matches = False
+        self.bar = GatedLessonBar()
+        self.bar.closeRequested.connect(self.close_lesson)
+        workspace.widget.layout().insertWidget(0, self.bar)
+        menu = services.menu("lessons")
+        self.entries = []
+        title = "LSTM" if cell == "lstm" else "GRU"
+        for number, lesson in enumerate(self.lessons, 1):
+            action = services.add_action(f"{cell}_lesson:{lesson.key}", f"{title} {number}  {lesson.title}",
+                                         lambda n=number: self.open_lesson(n), tip=lesson.summary)
+            menu.addAction(action)
+            self.entries.append(action)
+        self.next_action = services.add_action(
+            f"{cell}_lesson_next", f"Next {title} caption", self.next_caption,
+            [QKeySequence(NEXT_CAPTION_KEY)], f"go to the update (and stage) of the open {title} lesson's next caption")
+        self.close_action = services.add_action(f"{cell}_lesson_close", f"Close {title} lesson", self.close_lesson)
+        menu.addAction(self.next_action)
+        menu.addAction(self.close_action)
+        workspace.adapter.changed.connect(self._on_changed)
+        if self.problems:
+            services.tell(f"{len(self.problems)} {title} lesson file(s) skipped: {self.problems[0]}", 8000)
+
+    def open_lesson(self, number: int) -> bool:
+        """Start lesson *number* (1-based): its preset at seed 0, its settings at update 0."""
+        lesson = self.lessons[number - 1]
+        try:
+            run, expected = lesson_run(lesson), lesson_run(lesson)
+        except InputError as error:
+            self._services.tell(f"Lesson {number} cannot start: {error}", 8000)
+            return False
+        self._services.show_kind(self._workspace.cell)
+        adapter = self._workspace.adapter
+        adapter.pause()
+        self.lesson, self._number, self._expected, self._matches = lesson, number, expected, True
+        adapter.load_preset(lesson.preset, run, 0)
+        self.bar.show()
+        self._on_changed(int(Change.ALL))
+        return True
+
+    def close_lesson(self) -> None:
+        """Hide the bar; the run stays as it is."""
+        self.lesson = self._expected = None
+        self.bar.hide()
+
+    def next_caption(self) -> None:
+        """Go to the next caption's update and stage (Ctrl+→)."""
+        lesson = self.lesson
+        if lesson is None:
+            self._services.tell("No lesson is open: choose one in the Lessons menu.", 6000)
+            return
+        adapter = self._workspace.adapter
+        caption = lesson.next_caption(adapter.lab.cursor, adapter.stage)
+        if caption is None:
+            self._services.tell("That was the lesson's last caption.", 6000)
+            return
+        if caption.update != adapter.lab.cursor:
+            adapter.pause()
+            adapter.seek(caption.update)
+        while caption.stage is not None and adapter.lab.cursor == caption.update \
+                and (adapter.stage is None or adapter.stage < caption.stage):
+            if not adapter.advance_stage():
+                break
+
+    def caption_shown(self) -> LabCaption | None:
+        """The caption the bar shows now, or None."""
+        if self.lesson is None or not self._matches:
+            return None
+        adapter = self._workspace.adapter
+        return self.lesson.caption_on_screen(adapter.lab.cursor, adapter.stage)
+
+    def _on_changed(self, flags: int) -> None:
+        lesson = self.lesson
+        if lesson is None:
+            return
+        adapter = self._workspace.adapter
+        if flags & (Change.STREAM | Change.PARAMS | Change.HISTORY) and self._expected is not None:
+            self._matches = (adapter.preset_key == lesson.preset and adapter.seed == 0
+                             and run_matches(adapter.lab, self._expected))
+        heading = f"Lesson {self._number} of {len(self.lessons)}: {lesson.title}"
+        if not self._matches:
+            self.bar.show_text(heading + "   (no longer matches: the preset, weights or settings changed)",
+                               "The run is no longer the lesson's, so its captions would not describe what "
+                               "you see. Open the lesson again from the Lessons menu.")
+            return
+        caption = self.caption_shown()
+        if caption is not None:
+            self.bar.show_text(heading, caption.text)
+            return
+        later = lesson.next_caption(adapter.lab.cursor, adapter.stage)
+        self.bar.show_text(heading, "(No caption here: Ctrl+→ goes to the next.)" if later
+                           else "(No caption here: that was the lesson's last.)")
+
+
+def install_lessons(workspace, services: WindowServices) -> None:
+    """Give the gated *workspace* its lessons: the caption bar and the Lessons-menu entries (once)."""
+    if workspace.widget.findChild(GatedLessons, "gatedLessons") is None:
+        workspace.lessons = GatedLessons(workspace, services)
