@@ -206,3 +206,25 @@ def test_after_playing_at_full_speed_the_highway_is_the_engines_at_the_cursor(ga
     np.testing.assert_array_equal(ws.highway_plot.path.yData, expected.path_norms)
     assert "its update" not in ws.highway_plot.title_text()
     assert ws.arithmetic.text.isEnabled()  # the numbers are exact again, not greyed
+
+
+def test_the_knob_scales_every_gates_recurrent_weights_and_the_seed_starts_again(gated):
+    from rnnviz.ui.workspaces.gated.adapter import recurrent_norm
+
+    ws = gated.workspace
+    ws.adapter.seek(6)
+    ws.adapter.seek(3)
+    assert ws.adapter.lab.stored == 6
+    before = ws.adapter.lab.network.w_h.copy()
+    old = recurrent_norm(ws.adapter.lab)
+    ws.controls.knob.setValue(old / 2)
+    np.testing.assert_allclose(ws.adapter.lab.network.w_h, before * 0.5, rtol=1e-12)
+    assert recurrent_norm(ws.adapter.lab) == pytest.approx(old / 2, rel=1e-12)
+    assert ws.adapter.lab.cursor == 3 and ws.adapter.lab.stored == 3  # later updates forgotten
+    with pytest.raises(InputError, match="above 0"):
+        ws.adapter.scale_recurrent_to(-1.0)
+    ws.controls.seed.setValue(5)
+    fresh = GATED_PRESETS[ws.adapter.preset_key].make_run(5)
+    assert ws.adapter.seed == 5 and ws.adapter.lab.cursor == 0
+    np.testing.assert_array_equal(ws.adapter.lab.network.w_h, fresh.network.w_h)
+    assert "seed 5" in ws.summary.text()

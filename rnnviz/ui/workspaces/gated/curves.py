@@ -180,7 +180,10 @@ class StatePlot(_Plot):
             self.getPlotItem().setLabel("left", f"{letter}<sub>t</sub>")
         low, high = lanes.state_range
         wanted = (low, high, lanes.steps)
-        if self._range is None or wanted[2] != self._range[2] or low < self._range[0] or high > self._range[1]:
+        # Wider when the states leave the axis; narrower only when they fill under a third of it
+        # (an axis that follows every sequence would jump, and be laid out again, every frame).
+        if (self._range is None or wanted[2] != self._range[2] or low < self._range[0]
+                or high > self._range[1] or (high - low) < (self._range[1] - self._range[0]) / 3):
             self._range = wanted
             self.setRange(xRange=(0, lanes.steps), yRange=(low, high), padding=0.03)
 
