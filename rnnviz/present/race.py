@@ -40,7 +40,7 @@ from rnnviz.runs.race import RaceRun
 from rnnviz.tasks.memory import HELD_OUT, SUCCESS_RATE
 from rnnviz.tasks.race_presets import RACE_TITLES, held_out_rate
 
-__all__ = ["MEAN_WINDOW", "axis_end", "decade_text", "CellCurves", "FlowStrips", "flow_strips", "held_out_lines", "race_curves",
+__all__ = ["MEAN_WINDOW", "axis_end", "decade_text", "spread", "CellCurves", "FlowStrips", "flow_strips", "held_out_lines", "race_curves",
            "race_status", "running_mean"]
 
 #: Updates the running means are taken over.
@@ -78,6 +78,25 @@ def running_mean(values: np.ndarray, window: int = MEAN_WINDOW) -> np.ndarray:
     if values.size > window:
         out[window:] = (sums[window:] - sums[:-window]) / window
     return out
+
+
+def spread(values: np.ndarray, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The least and greatest finite value of each *group* consecutive values (the last group
+    may be short), and each group's middle (1-based, as the updates are counted): many updates
+    a pixel drawn as one filled band instead of a line zigzagging over every one of them.
+    Groups with no finite value are left out."""
+    values = np.asarray(values, dtype=np.float64)
+    count = values.size
+    groups = -(-count // group) if count else 0
+    padded = np.full(groups * group, np.nan)
+    padded[:count] = np.where(np.isfinite(values), values, np.nan)
+    blocks = padded.reshape(groups, group)
+    with np.errstate(invalid="ignore"):
+        lows, highs = np.fmin.reduce(blocks, axis=1), np.fmax.reduce(blocks, axis=1)
+    firsts = np.arange(groups) * group + 1
+    middles = (firsts + np.minimum(firsts + group - 1, count)) / 2.0
+    keep = np.isfinite(lows)
+    return middles[keep], lows[keep], highs[keep]
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,6 +19,8 @@ Every number comes from :mod:`rnnviz.present.race`.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -55,6 +57,9 @@ from rnnviz.ui.workspaces.race.race_views import CELL_COLOURS, CurvesView, Strip
 KEY: Final[str] = "race"
 #: The largest seed the chooser and a session file take.
 MAX_SEED: Final[int] = 2**31 - 1
+#: While playing, the strips and the scoreboard are brought up to date at most this often (a
+#: few milliseconds each, and unreadable at 60 frames a second); the curves every frame.
+DETAIL_PERIOD_S: Final[float] = 0.1
 #: The fields of a race document.
 DOCUMENT_FIELDS: Final[frozenset[str]] = frozenset({"seed", "cursor", "logs"})
 
@@ -147,8 +152,15 @@ class RaceWorkspace:
         self.board.seed.setValue(adapter.race.seed)
         self.board.seed.valueChanged.connect(self.open_seed)
         self.board.check.clicked.connect(self.check_held_out)
+        self._detailed = -math.inf  # when the strips and scoreboard were last brought up to date
         adapter.changed.connect(self._refresh)
+        adapter.playingChanged.connect(lambda playing: playing or self._show_all())
         self._refresh(int(Change.ALL))
+
+    def _show_all(self) -> None:
+        """Every view at the cursor (Play stopped: the strips and scoreboard catch up)."""
+        self._detailed = -math.inf
+        self._refresh(int(Change.NONE))
 
     def _lay_out(self) -> QWidget:
         self.plots = QSplitter(Qt.Orientation.Vertical)
@@ -174,6 +186,10 @@ class RaceWorkspace:
         run = self.adapter.race
         curves = race_curves(run)
         self.curves.show_curves(curves, run.n_ticks)
+        now = time.monotonic()
+        if self.adapter.playing and now - self._detailed < DETAIL_PERIOD_S:
+            return  # the strips and the scoreboard follow at a readable pace while playing
+        self._detailed = now
         strips = flow_strips(run)
         self.strips.show_strips(strips)
         if run.at_end and not self._held_now():
