@@ -11,7 +11,8 @@ BPTT on the addition task (bench/bptt.py), the LSTM's and the GRU's BPTT
 (bench/gated.py), long work in the window — End,
 an edit before the cursor, opening a session far in (bench/longwork.py) — and
 the network lab: training, scrubbing 100k stored updates, memory per update,
-the unrolled view, the lab window at max speed (bench/lab.py). Every row shows its goal, and
+the unrolled view, the lab window at max speed (bench/lab.py), and the race window training a
+plain RNN, an LSTM and a GRU at max speed (bench/race.py). Every row shows its goal, and
 every row with a goal sets rnnviz beside a baseline measured in the same run
 (ratio = rnnviz / baseline). The first line names the machine. ``--quick``
 takes fewer samples (rough figures, under a minute); ``--markdown`` prints
@@ -255,6 +256,27 @@ def part_lab(quick: bool) -> tuple[list[Row], list[str]]:
     return rows, [a.note, seek_note, c.note, d.note, window_note, late_note]
 
 
+def part_race(quick: bool) -> tuple[list[Row], list[str]]:
+    """The race (issue 15): bench/race.py, the race window at max beside the lab window."""
+    import race
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication(sys.argv[:1])
+    ours, base, note = race.headless(300 if quick else 1000)
+    periods = 30 if quick else 120
+    lab_fps, lab_note = race.lab_window(periods)
+    rows = [row("race updates/s: the three cells as one run, vs the three alone", ours, base, 0,
+                "— (information)", None)]
+    notes = [note]
+    for start in (0, race.LATE_START):
+        fps, _, window_note = race.window(periods, start)
+        where = f" from update {start // 1000}k" if start else ""
+        rows.append(row(f"race frames/s: window training the three at max{where}, vs the lab window",
+                        fps, lab_fps, 1, f"≥ {race.WINDOW_GOAL_FPS:g} frames/s", fps >= race.WINDOW_GOAL_FPS))
+        notes.append(window_note)
+    return rows, [*notes, f"baseline: {lab_note}"]
+
+
 PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
     "engine": part_engine,
     "memory": part_memory,
@@ -265,6 +287,7 @@ PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
     "gated": part_gated,
     "longwork": part_longwork,
     "lab": part_lab,
+    "race": part_race,
 }
 
 
