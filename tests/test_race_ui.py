@@ -183,3 +183,44 @@ def test_presentation_mode_gives_the_plots_the_room_and_larger_text(racing, size
         racing.presentation.set_active(False)
     settle()
     assert ws.board.controls.isVisible()
+
+
+def test_with_several_updates_a_pixel_each_cells_losses_are_a_band_of_their_range(racing):
+    ws = racing.workspace
+    ws.adapter.seek(3000)
+    for cell in RACE_CELLS:
+        losses = ws.adapter.race.runs[cell].losses()
+        band = ws.curves.bands[cell]
+        assert band.isVisible() and ws.curves.raw[cell].getOriginalDataset()[0] is None
+        box = band.path().boundingRect()
+        assert box.top() == pytest.approx(losses.min()) and box.bottom() == pytest.approx(losses.max())
+        assert 1 <= box.left() < 20 and 2980 < box.right() <= 3000
+        assert band.brush().color().name() == CELL_COLOURS[cell]
+    ws.adapter.seek(20)  # few updates: a line through each loss again
+    assert not ws.curves.bands["gru"].isVisible()
+    assert np.array_equal(ws.curves.raw["gru"].getOriginalDataset()[1], ws.adapter.race.runs["gru"].losses()[:20])
+
+
+def test_while_playing_the_strips_follow_at_a_readable_pace_and_are_exact_on_pause(qtbot, play_timer):
+    adapter = RaceAdapter(race(0, 6, 400), timer_factory=play_timer)
+    window = MainWindow(adapter, settings=None, restore_settings=False)
+    qtbot.addWidget(window)
+    ws = window.workspace
+    now = [100.0]
+    ws.clock = lambda: now[0]
+    try:
+        window.action("play").trigger()
+        play_timer.fire(3)
+        shown = ws.strips.strips.example
+        play_timer.fire(4)  # no time passed: the strips wait, the curves do not
+        assert ws.strips.strips.example == shown < adapter.race.cursor
+        assert ws.curves.means["lstm"].getOriginalDataset()[0][-1] == adapter.race.cursor
+        now[0] += 0.5
+        play_timer.fire()
+        assert ws.strips.strips.example == adapter.race.cursor
+        play_timer.fire(2)
+        window.action("play").trigger()  # pause: everything at the cursor
+        assert not adapter.playing and ws.strips.strips.example == adapter.race.cursor
+        assert f"update {adapter.race.cursor + 1:,}" in ws.strips.plot.titleLabel.text
+    finally:
+        ws.shutdown()

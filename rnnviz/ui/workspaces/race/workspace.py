@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from PySide6.QtCore import QSettings, Qt
@@ -152,6 +152,8 @@ class RaceWorkspace:
         self.board.seed.setValue(adapter.race.seed)
         self.board.seed.valueChanged.connect(self.open_seed)
         self.board.check.clicked.connect(self.check_held_out)
+        #: Seconds, rising: paces the strips and scoreboard while playing (injectable for tests).
+        self.clock: Callable[[], float] = time.monotonic
         self._detailed = -math.inf  # when the strips and scoreboard were last brought up to date
         adapter.changed.connect(self._refresh)
         adapter.playingChanged.connect(lambda playing: playing or self._show_all())
@@ -186,8 +188,8 @@ class RaceWorkspace:
         run = self.adapter.race
         curves = race_curves(run)
         self.curves.show_curves(curves, run.n_ticks)
-        now = time.monotonic()
-        if self.adapter.playing and now - self._detailed < DETAIL_PERIOD_S:
+        now = self.clock()
+        if self.adapter.playing and 0.0 <= now - self._detailed < DETAIL_PERIOD_S:
             return  # the strips and the scoreboard follow at a readable pace while playing
         self._detailed = now
         strips = flow_strips(run)
