@@ -228,3 +228,13 @@ def test_the_knob_scales_every_gates_recurrent_weights_and_the_seed_starts_again
     assert ws.adapter.seed == 5 and ws.adapter.lab.cursor == 0
     np.testing.assert_array_equal(ws.adapter.lab.network.w_h, fresh.network.w_h)
     assert "seed 5" in ws.summary.text()
+
+
+def test_another_preset_takes_apart_its_own_last_step(gated):
+    ws = gated.workspace
+    ws.choose_cell(4, 7)
+    assert ws.chosen == (4, 7)
+    ws.open_preset(f"{ws.cell}-long")
+    steps = GATED_PRESETS[f"{ws.cell}-long"].lag + 1
+    assert ws.chosen == (steps, 1) and ws.arithmetic.step.value() == steps
+    assert f"step {steps} of {steps}" in ws.arithmetic.html_shown()

@@ -23,6 +23,8 @@ from rnnviz.present.gated import CellArithmetic, CellLine
 from rnnviz.present.lab_worked import WorkedSection
 from rnnviz.ui import theme
 
+#: The anchor of the stage shown (scrolled into view).
+STAGE_ANCHOR: Final[str] = "stage"
 #: Text size of the panel at font scale 1, in pixels.
 ARITHMETIC_FONT_PX: Final[int] = 13
 
@@ -45,8 +47,9 @@ def _line_html(line: CellLine) -> str:
 
 def _section_html(number: int, section: WorkedSection, current: bool) -> str:
     tint = f"background:{theme.STAGE_TINT};" if current else ""
+    anchor = f'<a name="{STAGE_ANCHOR}"></a>' if current else ""
     title = (f'<p style="margin:8px 0 2px 0; color:{theme.MUTED}; font-weight:600">'
-             f"{number}. {_math(section.title)}</p>")
+             f"{anchor}{number}. {_math(section.title)}</p>")
     rows = "".join(_line_html(line) for line in section.lines)
     return f'<div style="{tint}">{title}<table cellspacing="0" cellpadding="0">{rows}</table></div>'
 
@@ -123,7 +126,10 @@ class ArithmeticPanel(QWidget):
             bar = self.text.verticalScrollBar()
             where = bar.value()
             self.text.setHtml(text)
-            bar.setValue(where)
+            if stage is None:
+                bar.setValue(where)
+            else:  # the stage shown in view
+                self.text.scrollToAnchor(STAGE_ANCHOR)
 
     def set_updating(self, updating: bool) -> None:
         """Grey the numbers while training runs too fast to read them (they refresh a few times a second)."""

@@ -69,9 +69,10 @@ def running_mean(values: np.ndarray, window: int = MEAN_WINDOW) -> np.ndarray:
 
 
 def cache_axes(item: pg.PlotItem, sides: tuple[str, ...] = ("left", "bottom")) -> None:
-    """Keep *item*'s axes, their names and its title as pictures until they change: their text
-    costs milliseconds to draw, and the plot redraws every frame while only the curves move."""
-    cached = [item.titleLabel.item]
+    """Keep *item*'s axes and their names as pictures until they change: their text costs
+    milliseconds to draw, and the plot redraws every frame while only the curves move. (Not the
+    title: a cached title set once was lost when the plot moved, at 1920×1080.)"""
+    cached = []
     for side in sides:
         cached += [item.getAxis(side), item.getAxis(side).label]
     for each in cached:
@@ -257,7 +258,7 @@ class TrainingPlot(_Plot):
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.CURSOR, width=1))
         self.addItem(self.cursor_line)
         self._end: int | None = None
-        self.setYRange(0.0, 1.02, padding=0)
+        self.setYRange(-0.03, 1.05, padding=0)  # room for the labels 0 and 1 at the ends
 
     def show_run(self, losses: np.ndarray, accuracies: np.ndarray | None, cursor: int, n_ticks: int) -> None:
         """The means of the updates stored (*losses*, *accuracies*), the cursor at *cursor* of *n_ticks*."""

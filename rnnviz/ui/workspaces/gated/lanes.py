@@ -67,7 +67,6 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.ci.layout.setSpacing(2)
         self.heading = pg.LabelItem(justify="left", color=theme.INK)
-        self.heading.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.addItem(self.heading, row=0, col=0, colspan=2)
         self.plots: list[pg.PlotItem] = []
         self.images: list[_LaneImage] = []

@@ -68,6 +68,7 @@ class GatedWorkspace:
         #: The step t and unit j whose arithmetic is shown (both from 1).
         self.chosen: tuple[int, int] = (adapter.lab.source.steps, 1)
         self._plain: LabRun | None = None
+        self._run_shown: LabRun | None = None
         self._plain_of: tuple[str, int] | None = None
         self._presenting = False
         self._saved_top = None
@@ -152,6 +153,9 @@ class GatedWorkspace:
         network = run.network
         with np.errstate(over="ignore", invalid="ignore"):
             lanes = gate_lanes(network.forward(inputs))
+        if run is not self._run_shown:  # another run (a preset, a seed, a file): its last step, unit 1
+            self._run_shown = run
+            self.chosen = (lanes.steps, 1)
         t, j = self.chosen
         self.chosen = (min(t, lanes.steps), min(j, lanes.units))
         self.lanes.show_lanes(lanes, self.chosen)
