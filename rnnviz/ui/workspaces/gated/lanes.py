@@ -19,7 +19,6 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
-from rnnviz.present.format import format_number
 from rnnviz.present.gated import GateLanes
 from rnnviz.ui import theme
 from rnnviz.ui.workspaces.gated.curves import cache_axes
@@ -114,7 +113,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
                                   rounding=0.5)
             bar.setImageItem(self.images[first:first + count])
             # The ends' labels would run into the next bar's: the range is in the bar's name.
-            bar.axis.setTicks([[(low, ""), ((low + high) / 2, format_number((low + high) / 2)), (high, "")]])
+            bar.axis.setTicks([[(low, ""), ((low + high) / 2, f"{(low + high) / 2:g}"), (high, "")]])
             bar.axis.setLabel(name)
             bar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.addItem(bar, row=first + 1, col=1, rowspan=count)
