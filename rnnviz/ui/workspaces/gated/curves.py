@@ -204,7 +204,7 @@ class HighwayPlot(_Plot):
         """The series of *highway* against t = 1 … T; *plain_update*: the update the plain RNN is
         at when not the gated run's (while training runs fast), said in the legend."""
         entries = [(PATH_COLOUR, "──", f"{highway.cell} {_subscripts(highway.path_label)}"),
-                   (GATES_COLOUR, "– –", f"{_subscripts(highway.highway_label)}, mean over units")]
+                   (GATES_COLOUR, "– –", f"{_subscripts(highway.highway_label)} (unit mean)")]
         if highway.plain_norms is not None:
             when = "same sequence" if plain_update is None else f"same sequence, its update {plain_update:,}"
             entries.append((PLAIN_COLOUR, "···", f"plain RNN ‖∂L/∂h<sub>t</sub>‖ ({when})"))
