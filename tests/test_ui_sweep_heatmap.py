@@ -191,8 +191,18 @@ def test_a_wide_low_heat_map_puts_the_legend_beside_the_plot(qtbot, window):
     heatmap.resize(900, 280)  # stacked under the diagram in presentation mode
     qtbot.waitUntil(lambda: heatmap.legend_beside)
     assert heatmap.height() >= heatmap.minimumHeight() > 0
-    heatmap.resize(320, 700)
+    # large text in that low place: the legend's text shrinks until it fits beside the plot
+    heatmap.set_font_scale(1.5)
+    heatmap.resize(900, heatmap.minimumHeight())
+    qtbot.waitUntil(lambda: heatmap.legend_shrink() < 1.0)
+    from rnnviz.ui.sweep_heatmap import LEGEND_MARGIN, MIN_SHRINK
+
+    assert heatmap.legend_shrink() >= MIN_SHRINK
+    assert (heatmap._legend.layout.minimumHeight() + LEGEND_MARGIN <= heatmap.graph.height()
+            or heatmap.legend_shrink() == MIN_SHRINK)
+    heatmap.resize(320, 900)
     qtbot.waitUntil(lambda: not heatmap.legend_beside)
+    assert heatmap.legend_shrink() == 1.0
 
 
 def test_a_grid_waits_while_another_long_job_runs(qtbot, window, monkeypatch):

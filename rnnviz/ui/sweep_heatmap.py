@@ -60,6 +60,8 @@ DIRECT_LEARNER_TICKS: Final[int] = 500_000
 WAIT_MS: Final[int] = 100
 MIN_PLOT_HEIGHT: Final[int] = 160
 MIN_WIDTH: Final[int] = 220
+#: The smallest share of its size the legend's text shrinks to, beside a low plot.
+MIN_SHRINK: Final[float] = 0.6
 #: Room beside the legend, in pixels.
 LEGEND_MARGIN: Final[int] = 24
 
@@ -67,8 +69,8 @@ LEGEND_MARGIN: Final[int] = 24
 class HeatMap(QWidget):
     """η × a start weight for the session's stream, one cell per run (module docstring)."""
 
-    #: The panel needs more room than it had (a larger legend).
-    grew = Signal()
+    #: Its minimum height changed (a larger legend, or the legend moved): the sweep view's follows.
+    min_height_changed = Signal()
 
     def __init__(self, adapter: SessionAdapter) -> None:
         super().__init__()
@@ -119,6 +121,8 @@ class HeatMap(QWidget):
         self._legend = pg.LegendItem(colCount=1, labelTextColor=theme.INK)  # placed by _fit_legend
         #: Whether the legend is beside the plot (a wide, low panel) rather than under it.
         self.legend_beside: bool | None = None
+        self._shrink = 1.0
+        self._full = (0.0, 1.0)
         self._samples = [pg.ScatterPlotItem(symbol="s", pen=pg.mkPen(c), brush=pg.mkBrush(c))
                          for c in (*PALETTE, OTHER_COLOUR)]
         self._apply_fonts()
@@ -181,9 +185,19 @@ class HeatMap(QWidget):
         return [label.text for _, label in self._legend.items]
 
     def _fill_legend(self) -> None:
+        """The legend's entries for what is drawn, at full size first: its size then decides
+        where it goes and how much room the panel asks for."""
+        self._shrink = 1.0
+        self._build_legend()
+        layout = self._legend.layout
+        self._full = (layout.minimumWidth() + LEGEND_MARGIN, layout.minimumHeight() + LEGEND_MARGIN)
+        self.setMinimumWidth(max(MIN_WIDTH, int(self._full[0])))
+        self._fit_legend()
+
+    def _build_legend(self) -> None:
         legend, grid = self._legend, self.grid
         legend.clear()
-        legend.setLabelTextSize(f"{LEGEND_PT * self._font_scale:g}pt")
+        legend.setLabelTextSize(f"{LEGEND_PT * self._font_scale * self._shrink:.3g}pt")
         if grid is not None and self.measure_name == "class":
             for slot, number in enumerate(self.coloured_classes):
                 cells = grid.class_size(number)
@@ -192,18 +206,17 @@ class HeatMap(QWidget):
             if others:
                 legend.addItem(self._samples[-1], f"{others} other class{'es' * (others != 1)} (grey)")
         legend.addItem(self._now_sample, f"η and start {self.weight} now")
-        self.setMinimumWidth(max(MIN_WIDTH, int(legend.layout.minimumWidth()) + LEGEND_MARGIN))
-        self._fit_legend()
+        legend.setMaximumHeight(legend.layout.minimumHeight())
 
     def _fit_legend(self) -> None:
         """The legend under the plot; in a wide, low panel (stacked under the diagram in
-        presentation mode) beside it, leaving the plot its height."""
+        presentation mode) beside it, leaving the plot its height, its text shrunk (down to
+        MIN_SHRINK of its size) when it is taller than the plot."""
         legend = self._legend
         width, height = self.graph.width(), self.graph.height()
-        legend_width = legend.layout.minimumWidth() + LEGEND_MARGIN
-        legend_height = legend.layout.minimumHeight() + LEGEND_MARGIN
-        beside = ((width >= 1.6 * height or height < legend_height + MIN_PLOT_HEIGHT)
-                  and width - legend_width >= MIN_WIDTH)
+        full_width, full_height = self._full
+        beside = ((width >= 1.6 * height or height < full_height + MIN_PLOT_HEIGHT)
+                  and width - full_width >= MIN_WIDTH)
         if beside != self.legend_beside:
             self.legend_beside = beside
             if legend.scene() is not None:
@@ -212,12 +225,26 @@ class HeatMap(QWidget):
                 self.graph.ci.addItem(legend, row=0, col=2)
             else:
                 self.graph.ci.addItem(legend, row=1, col=0, colspan=2)
-        plot = max(legend_height, MIN_PLOT_HEIGHT) if beside else legend_height + MIN_PLOT_HEIGHT
-        need = int(plot) + self.weight_box.sizeHint().height() + 4
+            # at the top of its cell, not spread over a cell taller than its entries
+            self.graph.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        shrink = min(1.0, max(MIN_SHRINK, height / full_height)) if beside else 1.0
+        if abs(shrink - self._shrink) > 0.04 or (shrink == 1.0 and self._shrink != 1.0):
+            self._shrink = shrink
+            self._build_legend()
+        # Text does not shrink in proportion (rows keep their padding): smaller until it fits.
+        while (beside and self._shrink > MIN_SHRINK
+               and legend.layout.minimumHeight() + LEGEND_MARGIN > height):
+            self._shrink = max(MIN_SHRINK, self._shrink - 0.05)
+            self._build_legend()
+        plot = max(MIN_SHRINK * full_height, MIN_PLOT_HEIGHT) if beside else full_height + MIN_PLOT_HEIGHT
+        need = int(plot) + self.weight_box.sizeHint().height() + 14  # the rows, the spacing, the frame
         if need != self.minimumHeight():
-            if need > self.minimumHeight() and self.isVisible():
-                self.grew.emit()
             self.setMinimumHeight(need)
+            self.min_height_changed.emit()
+
+    def legend_shrink(self) -> float:
+        """The legend's text size as a share of its size at this font scale (below 1: shrunk)."""
+        return self._shrink
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -77,7 +77,7 @@ SETTINGS_KEY: Final[str] = "view/sweep"
 MODE_KEY: Final[str] = "view/sweep_mode"
 SWEEP_KEY: Final[str] = "F7"
 #: The view's two modes, by key, as the mode combo names them.
-MODES: Final[dict[str, str]] = {"eta": "η against a measure", "grid": "heat map: η × start weight"}
+MODES: Final[dict[str, str]] = {"eta": "η against", "grid": "heat map: η × start weight"}
 
 
 class SweepView(QWidget):
@@ -100,13 +100,13 @@ class SweepView(QWidget):
         self.computed = 0
         self.measure_name = DEFAULT_MEASURE
         self.mode = "eta"
+        self._eta_need = MIN_HEIGHT
         #: View ▸ Sweep over η, once installed.
         self.toggle_action: QAction | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.compute)
-        self.measure_label = QLabel("η against")
         self.measure_box = QComboBox()
         for key, title in MEASURES.items():
             self.measure_box.addItem(title, key)
@@ -117,22 +117,24 @@ class SweepView(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.hide()
-        self.mode_box = QComboBox()
+        self.mode_box = QComboBox()  # with the measure, one row: "η against [mean |e|]"
+        # As wide as "η against" while the measure follows it; the whole row in the heat map.
+        self.mode_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.mode_box.setMinimumContentsLength(len(MODES["eta"]) + 1)
         for key, title in MODES.items():
             self.mode_box.addItem(title, key)
         self.mode_box.setToolTip("one run per η, or a heat map of η × one start weight")
         self.mode_box.currentIndexChanged.connect(self._on_mode)
         self.heatmap = HeatMap(adapter)
         self.heatmap.hide()
-        self.heatmap.grew.connect(self.grew)
-        top = QHBoxLayout()
+        self.heatmap.min_height_changed.connect(self._apply_min_height)
+        top = self._top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.measure_label)
+        top.addWidget(self.mode_box)
         top.addWidget(self.measure_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.mode_box)
         layout.addLayout(top)
         layout.addWidget(self.graph, 1)
         layout.addWidget(self.note)
@@ -187,7 +189,7 @@ class SweepView(QWidget):
 
     def _apply_fonts(self) -> None:
         font = theme.scale_axes(self._plot, self._font_scale)
-        for widget in (self.mode_box, self.measure_label, self.measure_box, self.note):
+        for widget in (self.mode_box, self.measure_box, self.note):
             widget.setFont(font)
         for item in self._marks:
             item.setSize(MARK_PX * self._font_scale)
@@ -243,8 +245,15 @@ class SweepView(QWidget):
         # Tall enough for the legend as placed (beside: large text in a low place) and a plot.
         legend = int(self._legend.layout.minimumHeight()) + LEGEND_MARGIN
         graph = legend if beside else legend + MIN_HEIGHT
-        need = max(MIN_HEIGHT, self.mode_box.sizeHint().height() + self.measure_box.sizeHint().height()
-                   + graph)
+        self._eta_need = max(MIN_HEIGHT, self.measure_box.sizeHint().height() + graph)
+        self._apply_min_height()
+
+    def _apply_min_height(self) -> None:
+        """The height the mode shown needs: the η plot and its legend, or the heat map's."""
+        if self.mode == "eta":
+            need = self._eta_need
+        else:
+            need = self.mode_box.sizeHint().height() + 2 + self.heatmap.minimumHeight()
         if self.minimumHeight() != need:
             if need > self.minimumHeight() and self.isVisible():
                 self.grew.emit()
@@ -278,8 +287,10 @@ class SweepView(QWidget):
     def _on_mode(self, index: int) -> None:
         self.mode = str(self.mode_box.itemData(index))
         eta = self.mode == "eta"
-        for widget in (self.measure_label, self.measure_box, self.graph):
+        for widget in (self.measure_box, self.graph):
             widget.setVisible(eta)
+        self._top.setStretchFactor(self.mode_box, 0 if eta else 1)
+        self._apply_min_height()
         self.note.setVisible(eta and bool(self.note.text()))
         self.heatmap.setVisible(not eta)  # shown, it computes what is stale
         if eta and self._stale and self.isVisible():
