@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--w0", metavar="NAME=LO..HI",
                         help="also sweep one start weight (ih, hh or ho) from LO to HI: a grid "
                         "of η × start value, e.g. hh=-3..3 (the others from --init)")
-    parser.add_argument("--w0-points", default=None,
+    parser.add_argument("--w0-points", default=None, metavar="M",
                         help=f"start values, evenly spaced over the --w0 range (default "
                         f"{DEFAULT_W0_POINTS})")
 
