@@ -224,3 +224,37 @@ def test_while_playing_the_strips_follow_at_a_readable_pace_and_are_exact_on_pau
         assert f"update {adapter.race.cursor + 1:,}" in ws.strips.plot.titleLabel.text
     finally:
         ws.shutdown()
+
+
+def test_the_race_lesson_walks_its_captions_and_quotes_what_the_views_show(racing):
+    """Every number a caption quotes is the engine's at that update (Ctrl+→ from one to the next)."""
+    from rnnviz.present.format import format_number
+
+    ws = racing.workspace
+    ws.board.seed.setValue(3)
+    racing.action("race_lesson").trigger()
+    bar = ws.lessons.bar
+    run = ws.adapter.race
+    assert bar.isVisible() and run.seed == 0 and run.cursor == 0 and ws.board.seed.value() == 0
+    assert "Lesson 1 of 1" in bar.heading.text() and "press Play" in bar.caption.text()
+
+    def quoted(update: int) -> list[str]:
+        curves, strips = race_curves(run), flow_strips(run)
+        right = {c: f"{curves[c].mean_right[-1]:.0%}" for c in RACE_CELLS}
+        reach = {c: format_number(strips.reach(c)) for c in RACE_CELLS}
+        held = {c: f"{held_out_rate(run.runs[c], 0):.1%}" for c in RACE_CELLS}
+        return {2560: [right["gru"], format_number(float(curves["gru"].mean_losses[-1])), right["lstm"],
+                       right["rnn"]],
+                4096: [right["lstm"], right["rnn"], reach["rnn"], reach["lstm"], reach["gru"]],
+                5120: [held["lstm"], held["gru"], held["rnn"], reach["rnn"]],
+                12288: [held["lstm"], held["gru"], held["rnn"], reach["rnn"]]}[update]
+
+    for update in (2560, 4096, 5120, 12288):
+        racing.action("race_lesson_next").trigger()
+        assert run.cursor == update
+        for text in quoted(update):
+            assert text in bar.caption.text(), (update, text)
+    ws.board.seed.setValue(1)  # another race: the captions say they no longer describe it
+    assert "no longer the lesson's race" in bar.heading.text()
+    racing.action("race_lesson_close").trigger()
+    assert not bar.isVisible()

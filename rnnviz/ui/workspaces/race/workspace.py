@@ -52,6 +52,7 @@ from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change, RunAdapter
 from rnnviz.ui.services import ActionSpec, WindowServices
 from rnnviz.ui.workspaces import ModelKind
+from rnnviz.ui.workspaces.race.lessons import LESSON_ACTIONS, RaceLessons
 from rnnviz.ui.workspaces.race.race_views import CELL_COLOURS, CurvesView, StripsView, cell_font
 
 KEY: Final[str] = "race"
@@ -147,6 +148,7 @@ class RaceWorkspace:
         self.strips = StripsView(names)
         self.toolbar_widgets: tuple[QWidget, ...] = (SpeedControl(adapter),)
         self._held: tuple[tuple[int, int, int], dict[str, str]] | None = None
+        self.lessons = RaceLessons(self, services.tell)
         self.widget = self._lay_out()
         self.widget.setObjectName("raceWorkspace")
         self.board.seed.setValue(adapter.race.seed)
@@ -180,7 +182,8 @@ class RaceWorkspace:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.split)
+        layout.addWidget(self.lessons.bar)
+        layout.addWidget(self.split, 1)
         return page
 
     # -- what is shown ------------------------------------------------------------------
@@ -238,10 +241,16 @@ class RaceWorkspace:
         """A new race drawn from *seed*, at update 0."""
         if seed == self.adapter.race.seed:
             return
-        self.adapter.pause()
-        self.adapter.load(race(seed))
+        self.open_race(race(seed))
         self._services.tell(f"Seed {seed}: three new networks and a new stream of sequences, "
                             "waiting at update 0 for Play.", 8000)
+
+    def open_race(self, run: RaceRun) -> None:
+        """Show *run* (its own cursor), the seed chooser on its seed."""
+        self.adapter.pause()
+        self.adapter.load(run)
+        with blocked(self.board.seed):
+            self.board.seed.setValue(run.seed)
 
     # -- what the shell asks ------------------------------------------------------------
     def status_text(self) -> str:
@@ -261,9 +270,7 @@ class RaceWorkspace:
         cursor = data["cursor"]
         run = race_replay(seed, data["logs"], 0)  # every log checked before anything is shown
         race_replay_cursor_check(cursor, run.n_ticks)
-        self.adapter.load(run)
-        with blocked(self.board.seed):
-            self.board.seed.setValue(seed)
+        self.open_race(run)
         self.adapter.seek(cursor)
 
     def focus_home(self) -> QWidget:
@@ -300,7 +307,7 @@ class RaceWorkspace:
         self.board.about.setVisible(not on)
         self.board.setMaximumWidth(round(300 * scale))
         self.board.setMinimumWidth(round(210 * scale))
-        for view in (self.board, self.curves, self.strips):
+        for view in (self.board, self.curves, self.strips, self.lessons.bar):
             view.set_font_scale(scale)
 
     def shutdown(self) -> None:
@@ -339,6 +346,7 @@ KIND = ModelKind(
     run_type=RaceRun,
     new_adapter=lambda: RaceAdapter(race(0)),
     actions=(
+        *LESSON_ACTIONS,
         ActionSpec("race_held_out", "Check held-out success", lambda ws: ws.check_held_out(),
                    tip="how many of the 200 held-out sequences each network recalls now", menu="run"),
     ),
