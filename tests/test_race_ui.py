@@ -258,3 +258,22 @@ def test_the_race_lesson_walks_its_captions_and_quotes_what_the_views_show(racin
     assert "no longer the lesson's race" in bar.heading.text()
     racing.action("race_lesson_close").trigger()
     assert not bar.isVisible()
+
+
+def test_a_race_saved_from_the_file_menu_opens_in_another_window(racing, qtbot, tmp_path):
+    from windows import make_window
+
+    ws = racing.workspace
+    ws.adapter.seek(30)
+    assert racing.session_files.save_as(tmp_path / "race")
+    data = json.loads((tmp_path / "race.rnnviz.json").read_text())
+    assert data["model"] == "race" and data["run"]["cursor"] == 30
+    other = make_window(qtbot)
+    try:
+        assert other.session_files.open(tmp_path / "race.rnnviz.json")
+        assert other.kind_key == "race" and other.adapter.race.cursor == 30
+        for cell in RACE_CELLS:
+            assert np.array_equal(other.adapter.race.runs[cell].losses(), ws.adapter.race.runs[cell].losses())
+    finally:
+        for key in list(other._workspaces):
+            other.workspace_of(key).shutdown()
