@@ -130,6 +130,7 @@ class Scoreboard(QGroupBox):
 
     def set_font_scale(self, scale: float) -> None:
         font = cell_font(scale)
+        self.setFont(font)  # the box's title, and its controls
         for widget in (self.about, *self.labels.values()):
             widget.setFont(font)
 
