@@ -56,11 +56,11 @@ def test_both_kinds_follow_the_run_protocol():
     assert not isinstance(object(), Run)
 
 
-def test_the_shipped_kinds_are_the_one_neuron_learner_then_the_lab(qtbot):
+def test_the_shipped_kinds_are_the_one_neuron_learner_the_lab_the_gated_cells_and_the_race(qtbot):
     from windows import make_window
 
     window = make_window(qtbot)
-    assert [k.key for k in workspaces.kinds()] == ["neuron", "elman"]
+    assert [k.key for k in workspaces.kinds()] == ["neuron", "elman", "lstm", "gru", "race"]
     assert window.menu("model").menuAction().isVisible() and window.kind_key == "neuron"
     window.adapter.shutdown()
 
@@ -79,7 +79,8 @@ def test_a_registered_kind_appears_in_the_model_menu_and_is_shown_when_chosen(wi
     menu = window.menu("model")
     assert menu.menuAction().isVisible()
     entries = model_entries(window)
-    assert list(entries) == ["One neuron", "Elman network (BPTT lab)", "Counter (test kind)"]
+    assert list(entries) == ["One neuron", "Elman network (BPTT lab)", "LSTM", "GRU",
+                             "Race: plain RNN vs LSTM vs GRU", "Counter (test kind)"]
     assert entries["One neuron"].isChecked() and not entries["Counter (test kind)"].isChecked()
     assert window.kind_key == "neuron" and window.stack.currentWidget() is window.workspace.widget
 
@@ -233,12 +234,12 @@ def test_a_file_of_a_kind_this_rnnviz_does_not_know_is_refused_by_name(window, t
     files = window.session_files
     warnings: list[str] = []
     files.warn = warnings.append
-    path = tmp_path / "lstm.rnnviz.json"
-    path.write_text(json.dumps({"format": "rnnviz-session", "version": 1, "model": "lstm",
+    path = tmp_path / "transformer.rnnviz.json"
+    path.write_text(json.dumps({"format": "rnnviz-session", "version": 1, "model": "transformer",
                                 "run": {}, "speed": 10}))
     assert not files.open(path)
-    assert warnings == ["lstm.rnnviz.json was not opened: no model kind called 'lstm' "
-                        "(this rnnviz knows counter, elman, neuron)"]
+    assert warnings == ["transformer.rnnviz.json was not opened: no model kind called 'transformer' "
+                        "(this rnnviz knows counter, elman, gru, lstm, neuron, race)"]
     assert window.kind_key == "neuron"
 
 
