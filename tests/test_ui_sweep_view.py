@@ -236,3 +236,27 @@ def test_a_mark_tip_describes_its_run(qtbot, window):
     run = int(point.data())
     tip = item.opts["tip"](x=point.pos().x(), y=point.pos().y(), data=point.data())
     assert tip.startswith(view.sweep.describe(run)) and "click" in tip.splitlines()[-1]
+
+
+def test_rnnviz_screenshot_heatmap_shows_the_sweep_views_heat_map(cli, tmp_path):
+    """--heatmap: the sweep view in its second mode, whose colour scale (viridis) reaches yellow;
+    the η view (--sweep) draws no yellow at all."""
+    from PySide6.QtGui import QImage
+
+    def yellow(out) -> int:
+        image = QImage(str(out))
+        assert (image.width(), image.height()) == (1366, 768)
+        count = 0
+        for y in range(0, image.height(), 2):
+            for x in range(0, image.width(), 2):
+                c = image.pixelColor(x, y)
+                count += abs(c.red() - 253) < 25 and abs(c.green() - 231) < 25 and c.blue() < 90
+        return count
+
+    shots = {}
+    for flag in ("--heatmap", "--sweep"):
+        out = tmp_path / f"{flag[2:]}.png"
+        status, stdout, stderr = cli("screenshot", str(out), "(10)^20", flag, "--size", "1366x768")
+        assert (status, stderr) == (0, "")
+        shots[flag] = yellow(out)
+    assert shots["--heatmap"] > 50 and shots["--sweep"] == 0

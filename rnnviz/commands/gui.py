@@ -82,6 +82,9 @@ def add_parser(subparsers) -> None:
                       help="show the phase plot (View ▸ Phase plot, F8) beside the weight plots")
     shot.add_argument("--sweep", action="store_true",
                       help="show the sweep over η (View ▸ Sweep over η, F7) beside the weight plots")
+    shot.add_argument("--heatmap", action="store_true",
+                      help="show the sweep view's heat map of η × a start weight (--sweep in its "
+                      "second mode)")
     lab = shot.add_argument_group("network lab")
     lab.add_argument("--lab", metavar="PRESET", choices=LAB_PRESETS, default=None,
                      help="show the network lab (Model ▸ Elman network) on PRESET instead: "
@@ -235,7 +238,7 @@ def run_screenshot(args: argparse.Namespace) -> int:
     other = "--lab" if args.lab is not None else "--model" if args.model is not None else None
     if args.lab is not None and args.model is not None:
         raise InputError("--lab and --model each choose the window's model: give one of them")
-    for flag, given in (("--phase", args.phase), ("--sweep", args.sweep)):
+    for flag, given in (("--phase", args.phase), ("--sweep", args.sweep), ("--heatmap", args.heatmap)):
         if given and other is not None:
             raise InputError(f"{flag} goes with the one-neuron window, not with {other}")
     if args.stage is not None and args.lab is None:
@@ -259,6 +262,7 @@ def run_screenshot(args: argparse.Namespace) -> int:
     params = params_from_args(args)
     ticks = len(bits) - 1 if args.ticks is None else args.ticks
     out = screenshot(args.out, bits, params, ticks, size, stream_text=text, phase=args.phase,
-                     sweep=args.sweep, presentation=args.presentation)
+                     sweep="grid" if args.heatmap else "eta" if args.sweep else None,
+                     presentation=args.presentation)
     print(f"wrote {out} ({size[0]}x{size[1]}, after {ticks:,} tick{'s' if ticks != 1 else ''})")
     return 0

@@ -213,12 +213,13 @@ def parse_size(text: str) -> tuple[int, int]:
 def screenshot(
     out: str | os.PathLike[str], bits: str | object, params: LearnerParams, ticks: int,
     size: tuple[int, int], *, stream_text: str | None = None, phase: bool = False,
-    sweep: bool = False, presentation: bool = False,
+    sweep: str | None = None, presentation: bool = False,
 ) -> Path:
     """Render the main window offscreen after *ticks* ticks and save a PNG of exactly *size*.
 
     With *phase*, View ▸ Phase plot is switched on first; with *sweep*, View ▸
-    Sweep over η; with *presentation*, the window is in presentation mode.
+    Sweep over η in that mode (``"eta"``, or ``"grid"``: the heat map of η × a
+    start weight); with *presentation*, the window is in presentation mode.
     Nothing is read from or written to the user's settings, so the same
     command always gives the same picture.
     """
@@ -245,6 +246,8 @@ def screenshot(
         window.actions_by_name["phase_plot"].trigger()
     if sweep:
         window.actions_by_name["sweep_view"].trigger()
+        view = window.sweep_view
+        view.mode_box.setCurrentIndex(view.mode_box.findData(sweep))
         window.sweep_view.compute()
     adapter.step(max(ticks - 1, 0))
     window.plots.fit()
