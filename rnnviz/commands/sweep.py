@@ -6,8 +6,9 @@
     rnnviz sweep eta SEQ [--eta 0.01..100] [--points 200] [--rule …] [--activation …]
                          [--gain 1] [--init IH,HH,HO] [--h0 0] [--ascii]
                          [--w0 NAME=LO..HI [--w0-points 31]]
+    rnnviz sweep memory [--cell lstm] [--seeds 0-9] [--lag 30] … (commands/sweep_memory.py)
 
-Both take ``--format table|csv|json``. ``addition`` trains every seed side by
+All take ``--format table|csv|json``. ``addition`` trains every seed side by
 side (:mod:`rnnviz.tasks.sweep_addition`), each exactly as ``rnnviz task
 addition --seed S`` would, and says which learned (all 200 held-out sums
 exact). ``eta`` runs the one-neuron learner on the stream once per η,
@@ -42,7 +43,7 @@ from rnnviz.commands.options import (
     parse_init,
     read_sequence,
 )
-from rnnviz.commands import sweep_grid
+from rnnviz.commands import sweep_grid, sweep_memory
 from rnnviz.commands.task import ProgressBar, _float, _int
 from rnnviz.engine.batched_learner import ManyRuns, run_many
 from rnnviz.engine.errors import InputError
@@ -72,9 +73,10 @@ NOTATION_WIDTH: Final[int] = 60
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``sweep`` (with ``addition`` and ``eta``) to *subparsers*."""
+    """Add ``sweep`` (with ``addition``, ``eta`` and ``memory``) to *subparsers*."""
     parser = subparsers.add_parser(
-        "sweep", help="many runs at once: addition over seeds, the one-neuron learner over η",
+        "sweep", help="many runs at once: addition or the memory task over seeds, the one-neuron "
+        "learner over η",
         description="Train many runs side by side and print each run's outcome and a summary.",
     )
     allow_negative_values(parser)
@@ -127,6 +129,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                      help="write the notation in ASCII (+^9 -^5 , -^5)")
     sweep_grid.add_arguments(eta)
     eta.set_defaults(func=run_eta_sweep)
+    sweep_memory.add_parser(kinds, _add_format, parse_seeds)
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
