@@ -119,3 +119,19 @@ def test_f9_after_the_equations_gave_way_shows_them_in_place_of_another(build):
     assert window.phase_plot.isHidden() and not window.actions_by_name["phase_plot"].isChecked()
     assert "in place of the phase plot" in message(window) and "F8" in message(window)
     check_layout(window, {"phase_plot": True, "sweep_view": False, "equations": True})
+
+
+def test_narrowing_the_window_hides_what_no_longer_fits_and_says_so(build, qtbot):
+    """At 1920×1080 all three columns fit; narrowed to 1280 wide, the plots would be squeezed,
+    so the columns give way as when shown (equations first) and the status line names them."""
+    window = build((1920, 1080), False, True, True, True)
+    assert all(not getattr(window, name).isHidden() for name in columns.GIVE_WAY)
+    window.setFixedSize(1280, 1080)  # the offscreen window keeps a fixed size
+    qtbot.waitUntil(lambda: window.equations.isHidden())
+    settle()
+    check_layout(window, {"phase_plot": True, "sweep_view": True, "equations": True})
+    assert "Hidden for want of room: the equations" in message(window) and "F9" in message(window)
+    # Widened again, nothing is hidden or shown by itself.
+    window.setFixedSize(1920, 1080)
+    settle()
+    assert window.equations.isHidden() and not window.phase_plot.isHidden()

@@ -21,15 +21,18 @@ When one is shown, or presentation mode shares its canvas out,
   are hidden, the equations first, then the phase plot, then the sweep, and
   the status line says which and the key that shows each again.
 
-Resizing the window afterwards hides nothing (the splitter shares the
-change out as usual).
+Resizing the window shares the change out as the splitter does; when that
+leaves a weight plot's area narrower than :data:`MIN_PLOT_VIEW` with a column
+shown, :func:`watch_resizes` makes room again as above, after the resize
+(a narrowed window hides the columns it has no room for, and says so; a
+widened one shows nothing again by itself).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 
 #: The narrowest plot area (ViewBox) a weight plot keeps when a column is shown, in pixels.
@@ -191,6 +194,35 @@ def fit(workspace, shown: QWidget | None = None) -> list[str]:
         shown_name = next((n for n, w in views.items() if w is shown), None)
         workspace.tell(_message(shown_name, hidden))
     return hidden
+
+
+class _ResizeWatch(QObject):
+    """Refits the columns once a narrowing of the main splitter has squeezed the weight plots."""
+
+    def __init__(self, workspace) -> None:
+        super().__init__(workspace.main_split)
+        self._workspace = workspace
+        self._due = False
+        workspace.main_split.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Resize and event.size().width() < event.oldSize().width() \
+                and not self._due:
+            self._due = True  # once the splitter has shared the change out
+            QTimer.singleShot(0, self._refit)
+        return False
+
+    def _refit(self) -> None:
+        self._due = False
+        workspace = self._workspace
+        squeezed = workspace.plots.plot_item("ih").vb.width() < MIN_PLOT_VIEW
+        if squeezed and any(not w.isHidden() for w in _optional(workspace).values()):
+            fit(workspace)
+
+
+def watch_resizes(workspace) -> None:
+    """Make room for the shown columns again whenever the window narrows past it (module docstring)."""
+    _ResizeWatch(workspace)
 
 
 def _message(shown: str | None, hidden: list[str]) -> str:

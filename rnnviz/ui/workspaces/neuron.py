@@ -76,6 +76,7 @@ class NeuronWorkspace:
             lambda on: columns.fit(self, self.equations) if on else None)
         self.phase_plot = phase_plot.install(services, self)
         self.sweep_view = sweep_view.install(services, self)
+        columns.watch_resizes(self)
         self.session_files = files.install(services, self)
         self.exports = export.install(services, self)
         self.adapter.changed.connect(self._on_changed)
