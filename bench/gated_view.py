@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rnnviz.tasks.gated_presets import GATED_PRESETS  # noqa: E402
+from rnnviz.tasks.gated_presets import GATED_PRESETS
 
 GOAL_FPS = 30.0
 WINDOW_SIZE = (1280, 720)
@@ -47,10 +47,10 @@ class _HandTimer:
     def stop(self) -> None:
         self.active = False
 
-    def setInterval(self, _msec: int) -> None:  # noqa: N802 (Qt's name)
+    def setInterval(self, _msec: int) -> None:
         pass
 
-    def isActive(self) -> bool:  # noqa: N802 (Qt's name)
+    def isActive(self) -> bool:
         return self.active
 
 

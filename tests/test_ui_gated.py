@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication
+from windows import make_window, press
 
 from rnnviz.engine.errors import InputError
 from rnnviz.present.gated import cell_arithmetic, gate_lanes, gradient_highway
+from rnnviz.present.gated_views import lane_order
 from rnnviz.present.lab_worked import result_text
 from rnnviz.tasks.gated_presets import GATED_PRESETS
 from rnnviz.ui import workspaces
-from rnnviz.ui.workspaces.gated.lanes import lane_order
-from windows import make_window, press
 
 
 def _shut(window) -> None:
@@ -60,8 +60,8 @@ def test_the_lanes_and_state_are_the_engines_gates_for_the_next_sequence(gated):
     assert run.cursor == 7 and type(run.network).__name__.startswith(ws.cell.upper())
     for image, k in zip(ws.lanes.images, lane_order(lanes), strict=True):
         np.testing.assert_array_equal(image.image, forward.gates[lanes.letters[k]])
-    t, j = ws.chosen
-    x, y = ws.state_plot.chosen.getData()
+    j = ws.chosen[1]
+    y = ws.state_plot.chosen.getData()[1]
     np.testing.assert_array_equal(y, lanes.state[j - 1])
     assert "unit 1" in ws.state_plot.title_text()
     shown = ws.highway_plot.path.yData  # the values (getData gives their log10 on the log axis)

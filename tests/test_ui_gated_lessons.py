@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from windows import press
 
 from rnnviz.present.gated import gradient_highway
 from rnnviz.tasks.gated_presets import GATED_PRESETS
 from rnnviz.tasks.race_presets import held_out_rate
 from rnnviz.ui.workspaces.gated import lessons as lessons_module
 from rnnviz.ui.workspaces.gated.lessons import gated_lessons, lesson_run, lessons_dir
-from windows import press
 
 #: The shipped lessons wait for their line in packaging/rnnviz.spec before they go into resources/.
 shipped = pytest.mark.skipif(not lessons_dir().is_dir(), reason="resources/gated_lessons not installed yet")

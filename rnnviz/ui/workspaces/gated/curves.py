@@ -20,6 +20,12 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem
 
 from rnnviz.present.gated import GateLanes, Highway
+from rnnviz.present.gated_views import (
+    MEAN_WINDOW,
+    decade_text,
+    state_curves,
+    training_curves,
+)
 from rnnviz.ui import theme
 
 #: Every unit's curve, and the chosen unit's.
@@ -32,40 +38,15 @@ PLAIN_COLOUR: Final[str] = "#7a7a7a"
 #: The running means of the loss and of the share right.
 LOSS_COLOUR: Final[str] = "#1f4e9a"
 ACCURACY_COLOUR: Final[str] = theme.POSITIVE
-#: Updates the running means are taken over.
-MEAN_WINDOW: Final[int] = 100
-#: Most points a training curve is drawn with (the means are smooth; more is drawing for nothing).
-MAX_POINTS: Final[int] = 1_500
 #: The legend's text at font scale 1, in points.
 LEGEND_PT: Final[float] = 9.0
 #: Room left beside a title wrapped to its plot's width, in pixels.
 TITLE_MARGIN_PX: Final[int] = 28
-_SUPERSCRIPT: Final[dict[int, str]] = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def decade_text(exponent: int) -> str:
-    """``"1"`` for 10⁰, ``"10"`` for 10¹, else ``"10⁻³"``."""
-    if exponent == 0:
-        return "1"
-    if exponent == 1:
-        return "10"
-    return "10" + str(exponent).translate(_SUPERSCRIPT)
 
 
 def _subscripts(text: str) -> str:
     """``c_t`` and ``f_k`` with their index as a subscript (rich text)."""
     return re.sub(r"_([a-z])", r"<sub>\1</sub>", text)
-
-
-def running_mean(values: np.ndarray, window: int = MEAN_WINDOW) -> np.ndarray:
-    """The mean of each value and the (up to) *window* − 1 before it."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.size == 0:
-        return values
-    sums = np.cumsum(np.concatenate(([0.0], values)))
-    ends = np.arange(1, values.size + 1)
-    starts = np.maximum(ends - window, 0)
-    return (sums[ends] - sums[starts]) / (ends - starts)
 
 
 def cache_axes(item: pg.PlotItem, sides: tuple[str, ...] = ("left", "bottom")) -> None:
@@ -127,7 +108,7 @@ class _Plot(pg.PlotWidget):
         label.setMaximumHeight(height)
         item.layout.setRowFixedHeight(0, height)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event) -> None:
         if event is not None:
             self._fit_title(event.size().width())  # before the plot is laid out at that width
         super().resizeEvent(event)
@@ -165,11 +146,8 @@ class StatePlot(_Plot):
         """Every unit's memory state, t = 0 … T; unit j of *chosen* (t, j) drawn in blue, t marked."""
         t, j = chosen
         state = lanes.state
-        steps = np.arange(lanes.steps + 1, dtype=np.float64)
-        x = np.tile(np.append(steps, np.nan), lanes.units)
-        y = np.concatenate([state, np.full((lanes.units, 1), np.nan)], axis=1).ravel()
-        self.units.setData(x, y)
-        self.chosen.setData(steps, state[j - 1])
+        self.units.setData(*state_curves(lanes))
+        self.chosen.setData(np.arange(lanes.steps + 1, dtype=np.float64), state[j - 1])
         self.step_line.setValue(t)
         letter = lanes.state_letter
         what = "cell" if letter == "c" else "hidden"
@@ -237,7 +215,7 @@ class HighwayPlot(_Plot):
         axis.setTicks([[(float(k), decade_text(k)) for k in range(first, math.ceil(high) + 1)
                         if (k - first) % every == 0], []])
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._label_decades()
 
@@ -262,15 +240,9 @@ class TrainingPlot(_Plot):
 
     def show_run(self, losses: np.ndarray, accuracies: np.ndarray | None, cursor: int, n_ticks: int) -> None:
         """The means of the updates stored (*losses*, *accuracies*), the cursor at *cursor* of *n_ticks*."""
-        count = losses.size
-        stride = max(1, math.ceil(count / MAX_POINTS))
-        x = np.arange(1, count + 1, dtype=np.float64)[stride - 1::stride]
-        with np.errstate(invalid="ignore"):
-            self.loss.setData(x, running_mean(losses)[stride - 1::stride])
-            if accuracies is None:
-                self.accuracy.setData([], [])
-            else:
-                self.accuracy.setData(x, running_mean(accuracies)[stride - 1::stride])
+        x, loss, right = training_curves(losses, accuracies)
+        self.loss.setData(x, loss)
+        self.accuracy.setData(x if right is not None else [], right if right is not None else [])
         self.cursor_line.setValue(cursor)
         if n_ticks != self._end:
             self._end = n_ticks

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from rnnviz.present.gated import GateLanes
+from rnnviz.present.gated_views import lane_order
 from rnnviz.ui import theme
 from rnnviz.ui.workspaces.gated.curves import cache_axes
 
@@ -32,13 +33,6 @@ CHOSEN_COLOUR: Final[str] = theme.CURSOR
 HEADING_PT: Final[float] = 9.5
 
 
-def lane_order(lanes: GateLanes) -> tuple[int, ...]:
-    """The lanes top to bottom, as indices into *lanes*' gates: the σ gates in the engine's
-    order, then the candidate (LSTM i f o g, GRU r z n)."""
-    gates = [k for k, span in enumerate(lanes.ranges) if span == (0.0, 1.0)]
-    return (*gates, *(k for k in range(len(lanes.ranges)) if k not in gates))
-
-
 class _LaneImage(pg.ImageItem):
     """An image that reports the pixel clicked (step index, unit index) to *on_click*."""
 
@@ -46,7 +40,7 @@ class _LaneImage(pg.ImageItem):
         super().__init__(axisOrder="col-major")
         self._on_click = on_click
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph API)
+    def mouseClickEvent(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or self.image is None:
             return
         pos = ev.pos()

@@ -24,7 +24,14 @@ from functools import cache
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rnnviz.engine.errors import InputError
 from rnnviz.io.lab_lessons import LabCaption, LabLesson, LessonProblem, load_lab_lessons

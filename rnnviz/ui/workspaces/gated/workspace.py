@@ -21,15 +21,14 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.validation import whole_number
-from rnnviz.present.format import format_number
 from rnnviz.present.gated import cell_arithmetic, gate_lanes, gradient_highway
 from rnnviz.runs.lab import LabRun
 from rnnviz.tasks.gated_presets import GatedPreset, presets_of
 from rnnviz.ui import theme
 from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change
-from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
 from rnnviz.ui.services import WindowServices
+from rnnviz.ui.throttle import TEXT_REFRESH_PERIOD_MS, Throttle
 from rnnviz.ui.workspaces.gated.adapter import GatedAdapter, stage_count
 from rnnviz.ui.workspaces.gated.arithmetic import ArithmeticPanel
 from rnnviz.ui.workspaces.gated.controls import GatedControls
@@ -57,7 +56,7 @@ class GatedWorkspace:
         if adapter is None:
             adapter = new_adapter(cell, services.widget())
         self.adapter = adapter
-        tell = lambda text: services.tell(text, 8000)  # noqa: E731
+        tell = lambda text: services.tell(text, 8000)
         self.controls = GatedControls(adapter, self.presets, tell)
         self.lanes = GateLanesView()
         self.arithmetic = ArithmeticPanel()
@@ -149,7 +148,7 @@ class GatedWorkspace:
 
     def _refresh(self, flags: int) -> None:
         run = self.adapter.lab
-        inputs, targets, mask = run.source.example(self.example_index())
+        inputs = run.source.example(self.example_index())[0]
         network = run.network
         with np.errstate(over="ignore", invalid="ignore"):
             lanes = gate_lanes(network.forward(inputs))
