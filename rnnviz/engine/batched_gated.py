@@ -338,9 +338,10 @@ def clip_to_norm(net: BatchedCells, grads: dict[str, np.ndarray], max_norm: floa
     (in place), as :func:`~rnnviz.engine.clipping.clip_by_global_norm` for it alone."""
     runs = net.runs
     total = np.zeros(runs)
-    for block in net.blocks(grads):
-        flat = block.reshape(runs, 1, -1)
-        total = total + np.matmul(flat, np.swapaxes(flat, 1, 2))[:, 0, 0]
+    with np.errstate(over="ignore"):  # an overflow is a norm for the rescaling below
+        for block in net.blocks(grads):
+            flat = block.reshape(runs, 1, -1)
+            total = total + np.matmul(flat, np.swapaxes(flat, 1, 2))[:, 0, 0]
     norm = np.sqrt(total)
     odd = norm >= _HUGE  # the single engine rescales before squaring (tiny norms: no clip)
     factor = np.where((norm <= max_norm) | odd, 1.0, max_norm / norm)

@@ -1,0 +1,130 @@
+"""The memory task over many seeds side by side (issue 16) equals run_memory per seed, bit for bit.
+
+The oracles are the single engine — a network of :func:`memory_network`
+learning by ``passes``, :class:`Clipping` and an optimiser of
+:mod:`rnnviz.engine.optim`, as :func:`rnnviz.tasks.memory.run_memory` makes it
+learn — and :func:`run_memory` itself, run alone for each seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from rnnviz.engine import batched_gated as bg
+from rnnviz.engine.clipping import Clipping, clip_by_global_norm
+from rnnviz.engine.errors import InputError
+from rnnviz.engine.optim import make_optimizer
+from rnnviz.tasks.memory import (
+    CLIP_NORM,
+    MemorySettings,
+    memory_data,
+    memory_network,
+    recalled,
+    run_memory,
+)
+from rnnviz.tasks.sweep_memory import MAX_SEEDS, recalled_many, sweep_memory
+
+CELLS = ("rnn", "lstm", "gru")
+
+
+def _networks(settings: MemorySettings, seeds):
+    return [memory_network(replace(settings, seed=s), np.random.default_rng([s, 0]))
+            for s in seeds]
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("optimizer, lr", [("sgd", 0.5), ("adam", 0.01)])
+def test_updates_equal_the_single_engines(cell, optimizer, lr):
+    """Ten updates of three networks at once leave each with the weights the single
+    engine gives it, clipped or not (weights in [−4, 4] make some gradients exceed the clip)."""
+    settings = MemorySettings(cell=cell, lag=6, hidden=8, optimizer=optimizer,
+                              learning_rate=lr, init_scale=4.0)
+    seeds = (0, 1, 5)
+    alone = _networks(settings, seeds)
+    net = bg.from_networks(cell, _networks(settings, seeds))
+    batched_opt = "sgd" if optimizer == "sgd" else bg.BatchedAdam()
+    optimizers = [make_optimizer(optimizer) for _ in seeds]
+    clip = Clipping("norm", CLIP_NORM)
+    rngs = [np.random.default_rng([s, 1]) for s in seeds]
+    keep = np.zeros(7)
+    keep[-1] = 1.0
+    clipped = 0
+    for _ in range(10):
+        data = [memory_data(rng, 1, 6) for rng in rngs]
+        x = np.stack([d.inputs[0] for d in data], axis=1)
+        y = np.stack([d.targets[0] for d in data])
+        losses = bg.train_step(net, x, y, keep, batched_opt, lr, CLIP_NORM)
+        for k, (network, opt, d) in enumerate(zip(alone, optimizers, data)):
+            _, grads = network.passes(d.inputs[0], d.targets[0], keep)
+            assert losses[k] == grads.loss
+            names = network.parameter_names
+            arrays, changed = clip.apply([grads.params[n] for n in names])
+            clipped += changed
+            opt.step(network.parameters(), dict(zip(names, arrays)), lr)
+    assert clipped > 0
+    for k, network in enumerate(alone):
+        batched = net.network_parameters(k)
+        for name, value in network.parameters().items():
+            assert np.array_equal(batched[name], value), name
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("optimizer, lr", [("sgd", 0.3), ("adam", 0.003)])
+def test_every_seed_equals_its_run_alone(cell, optimizer, lr):
+    """Checks (sequences, mean loss, validation recall), sequences used and held-out
+    recall of every seed are its run alone's, seeds stopping at different checks."""
+    settings = MemorySettings(cell=cell, lag=5, hidden=4, optimizer=optimizer,
+                              learning_rate=lr, sequences=1100)
+    seeds = (0, 1, 2)
+    sweep = sweep_memory(settings, seeds)
+    alone = [run_memory(replace(settings, seed=seed)) for seed in seeds]
+    assert sweep.results() == alone
+    assert list(sweep.succeeded) == [r.succeeded for r in alone]
+    assert not sweep.diverged.any()
+
+
+def test_seeds_stop_at_different_checks():
+    """The settings above do make seeds leave the array at different times."""
+    settings = MemorySettings(cell="lstm", lag=5, hidden=4, learning_rate=0.003,
+                              sequences=1100)
+    sweep = sweep_memory(settings, (0, 1, 2))
+    assert len(set(sweep.sequences_used.tolist())) > 1
+
+
+def test_recall_of_many_equals_recalled():
+    settings = MemorySettings(cell="gru", lag=4, hidden=3)
+    seeds = (2, 7)
+    networks = _networks(settings, seeds)
+    datas = [memory_data(np.random.default_rng([s, 2]), 50, 4) for s in seeds]
+    inputs = np.moveaxis(np.stack([d.inputs for d in datas]), 2, 0)
+    bits = np.stack([d.bits[:, 0] for d in datas])
+    many = recalled_many(bg.from_networks("gru", networks), inputs, bits)
+    assert many.tolist() == [recalled(n, d) for n, d in zip(networks, datas)]
+
+
+def test_huge_gradients_clip_as_the_single_engine():
+    """A global norm beyond 1e145 is rescaled before squaring, as engine.clipping does."""
+    settings = MemorySettings(cell="lstm", lag=3, hidden=2)
+    net = bg.from_networks("lstm", _networks(settings, (0, 1)))
+    rng = np.random.default_rng(5)
+    grads = {name: rng.normal(size=a.shape) for name, a in net.params.items()}
+    grads["w_x"][0] *= 1e200  # network 0 huge, network 1 ordinary
+    before = [[b[k].copy() for b in net.blocks(grads)] for k in range(2)]
+    bg.clip_to_norm(net, grads, 1.0)
+    for k in range(2):
+        expected, _ = clip_by_global_norm(before[k], 1.0)
+        for got, want in zip([b[k] for b in net.blocks(grads)], expected):
+            assert np.array_equal(got, want)
+
+
+def test_bad_seed_lists_are_refused():
+    settings = MemorySettings(sequences=10, lag=3)
+    with pytest.raises(InputError, match="at least one seed"):
+        sweep_memory(settings, ())
+    with pytest.raises(InputError, match=f"at most {MAX_SEEDS}"):
+        sweep_memory(settings, range(MAX_SEEDS + 1))
+    with pytest.raises(InputError, match="seed"):
+        sweep_memory(settings, (-1,))
