@@ -1,0 +1,73 @@
+"""``rnnviz sweep memory``: what a user reads, equal to ``rnnviz task memory``'s numbers.
+
+Rows against :func:`run_memory` per seed, the summary line, ``--table``
+against ``rnnviz task memory --table`` (the same text), and every bad input
+one line on standard error, status 2, nothing on standard output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from rnnviz.tasks.memory import MemorySettings, run_memory
+
+SMALL = ("--lag", "4", "--hidden", "4", "--budget", "700")
+
+
+def test_csv_rows_are_each_seeds_run_alone(cli):
+    status, out, err = cli("sweep", "memory", "--cell", "gru", "--seeds", "0-2", *SMALL,
+                           "--format", "csv")
+    assert status == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [int(row["seed"]) for row in rows] == [0, 1, 2]
+    for row in rows:
+        alone = run_memory(MemorySettings(cell="gru", lag=4, hidden=4, sequences=700,
+                                          seed=int(row["seed"])))
+        assert int(row["held_out_correct"]) == alone.held_out_correct
+        assert int(row["sequences_used"]) == alone.sequences_used
+        assert row["succeeded"] == str(alone.succeeded)
+
+
+def test_table_and_json_agree_on_the_summary(cli):
+    args = ("sweep", "memory", "--cell", "rnn", "--seeds", "3,5", "--optimizer", "sgd",
+            "--lr", "0.2", *SMALL)
+    status, table, _ = cli(*args)
+    assert status == 0
+    status, text, _ = cli(*args, "--format", "json")
+    document = json.loads(text)
+    assert document["summary"] in table
+    assert document["summary"] == (f"RNN, lag 4: {document['succeeded']} of 2 seeds succeed")
+    assert [row["seed"] for row in document["seeds"]] == [3, 5]
+    assert document["optimizer"] == "sgd" and document["learning_rate"] == 0.2
+
+
+def test_table_is_task_memorys_table(cli):
+    options = ("--cells", "rnn,lstm", "--lags", "2,3", "--seeds", "0,1", "--hidden", "3",
+               "--budget", "600")
+    status, swept, err = cli("sweep", "memory", "--table", *options)
+    assert status == 0, err
+    status, alone, err = cli("task", "memory", "--table", *options[:-2], "--sequences", "600")
+    assert status == 0, err
+    assert swept == alone
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--seeds", "5-2"), "ends before it starts"),
+    (("--seeds", ""), "--seeds is empty"),
+    (("--cell", "transformer"), "unknown cell"),
+    (("--lag", "0"), "--lag must be"),
+    (("--budget", "many"), "--budget"),
+    (("--lr", "inf"), "--lr"),
+    (("--optimizer", "rmsprop"), "optimizer"),
+    (("--lags", "3"), "--lags only applies with --table"),
+    (("--table", "--format", "csv"), "--table prints a table only"),
+])
+def test_bad_input_is_one_line(cli, args, message):
+    status, out, err = cli("sweep", "memory", *args)
+    assert status == 2
+    assert out == ""
+    assert message in err and err.count("\n") == 1
