@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from windows import make_window, press
 
 from rnnviz.engine.errors import InputError
+from rnnviz.present.format import format_number
 from rnnviz.present.gated import cell_arithmetic, gate_lanes, gradient_highway
 from rnnviz.present.gated_views import lane_order
 from rnnviz.present.lab_worked import result_text
@@ -238,3 +239,17 @@ def test_another_preset_takes_apart_its_own_last_step(gated):
     steps = GATED_PRESETS[f"{ws.cell}-long"].lag + 1
     assert ws.chosen == (steps, 1) and ws.arithmetic.step.value() == steps
     assert f"step {steps} of {steps}" in ws.arithmetic.html_shown()
+
+
+def test_hovering_a_lane_cell_says_its_gate_unit_step_and_value(gated, qtbot):
+    ws = gated.workspace
+    settle()
+    run, *_rest, forward = _engine(ws)
+    plot = ws.lanes.plots[1]  # the second σ gate: f (LSTM) or z (GRU)
+    letter = "f" if ws.cell == "lstm" else "z"
+    where = ws.lanes.mapFromScene(plot.vb.mapViewToScene(QPointF(2.0, 6.0)))
+    qtbot.mouseMove(ws.lanes.viewport(), QPoint(where.x(), where.y()))
+    qtbot.waitUntil(lambda: ws.lanes.toolTip() != "")
+    value = forward.gates[letter][1, 5]
+    assert ws.lanes.toolTip().startswith(f"{letter} (")
+    assert f"of unit 6 at step 2: {format_number(float(value))}" in ws.lanes.toolTip()

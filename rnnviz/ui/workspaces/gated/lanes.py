@@ -19,6 +19,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
+from rnnviz.present.format import format_number
 from rnnviz.present.gated import GateLanes
 from rnnviz.present.gated_views import lane_order
 from rnnviz.ui import theme
@@ -34,11 +35,20 @@ HEADING_PT: Final[float] = 9.5
 
 
 class _LaneImage(pg.ImageItem):
-    """An image that reports the pixel clicked (step index, unit index) to *on_click*."""
+    """An image that reports the pixel clicked to *on_click* and the one under the pointer to
+    *on_hover* (step index, unit index; None when the pointer leaves)."""
 
-    def __init__(self, on_click) -> None:
+    def __init__(self, on_click, on_hover) -> None:
         super().__init__(axisOrder="col-major")
         self._on_click = on_click
+        self._on_hover = on_hover
+
+    def hoverEvent(self, ev) -> None:
+        if ev.isExit() or self.image is None:
+            self._on_hover(self, None)
+            return
+        pos = ev.pos()
+        self._on_hover(self, (int(pos.x()), int(pos.y())))
 
     def mouseClickEvent(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or self.image is None:
@@ -67,6 +77,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         self._frames: list[QGraphicsRectItem] = []
         self._letters: tuple[str, ...] = ()
         self._order: tuple[int, ...] = ()
+        self._lanes: GateLanes | None = None
         self._shape: tuple[int, int] = (0, 0)
         self._scale = 1.0
         self.chosen: tuple[int, int] = (1, 1)
@@ -88,7 +99,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
             plot.showAxis("bottom", row == len(self._order) - 1)
             if row:
                 plot.setXLink(self.plots[0])
-            image = _LaneImage(self._clicked)
+            image = _LaneImage(self._clicked, self._hovered)
             plot.addItem(image)
             cache_axes(plot)
             frame = QGraphicsRectItem()
@@ -121,6 +132,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         if lanes.letters != self._letters:
             self._build(lanes)
         steps, units = lanes.steps, lanes.units
+        self._lanes = lanes
         for k, image in zip(self._order, self.images, strict=True):
             image.setImage(np.nan_to_num(lanes.activations[k].T, nan=0.0), autoLevels=False,
                            levels=lanes.ranges[k])
@@ -149,6 +161,19 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         t, j = chosen
         for frame in self._frames:
             frame.setRect(QRectF(t - 0.5, j - 0.5, 1.0, 1.0))
+
+    def _hovered(self, image: _LaneImage, where: tuple[int, int] | None) -> None:
+        """Say the value under the pointer in the tooltip: gate, unit, step and activation."""
+        lanes = self._lanes
+        steps, units = self._shape
+        if where is None or lanes is None or not (0 <= where[0] < steps and 0 <= where[1] < units):
+            self.setToolTip("")
+            return
+        k = self._order[self.images.index(image)]
+        column, row = where
+        value = float(lanes.activations[k, row, column])
+        self.setToolTip(f"{lanes.letters[k]} ({lanes.names[k]}) of unit {row + 1} at step {column + 1}: "
+                        f"{format_number(value)}; click to take this cell apart")
 
     def _clicked(self, column: int, row: int) -> None:
         steps, units = self._shape
