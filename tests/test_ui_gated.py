@@ -244,7 +244,7 @@ def test_another_preset_takes_apart_its_own_last_step(gated):
 def test_hovering_a_lane_cell_says_its_gate_unit_step_and_value(gated, qtbot):
     ws = gated.workspace
     settle()
-    run, *_rest, forward = _engine(ws)
+    forward = _engine(ws)[-1]
     plot = ws.lanes.plots[1]  # the second σ gate: f (LSTM) or z (GRU)
     letter = "f" if ws.cell == "lstm" else "z"
     where = ws.lanes.mapFromScene(plot.vb.mapViewToScene(QPointF(2.0, 6.0)))
