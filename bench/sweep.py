@@ -2,6 +2,9 @@
 
 Run:  .venv/bin/python bench/sweep.py [--runs 16384] [--ticks 400] [--seeds 40]
                                       [--examples 5000] [--repeats 3]
+                                      [--parts one-neuron,addition,memory]
+                                      [--memory-seeds 40] [--memory-budget 512]
+                                      [--memory-cells lstm,gru,rnn]
 
 1. One-neuron sweep: ``run_many`` (rnnviz.engine.batched_learner) trains
    ``--runs`` runs of the sequential sigmoid learner (η log-spaced 0.01..100)
@@ -13,6 +16,11 @@ Run:  .venv/bin/python bench/sweep.py [--runs 16384] [--ticks 400] [--seeds 40]
 2. Addition over ``--seeds`` seeds (2-8-1, learning rate 1, ``--examples``):
    ``sweep_addition`` against the same runs by ``run_addition`` one after
    another, same process. Goal: ≥ 10 × faster; the held-out scores must agree.
+3. The memory task over ``--memory-seeds`` seeds for each of ``--memory-cells``
+   (lag 30, 2-16-1, Adam, the task's defaults, budget ``--memory-budget``):
+   ``sweep_memory`` (rnnviz.tasks.sweep_memory) against the same runs by
+   ``run_memory`` one after another, same process. The issue sets no goal
+   here; the aim is ≥ 5 × faster. Every seed's result must agree.
 
 Each measure is the best of ``--repeats`` (the sequential addition runs once:
 it is the slow side). Ratios are what to compare across machines.
@@ -36,11 +44,14 @@ from rnnviz.engine import batched_learner
 from rnnviz.engine.batched_learner import run_many
 from rnnviz.engine.sequences import parse_sequence
 from rnnviz.tasks.addition import AdditionSettings, run_addition
+from rnnviz.tasks.memory import MemorySettings, run_memory
 from rnnviz.tasks.sweep_addition import sweep_addition
+from rnnviz.tasks.sweep_memory import sweep_memory
 
 TICKS_GOAL = 25e6
 BARE_RATIO_GOAL = 0.6
 ADDITION_GOAL = 10.0
+MEMORY_AIM = 5.0
 
 
 def bare_loop(bits: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -112,6 +123,33 @@ def addition(args: argparse.Namespace) -> bool:
     return same and one_by_one / together >= ADDITION_GOAL
 
 
+def memory(args: argparse.Namespace) -> bool:
+    seeds = range(args.memory_seeds)
+    ok = True
+    print(f"memory task, {args.memory_seeds} seeds, lag 30, 2-16-1, adam, at most "
+          f"{args.memory_budget} sequences a seed:")
+    for cell in args.memory_cells.split(","):
+        settings = MemorySettings(cell=cell, sequences=args.memory_budget)
+        result = None
+
+        def batched(settings=settings) -> None:
+            nonlocal result
+            result = sweep_memory(settings, seeds)
+
+        together = _best(args.repeats, batched)
+        start = time.perf_counter()
+        alone = [run_memory(MemorySettings(cell=cell, sequences=args.memory_budget, seed=seed))
+                 for seed in seeds]
+        one_by_one = time.perf_counter() - start
+        same = result.results() == alone
+        ratio = one_by_one / together
+        print(f"  {cell:>4}: side by side {together:6.2f} s   one after another "
+              f"{one_by_one:6.2f} s   ratio {ratio:5.1f}x  (aim >= {MEMORY_AIM:g}x)   "
+              f"every seed equal: {same}; {int(result.succeeded.sum())} succeed")
+        ok = ok and same and ratio >= MEMORY_AIM
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=16384)
@@ -119,11 +157,21 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=40)
     parser.add_argument("--examples", type=int, default=5000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--parts", default="one-neuron,addition,memory")
+    parser.add_argument("--memory-seeds", type=int, default=40)
+    parser.add_argument("--memory-budget", type=int, default=512)
+    parser.add_argument("--memory-cells", default="lstm,gru,rnn")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.2f}, numpy {np.__version__}")
-    ok = one_neuron(args)
-    ok = addition(args) and ok
+    ok = True
+    if "one-neuron" in parts:
+        ok = one_neuron(args) and ok
+    if "addition" in parts:
+        ok = addition(args) and ok
+    if "memory" in parts:
+        ok = memory(args) and ok
     print("goals met" if ok else "a goal was missed")
     return 0 if ok else 1
 
