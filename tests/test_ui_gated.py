@@ -253,3 +253,18 @@ def test_hovering_a_lane_cell_says_its_gate_unit_step_and_value(gated, qtbot):
     value = forward.gates[letter][1, 5]
     assert ws.lanes.toolTip().startswith(f"{letter} (")
     assert f"of unit 6 at step 2: {format_number(float(value))}" in ws.lanes.toolTip()
+
+
+def test_eta_and_the_knob_at_their_largest_give_finite_pictures_and_no_warning(gated):
+    ws = gated.workspace
+    ws.controls.eta.setValue(100.0)  # the field's largest
+    ws.controls.clip_kind.setCurrentIndex(0)
+    ws.controls.clip_kind.activated.emit(0)
+    ws.controls.knob.setValue(5_000.0)
+    assert ws.adapter.lab.settings.clipping is None and ws.adapter.lab.settings.learning_rate == 100.0
+    ws.adapter.seek(200)
+    run = ws.adapter.lab
+    for image in ws.lanes.images:
+        assert np.isfinite(image.image).all()
+    assert run.cursor == 200 and f"update 200 of {run.n_ticks:,}" in gated.status.text()
+    assert "nan" not in ws.arithmetic.html_shown().lower()
