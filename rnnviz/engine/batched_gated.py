@@ -131,9 +131,10 @@ def _forward_rnn(net: BatchedCells, x: np.ndarray, lead: int) -> dict:
     hidden[0] = 0.0
     drive = np.empty((*a.shape[1:], 1))
     w_hh = p["w_hh"][e]
+    columns, pulled = hidden[..., None], drive[..., 0]
     for t in range(x.shape[0]):
-        np.matmul(w_hh, hidden[t][..., None], out=drive)
-        np.add(a[t], drive[..., 0], out=a[t])
+        np.matmul(w_hh, columns[t], out=drive)
+        np.add(a[t], pulled, out=a[t])
         np.tanh(a[t], out=hidden[t + 1])
     slope = 1.0 * (1.0 - hidden[1:] * hidden[1:])
     return {"hidden": hidden, "slope": slope}
@@ -156,18 +157,23 @@ def _forward_lstm(net: BatchedCells, x: np.ndarray, lead: int) -> dict:
     hidden[0], cell[0] = 0.0, 0.0
     tanh_c = np.empty((steps, *batch, H))
     drive = np.empty((*batch, 4 * H, 1))
+    # views made once: a step indexes them (one view each) instead of slicing rows
+    columns, pulled = hidden[..., None], drive[..., 0]
+    i, f, g, o = (acts[..., k * H:(k + 1) * H] for k in range(4))
+    product = np.empty((*batch, H))
+    matmul, tanh, multiply, add = np.matmul, np.tanh, np.multiply, np.add
     for t in range(steps):
         row = acts[t]
-        np.matmul(w_h, hidden[t][..., None], out=drive)
-        row += drive[..., 0]
-        np.tanh(row, out=row)
-        row *= scale
-        row += shift
+        matmul(w_h, columns[t], out=drive)
+        add(row, pulled, out=row)
+        tanh(row, out=row)
+        multiply(row, scale, out=row)
+        add(row, shift, out=row)
         c = cell[t + 1]
-        np.multiply(row[..., H:2 * H], cell[t], out=c)
-        c += row[..., :H] * row[..., 2 * H:3 * H]
-        np.tanh(c, out=tanh_c[t])
-        np.multiply(row[..., 3 * H:], tanh_c[t], out=hidden[t + 1])
+        multiply(f[t], cell[t], out=c)  # f ⊙ c_{t−1}
+        add(c, multiply(i[t], g[t], out=product), out=c)  # + i ⊙ g
+        tanh(c, out=tanh_c[t])
+        multiply(o[t], tanh_c[t], out=hidden[t + 1])
     return {"hidden": hidden, "cell": cell, "acts": acts, "tanh_c": tanh_c}
 
 
@@ -184,23 +190,25 @@ def _forward_gru(net: BatchedCells, x: np.ndarray, lead: int) -> dict:
     hidden[0] = 0.0
     recurrent = np.empty((steps, *batch, H))
     drive = np.empty((*batch, 3 * H, 1))
+    columns, pulled_gates, pulled_n = hidden[..., None], drive[..., :2 * H, 0], drive[..., 2 * H:, 0]
+    gates, r, z, n = acts[..., :2 * H], acts[..., :H], acts[..., H:2 * H], acts[..., 2 * H:]
+    product = np.empty((*batch, H))
+    matmul, tanh, multiply, add = np.matmul, np.tanh, np.multiply, np.add
     for t in range(steps):
-        row, previous = acts[t], hidden[t]
-        np.matmul(w_h, previous[..., None], out=drive)
-        gates = row[..., :2 * H]
-        gates += drive[..., :2 * H, 0]
-        np.tanh(gates, out=gates)
-        gates *= 0.5
-        gates += 0.5
+        previous, rz, nt = hidden[t], gates[t], n[t]
+        matmul(w_h, columns[t], out=drive)
+        add(rz, pulled_gates, out=rz)
+        tanh(rz, out=rz)
+        multiply(rz, 0.5, out=rz)
+        add(rz, 0.5, out=rz)
         hn = recurrent[t]
-        np.add(drive[..., 2 * H:, 0], b_hn, out=hn)
-        n = row[..., 2 * H:]
-        n += row[..., :H] * hn
-        np.tanh(n, out=n)
+        add(pulled_n, b_hn, out=hn)
+        add(nt, multiply(r[t], hn, out=product), out=nt)  # + r ⊙ (W_hn·h_{t−1} + b_hn)
+        tanh(nt, out=nt)
         h = hidden[t + 1]
-        np.subtract(previous, n, out=h)
-        np.multiply(h, row[..., H:2 * H], out=h)
-        h += n
+        np.subtract(previous, nt, out=h)
+        multiply(h, z[t], out=h)
+        add(h, nt, out=h)
     return {"hidden": hidden, "acts": acts, "recurrent": recurrent}
 
 
