@@ -128,3 +128,18 @@ def test_bad_seed_lists_are_refused():
         sweep_memory(settings, range(MAX_SEEDS + 1))
     with pytest.raises(InputError, match="seed"):
         sweep_memory(settings, (-1,))
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_without_stopping_early_each_seed_is_its_race_run(cell):
+    """stop_early=False trains the whole budget, as the race does: every seed's held-out
+    recall is the race run's after as many updates (a seeds view for the race)."""
+    from rnnviz.tasks.race_presets import held_out_rate, race_run, race_settings
+
+    seeds, lag, updates = (0, 4), 4, 700
+    sweep = sweep_memory(race_settings(cell, seeds[0], lag, updates), seeds, stop_early=False)
+    assert sweep.sequences_used.tolist() == [updates, updates]
+    for k, seed in enumerate(seeds):
+        run = race_run(cell, seed, lag, updates)
+        run.step(updates)
+        assert sweep.held_out_rate[k] == held_out_rate(run, seed)

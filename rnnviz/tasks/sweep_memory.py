@@ -107,8 +107,12 @@ def recalled_many(net: bg.BatchedCells, inputs: np.ndarray, bits: np.ndarray) ->
 
 
 def sweep_memory(settings: MemorySettings, seeds: Sequence[int],
-                 progress: Progress | None = None) -> MemorySweep:
-    """Train ``memory(L)`` with *settings* once per seed of *seeds*, all seeds side by side."""
+                 progress: Progress | None = None, stop_early: bool = True) -> MemorySweep:
+    """Train ``memory(L)`` with *settings* once per seed of *seeds*, all seeds side by side.
+
+    With *stop_early* false every seed trains its whole budget, checks and all,
+    as a race run does (:mod:`rnnviz.tasks.race_presets`): its held-out recall is
+    then the race's scoreboard's after that many updates."""
     seeds = tuple(int(seed) for seed in seeds)
     if not seeds:
         raise InputError("a sweep needs at least one seed")
@@ -121,7 +125,7 @@ def sweep_memory(settings: MemorySettings, seeds: Sequence[int],
     net = bg.from_networks(settings.cell, [memory_network(s, g[0]) for s, g in zip(runs, generators)])
     validation = _stack([memory_data(g[2], VALIDATION, settings.lag) for g in generators])
     held_out = _stack([memory_data(g[2], HELD_OUT, settings.lag) for g in generators])
-    state = _Training(settings, len(seeds))
+    state = _Training(settings, len(seeds), stop_early)
     state.run(net, generators, validation, progress)
     correct = np.full(len(seeds), -1, dtype=np.int64)
     alive = state.diverged == 0
@@ -135,8 +139,8 @@ def sweep_memory(settings: MemorySettings, seeds: Sequence[int],
 class _Training:
     """The loop of :func:`sweep_memory`: updates, checks, seeds leaving the array."""
 
-    def __init__(self, settings: MemorySettings, runs: int) -> None:
-        self.settings = settings
+    def __init__(self, settings: MemorySettings, runs: int, stop_early: bool) -> None:
+        self.settings, self.stop_early = settings, stop_early
         self.used = np.zeros(runs, dtype=np.int64)
         self.diverged = np.zeros(runs, dtype=np.int64)
         self.checks: list[list[tuple[int, float, float]]] = [[] for _ in range(runs)]
@@ -188,7 +192,8 @@ class _Training:
                     finite &= np.isfinite(array).reshape(index.size, -1).all(axis=1)
                 broken = ~finite & ~bad
                 self.diverged[index[broken]] = done
-                leaving = bad | broken | (rates >= SUCCESS_RATE) | (done >= s.sequences)
+                learned = (rates >= SUCCESS_RATE) & self.stop_early
+                leaving = bad | broken | learned | (done >= s.sequences)
                 self._leave(net, index, leaving & ~bad & ~broken)
                 if leaving.any():
                     stay = ~leaving
