@@ -150,7 +150,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         candidate = lanes.letters[self._order[-1]]
         heading = (f"Gates over the next update's sequence: unit j = 1 … {units} down, step t across<br>"
                    f"{names}<br>colour: purple 0 → orange 1 ({candidate}: −1 → 1); "
-                   "click a cell to take it apart")
+                   "framed: the cell worked out (click another)")
         if heading != getattr(self, "_heading_text", None):
             self._heading_text = heading
             self.heading.setText(heading, size=f"{HEADING_PT * self._scale:g}pt")
