@@ -40,21 +40,13 @@ from rnnviz.runs.race import RaceRun
 from rnnviz.tasks.memory import HELD_OUT, SUCCESS_RATE
 from rnnviz.tasks.race_presets import RACE_TITLES, held_out_rate
 
-__all__ = ["MEAN_WINDOW", "axis_end", "decade_text", "spread", "CellCurves", "FlowStrips", "flow_strips", "held_out_lines", "race_curves",
+__all__ = ["MEAN_WINDOW", "axis_end", "spread", "CellCurves", "FlowStrips", "flow_strips", "held_out_lines", "race_curves",
            "race_status", "running_mean"]
 
 #: Updates the running means are taken over.
 MEAN_WINDOW: Final[int] = 200
 #: What each cell's strip shows: the gradient along its memory path.
 PATH_LABELS: Final[dict[str, str]] = {"rnn": "‖∂L/∂h_t‖", "lstm": "‖∂L/∂c_t‖", "gru": "‖∂L/∂h_t‖"}
-
-
-_SUPERSCRIPTS: Final[dict[int, str]] = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def decade_text(exponent: int) -> str:
-    """``"10⁻³"`` for −3, ``"1"`` for 0, ``"10"`` for 1: a label of the strips' colour scale."""
-    return {0: "1", 1: "10"}.get(int(exponent), "10" + str(int(exponent)).translate(_SUPERSCRIPTS))
 
 
 def axis_end(count: int, least: int = 64) -> float:

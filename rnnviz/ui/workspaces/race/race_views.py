@@ -23,7 +23,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from rnnviz.present.race import CellCurves, FlowStrips, axis_end, decade_text, spread
+from rnnviz.present.format import power_of_ten
+from rnnviz.present.race import CellCurves, FlowStrips, axis_end, spread
 from rnnviz.tasks.race_presets import RACE_TITLES
 from rnnviz.ui import theme
 
@@ -324,7 +325,7 @@ class StripsView(pg.GraphicsLayoutWidget, _Plots):
             self.bar.setXRange(0.0, 1.0, padding=0)
             every = max(1, math.ceil((high - low) / 6))
             self.bar.getAxis("right").setTicks(
-                [[(float(k), decade_text(k)) for k in range(int(low), int(high) + 1, every)], []])
+                [[(float(k), power_of_ten(k)) for k in range(int(low), int(high) + 1, every)], []])
         title = legend_title(
             f"Gradient along each memory path for the sequence of update {strips.example + 1:,} "
             f"(first bit {strips.first_bit}): dark = vanished, grey = 0", ())
