@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from rnnviz.present.lab import FlowSeries
 from rnnviz.ui import theme
+from rnnviz.ui.legends import unbroken
 from rnnviz.ui.plot_axes import LogAxis, TickAxis
 
 #: Up to this many steps, the flow plot labels every step.
@@ -368,9 +369,8 @@ def _legend_title(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
 
 
 def _unbroken(text: str) -> str:
-    """*text* as HTML that is never broken across lines: no-break spaces, and word joiners
-    between the characters of a formula, where a line may otherwise break ("f′" | "(a_t)")."""
-    return html.escape("\u2060".join(text)).replace(" ", "&nbsp;")
+    """Plain *text* as HTML that is never broken across lines (:func:`rnnviz.ui.legends.unbroken`)."""
+    return unbroken(html.escape(text))
 
 
 class _Band(QGraphicsPathItem):

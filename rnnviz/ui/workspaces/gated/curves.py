@@ -27,6 +27,7 @@ from rnnviz.present.gated_views import (
     training_curves,
 )
 from rnnviz.ui import theme
+from rnnviz.ui.legends import unbroken
 
 #: Every unit's curve, and the chosen unit's.
 UNIT_COLOUR: Final[str] = "#b8b8b8"
@@ -63,8 +64,10 @@ def cache_axes(item: pg.PlotItem, sides: tuple[str, ...] = ("left", "bottom")) -
 def legend_html(title: str, entries: tuple[tuple[str, str, str], ...]) -> str:
     """*title*, then on the next line each entry (colour, sample ``"──"``/``"– –"``/``"···"``, text)
     as its line's sample in its colour and its text: the legend, out of the curves' way."""
+    # A title too wide for its plot wraps between the entries, never inside a formula.
     samples = "&nbsp;&nbsp; ".join(
-        f"<span style='color:{colour}'><b>{sample}</b></span>&nbsp;{text}" for colour, sample, text in entries)
+        f"<span style='color:{colour}'><b>{sample}</b></span>&nbsp;{unbroken(text, at_spaces=True)}"
+        for colour, sample, text in entries)
     return f"{title}<br>{samples}" if entries else title
 
 
@@ -114,8 +117,8 @@ class _Plot(pg.PlotWidget):
         super().resizeEvent(event)
 
     def title_text(self) -> str:
-        """The title shown (rich text)."""
-        return self._title
+        """The title shown (rich text), without the word joiners that keep its formulas whole."""
+        return self._title.replace("\u2060", "")
 
     def set_font_scale(self, scale: float) -> None:
         """Text *scale* times the window's (presentation mode)."""
