@@ -36,6 +36,7 @@ from typing import Final, TextIO
 
 import numpy as np
 
+from rnnviz.commands import sweep_grid, sweep_memory
 from rnnviz.commands.options import (
     add_learning_arguments,
     add_sequence_arguments,
@@ -43,7 +44,6 @@ from rnnviz.commands.options import (
     parse_init,
     read_sequence,
 )
-from rnnviz.commands import sweep_grid, sweep_memory
 from rnnviz.commands.task import ProgressBar, _float, _int
 from rnnviz.engine.batched_learner import ManyRuns, run_many
 from rnnviz.engine.errors import InputError

@@ -34,10 +34,8 @@ import numpy as np
 from rnnviz.engine.batched_elman import _sigmoid
 from rnnviz.engine.clipping import clip_by_global_norm
 
-__all__ = ["BatchedCells", "BatchedAdam", "from_networks", "forward_outputs", "train_step"]
+__all__ = ["BatchedAdam", "BatchedCells", "forward_outputs", "from_networks", "train_step"]
 
-#: Gates per cell (blocks of the stacked weights).
-GATE_COUNT = {"rnn": 1, "lstm": 4, "gru": 3}
 #: Norms from this up are rescaled before squaring by engine.clipping.
 _HUGE = 1e145
 
@@ -61,7 +59,7 @@ class BatchedCells:
     def runs(self) -> int:
         return self.params["w_hy"].shape[0]
 
-    def select(self, keep: np.ndarray) -> "BatchedCells":
+    def select(self, keep: np.ndarray) -> BatchedCells:
         """The networks where *keep* is true (copies)."""
         return BatchedCells(self.cell, self.hidden,
                             {k: v[keep] for k, v in self.params.items()}, self.names)
@@ -380,7 +378,7 @@ class BatchedAdam:
     beta2: float = 0.999
     epsilon: float = 1e-8
 
-    def select(self, keep: np.ndarray) -> "BatchedAdam":
+    def select(self, keep: np.ndarray) -> BatchedAdam:
         return BatchedAdam(self.steps, {k: v[keep] for k, v in self.first.items()},
                            {k: v[keep] for k, v in self.second.items()},
                            self.beta1, self.beta2, self.epsilon)
