@@ -97,7 +97,7 @@ def test_check_held_out_shows_each_cells_share_of_the_held_out_sequences(racing)
     ws.board.check.click()
     for cell in RACE_CELLS:
         rate = held_out_rate(ws.adapter.race.runs[cell], 0)
-        assert f"{rate:.1%} of 200 held-out sequences right at update 100" in ws.board.labels[cell].text()
+        assert f"held-out {rate:.1%} at update 100" in ws.board.labels[cell].text()
     ws.adapter.step(1)  # the numbers were the cursor's: gone once it moves
     assert "not checked yet" in ws.board.labels["gru"].text()
 
@@ -112,7 +112,7 @@ def test_at_the_end_of_a_race_the_held_out_success_is_shown(qtbot):
         assert adapter.race.at_end
         for cell in RACE_CELLS:
             rate = held_out_rate(adapter.race.runs[cell], 1)
-            assert f"{rate:.1%} of 200" in window.workspace.board.labels[cell].text()
+            assert f"held-out {rate:.1%} at update 60" in window.workspace.board.labels[cell].text()
     finally:
         window.workspace.shutdown()
 
@@ -277,3 +277,12 @@ def test_a_race_saved_from_the_file_menu_opens_in_another_window(racing, qtbot, 
     finally:
         for key in list(other._workspaces):
             other.workspace_of(key).shutdown()
+
+
+def test_a_fresh_picture_says_each_cells_held_out_success(racing):
+    ws = racing.workspace
+    ws.adapter.seek(80)
+    ws.fit_views()  # what a screenshot or View ▸ Fit does
+    for cell in RACE_CELLS:
+        rate = held_out_rate(ws.adapter.race.runs[cell], 0)
+        assert f"held-out {rate:.1%} at update 80" in ws.board.labels[cell].text()

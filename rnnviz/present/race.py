@@ -40,7 +40,7 @@ from rnnviz.runs.race import RaceRun
 from rnnviz.tasks.memory import HELD_OUT, SUCCESS_RATE
 from rnnviz.tasks.race_presets import RACE_TITLES, held_out_rate
 
-__all__ = ["MEAN_WINDOW", "axis_end", "spread", "CellCurves", "FlowStrips", "flow_strips", "held_out_lines", "race_curves",
+__all__ = ["MEAN_WINDOW", "axis_end", "spread", "CellCurves", "FlowStrips", "flow_strips", "held_out", "held_out_lines", "held_out_text", "race_curves",
            "race_status", "running_mean"]
 
 #: Updates the running means are taken over.
@@ -175,15 +175,23 @@ def flow_strips(race: RaceRun) -> FlowStrips:
         first_bit=int(inputs[0, 0]))
 
 
+def held_out(race: RaceRun) -> dict[str, float]:
+    """Each cell's share of the memory task's held-out sequences recalled now (a few tens of ms)."""
+    return {name: held_out_rate(run, race.seed) for name, run in race.runs.items()}
+
+
+def held_out_text(rate: float, update: int, short: bool = False) -> str:
+    """*rate* at *update* in words, saying whether that is learned (≥ 95 %)."""
+    verdict = "learned" if rate >= SUCCESS_RATE else "not learned"
+    if short:
+        return f"held-out {rate:.1%} at update {update:,}: {verdict}"
+    return f"{rate:.1%} of {HELD_OUT} held-out sequences right at update {update:,} — {verdict} (≥ {SUCCESS_RATE:.0%})"
+
+
 def held_out_lines(race: RaceRun) -> dict[str, str]:
     """Each cell's held-out success now, one line each (a few tens of ms: not every frame)."""
-    lines = {}
-    for name, run in race.runs.items():
-        rate = held_out_rate(run, race.seed)
-        verdict = "learned" if rate >= SUCCESS_RATE else "not learned"
-        lines[name] = (f"{RACE_TITLES[name]}: {rate:.1%} of {HELD_OUT} held-out sequences right "
-                       f"at update {run.cursor:,} — {verdict} (≥ {SUCCESS_RATE:.0%})")
-    return lines
+    return {name: f"{RACE_TITLES[name]}: {held_out_text(rate, race.runs[name].cursor)}"
+            for name, rate in held_out(race).items()}
 
 
 def race_status(race: RaceRun) -> str:

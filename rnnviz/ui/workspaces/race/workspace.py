@@ -42,11 +42,13 @@ from rnnviz.present.format import format_number
 from rnnviz.present.race import (
     MEAN_WINDOW,
     flow_strips,
-    held_out_lines,
+    held_out,
+    held_out_text,
     race_curves,
     race_status,
 )
 from rnnviz.runs.race import RaceRun
+from rnnviz.tasks.memory import HELD_OUT, SUCCESS_RATE
 from rnnviz.tasks.race_presets import RACE_LAG, RACE_TITLES, race, race_replay
 from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change, RunAdapter
@@ -61,6 +63,9 @@ MAX_SEED: Final[int] = 2**31 - 1
 #: While playing, the strips and the scoreboard are brought up to date at most this often (a
 #: few milliseconds each, and unreadable at 60 frames a second); the curves every frame.
 DETAIL_PERIOD_S: Final[float] = 0.1
+#: The scoreboard's least and greatest width at text scale 1, in pixels: its lines wrap
+#: within, and the plots keep the rest.
+BOARD_PX: Final[tuple[int, int]] = (210, 250)
 #: The fields of a race document.
 DOCUMENT_FIELDS: Final[frozenset[str]] = frozenset({"seed", "cursor", "logs"})
 
@@ -103,7 +108,8 @@ class Scoreboard(QGroupBox):
         form.addRow(self.check)
         self.about = QLabel(f"Each network sees {RACE_LAG + 1} random bits and must say the first "
                             "one at the last step; one update of each per tick, on the same sequence. "
-                            f"Loss and share right: means of the last {MEAN_WINDOW} updates.")
+                            f"Loss and share right: means of the last {MEAN_WINDOW} updates; learned: "
+                            f"≥ {SUCCESS_RATE:.0%} of {HELD_OUT} held-out sequences right.")
         self.about.setWordWrap(True)
         self.labels = {name: QLabel() for name in names}
         layout = QVBoxLayout(self)
@@ -116,8 +122,8 @@ class Scoreboard(QGroupBox):
             label.setObjectName(f"race_{name}")
             layout.addWidget(label)
         layout.addStretch(1)
-        self.setMinimumWidth(210)
-        self.setMaximumWidth(300)
+        self.setMinimumWidth(BOARD_PX[0])
+        self.setMaximumWidth(BOARD_PX[1])
 
     def show_cell(self, name: str, lines: list[str]) -> None:
         colour = CELL_COLOURS[name]
@@ -148,7 +154,7 @@ class RaceWorkspace:
         self.curves = CurvesView(names, MEAN_WINDOW)
         self.strips = StripsView(names)
         self.toolbar_widgets: tuple[QWidget, ...] = (SpeedControl(adapter),)
-        self._held: tuple[tuple[int, int, int], dict[str, str]] | None = None
+        self._held: tuple[tuple[int, int, int], dict[str, float]] | None = None
         self.lessons = RaceLessons(self, services.tell)
         self.widget = self._lay_out()
         self.widget.setObjectName("raceWorkspace")
@@ -180,6 +186,7 @@ class RaceWorkspace:
         self.split.setStretchFactor(1, 1)
         for splitter in (self.plots, self.split):
             splitter.setChildrenCollapsible(False)
+        self.split.setSizes([BOARD_PX[1], 100 * BOARD_PX[1]])  # the scoreboard's width, the plots the rest
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -213,10 +220,11 @@ class RaceWorkspace:
             reach = strips.reach(name)
             lines.append("step 1 gets " + (
                 "no gradient" if reach is None else f"{format_number(reach)} × step {last}'s"))
-            lines.append(held[name].split(": ", 1)[1] if name in held else "held-out: not checked yet")
+            lines.append(held_out_text(held[name], run.cursor, short=True) if name in held
+                         else "held-out: not checked yet")
             self.board.show_cell(name, lines)
 
-    def _held_now(self) -> dict[str, str]:
+    def _held_now(self) -> dict[str, float]:
         """The held-out lines, if computed for the run as it is now; else empty."""
         if self._held is not None and self._held[0] == self._held_key():
             return self._held[1]
@@ -227,15 +235,16 @@ class RaceWorkspace:
         return (run.cursor, run.forgets, run.seed)
 
     def _compute_held_out(self) -> None:
-        self._held = (self._held_key(), held_out_lines(self.adapter.race))
+        self._held = (self._held_key(), held_out(self.adapter.race))
 
     def check_held_out(self) -> None:
         """Compute each cell's held-out success at the cursor and show it."""
         self.adapter.pause()
         self._compute_held_out()
         self._refresh(int(Change.NONE))
-        self._services.tell("Held-out: " + "; ".join(
-            line.split(" — ")[0] for line in self._held[1].values()), 8000)  # type: ignore[index]
+        rates = self._held_now()
+        self._services.tell(f"Held-out at update {self.adapter.race.cursor:,}: " + ", ".join(
+            f"{RACE_TITLES[name]} {rate:.1%}" for name, rate in rates.items()), 8000)
 
     # -- commands -----------------------------------------------------------------------
     def open_seed(self, seed: int) -> None:
@@ -281,13 +290,17 @@ class RaceWorkspace:
         self.curves.setToolTip(text)
 
     def fit_views(self) -> None:
-        pass  # the ranges follow the run (see race_views)
+        """A fresh picture (screenshots, renders, View ▸ Fit): the ranges follow the run already
+        (see race_views); the held-out success is checked at the cursor, so the picture says it."""
+        self._compute_held_out()
+        self._show_all()
 
     def restore_defaults(self) -> str | None:
         return None  # the race has no settings to change
 
     def restore_layout(self, width: int) -> None:
         self.plots.setSizes([3000, 2000])
+        self.split.setSizes([BOARD_PX[1], max(width - BOARD_PX[1], 1)])
 
     def restore_settings(self, settings: QSettings) -> None:
         pass  # the race starts on seed 0 every time
@@ -306,8 +319,8 @@ class RaceWorkspace:
         """Presentation mode: the seed chooser and the text about the task give way, the text grows."""
         self.board.controls.setVisible(not on)
         self.board.about.setVisible(not on)
-        self.board.setMaximumWidth(round(300 * scale))
-        self.board.setMinimumWidth(round(210 * scale))
+        self.board.setMaximumWidth(round(BOARD_PX[1] * scale))
+        self.board.setMinimumWidth(round(BOARD_PX[0] * scale))
         for view in (self.board, self.curves, self.strips, self.lessons.bar):
             view.set_font_scale(scale)
 
