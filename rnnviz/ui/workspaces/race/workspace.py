@@ -6,8 +6,9 @@ and the speed are the window's transport. The views:
 
 * at the left, the scoreboard: per cell, in its colour, the mean loss and
   share right of the last updates, how much of the gradient at the last step
-  reaches step 1, and its held-out success (computed at the end of the race
-  or with *Check held-out*, not every frame: it runs 200 sequences); above
+  reaches step 1, and its held-out success (computed at the end of the race,
+  with *Check held-out* and for a fresh picture, not every frame: it runs 200
+  sequences); above
   it the seed (a new seed starts a new race at update 0);
 * the three loss curves overlaid and "first bit right"
   (:class:`~rnnviz.ui.workspaces.race.race_views.CurvesView`);
