@@ -99,9 +99,8 @@ def test_recall_of_many_equals_recalled():
     seeds = (2, 7)
     networks = _networks(settings, seeds)
     datas = [memory_data(np.random.default_rng([s, 2]), 50, 4) for s in seeds]
-    inputs = np.moveaxis(np.stack([d.inputs for d in datas]), 2, 0)
-    bits = np.stack([d.bits[:, 0] for d in datas])
-    many = recalled_many(bg.from_networks("gru", networks), inputs, bits)
+    bits = np.stack([d.bits for d in datas]).astype(np.uint8)
+    many = recalled_many(bg.from_networks("gru", networks), bits)
     assert many.tolist() == [recalled(n, d) for n, d in zip(networks, datas)]
 
 
@@ -143,3 +142,22 @@ def test_without_stopping_early_each_seed_is_its_race_run(cell):
         run = race_run(cell, seed, lag, updates)
         run.step(updates)
         assert sweep.held_out_rate[k] == held_out_rate(run, seed)
+
+
+def test_draws_in_parts_are_the_same_sequences(monkeypatch):
+    """Sequences drawn a few at a time (as for long lags and many seeds) train the same."""
+    import rnnviz.tasks.sweep_memory as sweep_module
+
+    settings = MemorySettings(cell="rnn", lag=3, hidden=3, sequences=600, optimizer="sgd",
+                              learning_rate=0.3)
+    whole = sweep_memory(settings, (0, 1))
+    monkeypatch.setattr(sweep_module, "_DRAW_STEPS", 8 * 2 * 4 - 1)  # 7 sequences a part
+    assert sweep_memory(settings, (0, 1)).results() == whole.results()
+
+
+def test_too_large_a_sweep_is_refused_before_it_runs():
+    settings = MemorySettings(cell="lstm", lag=1000, hidden=1024, sequences=1)
+    with pytest.raises(InputError, match="too large a sweep"):
+        sweep_memory(settings, range(2))
+    with pytest.raises(InputError, match="too large a sweep"):
+        sweep_memory(replace(settings, cell="rnn", hidden=1), range(200))

@@ -29,7 +29,6 @@ from rnnviz.tasks.memory import (
     HELD_OUT,
     SUCCESS_RATE,
     VALIDATION,
-    MemoryData,
     MemoryResult,
     MemorySettings,
     memory_data,
@@ -38,8 +37,16 @@ from rnnviz.tasks.memory import (
 
 #: Most seeds one sweep trains side by side.
 MAX_SEEDS: Final[int] = 1000
+#: Most numbers of one update's gate activations for all seeds (steps × seeds × gates ×
+#: hidden units): each of the dozen arrays of that size an update keeps is then 64 MB at most.
+MAX_STEP_NUMBERS: Final[int] = 8_000_000
+#: Most sequence steps of all seeds together (lag + 1 times seeds): their validation and
+#: held-out bits are kept as bytes, 400 of them a step (80 MB at most).
+MAX_SEQUENCE_STEPS: Final[int] = 200_000
 #: Numbers of one check's gate activations (T·R·P·G·H) computed at a time.
 _CHECK_NUMBERS: Final[int] = 2_000_000
+#: Sequence steps of all seeds drawn at a time (their inputs and targets kept meanwhile).
+_DRAW_STEPS: Final[int] = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -88,21 +95,25 @@ class MemorySweep:
                 for k, seed in enumerate(self.seeds)]
 
 
-def _stack(datas: list[MemoryData]) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs (T, R, P, 2) and first bits (R, P) of R networks' sequences."""
-    inputs = np.stack([d.inputs for d in datas])  # (R, P, T, 2)
-    return np.ascontiguousarray(np.moveaxis(inputs, 2, 0)), np.stack([d.bits[:, 0] for d in datas])
+def _bits(rngs: list[np.random.Generator], count: int, lag: int) -> np.ndarray:
+    """*count* sequences' bits per network (R, count, L + 1) as bytes, each drawn as
+    :func:`memory_data` draws them from its network's generator."""
+    return np.stack([memory_data(rng, count, lag).bits.astype(np.uint8) for rng in rngs])
 
 
-def recalled_many(net: bg.BatchedCells, inputs: np.ndarray, bits: np.ndarray) -> np.ndarray:
-    """How many of its sequences each network recalls (R,), as
+def recalled_many(net: bg.BatchedCells, bits: np.ndarray) -> np.ndarray:
+    """How many of its sequences *bits* (R, P, L + 1) each network recalls (R,), as
     :func:`rnnviz.tasks.memory.recalled` for each alone."""
-    steps, runs, count = inputs.shape[:3]
+    runs, count, steps = bits.shape
     per = max(1, _CHECK_NUMBERS // max(1, steps * runs * 4 * net.hidden))
     right = np.zeros(runs, dtype=np.int64)
     for lo in range(0, count, per):
-        answers = bg.forward_outputs(net, inputs[:, :, lo:lo + per])[:, :, -1, 0]
-        right += ((answers > 0.5) == (bits[:, lo:lo + per] > 0.5)).sum(axis=1)
+        part = bits[:, lo:lo + per]
+        inputs = np.zeros((steps, runs, part.shape[1], 2))  # as memory_data makes them
+        inputs[..., 0] = np.moveaxis(part, 2, 0)
+        inputs[-1, ..., 1] = 1.0
+        answers = bg.forward_outputs(net, inputs)[:, :, -1, 0]
+        right += ((answers > 0.5) == (part[:, :, 0] > 0)).sum(axis=1)
     return right
 
 
@@ -119,19 +130,26 @@ def sweep_memory(settings: MemorySettings, seeds: Sequence[int],
     if len(seeds) > MAX_SEEDS:
         raise InputError(f"a sweep trains at most {MAX_SEEDS} seeds, not {len(seeds)}")
     runs = [replace(settings, seed=seed) for seed in seeds]  # checks every seed
+    gates = {"rnn": 1, "lstm": 4, "gru": 3}[settings.cell]
+    numbers = (settings.lag + 1) * len(seeds) * gates * settings.hidden
+    if numbers > MAX_STEP_NUMBERS or (settings.lag + 1) * len(seeds) > MAX_SEQUENCE_STEPS:
+        raise InputError(f"too large a sweep: (lag + 1) x seeds must be at most "
+                         f"{MAX_SEQUENCE_STEPS:,} and that times {gates} x hidden units at most "
+                         f"{MAX_STEP_NUMBERS:,}, not {(settings.lag + 1) * len(seeds):,} and "
+                         f"{numbers:,}; use fewer seeds, a shorter lag or fewer hidden units")
     check_training_work(len(seeds) * settings.sequences * (settings.lag + 1), settings.hidden,
                         "seeds times sequence steps")
     generators = [[np.random.default_rng([s.seed, k]) for k in range(3)] for s in runs]
     net = bg.from_networks(settings.cell, [memory_network(s, g[0]) for s, g in zip(runs, generators)])
-    validation = _stack([memory_data(g[2], VALIDATION, settings.lag) for g in generators])
-    held_out = _stack([memory_data(g[2], HELD_OUT, settings.lag) for g in generators])
+    validation = _bits([g[2] for g in generators], VALIDATION, settings.lag)
+    held_out = _bits([g[2] for g in generators], HELD_OUT, settings.lag)
     state = _Training(settings, len(seeds), stop_early)
     state.run(net, generators, validation, progress)
     correct = np.full(len(seeds), -1, dtype=np.int64)
     alive = state.diverged == 0
     if alive.any():
         final = state.final_networks(alive)
-        correct[alive] = recalled_many(final, held_out[0][:, alive], held_out[1][alive])
+        correct[alive] = recalled_many(final, held_out[alive])
     return MemorySweep(runs[0], seeds, state.used, tuple(tuple(c) for c in state.checks),
                        correct, state.diverged)
 
@@ -158,7 +176,7 @@ class _Training:
         for j in np.flatnonzero(leaving):
             self.params[index[j]] = {name: array[j].copy() for name, array in net.params.items()}
 
-    def run(self, net: bg.BatchedCells, generators: list, validation: tuple,
+    def run(self, net: bg.BatchedCells, generators: list, validation: np.ndarray,
             progress: Progress | None) -> None:
         s = self.settings
         self.template = net
@@ -170,19 +188,22 @@ class _Training:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             while done < s.sequences and index.size:
                 count = min(CHECK_EVERY - done % CHECK_EVERY, s.sequences - done)
-                data = [memory_data(generators[k][1], count, s.lag) for k in index]
-                x = np.stack([d.inputs for d in data], axis=2)  # (count, T, R, 2)
-                y = np.stack([d.targets for d in data], axis=1)  # (count, R, T, 1)
                 losses = np.empty((index.size, count))
-                for j in range(count):
-                    losses[:, j] = bg.train_step(net, x[j], y[j], keep, optimizer,
-                                                 s.learning_rate, CLIP_NORM)
+                draw = max(1, _DRAW_STEPS // ((s.lag + 1) * index.size))
+                for lo in range(0, count, draw):  # drawn in parts: the same sequences
+                    data = [memory_data(generators[k][1], min(draw, count - lo), s.lag)
+                            for k in index]
+                    x = np.stack([d.inputs for d in data], axis=2)  # (n, T, R, 2)
+                    y = np.stack([d.targets for d in data], axis=1)  # (n, R, T, 1)
+                    for j in range(x.shape[0]):
+                        losses[:, lo + j] = bg.train_step(net, x[j], y[j], keep, optimizer,
+                                                          s.learning_rate, CLIP_NORM)
                 bad = ~np.isfinite(losses).all(axis=1)
                 first_bad = np.argmax(~np.isfinite(losses), axis=1)
                 self.diverged[index[bad]] = done + first_bad[bad]
                 done += count
                 self.used[index] = done
-                rates = recalled_many(net, validation[0][:, index], validation[1][index])
+                rates = recalled_many(net, validation[index])
                 rates = rates / VALIDATION
                 mean = losses.mean(axis=1)
                 for j, k in enumerate(index):
