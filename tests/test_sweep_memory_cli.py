@@ -55,6 +55,24 @@ def test_table_is_task_memorys_table(cli):
     assert swept == alone
 
 
+def test_whole_budget_rows_are_the_race_runs(cli):
+    """--whole-budget with the race's settings: each seed's held-out recall is its race
+    run's after as many updates (the race's scoreboard)."""
+    from rnnviz.tasks.race_presets import held_out_rate, race_run
+
+    status, out, err = cli("sweep", "memory", "--cell", "lstm", "--seeds", "0,3", "--lag", "4",
+                           "--optimizer", "sgd", "--lr", "0.1", "--budget", "600",
+                           "--whole-budget", "--format", "json")
+    assert status == 0, err
+    document = json.loads(out)
+    assert document["stops_early"] is False
+    for row in document["seeds"]:
+        assert row["sequences_used"] == 600
+        run = race_run("lstm", row["seed"], 4, 600)
+        run.step(600)
+        assert row["held_out_recall"] == held_out_rate(run, row["seed"])
+
+
 @pytest.mark.parametrize("args, message", [
     (("--seeds", "5-2"), "ends before it starts"),
     (("--seeds", ""), "--seeds is empty"),
@@ -65,6 +83,7 @@ def test_table_is_task_memorys_table(cli):
     (("--optimizer", "rmsprop"), "optimizer"),
     (("--lags", "3"), "--lags only applies with --table"),
     (("--table", "--format", "csv"), "--table prints a table only"),
+    (("--table", "--whole-budget"), "--whole-budget does not apply with --table"),
 ])
 def test_bad_input_is_one_line(cli, args, message):
     status, out, err = cli("sweep", "memory", *args)

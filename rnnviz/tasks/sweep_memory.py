@@ -69,6 +69,9 @@ class MemorySweep:
     diverged
         Training sequences after which each seed's loss or weights stopped being
         finite, 0 if never.
+    stopped_early
+        Whether a seed stopped once its validation share reached 95 % (else every
+        seed trained its whole budget).
     """
 
     settings: MemorySettings
@@ -77,6 +80,7 @@ class MemorySweep:
     checks: tuple[tuple[tuple[int, float, float], ...], ...]
     held_out_correct: np.ndarray
     diverged: np.ndarray
+    stopped_early: bool = True
 
     @property
     def held_out_rate(self) -> np.ndarray:
@@ -151,7 +155,7 @@ def sweep_memory(settings: MemorySettings, seeds: Sequence[int],
         final = state.final_networks(alive)
         correct[alive] = recalled_many(final, held_out[alive])
     return MemorySweep(runs[0], seeds, state.used, tuple(tuple(c) for c in state.checks),
-                       correct, state.diverged)
+                       correct, state.diverged, stop_early)
 
 
 class _Training:
