@@ -161,3 +161,24 @@ def test_too_large_a_sweep_is_refused_before_it_runs():
         sweep_memory(settings, range(2))
     with pytest.raises(InputError, match="too large a sweep"):
         sweep_memory(replace(settings, cell="rnn", hidden=1), range(200))
+
+
+def test_a_seed_that_diverges_leaves_the_others_alone(monkeypatch):
+    """A seed whose loss is not a number (here its output weights) is marked diverged at
+    its first sequence; the other seeds are their runs alone."""
+    import rnnviz.tasks.sweep_memory as sweep_module
+
+    def broken(settings, rng):
+        network = memory_network(settings, rng)
+        if settings.seed == 1:
+            network.w_hy[...] = np.nan
+        return network
+
+    monkeypatch.setattr(sweep_module, "memory_network", broken)
+    settings = MemorySettings(cell="gru", lag=3, hidden=3, sequences=600)
+    sweep = sweep_memory(settings, (0, 1, 2))
+    assert sweep.diverged.tolist() == [0, 1, 0]
+    assert sweep.held_out_correct[1] == -1 and not sweep.succeeded[1]
+    results = sweep.results()
+    assert results[1] is None
+    assert [results[0], results[2]] == [run_memory(replace(settings, seed=s)) for s in (0, 2)]

@@ -90,3 +90,28 @@ def test_bad_input_is_one_line(cli, args, message):
     assert status == 2
     assert out == ""
     assert message in err and err.count("\n") == 1
+
+
+def test_a_diverged_seed_is_a_row_of_its_own(monkeypatch):
+    import numpy as np
+
+    import rnnviz.tasks.sweep_memory as sweep_module
+    from rnnviz.commands.sweep_memory import write_memory
+
+    real = sweep_module.memory_network
+
+    def broken(settings, rng):
+        network = real(settings, rng)
+        if settings.seed == 1:
+            network.w_hy[...] = np.nan
+        return network
+
+    monkeypatch.setattr(sweep_module, "memory_network", broken)
+    sweep = sweep_module.sweep_memory(MemorySettings(lag=3, hidden=3, sequences=600), (0, 1))
+    out = io.StringIO()
+    write_memory(out, sweep, "json")
+    row = json.loads(out.getvalue())["seeds"][1]
+    assert row["outcome"] == "diverged at sequence 1" and row["held_out_correct"] is None
+    out = io.StringIO()
+    write_memory(out, sweep, "table")
+    assert "diverged at sequence 1" in out.getvalue()

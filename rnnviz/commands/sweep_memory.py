@@ -166,7 +166,7 @@ def _rows(sweep: MemorySweep) -> list[dict]:
             "held_out_recall": None if diverged else correct / HELD_OUT,
             "sequences_used": int(sweep.sequences_used[k]),
             "succeeded": bool(sweep.succeeded[k]),
-            "outcome": (f"diverged after {diverged} sequences" if diverged
+            "outcome": (f"diverged at sequence {diverged}" if diverged
                         else "succeeded" if sweep.succeeded[k] else "failed"),
         })
     return rows

@@ -67,8 +67,8 @@ class MemorySweep:
     held_out_correct
         Held-out sequences each seed recalls after training (R,); −1 when it diverged.
     diverged
-        Training sequences after which each seed's loss or weights stopped being
-        finite, 0 if never.
+        The training sequence (1-based) at which each seed's loss, or the check
+        after which its weights, stopped being finite; 0 if never.
     stopped_early
         Whether a seed stopped once its validation share reached 95 % (else every
         seed trained its whole budget).
@@ -204,7 +204,7 @@ class _Training:
                                                           s.learning_rate, CLIP_NORM)
                 bad = ~np.isfinite(losses).all(axis=1)
                 first_bad = np.argmax(~np.isfinite(losses), axis=1)
-                self.diverged[index[bad]] = done + first_bad[bad]
+                self.diverged[index[bad]] = done + first_bad[bad] + 1  # 1-based
                 done += count
                 self.used[index] = done
                 rates = recalled_many(net, validation[index])
