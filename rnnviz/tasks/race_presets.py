@@ -19,16 +19,21 @@ run's updates are its updates bit for bit (tests/test_race_presets.py); the
 task stops once its validation sequences are 95 % right, the run goes on to
 its budget.
 
-Measured headless over seeds 0–4, after the whole budget, on the memory task's
-200 held-out sequences (success: ≥ 95 % right): LSTM 5 of 5, GRU 5 of 5, the
-plain RNN 1 of 5 (:data:`RACE_RESULTS`; ``python -m rnnviz.tasks.race_presets``
-measures them again, about a minute). After 8192 updates the LSTM had 4 of 5
-(seed 3 at 89.5 %, 100 % from 12,288 on) and after 16,384 the counts are those
-of 12,288. The memory task itself, with these settings and its budget of 8192
-(stopping once validation is 95 % right), gives the same 5, 5 and 1. The plain
-RNN's chaotic start (weights in [−2, 2]) is what it cannot get over; with
-smaller weights it learns too (docs/memory-task.md). Headless, one core: about
-6,500 updates/s for the plain RNN, 2,400 for the LSTM and GRU.
+Which seeds succeed is not the same on every processor. The training is chaotic
+(weights in [−2, 2]), and the last-bit differences between BLAS kernels and numpy's
+vectorised exp/tanh on different CPUs grow until a seed that learns on one machine
+guesses on another. What holds is the tally: over seeds 0–23, after the whole budget,
+on the memory task's 200 held-out sequences (success: ≥ 95 % right), measured with
+numpy and OpenBLAS on AVX-512, on AVX2 (``OPENBLAS_CORETYPE=Haswell``) and on SSE3
+(``Prescott``) kernels: the GRU 24, 24 and 24 seeds, the LSTM 20, 19 and 21, the plain
+RNN 8, 7 and 8 (:data:`RACE_RESULTS`, this machine's; ``rnnviz sweep memory --cell
+rnn --seeds 0-23 --lr 0.1 --optimizer sgd --budget 12288 --whole-budget`` measures a
+row again). :data:`RACE_SEED`, the race's first seed, is one of the five of 0–23
+(4, 15, 18, 20, 23) where all three kernel sets agree that the LSTM and the GRU learn
+and the plain RNN does not; with seed 4 the GRU learns within the first 1,000 updates,
+the LSTM within 4,096, and the plain RNN ends between 50 and 67 % held-out on all
+three. Headless, one core: about 6,500 updates/s for the plain RNN, 2,400 for the
+LSTM and GRU.
 
 An update's accuracy ("first bit right") is 1 when the output at the last
 step was on the right side of ½ before the update, else 0.
@@ -56,7 +61,7 @@ from rnnviz.tasks.memory import (
     memory_network,
 )
 
-__all__ = ["RACE_CELLS", "RACE_PRESETS", "RACE_TITLES", "MemoryExamples", "race", "race_preset", "race_replay",
+__all__ = ["RACE_CELLS", "RACE_SEED", "RACE_PRESETS", "RACE_TITLES", "MemoryExamples", "race", "race_preset", "race_replay",
            "race_run", "race_settings"]
 
 #: The race's cells, the plain one first.
@@ -72,8 +77,11 @@ RACE_LEARNING_RATE: Final[float] = 0.1
 RACE_INIT_SCALE: Final[float] = 2.0
 RACE_UPDATES: Final[int] = 12_288
 
-#: Seeds 0–4 that succeed (≥ 95 % of the held-out sequences right after the budget), by cell.
-RACE_RESULTS: Final[dict[str, int]] = {"rnn": 1, "lstm": 5, "gru": 5}
+#: Seeds of 0–23 that succeed here (≥ 95 % of the held-out sequences right after the budget), by cell
+#: (on other processors a seed or two either way: see the module docstring).
+RACE_RESULTS: Final[dict[str, int]] = {"rnn": 8, "lstm": 20, "gru": 24}
+#: The race's first seed: the plain RNN fails and the gated cells learn on every processor tried.
+RACE_SEED: Final[int] = 4
 
 
 class MemoryExamples:
@@ -131,7 +139,7 @@ def race_run(cell: object, seed: object = 0, lag: object = RACE_LAG,
                   LabSettings(RACE_LEARNING_RATE, None, clip), updates)
 
 
-def race(seed: object = 0, lag: object = RACE_LAG, updates: object = RACE_UPDATES) -> RaceRun:
+def race(seed: object = RACE_SEED, lag: object = RACE_LAG, updates: object = RACE_UPDATES) -> RaceRun:
     """The race for *seed*: :func:`race_run` of every cell, side by side, one update of each per tick."""
     runs = {cell: race_run(cell, seed, lag, updates) for cell in RACE_CELLS}
     return RaceRun(runs, int(seed))  # type: ignore[arg-type]  # checked by race_run
@@ -188,10 +196,8 @@ def held_out_rate(run: LabRun, seed: int) -> float:
 
 
 if __name__ == "__main__":  # pragma: no cover - measures RACE_RESULTS again (a few minutes)
+    from rnnviz.tasks.sweep_memory import sweep_memory
+
     for cell in RACE_CELLS:
-        rates = []
-        for seed in range(5):
-            run = race_run(cell, seed)
-            run.step(RACE_UPDATES)
-            rates.append(held_out_rate(run, seed))
-        print(cell, sum(rate >= 0.95 for rate in rates), [round(rate, 3) for rate in rates])
+        sweep = sweep_memory(race_settings(cell, 0), range(24), stop_early=False)
+        print(cell, int(sweep.succeeded.sum()), "of 24:", [round(float(r), 3) for r in sweep.held_out_rate])

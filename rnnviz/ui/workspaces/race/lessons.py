@@ -2,9 +2,9 @@
 
 A race lesson is a lab lesson file (:mod:`rnnviz.io.lab_lessons`, whose loader and
 checks these share) in ``resources/race_lessons/`` whose preset is ``"race"``: the
-race of seed 0 as it starts, its captions per update (a race has no stages and
+race of :data:`~rnnviz.tasks.race_presets.RACE_SEED` as it starts, its captions per update (a race has no stages and
 no settings to set up). Opening it starts that race at update 0; the bar shows the
-caption about the update on screen while the race is still seed 0's as it
+caption about the update on screen while the race is still that seed's as it
 trains by itself (no other seed, no session opened since), and says so otherwise.
 The menu entries are the kind's actions (:data:`LESSON_ACTIONS`), enabled only
 while the race is shown; *Next caption* is Ctrl+→, the lab's key for the same.
@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLay
 from rnnviz.engine.errors import InputError
 from rnnviz.io.lab_lessons import LabLesson, LessonProblem, load_lab_lessons
 from rnnviz.resources import resources_dir
-from rnnviz.tasks.race_presets import RACE_LAG, RACE_UPDATES, race
+from rnnviz.tasks.race_presets import RACE_LAG, RACE_SEED, RACE_UPDATES, race
 from rnnviz.ui import theme
 from rnnviz.ui.services import ActionSpec
 
-#: The preset name race lessons give (the race of seed 0).
+#: The preset name race lessons give (the race of RACE_SEED).
 PRESET = "race"
 
 
@@ -90,14 +90,14 @@ class RaceLessons:
             tell(f"{len(self.problems)} race lesson file(s) skipped: {self.problems[0]}", 8000)
 
     def open_lesson(self, number: int = 1) -> bool:
-        """Start race lesson *number* (1-based): the race of seed 0 at update 0."""
+        """Start race lesson *number* (1-based): the race of RACE_SEED at update 0."""
         if not 1 <= number <= len(self.lessons):
             self._tell("No race lesson is installed." if not self.lessons
                        else f"There are {len(self.lessons)} race lessons, not {number}.", 6000)
             return False
         self.lesson = self.lessons[number - 1]
         self._number = number
-        self._workspace.open_race(race(0))
+        self._workspace.open_race(race(RACE_SEED))
         self._run = self._workspace.adapter.race
         self.bar.show()
         self.show_caption()
@@ -122,7 +122,7 @@ class RaceLessons:
         adapter.seek(caption.update)
 
     def matches(self) -> bool:
-        """Whether the race shown is still the one the lesson opened (seed 0; a race has no
+        """Whether the race shown is still the one the lesson opened (RACE_SEED; a race has no
         settings to change, so only another seed or an opened file makes it another)."""
         return self._workspace.adapter.race is self._run
 

@@ -50,7 +50,7 @@ from rnnviz.present.race import (
 )
 from rnnviz.runs.race import RaceRun
 from rnnviz.tasks.memory import HELD_OUT, SUCCESS_RATE
-from rnnviz.tasks.race_presets import RACE_LAG, RACE_TITLES, race, race_replay
+from rnnviz.tasks.race_presets import RACE_LAG, RACE_SEED, RACE_TITLES, race, race_replay
 from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change, RunAdapter
 from rnnviz.ui.services import ActionSpec, WindowServices
@@ -148,7 +148,7 @@ class RaceWorkspace:
     def __init__(self, services: WindowServices, adapter: RaceAdapter | None = None) -> None:
         self._services = services
         if adapter is None:
-            adapter = RaceAdapter(race(0), services.widget())
+            adapter = RaceAdapter(race(RACE_SEED), services.widget())
         self.adapter = adapter
         names = adapter.race.names
         self.board = Scoreboard(names)
@@ -304,7 +304,7 @@ class RaceWorkspace:
         self.split.setSizes([BOARD_PX[1], max(width - BOARD_PX[1], 1)])
 
     def restore_settings(self, settings: QSettings) -> None:
-        pass  # the race starts on seed 0 every time
+        pass  # the race starts on RACE_SEED every time
 
     def restore_state(self, settings: QSettings) -> None:
         for key, splitter in (("race/split", self.split), ("race/plots", self.plots)):
@@ -359,7 +359,7 @@ KIND = ModelKind(
           "(recall the first of 31 bits): the loss curves overlaid, the gradient along each memory path",
     build=build,
     run_type=RaceRun,
-    new_adapter=lambda: RaceAdapter(race(0)),
+    new_adapter=lambda: RaceAdapter(race(RACE_SEED)),
     actions=(
         *LESSON_ACTIONS,
         ActionSpec("race_held_out", "Check held-out success", lambda ws: ws.check_held_out(),
