@@ -114,9 +114,11 @@ def test_the_strips_are_the_gated_views_values_for_the_next_sequence() -> None:
     plain = flow_series(unrolled_state(runs["rnn"].network, x, y, mask)).grad_norms
     assert strips.example == 30 and strips.first_bit == int(x[0, 0])
     assert strips.steps.tolist() == list(range(1, x.shape[0] + 1))
-    np.testing.assert_array_equal(strips.norms[0], plain)
-    np.testing.assert_array_equal(strips.norms[1], lstm.path_norms)
-    np.testing.assert_array_equal(strips.norms[2], gru.path_norms)
+    # Each row a share of its value at the last step, where the loss enters.
+    np.testing.assert_array_equal(strips.norms[0], plain / plain[-1])
+    np.testing.assert_array_equal(strips.norms[1], lstm.path_norms / lstm.path_norms[-1])
+    np.testing.assert_array_equal(strips.norms[2], gru.path_norms / gru.path_norms[-1])
+    assert strips.norms[:, -1].tolist() == [1.0, 1.0, 1.0]
     low, high = strips.decades
     logs = strips.log_norms()[np.isfinite(strips.log_norms())]
     assert low <= logs.min() and logs.max() <= high

@@ -14,7 +14,12 @@ by side:
     per step t = 1 … T: the plain RNN's ``‖∂L/∂h_t‖``, the LSTM's
     ``‖∂L/∂c_t‖``, the GRU's ``‖∂L/∂h_t‖`` — the values of
     :func:`~rnnviz.present.gated.gradient_highway` (the plain RNN's as the
-    lab's flow plot computes them) — with one shared scale of whole decades;
+    lab's flow plot computes them) — each as a share of its own value at the
+    last step T, where the loss enters, with one shared scale of whole decades.
+    A share, not the norm itself: a network that has learned has a tiny loss
+    and so a tiny gradient at every step, which is not a gradient that
+    vanished on its way back; 1 is a gradient that arrives whole, below 1 one
+    that faded, above 1 one that grew (exploded);
 :func:`held_out_lines`
     each cell's share of the memory task's 200 held-out sequences recalled
     now (:func:`~rnnviz.tasks.race_presets.held_out_rate`), a line each;
@@ -123,7 +128,8 @@ class FlowStrips:
     steps
         t = 1 … T.
     norms
-        Shape (cells, T): positive finite values, NaN where the gradient is 0 (or not finite).
+        Shape (cells, T): each row's gradient norms over its value at step T (so the last
+        column is 1); positive finite values, NaN where the gradient is 0 (or not finite).
     decades
         (low, high): whole powers of ten holding every value (the colour scale).
     example
@@ -147,10 +153,8 @@ class FlowStrips:
 
     def reach(self, name: str) -> float | None:
         """How much of the gradient at the last step is left at step 1 (``‖·‖_1 / ‖·‖_T``), or None."""
-        row = self.norms[self.names.index(name)]
-        if not (math.isfinite(row[0]) and math.isfinite(row[-1])):
-            return None
-        return float(row[0] / row[-1])
+        first = float(self.norms[self.names.index(name)][0])
+        return first if math.isfinite(first) else None
 
 
 def example_index(race: RaceRun) -> int:
@@ -168,7 +172,9 @@ def flow_strips(race: RaceRun) -> FlowStrips:
         gru = gradient_highway(runs["gru"].network, inputs, targets, mask)
     rows = {"rnn": lstm.plain_norms, "lstm": lstm.path_norms, "gru": gru.path_norms}
     names = tuple(name for name in race.names if name in rows)
-    norms = np.vstack([rows[name] for name in names])
+    with np.errstate(all="ignore"):
+        norms = np.vstack([rows[name] / rows[name][-1] for name in names])
+    norms[~(np.isfinite(norms) & (norms > 0))] = np.nan
     return FlowStrips(
         names=names, labels=tuple(f"{RACE_TITLES[name]} {PATH_LABELS[name]}" for name in names),
         steps=lstm.steps, norms=norms, decades=delta_colour_scale(norms), example=index,

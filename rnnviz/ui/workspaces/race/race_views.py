@@ -327,8 +327,9 @@ class StripsView(pg.GraphicsLayoutWidget, _Plots):
             self.bar.getAxis("right").setTicks(
                 [[(float(k), power_of_ten(k)) for k in range(int(low), int(high) + 1, every)], []])
         title = legend_title(
-            f"Gradient along each memory path for the sequence of update {strips.example + 1:,} "
-            f"(first bit {strips.first_bit}): dark = vanished, grey = 0", ())
+            f"Gradient along each memory path, as a share of step {T}'s, for the sequence of update "
+            f"{strips.example + 1:,} (first bit {strips.first_bit}): dark = vanished, bright = grew, "
+            "grey = none", ())
         self._title(self.plot, title)
 
     def set_font_scale(self, scale: float) -> None:
