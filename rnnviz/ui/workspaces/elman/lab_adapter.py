@@ -1,7 +1,7 @@
 """The lab's extension of the shared run adapter: presets, settings, the knob and the backward sweep.
 
-:class:`LabAdapter` is a :class:`~rnnviz.ui.runadapter.RunAdapter` whose run
-is a :class:`~rnnviz.runs.lab.LabRun`: one tick is one training update on
+:class:`LabAdapter` is a :class:`~rnnviz.ui.staged_lab.StagedLabAdapter`
+(which the gated cells' adapter shares): one tick is one training update on
 one example. What it adds:
 
 * the **backward sweep in stages** (Shift+→): stage 0 shows the error
@@ -22,106 +22,24 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import Signal
-
 from rnnviz.engine.errors import InputError
 from rnnviz.present.lab import backward_stages
-from rnnviz.runs.lab import LabRun, LabSettings
+from rnnviz.runs.lab import LabRun
 from rnnviz.tasks.worked_example import sequence_arrays
-from rnnviz.ui.runadapter import Change, RunAdapter
+from rnnviz.ui.runadapter import Change
+from rnnviz.ui.staged_lab import NO_LAB_STAGE, StagedLabAdapter
 
-#: The stage value of "no stage": the example is shown whole (forward).
-NO_LAB_STAGE = -1
+__all__ = ["NO_LAB_STAGE", "LabAdapter"]
 
 
-class LabAdapter(RunAdapter):
+class LabAdapter(StagedLabAdapter):
     """The shared adapter of a :class:`LabRun` (see the module docstring)."""
 
-    #: The backward-sweep stage changed: its number, or :data:`NO_LAB_STAGE`.
-    stageChanged = Signal(int)
+    DIVERGED_HINT = "Go back and lower η or ρ(W_hh), or turn clipping on"
 
-    WHAT = "the training"
-    # An update costs 50–250 µs (the one neuron's tick, well under one): from 2,000
-    # new updates on (0.1–0.5 s) a move is long work, in slices from 1,000 updates.
-    BUSY = 2_000
-    TICK = "update"
-    FIRST = 1_000
-    SMALLEST = 64
-
-    def __init__(self, run: LabRun, parent=None, **kwargs) -> None:
-        super().__init__(run, parent, **kwargs)
-        self._stage: int | None = None
-        self._staging = False
-        self.preset_key = ""
-
-    @property
-    def lab(self) -> LabRun:
-        """The run shown (the views read it; only the adapter changes it)."""
-        return self._run  # type: ignore[return-value]
-
-    @property
-    def stage(self) -> int | None:
-        """The backward-sweep stage shown, or None when the example is shown whole."""
-        return self._stage
-
-    # -- the backward sweep --------------------------------------------------------
-    def advance_stage(self) -> bool:
-        """Show the next stage of the sweep; the stage after the last one is the update."""
-        run = self.lab
-        if run.at_end:
-            self.end_stages()
-            return False
-        stages = backward_stages(run.source.steps)
-        if self._stage is None:
-            self._set_stage(0)
-        elif self._stage + 1 < stages:
-            self._set_stage(self._stage + 1)
-        else:
-            self._staging = True
-            try:
-                self._stage = None
-                self._pending |= Change.STAGE
-                self.step(1)
-            finally:
-                self._staging = False
-            self.stageChanged.emit(NO_LAB_STAGE)
-        return True
-
-    def end_stages(self) -> None:
-        """Show the example whole again (nothing is stepped)."""
-        self._set_stage(None)
-
-    def _set_stage(self, stage: int | None) -> None:
-        if stage == self._stage:
-            return
-        self._stage = stage
-        self._pending |= Change.STAGE
-        self.stageChanged.emit(NO_LAB_STAGE if stage is None else stage)
-        self._flush()
-
-    def _other_change(self) -> None:
-        if not self._staging:
-            self.end_stages()
-
-    def _after_move(self) -> None:
-        if not self._staging:
-            self.end_stages()
-
-    def _end_notice(self) -> str:
-        message = self.lab.divergence_message
-        if message is not None:
-            return (f"{message[0].upper()}{message[1:]}. Go back and lower η or ρ(W_hh), "
-                    "or turn clipping on")
-        return super()._end_notice()
-
-    # -- changes at the cursor --------------------------------------------------------
-    def set_settings(self, settings: LabSettings) -> None:
-        """Use *settings* from the cursor on (later updates are forgotten); InputError changes nothing."""
-        if settings == self.lab.settings:
-            return
-        self.pause()
-        self.lab.set_settings(settings)
-        self._notify(Change.PARAMS)
+    def stage_total(self) -> int:
+        """The backward sweep's stages: the error entering, then δ back one step a stage."""
+        return backward_stages(self.lab.source.steps)
 
     def set_parameters(self, values: Mapping[str, object]) -> None:
         """Typed weights, at the cursor; InputError (one line) changes nothing."""

@@ -21,15 +21,15 @@ import math
 from typing import Final
 
 import numpy as np
-from PySide6.QtCore import Signal
 
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.lstm import LSTMNetwork
-from rnnviz.runs.lab import LabRun, LabSettings
-from rnnviz.ui.runadapter import Change, RunAdapter
+from rnnviz.runs.lab import LabRun
+from rnnviz.ui.runadapter import Change
+from rnnviz.ui.staged_lab import NO_LAB_STAGE, StagedLabAdapter
 
 #: The stage value of "no stage": the arithmetic is shown whole.
-NO_STAGE: Final[int] = -1
+NO_STAGE: Final[int] = NO_LAB_STAGE
 
 
 def stage_count(run: LabRun) -> int:
@@ -46,93 +46,18 @@ def recurrent_norm(run: LabRun) -> float:
         return float(np.linalg.norm(w_h, 2))
 
 
-class GatedAdapter(RunAdapter):
+class GatedAdapter(StagedLabAdapter):
     """The adapter of a gated :class:`LabRun` (see the module docstring)."""
 
-    #: The arithmetic's stage changed: its number, or :data:`NO_STAGE`.
-    stageChanged = Signal(int)
-
-    WHAT = "the training"
-    # An LSTM update of 31 steps costs about 0.2–0.4 ms: from 2,000 new updates on a move
-    # is long work, in slices from 1,000 updates.
-    BUSY = 2_000
-    TICK = "update"
-    FIRST = 1_000
-    SMALLEST = 64
+    DIVERGED_HINT = "Go back and lower η or the knob, or turn clipping on"
 
     def __init__(self, run: LabRun, parent=None, **kwargs) -> None:
         super().__init__(run, parent, **kwargs)
-        self._stage: int | None = None
-        self._staging = False
-        self.preset_key = ""
         self.seed = 0
 
-    @property
-    def lab(self) -> LabRun:
-        """The run shown (the views read it; only the adapter changes it)."""
-        return self._run  # type: ignore[return-value]
-
-    @property
-    def stage(self) -> int | None:
-        """The arithmetic's stage shown, or None when it is shown whole."""
-        return self._stage
-
-    # -- the cell's stages ---------------------------------------------------------
-    def advance_stage(self) -> bool:
-        """Show the next stage; the stage after the last one is the update. False at the end."""
-        run = self.lab
-        if run.at_end:
-            self._set_stage(None)
-            return False
-        if self._stage is None:
-            self._set_stage(0)
-        elif self._stage + 1 < stage_count(run):
-            self._set_stage(self._stage + 1)
-        else:
-            self._staging = True
-            try:
-                self._stage = None
-                self._pending |= Change.STAGE
-                self.step(1)
-            finally:
-                self._staging = False
-            self.stageChanged.emit(NO_STAGE)
-        return True
-
-    def end_stages(self) -> None:
-        """Show the arithmetic whole again (nothing is stepped)."""
-        self._set_stage(None)
-
-    def _set_stage(self, stage: int | None) -> None:
-        if stage == self._stage:
-            return
-        self._stage = stage
-        self._pending |= Change.STAGE
-        self.stageChanged.emit(NO_STAGE if stage is None else stage)
-        self._flush()
-
-    def _other_change(self) -> None:
-        if not self._staging:
-            self.end_stages()
-
-    def _after_move(self) -> None:
-        if not self._staging:
-            self.end_stages()
-
-    def _end_notice(self) -> str:
-        message = self.lab.divergence_message
-        if message is not None:
-            return f"{message[0].upper()}{message[1:]}. Go back and lower η or the knob, or turn clipping on"
-        return super()._end_notice()
-
-    # -- changes at the cursor --------------------------------------------------------
-    def set_settings(self, settings: LabSettings) -> None:
-        """Use *settings* from the cursor on (later updates are forgotten); InputError changes nothing."""
-        if settings == self.lab.settings:
-            return
-        self.pause()
-        self.lab.set_settings(settings)
-        self._notify(Change.PARAMS)
+    def stage_total(self) -> int:
+        """The cell's arithmetic's stages (:func:`stage_count`)."""
+        return stage_count(self.lab)
 
     def scale_recurrent_to(self, norm: float) -> None:
         """The knob: scale every gate's recurrent weights at the cursor so :func:`recurrent_norm` is *norm*."""
