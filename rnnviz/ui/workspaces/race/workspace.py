@@ -13,7 +13,9 @@ and the speed are the window's transport. The views:
 * the three loss curves overlaid and "first bit right"
   (:class:`~rnnviz.ui.workspaces.race.race_views.CurvesView`);
 * the gradient strips of the sequence the next update learns from
-  (:class:`~rnnviz.ui.workspaces.race.race_views.StripsView`).
+  (:class:`~rnnviz.ui.workspaces.race.race_views.StripsView`);
+* in the tab beside them, seeds 0–23 of each cell trained to the end, one mark each
+  (:class:`~rnnviz.ui.workspaces.race.seeds_view.SeedsView`): a click restarts the race there.
 
 Every number comes from :mod:`rnnviz.present.race`.
 """
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -50,13 +53,25 @@ from rnnviz.present.race import (
 )
 from rnnviz.runs.race import RaceRun
 from rnnviz.tasks.memory import HELD_OUT, SUCCESS_RATE
-from rnnviz.tasks.race_presets import RACE_LAG, RACE_SEED, RACE_TITLES, race, race_replay
+from rnnviz.tasks.race_presets import (
+    RACE_LAG,
+    RACE_SEED,
+    RACE_TITLES,
+    race,
+    race_replay,
+)
 from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change, RunAdapter
 from rnnviz.ui.services import ActionSpec, WindowServices
 from rnnviz.ui.workspaces import ModelKind
 from rnnviz.ui.workspaces.race.lessons import LESSON_ACTIONS, RaceLessons
-from rnnviz.ui.workspaces.race.race_views import CELL_COLOURS, CurvesView, StripsView, cell_font
+from rnnviz.ui.workspaces.race.race_views import (
+    CELL_COLOURS,
+    CurvesView,
+    StripsView,
+    cell_font,
+)
+from rnnviz.ui.workspaces.race.seeds_view import SeedsView
 
 KEY: Final[str] = "race"
 #: The largest seed the chooser and a session file take.
@@ -154,6 +169,8 @@ class RaceWorkspace:
         self.board = Scoreboard(names)
         self.curves = CurvesView(names, MEAN_WINDOW)
         self.strips = StripsView(names)
+        self.seeds = SeedsView(adapter.pause)
+        self.seeds.seedChosen.connect(self.open_clicked_seed)
         self.toolbar_widgets: tuple[QWidget, ...] = (SpeedControl(adapter),)
         self._held: tuple[tuple[int, int, int], dict[str, float]] | None = None
         self.lessons = RaceLessons(self, services.tell)
@@ -180,9 +197,13 @@ class RaceWorkspace:
         self.plots.addWidget(self.strips)
         self.plots.setStretchFactor(0, 3)
         self.plots.setStretchFactor(1, 2)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.plots, "The race")
+        self.tabs.addTab(self.seeds, "Seeds 0–23")
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.board)
-        self.split.addWidget(self.plots)
+        self.split.addWidget(self.tabs)
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
         for splitter in (self.plots, self.split):
@@ -256,6 +277,14 @@ class RaceWorkspace:
         self._services.tell(f"Seed {seed}: three new networks and a new stream of sequences, "
                             "waiting at update 0 for Play.", 8000)
 
+    def open_clicked_seed(self, seed: int) -> None:
+        """The race restarted on *seed* at update 0 (a mark clicked in the seeds view), shown."""
+        self.open_race(race(seed))
+        self.tabs.setCurrentWidget(self.plots)
+        known = self.seeds.seed_line(seed)
+        self._services.tell(f"Seed {seed}: the race restarts at update 0 on seed {seed}"
+                            + (f" ({known})" if known else "") + "; press Play.", 10000)
+
     def open_race(self, run: RaceRun) -> None:
         """Show *run* (its own cursor), the seed chooser on its seed."""
         self.adapter.pause()
@@ -322,10 +351,11 @@ class RaceWorkspace:
         self.board.about.setVisible(not on)
         self.board.setMaximumWidth(round(BOARD_PX[1] * scale))
         self.board.setMinimumWidth(round(BOARD_PX[0] * scale))
-        for view in (self.board, self.curves, self.strips, self.lessons.bar):
+        for view in (self.board, self.curves, self.strips, self.seeds, self.lessons.bar):
             view.set_font_scale(scale)
 
     def shutdown(self) -> None:
+        self.seeds.shutdown()
         self.adapter.shutdown()
 
 
