@@ -12,7 +12,8 @@ BPTT on the addition task (bench/bptt.py), the LSTM's and the GRU's BPTT
 an edit before the cursor, opening a session far in (bench/longwork.py) — and
 the network lab: training, scrubbing 100k stored updates, memory per update,
 the unrolled view, the lab window at max speed (bench/lab.py), and the race window training a
-plain RNN, an LSTM and a GRU at max speed (bench/race.py). Every row shows its goal, and
+plain RNN, an LSTM and a GRU at max speed (bench/race.py), and the LSTM's and the GRU's
+windows at max speed (bench/gated_view.py). Every row shows its goal, and
 every row with a goal sets rnnviz beside a baseline measured in the same run
 (ratio = rnnviz / baseline). The first line names the machine. ``--quick``
 takes fewer samples (rough figures, under a minute); ``--markdown`` prints
@@ -277,6 +278,25 @@ def part_race(quick: bool) -> tuple[list[Row], list[str]]:
     return rows, [*notes, f"baseline: {lab_note}"]
 
 
+def part_gated_view(quick: bool) -> tuple[list[Row], list[str]]:
+    """Model ▸ LSTM and ▸ GRU (issue 15): bench/gated_view.py, the window at max beside the lab window."""
+    import gated_view
+    import race
+
+    periods = 30 if quick else 120
+    lab_fps, lab_note = race.lab_window(periods)
+    rows, notes = [], []
+    for cell in ("lstm", "gru"):
+        key = f"{cell}-long"
+        base = gated_view.headless(key, 500 if quick else 2000)
+        fps, rate, median, worst = gated_view.window(cell, key, periods)
+        rows.append(row(f"{cell.upper()} window frames/s at max (lag 30), vs the lab window", fps, lab_fps, 1,
+                        f"≥ {gated_view.GOAL_FPS:g} frames/s", fps >= gated_view.GOAL_FPS))
+        notes.append(f"{cell.upper()} window: {rate:,.0f} updates/s against {base:,.0f} headless "
+                     f"({rate / base:.2f}); frame median {median:.1f} ms, worst {worst:.1f} ms")
+    return rows, [*notes, f"baseline: {lab_note}"]
+
+
 PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
     "engine": part_engine,
     "memory": part_memory,
@@ -288,6 +308,7 @@ PARTS: dict[str, Callable[[bool], tuple[list[Row], list[str]]]] = {
     "longwork": part_longwork,
     "lab": part_lab,
     "race": part_race,
+    "gated_view": part_gated_view,
 }
 
 
