@@ -225,7 +225,7 @@ class GatedWorkspace:
         return "   ·   ".join(part for part in parts if part)
 
     def title(self) -> str:
-        return f"rnnviz — {CELL_NAMES[self.cell]}: {self.preset_title()}"
+        return f"rnnviz — {self.preset_title()}"  # the preset's title names the cell ("LSTM: …")
 
     def document(self) -> dict[str, Any]:
         run = self.adapter.lab
