@@ -59,6 +59,8 @@ def test_the_lanes_and_state_are_the_engines_gates_for_the_next_sequence(gated):
     run, *_rest, forward = _engine(ws)
     lanes = gate_lanes(forward)
     assert run.cursor == 7 and type(run.network).__name__.startswith(ws.cell.upper())
+    # The window's title names the cell once, with the preset ("rnnviz — LSTM: recall a bit 10 steps back").
+    assert gated.windowTitle() == f"rnnviz — {ws.cell.upper()}: recall a bit 10 steps back"
     for image, k in zip(ws.lanes.images, lane_order(lanes), strict=True):
         np.testing.assert_array_equal(image.image, forward.gates[lanes.letters[k]])
     j = ws.chosen[1]
