@@ -115,6 +115,7 @@ def test_clicking_a_mark_restarts_the_race_on_that_seed(small, racing, qtbot):
         got, want = run.runs[name].network.parameters(), fresh.runs[name].network.parameters()
         assert all(np.array_equal(got[key], want[key]) for key in want)
     assert ws.tabs.currentWidget() is ws.plots
+    assert view.race_seed == seed and f"the race's seed ({seed})" in view.legend_names()
     message = racing.statusBar().currentMessage()
     assert f"restarts at update 0 on seed {seed}" in message
     assert f"GRU {100 * _alone('gru', seed):.1f}%" in message
@@ -151,3 +152,14 @@ def test_presentation_scale_grows_the_marks_and_keeps_the_plot(racing, qtbot):
     assert not view.intro.isVisible() and view.note.isVisible()
     racing.workspace.set_presentation(False, 1.0)
     assert view.intro.isVisible()
+
+
+def test_progress_covers_the_three_cells_once_and_each_cell_comes_as_it_is_done():
+    reports, order = [], []
+    results = rs.race_seeds((0,), UPDATES, lambda done, total: reports.append((done, total)),
+                            lambda cell: order.append((cell.cell, len(reports))))
+    assert [cell for cell, _ in order] == list(RACE_CELLS) == list(results)
+    done = [d for d, _ in reports]
+    assert done == sorted(done) and reports[-1][0] == reports[-1][1]
+    assert all(at > 0 for _, at in order)  # reported before each cell's result came
+    assert results["gru"].count_text() == f"GRU {int(results['gru'].learned.sum())} of 1"

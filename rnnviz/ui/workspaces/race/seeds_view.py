@@ -54,6 +54,8 @@ RING_WIDTH: Final[float] = 1.6
 LEGEND_PT: Final[float] = 9.0
 #: Room above 100 % and below 0 %, in percentage points at font scale 1.
 Y_PAD: Final[float] = 5.0
+#: The race's seed's column.
+SHADE: Final[str] = "#e4e4e4"
 #: How often the GUI thread looks at the worker, in ms.
 POLL_MS: Final[int] = 50
 FIRST, LAST = rs.SEEDS[0], rs.SEEDS[-1]
@@ -115,6 +117,8 @@ class SeedsView(QWidget):
         super().__init__()
         self._before = before_training
         self._scale = 1.0
+        #: The seed the race shows (its column is shaded).
+        self.race_seed: int | None = None
         #: Each trained cell's seeds (empty until Train is pressed).
         self.results: dict[str, rs.CellSeeds] = {}
         self._job: _Job | None = None
@@ -177,6 +181,9 @@ class SeedsView(QWidget):
         self._line = pg.PlotDataItem([FIRST - 0.7, LAST + 0.7], [100 * SUCCESS_RATE] * 2,
                                      pen=pg.mkPen(theme.MUTED, width=1, style=Qt.PenStyle.DashLine))
         plot.addItem(self._line)
+        self._shade = pg.PlotDataItem([], [], pen=None, fillLevel=-2 * Y_PAD, brush=pg.mkBrush(SHADE))
+        self._shade.setZValue(-10)
+        plot.addItem(self._shade)
         self._marks: dict[tuple[str, bool], pg.ScatterPlotItem] = {}
         for cell in RACE_CELLS:
             colour = QColor(CELL_COLOURS[cell])
@@ -193,6 +200,7 @@ class SeedsView(QWidget):
         self._keys = {learned: pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(theme.MUTED, width=RING_WIDTH),
                                                   brush=pg.mkBrush(theme.MUTED if learned else "w"))
                       for learned in (True, False)}
+        self._shade_key = pg.ScatterPlotItem(symbol="s", pen=None, brush=pg.mkBrush(SHADE))
         return plot
 
     # -- presentation ---------------------------------------------------------------
@@ -209,6 +217,7 @@ class SeedsView(QWidget):
         theme.scale_axes(self._plot, scale)
         for item in (*self._marks.values(), *self._keys.values()):
             item.setSize(MARK_PX * scale)
+        self._shade_key.setSize(1.6 * MARK_PX * scale)
         pad = Y_PAD * scale
         self._plot.setRange(xRange=(FIRST - 0.7, LAST + 0.7), yRange=(-pad, 100 + pad), padding=0)
         self.intro.setVisible(scale == 1.0)  # presenting, the plot keeps the room
@@ -226,11 +235,24 @@ class SeedsView(QWidget):
         legend.addItem(self._keys[True], f"filled: learned (≥ {SUCCESS_RATE:.0%})")
         legend.addItem(self._keys[False], "hollow: not learned")
         legend.addItem(self._line, f"{SUCCESS_RATE:.0%}")
+        if self.race_seed in rs.SEEDS:
+            legend.addItem(self._shade_key, f"the race's seed ({self.race_seed})")
         trained = next(iter(self.results.values()), None)
         self.heading.setText(
             f"Each seed's race: the share of {HELD_OUT} held-out sequences each network recalls "
             + (f"after {trained.updates:,} updates." if trained else "at the end of the race.")
             + " The legend counts the seeds learned.")
+
+    def show_seed(self, seed: int) -> None:
+        """Shade *seed*'s column: the seed the race shows (none beyond the seeds drawn)."""
+        if seed == self.race_seed:
+            return
+        self.race_seed = seed
+        if seed in rs.SEEDS:
+            self._shade.setData([seed - 0.45, seed + 0.45], [100 + 2 * Y_PAD] * 2)
+        else:
+            self._shade.setData([], [])
+        self._fill_legend()
 
     def legend_names(self) -> list[str]:
         """The legend's entries, in order."""

@@ -53,24 +53,13 @@ from rnnviz.present.race import (
 )
 from rnnviz.runs.race import RaceRun
 from rnnviz.tasks.memory import HELD_OUT, SUCCESS_RATE
-from rnnviz.tasks.race_presets import (
-    RACE_LAG,
-    RACE_SEED,
-    RACE_TITLES,
-    race,
-    race_replay,
-)
+from rnnviz.tasks.race_presets import RACE_LAG, RACE_SEED, RACE_TITLES, race, race_replay
 from rnnviz.ui.controls import SpeedControl
 from rnnviz.ui.runadapter import Change, RunAdapter
 from rnnviz.ui.services import ActionSpec, WindowServices
 from rnnviz.ui.workspaces import ModelKind
 from rnnviz.ui.workspaces.race.lessons import LESSON_ACTIONS, RaceLessons
-from rnnviz.ui.workspaces.race.race_views import (
-    CELL_COLOURS,
-    CurvesView,
-    StripsView,
-    cell_font,
-)
+from rnnviz.ui.workspaces.race.race_views import CELL_COLOURS, CurvesView, StripsView, cell_font
 from rnnviz.ui.workspaces.race.seeds_view import SeedsView
 
 KEY: Final[str] = "race"
@@ -171,6 +160,7 @@ class RaceWorkspace:
         self.strips = StripsView(names)
         self.seeds = SeedsView(adapter.pause)
         self.seeds.seedChosen.connect(self.open_clicked_seed)
+        self.seeds.show_seed(adapter.race.seed)
         self.toolbar_widgets: tuple[QWidget, ...] = (SpeedControl(adapter),)
         self._held: tuple[tuple[int, int, int], dict[str, float]] | None = None
         self.lessons = RaceLessons(self, services.tell)
@@ -291,6 +281,7 @@ class RaceWorkspace:
         self.adapter.load(run)
         with blocked(self.board.seed):
             self.board.seed.setValue(run.seed)
+        self.seeds.show_seed(run.seed)
 
     # -- what the shell asks ------------------------------------------------------------
     def status_text(self) -> str:
