@@ -269,3 +269,18 @@ def test_a_kind_key_is_registered_once(counter_kind):
     other = workspaces.ModelKind(key=KEY, title="another", about="", build=KIND.build, run_type=CounterRun)
     with pytest.raises(Exception, match="a model kind called 'counter' is registered already"):
         workspaces.register(other)
+
+
+@pytest.mark.parametrize("key", ["elman", "lstm", "gru", "race"])
+def test_the_keyboard_goes_to_the_shown_kinds_home_view_and_space_plays(window, qtbot, key):
+    """Chosen in the Model menu, a kind gets the keyboard on its home view, so Space plays its run
+    (left where Qt put it — the race's seed box, say — Space was typed into a field)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    next(a for a in window.menu("model").actions() if a.data() == key).trigger()
+    ws = window.workspace
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is ws.focus_home())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert ws.adapter.playing
+    window.action("play").trigger()  # pause again before the fixture shuts the window

@@ -289,6 +289,9 @@ class MainWindow(QMainWindow):
         self._on_changed(int(Change.ALL))
         self._on_playing()
         self._update_undo()
+        # The keyboard goes to the shown workspace's home view: left where Qt put it (the
+        # first field, say the race's seed box), Space would be typed there, not play.
+        workspace.focus_home().setFocus(Qt.FocusReason.OtherFocusReason)
         self.kindChanged.emit(key)
 
     def _show_parts(self) -> None:
