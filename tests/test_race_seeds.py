@@ -163,3 +163,7 @@ def test_progress_covers_the_three_cells_once_and_each_cell_comes_as_it_is_done(
     assert done == sorted(done) and reports[-1][0] == reports[-1][1]
     assert all(at > 0 for _, at in order)  # reported before each cell's result came
     assert results["gru"].count_text() == f"GRU {int(results['gru'].learned.sum())} of 1"
+    tip = results["lstm"].describe(0)  # a mark's tip: the run alone's share and outcome
+    rate = _alone("lstm", 0)
+    assert f"seed 0: the LSTM recalls {rate:.1%}" in tip and tip.endswith(
+        "— learned" if rate >= SUCCESS_RATE else "— not learned")
