@@ -291,3 +291,11 @@ def test_a_fresh_picture_says_each_cells_held_out_success(racing):
     for cell in RACE_CELLS:
         rate = held_out_rate(ws.adapter.race.runs[cell], RACE_SEED)
         assert f"held-out {rate:.1%} at update 80" in ws.board.labels[cell].text()
+
+
+def test_the_step_axis_never_writes_two_steps_side_by_side(racing):
+    """1, every 3rd step, and 31; 30 gives way to 31 (they ran together in presentation mode)."""
+    axis = racing.workspace.strips.plot.getAxis("bottom")
+    labels = [float(value) for value, _ in axis._tickLevels[0]]
+    assert labels[0] == 1.0 and labels[-1] == 31.0 and 30.0 not in labels
+    assert min(b - a for a, b in zip(labels, labels[1:])) >= 2

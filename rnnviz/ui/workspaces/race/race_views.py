@@ -318,8 +318,10 @@ class StripsView(pg.GraphicsLayoutWidget, _Plots):
             self.image.setRect(0.5, 0.0, float(T), float(len(strips.names)))
             self.plot.setXRange(-1.2, T + 0.5, padding=0)
             step = max(1, round(T / 10))
-            self.plot.getAxis("bottom").setTicks(
-                [[(float(t), str(t)) for t in sorted({1, *range(step, T + 1, step), T})], []])
+            # Every step-th step, and the last; one closer to the last than half a step gives way
+            # (30 and 31 ran together in presentation mode).
+            shown = [t for t in sorted({1, *range(step, T + 1, step), T}) if t == T or T - t >= max(step / 2, 1.5)]
+            self.plot.getAxis("bottom").setTicks([[(float(t), str(t)) for t in shown], []])
             self.scale.setRect(0.0, low, 1.0, high - low)
             self.bar.setYRange(low, high, padding=0)
             self.bar.setXRange(0.0, 1.0, padding=0)
