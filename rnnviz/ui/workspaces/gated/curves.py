@@ -28,6 +28,7 @@ from rnnviz.present.gated_views import (
 )
 from rnnviz.ui import theme
 from rnnviz.ui.legends import unbroken
+from rnnviz.ui.plot_axes import TickAxis
 
 #: Every unit's curve, and the chosen unit's.
 UNIT_COLOUR: Final[str] = "#b8b8b8"
@@ -75,7 +76,8 @@ class _Plot(pg.PlotWidget):
     """A white plot whose title is its legend, its text scaled in presentation mode."""
 
     def __init__(self, title: str, left: str, bottom: str) -> None:
-        super().__init__(background="w")
+        # Updates and steps are whole numbers, written with thousands separators ("12,288").
+        super().__init__(background="w", axisItems={"bottom": TickAxis("bottom")})
         item = self.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()

@@ -27,6 +27,7 @@ from rnnviz.present.format import power_of_ten
 from rnnviz.present.race import CellCurves, FlowStrips, axis_end, spread
 from rnnviz.tasks.race_presets import RACE_TITLES
 from rnnviz.ui import theme
+from rnnviz.ui.plot_axes import TickAxis
 
 #: Okabe–Ito colours, apart under the common colour-vision deficiencies: one per cell.
 CELL_COLOURS: Final[dict[str, str]] = {"rnn": "#d55e00", "lstm": "#0072b2", "gru": "#009e73"}
@@ -154,8 +155,9 @@ class CurvesView(pg.GraphicsLayoutWidget, _Plots):
         pg.GraphicsLayoutWidget.__init__(self)
         self.setBackground("w")
         self.setMinimumSize(360, 180)
-        self.loss = self.addPlot(row=0, col=0)
-        self.right = self.addPlot(row=0, col=1)
+        # Updates are whole numbers, written with thousands separators ("12,288").
+        self.loss = self.addPlot(row=0, col=0, axisItems={"bottom": TickAxis("bottom")})
+        self.right = self.addPlot(row=0, col=1, axisItems={"bottom": TickAxis("bottom")})
         self.ci.layout.setColumnStretchFactor(0, 3)
         self.ci.layout.setColumnStretchFactor(1, 2)
         self.raw: dict[str, pg.PlotDataItem] = {}
