@@ -21,14 +21,9 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -36,7 +31,7 @@ from rnnviz.engine.errors import InputError
 from rnnviz.io.lab_lessons import LabCaption, LabLesson, LessonProblem, load_lab_lessons
 from rnnviz.runs.lab import LabRun
 from rnnviz.tasks.lab_presets import PRESETS
-from rnnviz.ui import theme
+from rnnviz.ui.captionbar import CaptionBar
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
 
@@ -83,54 +78,11 @@ def place_text(update: int, stage: int | None) -> str:
     return where if stage is None else f"{where}, sweep stage {stage + 1}"
 
 
-class LabLessonBar(QFrame):
+class LabLessonBar(CaptionBar):
     """A strip above the lab: which lesson, its caption for what is on screen, Close."""
 
-    closeRequested = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("labLessonBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#labLessonBar { background: #fff6e0; border: 1px solid #e0c890; border-radius: 3px; }")
-        self.heading = QLabel()
-        self.heading.setObjectName("labLessonHeading")
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.caption = QLabel()
-        self.caption.setObjectName("labLessonCaption")
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        self.close_button = QToolButton()
-        self.close_button.setText("Close")
-        self.close_button.setToolTip("close the lesson (the run stays as it is)")
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.close_button.clicked.connect(self.closeRequested)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 3, 4, 4)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.caption)
-        self.hide()
-
-    def set_font_scale(self, scale: float) -> None:
-        """Presentation mode's text size, *scale* times the window's."""
-        base = self.font()
-        heading = theme.scaled_font(base, scale)
-        heading.setBold(True)
-        self.heading.setFont(heading)
-        self.caption.setFont(theme.scaled_font(base, scale))
-
-    def show_text(self, heading: str, caption: str) -> None:
-        self.heading.setText(heading)
-        self.caption.setText(caption)
+        super().__init__("labLesson", parent)
 
 
 class LabLessons(QObject):

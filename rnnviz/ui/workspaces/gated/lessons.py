@@ -22,14 +22,9 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,7 +33,7 @@ from rnnviz.io.lab_lessons import LabCaption, LabLesson, LessonProblem, load_lab
 from rnnviz.resources import resources_dir
 from rnnviz.runs.lab import LabRun
 from rnnviz.tasks.gated_presets import GATED_PRESETS
-from rnnviz.ui import theme
+from rnnviz.ui.captionbar import CaptionBar
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
 
@@ -98,52 +93,11 @@ def run_matches(run: LabRun, expected: LabRun) -> bool:
     return mine.keys() == theirs.keys() and all(np.array_equal(mine[k], theirs[k]) for k in mine)
 
 
-class GatedLessonBar(QFrame):
+class GatedLessonBar(CaptionBar):
     """A strip above the workspace: which lesson, its caption for what is on screen, Close."""
 
-    closeRequested = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("gatedLessonBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#gatedLessonBar { background: #fff6e0; border: 1px solid #e0c890; border-radius: 3px; }")
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.caption = QLabel()
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        close = QToolButton()
-        close.setText("Close")
-        close.setToolTip("close the lesson (the run stays as it is)")
-        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        close.clicked.connect(self.closeRequested)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.heading, 1)
-        top.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 3, 4, 4)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.caption)
-        self.hide()
-
-    def set_font_scale(self, scale: float) -> None:
-        """Presentation mode's text size, *scale* times the window's."""
-        base = self.font()
-        heading = theme.scaled_font(base, scale)
-        heading.setBold(True)
-        self.heading.setFont(heading)
-        self.caption.setFont(theme.scaled_font(base, scale))
-
-    def show_text(self, heading: str, caption: str) -> None:
-        self.heading.setText(heading)
-        self.caption.setText(caption)
+        super().__init__("gatedLesson", parent)
 
 
 class GatedLessons(QObject):

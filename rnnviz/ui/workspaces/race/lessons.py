@@ -12,14 +12,15 @@ while the race is shown; *Next caption* is Ctrl+→, the lab's key for the same.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QWidget,
+)
 
 from rnnviz.engine.errors import InputError
 from rnnviz.io.lab_lessons import LabLesson, LessonProblem, load_lab_lessons
 from rnnviz.resources import resources_dir
 from rnnviz.tasks.race_presets import RACE_LAG, RACE_SEED, RACE_UPDATES, race
-from rnnviz.ui import theme
+from rnnviz.ui.captionbar import CaptionBar
 from rnnviz.ui.services import ActionSpec
 
 #: The preset name race lessons give (the race of RACE_SEED).
@@ -34,41 +35,11 @@ def race_lessons(folder=None) -> tuple[list[LabLesson], list[LessonProblem]]:
     return load_lab_lessons({PRESET: (RACE_UPDATES, RACE_LAG + 1)}, folder)
 
 
-class LessonBar(QFrame):
+class LessonBar(CaptionBar):
     """A strip above the race: the lesson, its caption for the update on screen, Close."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("raceLessonBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#raceLessonBar { background: #fff6e0; border: 1px solid #e0c890; border-radius: 3px; }")
-        self.heading = QLabel()
-        self.caption = QLabel()
-        self.caption.setWordWrap(True)
-        for label in (self.heading, self.caption):
-            label.setTextFormat(Qt.TextFormat.PlainText)
-        self.close_button = QToolButton()
-        self.close_button.setText("Close")
-        self.close_button.setToolTip("close the lesson (the race stays as it is)")
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 3, 4, 4)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.caption)
-        self.set_font_scale(1.0)
-        self.hide()
-
-    def set_font_scale(self, scale: float) -> None:
-        heading = theme.scaled_font(self.font(), scale)
-        heading.setBold(True)
-        self.heading.setFont(heading)
-        self.caption.setFont(theme.scaled_font(self.font(), scale))
+        super().__init__("raceLesson", parent)
 
 
 class RaceLessons:
