@@ -308,14 +308,13 @@ class _Activation:
             self.functions.tanh(q, out)
             return
         s = self.s
-        np.abs(q, out=s)
         if self.complex is None:
-            np.negative(s, out=s)
+            np.copysign(q, -1.0, out=s)  # −|q|, in one pass
             self.functions.exp(s, s)  # e^(−|q|) ≤ 1: no overflow
             small = s
         else:
             small = self.real
-            np.negative(s, out=small)
+            np.copysign(q, -1.0, out=small)
             np.exp(self.complex, out=self.complex)  # imaginary parts stay 0
         np.greater_equal(q, 0.0, out=self.mask)  # 1.0 where the loop takes 1/(1+e^−q)
         np.add(1.0, small, out=self.d)
