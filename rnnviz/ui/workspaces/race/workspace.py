@@ -344,6 +344,7 @@ class RaceWorkspace:
         self.board.setMinimumWidth(round(BOARD_PX[0] * scale))
         for view in (self.board, self.curves, self.strips, self.seeds, self.lessons.bar):
             view.set_font_scale(scale)
+        self.tabs.tabBar().setFont(cell_font(scale))  # the tabs' names as large as the rest
 
     def shutdown(self) -> None:
         self.seeds.shutdown()
