@@ -142,7 +142,7 @@ class GenerateDialog(QDialog):
 SHORTCUTS_HELP: Final[tuple[tuple[str, str], ...]] = (
     ("Space", "play / pause"),
     ("→ or .", "one tick forward (in the network lab: one training update)"),
-    ("Shift+→", "the next stage of the tick (slow motion); in the network lab, of the backward sweep"),
+    ("Shift+→", "the next stage: of the tick (slow motion), the lab's backward sweep, a gated cell's sums"),
     ("← or ,", "one tick back (the stored state; nothing is re-run)"),
     ("Home", "reset to tick 0"),
     ("End", "run to the end"),
@@ -163,7 +163,7 @@ SHORTCUTS_HELP: Final[tuple[tuple[str, str], ...]] = (
     ("0 / 1 on the tape", "insert at the caret (click under the bits to place it)"),
     ("Backspace / Delete", "remove the bit before / after the caret"),
     ("Ctrl+V on the tape", "paste a stream such as 1^10 0^10 at the caret"),
-    ("Ctrl+→", "in a lab lesson: the next caption (its update and stage)"),
+    ("Ctrl+→", "in a lesson of the lab, the gated cells or the race: the next caption"),
     ("double-click a weight", "in the network lab: type its value (Enter applies)"),
     ("click a plot", "go to that tick"),
     ("double-click a plot", "show the whole stream again"),
