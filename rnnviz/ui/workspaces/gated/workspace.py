@@ -70,7 +70,7 @@ class GatedWorkspace:
         self._run_shown: LabRun | None = None
         self._plain_of: tuple[str, int] | None = None
         self._presenting = False
-        self._saved_top = None
+        self._saved_top = self._saved_split = None
         self.widget = self._lay_out()
         self.widget.setObjectName(f"{cell}Workspace")
         #: The arithmetic's text follows play at a readable pace (:class:`~rnnviz.ui.throttle.Throttle`).
@@ -256,11 +256,15 @@ class GatedWorkspace:
         self.controls_box.setVisible(not on)
         if on != self._presenting:
             if on:
-                self._saved_top = self.top.saveState()
+                self._saved_top, self._saved_split = self.top.saveState(), self.split.saveState()
                 total = max(sum(self.top.sizes()), 3)
                 self.top.setSizes([0, round(total * 0.64), total - round(total * 0.64)])
+                # The curves' legends grow with the text: the curves get half the height, not 2/5,
+                # so the highway's log axis keeps more than one decade in view.
+                self.split.setSizes([1000, 1000])
             elif self._saved_top is not None:
                 self.top.restoreState(self._saved_top)
+                self.split.restoreState(self._saved_split)
         self._presenting = on
 
     def focus_home(self) -> QWidget:
