@@ -188,6 +188,10 @@ def test_presentation_mode_hides_the_controls_and_keeps_every_view_readable(gate
         for plot in (ws.state_plot, ws.highway_plot, ws.training_plot):
             item = plot.getPlotItem()
             assert item.geometry().width() <= plot.width() + 1  # nothing cut off at the right
+        # The lanes' step columns line up: every lane's plot area starts at the same x.
+        assert len({round(plot.vb.sceneBoundingRect().left()) for plot in ws.lanes.plots}) == 1
+        # The heading wraps inside the view rather than running past its edge.
+        assert ws.lanes.heading.item.boundingRect().width() <= ws.lanes.width()
     finally:
         gated.presentation.set_active(False)
         settle()

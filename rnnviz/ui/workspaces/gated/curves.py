@@ -42,8 +42,9 @@ LOSS_COLOUR: Final[str] = "#1f4e9a"
 ACCURACY_COLOUR: Final[str] = theme.POSITIVE
 #: The legend's text at font scale 1, in points.
 LEGEND_PT: Final[float] = 9.0
-#: Room left beside a title wrapped to its plot's width, in pixels.
-TITLE_MARGIN_PX: Final[int] = 28
+#: Room left beside a title wrapped to its plot's width, in pixels (the left axis may widen after the
+#: title is wrapped, when more decades come into view).
+TITLE_MARGIN_PX: Final[int] = 40
 
 
 def _subscripts(text: str) -> str:

@@ -16,7 +16,7 @@ from typing import Final
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from rnnviz.present.format import format_number
@@ -125,6 +125,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
             self.bars.append(bar)
         self.plots[-1].setLabel("bottom", "step t")
         self._letters = lanes.letters
+        self._units = lanes.units
         self.set_font_scale(self._scale)
 
     def show_lanes(self, lanes: GateLanes, chosen: tuple[int, int]) -> None:
@@ -154,6 +155,7 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         if heading != getattr(self, "_heading_text", None):
             self._heading_text = heading
             self.heading.setText(heading, size=f"{HEADING_PT * self._scale:g}pt")
+            self._fit_heading()
 
     def show_chosen(self, chosen: tuple[int, int]) -> None:
         """Frame the cell (t, j) in every lane."""
@@ -180,6 +182,20 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         if 0 <= column < steps and 0 <= row < units:
             self.cellChosen.emit(column + 1, row + 1)
 
+    def _fit_heading(self, width: int | None = None) -> None:
+        """Wrap the heading to the view's width (a line longer than the view was cut at its edge)."""
+        text = self.heading.item
+        text.setTextWidth(-1)
+        room = max((self.width() if width is None else width) - 12, 120)
+        if text.boundingRect().width() > room:
+            text.setTextWidth(room)
+        self.heading.updateMin()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event is not None:
+            self._fit_heading(event.size().width())
+        super().resizeEvent(event)
+
     def set_font_scale(self, scale: float) -> None:
         """Text *scale* times the window's (presentation mode)."""
         self._scale = theme.check_font_scale(scale)
@@ -187,9 +203,17 @@ class GateLanesView(pg.GraphicsLayoutWidget):
         for plot in self.plots:
             theme.scale_axes(plot, self._scale * 0.9)
         points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
+        # Every lane's unit axis as wide as the widest ("16" beside "1"): otherwise the lanes
+        # start at different x and their step columns do not line up.
+        metrics = QFontMetrics(font)
+        axis_width = metrics.horizontalAdvance(str(getattr(self, "_units", 99))) + metrics.height() + 14
+        for plot in self.plots:
+            plot.getAxis("left").setWidth(axis_width)
         for bar in self.bars:
             bar.axis.setTickFont(font)
             bar.axis.setLabel(bar.axis.labelText, **{"font-size": f"{points:g}pt"})
+            bar.axis.setWidth(None)  # room for the larger text (it kept the small text's width)
         text = getattr(self, "_heading_text", None)
         if text is not None:
             self.heading.setText(text, size=f"{HEADING_PT * self._scale:g}pt")
+            self._fit_heading()
