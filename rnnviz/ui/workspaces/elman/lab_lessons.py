@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from rnnviz.engine.errors import InputError
-from rnnviz.io.lab_lessons import LabCaption, LabLesson, LessonProblem, load_lab_lessons
+from rnnviz.io.lab_lessons import LabLesson, LessonProblem, load_lab_lessons
 from rnnviz.runs.lab import LabRun
 from rnnviz.tasks.lab_presets import PRESETS
 from rnnviz.ui.captionbar import CaptionBar
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
+from rnnviz.ui.staged_lessons import StagedLessons
 
 #: The model kind whose workspace the lessons belong to.
 KIND_KEY = "elman"
@@ -73,11 +74,6 @@ def run_matches(run: LabRun, expected: LabRun) -> bool:
         mine[name].shape == theirs[name].shape and np.array_equal(mine[name], theirs[name]) for name in mine)
 
 
-def place_text(update: int, stage: int | None) -> str:
-    where = f"update {update:,}"
-    return where if stage is None else f"{where}, sweep stage {stage + 1}"
-
-
 class LabLessonBar(CaptionBar):
     """A strip above the lab: which lesson, its caption for what is on screen, Close."""
 
@@ -85,8 +81,12 @@ class LabLessonBar(CaptionBar):
         super().__init__("labLesson", parent)
 
 
-class LabLessons(QObject):
+class LabLessons(StagedLessons):
     """The lab's lessons: their menu entries, the bar, and which lesson is open (module docstring)."""
+
+    HEADING = "Lab lesson"
+    STAGE_WORD = "sweep stage"
+    NONE_OPEN = "No lab lesson is open: choose one in the Lessons menu."
 
     def __init__(self, workspace, services: WindowServices) -> None:
         super().__init__(workspace.widget)
@@ -171,62 +171,13 @@ class LabLessons(QObject):
         self._on_changed(int(Change.ALL))
         return True
 
-    def close_lesson(self) -> None:
-        """Hide the bar; the run stays as it is."""
-        self.lesson = self._expected = None
-        self.bar.hide()
-        self.close_action.setEnabled(False)
-
-    def next_caption(self) -> None:
-        """Go to the next caption's update and stage (Ctrl+→)."""
-        lesson = self.lesson
-        if lesson is None:
-            self._services.tell("No lab lesson is open: choose one in the Lessons menu.", 6000)
-            return
-        adapter = self._workspace.adapter
-        caption = lesson.next_caption(adapter.lab.cursor, adapter.stage)
-        if caption is None:
-            self._services.tell("That was the lesson's last caption.", 6000)
-            return
-        if caption.update != adapter.lab.cursor:
-            adapter.pause()
-            adapter.seek(caption.update)
-        while caption.stage is not None and adapter.lab.cursor == caption.update \
-                and (adapter.stage is None or adapter.stage < caption.stage):
-            if not adapter.advance_stage():
-                break
-
     # -- what the bar says ---------------------------------------------------------------
-    def caption_shown(self) -> LabCaption | None:
-        """The caption the bar shows now, or None."""
-        if self.lesson is None or not self._matches:
-            return None
+    def _still_matches(self, lesson: LabLesson) -> bool:
         adapter = self._workspace.adapter
-        return self.lesson.caption_on_screen(adapter.lab.cursor, adapter.stage)
+        return adapter.preset_key == lesson.preset and run_matches(adapter.lab, self._expected)
 
-    def _on_changed(self, flags: int) -> None:
-        lesson = self.lesson
-        if lesson is None:
-            return
-        adapter = self._workspace.adapter
-        if flags & (Change.STREAM | Change.PARAMS | Change.HISTORY) and self._expected is not None:
-            self._matches = adapter.preset_key == lesson.preset and run_matches(adapter.lab, self._expected)
-        heading = f"Lab lesson {self._number} of {len(self.lessons)}: {lesson.title}"
-        if not self._matches:
-            self.bar.show_text(
-                heading + "   (no longer matches: the preset, weights or settings changed)",
-                "The run is no longer the lesson's, so its captions would not describe what you see. "
-                "Open the lesson again from the Lessons menu.")
-            return
-        caption = self.caption_shown()
-        if caption is not None:
-            self.bar.show_text(heading, caption.text)
-            return
-        later = lesson.next_caption(adapter.lab.cursor, adapter.stage)
-        here = place_text(adapter.lab.cursor, adapter.stage)
-        self.bar.show_text(heading, f"(No caption at {here}: the next is at "
-                                    f"{place_text(later.update, later.stage)}; Ctrl+→ goes there.)"
-                           if later else f"(No caption at {here}: that was the lesson's last.)")
+    def _lesson_closed(self) -> None:
+        self.close_action.setEnabled(False)
 
 
 def lessons_of(workspace) -> LabLessons | None:

@@ -22,20 +22,20 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QWidget,
 )
 
 from rnnviz.engine.errors import InputError
-from rnnviz.io.lab_lessons import LabCaption, LabLesson, LessonProblem, load_lab_lessons
+from rnnviz.io.lab_lessons import LabLesson, LessonProblem, load_lab_lessons
 from rnnviz.resources import resources_dir
 from rnnviz.runs.lab import LabRun
 from rnnviz.tasks.gated_presets import GATED_PRESETS
 from rnnviz.ui.captionbar import CaptionBar
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
+from rnnviz.ui.staged_lessons import StagedLessons
 
 #: The key of *Next caption* (the lab's too, for the same meaning).
 NEXT_CAPTION_KEY = "Ctrl+Right"
@@ -100,7 +100,7 @@ class GatedLessonBar(CaptionBar):
         super().__init__("gatedLesson", parent)
 
 
-class GatedLessons(QObject):
+class GatedLessons(StagedLessons):
     """One cell's lessons: menu entries, the bar, and which lesson is open (module docstring)."""
 
     def __init__(self, workspace, services: WindowServices) -> None:
@@ -155,58 +155,10 @@ class GatedLessons(QObject):
         self._on_changed(int(Change.ALL))
         return True
 
-    def close_lesson(self) -> None:
-        """Hide the bar; the run stays as it is."""
-        self.lesson = self._expected = None
-        self.bar.hide()
-
-    def next_caption(self) -> None:
-        """Go to the next caption's update and stage (Ctrl+→)."""
-        lesson = self.lesson
-        if lesson is None:
-            self._services.tell("No lesson is open: choose one in the Lessons menu.", 6000)
-            return
+    def _still_matches(self, lesson: LabLesson) -> bool:
         adapter = self._workspace.adapter
-        caption = lesson.next_caption(adapter.lab.cursor, adapter.stage)
-        if caption is None:
-            self._services.tell("That was the lesson's last caption.", 6000)
-            return
-        if caption.update != adapter.lab.cursor:
-            adapter.pause()
-            adapter.seek(caption.update)
-        while caption.stage is not None and adapter.lab.cursor == caption.update \
-                and (adapter.stage is None or adapter.stage < caption.stage):
-            if not adapter.advance_stage():
-                break
-
-    def caption_shown(self) -> LabCaption | None:
-        """The caption the bar shows now, or None."""
-        if self.lesson is None or not self._matches:
-            return None
-        adapter = self._workspace.adapter
-        return self.lesson.caption_on_screen(adapter.lab.cursor, adapter.stage)
-
-    def _on_changed(self, flags: int) -> None:
-        lesson = self.lesson
-        if lesson is None:
-            return
-        adapter = self._workspace.adapter
-        if flags & (Change.STREAM | Change.PARAMS | Change.HISTORY) and self._expected is not None:
-            self._matches = (adapter.preset_key == lesson.preset and adapter.seed == 0
-                             and run_matches(adapter.lab, self._expected))
-        heading = f"Lesson {self._number} of {len(self.lessons)}: {lesson.title}"
-        if not self._matches:
-            self.bar.show_text(heading + "   (no longer matches: the preset, weights or settings changed)",
-                               "The run is no longer the lesson's, so its captions would not describe what "
-                               "you see. Open the lesson again from the Lessons menu.")
-            return
-        caption = self.caption_shown()
-        if caption is not None:
-            self.bar.show_text(heading, caption.text)
-            return
-        later = lesson.next_caption(adapter.lab.cursor, adapter.stage)
-        self.bar.show_text(heading, "(No caption here: Ctrl+→ goes to the next.)" if later
-                           else "(No caption here: that was the lesson's last.)")
+        return (adapter.preset_key == lesson.preset and adapter.seed == 0
+                and run_matches(adapter.lab, self._expected))
 
 
 def install_lessons(workspace, services: WindowServices) -> None:
