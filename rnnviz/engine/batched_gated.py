@@ -26,13 +26,13 @@ or ``(R, P)`` for P sequences per network (a check).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from rnnviz.engine.batched_elman import _sigmoid
 from rnnviz.engine.clipping import clip_by_global_norm
+from rnnviz.engine.optim import Adam
 
 __all__ = ["BatchedAdam", "BatchedCells", "forward_outputs", "from_networks", "train_step"]
 
@@ -366,45 +366,21 @@ def sgd_step(net: BatchedCells, grads: dict[str, np.ndarray], eta: float) -> Non
         param -= eta * grads[name]
 
 
-@dataclass
-class BatchedAdam:
-    """Adam's moments for R networks in lockstep (one shared step count), as
-    :class:`~rnnviz.engine.optim.Adam` for each alone."""
-
-    steps: int = 0
-    first: dict[str, np.ndarray] = field(default_factory=dict)
-    second: dict[str, np.ndarray] = field(default_factory=dict)
-    beta1: float = 0.9
-    beta2: float = 0.999
-    epsilon: float = 1e-8
+class BatchedAdam(Adam):
+    """Adam's moments for R networks in lockstep (one shared step count): the moments of
+    :class:`~rnnviz.engine.optim.Adam` with a leading run axis, its very operations, so each
+    network's update is Adam's for it alone."""
 
     def select(self, keep: np.ndarray) -> BatchedAdam:
-        return BatchedAdam(self.steps, {k: v[keep] for k, v in self.first.items()},
-                           {k: v[keep] for k, v in self.second.items()},
-                           self.beta1, self.beta2, self.epsilon)
+        """The moments of the networks *keep* picks (those that go on training)."""
+        kept = BatchedAdam(self.beta1, self.beta2, self.epsilon)
+        kept.steps = self.steps
+        kept.first = {k: v[keep] for k, v in self.first.items()}
+        kept.second = {k: v[keep] for k, v in self.second.items()}
+        return kept
 
-    def step(self, net: BatchedCells, grads: dict[str, np.ndarray], eta: float) -> None:
-        self.steps += 1
-        b1, b2 = self.beta1, self.beta2
-        fix1, fix2 = 1.0 - b1 ** self.steps, 1.0 - b2 ** self.steps
-        root2 = math.sqrt(fix2)
-        alpha, eps = eta * root2 / fix1, self.epsilon * root2
-        for name, param in net.params.items():
-            g = grads[name]
-            m = self.first.get(name)
-            if m is None:
-                m = self.first[name] = np.zeros(param.shape)
-                self.second[name] = np.zeros(param.shape)
-            v = self.second[name]
-            m *= b1
-            m += np.multiply(g, 1.0 - b1)
-            v *= b2
-            v += np.multiply(np.multiply(g, g), 1.0 - b2)
-            step = np.sqrt(v)
-            step += eps
-            np.divide(m, step, out=step)
-            step *= alpha
-            param -= step
+    def step(self, net: BatchedCells, grads: dict[str, np.ndarray], eta: float) -> None:  # type: ignore[override]
+        super().step(net.params, grads, eta)
 
 
 def train_step(net: BatchedCells, x: np.ndarray, y: np.ndarray, keep: np.ndarray,
