@@ -11,10 +11,24 @@ or settings) the bar says so instead of quoting numbers that are no longer on sc
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject
 
 from rnnviz.io.lab_lessons import LabCaption, LabLesson
+from rnnviz.runs.lab import LabRun
 from rnnviz.ui.runadapter import Change
+
+
+def run_matches(run: LabRun, expected: LabRun) -> bool:
+    """Whether *run* trains as *expected* (a fresh run of the lesson) does: same start, settings, no later change."""
+    if run.n_updates != expected.n_updates or run.settings_at(0) != expected.settings_at(0):
+        return False
+    # A change after update 0, or a typed example at any update: not the lesson's run.
+    if any(entry["at"] > 0 or entry.get("kind") == "example" for entry in run.log()[1:]):
+        return False
+    mine, theirs = run.state_at(0), expected.state_at(0)
+    return mine.keys() == theirs.keys() and all(
+        mine[name].shape == theirs[name].shape and np.array_equal(mine[name], theirs[name]) for name in mine)
 
 
 class StagedLessons(QObject):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -34,7 +33,7 @@ from rnnviz.tasks.lab_presets import PRESETS
 from rnnviz.ui.captionbar import CaptionBar
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
-from rnnviz.ui.staged_lessons import StagedLessons
+from rnnviz.ui.staged_lessons import StagedLessons, run_matches
 
 #: The model kind whose workspace the lessons belong to.
 KIND_KEY = "elman"
@@ -60,18 +59,6 @@ def lesson_run(lesson: LabLesson) -> LabRun:
     if lesson.settings:
         run.set_settings(lesson.settings_from(run.settings))
     return run
-
-
-def run_matches(run: LabRun, expected: LabRun) -> bool:
-    """Whether *run* trains as *expected* (a fresh :func:`lesson_run`) does: same start, settings, no later change."""
-    if run.n_updates != expected.n_updates or run.settings_at(0) != expected.settings_at(0):
-        return False
-    # A change after update 0, or a typed example at any update: not the lesson's run.
-    if any(entry["at"] > 0 or entry.get("kind") == "example" for entry in run.log()[1:]):
-        return False
-    mine, theirs = run.state_at(0), expected.state_at(0)
-    return mine.keys() == theirs.keys() and all(
-        mine[name].shape == theirs[name].shape and np.array_equal(mine[name], theirs[name]) for name in mine)
 
 
 class LabLessonBar(CaptionBar):

@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QWidget
 
 from rnnviz.present.format import format_number
+from rnnviz.present.lab_status import clipping_text
 from rnnviz.runs.lab import LabSettings
 from rnnviz.ui import theme
 
@@ -25,15 +26,6 @@ from rnnviz.ui import theme
 UNROLLED_SHARE: Final[float] = 0.52
 #: Between the parts of a one-line summary.
 SEPARATOR: Final[str] = "   ·   "
-
-
-def clipping_text(settings: LabSettings) -> str:
-    """``"no clipping"``, ``"clipping by global norm at 1"`` or ``"clipping by value at 0.5"``."""
-    clipping = settings.clipping
-    if clipping is None:
-        return "no clipping"
-    how = "by global norm" if clipping.kind == "norm" else "by value"
-    return f"clipping {how} at {clipping.threshold:g}"
 
 
 def settings_text(settings: LabSettings) -> str:

@@ -39,7 +39,8 @@ from rnnviz.ui.workspaces.elman.heatmap_panel import HeatmapPanel
 from rnnviz.ui.workspaces.elman.hello_panel import HelloPanel
 from rnnviz.ui.workspaces.elman.lab_curves import FlowPlot, LossPlot
 from rnnviz.ui.workspaces.elman.lab_lessons import install_lessons
-from rnnviz.ui.workspaces.elman.lab_presenting import LabPresenting, clipping_text, settings_text, summary_text
+from rnnviz.present.lab_status import clipping_text, last_update_parts
+from rnnviz.ui.workspaces.elman.lab_presenting import LabPresenting, settings_text, summary_text
 from rnnviz.ui.workspaces.elman.seeds_panel import SeedsPanel
 from rnnviz.ui.workspaces.elman.weights_panel import WeightsPanel
 from rnnviz.ui.workspaces.elman.worked_panel import WorkedPanel
@@ -274,14 +275,7 @@ class ElmanWorkspace:
     def status_text(self) -> str:
         run = self.adapter.lab
         parts = [f"update {run.cursor:,} of {run.n_ticks:,}"]
-        if run.cursor:
-            last = run.cursor - 1
-            parts.append(f"loss {format_number(float(run.losses()[last]))}")
-            # The last update's gradient norm, and what clipping made of it.
-            norm = f"‖g‖ {format_number(float(run.grad_norms()[last]))}"
-            if run.clipped()[last]:
-                norm += f" → {format_number(float(run.clipped_norms()[last]))} after clipping"
-            parts.append(norm)
+        parts += last_update_parts(run)  # the last update's loss and ‖g‖, and what clipping made of it
         parts.append(f"ρ(W_hh) = {format_number(run.spectral_radius())}")
         stage = self.adapter.stage
         if stage is not None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QWidget,
@@ -35,7 +34,7 @@ from rnnviz.tasks.gated_presets import GATED_PRESETS
 from rnnviz.ui.captionbar import CaptionBar
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
-from rnnviz.ui.staged_lessons import StagedLessons
+from rnnviz.ui.staged_lessons import StagedLessons, run_matches
 
 #: The key of *Next caption* (the lab's too, for the same meaning).
 NEXT_CAPTION_KEY = "Ctrl+Right"
@@ -81,16 +80,6 @@ def lesson_run(lesson: LabLesson) -> LabRun:
     if lesson.settings:
         run.set_settings(lesson.settings_from(run.settings))
     return run
-
-
-def run_matches(run: LabRun, expected: LabRun) -> bool:
-    """Whether *run* trains as *expected* (a fresh :func:`lesson_run`): same start and settings, no change since."""
-    if run.n_updates != expected.n_updates or run.settings_at(0) != expected.settings_at(0):
-        return False
-    if any(entry["at"] > 0 for entry in run.log()[1:]):
-        return False
-    mine, theirs = run.state_at(0), expected.state_at(0)
-    return mine.keys() == theirs.keys() and all(np.array_equal(mine[k], theirs[k]) for k in mine)
 
 
 class GatedLessonBar(CaptionBar):

@@ -12,6 +12,7 @@ import numpy as np
 
 from rnnviz.engine.lstm import LSTMNetwork
 from rnnviz.present.format import format_number
+from rnnviz.present.lab_status import clipping_text, last_update_parts
 from rnnviz.runs.lab import LabRun, LabSettings
 from rnnviz.tasks.race_presets import held_out_rate
 
@@ -24,15 +25,6 @@ STAGE_NAMES: Final[dict[bool, tuple[str, ...]]] = {
 }
 
 _held_out: dict[tuple[int, int, int, int], float] = {}
-
-
-def clipping_text(settings: LabSettings) -> str:
-    """``"no clipping"`` or ``"clipping by global norm at 1"``."""
-    clipping = settings.clipping
-    if clipping is None:
-        return "no clipping"
-    how = "by global norm" if clipping.kind == "norm" else "by value"
-    return f"clipping {how} at {clipping.threshold:g}"
 
 
 def summary_text(title: str, seed: int, settings: LabSettings) -> str:
@@ -48,13 +40,7 @@ def status_parts(run: LabRun, stage: int | None, stages: int, chosen: tuple[int,
         names = STAGE_NAMES[isinstance(run.network, LSTMNetwork)]
         parts.append(f"unit {chosen[1]}, step {chosen[0]}: stage {stage + 1} of {stages} "
                      f"({names[stage]})")
-    if run.cursor:
-        last = run.cursor - 1
-        parts.append(f"loss {format_number(float(run.losses()[last]))}")
-        norm = f"‖g‖ {format_number(float(run.grad_norms()[last]))}"
-        if run.clipped()[last]:
-            norm += f" → {format_number(float(run.clipped_norms()[last]))} after clipping"
-        parts.append(norm)
+    parts += last_update_parts(run)
     if run.diverged_at is not None:
         parts.append(f"diverged at update {run.diverged_at + 1:,}: showing the last finite state")
     return parts
