@@ -30,20 +30,17 @@ from rnnviz.engine.batched_learner import ManyRuns, run_many
 from rnnviz.engine.errors import InputError
 from rnnviz.engine.history import WEIGHTS
 from rnnviz.engine.learner import LearnerParams
-from rnnviz.present.sweep_grid import code_classes
+from rnnviz.present.sweep_grid import ETA_HIGH, ETA_LOW, code_classes
+from rnnviz.present.sweep_grid import MEASURES as GRID_MEASURES
 
-DEFAULT_LOW: Final[float] = 0.01
-DEFAULT_HIGH: Final[float] = 100.0
+#: η's range: the heat map's columns' (:mod:`rnnviz.present.sweep_grid`).
+DEFAULT_LOW: Final[float] = ETA_LOW
+DEFAULT_HIGH: Final[float] = ETA_HIGH
 DEFAULT_POINTS: Final[int] = 120
 #: The longest stream swept, in ticks: 120 runs of it take seconds (with progress and Cancel).
 MAX_TICKS: Final[int] = 200_000
 #: The measures a user can plot against η, by name, with their axis titles.
-MEASURES: Final[dict[str, str]] = {
-    "mean_err": "mean |e|",
-    "ih": "final ih",
-    "hh": "final hh",
-    "ho": "final ho",
-}
+MEASURES: Final[dict[str, str]] = {key: title for key, title in GRID_MEASURES.items() if key != "class"}
 DEFAULT_MEASURE: Final[str] = "mean_err"
 #: The longest notation :meth:`EtaSweep.describe` writes out.
 NOTATION_CHARS: Final[int] = 48

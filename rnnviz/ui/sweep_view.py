@@ -49,13 +49,14 @@ from rnnviz.present.sweep_view import (
 from rnnviz.ui import columns as room
 from rnnviz.ui import phase_plot, theme
 from rnnviz.ui.adapter import SessionAdapter
-from rnnviz.ui.sweep_heatmap import HeatMap
 from rnnviz.ui.runadapter import Change
 from rnnviz.ui.services import WindowServices
+from rnnviz.ui.sweep_heatmap import PALETTE as CLASS_PALETTE
+from rnnviz.ui.sweep_heatmap import HeatMap
 from rnnviz.ui.work import run_with_progress, running
 
-#: Class colours, in class order (colour-blind safe); later classes are :data:`OTHER_COLOUR`.
-PALETTE: Final[tuple[str, ...]] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+#: Class colours, in class order: the heat map's (colour-blind safe); later classes are :data:`OTHER_COLOUR`.
+PALETTE: Final[tuple[str, ...]] = CLASS_PALETTE
 OTHER_COLOUR: Final[str] = "#a0a0a0"
 ETA_COLOUR: Final[str] = theme.INK
 #: Mark size at font scale 1, in pixels.
