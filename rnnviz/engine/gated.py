@@ -285,6 +285,15 @@ class GatedNetwork:
         c = self.c0 if c0 is None else _vector("the starting cell state", c0, self.n_hidden)
         return h, c
 
+    def _forward_pass(self, x: np.ndarray, hidden: np.ndarray, cell: np.ndarray | None,
+                      acts: np.ndarray, recurrent: np.ndarray) -> GatedForwardPass:
+        """The forward pass of *x*: the states, each gate's columns of *acts* by its letter, and
+        the outputs read from the hidden states."""
+        H = self.n_hidden
+        gates = {name: acts[:, k * H:(k + 1) * H] for k, name in enumerate(self.GATES)}
+        z, outputs = self._outputs(hidden)
+        return GatedForwardPass(x, hidden, cell, gates, recurrent, z, outputs)
+
     def _outputs(self, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = hidden[1:] @ self.w_hy.T
         if self.biases:

@@ -82,9 +82,7 @@ class GRUNetwork(GatedNetwork):
             np.subtract(previous, n, out=h)
             multiply(h, row[H:2 * H], out=h)
             h += n  # (1 − z)·n + z·h_{t−1} = n + z·(h_{t−1} − n)
-        gates = {name: acts[:, k * H:(k + 1) * H] for k, name in enumerate(self.GATES)}
-        z_out, outputs = self._outputs(hidden)
-        return GatedForwardPass(x, hidden, None, gates, recurrent, z_out, outputs)
+        return self._forward_pass(x, hidden, None, acts, recurrent)
 
     def _backward(self, forward: GatedForwardPass, y: np.ndarray, keep: np.ndarray | None,
                   window: int | None, step_clip: Clipping | None

@@ -82,9 +82,7 @@ class LSTMNetwork(GatedNetwork):
             c += row[:H] * row[2 * H:3 * H]  # + i ⊙ g
             tanh(c, out=tanh_c[t])
             multiply(row[3 * H:], tanh_c[t], out=hidden[t + 1])
-        gates = {name: acts[:, k * H:(k + 1) * H] for k, name in enumerate(self.GATES)}
-        z, outputs = self._outputs(hidden)
-        return GatedForwardPass(x, hidden, cell, gates, tanh_c, z, outputs)
+        return self._forward_pass(x, hidden, cell, acts, tanh_c)
 
     def _backward(self, forward: GatedForwardPass, y: np.ndarray, keep: np.ndarray | None,
                   window: int | None, step_clip: Clipping | None
